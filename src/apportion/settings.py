@@ -1,0 +1,30 @@
+"""Settings, read from APPORTION_* environment variables once, at an entry point, and passed down."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./apportion.db"
+
+
+class Settings(BaseSettings):
+    """Apportion's configuration; every field maps to APPORTION_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="APPORTION_", extra="ignore")
+
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, description="SQLAlchemy URL of the database.")
+    bootstrap_api_key: str | None = Field(
+        default=None, description="If set and no user exists, start-up creates an administrator with this key."
+    )
+    load_demo_data: bool = Field(default=False, description="Load the demo campus when the database is empty.")
+    aggregation_periods: int = Field(
+        default=12, ge=1, le=120, description="Billing periods an aggregation run covers, ending at its period."
+    )
+    import_max_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="Largest accepted import file.")
+    import_max_uncompressed_bytes: int = Field(
+        default=200 * 1024 * 1024, ge=1, description="Largest total size of a ZIP import's members."
+    )
+    run_jobs_inline: bool = Field(
+        default=True, description="Run imports in the API process; false hands them to `apportion worker`."
+    )

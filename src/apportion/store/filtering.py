@@ -1,0 +1,111 @@
+"""Compile parsed filter conditions into SQLAlchemy clauses with bound parameters only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, and_, func, literal, not_, or_
+
+from apportion.domain import periods
+from apportion.domain.filters import Condition, FieldType
+
+Clause = ColumnElement[bool]
+Target = ColumnElement[Any] | Callable[[Condition], Clause]
+
+
+def _clause(expression: Any) -> Clause:
+    return cast(Clause, expression)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _shortcut_range(condition: Condition, today: date) -> tuple[Any, Any]:
+    """Inclusive bounds of a value-less date operator, in the field's own terms."""
+    op = condition.operator
+    this_period = periods.of_date(today)
+    if condition.type is FieldType.DATE_PERIOD:
+        ranges = {
+            "current month": (this_period, this_period),
+            "prior month": (periods.prior(this_period), periods.prior(this_period)),
+            "prior year": ((today.year - 1) * 100 + 1, (today.year - 1) * 100 + 12),
+            "prior 12 months": (periods.add_months(this_period, -12), periods.prior(this_period)),
+            "year-to-date": (today.year * 100 + 1, this_period),
+        }
+        if op in ranges:
+            return ranges[op]
+    start_of_day = datetime(today.year, today.month, today.day)
+    days = {"today": 0, "yesterday": 1}
+    if op in days:
+        begin = start_of_day - timedelta(days=days[op])
+        return begin, begin + timedelta(days=1) - timedelta(microseconds=1)
+    if op.startswith("last "):
+        n = int(op.split()[1])
+        return start_of_day - timedelta(days=n), start_of_day + timedelta(days=1) - timedelta(microseconds=1)
+    first = periods.first_day(this_period)
+    month_begin = datetime(first.year, first.month, 1)
+    if op == "current month":
+        return month_begin, datetime.combine(periods.end_date(this_period), datetime.min.time()) - timedelta(
+            microseconds=1
+        )
+    if op == "prior month":
+        prior_first = periods.first_day(periods.prior(this_period))
+        return datetime(prior_first.year, prior_first.month, 1), month_begin - timedelta(microseconds=1)
+    if op == "prior year":
+        return datetime(today.year - 1, 1, 1), datetime(today.year, 1, 1) - timedelta(microseconds=1)
+    if op == "year-to-date":
+        return datetime(today.year, 1, 1), start_of_day + timedelta(days=1) - timedelta(microseconds=1)
+    prior12 = periods.first_day(periods.add_months(this_period, -12))
+    return datetime(prior12.year, prior12.month, 1), month_begin - timedelta(microseconds=1)
+
+
+def compile_condition(condition: Condition, column: ColumnElement[Any], today: date) -> Clause:
+    """One condition against one column; strings compare case-insensitively (§7 Q5)."""
+    op = condition.operator
+    values: list[Any] = list(condition.values)
+    target: ColumnElement[Any] = column
+    if condition.type is FieldType.STRING:
+        target = func.lower(column)
+        values = [str(v).lower() for v in values]
+    if not values and op not in ("equals", "not equals"):
+        low, high = _shortcut_range(condition, today)
+        return target.between(literal(low), literal(high))
+    if op == "equals":
+        return _clause(target == values[0])
+    if op == "not equals":
+        return or_(target != values[0], column.is_(None))
+    if op == "less than":
+        return _clause(target < values[0])
+    if op == "greater than":
+        return _clause(target > values[0])
+    if op == "less than equal":
+        return _clause(target <= values[0])
+    if op == "greater than equal":
+        return _clause(target >= values[0])
+    if op == "between":
+        return target.between(values[0], values[1])
+    if op == "not between":
+        return not_(target.between(values[0], values[1]))
+    if op == "one of":
+        return target.in_(values)
+    if op == "not one of":
+        return or_(target.not_in(values), column.is_(None))
+    pattern = f"%{_escape_like(str(values[0]))}%"
+    if op == "like":
+        return target.like(pattern, escape="\\")
+    return or_(not_(target.like(pattern, escape="\\")), column.is_(None))
+
+
+def compile_filter(conditions: Iterable[Condition], targets: Mapping[str, Target], today: date) -> Clause:
+    """AND of every condition; a target is a column, or a function building the clause itself."""
+    clauses: list[Clause] = []
+    for condition in conditions:
+        target = targets[condition.field]
+        if callable(target) and not isinstance(target, ColumnElement):
+            clauses.append(target(condition))
+        else:
+            clauses.append(compile_condition(condition, target, today))
+    return and_(True, *clauses)

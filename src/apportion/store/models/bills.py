@@ -1,0 +1,110 @@
+"""Batches, bills, bill line items and per-meter bill totals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from apportion.store.models.base import Base, Money, Quantity
+
+
+class Batch(Base):
+    """A batch of bills: Open, Pending (its bills are void) or Closed, with header defaults (§4.9)."""
+
+    __tablename__ = "batches"
+
+    batch_id: Mapped[int] = mapped_column(primary_key=True)
+    batch_code: Mapped[str] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
+    start_date: Mapped[datetime]
+    end_date: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(255))
+    statement_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    next_reading: Mapped[date | None] = mapped_column(Date)
+    control_code: Mapped[str | None] = mapped_column(String(255))
+    invoice_number: Mapped[str | None] = mapped_column(String(255))
+    account_period_number: Mapped[int | None]
+    account_period_year: Mapped[int | None]
+
+
+class Bill(Base):
+    """A bill on one account for one billing period; generated bills remember their task and version."""
+
+    __tablename__ = "bills"
+
+    bill_id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.account_id", ondelete="CASCADE"))
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.batch_id", ondelete="CASCADE"), index=True)
+    billing_period: Mapped[int]
+    begin_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    account_period: Mapped[int | None]
+    total_cost: Mapped[Decimal] = mapped_column(Money)
+    estimated: Mapped[bool] = mapped_column(default=False)
+    void: Mapped[bool] = mapped_column(default=False)
+    approved: Mapped[bool] = mapped_column(default=False)
+    exported: Mapped[bool] = mapped_column(default=False)
+    accrual: Mapped[bool] = mapped_column(default=False)
+    from_vendor: Mapped[bool] = mapped_column(default=True)
+    has_been_split: Mapped[bool] = mapped_column(default=False)
+    was_split_date: Mapped[datetime | None]
+    statement_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    next_reading: Mapped[date | None] = mapped_column(Date)
+    control_code: Mapped[str | None] = mapped_column(String(255))
+    invoice_number: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(String(4000))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"))
+    created_date: Mapped[datetime]
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_date: Mapped[datetime | None]
+    chargeback_task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("chargeback_tasks.task_id", ondelete="SET NULL"), index=True
+    )
+    chargeback_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("distribution_versions.version_id", ondelete="SET NULL"), index=True
+    )
+    source_bill_id: Mapped[int | None] = mapped_column(
+        ForeignKey("bills.bill_id", ondelete="SET NULL"), index=True
+    )
+    import_task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.task_id", ondelete="SET NULL"), index=True
+    )
+
+    __table_args__ = (Index("ix_bills_account_period", "account_id", "billing_period"),)
+
+
+class BillLine(Base):
+    """A line item; `meter_id` None means an account-level line."""
+
+    __tablename__ = "bill_lines"
+
+    line_id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.bill_id", ondelete="CASCADE"), index=True)
+    meter_id: Mapped[int | None] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"))
+    line_order: Mapped[int]
+    observation_type_id: Mapped[int] = mapped_column(ForeignKey("observation_types.observation_type_id"))
+    caption: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[Decimal | None] = mapped_column(Quantity)
+    value_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    cost: Mapped[Decimal | None] = mapped_column(Money)
+
+
+class BillMeter(Base):
+    """Per bill and meter totals (use in the commodity's common unit, cost, peak demand) for fast rollups."""
+
+    __tablename__ = "bill_meters"
+
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.bill_id", ondelete="CASCADE"), primary_key=True)
+    meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), primary_key=True)
+    billing_period: Mapped[int]
+    use: Mapped[Decimal | None] = mapped_column(Quantity)
+    cost: Mapped[Decimal] = mapped_column(Money)
+    demand: Mapped[Decimal | None] = mapped_column(Quantity)
+
+    __table_args__ = (Index("ix_bill_meters_meter_period", "meter_id", "billing_period"),)

@@ -1,0 +1,175 @@
+"""Organisation: cost centers, places, vendors, accounts, meters, links, groups, channels, readings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from apportion.store.models.base import Base, Quantity
+
+
+class CostCenter(Base):
+    """Accounting tree node; the topmost root has no parent."""
+
+    __tablename__ = "cost_centers"
+
+    cost_center_id: Mapped[int] = mapped_column(primary_key=True)
+    cost_center_code: Mapped[str] = mapped_column(String(32), unique=True)
+    cost_center_info: Mapped[str] = mapped_column(String(50))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("cost_centers.cost_center_id"), index=True)
+
+
+class Place(Base):
+    """Site or building; tree via parent; the topmost root has no parent."""
+
+    __tablename__ = "places"
+
+    place_id: Mapped[int] = mapped_column(primary_key=True)
+    place_code: Mapped[str] = mapped_column(String(32), unique=True)
+    place_info: Mapped[str] = mapped_column(String(50))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("places.place_id"), index=True)
+    place_type_id: Mapped[int] = mapped_column(ForeignKey("place_types.place_type_id"))
+    address: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(50))
+    state: Mapped[str | None] = mapped_column(String(50))
+    postal_code: Mapped[str | None] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(32))
+    created_date: Mapped[datetime | None]
+
+
+class PlaceSize(Base):
+    """Floor area version of a place: [begin_date, end_date) with end None running on."""
+
+    __tablename__ = "place_sizes"
+
+    place_size_id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.place_id", ondelete="CASCADE"), index=True)
+    value: Mapped[int]
+    unit_code: Mapped[str] = mapped_column(String(16))
+    begin_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Vendor(Base):
+    """A utility vendor."""
+
+    __tablename__ = "vendors"
+
+    vendor_id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_code: Mapped[str] = mapped_column(String(32), unique=True)
+    vendor_info: Mapped[str] = mapped_column(String(50))
+    vendor_type_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_types.vendor_type_id"))
+    account_number_format: Mapped[str | None] = mapped_column(String(50))
+    web_address: Mapped[str | None] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_date: Mapped[datetime | None]
+
+
+class Account(Base):
+    """A vendor or internal chargeback account."""
+
+    __tablename__ = "accounts"
+
+    account_id: Mapped[int] = mapped_column(primary_key=True)
+    account_code: Mapped[str] = mapped_column(String(50), index=True)
+    account_info: Mapped[str] = mapped_column(String(50))
+    account_type_id: Mapped[int] = mapped_column(ForeignKey("account_types.account_type_id"))
+    cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.cost_center_id"), index=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.vendor_id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    begin_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    memo: Mapped[str | None] = mapped_column(String(255))
+    created_date: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("vendor_id", "account_code"),)
+
+
+class Meter(Base):
+    """A meter at a place, of one commodity, with its use and demand units."""
+
+    __tablename__ = "meters"
+
+    meter_id: Mapped[int] = mapped_column(primary_key=True)
+    meter_code: Mapped[str] = mapped_column(String(32), unique=True)
+    meter_info: Mapped[str] = mapped_column(String(50))
+    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.commodity_id"), index=True)
+    place_id: Mapped[int] = mapped_column(ForeignKey("places.place_id"), index=True)
+    meter_type_id: Mapped[int] = mapped_column(ForeignKey("meter_types.meter_type_id"))
+    serial_number: Mapped[str | None] = mapped_column(String(50))
+    use_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    demand_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    begin_date: Mapped[date | None] = mapped_column(Date)
+    memo: Mapped[str | None] = mapped_column(String(255))
+    created_date: Mapped[datetime | None]
+
+
+class AccountMeter(Base):
+    """Link between an account and a meter for [begin_date, end_date], with an optional rate."""
+
+    __tablename__ = "account_meters"
+
+    account_meter_id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.account_id", ondelete="CASCADE"), index=True)
+    meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), index=True)
+    begin_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    rate_id: Mapped[int | None] = mapped_column(ForeignKey("rates.rate_id"))
+
+
+class MeterGroup(Base):
+    """A manual (or auto) group of meters."""
+
+    __tablename__ = "meter_groups"
+
+    meter_group_id: Mapped[int] = mapped_column(primary_key=True)
+    meter_group_code: Mapped[str] = mapped_column(String(32), unique=True)
+    meter_group_info: Mapped[str] = mapped_column(String(50))
+    category: Mapped[str | None] = mapped_column(String(50))
+    auto_group: Mapped[bool] = mapped_column(default=False)
+
+
+class MeterGroupMember(Base):
+    """Membership of a meter in a group."""
+
+    __tablename__ = "meter_group_members"
+
+    meter_group_id: Mapped[int] = mapped_column(
+        ForeignKey("meter_groups.meter_group_id", ondelete="CASCADE"), primary_key=True
+    )
+    meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), primary_key=True)
+
+
+class Channel(Base):
+    """A meter channel carrying readings of one observation type and unit."""
+
+    __tablename__ = "channels"
+
+    channel_id: Mapped[int] = mapped_column(primary_key=True)
+    meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), index=True)
+    channel_code: Mapped[str | None] = mapped_column(String(32))
+    observation_type_id: Mapped[int] = mapped_column(ForeignKey("observation_types.observation_type_id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.unit_id"))
+    interval_minutes: Mapped[int] = mapped_column(default=43200)
+    multiplier: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(1))
+    begin_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Reading(Base):
+    """One reading of a channel at a time."""
+
+    __tablename__ = "readings"
+
+    reading_id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.channel_id", ondelete="CASCADE"))
+    time: Mapped[datetime]
+    value: Mapped[Decimal] = mapped_column(Quantity)
+    estimated: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (Index("ix_readings_channel_time", "channel_id", "time", unique=True),)

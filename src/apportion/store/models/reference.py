@@ -1,0 +1,125 @@
+"""Reference data: commodities, units, observation types, account/meter/place/vendor types, rates."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from apportion.store.models.base import Base, Ratio
+
+
+class UnitType(Base):
+    """Kind of quantity (Energy, Volume, Demand, Currency, Area...)."""
+
+    __tablename__ = "unit_types"
+
+    unit_type_id: Mapped[int] = mapped_column(primary_key=True)
+    unit_type_code: Mapped[str] = mapped_column(String(32), unique=True)
+    unit_type_info: Mapped[str] = mapped_column(String(64))
+
+
+class Unit(Base):
+    """A unit of measure; `factor` converts a value to the unit type's base unit (value * factor)."""
+
+    __tablename__ = "units"
+
+    unit_id: Mapped[int] = mapped_column(primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(32), unique=True)
+    unit_info: Mapped[str] = mapped_column(String(64))
+    unit_type_id: Mapped[int] = mapped_column(ForeignKey("unit_types.unit_type_id"))
+    factor: Mapped[Decimal] = mapped_column(Ratio, default=Decimal(1))
+
+
+class Commodity(Base):
+    """A commodity with its common ("rollup") use unit and optional demand unit."""
+
+    __tablename__ = "commodities"
+
+    commodity_id: Mapped[int] = mapped_column(primary_key=True)
+    commodity_code: Mapped[str] = mapped_column(String(32), unique=True)
+    commodity_info: Mapped[str] = mapped_column(String(64))
+    common_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    demand_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    icon_code: Mapped[str | None] = mapped_column(String(64))
+    icon_color: Mapped[str | None] = mapped_column(String(32))
+    is_system: Mapped[bool] = mapped_column(default=False)
+
+
+class ObservationType(Base):
+    """A bill line item type; `kind` is use, demand, cost or other."""
+
+    __tablename__ = "observation_types"
+
+    observation_type_id: Mapped[int] = mapped_column(primary_key=True)
+    observation_type_code: Mapped[str] = mapped_column(String(32), unique=True)
+    observation_type_info: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    noun_class_code: Mapped[str] = mapped_column(String(32), default="BILL")
+
+
+class AccountType(Base):
+    """Account type (1 = standard, as in EnergyCAP)."""
+
+    __tablename__ = "account_types"
+
+    account_type_id: Mapped[int] = mapped_column(primary_key=True)
+    account_type_code: Mapped[str] = mapped_column(String(32), unique=True)
+    account_type_info: Mapped[str] = mapped_column(String(64))
+
+
+class MeterType(Base):
+    """Meter type (1 standard, 4 hidden, 5 aggregate, 6 chargeback, as in EnergyCAP)."""
+
+    __tablename__ = "meter_types"
+
+    meter_type_id: Mapped[int] = mapped_column(primary_key=True)
+    meter_type_code: Mapped[str] = mapped_column(String(32), unique=True)
+    meter_type_info: Mapped[str] = mapped_column(String(64))
+
+
+class PlaceType(Base):
+    """Place type (organization, building, ...)."""
+
+    __tablename__ = "place_types"
+
+    place_type_id: Mapped[int] = mapped_column(primary_key=True)
+    place_type_code: Mapped[str] = mapped_column(String(32), unique=True)
+    place_type_info: Mapped[str] = mapped_column(String(64))
+    is_building: Mapped[bool] = mapped_column(default=False)
+
+
+class VendorType(Base):
+    """Vendor type."""
+
+    __tablename__ = "vendor_types"
+
+    vendor_type_id: Mapped[int] = mapped_column(primary_key=True)
+    vendor_type_code: Mapped[str] = mapped_column(String(32), unique=True)
+    vendor_type_info: Mapped[str] = mapped_column(String(64))
+
+
+class Rate(Base):
+    """A rate schedule; `unit_price` is the flat price per use unit used by calculated bills (§4.4)."""
+
+    __tablename__ = "rates"
+
+    rate_id: Mapped[int] = mapped_column(primary_key=True)
+    rate_code: Mapped[str] = mapped_column(String(32), unique=True)
+    rate_info: Mapped[str] = mapped_column(String(64))
+    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.commodity_id"))
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.vendor_id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    unit_price: Mapped[Decimal | None] = mapped_column(Ratio)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class CommodityUnitConversion(Base):
+    """Converts a unit of another unit type to a commodity's common unit (e.g. natural gas CCF to therms)."""
+
+    __tablename__ = "commodity_unit_conversions"
+
+    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.commodity_id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.unit_id"), primary_key=True)
+    factor: Mapped[Decimal] = mapped_column(Ratio)

@@ -1,0 +1,39 @@
+"""Users, their permissions, and API keys (stored hashed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from apportion.store.models.base import Base
+
+
+class User(Base):
+    """A person or system that holds API keys; `permissions` maps EnergyCAP permission names to levels."""
+
+    __tablename__ = "users"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    user_code: Mapped[str] = mapped_column(String(65), unique=True)
+    full_name: Mapped[str] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    permissions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_date: Mapped[datetime]
+
+
+class ApiKey(Base):
+    """An API key; only its SHA-256 digest is kept."""
+
+    __tablename__ = "api_keys"
+
+    api_key_id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str | None] = mapped_column(String(255))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_date: Mapped[datetime]

@@ -1,0 +1,29 @@
+"""SQL-side paging: LIMIT/OFFSET plus a COUNT over the same filtered statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of rows and the total number of matching rows."""
+
+    rows: list[RowMapping]
+    total: int
+
+
+def paginate(session: Session, statement: Select[Any], page_number: int, page_size: int) -> Page:
+    """Run `statement` for one page (1-based) and count all its rows with the same filters."""
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    total = session.execute(counted).scalar_one()
+    offset = (page_number - 1) * page_size
+    rows = (
+        list(session.execute(statement.limit(page_size).offset(offset)).mappings()) if offset < total else []
+    )
+    return Page(rows, total)
