@@ -1,11 +1,11 @@
 """The error vocabulary every layer speaks; `api/errors.py` alone maps it to HTTP.
 
-    DomainError
-     ├── NotFound            an id that names nothing (404)
-     ├── ValidationFailed    input that breaks a field rule; carries {field path: [reasons]} (400)
-     ├── RuleViolation       a business rule refuses the request (400)
-     ├── Unauthenticated     no key, or a key we do not know (401)
-     └── PermissionDenied    the key's user lacks the operation's permission (403)
+DomainError
+ ├── NotFound            an id that names nothing (404)
+ ├── ValidationFailed    input that breaks a field rule; carries {field path: [reasons]} (400)
+ ├── RuleViolation       a business rule refuses the request (400)
+ ├── Unauthenticated     no key, or a key we do not know (401)
+ └── PermissionDenied    the key's user lacks the operation's permission (403)
 """
 
 from __future__ import annotations

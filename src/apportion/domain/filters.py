@@ -201,9 +201,7 @@ def parse(text: str | None, fields: Mapping[str, FieldSpec]) -> list[Condition]:
             raise _invalid(f"Unknown operator after field '{spec.name}' at position {pos + 1}.")
         if operator not in spec.operators:
             allowed = ", ".join(sorted(spec.operators))
-            raise _invalid(
-                f"Operator '{operator}' is not allowed for field '{spec.name}'. Allowed: {allowed}."
-            )
+            raise _invalid(f"Operator '{operator}' is not allowed for field '{spec.name}'. Allowed: {allowed}.")
         pos += len(operator)
         arity = VALUE_OPERATORS.get(operator, 0)
         raw_values: list[str] = []

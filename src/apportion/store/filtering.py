@@ -99,7 +99,7 @@ def compile_condition(condition: Condition, column: ColumnElement[Any], today: d
     return or_(not_(target.like(pattern, escape="\\")), column.is_(None))
 
 
-def compile_filter(conditions: Iterable[Condition], targets: Mapping[str, Target], today: date) -> Clause:
+def compile_filter(conditions: Iterable[Condition], targets: Mapping[str, Any], today: date) -> Clause:
     """AND of every condition; a target is a column, or a function building the clause itself."""
     clauses: list[Clause] = []
     for condition in conditions:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
+
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+"""A SELECT of any columns."""
 
 
 @dataclass(frozen=True)
@@ -18,12 +21,10 @@ class Page:
     total: int
 
 
-def paginate(session: Session, statement: Select[Any], page_number: int, page_size: int) -> Page:
+def paginate(session: Session, statement: AnySelect, page_number: int, page_size: int) -> Page:
     """Run `statement` for one page (1-based) and count all its rows with the same filters."""
     counted = select(func.count()).select_from(statement.order_by(None).subquery())
     total = session.execute(counted).scalar_one()
     offset = (page_number - 1) * page_size
-    rows = (
-        list(session.execute(statement.limit(page_size).offset(offset)).mappings()) if offset < total else []
-    )
+    rows = list(session.execute(statement.limit(page_size).offset(offset)).mappings()) if offset < total else []
     return Page(rows, total)

@@ -69,12 +69,8 @@ class Bill(Base):
     chargeback_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("distribution_versions.version_id", ondelete="SET NULL"), index=True
     )
-    source_bill_id: Mapped[int | None] = mapped_column(
-        ForeignKey("bills.bill_id", ondelete="SET NULL"), index=True
-    )
-    import_task_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tasks.task_id", ondelete="SET NULL"), index=True
-    )
+    source_bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.bill_id", ondelete="SET NULL"), index=True)
+    import_task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.task_id", ondelete="SET NULL"), index=True)
 
     __table_args__ = (Index("ix_bills_account_period", "account_id", "billing_period"),)
 

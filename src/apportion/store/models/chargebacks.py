@@ -27,9 +27,7 @@ class ChargebackWorkflowStep(Base):
     __tablename__ = "chargeback_workflow_steps"
 
     step_id: Mapped[int] = mapped_column(primary_key=True)
-    workflow_id: Mapped[int] = mapped_column(
-        ForeignKey("chargeback_workflows.workflow_id", ondelete="CASCADE")
-    )
+    workflow_id: Mapped[int] = mapped_column(ForeignKey("chargeback_workflows.workflow_id", ondelete="CASCADE"))
     step_info: Mapped[str] = mapped_column(String(64))
     step_description: Mapped[str] = mapped_column(String(255))
     step_type: Mapped[str] = mapped_column(String(16))
@@ -50,9 +48,7 @@ class DistributionVersion(Base):
     name: Mapped[str] = mapped_column(String(64))
     begin_period: Mapped[int]
     end_period: Mapped[int | None]
-    workflow_step_id: Mapped[int | None] = mapped_column(
-        ForeignKey("chargeback_workflow_steps.step_id"), index=True
-    )
+    workflow_step_id: Mapped[int | None] = mapped_column(ForeignKey("chargeback_workflow_steps.step_id"), index=True)
     is_aggregation: Mapped[bool] = mapped_column(default=False)
     # Split details: method is fixedPercentage, floorArea or dynamicPercentage (one per version).
     split_method: Mapped[str | None] = mapped_column(String(32))
@@ -93,9 +89,7 @@ class ChargebackTask(Base):
     chargeback_type: Mapped[str] = mapped_column(String(16))
     is_aggregation: Mapped[bool] = mapped_column(default=False)
     billing_period: Mapped[int] = mapped_column(index=True)
-    workflow_step_id: Mapped[int | None] = mapped_column(
-        ForeignKey("chargeback_workflow_steps.step_id"), index=True
-    )
+    workflow_step_id: Mapped[int | None] = mapped_column(ForeignKey("chargeback_workflow_steps.step_id"), index=True)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.batch_id", ondelete="SET NULL"))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     comment: Mapped[str | None] = mapped_column(String(4000))
@@ -115,9 +109,7 @@ class ChargebackTaskVersion(Base):
     __tablename__ = "chargeback_task_versions"
 
     task_version_id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(
-        ForeignKey("chargeback_tasks.task_id", ondelete="CASCADE"), index=True
-    )
+    task_id: Mapped[int] = mapped_column(ForeignKey("chargeback_tasks.task_id", ondelete="CASCADE"), index=True)
     version_id: Mapped[int] = mapped_column(
         ForeignKey("distribution_versions.version_id", ondelete="CASCADE"), index=True
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apportion.store.models.base import Base, Quantity
@@ -54,7 +55,7 @@ class PlaceSize(Base):
 
 
 class Vendor(Base):
-    """A utility vendor."""
+    """A utility vendor (or the internal vendor of chargeback accounts)."""
 
     __tablename__ = "vendors"
 
@@ -62,11 +63,14 @@ class Vendor(Base):
     vendor_code: Mapped[str] = mapped_column(String(32), unique=True)
     vendor_info: Mapped[str] = mapped_column(String(50))
     vendor_type_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_types.vendor_type_id"))
-    account_number_format: Mapped[str | None] = mapped_column(String(50))
-    web_address: Mapped[str | None] = mapped_column(String(255))
-    note: Mapped[str | None] = mapped_column(String(255))
+    website: Mapped[str | None] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(String(4000))
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
     created_date: Mapped[datetime | None]
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_date: Mapped[datetime | None]
 
 
 class Account(Base):

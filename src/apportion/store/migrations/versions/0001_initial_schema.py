@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:48:52.477022
+Create Date: 2026-11-22 23:13:47.037293
 """
 
 from collections.abc import Sequence
@@ -39,9 +39,7 @@ def upgrade() -> None:
         sa.Column("cost_center_info", sa.String(length=50), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["parent_id"],
-            ["cost_centers.cost_center_id"],
-            name=op.f("fk_cost_centers_parent_id_cost_centers"),
+            ["parent_id"], ["cost_centers.cost_center_id"], name=op.f("fk_cost_centers_parent_id_cost_centers")
         ),
         sa.PrimaryKeyConstraint("cost_center_id", name=op.f("pk_cost_centers")),
         sa.UniqueConstraint("cost_center_code", name=op.f("uq_cost_centers_cost_center_code")),
@@ -231,15 +229,18 @@ def upgrade() -> None:
         sa.Column("vendor_code", sa.String(length=32), nullable=False),
         sa.Column("vendor_info", sa.String(length=50), nullable=False),
         sa.Column("vendor_type_id", sa.Integer(), nullable=True),
-        sa.Column("account_number_format", sa.String(length=50), nullable=True),
-        sa.Column("web_address", sa.String(length=255), nullable=True),
-        sa.Column("note", sa.String(length=255), nullable=True),
+        sa.Column("website", sa.String(length=255), nullable=True),
+        sa.Column("description", sa.String(length=4000), nullable=True),
+        sa.Column("address", sa.JSON(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_date", sa.DateTime(), nullable=True),
+        sa.Column("modified_by", sa.Integer(), nullable=True),
+        sa.Column("modified_date", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_vendors_created_by_users")),
+        sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_vendors_modified_by_users")),
         sa.ForeignKeyConstraint(
-            ["vendor_type_id"],
-            ["vendor_types.vendor_type_id"],
-            name=op.f("fk_vendors_vendor_type_id_vendor_types"),
+            ["vendor_type_id"], ["vendor_types.vendor_type_id"], name=op.f("fk_vendors_vendor_type_id_vendor_types")
         ),
         sa.PrimaryKeyConstraint("vendor_id", name=op.f("pk_vendors")),
         sa.UniqueConstraint("vendor_code", name=op.f("uq_vendors_vendor_code")),
@@ -263,13 +264,9 @@ def upgrade() -> None:
             name=op.f("fk_accounts_account_type_id_account_types"),
         ),
         sa.ForeignKeyConstraint(
-            ["cost_center_id"],
-            ["cost_centers.cost_center_id"],
-            name=op.f("fk_accounts_cost_center_id_cost_centers"),
+            ["cost_center_id"], ["cost_centers.cost_center_id"], name=op.f("fk_accounts_cost_center_id_cost_centers")
         ),
-        sa.ForeignKeyConstraint(
-            ["vendor_id"], ["vendors.vendor_id"], name=op.f("fk_accounts_vendor_id_vendors")
-        ),
+        sa.ForeignKeyConstraint(["vendor_id"], ["vendors.vendor_id"], name=op.f("fk_accounts_vendor_id_vendors")),
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_accounts")),
         sa.UniqueConstraint("vendor_id", "account_code", name=op.f("uq_accounts_vendor_id")),
     )
@@ -297,17 +294,10 @@ def upgrade() -> None:
         sa.Column("reversed_by", sa.Integer(), nullable=True),
         sa.Column("reversed_date", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["batch_id"],
-            ["batches.batch_id"],
-            name=op.f("fk_chargeback_tasks_batch_id_batches"),
-            ondelete="SET NULL",
+            ["batch_id"], ["batches.batch_id"], name=op.f("fk_chargeback_tasks_batch_id_batches"), ondelete="SET NULL"
         ),
-        sa.ForeignKeyConstraint(
-            ["reversed_by"], ["users.user_id"], name=op.f("fk_chargeback_tasks_reversed_by_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.user_id"], name=op.f("fk_chargeback_tasks_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["reversed_by"], ["users.user_id"], name=op.f("fk_chargeback_tasks_reversed_by_users")),
+        sa.ForeignKeyConstraint(["user_id"], ["users.user_id"], name=op.f("fk_chargeback_tasks_user_id_users")),
         sa.ForeignKeyConstraint(
             ["workflow_step_id"],
             ["chargeback_workflow_steps.step_id"],
@@ -316,12 +306,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("task_id", name=op.f("pk_chargeback_tasks")),
     )
     with op.batch_alter_table("chargeback_tasks", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_chargeback_tasks_billing_period"), ["billing_period"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_chargeback_tasks_workflow_step_id"), ["workflow_step_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_chargeback_tasks_billing_period"), ["billing_period"], unique=False)
+        batch_op.create_index(batch_op.f("ix_chargeback_tasks_workflow_step_id"), ["workflow_step_id"], unique=False)
 
     op.create_table(
         "commodities",
@@ -376,9 +362,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["batch_id"], ["batches.batch_id"], name=op.f("fk_tasks_batch_id_batches"), ondelete="SET NULL"
         ),
-        sa.ForeignKeyConstraint(
-            ["parent_task_id"], ["tasks.task_id"], name=op.f("fk_tasks_parent_task_id_tasks")
-        ),
+        sa.ForeignKeyConstraint(["parent_task_id"], ["tasks.task_id"], name=op.f("fk_tasks_parent_task_id_tasks")),
         sa.ForeignKeyConstraint(["user_id"], ["users.user_id"], name=op.f("fk_tasks_user_id_users")),
         sa.PrimaryKeyConstraint("task_id", name=op.f("pk_tasks")),
         sa.UniqueConstraint("task_guid", name=op.f("uq_tasks_task_guid")),
@@ -419,9 +403,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["commodity_id"], ["commodities.commodity_id"], name=op.f("fk_meters_commodity_id_commodities")
         ),
-        sa.ForeignKeyConstraint(
-            ["demand_unit_id"], ["units.unit_id"], name=op.f("fk_meters_demand_unit_id_units")
-        ),
+        sa.ForeignKeyConstraint(["demand_unit_id"], ["units.unit_id"], name=op.f("fk_meters_demand_unit_id_units")),
         sa.ForeignKeyConstraint(
             ["meter_type_id"], ["meter_types.meter_type_id"], name=op.f("fk_meters_meter_type_id_meter_types")
         ),
@@ -448,9 +430,7 @@ def upgrade() -> None:
             ["commodity_id"], ["commodities.commodity_id"], name=op.f("fk_rates_commodity_id_commodities")
         ),
         sa.ForeignKeyConstraint(["unit_id"], ["units.unit_id"], name=op.f("fk_rates_unit_id_units")),
-        sa.ForeignKeyConstraint(
-            ["vendor_id"], ["vendors.vendor_id"], name=op.f("fk_rates_vendor_id_vendors")
-        ),
+        sa.ForeignKeyConstraint(["vendor_id"], ["vendors.vendor_id"], name=op.f("fk_rates_vendor_id_vendors")),
         sa.PrimaryKeyConstraint("rate_id", name=op.f("pk_rates")),
         sa.UniqueConstraint("rate_code", name=op.f("uq_rates_rate_code")),
     )
@@ -486,10 +466,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["meter_id"],
-            ["meters.meter_id"],
-            name=op.f("fk_account_meters_meter_id_meters"),
-            ondelete="CASCADE",
+            ["meter_id"], ["meters.meter_id"], name=op.f("fk_account_meters_meter_id_meters"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(["rate_id"], ["rates.rate_id"], name=op.f("fk_account_meters_rate_id_rates")),
         sa.PrimaryKeyConstraint("account_meter_id", name=op.f("pk_account_meters")),
@@ -551,10 +528,7 @@ def upgrade() -> None:
             name=op.f("fk_distribution_versions_dynamic_meter_group_id_meter_groups"),
         ),
         sa.ForeignKeyConstraint(
-            ["meter_id"],
-            ["meters.meter_id"],
-            name=op.f("fk_distribution_versions_meter_id_meters"),
-            ondelete="CASCADE",
+            ["meter_id"], ["meters.meter_id"], name=op.f("fk_distribution_versions_meter_id_meters"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["workflow_step_id"],
@@ -567,9 +541,7 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_distribution_versions_workflow_step_id"), ["workflow_step_id"], unique=False
         )
-        batch_op.create_index(
-            "ix_versions_account_meter", ["account_id", "meter_id", "chargeback_type"], unique=False
-        )
+        batch_op.create_index("ix_versions_account_meter", ["account_id", "meter_id", "chargeback_type"], unique=False)
         batch_op.create_index("ix_versions_type_period", ["chargeback_type", "begin_period"], unique=False)
 
     op.create_table(
@@ -583,10 +555,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["meter_id"],
-            ["meters.meter_id"],
-            name=op.f("fk_meter_group_members_meter_id_meters"),
-            ondelete="CASCADE",
+            ["meter_id"], ["meters.meter_id"], name=op.f("fk_meter_group_members_meter_id_meters"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("meter_group_id", "meter_id", name=op.f("pk_meter_group_members")),
     )
@@ -623,10 +592,7 @@ def upgrade() -> None:
         sa.Column("source_bill_id", sa.Integer(), nullable=True),
         sa.Column("import_task_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["accounts.account_id"],
-            name=op.f("fk_bills_account_id_accounts"),
-            ondelete="CASCADE",
+            ["account_id"], ["accounts.account_id"], name=op.f("fk_bills_account_id_accounts"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
             ["batch_id"], ["batches.batch_id"], name=op.f("fk_bills_batch_id_batches"), ondelete="CASCADE"
@@ -645,17 +611,11 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_bills_created_by_users")),
         sa.ForeignKeyConstraint(
-            ["import_task_id"],
-            ["tasks.task_id"],
-            name=op.f("fk_bills_import_task_id_tasks"),
-            ondelete="SET NULL",
+            ["import_task_id"], ["tasks.task_id"], name=op.f("fk_bills_import_task_id_tasks"), ondelete="SET NULL"
         ),
         sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_bills_modified_by_users")),
         sa.ForeignKeyConstraint(
-            ["source_bill_id"],
-            ["bills.bill_id"],
-            name=op.f("fk_bills_source_bill_id_bills"),
-            ondelete="SET NULL",
+            ["source_bill_id"], ["bills.bill_id"], name=op.f("fk_bills_source_bill_id_bills"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("bill_id", name=op.f("pk_bills")),
     )
@@ -663,9 +623,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_bills_account_period", ["account_id", "billing_period"], unique=False)
         batch_op.create_index(batch_op.f("ix_bills_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_bills_chargeback_task_id"), ["chargeback_task_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_bills_chargeback_version_id"), ["chargeback_version_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_bills_chargeback_version_id"), ["chargeback_version_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_bills_import_task_id"), ["import_task_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_bills_source_bill_id"), ["source_bill_id"], unique=False)
 
@@ -677,10 +635,7 @@ def upgrade() -> None:
         sa.Column("value", sa.Numeric(precision=24, scale=6), nullable=False),
         sa.Column("estimated", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["channel_id"],
-            ["channels.channel_id"],
-            name=op.f("fk_readings_channel_id_channels"),
-            ondelete="CASCADE",
+            ["channel_id"], ["channels.channel_id"], name=op.f("fk_readings_channel_id_channels"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("reading_id", name=op.f("pk_readings")),
     )
@@ -699,9 +654,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.account_id"], name=op.f("fk_split_destinations_account_id_accounts")
         ),
-        sa.ForeignKeyConstraint(
-            ["meter_id"], ["meters.meter_id"], name=op.f("fk_split_destinations_meter_id_meters")
-        ),
+        sa.ForeignKeyConstraint(["meter_id"], ["meters.meter_id"], name=op.f("fk_split_destinations_meter_id_meters")),
         sa.ForeignKeyConstraint(
             ["version_id"],
             ["distribution_versions.version_id"],
@@ -736,9 +689,7 @@ def upgrade() -> None:
             ["observation_types.observation_type_id"],
             name=op.f("fk_bill_lines_observation_type_id_observation_types"),
         ),
-        sa.ForeignKeyConstraint(
-            ["value_unit_id"], ["units.unit_id"], name=op.f("fk_bill_lines_value_unit_id_units")
-        ),
+        sa.ForeignKeyConstraint(["value_unit_id"], ["units.unit_id"], name=op.f("fk_bill_lines_value_unit_id_units")),
         sa.PrimaryKeyConstraint("line_id", name=op.f("pk_bill_lines")),
     )
     with op.batch_alter_table("bill_lines", schema=None) as batch_op:
@@ -793,9 +744,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("chargeback_task_versions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_chargeback_task_versions_task_id"), ["task_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_chargeback_task_versions_version_id"), ["version_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_chargeback_task_versions_version_id"), ["version_id"], unique=False)
 
     # ### end Alembic commands ###
 

@@ -1,0 +1,1 @@
+"""The EnergyCAP-compatible HTTP API: routes, wire schemas, auth, paging and errors."""

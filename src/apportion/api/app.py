@@ -1,0 +1,32 @@
+"""create_app(): the FastAPI application serving EnergyCAP's wire format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from apportion import __version__
+from apportion.api import errors
+from apportion.api.routes import ROUTERS
+from apportion.settings import Settings
+from apportion.store.database import Database
+
+
+def create_app(
+    settings: Settings, database: Database | None = None, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    """Build the app; nothing connects at import time, the database comes from `settings` or the caller."""
+    app = FastAPI(
+        title="Apportion",
+        version=__version__,
+        description="Utility-bill chargebacks with EnergyCAP's REST API: splits, calculated bills, imports.",
+    )
+    app.state.settings = settings
+    app.state.db = database or Database(settings.database_url)
+    app.state.clock = clock or datetime.now
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,59 @@
+"""Request dependencies: the database, the caller, and permission checks decided in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from apportion.domain.errors import PermissionDenied
+from apportion.services.auth import Principal, authenticate
+from apportion.settings import Settings
+from apportion.store.database import Database
+
+
+def get_db(request: Request) -> Database:
+    """The app's database, built once by create_app()."""
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_clock(request: Request) -> Callable[[], datetime]:
+    """The app's clock (naive local time, as EnergyCAP's .NET service writes it)."""
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock
+
+
+DatabaseDep = Annotated[Database, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
+
+
+def current_principal(
+    db: DatabaseDep, eci_apikey: Annotated[str | None, Header(alias="ECI-ApiKey", include_in_schema=False)] = None
+) -> Principal:
+    """The caller named by the ECI-ApiKey header; 401 when missing or unknown."""
+    return authenticate(db, eci_apikey)
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def requires(name: str, level: str) -> Callable[[Principal], Principal]:
+    """A dependency that lets the call through only when the caller holds `name` at `level` (else 403)."""
+
+    def check(principal: CurrentUser) -> Principal:
+        if not principal.grants.allows(name, level):
+            raise PermissionDenied(f"This operation requires the {name} ({level}) permission.")
+        return principal
+
+    check.__name__ = f"requires_{name}_{level}"
+    return check

@@ -1,0 +1,122 @@
+"""One error vocabulary mapped to HTTP in one place, rendered in EnergyCAP's (ASP.NET) JSON shape.
+
+{"message": "..."}                                                    401, 403, 404, rule violations
+{"message": "The request is invalid.", "modelState": {field: [reason, ...]}}   validation (400)
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from apportion.domain.errors import (
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    Unauthenticated,
+    ValidationFailed,
+)
+
+log = logging.getLogger("apportion.api")
+
+STATUS = {NotFound: 404, Unauthenticated: 401, PermissionDenied: 403, ValidationFailed: 400, RuleViolation: 400}
+
+
+def _status_for(error: DomainError) -> int:
+    for kind, status in STATUS.items():
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def error_body(error: DomainError) -> dict[str, Any]:
+    """The JSON body for a domain error."""
+    body: dict[str, Any] = {"message": error.message}
+    if isinstance(error, ValidationFailed):
+        body["modelState"] = error.errors
+    elif isinstance(error, RuleViolation) and error.field:
+        body["modelState"] = {error.field: [error.message]}
+    return body
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """('body', 0, 'beginPeriod') -> '[0].beginPeriod'; ('query', 'billingPeriod') -> 'billingPeriod'."""
+    parts = [p for p in loc if p not in ("body", "query", "path", "header")]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in ("function-after[check()]",) or "[" in str(part):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "body"
+
+
+def _reason(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    field = _field_path(tuple(error.get("loc", ())))
+    if kind == "missing":
+        return f"The {field} field is required."
+    if kind == "json_invalid":
+        return "The request body is not valid JSON."
+    message = str(error.get("msg", "Invalid value."))
+    return message.removeprefix("Value error, ")
+
+
+def validation_failed_from(errors: list[dict[str, Any]]) -> ValidationFailed:
+    """Turn pydantic/FastAPI errors into one ValidationFailed keyed by the wire field path."""
+    model_state: dict[str, list[str]] = {}
+    for error in errors:
+        model_state.setdefault(_field_path(tuple(error.get("loc", ()))), []).append(_reason(error))
+    return ValidationFailed(model_state)
+
+
+def install(app: FastAPI) -> None:
+    """Register every exception handler on `app`."""
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, error: DomainError) -> JSONResponse:
+        return JSONResponse(error_body(error), status_code=_status_for(error))
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        failed = validation_failed_from([dict(e) for e in error.errors()])
+        return JSONResponse(error_body(failed), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        message = {404: "The requested resource was not found.", 405: "The requested method is not allowed."}
+        return JSONResponse(
+            {"message": message.get(error.status_code, str(error.detail))},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(_request: Request, error: DBAPIError) -> JSONResponse:
+        if is_unavailable(error):
+            log.warning("database unavailable: %s", error.orig)
+            return JSONResponse({"message": "The database is unavailable; try again shortly."}, status_code=503)
+        log.error("database error", exc_info=error)
+        return JSONResponse({"message": "An unexpected error occurred."}, status_code=500)
+
+
+UNAVAILABLE_HINTS = ("database is locked", "unable to open database", "connection", "server closed", "terminating")
+
+
+def is_unavailable(error: DBAPIError) -> bool:
+    """A lost or busy database (answer 503 and let the client retry), as opposed to a bug (500)."""
+    if error.connection_invalidated:
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    text = str(error.orig).lower()
+    return any(hint in text for hint in UNAVAILABLE_HINTS)

@@ -1,0 +1,7 @@
+"""Routes: chargeback tasks (to be filled in)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

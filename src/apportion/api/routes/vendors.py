@@ -1,0 +1,99 @@
+"""Routes: vendors (GET/POST /api/v3/vendor, GET/PUT/DELETE /api/v3/vendor/{vendorId})."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import RowMapping
+
+from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.render import user_child
+from apportion.api.schemas.contract import VendorRequest, VendorResponse
+from apportion.services import vendors
+from apportion.services.auth import Principal
+
+router = APIRouter(tags=["Vendors"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+
+
+def render(row: RowMapping) -> VendorResponse:
+    """Wire form of a vendor row."""
+    vendor = row["Vendor"]
+    return VendorResponse(
+        vendor_id=vendor.vendor_id,
+        vendor_code=vendor.vendor_code,
+        vendor_info=vendor.vendor_info,
+        website=vendor.website,
+        vendor_description=vendor.description,
+        address=vendor.address,
+        created_by=user_child(row, "created"),
+        created_date=vendor.created_date,
+        modified_by=user_child(row, "modified"),
+        modified_date=vendor.modified_date,
+        rates=[],
+    )
+
+
+def _fields(body: VendorRequest) -> vendors.VendorFields:
+    address = body.address.model_dump(by_alias=True) if body.address is not None else None
+    return vendors.VendorFields(body.vendor_code, body.vendor_info, body.website, body.vendor_description, address)
+
+
+@router.get("/api/v3/vendor", response_model=list[VendorResponse])
+def get_vendors(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    _: Annotated[Principal, Depends(requires("Vendors", "View"))],
+    page: Annotated[PageRequest, Depends(page_request)],
+    filter: FilterQuery = None,
+) -> list[VendorResponse]:
+    """Retrieves an array of vendors."""
+    result = vendors.list_vendors(db, filter, page.number, page.size, clock().date())
+    set_paging_headers(response, page, result.total)
+    return [render(row) for row in result.rows]
+
+
+@router.get("/api/v3/vendor/{vendorId}", response_model=VendorResponse)
+def get_vendor(
+    db: DatabaseDep, vendorId: int, _: Annotated[Principal, Depends(requires("Vendors", "View"))]
+) -> VendorResponse:
+    """Retrieves one vendor."""
+    return render(vendors.get_vendor(db, vendorId))
+
+
+@router.post("/api/v3/vendor", response_model=VendorResponse)
+def create_vendor(
+    db: DatabaseDep,
+    clock: ClockDep,
+    body: VendorRequest,
+    user: Annotated[Principal, Depends(requires("Vendors", "Create"))],
+) -> VendorResponse:
+    """Creates a vendor."""
+    vendor_id = vendors.create_vendor(db, _fields(body), user.user_id, clock())
+    return render(vendors.get_vendor(db, vendor_id))
+
+
+@router.put("/api/v3/vendor/{vendorId}", response_model=VendorResponse)
+def edit_vendor(
+    db: DatabaseDep,
+    clock: ClockDep,
+    vendorId: int,
+    body: VendorRequest,
+    user: Annotated[Principal, Depends(requires("Vendors", "Edit"))],
+) -> VendorResponse:
+    """Edits a vendor."""
+    vendors.edit_vendor(db, vendorId, _fields(body), user.user_id, clock())
+    return render(vendors.get_vendor(db, vendorId))
+
+
+@router.delete("/api/v3/vendor/{vendorId}", status_code=204)
+def delete_vendor(
+    db: DatabaseDep, vendorId: int, _: Annotated[Principal, Depends(requires("Vendors", "Delete"))]
+) -> Response:
+    """Deletes a vendor (204, as the SDK expects)."""
+    vendors.delete_vendor(db, vendorId)
+    return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""Wire schemas: EnergyCAP's JSON models."""

@@ -1,0 +1,35 @@
+"""Unit conversion to a commodity's common ("rollup") use unit (domain.md §2.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from apportion.domain.money import USE_QUANTUM
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """Unit facts: type and factor to the type's base unit, commodity common units and cross-type factors."""
+
+    units: Mapping[int, tuple[int, Decimal]]
+    common_unit: Mapping[int, int | None]
+    commodity_factors: Mapping[tuple[int, int], Decimal]
+
+    def to_common(self, value: Decimal, unit_id: int | None, commodity_id: int) -> Decimal:
+        """`value` in `unit_id` expressed in the commodity's common unit, at use precision.
+
+        Same unit type: value x factor(unit) / factor(common). Other types need a commodity conversion
+        (e.g. natural gas CCF -> therms); with none known, or no unit at all, the value is taken as is.
+        """
+        common = self.common_unit.get(commodity_id)
+        if unit_id is None or common is None or unit_id == common:
+            return value
+        cross = self.commodity_factors.get((commodity_id, unit_id))
+        if cross is not None:
+            return (value * cross).quantize(USE_QUANTUM)
+        unit, target = self.units.get(unit_id), self.units.get(common)
+        if unit is None or target is None or unit[0] != target[0]:
+            return value
+        return (value * unit[1] / target[1]).quantize(USE_QUANTUM)

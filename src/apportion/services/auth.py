@@ -1,0 +1,72 @@
+"""Who is calling: API keys to users, key minting and the bootstrap administrator."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from apportion.domain.errors import Unauthenticated
+from apportion.domain.permissions import Grants
+from apportion.store.database import Database
+from apportion.store.models.users import ApiKey, User
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The user behind a request's API key."""
+
+    user_id: int
+    user_code: str
+    full_name: str
+    grants: Grants
+
+
+def hash_key(key: str) -> str:
+    """SHA-256 hex digest of a key: keys are random and long, so a plain digest is enough."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_key() -> str:
+    """A fresh key in EnergyCAP's three dot-separated parts shape (clients treat it as opaque)."""
+    return ".".join(secrets.token_urlsafe(n) for n in (12, 24, 12))
+
+
+def authenticate(db: Database, key: str | None) -> Principal:
+    """Resolve an ECI-ApiKey header value, or raise Unauthenticated."""
+    if not key:
+        raise Unauthenticated()
+    with db.reading() as session:
+        row = session.execute(
+            select(User.user_id, User.user_code, User.full_name, User.permissions, User.active)
+            .join(ApiKey, ApiKey.user_id == User.user_id)
+            .where(ApiKey.key_hash == hash_key(key))
+        ).one_or_none()
+    if row is None or not row.active:
+        raise Unauthenticated()
+    return Principal(row.user_id, row.user_code, row.full_name, Grants.from_document(row.permissions or {}))
+
+
+def create_user_with_key(
+    db: Database, user_code: str, full_name: str, grants: Grants, now: datetime, key: str | None = None
+) -> tuple[int, str]:
+    """Create a user holding `grants` and one API key; returns (user id, the key in clear, shown once)."""
+    key = key or new_key()
+    with db.transaction() as session:
+        user = User(user_code=user_code, full_name=full_name, permissions=grants.to_document(), created_date=now)
+        session.add(user)
+        session.flush()
+        session.add(ApiKey(user_id=user.user_id, name="Default", key_hash=hash_key(key), created_date=now))
+        return user.user_id, key
+
+
+def bootstrap_administrator(db: Database, key: str, now: datetime) -> bool:
+    """Create an administrator with `key` when no user exists yet; returns whether one was created."""
+    with db.reading() as session:
+        if session.execute(select(func.count()).select_from(User)).scalar_one():
+            return False
+    create_user_with_key(db, "admin", "Administrator", Grants.everything(), now, key)
+    return True
