@@ -1,0 +1,1 @@
+"""Bill import: file readers, profile mapping and kickout files (pure; no database)."""

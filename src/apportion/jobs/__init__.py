@@ -1,0 +1,1 @@
+"""Long work: run inline on SQLite, or through a PostgreSQL-backed queue and `apportion worker` processes."""

@@ -1,0 +1,1 @@
+"""Human pages served by the same app: workflows, tasks, the digest as charts, kickout downloads."""
