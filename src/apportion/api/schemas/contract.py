@@ -5,6 +5,7 @@ Do not edit by hand: change the generator and run it again.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field
@@ -128,8 +129,8 @@ class AccountMeterChildWithSerialNumber(WireModel):
 class AccountMeterEdit(WireModel):
     """AccountMeterEdit."""
 
-    begin_date: WireDateTime | None = Field(None, alias="beginDate")
-    end_date: WireDateTime | None = Field(None, alias="endDate")
+    begin_date: WireDateTime | None = Field(None, alias="beginDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
+    end_date: WireDateTime | None = Field(None, alias="endDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
     general_ledger_id: int | None = Field(None, alias="generalLedgerId")
     vendor_type_id: int | None = Field(None, alias="vendorTypeId")
 
@@ -496,13 +497,13 @@ class BillAccountBodyLineEdit(WireModel):
 class BillActionDelete(WireModel):
     """BillActionDelete."""
 
-    ids: list[int] | None = Field(None, alias="ids")
+    ids: list[int] | None = Field(None, alias="ids", min_length=1)
 
 
 class BillActionVoid(WireModel):
     """BillActionVoid."""
 
-    ids: list[int] | None = Field(None, alias="ids")
+    ids: list[int] | None = Field(None, alias="ids", min_length=1)
     void: bool | None = Field(None, alias="void")
 
 
@@ -510,15 +511,19 @@ class BillCreate(WireModel):
     """BillCreate."""
 
     account_id: int = Field(alias="accountId")
-    begin_date: WireDateTime = Field(alias="beginDate")
-    end_date: WireDateTime = Field(alias="endDate")
+    begin_date: WireDateTime = Field(alias="beginDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
+    end_date: WireDateTime = Field(alias="endDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
     billing_period: int = Field(alias="billingPeriod", ge=190001, le=209912)
     account_period: int | None = Field(None, alias="accountPeriod", ge=190001, le=209913)
     estimated: bool | None = Field(None, alias="estimated")
     manual_entry: bool = Field(alias="manualEntry")
-    statement_date: WireDateTime | None = Field(None, alias="statementDate")
-    due_date: WireDateTime | None = Field(None, alias="dueDate")
-    next_reading: WireDateTime | None = Field(None, alias="nextReading")
+    statement_date: WireDateTime | None = Field(
+        None, alias="statementDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1)
+    )
+    due_date: WireDateTime | None = Field(None, alias="dueDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
+    next_reading: WireDateTime | None = Field(
+        None, alias="nextReading", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1)
+    )
     control_code: str | None = Field(None, alias="controlCode", max_length=255)
     invoice_number: str | None = Field(None, alias="invoiceNumber", max_length=32)
     note: str | None = Field(None, alias="note")
@@ -538,14 +543,18 @@ class BillEdit(WireModel):
     """BillEdit."""
 
     account_id: int = Field(alias="accountId")
-    begin_date: WireDateTime = Field(alias="beginDate")
-    end_date: WireDateTime = Field(alias="endDate")
+    begin_date: WireDateTime = Field(alias="beginDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
+    end_date: WireDateTime = Field(alias="endDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
     billing_period: int = Field(alias="billingPeriod", ge=190001, le=209912)
     account_period: int | None = Field(None, alias="accountPeriod", ge=190001, le=209913)
     estimated: bool | None = Field(None, alias="estimated")
-    statement_date: WireDateTime | None = Field(None, alias="statementDate")
-    due_date: WireDateTime | None = Field(None, alias="dueDate")
-    next_reading: WireDateTime | None = Field(None, alias="nextReading")
+    statement_date: WireDateTime | None = Field(
+        None, alias="statementDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1)
+    )
+    due_date: WireDateTime | None = Field(None, alias="dueDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
+    next_reading: WireDateTime | None = Field(
+        None, alias="nextReading", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1)
+    )
     control_code: str | None = Field(None, alias="controlCode", max_length=255)
     invoice_number: str | None = Field(None, alias="invoiceNumber", max_length=32)
     set_to_unapproved: bool | None = Field(None, alias="setToUnapproved")
@@ -583,7 +592,7 @@ class BillImportProfileColumnMapping(WireModel):
     rate_column_index: int | None = Field(None, alias="rateColumnIndex", ge=1, le=2147483647)
     serial_number_column_index: int | None = Field(None, alias="serialNumberColumnIndex", ge=1, le=2147483647)
     bill_note_column_index: int | None = Field(None, alias="billNoteColumnIndex", ge=1, le=2147483647)
-    observations: list[BillImportProfileObservation] | None = Field(None, alias="observations")
+    observations: list[BillImportProfileObservation] | None = Field(None, alias="observations", min_length=1)
 
 
 class BillImportProfileObservation(WireModel):
@@ -620,6 +629,7 @@ class BillImportRequest(WireModel):
     import_note: str | None = Field(None, alias="importNote")
     save_as_resolved: bool | None = Field(None, alias="saveAsResolved")
     comment: str | None = Field(None, alias="comment")
+    suppress_bill_capture_notification: bool | None = Field(None, alias="suppressBillCaptureNotification")
 
 
 class BillListAdministrator(WireModel):
@@ -662,14 +672,14 @@ class BillMeterCreate(WireModel):
     """BillMeterCreate."""
 
     meter_id: int = Field(alias="meterId")
-    body_lines: list[BillMeterBodyLineCreate] = Field(alias="bodyLines")
+    body_lines: list[BillMeterBodyLineCreate] = Field(alias="bodyLines", min_length=1)
 
 
 class BillMeterEdit(WireModel):
     """BillMeterEdit."""
 
     meter_id: int = Field(alias="meterId")
-    body_lines: list[BillMeterBodyLineEdit] = Field(alias="bodyLines")
+    body_lines: list[BillMeterBodyLineEdit] = Field(alias="bodyLines", min_length=1)
 
 
 class BillResponse(WireModel):
@@ -745,8 +755,8 @@ class BillReversal(WireModel):
 class BillSplitDetailsRequest(WireModel):
     """Defines details for available types of bill split distributions. Only one"""
 
-    fixed_percentage_split: list[FixedPercentage] | None = Field(None, alias="fixedPercentageSplit")
-    floor_area_split: list[FloorAreaSplit] | None = Field(None, alias="floorAreaSplit")
+    fixed_percentage_split: list[FixedPercentage] | None = Field(None, alias="fixedPercentageSplit", min_length=1)
+    floor_area_split: list[FloorAreaSplit] | None = Field(None, alias="floorAreaSplit", min_length=1)
     dynamic_percentage_split: DynamicPercentageBillSplit | None = Field(None, alias="dynamicPercentageSplit")
 
 
@@ -1017,7 +1027,7 @@ class CalculatedBillCostRequest(WireModel):
     use_current_meters_rate_schedule: bool | None = Field(None, alias="useCurrentMetersRateSchedule")
     fixed_unit_cost: FixedUnitCostRequest | None = Field(None, alias="fixedUnitCost")
     unit_cost_meter_id: int | None = Field(None, alias="unitCostMeterId")
-    fixed_amount: WireDecimal | None = Field(None, alias="fixedAmount")
+    fixed_amount: WireDecimal | None = Field(None, alias="fixedAmount", decimal_places=2)
     copy_cost_from_meter: CopyMeterRequest | None = Field(None, alias="copyCostFromMeter")
     cost_calculation: CalculationRequest | None = Field(None, alias="costCalculation")
     calendarized_cost_calculation: CalendarizedCalculationRequest | None = Field(
@@ -1121,7 +1131,7 @@ class CalendarizedCalculationResponse(WireModel):
 class CalendarizedSumRequest(WireModel):
     """CalendarizedSumRequest."""
 
-    sum_meter_ids: list[int] = Field(alias="sumMeterIds")
+    sum_meter_ids: list[int] = Field(alias="sumMeterIds", min_length=1)
 
 
 class ChannelChild(WireModel):
@@ -1196,8 +1206,12 @@ class ChargebackProcessorSettings(WireModel):
 
     filters: list[QuickFilter] | None = Field(None, alias="filters")
     billing_period: int = Field(alias="billingPeriod")
-    start_date_for_bill: WireDateTime | None = Field(None, alias="startDateForBill")
-    end_date_for_bill: WireDateTime | None = Field(None, alias="endDateForBill")
+    start_date_for_bill: WireDateTime | None = Field(
+        None, alias="startDateForBill", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1)
+    )
+    end_date_for_bill: WireDateTime | None = Field(
+        None, alias="endDateForBill", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1)
+    )
     note: str | None = Field(None, alias="note")
     batch_settings: BatchCreate | None = Field(None, alias="batchSettings")
 
@@ -1214,8 +1228,12 @@ class ChargebackProcessorSettingsWithoutFilters(WireModel):
     """ChargebackProcessorSettingsWithoutFilters."""
 
     billing_period: int = Field(alias="billingPeriod")
-    start_date_for_bill: WireDateTime | None = Field(None, alias="startDateForBill")
-    end_date_for_bill: WireDateTime | None = Field(None, alias="endDateForBill")
+    start_date_for_bill: WireDateTime | None = Field(
+        None, alias="startDateForBill", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1)
+    )
+    end_date_for_bill: WireDateTime | None = Field(
+        None, alias="endDateForBill", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1)
+    )
     note: str | None = Field(None, alias="note")
     batch_settings: BatchCreate | None = Field(None, alias="batchSettings")
 
@@ -1297,7 +1315,9 @@ class ChargebackWorkflowCreate(WireModel):
     """ChargebackWorkflowCreate."""
 
     chargeback_workflow_info: str = Field(alias="chargebackWorkflowInfo", max_length=64)
-    chargeback_workflow_steps: list[ChargebackWorkflowStepCreate] | None = Field(None, alias="chargebackWorkflowSteps")
+    chargeback_workflow_steps: list[ChargebackWorkflowStepCreate] | None = Field(
+        None, alias="chargebackWorkflowSteps", min_length=1
+    )
 
 
 class ChargebackWorkflowDigestChild(WireModel):
@@ -1330,7 +1350,9 @@ class ChargebackWorkflowEdit(WireModel):
     """ChargebackWorkflowEdit."""
 
     chargeback_workflow_info: str = Field(alias="chargebackWorkflowInfo", max_length=64)
-    chargeback_workflow_steps: list[ChargebackWorkflowStepEdit] | None = Field(None, alias="chargebackWorkflowSteps")
+    chargeback_workflow_steps: list[ChargebackWorkflowStepEdit] | None = Field(
+        None, alias="chargebackWorkflowSteps", min_length=1
+    )
 
 
 class ChargebackWorkflowResponse(WireModel):
@@ -1460,7 +1482,7 @@ class CommodityRequest(WireModel):
     """CommodityRequest."""
 
     commodity_info: str = Field(alias="commodityInfo", max_length=32)
-    abbreviation: str = Field(alias="abbreviation", max_length=3)
+    abbreviation: str = Field(alias="abbreviation", min_length=1, max_length=3)
     description: str | None = Field(None, alias="description", max_length=255)
     icon: Icon | None = Field(None, alias="icon")
     commodity_category_id: int | None = Field(None, alias="commodityCategoryId")
@@ -1511,7 +1533,7 @@ class CopyMeterRequest(WireModel):
     """Defines a meter whose use or cost will be copied when calculating a bill"""
 
     meter_id: int = Field(alias="meterId")
-    percentage: WireDecimal = Field(alias="percentage")
+    percentage: WireDecimal = Field(alias="percentage", decimal_places=8)
 
 
 class CostCenterAccountChild(WireModel):
@@ -1838,7 +1860,7 @@ class FixedAmountResponse(WireModel):
 class FixedDemandRequest(WireModel):
     """FixedDemandRequest."""
 
-    fixed_demand_amount: WireDecimal = Field(alias="fixedDemandAmount")
+    fixed_demand_amount: WireDecimal = Field(alias="fixedDemandAmount", decimal_places=6)
     unit_id: int = Field(alias="unitId")
 
 
@@ -1847,7 +1869,7 @@ class FixedPercentage(WireModel):
 
     destination_account_id: int = Field(alias="destinationAccountId")
     destination_meter_id: int = Field(alias="destinationMeterId")
-    split_percentage: WireDecimal = Field(alias="splitPercentage")
+    split_percentage: WireDecimal = Field(alias="splitPercentage", decimal_places=8)
 
 
 class FixedPercentageResponse(WireModel):
@@ -1862,14 +1884,14 @@ class FixedPercentageResponse(WireModel):
 class FixedUnitCostRequest(WireModel):
     """Fixed amount per unit to apply during bill calculation."""
 
-    unit_cost: WireDecimal = Field(alias="unitCost")
+    unit_cost: WireDecimal = Field(alias="unitCost", decimal_places=8)
     unit_id: int = Field(alias="unitId")
 
 
 class FixedUseRequest(WireModel):
     """FixedUseRequest."""
 
-    fixed_use_amount: WireDecimal = Field(alias="fixedUseAmount")
+    fixed_use_amount: WireDecimal = Field(alias="fixedUseAmount", decimal_places=6)
     unit_id: int = Field(alias="unitId")
 
 
@@ -1892,7 +1914,7 @@ class FloorAreaSplit(WireModel):
 
     destination_account_id: int = Field(alias="destinationAccountId")
     destination_meter_id: int = Field(alias="destinationMeterId")
-    weighting_factor: WireDecimal = Field(alias="weightingFactor", ge=0)
+    weighting_factor: WireDecimal = Field(alias="weightingFactor", decimal_places=8, ge=0)
 
 
 class FloorAreaSplitResponse(WireModel):
@@ -2442,7 +2464,7 @@ class MeterGroupRequest(WireModel):
     meter_group_info: str = Field(alias="meterGroupInfo", max_length=255)
     meter_group_category_id: int = Field(alias="meterGroupCategoryId")
     limit_members_by_topmost: bool = Field(alias="limitMembersByTopmost")
-    automatic_group_filters: list[FilterEdit] | None = Field(None, alias="automaticGroupFilters")
+    automatic_group_filters: list[FilterEdit] | None = Field(None, alias="automaticGroupFilters", min_length=1)
     manual_group_members: list[int] | None = Field(None, alias="manualGroupMembers")
 
 
@@ -3475,7 +3497,7 @@ class UpsertAggregateMeterRequest(WireModel):
 
     aggregate_meter_id: int | None = Field(None, alias="aggregateMeterId")
     begin_period: int = Field(alias="beginPeriod")
-    source_meter_ids: list[int] = Field(alias="sourceMeterIds")
+    source_meter_ids: list[int] = Field(alias="sourceMeterIds", min_length=1)
     commodity_id: int = Field(alias="commodityId")
     aggregate_meter_info: str = Field(alias="aggregateMeterInfo", max_length=50)
 
@@ -3495,9 +3517,9 @@ class UserCreateRequest(WireModel):
     full_name: str = Field(alias="fullName", max_length=32)
     password: str = Field(alias="password", max_length=128)
     email: str = Field(alias="email", max_length=128)
-    topmost_cost_center_ids: list[int] = Field(alias="topmostCostCenterIds")
-    topmost_place_ids: list[int] = Field(alias="topmostPlaceIds")
-    topmost_collection_ids: list[int] = Field(alias="topmostCollectionIds")
+    topmost_cost_center_ids: list[int] = Field(alias="topmostCostCenterIds", min_length=1)
+    topmost_place_ids: list[int] = Field(alias="topmostPlaceIds", min_length=1)
+    topmost_collection_ids: list[int] = Field(alias="topmostCollectionIds", min_length=1)
     active_directory: bool | None = Field(None, alias="activeDirectory")
     active: bool | None = Field(None, alias="active")
     password_expiration_interval: int = Field(alias="passwordExpirationInterval")
@@ -3710,12 +3732,20 @@ class WorkflowDisplaySetting(WireModel):
 
 
 class BillKickoutImportRequest(WireModel):
-    """BillKickoutImportRequest."""
+    """Re-import of a bill import task's kickouts (api-reference/004)."""
 
     batch_settings: BatchSettings | None = Field(None, alias="batchSettings")
     comment: str | None = Field(None, alias="comment")
     import_note: str | None = Field(None, alias="importNote")
     save_as_resolved: bool | None = Field(None, alias="saveAsResolved")
+
+
+class BillImportTaskKickoutSummaryResponse(WireModel):
+    """Kickout messages of a bill import task or of one of its files."""
+
+    file_name: str | None = Field(None, alias="fileName")
+    kickout_messages: list[str] | None = Field(None, alias="kickoutMessages")
+    task_guid: str | None = Field(None, alias="taskGuid")
 
 
 AccountChild.model_rebuild()
@@ -4017,3 +4047,4 @@ WeatherSettings.model_rebuild()
 WeatherStationChild.model_rebuild()
 WorkflowDisplaySetting.model_rebuild()
 BillKickoutImportRequest.model_rebuild()
+BillImportTaskKickoutSummaryResponse.model_rebuild()
