@@ -1,0 +1,140 @@
+"""Exact decimal arithmetic for money and quantities: quanta, half-up rounding and exact allocation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from apportion.domain.errors import RuleViolation
+
+CENT = Decimal("0.01")
+USE_QUANTUM = Decimal("0.000001")
+PERCENT_QUANTUM = Decimal("0.00000001")
+HUNDRED = Decimal(100)
+
+# Enough digits that products of an amount (18 digits) and a percentage or weight (24 digits) never round.
+_PRECISION = 120
+
+
+def _exact(value: Decimal) -> tuple[int, int]:
+    """(coefficient, exponent) with value == coefficient * 10**exponent; rejects NaN and infinities."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # 'n', 'N' or 'F': NaN or infinity
+        raise RuleViolation(f"{value} is not a finite number.")
+    coefficient = int("".join(map(str, digits)) or "0")
+    return (-coefficient if sign else coefficient), exponent
+
+
+def _as_integers(values: Sequence[Decimal]) -> list[int]:
+    """The values scaled by one common power of ten so every one is an integer (ratios preserved)."""
+    pairs = [_exact(v) for v in values]
+    low = min((exponent for _, exponent in pairs), default=0)
+    return [coefficient * 10 ** (exponent - low) for coefficient, exponent in pairs]
+
+
+def _from_quanta(count: int, quantum: Decimal) -> Decimal:
+    """`count` quanta as an exact Decimal with the quantum's exponent (0 quanta of 0.01 -> 0.00)."""
+    coefficient, exponent = _exact(quantum)
+    return Decimal(f"{count * coefficient}E{exponent}")
+
+
+def _quanta_in(amount: Decimal, quantum: Decimal) -> int:
+    """How many quanta make `amount`; RuleViolation when `amount` is not a whole number of quanta."""
+    if not quantum.is_finite() or quantum <= 0:
+        raise RuleViolation(f"The quantum must be a positive number, not {quantum}.")
+    scaled_amount, scaled_quantum = _as_integers([amount, quantum])
+    count, rest = divmod(scaled_amount, scaled_quantum)
+    if rest:
+        raise RuleViolation(f"{amount} is not a multiple of {quantum}; round it before allocating.")
+    return count
+
+
+def _exact_sum(values: Sequence[Decimal]) -> Decimal:
+    """Σ values without context rounding."""
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return sum(values, Decimal(0))
+
+
+def decimal_places(value: Decimal) -> int:
+    """Significant decimal places: decimal_places(Decimal("1.50")) == 1, decimal_places(Decimal("100")) == 0."""
+    coefficient, exponent = _exact(value)
+    if coefficient == 0:
+        return 0
+    while coefficient % 10 == 0 and exponent < 0:
+        coefficient //= 10
+        exponent += 1
+    return max(0, -exponent)
+
+
+def round_half_up(value: Decimal, quantum: Decimal) -> Decimal:
+    """Round to the quantum's exponent, halves away from zero: 2.345 -> 2.35, -2.345 -> -2.35 (quantum 0.01).
+
+    `quantum` is a power of ten (CENT, USE_QUANTUM, PERCENT_QUANTUM ...). Never loses digits to the
+    decimal context: the rounding happens with ample precision.
+    """
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def multiply(amount: Decimal, factor: Decimal, divisor: Decimal = Decimal(1)) -> Decimal:
+    """amount x factor / divisor computed with ample precision (exact for divisors like 100)."""
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return amount * factor / divisor
+
+
+def allocate(amount: Decimal, weights: Sequence[Decimal], quantum: Decimal) -> list[Decimal]:
+    """Split `amount` over non-negative relative `weights`; parts are multiples of `quantum` summing to `amount`.
+
+    Rule (largest remainder, domain.md §4.3 / §7 Q7):
+      1. exact share_i = amount x w_i / Σw;
+      2. round every share toward zero to the quantum (for negative amounts too, so -x splits as -(x));
+      3. hand the quanta still missing out one at a time to the parts with the largest fractional
+         remainder; equal remainders go to the earlier part (input order).
+
+    Worked example: 100.00 over weights 1, 1, 1 with quantum 0.01: exact shares are 33.333..., truncated
+    to 33.33 each (sum 99.99); one cent is missing, all remainders are equal, so the first part takes it:
+    [33.34, 33.33, 33.33]. A credit of -100.00 gives [-33.34, -33.33, -33.33].
+
+    Computed in integers, so the result is exact and deterministic. Every part is within one quantum of
+    its exact share. Raises RuleViolation when Σw is 0, a weight is negative, or `amount` is not a whole
+    number of quanta (round it first).
+    """
+    count = _quanta_in(amount, quantum)
+    if any(w < 0 for w in weights):
+        raise RuleViolation("Allocation weights cannot be negative.")
+    scaled = _as_integers(weights)
+    total = sum(scaled)
+    if total == 0:
+        raise RuleViolation("Cannot allocate over weights that sum to zero.")
+    magnitude = abs(count)
+    floors: list[int] = []
+    remainders: list[int] = []
+    for weight in scaled:
+        whole, rest = divmod(magnitude * weight, total)
+        floors.append(whole)
+        remainders.append(rest)
+    missing = magnitude - sum(floors)
+    # Largest remainder first; among equals the earlier index (sort is stable on -remainder).
+    for index in sorted(range(len(floors)), key=lambda i: -remainders[i])[:missing]:
+        floors[index] += 1
+    sign = -1 if count < 0 else 1
+    return [_from_quanta(sign * whole, quantum) for whole in floors]
+
+
+def apply_percentages(amount: Decimal, percentages: Sequence[Decimal], quantum: Decimal) -> list[Decimal]:
+    """Parts of `amount` for percentages such as Decimal("50.5") (= 50.5 %).
+
+    When the percentages sum to exactly 100 the parts come from `allocate` and sum exactly to `amount`
+    (domain.md §4.3: "if the total is 100 % the destination bills sum exactly to the source"). Otherwise
+    the total is meant to differ from the source, so each part is round_half_up(amount x p / 100)
+    independently: 100.01 at 60 % and 30 % gives [60.01, 30.00].
+    Negative percentages raise RuleViolation.
+    """
+    if any(p < 0 for p in percentages):
+        raise RuleViolation("Percentages cannot be negative.")
+    if _exact_sum(percentages) == HUNDRED:
+        return allocate(amount, percentages, quantum)
+    return [round_half_up(multiply(amount, p, HUNDRED), quantum) for p in percentages]

@@ -1,0 +1,359 @@
+"""Bill split details (fixed percentage, floor area, dynamic by meter group): validation, shares and splitting."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from apportion.domain.bills import LineDraft
+from apportion.domain.errors import RuleViolation, ValidationFailed
+from apportion.domain.money import (
+    CENT,
+    HUNDRED,
+    PERCENT_QUANTUM,
+    USE_QUANTUM,
+    allocate,
+    apply_percentages,
+    decimal_places,
+)
+
+# Split methods, as stored on the version (one per version, domain.md §2.4).
+FIXED_PERCENTAGE = "fixedPercentage"
+FLOOR_AREA = "floorArea"
+DYNAMIC_PERCENTAGE = "dynamicPercentage"
+
+# DynamicPercentageBillSplit vocabularies, canonical spelling.
+SOURCE_VALUES = ("use", "cost", "useAndCost")
+SHARE_VALUES = ("use", "cost")
+
+MAX_SCALE = 8
+_METHOD_NAMES = ("fixedPercentageSplit", "floorAreaSplit", "dynamicPercentageSplit")
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a share of the source bill goes: a destination account and meter."""
+
+    account_id: int
+    meter_id: int
+
+
+@dataclass(frozen=True)
+class FixedPercentage:
+    """FixedPercentage: a destination and its user-entered percentage (50.5 means 50.5 %)."""
+
+    account_id: int
+    meter_id: int
+    split_percentage: Decimal
+
+    @property
+    def destination(self) -> Destination:
+        """The destination account and meter."""
+        return Destination(self.account_id, self.meter_id)
+
+
+@dataclass(frozen=True)
+class FloorAreaSplit:
+    """FloorAreaSplit: a destination and its weighting factor (the area comes from its place at run time)."""
+
+    account_id: int
+    meter_id: int
+    weighting_factor: Decimal
+
+    @property
+    def destination(self) -> Destination:
+        """The destination account and meter."""
+        return Destination(self.account_id, self.meter_id)
+
+
+@dataclass(frozen=True)
+class FloorAreaShare:
+    """A floor-area destination at run time: its place's floor area (all in one area unit) and weighting."""
+
+    account_id: int
+    meter_id: int
+    floor_area: Decimal
+    weighting_factor: Decimal
+
+    @property
+    def destination(self) -> Destination:
+        """The destination account and meter."""
+        return Destination(self.account_id, self.meter_id)
+
+
+@dataclass(frozen=True)
+class DynamicSplit:
+    """DynamicPercentageBillSplit: split `source_value_to_split` over a meter group by `destination_share_value`."""
+
+    meter_group_id: int
+    source_value_to_split: str
+    destination_share_value: str
+
+
+@dataclass(frozen=True)
+class DynamicShare:
+    """A meter of the destination group at run time, with its own use or cost for the period."""
+
+    account_id: int
+    meter_id: int
+    share_value: Decimal
+
+    @property
+    def destination(self) -> Destination:
+        """The destination account and meter."""
+        return Destination(self.account_id, self.meter_id)
+
+
+@dataclass(frozen=True)
+class SplitDetails:
+    """The instructions of one split version: exactly one of the three methods is set."""
+
+    version_id: int
+    fixed_percentage: tuple[FixedPercentage, ...] | None = None
+    floor_area: tuple[FloorAreaSplit, ...] | None = None
+    dynamic: DynamicSplit | None = None
+
+    @property
+    def method(self) -> str | None:
+        """FIXED_PERCENTAGE, FLOOR_AREA, DYNAMIC_PERCENTAGE, or None for a version with no details yet."""
+        if self.fixed_percentage is not None:
+            return FIXED_PERCENTAGE
+        if self.floor_area is not None:
+            return FLOOR_AREA
+        if self.dynamic is not None:
+            return DYNAMIC_PERCENTAGE
+        return None
+
+
+@dataclass(frozen=True)
+class SplitShares:
+    """Resolved shares for one run: `shares` are percentages when `as_percentages`, else relative weights."""
+
+    destinations: tuple[Destination, ...]
+    shares: tuple[Decimal, ...]
+    as_percentages: bool
+    split_use: bool = True
+    split_cost: bool = True
+
+
+def copy_instructions(details: SplitDetails, new_version_id: int) -> SplitDetails:
+    """The same instructions for another version (copyVersionId, domain.md §4.1 step 5)."""
+    return replace(details, version_id=new_version_id)
+
+
+def fixed_percentage_shares(destinations: Sequence[FixedPercentage]) -> SplitShares:
+    """Shares of a fixed-percentage split: the entered percentages (total may differ from 100, §4.3)."""
+    return SplitShares(
+        destinations=tuple(d.destination for d in destinations),
+        shares=tuple(d.split_percentage for d in destinations),
+        as_percentages=True,
+    )
+
+
+def _floor_area_weights(destinations: Sequence[FloorAreaShare]) -> list[Decimal]:
+    weights = [d.floor_area * d.weighting_factor for d in destinations]
+    if any(w < 0 for w in weights):
+        raise RuleViolation("Floor areas and weighting factors cannot be negative.")
+    if sum(weights, Decimal(0)) == 0:
+        # domain.md §7 Q22: zero-area destinations get 0 %; all of them zero fails the version.
+        meters = ", ".join(str(d.meter_id) for d in destinations)
+        raise RuleViolation(
+            f"Cannot split by floor area: the weighted floor area of every destination (meters {meters}) is zero."
+        )
+    return weights
+
+
+def floor_area_shares(destinations: Sequence[FloorAreaShare]) -> SplitShares:
+    """Shares of a floor-area split: exact weights area x weighting factor (destinations total 100 %)."""
+    return SplitShares(
+        destinations=tuple(d.destination for d in destinations),
+        shares=tuple(_floor_area_weights(destinations)),
+        as_percentages=False,
+    )
+
+
+def floor_area_percentages(destinations: Sequence[FloorAreaShare]) -> list[Decimal]:
+    """splitPercentage shown for each destination: area_i x w_i / Σ(area_j x w_j) x 100, to 8 places.
+
+    For display only (FloorAreaSplitResponse); the split allocates with the exact weights. The figures
+    are allocated like money (largest remainder at 8 places), so they total exactly 100. Example:
+    areas 1000 and 3000 sq ft, weights 1 and 1 -> [25.00000000, 75.00000000]. All zero -> RuleViolation.
+    """
+    return allocate(HUNDRED, _floor_area_weights(destinations), PERCENT_QUANTUM)
+
+
+def dynamic_shares(split: DynamicSplit, destinations: Sequence[DynamicShare]) -> SplitShares:
+    """Shares of a dynamic split: each group meter's own use or cost in the period (domain.md §4.3, §7 Q21)."""
+    source = canonical_source_value(split.source_value_to_split)
+    weights = [d.share_value for d in destinations]
+    basis = canonical_share_value(split.destination_share_value)
+    negative = [d.meter_id for d in destinations if d.share_value < 0]
+    if negative:
+        raise RuleViolation(
+            f"Cannot split by meter group {split.meter_group_id}: meters {negative} have a negative {basis}."
+        )
+    if sum(weights, Decimal(0)) == 0:
+        raise RuleViolation(
+            f"Cannot split by meter group {split.meter_group_id}: the group's total {basis} for the period is zero."
+        )
+    return SplitShares(
+        destinations=tuple(d.destination for d in destinations),
+        shares=tuple(weights),
+        as_percentages=False,
+        split_use=source in ("use", "useAndCost"),
+        split_cost=source in ("cost", "useAndCost"),
+    )
+
+
+def _parts(amount: Decimal | None, shares: SplitShares, quantum: Decimal, wanted: bool) -> list[Decimal | None]:
+    if amount is None or not wanted:
+        return [None] * len(shares.destinations)
+    if shares.as_percentages:
+        return list(apply_percentages(amount, shares.shares, quantum))
+    return list(allocate(amount, shares.shares, quantum))
+
+
+def split_bill(
+    lines: Sequence[LineDraft], source_meter_id: int, shares: SplitShares
+) -> list[tuple[Destination, tuple[LineDraft, ...]]]:
+    """Destination line items for one source bill, one entry per destination in `shares` order.
+
+    Only the source meter's lines are split: other meters' lines and account lines stay on the source
+    bill. (domain.md §4.3 spreads account charges only when the entire bill is split; a version splits
+    one meter, so account charges are never part of it.) Each source line gives every destination a line
+    with the same observation type, kind, caption and unit; its value is allocated at USE_QUANTUM and its
+    cost at CENT, each line on its own, so every line's parts sum exactly to the source line when the
+    shares are weights or percentages totalling 100. Dynamic 'use' leaves destination costs None and
+    'cost' leaves values None; a line left with nothing to carry is dropped.
+    """
+    parts: list[list[LineDraft]] = [[] for _ in shares.destinations]
+    for line in lines:
+        if line.meter_id != source_meter_id:
+            continue
+        values = _parts(line.value, shares, USE_QUANTUM, shares.split_use)
+        costs = _parts(line.cost, shares, CENT, shares.split_cost)
+        carried = line.value is None and line.cost is None
+        for index, destination in enumerate(shares.destinations):
+            if values[index] is None and costs[index] is None and not carried:
+                continue
+            parts[index].append(replace(line, meter_id=destination.meter_id, value=values[index], cost=costs[index]))
+    return [(destination, tuple(parts[i])) for i, destination in enumerate(shares.destinations)]
+
+
+def canonical_source_value(value: str) -> str:
+    """'USE' -> 'use', 'UseAndCost' -> 'useAndCost'; RuleViolation for anything else."""
+    return _canonical(value, SOURCE_VALUES, "sourceValueToSplit")
+
+
+def canonical_share_value(value: str) -> str:
+    """'Cost' -> 'cost'; RuleViolation for anything but use or cost."""
+    return _canonical(value, SHARE_VALUES, "destinationShareValue")
+
+
+def _canonical(value: str, allowed: Sequence[str], field: str) -> str:
+    for name in allowed:
+        if name.lower() == value.strip().lower():
+            return name
+    raise RuleViolation(f"{field} must be one of {', '.join(allowed)}, not '{value}'.", field)
+
+
+def validate_split_details(
+    version_id: int,
+    master_account_id: int,
+    *,
+    fixed_percentage: Sequence[FixedPercentage] | None = None,
+    floor_area: Sequence[FloorAreaSplit] | None = None,
+    dynamic: DynamicSplit | None = None,
+    master_commodity_id: int | None = None,
+    meter_commodities: Mapping[int, int | None] | None = None,
+) -> SplitDetails:
+    """Check a BillSplitDetailsRequest and return it as SplitDetails (dynamic vocabularies canonical).
+
+    Raises one ValidationFailed holding every problem, keyed by wire path
+    ("fixedPercentageSplit[1].destinationMeterId", "dynamicPercentageSplit.sourceValueToSplit", ...).
+    The commodity check runs for fixed percentages when `master_commodity_id` and `meter_commodities`
+    (destination meter id -> commodity id) are given.
+    """
+    errors: dict[str, list[str]] = {}
+    methods = (fixed_percentage, floor_area, dynamic)
+    given = [name for name, v in zip(_METHOD_NAMES, methods, strict=True) if v is not None]
+    if len(given) != 1:
+        reason = "can be set" if given else "must be set"
+        errors["fixedPercentageSplit"] = [f"Exactly one of {', '.join(_METHOD_NAMES)} {reason}."]
+        raise ValidationFailed(errors)
+    if fixed_percentage is not None:
+        _check_destinations("fixedPercentageSplit", fixed_percentage, master_account_id, errors)
+        for i, fixed in enumerate(fixed_percentage):
+            path = f"fixedPercentageSplit[{i}]"
+            _check_number(errors, f"{path}.splitPercentage", fixed.split_percentage, positive=True)
+            commodities = meter_commodities or {}
+            commodity = commodities.get(fixed.meter_id, master_commodity_id)  # unknown meters are checked elsewhere
+            if master_commodity_id is not None and commodity != master_commodity_id:
+                errors.setdefault(f"{path}.destinationMeterId", []).append(
+                    f"Meter {fixed.meter_id}'s commodity ({commodity}) must match the source meter's commodity "
+                    f"({master_commodity_id})."
+                )
+    if floor_area is not None:
+        _check_destinations("floorAreaSplit", floor_area, master_account_id, errors)
+        for i, area in enumerate(floor_area):
+            _check_number(errors, f"floorAreaSplit[{i}].weightingFactor", area.weighting_factor, positive=False)
+    if dynamic is not None:
+        dynamic = _check_dynamic(dynamic, errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return SplitDetails(
+        version_id=version_id,
+        fixed_percentage=None if fixed_percentage is None else tuple(fixed_percentage),
+        floor_area=None if floor_area is None else tuple(floor_area),
+        dynamic=dynamic,
+    )
+
+
+def _check_destinations(
+    field: str, items: Sequence[FixedPercentage | FloorAreaSplit], master_account_id: int, errors: dict[str, list[str]]
+) -> None:
+    if not items:
+        errors.setdefault(field, []).append("The list cannot be empty.")
+    seen: dict[Destination, int] = {}
+    for i, item in enumerate(items):
+        path = f"{field}[{i}]"
+        if item.account_id == master_account_id:
+            errors.setdefault(f"{path}.destinationAccountId", []).append(
+                f"The destination account cannot be the source account {master_account_id}."
+            )
+        first = seen.setdefault(item.destination, i)
+        if first != i:
+            errors.setdefault(f"{path}.destinationMeterId", []).append(
+                f"Account {item.account_id} and meter {item.meter_id} are already a destination at {field}[{first}]."
+            )
+
+
+def _check_number(errors: dict[str, list[str]], path: str, value: Decimal, *, positive: bool) -> None:
+    if not value.is_finite():
+        errors.setdefault(path, []).append(f"{value} is not a number.")
+        return
+    if positive and value <= 0:
+        errors.setdefault(path, []).append(f"Must be greater than 0, not {value}.")
+    if not positive and value < 0:
+        errors.setdefault(path, []).append(f"Must be 0 or more, not {value}.")
+    if decimal_places(value) > MAX_SCALE:
+        errors.setdefault(path, []).append(f"Max scale of {MAX_SCALE}: {value} has more decimal places.")
+
+
+def _check_dynamic(dynamic: DynamicSplit, errors: dict[str, list[str]]) -> DynamicSplit:
+    source, share = dynamic.source_value_to_split, dynamic.destination_share_value
+    for path, value, allowed in (
+        ("dynamicPercentageSplit.sourceValueToSplit", source, SOURCE_VALUES),
+        ("dynamicPercentageSplit.destinationShareValue", share, SHARE_VALUES),
+    ):
+        try:
+            canonical = _canonical(value or "", allowed, path)
+        except RuleViolation as problem:
+            errors.setdefault(path, []).append(problem.message)
+            continue
+        if path.endswith("sourceValueToSplit"):
+            source = canonical
+        else:
+            share = canonical
+    return DynamicSplit(dynamic.meter_group_id, source, share)
