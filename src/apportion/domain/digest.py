@@ -1,0 +1,98 @@
+"""Workflow digest figures for one meter: current period, prior period and same period prior year (§4.8)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from apportion.domain import periods
+from apportion.domain.money import multiply, round_half_up
+
+UNIT_COST_QUANTUM = Decimal("0.00000001")
+
+
+@dataclass(frozen=True)
+class MeterTotals:
+    """A meter's non-void bills in one period: use in the commodity's common unit, cost, bill counts."""
+
+    use: Decimal = Decimal(0)
+    cost: Decimal = Decimal(0)
+    bill_count: int = 0
+    bills_from_step: int = 0
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """BillingPeriodUseCostChild: the current period's totals."""
+
+    billing_period: int
+    use: Decimal
+    cost: Decimal
+    unit_cost: Decimal | None
+    number_of_bills: int
+    number_of_bills_from_step: int
+
+
+@dataclass(frozen=True)
+class ComparisonFigures:
+    """BillingPeriodUseCostDeltaChild: a comparison period's totals and delta = current − comparison."""
+
+    billing_period: int
+    use: Decimal
+    cost: Decimal
+    use_delta: Decimal
+    cost_delta: Decimal
+
+
+@dataclass(frozen=True)
+class DigestFigures:
+    """The three blocks of one digest entry (a meter, or a split destination)."""
+
+    current: PeriodFigures
+    prior_period: ComparisonFigures
+    prior_year: ComparisonFigures
+
+
+def unit_cost(cost: Decimal, use: Decimal) -> Decimal | None:
+    """cost / use to 8 places, half-up; None when use is 0 (domain.md §7 Q11: no unit cost without use)."""
+    if use == 0:
+        return None
+    return round_half_up(multiply(cost, Decimal(1), use), UNIT_COST_QUANTUM)
+
+
+def digest_figures(
+    billing_period: int,
+    current: MeterTotals | None,
+    prior_period: MeterTotals | None,
+    prior_year: MeterTotals | None,
+) -> DigestFigures:
+    """Figures for period P against P − 1 month and P − 1 year; missing totals count as no bills.
+
+    Example: current use 120, cost 30.00; prior period use 100, cost 25.00 -> unitCost 0.25000000,
+    prior-period deltas use +20, cost +5.00 (delta = current − comparison, §7 Q11).
+    """
+    now = current or MeterTotals()
+    return DigestFigures(
+        current=PeriodFigures(
+            billing_period=billing_period,
+            use=now.use,
+            cost=now.cost,
+            unit_cost=unit_cost(now.cost, now.use),
+            number_of_bills=now.bill_count,
+            number_of_bills_from_step=now.bills_from_step,
+        ),
+        prior_period=_compare(periods.prior(billing_period), now, prior_period),
+        prior_year=_compare(periods.same_period_prior_year(billing_period), now, prior_year),
+    )
+
+
+def _compare(period: int, current: MeterTotals, other: MeterTotals | None) -> ComparisonFigures:
+    then = other or MeterTotals()
+    return ComparisonFigures(period, then.use, then.cost, current.use - then.use, current.cost - then.cost)
+
+
+def digest_period(requested: int | None, latest_task_period: int | None, current_period: int) -> int:
+    """The digest's billing period: as requested, else the step's latest task period, else the current one (§7 Q11)."""
+    if requested is not None:
+        return periods.check(requested)
+    return latest_task_period if latest_task_period is not None else current_period
