@@ -6,10 +6,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from apportion.store.models.base import Base, Quantity
+from apportion.store.models.base import Base, Money, Quantity, Ratio
 
 
 class CostCenter(Base):
@@ -34,11 +34,22 @@ class Place(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("places.place_id"), index=True)
     place_type_id: Mapped[int] = mapped_column(ForeignKey("place_types.place_type_id"))
     address: Mapped[str | None] = mapped_column(String(100))
-    city: Mapped[str | None] = mapped_column(String(50))
-    state: Mapped[str | None] = mapped_column(String(50))
+    line2: Mapped[str | None] = mapped_column(String(100))
+    line3: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str | None] = mapped_column(String(100))
     postal_code: Mapped[str | None] = mapped_column(String(32))
-    country: Mapped[str | None] = mapped_column(String(32))
+    country: Mapped[str | None] = mapped_column(String(64))
+    address_type_id: Mapped[int | None]
+    latitude: Mapped[Decimal | None] = mapped_column(Ratio)
+    longitude: Mapped[Decimal | None] = mapped_column(Ratio)
+    build_date: Mapped[datetime | None]
+    weather_station_code: Mapped[str | None] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(String(4000))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
     created_date: Mapped[datetime | None]
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_date: Mapped[datetime | None]
 
 
 class PlaceSize(Base):
@@ -87,8 +98,21 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(default=True)
     begin_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
-    memo: Mapped[str | None] = mapped_column(String(255))
+    memo: Mapped[str | None] = mapped_column(Text)
+    accrual_enabled: Mapped[bool] = mapped_column(default=False)
+    # AddressChild in its wire form (camelCase keys).
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    deposit_paid: Mapped[datetime | None]
+    deposit_return: Mapped[datetime | None]
+    deposit_note: Mapped[str | None] = mapped_column(Text)
+    deposit_amount: Mapped[Decimal | None] = mapped_column(Money)
+    description: Mapped[str | None] = mapped_column(String(4000))
+    previous_account_code: Mapped[str | None] = mapped_column(String(50))
+    account_code_changed: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
     created_date: Mapped[datetime | None]
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_date: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("vendor_id", "account_code"),)
 
@@ -110,7 +134,16 @@ class Meter(Base):
     active: Mapped[bool] = mapped_column(default=True)
     begin_date: Mapped[date | None] = mapped_column(Date)
     memo: Mapped[str | None] = mapped_column(String(255))
+    # RequiredAddressChild in its wire form (camelCase keys).
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    bill_entry_note: Mapped[str | None] = mapped_column(String(64))
+    include_in_energy_star: Mapped[bool] = mapped_column(default=False)
+    properties: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    description: Mapped[str | None] = mapped_column(String(4000))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
     created_date: Mapped[datetime | None]
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_date: Mapped[datetime | None]
 
 
 class AccountMeter(Base):
@@ -124,6 +157,8 @@ class AccountMeter(Base):
     begin_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     rate_id: Mapped[int | None] = mapped_column(ForeignKey("rates.rate_id"))
+    vendor_type_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_types.vendor_type_id"))
+    deregulated: Mapped[bool] = mapped_column(default=False)
 
 
 class MeterGroup(Base):
@@ -132,10 +167,12 @@ class MeterGroup(Base):
     __tablename__ = "meter_groups"
 
     meter_group_id: Mapped[int] = mapped_column(primary_key=True)
-    meter_group_code: Mapped[str] = mapped_column(String(32), unique=True)
-    meter_group_info: Mapped[str] = mapped_column(String(50))
+    meter_group_code: Mapped[str] = mapped_column(String(255), unique=True)
+    meter_group_info: Mapped[str] = mapped_column(String(255))
     category: Mapped[str | None] = mapped_column(String(50))
     auto_group: Mapped[bool] = mapped_column(default=False)
+    limit_members_by_topmost: Mapped[bool] = mapped_column(default=False)
+    last_updated: Mapped[datetime | None]
 
 
 class MeterGroupMember(Base):
@@ -146,7 +183,10 @@ class MeterGroupMember(Base):
     meter_group_id: Mapped[int] = mapped_column(
         ForeignKey("meter_groups.meter_group_id", ondelete="CASCADE"), primary_key=True
     )
-    meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), primary_key=True)
+    meter_id: Mapped[int] = mapped_column(
+        ForeignKey("meters.meter_id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    include_in_charts: Mapped[bool] = mapped_column(default=True)
 
 
 class Channel(Base):
@@ -163,6 +203,10 @@ class Channel(Base):
     multiplier: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(1))
     begin_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(String(4000))
+    import_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    observation_rule: Mapped[str | None] = mapped_column(String(16))
+    maximum_reading: Mapped[Decimal | None] = mapped_column(Quantity)
 
 
 class Reading(Base):
@@ -175,5 +219,6 @@ class Reading(Base):
     time: Mapped[datetime]
     value: Mapped[Decimal] = mapped_column(Quantity)
     estimated: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_readings_channel_time", "channel_id", "time", unique=True),)

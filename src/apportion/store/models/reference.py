@@ -45,6 +45,10 @@ class Commodity(Base):
     icon_code: Mapped[str | None] = mapped_column(String(64))
     icon_color: Mapped[str | None] = mapped_column(String(32))
     is_system: Mapped[bool] = mapped_column(default=False)
+    abbreviation: Mapped[str | None] = mapped_column(String(3))
+    description: Mapped[str | None] = mapped_column(String(255))
+    include_in_energy_reporting: Mapped[bool] = mapped_column(default=False)
+    energy_conversion: Mapped[Decimal | None] = mapped_column(Ratio)
 
 
 class ObservationType(Base):
@@ -106,8 +110,10 @@ class Rate(Base):
     __tablename__ = "rates"
 
     rate_id: Mapped[int] = mapped_column(primary_key=True)
-    rate_code: Mapped[str] = mapped_column(String(32), unique=True)
-    rate_info: Mapped[str] = mapped_column(String(64))
+    # Seeded rates have a code; rates created through the API (RateCreate has no code) do not.
+    rate_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    rate_info: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(String(255))
     commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.commodity_id"))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.vendor_id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))

@@ -24,6 +24,13 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     permissions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_date: Mapped[datetime]
+    # UserCreateRequest settings kept as given; the role names the grants copied into `permissions`.
+    user_role_id: Mapped[int | None]
+    active_directory: Mapped[bool] = mapped_column(default=False)
+    password_expiration_interval: Mapped[int | None]
+    strong_password: Mapped[bool] = mapped_column(default=False)
+    force_password_change: Mapped[bool] = mapped_column(default=False)
+    max_approval_amount: Mapped[int | None]
 
 
 class ApiKey(Base):

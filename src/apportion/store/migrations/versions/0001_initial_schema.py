@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 23:13:47.037293
+Create Date: 2026-11-23 00:02:36.788823
 """
 
 from collections.abc import Sequence
@@ -50,10 +50,12 @@ def upgrade() -> None:
     op.create_table(
         "meter_groups",
         sa.Column("meter_group_id", sa.Integer(), nullable=False),
-        sa.Column("meter_group_code", sa.String(length=32), nullable=False),
-        sa.Column("meter_group_info", sa.String(length=50), nullable=False),
+        sa.Column("meter_group_code", sa.String(length=255), nullable=False),
+        sa.Column("meter_group_info", sa.String(length=255), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=True),
         sa.Column("auto_group", sa.Boolean(), nullable=False),
+        sa.Column("limit_members_by_topmost", sa.Boolean(), nullable=False),
+        sa.Column("last_updated", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("meter_group_id", name=op.f("pk_meter_groups")),
         sa.UniqueConstraint("meter_group_code", name=op.f("uq_meter_groups_meter_group_code")),
     )
@@ -102,6 +104,12 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=200), nullable=True),
         sa.Column("permissions", sa.JSON(), nullable=False),
         sa.Column("created_date", sa.DateTime(), nullable=False),
+        sa.Column("user_role_id", sa.Integer(), nullable=True),
+        sa.Column("active_directory", sa.Boolean(), nullable=False),
+        sa.Column("password_expiration_interval", sa.Integer(), nullable=True),
+        sa.Column("strong_password", sa.Boolean(), nullable=False),
+        sa.Column("force_password_change", sa.Boolean(), nullable=False),
+        sa.Column("max_approval_amount", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_users")),
         sa.UniqueConstraint("user_code", name=op.f("uq_users_user_code")),
     )
@@ -195,11 +203,24 @@ def upgrade() -> None:
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("place_type_id", sa.Integer(), nullable=False),
         sa.Column("address", sa.String(length=100), nullable=True),
-        sa.Column("city", sa.String(length=50), nullable=True),
-        sa.Column("state", sa.String(length=50), nullable=True),
+        sa.Column("line2", sa.String(length=100), nullable=True),
+        sa.Column("line3", sa.String(length=100), nullable=True),
+        sa.Column("city", sa.String(length=100), nullable=True),
+        sa.Column("state", sa.String(length=100), nullable=True),
         sa.Column("postal_code", sa.String(length=32), nullable=True),
-        sa.Column("country", sa.String(length=32), nullable=True),
+        sa.Column("country", sa.String(length=64), nullable=True),
+        sa.Column("address_type_id", sa.Integer(), nullable=True),
+        sa.Column("latitude", sa.Numeric(precision=24, scale=8), nullable=True),
+        sa.Column("longitude", sa.Numeric(precision=24, scale=8), nullable=True),
+        sa.Column("build_date", sa.DateTime(), nullable=True),
+        sa.Column("weather_station_code", sa.String(length=32), nullable=True),
+        sa.Column("description", sa.String(length=4000), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_date", sa.DateTime(), nullable=True),
+        sa.Column("modified_by", sa.Integer(), nullable=True),
+        sa.Column("modified_date", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_places_created_by_users")),
+        sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_places_modified_by_users")),
         sa.ForeignKeyConstraint(["parent_id"], ["places.place_id"], name=op.f("fk_places_parent_id_places")),
         sa.ForeignKeyConstraint(
             ["place_type_id"], ["place_types.place_type_id"], name=op.f("fk_places_place_type_id_place_types")
@@ -256,8 +277,20 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("begin_date", sa.Date(), nullable=True),
         sa.Column("end_date", sa.Date(), nullable=True),
-        sa.Column("memo", sa.String(length=255), nullable=True),
+        sa.Column("memo", sa.Text(), nullable=True),
+        sa.Column("accrual_enabled", sa.Boolean(), nullable=False),
+        sa.Column("address", sa.JSON(), nullable=True),
+        sa.Column("deposit_paid", sa.DateTime(), nullable=True),
+        sa.Column("deposit_return", sa.DateTime(), nullable=True),
+        sa.Column("deposit_note", sa.Text(), nullable=True),
+        sa.Column("deposit_amount", sa.Numeric(precision=18, scale=2), nullable=True),
+        sa.Column("description", sa.String(length=4000), nullable=True),
+        sa.Column("previous_account_code", sa.String(length=50), nullable=True),
+        sa.Column("account_code_changed", sa.DateTime(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_date", sa.DateTime(), nullable=True),
+        sa.Column("modified_by", sa.Integer(), nullable=True),
+        sa.Column("modified_date", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_type_id"],
             ["account_types.account_type_id"],
@@ -266,6 +299,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["cost_center_id"], ["cost_centers.cost_center_id"], name=op.f("fk_accounts_cost_center_id_cost_centers")
         ),
+        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_accounts_created_by_users")),
+        sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_accounts_modified_by_users")),
         sa.ForeignKeyConstraint(["vendor_id"], ["vendors.vendor_id"], name=op.f("fk_accounts_vendor_id_vendors")),
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_accounts")),
         sa.UniqueConstraint("vendor_id", "account_code", name=op.f("uq_accounts_vendor_id")),
@@ -319,6 +354,10 @@ def upgrade() -> None:
         sa.Column("icon_code", sa.String(length=64), nullable=True),
         sa.Column("icon_color", sa.String(length=32), nullable=True),
         sa.Column("is_system", sa.Boolean(), nullable=False),
+        sa.Column("abbreviation", sa.String(length=3), nullable=True),
+        sa.Column("description", sa.String(length=255), nullable=True),
+        sa.Column("include_in_energy_reporting", sa.Boolean(), nullable=False),
+        sa.Column("energy_conversion", sa.Numeric(precision=24, scale=8), nullable=True),
         sa.ForeignKeyConstraint(
             ["common_unit_id"], ["units.unit_id"], name=op.f("fk_commodities_common_unit_id_units")
         ),
@@ -399,14 +438,24 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("begin_date", sa.Date(), nullable=True),
         sa.Column("memo", sa.String(length=255), nullable=True),
+        sa.Column("address", sa.JSON(), nullable=True),
+        sa.Column("bill_entry_note", sa.String(length=64), nullable=True),
+        sa.Column("include_in_energy_star", sa.Boolean(), nullable=False),
+        sa.Column("properties", sa.JSON(), nullable=True),
+        sa.Column("description", sa.String(length=4000), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_date", sa.DateTime(), nullable=True),
+        sa.Column("modified_by", sa.Integer(), nullable=True),
+        sa.Column("modified_date", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["commodity_id"], ["commodities.commodity_id"], name=op.f("fk_meters_commodity_id_commodities")
         ),
+        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_meters_created_by_users")),
         sa.ForeignKeyConstraint(["demand_unit_id"], ["units.unit_id"], name=op.f("fk_meters_demand_unit_id_units")),
         sa.ForeignKeyConstraint(
             ["meter_type_id"], ["meter_types.meter_type_id"], name=op.f("fk_meters_meter_type_id_meter_types")
         ),
+        sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_meters_modified_by_users")),
         sa.ForeignKeyConstraint(["place_id"], ["places.place_id"], name=op.f("fk_meters_place_id_places")),
         sa.ForeignKeyConstraint(["use_unit_id"], ["units.unit_id"], name=op.f("fk_meters_use_unit_id_units")),
         sa.PrimaryKeyConstraint("meter_id", name=op.f("pk_meters")),
@@ -419,8 +468,9 @@ def upgrade() -> None:
     op.create_table(
         "rates",
         sa.Column("rate_id", sa.Integer(), nullable=False),
-        sa.Column("rate_code", sa.String(length=32), nullable=False),
-        sa.Column("rate_info", sa.String(length=64), nullable=False),
+        sa.Column("rate_code", sa.String(length=32), nullable=True),
+        sa.Column("rate_info", sa.String(length=255), nullable=False),
+        sa.Column("note", sa.String(length=255), nullable=True),
         sa.Column("commodity_id", sa.Integer(), nullable=False),
         sa.Column("vendor_id", sa.Integer(), nullable=True),
         sa.Column("unit_id", sa.Integer(), nullable=True),
@@ -459,6 +509,8 @@ def upgrade() -> None:
         sa.Column("begin_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
         sa.Column("rate_id", sa.Integer(), nullable=True),
+        sa.Column("vendor_type_id", sa.Integer(), nullable=True),
+        sa.Column("deregulated", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["accounts.account_id"],
@@ -469,6 +521,11 @@ def upgrade() -> None:
             ["meter_id"], ["meters.meter_id"], name=op.f("fk_account_meters_meter_id_meters"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(["rate_id"], ["rates.rate_id"], name=op.f("fk_account_meters_rate_id_rates")),
+        sa.ForeignKeyConstraint(
+            ["vendor_type_id"],
+            ["vendor_types.vendor_type_id"],
+            name=op.f("fk_account_meters_vendor_type_id_vendor_types"),
+        ),
         sa.PrimaryKeyConstraint("account_meter_id", name=op.f("pk_account_meters")),
     )
     with op.batch_alter_table("account_meters", schema=None) as batch_op:
@@ -486,6 +543,10 @@ def upgrade() -> None:
         sa.Column("multiplier", sa.Numeric(precision=24, scale=6), nullable=False),
         sa.Column("begin_date", sa.Date(), nullable=True),
         sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("description", sa.String(length=4000), nullable=True),
+        sa.Column("import_id", sa.String(length=255), nullable=True),
+        sa.Column("observation_rule", sa.String(length=16), nullable=True),
+        sa.Column("maximum_reading", sa.Numeric(precision=24, scale=6), nullable=True),
         sa.ForeignKeyConstraint(
             ["meter_id"], ["meters.meter_id"], name=op.f("fk_channels_meter_id_meters"), ondelete="CASCADE"
         ),
@@ -498,6 +559,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("channel_id", name=op.f("pk_channels")),
     )
     with op.batch_alter_table("channels", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_channels_import_id"), ["import_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_channels_meter_id"), ["meter_id"], unique=False)
 
     op.create_table(
@@ -548,6 +610,7 @@ def upgrade() -> None:
         "meter_group_members",
         sa.Column("meter_group_id", sa.Integer(), nullable=False),
         sa.Column("meter_id", sa.Integer(), nullable=False),
+        sa.Column("include_in_charts", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["meter_group_id"],
             ["meter_groups.meter_group_id"],
@@ -559,6 +622,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("meter_group_id", "meter_id", name=op.f("pk_meter_group_members")),
     )
+    with op.batch_alter_table("meter_group_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_meter_group_members_meter_id"), ["meter_id"], unique=False)
+
     op.create_table(
         "bills",
         sa.Column("bill_id", sa.Integer(), nullable=False),
@@ -634,6 +700,7 @@ def upgrade() -> None:
         sa.Column("time", sa.DateTime(), nullable=False),
         sa.Column("value", sa.Numeric(precision=24, scale=6), nullable=False),
         sa.Column("estimated", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
             ["channel_id"], ["channels.channel_id"], name=op.f("fk_readings_channel_id_channels"), ondelete="CASCADE"
         ),
@@ -782,6 +849,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_bills_account_period")
 
     op.drop_table("bills")
+    with op.batch_alter_table("meter_group_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_meter_group_members_meter_id"))
+
     op.drop_table("meter_group_members")
     with op.batch_alter_table("distribution_versions", schema=None) as batch_op:
         batch_op.drop_index("ix_versions_type_period")
@@ -791,6 +861,7 @@ def downgrade() -> None:
     op.drop_table("distribution_versions")
     with op.batch_alter_table("channels", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_channels_meter_id"))
+        batch_op.drop_index(batch_op.f("ix_channels_import_id"))
 
     op.drop_table("channels")
     with op.batch_alter_table("account_meters", schema=None) as batch_op:
