@@ -129,6 +129,11 @@ def test_dynamic_group_total_zero_fails() -> None:
         dynamic_shares(split, shares)
 
 
+def test_dynamic_empty_group_fails() -> None:
+    with pytest.raises(RuleViolation, match="group has no meters"):
+        dynamic_shares(DynamicSplit(7, "use", "use"), [])
+
+
 def test_dynamic_negative_share_fails() -> None:
     split, shares = dynamic("cost", "5", "-1")
     with pytest.raises(RuleViolation, match="negative"):

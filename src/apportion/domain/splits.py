@@ -188,6 +188,8 @@ def dynamic_shares(split: DynamicSplit, destinations: Sequence[DynamicShare]) ->
     source = canonical_source_value(split.source_value_to_split)
     weights = [d.share_value for d in destinations]
     basis = canonical_share_value(split.destination_share_value)
+    if not destinations:
+        raise RuleViolation(f"Cannot split by meter group {split.meter_group_id}: the group has no meters.")
     negative = [d.meter_id for d in destinations if d.share_value < 0]
     if negative:
         raise RuleViolation(
