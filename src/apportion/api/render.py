@@ -7,7 +7,21 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
-from apportion.api.schemas.contract import UserChild
+from apportion.api.schemas.contract import (
+    AccountChild,
+    AccountChildWithType,
+    AccountTypeChild,
+    CommodityChild,
+    CostCenterChild,
+    Icon,
+    MeterChild,
+    MeterTypeChild,
+    PlaceChild,
+    PlaceTypeResponse,
+    UnitChild,
+    UserChild,
+    VendorChild,
+)
 
 
 def user_child(row: Mapping[str, Any] | RowMapping, prefix: str) -> UserChild | None:
@@ -18,3 +32,149 @@ def user_child(row: Mapping[str, Any] | RowMapping, prefix: str) -> UserChild | 
     return UserChild(
         user_id=user_id, user_code=row.get(f"{prefix}_user_code"), full_name=row.get(f"{prefix}_full_name")
     )
+
+
+# Child objects from labelled columns. Each renderer below reads `<prefix>_<field>` columns (the labels that
+# apportion.services.child_columns.join_* add for the same prefix) and returns None when `<prefix>_id` is None.
+
+
+def _flag(row: Mapping[str, Any] | RowMapping, label: str) -> bool | None:
+    value = row.get(label)
+    return None if value is None else bool(value)
+
+
+def vendor_child(row: Mapping[str, Any] | RowMapping, prefix: str = "vendor") -> VendorChild | None:
+    """VendorChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return VendorChild(
+        vendor_id=row[f"{prefix}_id"], vendor_code=row.get(f"{prefix}_code"), vendor_info=row.get(f"{prefix}_info")
+    )
+
+
+def commodity_child(row: Mapping[str, Any] | RowMapping, prefix: str = "commodity") -> CommodityChild | None:
+    """CommodityChild from `<prefix>_id`, `_code`, `_info`, `_icon_code`, `_icon_color`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return CommodityChild(
+        commodity_id=row[f"{prefix}_id"],
+        commodity_code=row.get(f"{prefix}_code"),
+        commodity_info=row.get(f"{prefix}_info"),
+        commodity_icon=Icon(code=row.get(f"{prefix}_icon_code"), color=row.get(f"{prefix}_icon_color")),
+    )
+
+
+def unit_child(row: Mapping[str, Any] | RowMapping, prefix: str = "unit") -> UnitChild | None:
+    """UnitChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return UnitChild(
+        unit_id=row[f"{prefix}_id"], unit_code=row.get(f"{prefix}_code"), unit_info=row.get(f"{prefix}_info")
+    )
+
+
+def meter_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "meter_type") -> MeterTypeChild | None:
+    """MeterTypeChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return MeterTypeChild(
+        meter_type_id=row[f"{prefix}_id"],
+        meter_type_code=row.get(f"{prefix}_code"),
+        meter_type_info=row.get(f"{prefix}_info"),
+    )
+
+
+def account_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "account_type") -> AccountTypeChild | None:
+    """AccountTypeChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return AccountTypeChild(
+        account_type_id=row[f"{prefix}_id"],
+        account_type_code=row.get(f"{prefix}_code"),
+        account_type_info=row.get(f"{prefix}_info"),
+    )
+
+
+def cost_center_child(row: Mapping[str, Any] | RowMapping, prefix: str = "cost_center") -> CostCenterChild | None:
+    """CostCenterChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return CostCenterChild(
+        cost_center_id=row[f"{prefix}_id"],
+        cost_center_code=row.get(f"{prefix}_code"),
+        cost_center_info=row.get(f"{prefix}_info"),
+    )
+
+
+def place_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "place_type") -> PlaceTypeResponse | None:
+    """PlaceTypeResponse from `<prefix>_id`, `_code`, `_info`, `_structure`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return PlaceTypeResponse(
+        place_type_id=row[f"{prefix}_id"],
+        place_type_code=row.get(f"{prefix}_code"),
+        place_type_info=row.get(f"{prefix}_info"),
+        structure=_flag(row, f"{prefix}_structure"),
+    )
+
+
+def place_child(row: Mapping[str, Any] | RowMapping, prefix: str = "place") -> PlaceChild | None:
+    """PlaceChild from `<prefix>_id`, `_code`, `_info` and the place type under `<prefix>_type`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return PlaceChild(
+        place_id=row[f"{prefix}_id"],
+        place_code=row.get(f"{prefix}_code"),
+        place_info=row.get(f"{prefix}_info"),
+        place_type=place_type_child(row, f"{prefix}_type"),
+    )
+
+
+def meter_child(row: Mapping[str, Any] | RowMapping, prefix: str = "meter") -> MeterChild | None:
+    """MeterChild from `<prefix>_id`, `_code`, `_info`, `_active`, `_serial_number`, the three flags
+    `_is_calculated_meter`, `_is_split_parent_meter`, `_is_split_child_meter`, the meter type under
+    `<prefix>_type` and the commodity under `<prefix>_commodity`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return MeterChild(
+        meter_id=row[f"{prefix}_id"],
+        meter_code=row.get(f"{prefix}_code"),
+        meter_info=row.get(f"{prefix}_info"),
+        meter_type=meter_type_child(row, f"{prefix}_type"),
+        commodity=commodity_child(row, f"{prefix}_commodity"),
+        active=_flag(row, f"{prefix}_active"),
+        is_calculated_meter=_flag(row, f"{prefix}_is_calculated_meter"),
+        is_split_parent_meter=_flag(row, f"{prefix}_is_split_parent_meter"),
+        is_split_child_meter=_flag(row, f"{prefix}_is_split_child_meter"),
+        serial_number=row.get(f"{prefix}_serial_number"),
+    )
+
+
+def _account_fields(row: Mapping[str, Any] | RowMapping, prefix: str) -> dict[str, Any]:
+    return {
+        "account_id": row[f"{prefix}_id"],
+        "account_code": row.get(f"{prefix}_code"),
+        "account_info": row.get(f"{prefix}_info"),
+        "vendor": vendor_child(row, f"{prefix}_vendor"),
+        "active": _flag(row, f"{prefix}_active"),
+        "has_calculated_meter": _flag(row, f"{prefix}_has_calculated_meter"),
+        "has_split_parent_meter": _flag(row, f"{prefix}_has_split_parent_meter"),
+        "has_split_child_meter": _flag(row, f"{prefix}_has_split_child_meter"),
+    }
+
+
+def account_child(row: Mapping[str, Any] | RowMapping, prefix: str = "account") -> AccountChild | None:
+    """AccountChild from `<prefix>_id`, `_code`, `_info`, `_active`, the three flags `_has_calculated_meter`,
+    `_has_split_parent_meter`, `_has_split_child_meter` and the vendor under `<prefix>_vendor`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return AccountChild(**_account_fields(row, prefix))
+
+
+def account_child_with_type(
+    row: Mapping[str, Any] | RowMapping, prefix: str = "account"
+) -> AccountChildWithType | None:
+    """AccountChildWithType: account_child's columns plus the account type under `<prefix>_type`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return AccountChildWithType(**_account_fields(row, prefix), account_type=account_type_child(row, f"{prefix}_type"))

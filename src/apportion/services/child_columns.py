@@ -1,0 +1,186 @@
+"""Labelled columns for the child objects many responses carry; apportion.api.render reads them back.
+
+Each `join_*` helper adds outer joins and labelled columns to a SELECT, so one query returns a whole page with
+its children (no query per row). Labels are `<prefix>_<field>`; the renderer of the same name in
+apportion.api.render takes the same prefix. Derived chargeback flags are correlated EXISTS columns on indexed
+keys (domain.md §2.2: meter isCalculatedMeter / isSplitParentMeter / isSplitChildMeter, account
+hasCalculatedMeter / hasSplitParentMeter / hasSplitChildMeter).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, exists, type_coerce
+from sqlalchemy.orm import QueryableAttribute, aliased
+
+from apportion.domain.versions import CALCULATION, SPLIT
+from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
+from apportion.store.models.organisation import Account, CostCenter, Meter, Place, Vendor
+from apportion.store.models.reference import AccountType, Commodity, MeterType, PlaceType, Unit
+from apportion.store.paging import AnySelect
+
+Label = ColumnElement[Any]
+Key = ColumnElement[Any] | QueryableAttribute[Any]
+"""A key column to join on: a Core column expression or a mapped attribute."""
+
+
+def _flag(condition: Any, label: str) -> Label:
+    return type_coerce(condition, Boolean).label(label)
+
+
+def meter_flag_columns(meter_id: Key, prefix: str = "meter") -> list[Label]:
+    """`<prefix>_is_calculated_meter`, `<prefix>_is_split_parent_meter`, `<prefix>_is_split_child_meter`."""
+    dv = aliased(DistributionVersion)
+    dv2 = aliased(DistributionVersion)
+    sd = aliased(SplitDestination)
+    return [
+        _flag(
+            exists().where(dv.meter_id == meter_id, dv.chargeback_type == CALCULATION),
+            f"{prefix}_is_calculated_meter",
+        ),
+        _flag(
+            exists().where(dv2.meter_id == meter_id, dv2.chargeback_type == SPLIT),
+            f"{prefix}_is_split_parent_meter",
+        ),
+        _flag(exists().where(sd.meter_id == meter_id), f"{prefix}_is_split_child_meter"),
+    ]
+
+
+def account_flag_columns(account_id: Key, prefix: str = "account") -> list[Label]:
+    """`<prefix>_has_calculated_meter`, `<prefix>_has_split_parent_meter`, `<prefix>_has_split_child_meter`."""
+    dv = aliased(DistributionVersion)
+    dv2 = aliased(DistributionVersion)
+    sd = aliased(SplitDestination)
+    return [
+        _flag(
+            exists().where(dv.account_id == account_id, dv.chargeback_type == CALCULATION),
+            f"{prefix}_has_calculated_meter",
+        ),
+        _flag(
+            exists().where(dv2.account_id == account_id, dv2.chargeback_type == SPLIT),
+            f"{prefix}_has_split_parent_meter",
+        ),
+        _flag(exists().where(sd.account_id == account_id), f"{prefix}_has_split_child_meter"),
+    ]
+
+
+def join_vendor_child(statement: AnySelect, vendor_id: Key, prefix: str = "vendor") -> AnySelect:
+    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.vendor_child)."""
+    v = aliased(Vendor)
+    return statement.outerjoin(v, v.vendor_id == vendor_id).add_columns(
+        v.vendor_id.label(f"{prefix}_id"),
+        v.vendor_code.label(f"{prefix}_code"),
+        v.vendor_info.label(f"{prefix}_info"),
+    )
+
+
+def join_commodity_child(statement: AnySelect, commodity_id: Key, prefix: str = "commodity") -> AnySelect:
+    """Add `<prefix>_id`, `_code`, `_info`, `_icon_code`, `_icon_color` (render.commodity_child)."""
+    c = aliased(Commodity)
+    return statement.outerjoin(c, c.commodity_id == commodity_id).add_columns(
+        c.commodity_id.label(f"{prefix}_id"),
+        c.commodity_code.label(f"{prefix}_code"),
+        c.commodity_info.label(f"{prefix}_info"),
+        c.icon_code.label(f"{prefix}_icon_code"),
+        c.icon_color.label(f"{prefix}_icon_color"),
+    )
+
+
+def join_unit_child(statement: AnySelect, unit_id: Key, prefix: str = "unit") -> AnySelect:
+    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.unit_child)."""
+    u = aliased(Unit)
+    return statement.outerjoin(u, u.unit_id == unit_id).add_columns(
+        u.unit_id.label(f"{prefix}_id"), u.unit_code.label(f"{prefix}_code"), u.unit_info.label(f"{prefix}_info")
+    )
+
+
+def join_meter_type_child(statement: AnySelect, meter_type_id: Key, prefix: str = "meter_type") -> AnySelect:
+    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.meter_type_child)."""
+    t = aliased(MeterType)
+    return statement.outerjoin(t, t.meter_type_id == meter_type_id).add_columns(
+        t.meter_type_id.label(f"{prefix}_id"),
+        t.meter_type_code.label(f"{prefix}_code"),
+        t.meter_type_info.label(f"{prefix}_info"),
+    )
+
+
+def join_account_type_child(statement: AnySelect, account_type_id: Key, prefix: str = "account_type") -> AnySelect:
+    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.account_type_child)."""
+    t = aliased(AccountType)
+    return statement.outerjoin(t, t.account_type_id == account_type_id).add_columns(
+        t.account_type_id.label(f"{prefix}_id"),
+        t.account_type_code.label(f"{prefix}_code"),
+        t.account_type_info.label(f"{prefix}_info"),
+    )
+
+
+def join_cost_center_child(statement: AnySelect, cost_center_id: Key, prefix: str = "cost_center") -> AnySelect:
+    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.cost_center_child)."""
+    c = aliased(CostCenter)
+    return statement.outerjoin(c, c.cost_center_id == cost_center_id).add_columns(
+        c.cost_center_id.label(f"{prefix}_id"),
+        c.cost_center_code.label(f"{prefix}_code"),
+        c.cost_center_info.label(f"{prefix}_info"),
+    )
+
+
+def join_place_type_child(statement: AnySelect, place_type_id: Key, prefix: str = "place_type") -> AnySelect:
+    """Add `<prefix>_id`, `_code`, `_info`, `_structure` (render.place_type_child)."""
+    t = aliased(PlaceType)
+    return statement.outerjoin(t, t.place_type_id == place_type_id).add_columns(
+        t.place_type_id.label(f"{prefix}_id"),
+        t.place_type_code.label(f"{prefix}_code"),
+        t.place_type_info.label(f"{prefix}_info"),
+        t.is_building.label(f"{prefix}_structure"),
+    )
+
+
+def join_place_child(statement: AnySelect, place_id: Key, prefix: str = "place") -> AnySelect:
+    """Add `<prefix>_id`, `_code`, `_info` and the place type under `<prefix>_type` (render.place_child)."""
+    p = aliased(Place)
+    statement = statement.outerjoin(p, p.place_id == place_id).add_columns(
+        p.place_id.label(f"{prefix}_id"), p.place_code.label(f"{prefix}_code"), p.place_info.label(f"{prefix}_info")
+    )
+    return join_place_type_child(statement, p.place_type_id, f"{prefix}_type")
+
+
+def join_meter_child(statement: AnySelect, meter_id: Key, prefix: str = "meter") -> AnySelect:
+    """Add a MeterChild's columns (render.meter_child).
+
+    `<prefix>_id`, `_code`, `_info`, `_active`, `_serial_number`, the meter type under `<prefix>_type`, the
+    commodity under `<prefix>_commodity` and the three flags of meter_flag_columns.
+    """
+    m = aliased(Meter)
+    statement = statement.outerjoin(m, m.meter_id == meter_id).add_columns(
+        m.meter_id.label(f"{prefix}_id"),
+        m.meter_code.label(f"{prefix}_code"),
+        m.meter_info.label(f"{prefix}_info"),
+        m.active.label(f"{prefix}_active"),
+        m.serial_number.label(f"{prefix}_serial_number"),
+        *meter_flag_columns(m.meter_id, prefix),
+    )
+    statement = join_meter_type_child(statement, m.meter_type_id, f"{prefix}_type")
+    return join_commodity_child(statement, m.commodity_id, f"{prefix}_commodity")
+
+
+def join_account_child(
+    statement: AnySelect, account_id: Key, prefix: str = "account", with_type: bool = False
+) -> AnySelect:
+    """Add an AccountChild's columns (render.account_child / account_child_with_type).
+
+    `<prefix>_id`, `_code`, `_info`, `_active`, the vendor under `<prefix>_vendor`, the three flags of
+    account_flag_columns and, when `with_type`, the account type under `<prefix>_type`.
+    """
+    a = aliased(Account)
+    statement = statement.outerjoin(a, a.account_id == account_id).add_columns(
+        a.account_id.label(f"{prefix}_id"),
+        a.account_code.label(f"{prefix}_code"),
+        a.account_info.label(f"{prefix}_info"),
+        a.active.label(f"{prefix}_active"),
+        *account_flag_columns(a.account_id, prefix),
+    )
+    statement = join_vendor_child(statement, a.vendor_id, f"{prefix}_vendor")
+    if with_type:
+        statement = join_account_type_child(statement, a.account_type_id, f"{prefix}_type")
+    return statement
