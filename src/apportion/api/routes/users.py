@@ -1,7 +1,225 @@
-"""Routes: users (to be filled in)."""
+"""Routes: the caller (GET /api/v3/me), users (GET /api/v3/user[/{userId}], POST /api/v202306/user) and API keys
+(POST/GET /api/v3/apiKey, DELETE /api/v3/apiKey/{apiKeyId})."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import typing
+from collections.abc import Mapping
+from functools import cache
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import RowMapping
+
+from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, requires
+from apportion.api.render import cost_center_child, place_child, place_type_child, unit_child, user_child
+from apportion.api.schemas.contract import (
+    ApiKeyCreateRequest,
+    ApiKeyCreateResponse,
+    ApiKeyResponse,
+    Me,
+    Permissions,
+    SystemUserRoleChild,
+    TopmostCostCenter,
+    TopmostPlace,
+    UserCreateRequest,
+    UserResponse,
+)
+from apportion.domain.permissions import LEVELS, Grants
+from apportion.services import api_keys, users
+from apportion.services.auth import Principal
+
+router = APIRouter(tags=["Users"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+
+
+@cache
+def _permission_shapes() -> tuple[tuple[str, type[Any], tuple[str, ...]], ...]:
+    """(Permissions field, permission model, its level fields): the model's class name is the permission name."""
+    shapes = []
+    for field, info in Permissions.model_fields.items():
+        model = next(arg for arg in typing.get_args(info.annotation) if arg is not type(None))
+        levels = tuple(level.lower() for level in LEVELS if level.lower() in model.model_fields)
+        shapes.append((field, model, levels))
+    return tuple(shapes)
+
+
+def permissions_of(grants: Grants) -> Permissions:
+    """Every permission object with each of its levels true or false from the caller's grants."""
+    values: dict[str, Any] = {}
+    for field, model, levels in _permission_shapes():
+        name = model.__name__
+        flags = {level: grants.allows(name, level.capitalize()) for level in levels}
+        values[field] = model(**flags, permission_name=name, permission_code=name)
+    return Permissions(**values)
+
+
+def _topmost_place(scope: Mapping[str, Any]) -> TopmostPlace | None:
+    root = place_child(scope)
+    if root is None:
+        return None
+    return TopmostPlace(
+        is_multi_topmost_place=False,
+        multi_topmost_places=[root],
+        place_id=root.place_id,
+        place_code=root.place_code,
+        place_info=root.place_info,
+        place_type=place_type_child(scope, "place_type"),
+    )
+
+
+def _topmost_cost_center(scope: Mapping[str, Any]) -> TopmostCostCenter | None:
+    root = cost_center_child(scope)
+    if root is None:
+        return None
+    return TopmostCostCenter(
+        is_multi_topmost_cost_center=False,
+        multi_topmost_cost_centers=[root],
+        cost_center_id=root.cost_center_id,
+        cost_center_code=root.cost_center_code,
+        cost_center_info=root.cost_center_info,
+    )
+
+
+def _role(row: RowMapping) -> SystemUserRoleChild | None:
+    role = users.role_of(row["User"].user_role_id)
+    return SystemUserRoleChild(user_role_id=role.role_id, user_role_info=role.info) if role else None
+
+
+def render_user(row: RowMapping, scope: Mapping[str, Any], full: bool = True) -> UserResponse:
+    """Wire form of a user; `full=False` gives the restricted set shown without Users & Roles View."""
+    user = row["User"]
+    if not full:
+        return UserResponse(
+            user_id=user.user_id, user_code=user.user_code, full_name=user.full_name, active=user.active
+        )
+    return UserResponse(
+        user_id=user.user_id,
+        user_code=user.user_code,
+        full_name=user.full_name,
+        user_role=_role(row),
+        cost_center=_topmost_cost_center(scope),
+        place=_topmost_place(scope),
+        active_directory=user.active_directory,
+        active=user.active,
+        email=user.email,
+        password_expiration_interval=user.password_expiration_interval,
+        strong_password=user.strong_password,
+        force_password_change=user.force_password_change,
+        max_approval_amount=user.max_approval_amount,
+        user_groups=[],
+    )
+
+
+@router.get("/api/v3/me", response_model=Me)
+def me_method(db: DatabaseDep, principal: CurrentUser) -> Me:
+    """Initial session starting point: the caller, its scope and its permissions."""
+    row = users.get_user(db, principal.user_id)
+    user = row["User"]
+    scope = users.topmost(db)
+    role = users.role_of(user.user_role_id)
+    return Me(
+        system_user_id=user.user_id,
+        system_user_code=user.user_code,
+        full_name=user.full_name,
+        email=user.email,
+        place=_topmost_place(scope),
+        cost_center=_topmost_cost_center(scope),
+        number_of_accounting_periods=12,
+        fiscal_year_start_month=1,
+        currency_unit=unit_child(scope, "currency_unit"),
+        floor_area_unit=unit_child(scope, "area_unit"),
+        user_role_name=role.info if role else ("Administrator" if principal.grants.administrator else None),
+        permissions=permissions_of(principal.grants),
+        feature_flags=[],
+        environment="Apportion",
+    )
+
+
+@router.get("/api/v3/user", response_model=list[UserResponse])
+def get_users(
+    db: DatabaseDep, clock: ClockDep, principal: CurrentUser, filter: FilterQuery = None
+) -> list[UserResponse]:
+    """Gets a list of users; without Users & Roles View only a restricted set of properties is returned."""
+    full = principal.grants.allows("UsersAndUserGroups", "View")
+    rows = users.list_users(db, filter, clock().date())
+    scope = users.topmost(db) if full else {}
+    return [render_user(row, scope, full) for row in rows]
+
+
+@router.get("/api/v3/user/{userId}", response_model=UserResponse)
+def get_user(
+    db: DatabaseDep, userId: int, _: Annotated[Principal, Depends(requires("UsersAndUserGroups", "View"))]
+) -> UserResponse:
+    """Return a specific user and its properties."""
+    return render_user(users.get_user(db, userId), users.topmost(db))
+
+
+@router.post("/api/v202306/user", response_model=UserResponse)
+def create_user(
+    db: DatabaseDep,
+    clock: ClockDep,
+    body: UserCreateRequest,
+    _: Annotated[Principal, Depends(requires("UsersAndUserGroups", "Create"))],
+) -> UserResponse:
+    """Creates a user. Topmost ids are accepted and ignored: every user's scope is the whole tree."""
+    new = users.NewUser(
+        user_code=body.user_code,
+        full_name=body.full_name,
+        password=body.password,
+        email=body.email,
+        user_role_id=body.user_role_id,
+        active=body.active if body.active is not None else True,
+        active_directory=bool(body.active_directory),
+        password_expiration_interval=body.password_expiration_interval,
+        strong_password=body.strong_password,
+        force_password_change=body.force_password_change,
+        max_approval_amount=body.max_approval_amount,
+    )
+    user_id = users.create_user(db, new, clock())
+    return render_user(users.get_user(db, user_id), users.topmost(db))
+
+
+def render_key(row: RowMapping) -> ApiKeyResponse:
+    """Wire form of an API key row (the key itself is never shown again)."""
+    return ApiKeyResponse(
+        api_key_id=row["api_key_id"],
+        api_key_name=row["name"],
+        api_key_description=row["description"],
+        created_by=user_child(row, "created"),
+        created_date=row["created_date"],
+    )
+
+
+@router.post("/api/v3/apiKey", response_model=ApiKeyCreateResponse)
+def create_api_key(
+    db: DatabaseDep,
+    clock: ClockDep,
+    body: ApiKeyCreateRequest,
+    user: Annotated[Principal, Depends(requires("ApplicationSettings", "Manage"))],
+) -> ApiKeyCreateResponse:
+    """Create a new API key for the caller; the key is in this response only."""
+    key_id, key = api_keys.create_api_key(db, user.user_id, body.api_key_name, body.api_key_description, clock())
+    shown = render_key(api_keys.get_api_key(db, key_id))
+    return ApiKeyCreateResponse(api_key=key, **shown.model_dump(by_alias=False))
+
+
+@router.get("/api/v3/apiKey", response_model=list[ApiKeyResponse])
+def get_api_keys(
+    db: DatabaseDep,
+    clock: ClockDep,
+    _: Annotated[Principal, Depends(requires("ApplicationSettings", "View"))],
+    filter: FilterQuery = None,
+) -> list[ApiKeyResponse]:
+    """Get a list of all available API keys."""
+    return [render_key(row) for row in api_keys.list_api_keys(db, filter, clock().date())]
+
+
+@router.delete("/api/v3/apiKey/{apiKeyId}", status_code=204)
+def delete_api_key(
+    db: DatabaseDep, apiKeyId: int, _: Annotated[Principal, Depends(requires("ApplicationSettings", "Manage"))]
+) -> Response:
+    """Delete an API key (204); it stops working at once."""
+    api_keys.delete_api_key(db, apiKeyId)
+    return Response(status_code=204)

@@ -1,0 +1,225 @@
+"""Users: the caller (GET /me), list, read and create, with built-in roles and scrypt password hashes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, func, select
+
+from apportion.domain import filters
+from apportion.domain.errors import NotFound, ValidationFailed
+from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.permissions import CATALOGUE, Grants
+from apportion.services.child_columns import join_place_type_child
+from apportion.store.database import Database
+from apportion.store.filtering import compile_filter
+from apportion.store.models.organisation import CostCenter, Place
+from apportion.store.models.reference import Unit
+from apportion.store.models.users import User
+
+FILTERS = filters.specs(
+    FieldSpec("userId", FieldType.INTEGER, filters.NUMBER_OPS),
+    FieldSpec("userCode", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("fullName", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("email", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("active", FieldType.BOOLEAN, filters.BOOLEAN_OPS),
+)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A built-in user role: the grants a user created with it receives (docs/reference-data.md)."""
+
+    role_id: int
+    info: str
+    grants: Grants
+
+
+ROLES: dict[int, Role] = {
+    1: Role(1, "Administrator", Grants.everything()),
+    2: Role(
+        2, "Read only", Grants(frozenset((name, "View") for name, levels in CATALOGUE.items() if "View" in levels))
+    ),
+    3: Role(3, "No permissions", Grants(frozenset())),
+}
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """UserCreateRequest as the service needs it (topmost ids are accepted and ignored: scope is the whole tree)."""
+
+    user_code: str
+    full_name: str
+    password: str
+    email: str
+    user_role_id: int
+    active: bool = True
+    active_directory: bool = False
+    password_expiration_interval: int | None = None
+    strong_password: bool = False
+    force_password_change: bool = False
+    max_approval_amount: int | None = None
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """`scrypt$n$r$p$salt$digest` (base64 parts): the only form a password is kept in."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
+    b64 = base64.b64encode
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether `password` matches a hash_password() value."""
+    try:
+        _name, n, r, p, salt, digest = stored.split("$")
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def is_strong(password: str) -> bool:
+    """At least 8 characters drawn from 3 of: lower case, upper case, digits, other characters."""
+    classes = [
+        any(c.islower() for c in password),
+        any(c.isupper() for c in password),
+        any(c.isdigit() for c in password),
+        any(not c.isalnum() for c in password),
+    ]
+    return len(password) >= 8 and sum(classes) >= 3
+
+
+def _select() -> Any:
+    return select(User)
+
+
+def list_users(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
+    """Every user matching the filter, ordered by id."""
+    conditions = filters.parse(filter_text, FILTERS)
+    targets = {
+        "userId": User.user_id,
+        "userCode": User.user_code,
+        "fullName": User.full_name,
+        "email": User.email,
+        "active": User.active,
+    }
+    statement = _select().where(compile_filter(conditions, targets, today)).order_by(User.user_id)
+    with db.reading() as session:
+        return list(session.execute(statement).mappings())
+
+
+def get_user(db: Database, user_id: int) -> RowMapping:
+    """One user, or NotFound."""
+    with db.reading() as session:
+        row = session.execute(_select().where(User.user_id == user_id)).mappings().one_or_none()
+    if row is None:
+        raise NotFound("User", user_id)
+    return row
+
+
+def topmost(db: Database) -> dict[str, Any]:
+    """The whole-tree scope every user has (domain.md §1.10 [rec]): the root place and cost center, and the
+    currency and floor-area units, as labelled columns `place_*` (with `place_type_*`), `cost_center_*`,
+    `currency_unit_*` and `area_unit_*`."""
+    place: Any = select(
+        Place.place_id.label("place_id"), Place.place_code.label("place_code"), Place.place_info.label("place_info")
+    )
+    place = join_place_type_child(place, Place.place_type_id, "place_type")
+    place = place.where(Place.parent_id.is_(None)).order_by(Place.place_id).limit(1)
+    cost_center = (
+        select(
+            CostCenter.cost_center_id.label("cost_center_id"),
+            CostCenter.cost_center_code.label("cost_center_code"),
+            CostCenter.cost_center_info.label("cost_center_info"),
+        )
+        .where(CostCenter.parent_id.is_(None))
+        .order_by(CostCenter.cost_center_id)
+        .limit(1)
+    )
+    out: dict[str, Any] = {}
+    with db.reading() as session:
+        for statement in (place, cost_center):
+            row = session.execute(statement).mappings().first()
+            out.update(row or {})
+        units = {
+            code: (uid, info)
+            for uid, code, info in session.execute(
+                select(Unit.unit_id, Unit.unit_code, Unit.unit_info).where(Unit.unit_code.in_(("USD", "SQFEET")))
+            )
+        }
+    for prefix, code in (("currency_unit", "USD"), ("area_unit", "SQFEET")):
+        if code in units:
+            out.update({f"{prefix}_id": units[code][0], f"{prefix}_code": code, f"{prefix}_info": units[code][1]})
+    return out
+
+
+def role_of(user_role_id: int | None) -> Role | None:
+    """The built-in role with this id, if any."""
+    return ROLES.get(user_role_id) if user_role_id is not None else None
+
+
+def _validate(session: Any, user: NewUser) -> None:
+    errors: dict[str, list[str]] = {}
+    clash = session.execute(select(User.user_id).where(func.lower(User.user_code) == user.user_code.lower())).first()
+    if not user.user_code.strip():
+        errors["userCode"] = ["userCode must not be empty."]
+    elif clash:
+        errors["userCode"] = [f"User code '{user.user_code}' is already in use."]
+    if not user.full_name.strip():
+        errors["fullName"] = ["fullName must not be empty."]
+    if not _EMAIL.match(user.email):
+        errors["email"] = [f"'{user.email}' is not an email address."]
+    if user.user_role_id not in ROLES:
+        known = ", ".join(f"{r.role_id} ({r.info})" for r in ROLES.values())
+        errors["userRoleId"] = [f"User role {user.user_role_id} does not exist. Roles: {known}."]
+    if not user.password:
+        errors["password"] = ["password must not be empty."]
+    elif user.strong_password and not is_strong(user.password):
+        errors["password"] = [
+            "A strong password has at least 8 characters from 3 of: lower case, upper case, digits, symbols."
+        ]
+    if user.password_expiration_interval is not None and user.password_expiration_interval < 0:
+        errors["passwordExpirationInterval"] = ["passwordExpirationInterval must be 0 or more."]
+    if user.max_approval_amount is not None and user.max_approval_amount < 0:
+        errors["maxApprovalAmount"] = ["maxApprovalAmount must be 0 or more."]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_user(db: Database, user: NewUser, now: datetime) -> int:
+    """Create a user holding its role's grants; codes are unique (case-insensitive)."""
+    with db.transaction() as session:
+        _validate(session, user)
+        row = User(
+            user_code=user.user_code,
+            full_name=user.full_name,
+            email=user.email,
+            active=user.active,
+            password_hash=hash_password(user.password),
+            permissions=ROLES[user.user_role_id].grants.to_document(),
+            created_date=now,
+            user_role_id=user.user_role_id,
+            active_directory=user.active_directory,
+            password_expiration_interval=user.password_expiration_interval,
+            strong_password=user.strong_password,
+            force_password_change=user.force_password_change,
+            max_approval_amount=user.max_approval_amount,
+        )
+        session.add(row)
+        session.flush()
+        return row.user_id
