@@ -1,7 +1,247 @@
-"""Routes: reference (to be filled in)."""
+"""Routes: reference data (commodities, units, observation types, place types), cost centers and rates."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import RowMapping
+
+from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.render import (
+    account_type_child,
+    commodity_child,
+    cost_center_child,
+    unit_child,
+    vendor_child,
+)
+from apportion.api.schemas.contract import (
+    CommodityRequest,
+    CommodityResponse,
+    CostCenterAccountChild,
+    CostCenterCreate,
+    CostCenterResponse,
+    Icon,
+    ObservationTypeChild,
+    PlaceTypeResponse,
+    RateCreate,
+    RateResponse,
+    Unit,
+    UnitType,
+)
+from apportion.services import cost_centers, rates, reference
+from apportion.services.auth import Principal
+
+router = APIRouter(tags=["Reference data"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+
+
+def render_commodity(row: RowMapping) -> CommodityResponse:
+    """Wire form of a commodity row (reference.list_commodities)."""
+    c = row["Commodity"]
+    return CommodityResponse(
+        commodity_id=c.commodity_id,
+        commodity_code=c.commodity_code,
+        commodity_info=c.commodity_info,
+        abbreviation=c.abbreviation,
+        description=c.description,
+        icon=Icon(code=c.icon_code, color=c.icon_color),
+        use_rollup_unit=unit_child(row, "use_rollup_unit"),
+        demand_rollup_unit=unit_child(row, "demand_rollup_unit"),
+        include_in_energy_reporting=c.include_in_energy_reporting,
+        energy_reporting_unit_conversion_multiplier=c.energy_conversion,
+        in_use=bool(row["in_use"]),
+        is_system_commodity=c.is_system,
+    )
+
+
+@router.get("/api/v202304/commodity", response_model=list[CommodityResponse])
+def get_commodities(
+    db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQuery = None
+) -> list[CommodityResponse]:
+    """Gets the commodities."""
+    return [render_commodity(row) for row in reference.list_commodities(db, filter, clock().date())]
+
+
+@router.post("/api/v202304/commodity", response_model=CommodityResponse)
+def create_commodity(
+    db: DatabaseDep,
+    body: CommodityRequest,
+    _: Annotated[Principal, Depends(requires("ApplicationSettings", "Manage"))],
+) -> CommodityResponse:
+    """Creates a commodity (commodityCategoryId is accepted and ignored: there are no categories)."""
+    fields = reference.CommodityFields(
+        commodity_info=body.commodity_info,
+        abbreviation=body.abbreviation,
+        description=body.description,
+        icon_code=body.icon.code if body.icon else None,
+        icon_color=body.icon.color if body.icon else None,
+        rollup_unit_id=body.commodity_rollup_unit_id,
+        include_in_energy_reporting=bool(body.include_in_energy_reporting),
+        energy_conversion=body.energy_reporting_unit_conversion_multiplier,
+    )
+    return render_commodity(reference.get_commodity(db, reference.create_commodity(db, fields)))
+
+
+@router.get("/api/v202305/unit", response_model=list[Unit])
+def get_units(db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQuery = None) -> list[Unit]:
+    """Retrieves all units."""
+    return [
+        Unit(
+            unit_id=row["Unit"].unit_id,
+            unit_code=row["Unit"].unit_code,
+            unit_info=row["Unit"].unit_info,
+            unit_display_name=row["Unit"].unit_code,
+            unit_type=UnitType(
+                unit_type_id=row["UnitType"].unit_type_id,
+                unit_type_code=row["UnitType"].unit_type_code,
+                unit_type_info=row["UnitType"].unit_type_info,
+            ),
+        )
+        for row in reference.list_units(db, filter, clock().date())
+    ]
+
+
+@router.get("/api/v3/observationtype", response_model=list[ObservationTypeChild])
+def get_observation_types(
+    db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQuery = None
+) -> list[ObservationTypeChild]:
+    """Get the observation types (bill line item types)."""
+    return [
+        ObservationTypeChild(
+            observation_type_id=row["ObservationType"].observation_type_id,
+            observation_type_code=row["ObservationType"].observation_type_code,
+            observation_type_info=row["ObservationType"].observation_type_info,
+        )
+        for row in reference.list_observation_types(db, filter, clock().date())
+    ]
+
+
+@router.get("/api/v3/place/placetype", response_model=list[PlaceTypeResponse])
+def get_place_types(
+    db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQuery = None
+) -> list[PlaceTypeResponse]:
+    """Retrieves all place types."""
+    return [
+        PlaceTypeResponse(
+            place_type_id=row["PlaceType"].place_type_id,
+            place_type_code=row["PlaceType"].place_type_code,
+            place_type_info=row["PlaceType"].place_type_info,
+            structure=row["PlaceType"].is_building,
+        )
+        for row in reference.list_place_types(db, filter, clock().date())
+    ]
+
+
+def render_cost_centers(db: DatabaseDep, rows: list[RowMapping]) -> list[CostCenterResponse]:
+    """Wire form of cost center rows, with their children and accounts (two queries for the whole list)."""
+    ids = [row["CostCenter"].cost_center_id for row in rows]
+    children = cost_centers.children_of(db, ids)
+    accounts = cost_centers.accounts_of(db, ids)
+    out = []
+    for row in rows:
+        cc = row["CostCenter"]
+        out.append(
+            CostCenterResponse(
+                cost_center_id=cc.cost_center_id,
+                cost_center_code=cc.cost_center_code,
+                cost_center_info=cc.cost_center_info,
+                parent=cost_center_child(row, "parent"),
+                cost_centers=[cost_center_child(child) for child in children[cc.cost_center_id]],
+                accounts=[
+                    CostCenterAccountChild(
+                        account_id=a["account_id"],
+                        account_code=a["account_code"],
+                        account_info=a["account_info"],
+                        active=a["account_active"],
+                        has_calculated_meter=a["account_has_calculated_meter"],
+                        has_split_parent_meter=a["account_has_split_parent_meter"],
+                        has_split_child_meter=a["account_has_split_child_meter"],
+                        account_type=account_type_child(a),
+                    )
+                    for a in accounts[cc.cost_center_id]
+                ],
+            )
+        )
+    return out
+
+
+@router.get("/api/v3/costcenter", response_model=list[CostCenterResponse])
+def get_cost_centers(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    _: Annotated[Principal, Depends(requires("CostCenters", "View"))],
+    page: Annotated[PageRequest, Depends(page_request)],
+    filter: FilterQuery = None,
+) -> list[CostCenterResponse]:
+    """Retrieves all the cost centers."""
+    result = cost_centers.list_cost_centers(db, filter, page.number, page.size, clock().date())
+    set_paging_headers(response, page, result.total)
+    return render_cost_centers(db, result.rows)
+
+
+@router.get("/api/v3/costcenter/{costCenterId}", response_model=CostCenterResponse)
+def get_cost_center(
+    db: DatabaseDep, costCenterId: int, _: Annotated[Principal, Depends(requires("CostCenters", "View"))]
+) -> CostCenterResponse:
+    """Retrieves the cost center by ID."""
+    return render_cost_centers(db, [cost_centers.get_cost_center(db, costCenterId)])[0]
+
+
+@router.post("/api/v3/costcenter", response_model=CostCenterResponse)
+def create_cost_center(
+    db: DatabaseDep, body: CostCenterCreate, _: Annotated[Principal, Depends(requires("CostCenters", "Create"))]
+) -> CostCenterResponse:
+    """Creates a cost center under an existing parent."""
+    new_id = cost_centers.create_cost_center(
+        db, body.cost_center_code, body.cost_center_info, body.parent_cost_center_id
+    )
+    return render_cost_centers(db, [cost_centers.get_cost_center(db, new_id)])[0]
+
+
+def render_rate(row: RowMapping) -> RateResponse:
+    """Wire form of a rate row; rates have no dated versions here (one flat unit price)."""
+    rate = row["Rate"]
+    return RateResponse(
+        rate_id=rate.rate_id,
+        name=rate.rate_info,
+        note=rate.note,
+        vendor=vendor_child(row),
+        commodity=commodity_child(row),
+        versions=[],
+    )
+
+
+@router.get("/api/v3/rate", response_model=list[RateResponse])
+def get_rates(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    _: Annotated[Principal, Depends(requires("RateSchedules", "View"))],
+    page: Annotated[PageRequest, Depends(page_request)],
+    filter: FilterQuery = None,
+) -> list[RateResponse]:
+    """Get a list of all rate schedules matching the provided filters."""
+    result = rates.list_rates(db, filter, page.number, page.size, clock().date())
+    set_paging_headers(response, page, result.total)
+    return [render_rate(row) for row in result.rows]
+
+
+@router.get("/api/v3/rate/{rateId}", response_model=RateResponse)
+def get_rate(
+    db: DatabaseDep, rateId: int, _: Annotated[Principal, Depends(requires("RateSchedules", "View"))]
+) -> RateResponse:
+    """Get a rate schedule."""
+    return render_rate(rates.get_rate(db, rateId))
+
+
+@router.post("/api/v3/rate", response_model=RateResponse)
+def create_rate(
+    db: DatabaseDep, body: RateCreate, _: Annotated[Principal, Depends(requires("RateSchedules", "Create"))]
+) -> RateResponse:
+    """Create a rate schedule (a `unitPrice=<decimal>` token in the note sets its flat unit price)."""
+    rate_id = rates.create_rate(db, body.name, body.vendor_id, body.commodity_id, body.note)
+    return render_rate(rates.get_rate(db, rate_id))
