@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import RowMapping
@@ -17,6 +18,7 @@ from apportion.api.schemas.contract import (
     MeterChild,
     MeterTypeChild,
     PlaceChild,
+    PlaceSizeChild,
     PlaceTypeResponse,
     UnitChild,
     UserChild,
@@ -178,3 +180,20 @@ def account_child_with_type(
     if row.get(f"{prefix}_id") is None:
         return None
     return AccountChildWithType(**_account_fields(row, prefix), account_type=account_type_child(row, f"{prefix}_type"))
+
+
+def place_size_child(row: Mapping[str, Any] | RowMapping, prefix: str = "size") -> PlaceSizeChild | None:
+    """PlaceSizeChild from `<prefix>_id`, `_begin_date`, `_end_date`, `_value`, `_unit_id`, `_unit_code`,
+    `_unit_info` (apportion.services.place_sizes.join_size_child); dates become midnight date-times."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    begin, end = row.get(f"{prefix}_begin_date"), row.get(f"{prefix}_end_date")
+    return PlaceSizeChild(
+        place_size_id=row[f"{prefix}_id"],
+        begin_date=datetime.combine(begin, time()) if begin is not None else None,
+        end_date=datetime.combine(end, time()) if end is not None else None,
+        value=row.get(f"{prefix}_value"),
+        unit_id=row.get(f"{prefix}_unit_id"),
+        unit_code=row.get(f"{prefix}_unit_code"),
+        unit_info=row.get(f"{prefix}_unit_info"),
+    )

@@ -46,9 +46,9 @@ class Place(Base):
     build_date: Mapped[datetime | None]
     weather_station_code: Mapped[str | None] = mapped_column(String(32))
     description: Mapped[str | None] = mapped_column(String(4000))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
     created_date: Mapped[datetime | None]
-    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
     modified_date: Mapped[datetime | None]
 
 
@@ -109,9 +109,9 @@ class Account(Base):
     description: Mapped[str | None] = mapped_column(String(4000))
     previous_account_code: Mapped[str | None] = mapped_column(String(50))
     account_code_changed: Mapped[datetime | None]
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
     created_date: Mapped[datetime | None]
-    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
     modified_date: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("vendor_id", "account_code"),)
@@ -140,9 +140,9 @@ class Meter(Base):
     include_in_energy_star: Mapped[bool] = mapped_column(default=False)
     properties: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(String(4000))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
     created_date: Mapped[datetime | None]
-    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
     modified_date: Mapped[datetime | None]
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:02:36.788823
+Create Date: 2026-11-23 00:10:52.721265
 """
 
 from collections.abc import Sequence
@@ -219,8 +219,12 @@ def upgrade() -> None:
         sa.Column("created_date", sa.DateTime(), nullable=True),
         sa.Column("modified_by", sa.Integer(), nullable=True),
         sa.Column("modified_date", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_places_created_by_users")),
-        sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_places_modified_by_users")),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.user_id"], name=op.f("fk_places_created_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["modified_by"], ["users.user_id"], name=op.f("fk_places_modified_by_users"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(["parent_id"], ["places.place_id"], name=op.f("fk_places_parent_id_places")),
         sa.ForeignKeyConstraint(
             ["place_type_id"], ["place_types.place_type_id"], name=op.f("fk_places_place_type_id_place_types")
@@ -299,8 +303,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["cost_center_id"], ["cost_centers.cost_center_id"], name=op.f("fk_accounts_cost_center_id_cost_centers")
         ),
-        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_accounts_created_by_users")),
-        sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_accounts_modified_by_users")),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.user_id"], name=op.f("fk_accounts_created_by_users"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["modified_by"], ["users.user_id"], name=op.f("fk_accounts_modified_by_users"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(["vendor_id"], ["vendors.vendor_id"], name=op.f("fk_accounts_vendor_id_vendors")),
         sa.PrimaryKeyConstraint("account_id", name=op.f("pk_accounts")),
         sa.UniqueConstraint("vendor_id", "account_code", name=op.f("uq_accounts_vendor_id")),
@@ -450,12 +458,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["commodity_id"], ["commodities.commodity_id"], name=op.f("fk_meters_commodity_id_commodities")
         ),
-        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_meters_created_by_users")),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.user_id"], name=op.f("fk_meters_created_by_users"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(["demand_unit_id"], ["units.unit_id"], name=op.f("fk_meters_demand_unit_id_units")),
         sa.ForeignKeyConstraint(
             ["meter_type_id"], ["meter_types.meter_type_id"], name=op.f("fk_meters_meter_type_id_meter_types")
         ),
-        sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_meters_modified_by_users")),
+        sa.ForeignKeyConstraint(
+            ["modified_by"], ["users.user_id"], name=op.f("fk_meters_modified_by_users"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(["place_id"], ["places.place_id"], name=op.f("fk_meters_place_id_places")),
         sa.ForeignKeyConstraint(["use_unit_id"], ["units.unit_id"], name=op.f("fk_meters_use_unit_id_units")),
         sa.PrimaryKeyConstraint("meter_id", name=op.f("pk_meters")),
