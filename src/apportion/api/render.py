@@ -23,6 +23,7 @@ from apportion.api.schemas.contract import (
     UnitChild,
     UserChild,
     VendorChild,
+    VendorTypeChild,
 )
 
 
@@ -197,3 +198,10 @@ def place_size_child(row: Mapping[str, Any] | RowMapping, prefix: str = "size") 
         unit_code=row.get(f"{prefix}_unit_code"),
         unit_info=row.get(f"{prefix}_unit_info"),
     )
+
+
+def vendor_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "vendor_type") -> VendorTypeChild | None:
+    """VendorTypeChild from `<prefix>_id`, `<prefix>_code`."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return VendorTypeChild(vendor_type_id=row[f"{prefix}_id"], vendor_type_code=row.get(f"{prefix}_code"))

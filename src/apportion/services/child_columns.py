@@ -17,7 +17,7 @@ from sqlalchemy.orm import QueryableAttribute, aliased
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, CostCenter, Meter, Place, Vendor
-from apportion.store.models.reference import AccountType, Commodity, MeterType, PlaceType, Unit
+from apportion.store.models.reference import AccountType, Commodity, MeterType, PlaceType, Unit, VendorType
 from apportion.store.paging import AnySelect
 
 Label = ColumnElement[Any]
@@ -145,11 +145,12 @@ def join_place_child(statement: AnySelect, place_id: Key, prefix: str = "place")
     return join_place_type_child(statement, p.place_type_id, f"{prefix}_type")
 
 
-def join_meter_child(statement: AnySelect, meter_id: Key, prefix: str = "meter") -> AnySelect:
+def join_meter_child(statement: AnySelect, meter_id: Key, prefix: str = "meter", with_place: bool = False) -> AnySelect:
     """Add a MeterChild's columns (render.meter_child).
 
     `<prefix>_id`, `_code`, `_info`, `_active`, `_serial_number`, the meter type under `<prefix>_type`, the
-    commodity under `<prefix>_commodity` and the three flags of meter_flag_columns.
+    commodity under `<prefix>_commodity`, the three flags of meter_flag_columns and, when `with_place`, the
+    meter's place under `<prefix>_place` (render.place_child).
     """
     m = aliased(Meter)
     statement = statement.outerjoin(m, m.meter_id == meter_id).add_columns(
@@ -161,7 +162,16 @@ def join_meter_child(statement: AnySelect, meter_id: Key, prefix: str = "meter")
         *meter_flag_columns(m.meter_id, prefix),
     )
     statement = join_meter_type_child(statement, m.meter_type_id, f"{prefix}_type")
-    return join_commodity_child(statement, m.commodity_id, f"{prefix}_commodity")
+    statement = join_commodity_child(statement, m.commodity_id, f"{prefix}_commodity")
+    return join_place_child(statement, m.place_id, f"{prefix}_place") if with_place else statement
+
+
+def join_vendor_type_child(statement: AnySelect, vendor_type_id: Key, prefix: str = "vendor_type") -> AnySelect:
+    """Add `<prefix>_id`, `<prefix>_code` (render.vendor_type_child)."""
+    t = aliased(VendorType)
+    return statement.outerjoin(t, t.vendor_type_id == vendor_type_id).add_columns(
+        t.vendor_type_id.label(f"{prefix}_id"), t.vendor_type_code.label(f"{prefix}_code")
+    )
 
 
 def join_account_child(

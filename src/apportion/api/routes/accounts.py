@@ -1,7 +1,280 @@
-"""Routes: accounts (to be filled in)."""
+"""Routes: accounts (GET/POST /api/v3/account, GET/PUT/DELETE /api/v3/account/{accountId}) and account-meter
+links (POST /api/v3/accountmeter, PUT/DELETE /api/v3/accountmeter/{accountMeterId})."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import RowMapping
+
+from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.render import (
+    account_child,
+    account_type_child,
+    commodity_child,
+    cost_center_child,
+    meter_child,
+    place_child,
+    unit_child,
+    user_child,
+    vendor_child,
+    vendor_type_child,
+)
+from apportion.api.schemas.contract import (
+    AccountCodeHistoryChild,
+    AccountCreate,
+    AccountEdit,
+    AccountMeterChildWithSerialNumber,
+    AccountMeterEdit,
+    AccountMeterRequest,
+    AccountMeterResponse,
+    AccountRateChild,
+    AccountResponse,
+    AddressChild,
+    RateChild,
+)
+from apportion.services import account_meters, accounts
+from apportion.services.auth import Principal
+from apportion.store.database import Database
+
+router = APIRouter(tags=["Accounts"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+DeleteBills = Annotated[bool, Query(alias="deleteBills", description="Delete the bills that depend on it too")]
+
+
+def linked_meter(row: RowMapping) -> AccountMeterChildWithSerialNumber:
+    """Wire form of one link row of accounts.meters_of."""
+    return AccountMeterChildWithSerialNumber(
+        account_meter_id=row["account_meter_id"],
+        start_date=row["begin_date"],
+        end_date=row["end_date"],
+        meter_id=row["meter_id"],
+        meter_code=row["meter_code"],
+        meter_info=row["meter_info"],
+        serial_number=row["meter_serial_number"],
+        place=place_child(row, "meter_place"),
+        commodity=commodity_child(row, "meter_commodity"),
+        vendor_type=vendor_type_child(row),
+        active=row["meter_active"],
+        is_calculated_meter=row["meter_is_calculated_meter"],
+        is_split_parent_meter=row["meter_is_split_parent_meter"],
+        is_split_child_meter=row["meter_is_split_child_meter"],
+    )
+
+
+def render_accounts(db: Database, rows: list[RowMapping]) -> list[AccountResponse]:
+    """Wire form of account rows with their linked meters (one more query for the whole list)."""
+    links = accounts.meters_of(db, [row["Account"].account_id for row in rows])
+    out = []
+    for row in rows:
+        a = row["Account"]
+        history = None
+        if a.previous_account_code is not None:
+            history = AccountCodeHistoryChild(
+                previous_account_code=a.previous_account_code, end_date=a.account_code_changed
+            )
+        out.append(
+            AccountResponse(
+                account_id=a.account_id,
+                account_code=a.account_code,
+                account_info=a.account_info,
+                account_type=account_type_child(row),
+                cost_center=cost_center_child(row),
+                vendor=vendor_child(row),
+                active=a.active,
+                accrual_enabled=a.accrual_enabled,
+                address=AddressChild.model_validate(a.address) if a.address else None,
+                deposit_paid=a.deposit_paid,
+                deposit_return=a.deposit_return,
+                deposit_note=a.deposit_note,
+                deposit_amount=a.deposit_amount,
+                memo=a.memo,
+                service_start=a.begin_date,
+                service_end=a.end_date,
+                meters=[linked_meter(link) for link in links[a.account_id]],
+                created_by=user_child(row, "created"),
+                created_date=a.created_date,
+                modified_by=user_child(row, "modified"),
+                modified_date=a.modified_date,
+                cost_unit=unit_child(row, "cost_unit"),
+                has_calculated_meter=row["account_has_calculated_meter"],
+                has_split_parent_meter=row["account_has_split_parent_meter"],
+                has_split_child_meter=row["account_has_split_child_meter"],
+                account_code_history=history,
+                account_description=a.description,
+                audit_enabled=False,
+            )
+        )
+    return out
+
+
+def _fields(body: AccountCreate | AccountEdit) -> dict[str, Any]:
+    address = {
+        "line1": body.line1,
+        "line2": body.line2,
+        "line3": body.line3,
+        "city": body.city,
+        "state": body.state,
+        "postalCode": body.postal_code,
+        "country": body.country,
+    }
+    return {
+        "account_code": body.account_code,
+        "account_info": body.account_info,
+        "cost_center_id": body.cost_center_id,
+        "active": body.active if body.active is not None else True,
+        "accrual_enabled": bool(body.accrual_enabled),
+        "address": address,
+        "deposit_paid": body.deposit_paid,
+        "deposit_return": body.deposit_return,
+        "deposit_note": body.deposit_note,
+        "deposit_amount": body.deposit_amount,
+        "memo": body.memo,
+        "service_start": body.service_start,
+        "service_end": body.service_end,
+        "description": body.account_description,
+    }
+
+
+@router.get("/api/v3/account", response_model=list[AccountResponse])
+def get_accounts(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    _: Annotated[Principal, Depends(requires("Accounts", "View"))],
+    page: Annotated[PageRequest, Depends(page_request)],
+    filter: FilterQuery = None,
+) -> list[AccountResponse]:
+    """Retrieves all accounts."""
+    result = accounts.list_accounts(db, filter, page.number, page.size, clock().date())
+    set_paging_headers(response, page, result.total)
+    return render_accounts(db, result.rows)
+
+
+@router.get("/api/v3/account/{accountId}", response_model=AccountResponse)
+def get_account(
+    db: DatabaseDep, accountId: int, _: Annotated[Principal, Depends(requires("Accounts", "View"))]
+) -> AccountResponse:
+    """Retrieves one account."""
+    return render_accounts(db, [accounts.get_account(db, accountId)])[0]
+
+
+@router.post("/api/v3/account", response_model=AccountResponse)
+def create_account(
+    db: DatabaseDep,
+    clock: ClockDep,
+    body: AccountCreate,
+    user: Annotated[Principal, Depends(requires("Accounts", "Create"))],
+) -> AccountResponse:
+    """Creates an account; `meters` are linked to it for all dates."""
+    fields = accounts.AccountFields(
+        **_fields(body),
+        account_type_id=body.account_type_id,
+        vendor_id=body.vendor_id,
+        meter_ids=tuple(body.meters or ()),
+    )
+    account_id = accounts.create_account(db, fields, user.user_id, clock())
+    return render_accounts(db, [accounts.get_account(db, account_id)])[0]
+
+
+@router.put("/api/v3/account/{accountId}", response_model=AccountResponse)
+def edit_account(
+    db: DatabaseDep,
+    clock: ClockDep,
+    accountId: int,
+    body: AccountEdit,
+    user: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
+) -> AccountResponse:
+    """Edits an account (its vendor and type stay)."""
+    accounts.edit_account(db, accountId, accounts.AccountFields(**_fields(body)), user.user_id, clock())
+    return render_accounts(db, [accounts.get_account(db, accountId)])[0]
+
+
+@router.delete("/api/v3/account/{accountId}", status_code=204)
+def delete_account(
+    db: DatabaseDep,
+    accountId: int,
+    _: Annotated[Principal, Depends(requires("Accounts", "Delete"))],
+    delete_bills: DeleteBills = False,
+) -> Response:
+    """Deletes an account (204); with bills only when deleteBills=true (they are deleted too)."""
+    accounts.delete_account(db, accountId, delete_bills)
+    return Response(status_code=204)
+
+
+def render_link(row: RowMapping) -> AccountMeterResponse:
+    """Wire form of a link row of account_meters.get_links."""
+    link = row["AccountMeter"]
+    rates = []
+    if row["rate_id"] is not None:
+        rate = RateChild(rate_id=row["rate_id"], name=row["rate_name"])
+        rates.append(AccountRateChild(rate=rate, start_date=link.begin_date, end_date=link.end_date))
+    return AccountMeterResponse(
+        account_meter_id=link.account_meter_id,
+        account=account_child(row),
+        meter=meter_child(row),
+        begin_date=link.begin_date,
+        end_date=link.end_date,
+        vendor_type=vendor_type_child(row),
+        deregulated=link.deregulated,
+        form_templates=[],
+        rates=rates,
+    )
+
+
+@router.post("/api/v3/accountmeter", response_model=list[AccountMeterResponse])
+def create_account_meter(
+    db: DatabaseDep,
+    body: list[AccountMeterRequest],
+    _: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
+) -> list[AccountMeterResponse]:
+    """Links accounts and meters; one bad element writes none."""
+    links = [
+        account_meters.LinkInput(
+            account_id=item.account_id,
+            meter_id=item.meter_id,
+            begin=item.begin_date.date() if item.begin_date else account_meters.FIRST_DATE,
+            end=item.end_date.date() if item.end_date else account_meters.LAST_DATE,
+            rate_id=item.rate_id,
+            vendor_type_id=item.vendor_type_id,
+            deregulated=bool(item.deregulated),
+        )
+        for item in body
+    ]
+    ids = account_meters.create_links(db, links)
+    return [render_link(row) for row in account_meters.get_links(db, ids)]
+
+
+@router.put("/api/v3/accountmeter/{accountMeterId}", response_model=AccountMeterResponse)
+def edit_account_meter(
+    db: DatabaseDep,
+    accountMeterId: int,
+    body: AccountMeterEdit,
+    _: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
+    delete_bills: DeleteBills = False,
+) -> AccountMeterResponse:
+    """Edit an account meter relationship; bills it stops covering need deleteBills=true."""
+    account_meters.edit_link(
+        db,
+        accountMeterId,
+        body.begin_date.date() if body.begin_date else None,
+        body.end_date.date() if body.end_date else None,
+        body.vendor_type_id,
+        delete_bills,
+    )
+    return render_link(account_meters.get_links(db, [accountMeterId])[0])
+
+
+@router.delete("/api/v3/accountmeter/{accountMeterId}", status_code=204)
+def delete_account_meter(
+    db: DatabaseDep,
+    accountMeterId: int,
+    _: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
+    delete_bills: DeleteBills = False,
+) -> Response:
+    """Delete an account meter (204); bills it covers need deleteBills=true."""
+    account_meters.delete_link(db, accountMeterId, delete_bills)
+    return Response(status_code=204)
