@@ -3,7 +3,7 @@ meter channels (GET/POST /api/v202101/meter/{meterId}/channel) and readings (POS
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import RowMapping
@@ -12,6 +12,7 @@ from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     commodity_child,
+    meter_child,
     meter_type_child,
     place_child,
     unit_child,
@@ -22,11 +23,27 @@ from apportion.api.render import (
 from apportion.api.schemas.contract import (
     AddressChild,
     ChannelChild,
+    ChannelCreate,
+    ChannelResponse,
+    ChannelVersionResponse,
+    FailedReadingResponse,
+    FailedReadings,
+    GroupMeterGroupResponse,
     MeterAccountChild,
+    MeterChildIncludeMeterImportIdAndRoute,
     MeterCreate,
+    MeterGroupCategoryChild,
+    MeterGroupMember,
+    MeterGroupMemberChild,
+    MeterGroupRequest,
+    MeterGroupResponse,
     MeterResponse,
+    ObservationRule,
+    ObservationTypeChild,
+    ReadingCreate,
+    ReadingResponse,
 )
-from apportion.services import meters
+from apportion.services import channels, meter_groups, meters, readings
 from apportion.services.auth import Principal
 from apportion.store.database import Database
 
@@ -157,3 +174,245 @@ def delete_meter(
     """Deletes a meter (204); with bills only when deleteBills=true (they are deleted too)."""
     meters.delete_meter(db, meterId, delete_bills)
     return Response(status_code=204)
+
+
+def _category(group: Any) -> MeterGroupCategoryChild | None:
+    category = meter_groups.category_of(group)
+    if category is None:
+        return None
+    return MeterGroupCategoryChild(
+        meter_group_category_id=category[0],
+        meter_group_category_code=category[1],
+        meter_group_category_info=category[2],
+    )
+
+
+def render_group(row: RowMapping) -> GroupMeterGroupResponse:
+    """Wire form of a meter group row (meter_groups.list_groups)."""
+    g = row["MeterGroup"]
+    return GroupMeterGroupResponse(
+        meter_group_id=g.meter_group_id,
+        meter_group_code=g.meter_group_code,
+        meter_group_info=g.meter_group_info,
+        auto_group=g.auto_group,
+        member_count=row["member_count"],
+        member_count_with_topmost=row["member_count"],
+        meter_group_category=_category(g),
+        limit_members_by_topmost=g.limit_members_by_topmost,
+        user_defined_auto_group=False,
+        user_defined_auto_group_filters=[],
+        last_updated=g.last_updated,
+        member_commodity_code=row["member_commodity_code"],
+    )
+
+
+def _group_fields(body: MeterGroupRequest) -> meter_groups.GroupFields:
+    return meter_groups.GroupFields(
+        info=body.meter_group_info,
+        category_id=body.meter_group_category_id,
+        limit_members_by_topmost=body.limit_members_by_topmost,
+        has_automatic_filters=body.automatic_group_filters is not None,
+        members=body.manual_group_members,
+    )
+
+
+GroupViewer = Annotated[Principal, Depends(requires("BuildingAndMeterGroups", "View"))]
+GroupEditor = Annotated[Principal, Depends(requires("BuildingAndMeterGroups", "Edit"))]
+
+
+@router.get("/api/v3/meterGroup", response_model=list[GroupMeterGroupResponse])
+def get_all_meter_groups(
+    db: DatabaseDep, clock: ClockDep, _: GroupViewer, filter: FilterQuery = None
+) -> list[GroupMeterGroupResponse]:
+    """Gets a list of meter groups."""
+    return [render_group(row) for row in meter_groups.list_groups(db, filter, clock().date())]
+
+
+@router.get("/api/v3/meterGroup/{meterGroupId}", response_model=GroupMeterGroupResponse)
+def get_meter_group(db: DatabaseDep, meterGroupId: int, _: GroupViewer) -> GroupMeterGroupResponse:
+    """Gets a meter group."""
+    return render_group(meter_groups.get_group(db, meterGroupId))
+
+
+@router.post("/api/v3/meterGroup", response_model=GroupMeterGroupResponse)
+def create_meter_group(
+    db: DatabaseDep,
+    clock: ClockDep,
+    body: MeterGroupRequest,
+    _: Annotated[Principal, Depends(requires("BuildingAndMeterGroups", "Create"))],
+) -> GroupMeterGroupResponse:
+    """Create a manual meter group (an empty manualGroupMembers array makes an empty group)."""
+    group_id = meter_groups.create_group(db, _group_fields(body), clock())
+    return render_group(meter_groups.get_group(db, group_id))
+
+
+@router.put("/api/v3/meterGroup/{meterGroupId}", response_model=GroupMeterGroupResponse)
+def edit_meter_group(
+    db: DatabaseDep, clock: ClockDep, meterGroupId: int, body: MeterGroupRequest, _: GroupEditor
+) -> GroupMeterGroupResponse:
+    """Edit a meter group; manualGroupMembers replaces its members."""
+    meter_groups.edit_group(db, meterGroupId, _group_fields(body), clock())
+    return render_group(meter_groups.get_group(db, meterGroupId))
+
+
+@router.delete("/api/v3/meterGroup/{meterGroupId}", status_code=204)
+def delete_meter_group(
+    db: DatabaseDep,
+    meterGroupId: int,
+    _: Annotated[Principal, Depends(requires("BuildingAndMeterGroups", "Delete"))],
+) -> Response:
+    """Delete a user-created meter group (204)."""
+    meter_groups.delete_group(db, meterGroupId)
+    return Response(status_code=204)
+
+
+@router.get("/api/v3/meterGroup/{groupId}/member", response_model=list[MeterGroupMemberChild])
+def get_meter_group_members(
+    db: DatabaseDep,
+    groupId: int,
+    _: GroupViewer,
+    always_limit_by_topmost: Annotated[bool | None, Query(alias="alwaysLimitByTopmost")] = None,
+) -> list[MeterGroupMemberChild]:
+    """Gets a list of meter group members (every user's scope is the whole tree, so the flag changes nothing)."""
+    out = []
+    for row in meter_groups.members(db, groupId):
+        child = meter_child(row)
+        if child is not None:
+            fields = child.model_dump(by_alias=False, exclude={"serial_number"})
+            out.append(
+                MeterGroupMemberChild(
+                    **fields, place=place_child(row, "meter_place"), include_in_charts=row["include_in_charts"]
+                )
+            )
+    return out
+
+
+@router.put("/api/v3/meter/{meterId}/group", response_model=list[MeterGroupResponse])
+def edit_meter_group_membership(
+    db: DatabaseDep, clock: ClockDep, meterId: int, body: list[MeterGroupMember], _: GroupEditor
+) -> list[MeterGroupResponse]:
+    """Replace a meter's manual group memberships with the given groups; automatic groups are unaffected."""
+    memberships = [
+        meter_groups.Membership(m.meter_group_id, m.include_in_charts if m.include_in_charts is not None else True)
+        for m in body
+    ]
+    rows = meter_groups.set_meter_groups(db, meterId, memberships, clock())
+    return [
+        MeterGroupResponse(
+            meter_group_id=g.meter_group_id,
+            meter_group_code=g.meter_group_code,
+            meter_group_info=g.meter_group_info,
+            auto_group=g.auto_group,
+            meter_group_category=_category(g),
+            user_defined_auto_group=False,
+            last_updated=g.last_updated,
+        )
+        for g in (row["MeterGroup"] for row in rows)
+    ]
+
+
+def render_channel(row: RowMapping) -> ChannelResponse:
+    """Wire form of a channel row (channels.list_channels); one channel version per channel."""
+    c = row["Channel"]
+    rule_id = channels.OBSERVATION_RULES.get(c.observation_rule or "")
+    rule = ObservationRule(
+        observation_rule_id=rule_id, observation_rule_code=c.observation_rule, observation_rule_info=c.observation_rule
+    )
+    version = ChannelVersionResponse(
+        channel_version_id=c.channel_id,
+        multiplier=c.multiplier,
+        unit=unit_child(row),
+        observation_rule=rule if c.observation_rule else None,
+        maximum_reading=c.maximum_reading,
+        begin_date=c.begin_date,
+        end_date=c.end_date,
+        udfs=[],
+    )
+    meter = meter_child(row)
+    return ChannelResponse(
+        channel_id=c.channel_id,
+        interval_minutes=c.interval_minutes,
+        observation_type=ObservationTypeChild(
+            observation_type_id=row["observation_type_id"],
+            observation_type_code=row["observation_type_code"],
+            observation_type_info=row["observation_type_info"],
+        ),
+        channel_description=c.description,
+        channel_import_id=c.import_id,
+        has_readings=row["reading_count"] > 0,
+        first_reading_date=row["first_reading"],
+        last_reading_date=row["last_reading"],
+        channel_versions=[version],
+        is_used_on_distribution=False,
+        meter=MeterChildIncludeMeterImportIdAndRoute(**meter.model_dump(by_alias=False)) if meter else None,
+    )
+
+
+@router.get("/api/v202101/meter/{meterId}/channel", response_model=list[ChannelResponse])
+def get_meter_channels(
+    db: DatabaseDep, meterId: int, _: Annotated[Principal, Depends(requires("Meters", "View"))]
+) -> list[ChannelResponse]:
+    """Retrieves all channels (and their versions) linked to a meter."""
+    return [render_channel(row) for row in channels.list_channels(db, meterId)]
+
+
+@router.post("/api/v202101/meter/{meterId}/channel", response_model=ChannelResponse)
+def create_meter_channel(
+    db: DatabaseDep,
+    meterId: int,
+    body: ChannelCreate,
+    _: Annotated[Principal, Depends(requires("Meters", "Edit"))],
+) -> ChannelResponse:
+    """Creates and assigns a channel to a meter."""
+    version = body.channel_version
+    fields = channels.ChannelFields(
+        interval_minutes=body.interval_minutes,
+        observation_type_code=body.observation_type_code,
+        multiplier=version.multiplier,
+        unit_code=version.unit_code,
+        observation_rule=version.observation_rule,
+        maximum_reading=version.maximum_reading,
+        description=body.channel_description,
+        import_id=body.channel_import_id,
+    )
+    channel_id = channels.create_channel(db, meterId, fields)
+    return render_channel(channels.list_channels(db, meterId, channel_id)[0])
+
+
+@router.post("/api/v3/reading", response_model=ReadingResponse)
+def create_readings(
+    db: DatabaseDep, body: list[ReadingCreate], _: Annotated[Principal, Depends(requires("Meters", "Edit"))]
+) -> ReadingResponse:
+    """Creates readings: good ones are saved, failed ones are listed with the reason."""
+    groups = [
+        readings.ReadingGroup(
+            channel_id=item.channel_id,
+            channel_import_id=item.channel_import_id,
+            meter_import_id=item.meter_import_id,
+            readings=[readings.ReadingValue(r.time, r.value, bool(r.estimated), r.note) for r in item.readings],
+            interval_seconds=item.channel_interval_in_seconds,
+            observation_type_code=item.observation_type_code,
+            unit_code=item.unit_code,
+        )
+        for item in body
+    ]
+    result = readings.create_readings(db, groups)
+    failed = [
+        FailedReadingResponse(
+            channel_id=f.group.channel_id,
+            channel_import_id=f.group.channel_import_id,
+            meter_import_id=f.group.meter_import_id,
+            observation_type_code=f.group.observation_type_code,
+            unit_code=f.group.unit_code,
+            channel_interval_in_seconds=f.group.interval_seconds,
+            error=f.error,
+            readings=[
+                FailedReadings(time=r.time, value=r.value, estimated=r.estimated, note=r.note, error=reason)
+                for r, reason in (f.readings or [(r, f.error or "") for r in f.group.readings])
+            ],
+        )
+        for f in result.failed
+    ]
+    return ReadingResponse(
+        imported_readings_count=result.imported, failed_readings_count=result.failed_count, failed_readings=failed
+    )
