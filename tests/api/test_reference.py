@@ -144,6 +144,8 @@ def test_cost_center_errors(api: Api) -> None:
     body = {"costCenterCode": "Y", "costCenterInfo": "Y", "parentCostCenterId": 1}
     assert api.post("/api/v3/costcenter", key=viewer, json=body).status_code == 403
     assert api.get("/api/v3/costcenter", key=api.key_with("Accounts:View")).status_code == 403
+    assert api.get("/api/v3/costcenter", key=None).status_code == 401
+    assert api.get("/api/v3/costcenter/1", key="nope").status_code == 401
 
 
 def test_rates(api: Api) -> None:
@@ -188,3 +190,6 @@ def test_rate_errors(api: Api) -> None:
         == 403
     )
     assert api.get("/api/v3/rate", key=api.key_with("Vendors:View")).status_code == 403
+    assert api.get("/api/v3/rate/1", key=None).status_code == 401
+    for url in ("/api/v202305/unit", "/api/v3/observationtype", "/api/v3/place/placetype"):
+        assert api.get(url, key=None).status_code == 401

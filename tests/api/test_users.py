@@ -69,6 +69,8 @@ def test_create_get_and_list_users(api: Api) -> None:
     listed = api.get("/api/v3/user", params={"filter": "userCode equals 'JDOE'"})
     assert [u["userId"] for u in listed.json()] == [user_id]
     assert api.get("/api/v3/user/999999").status_code == 404
+    assert api.get("/api/v3/user", key=None).status_code == 401
+    assert api.post("/api/v202306/user", key=None, json=_user_body(userCode="z")).status_code == 401
 
 
 def test_user_list_is_restricted_without_users_view(api: Api) -> None:
