@@ -80,6 +80,13 @@ def test_create_commodity(api: Api) -> None:
     assert api.post("/api/v202304/commodity", key=viewer, json={**body, "abbreviation": "Z"}).status_code == 403
     filtered = api.get("/api/v202304/commodity", params={"filter": "isSystemCommodity equals 'false'"}).json()
     assert [x["commodityCode"] for x in filtered] == ["PRP"]
+    meter = {"meterCode": "G", "meterInfo": "Gas", "commodityId": 2, "placeId": 1, "meterTypeId": 1}
+    assert api.post("/api/v3/meter", json={**meter, "address": {"country": "US"}}).status_code == 200
+    in_use = api.get("/api/v202304/commodity", params={"filter": "inUse equals 'true'"}).json()
+    assert [(x["commodityCode"], x["inUse"]) for x in in_use] == [("NATURALGAS", True)]
+    unused = api.get("/api/v202304/commodity", params={"filter": "inUse not equals 'true'"}).json()
+    assert "NATURALGAS" not in [x["commodityCode"] for x in unused]
+    assert len(unused) == 5
 
 
 def test_cost_center_tree(api: Api) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.services import dependents
 from apportion.services.child_columns import join_account_child, join_meter_child, join_vendor_type_child
+from apportion.services.ids import fetch, known
 from apportion.store.database import Database
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
 from apportion.store.models.reference import Rate, VendorType
@@ -130,7 +131,7 @@ def _clash(link: LinkInput, existing: Sequence[AccountMeter], accepted: Sequence
 
 
 def _by_ids(session: Session, model: Any, column: Any, ids: Sequence[int]) -> list[Any]:
-    wanted = sorted(set(ids))
+    wanted = sorted(set(known(ids)))
     found: list[Any] = []
     for start in range(0, len(wanted), 900):
         found += session.execute(select(model).where(column.in_(wanted[start : start + 900]))).scalars().all()
@@ -201,7 +202,7 @@ def edit_link(
 ) -> None:
     """Change a link's dates (absent = unchanged) or vendor type; bills it would stop covering need deleteBills."""
     with db.transaction() as session:
-        link = session.get(AccountMeter, link_id)
+        link = fetch(session, AccountMeter, link_id)
         if link is None:
             raise NotFound("Account meter", link_id)
         new = LinkInput(
@@ -232,7 +233,7 @@ def edit_link(
 def delete_link(db: Database, link_id: int, delete_bills: bool) -> None:
     """Delete a link; the bills it covers need deleteBills, and the pair's last link cannot go while versions use it."""
     with db.transaction() as session:
-        link = session.get(AccountMeter, link_id)
+        link = fetch(session, AccountMeter, link_id)
         if link is None:
             raise NotFound("Account meter", link_id)
         pair_links = session.execute(

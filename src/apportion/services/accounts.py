@@ -25,6 +25,7 @@ from apportion.services.child_columns import (
     join_vendor_child,
     join_vendor_type_child,
 )
+from apportion.services.ids import fetch, in_range, parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_condition, compile_filter
 from apportion.store.models.organisation import Account, AccountMeter, CostCenter, Meter, Vendor
@@ -112,7 +113,7 @@ def _linked(meter_column: Any, today: date) -> Any:
 
 def list_accounts(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
     """One page of accounts matching the filter, ordered by id."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     vendor_code = select(Vendor.vendor_code).where(Vendor.vendor_id == Account.vendor_id).scalar_subquery()
     cc_code = (
         select(CostCenter.cost_center_code).where(CostCenter.cost_center_id == Account.cost_center_id).scalar_subquery()
@@ -137,6 +138,7 @@ def list_accounts(db: Database, filter_text: str | None, page_number: int, page_
 
 def get_account(db: Database, account_id: int) -> RowMapping:
     """One account with its type, cost center, vendor, users and flags, or NotFound."""
+    require(account_id, "Account")
     with db.reading() as session:
         row = session.execute(_select().where(Account.account_id == account_id)).mappings().one_or_none()
     if row is None:
@@ -168,7 +170,7 @@ def _check(session: Session, fields: AccountFields, account_id: int | None, vend
         errors["accountCode"] = ["accountCode must not be empty."]
     else:
         clash = select(Account.account_id).where(
-            Account.vendor_id == vendor_id,
+            Account.vendor_id == (vendor_id if in_range(vendor_id) else 0),
             func.lower(Account.account_code) == fields.account_code.lower(),
             Account.account_id != (account_id or 0),
         )
@@ -176,7 +178,7 @@ def _check(session: Session, fields: AccountFields, account_id: int | None, vend
             errors["accountCode"] = [f"Vendor {vendor_id} already has an account '{fields.account_code}'."]
     if not fields.account_info.strip():
         errors["accountInfo"] = ["accountInfo must not be empty."]
-    if session.get(CostCenter, fields.cost_center_id) is None:
+    if fetch(session, CostCenter, fields.cost_center_id) is None:
         errors["costCenterId"] = [f"Cost center {fields.cost_center_id} does not exist."]
     if fields.service_start and fields.service_end and fields.service_end < fields.service_start:
         errors["serviceEnd"] = ["serviceEnd must not be before serviceStart."]
@@ -184,8 +186,8 @@ def _check(session: Session, fields: AccountFields, account_id: int | None, vend
         if value is not None and not FIRST_DATE <= value.date() <= LAST_DATE:
             errors[name] = [f"{name} must lie between {FIRST_DATE} and {LAST_DATE}."]
     amount = fields.deposit_amount
-    if amount is not None and amount != amount.quantize(Decimal("0.01")):
-        errors["depositAmount"] = ["depositAmount has at most 2 decimals."]
+    if amount is not None and (abs(amount) >= Decimal(10) ** 16 or amount != amount.quantize(Decimal("0.01"))):
+        errors["depositAmount"] = ["depositAmount is below 10^16 with at most 2 decimals."]
     return errors
 
 
@@ -210,9 +212,9 @@ def create_account(db: Database, fields: AccountFields, user_id: int, now: datet
     """Create an account; codes are unique per vendor (case-insensitive); `meters` are linked for all time."""
     with db.transaction() as session:
         errors = _check(session, fields, None, fields.vendor_id)
-        if session.get(Vendor, fields.vendor_id) is None:
+        if fetch(session, Vendor, fields.vendor_id) is None:
             errors["vendorId"] = [f"Vendor {fields.vendor_id} does not exist."]
-        if session.get(AccountType, fields.account_type_id) is None:
+        if fetch(session, AccountType, fields.account_type_id) is None:
             errors["accountTypeId"] = [f"Account type {fields.account_type_id} does not exist."]
         links = [LinkInput(0, meter_id, FIRST_DATE, LAST_DATE) for meter_id in fields.meter_ids]
         errors.update(check_links(session, links, "meters", new_account=True))
@@ -234,7 +236,7 @@ def create_account(db: Database, fields: AccountFields, user_id: int, now: datet
 def edit_account(db: Database, account_id: int, fields: AccountFields, user_id: int, now: datetime) -> None:
     """Replace an account's editable fields; a changed code is remembered in its code history."""
     with db.transaction() as session:
-        account = session.get(Account, account_id)
+        account = fetch(session, Account, account_id)
         if account is None:
             raise NotFound("Account", account_id)
         errors = _check(session, fields, account_id, account.vendor_id)
@@ -251,7 +253,7 @@ def edit_account(db: Database, account_id: int, fields: AccountFields, user_id: 
 def delete_account(db: Database, account_id: int, delete_bills: bool) -> None:
     """Delete an account and its meter links; its bills too when `delete_bills`, else bills refuse it."""
     with db.transaction() as session:
-        if session.get(Account, account_id) is None:
+        if fetch(session, Account, account_id) is None:
             raise NotFound("Account", account_id)
         dependents.refuse_if_in_versions(session, f"Account {account_id}", account_id=account_id)
         bills = dependents.account_bill_ids(session, account_id)

@@ -11,6 +11,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services.auth import hash_key, new_key
+from apportion.services.ids import fetch, parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.users import ApiKey, User
@@ -37,7 +38,7 @@ def _select() -> Any:
 
 def list_api_keys(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
     """Every API key (never the key itself) with the user who owns it, ordered by id."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     targets = {
         "apiKeyId": ApiKey.api_key_id,
         "apiKeyName": ApiKey.name,
@@ -51,6 +52,7 @@ def list_api_keys(db: Database, filter_text: str | None, today: date) -> list[Ro
 
 def get_api_key(db: Database, api_key_id: int) -> RowMapping:
     """One API key row, or NotFound."""
+    require(api_key_id, "API key")
     with db.reading() as session:
         row = session.execute(_select().where(ApiKey.api_key_id == api_key_id)).mappings().one_or_none()
     if row is None:
@@ -78,7 +80,7 @@ def create_api_key(db: Database, user_id: int, name: str, description: str | Non
 def delete_api_key(db: Database, api_key_id: int) -> None:
     """Delete a key; the next request made with it is refused (401)."""
     with db.transaction() as session:
-        row = session.get(ApiKey, api_key_id)
+        row = fetch(session, ApiKey, api_key_id)
         if row is None:
             raise NotFound("API key", api_key_id)
         session.delete(row)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.services.child_columns import join_meter_child, join_unit_child
+from apportion.services.ids import fetch
 from apportion.store.database import Database
 from apportion.store.models.organisation import Channel, Meter, Reading
 from apportion.store.models.reference import ObservationType, Unit
@@ -43,7 +44,7 @@ def create_channel(db: Database, meter_id: int, fields: ChannelFields) -> int:
     if rule is None:
         errors["channelVersion.observationRule"] = [f"observationRule is one of {', '.join(OBSERVATION_RULES)}."]
     with db.transaction() as session:
-        if session.get(Meter, meter_id) is None:
+        if fetch(session, Meter, meter_id) is None:
             raise NotFound("Meter", meter_id)
         observation_type_id = session.execute(
             select(ObservationType.observation_type_id).where(
@@ -113,6 +114,6 @@ def list_channels(db: Database, meter_id: int, channel_id: int | None = None) ->
     statement = join_unit_child(statement, Channel.unit_id, "unit")
     statement = join_meter_child(statement, Channel.meter_id, "meter")
     with db.reading() as session:
-        if session.get(Meter, meter_id) is None:
+        if fetch(session, Meter, meter_id) is None:
             raise NotFound("Meter", meter_id)
         return list(session.execute(statement.order_by(Channel.channel_id)).mappings())

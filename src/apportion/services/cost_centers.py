@@ -12,6 +12,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services.child_columns import account_flag_columns, join_account_type_child, join_cost_center_child
+from apportion.services.ids import fetch, parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.organisation import Account, CostCenter
@@ -31,7 +32,7 @@ def _select() -> Any:
 
 def list_cost_centers(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
     """One page of cost centers matching the filter, ordered by id."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     targets = {
         "costCenterId": CostCenter.cost_center_id,
         "costCenterCode": CostCenter.cost_center_code,
@@ -45,6 +46,7 @@ def list_cost_centers(db: Database, filter_text: str | None, page_number: int, p
 
 def get_cost_center(db: Database, cost_center_id: int) -> RowMapping:
     """One cost center with its parent, or NotFound."""
+    require(cost_center_id, "Cost center")
     with db.reading() as session:
         row = session.execute(_select().where(CostCenter.cost_center_id == cost_center_id)).mappings().one_or_none()
     if row is None:
@@ -97,7 +99,7 @@ def create_cost_center(db: Database, code: str, info: str, parent_id: int) -> in
     if not info.strip():
         errors["costCenterInfo"] = ["costCenterInfo must not be empty."]
     with db.transaction() as session:
-        if session.get(CostCenter, parent_id) is None:
+        if fetch(session, CostCenter, parent_id) is None:
             errors["parentCostCenterId"] = [f"Cost center {parent_id} does not exist."]
         clash = select(CostCenter.cost_center_id).where(func.lower(CostCenter.cost_center_code) == code.lower())
         if code.strip() and session.execute(clash).first():

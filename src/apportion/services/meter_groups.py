@@ -19,6 +19,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services.child_columns import join_meter_child
+from apportion.services.ids import fetch, known, parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.chargebacks import DistributionVersion
@@ -83,7 +84,7 @@ def category_of(group: MeterGroup) -> tuple[int, str, str] | None:
 
 def list_groups(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
     """Meter groups matching the filter with member counts, by id."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     targets = {
         "meterGroupId": MeterGroup.meter_group_id,
         "meterGroupCode": MeterGroup.meter_group_code,
@@ -97,6 +98,7 @@ def list_groups(db: Database, filter_text: str | None, today: date) -> list[RowM
 
 def get_group(db: Database, group_id: int) -> RowMapping:
     """One meter group with its member count, or NotFound."""
+    require(group_id, "Meter group")
     with db.reading() as session:
         row = session.execute(_select().where(MeterGroup.meter_group_id == group_id)).mappings().one_or_none()
     if row is None:
@@ -116,8 +118,8 @@ def _check(session: Session, fields: GroupFields, group_id: int | None) -> None:
         if session.execute(clash).first():
             errors["meterGroupInfo"] = [f"A meter group named '{fields.info}' exists already."]
     if fields.category_id not in CATEGORIES:
-        known = ", ".join(f"{i} ({info})" for i, (_code, info) in CATEGORIES.items())
-        errors["meterGroupCategoryId"] = [f"Category {fields.category_id} does not exist. Categories: {known}."]
+        categories = ", ".join(f"{i} ({info})" for i, (_code, info) in CATEGORIES.items())
+        errors["meterGroupCategoryId"] = [f"Category {fields.category_id} does not exist. Categories: {categories}."]
     if fields.has_automatic_filters:
         errors["automaticGroupFilters"] = [
             "Automatic groups are not supported; list the members in manualGroupMembers."
@@ -126,7 +128,7 @@ def _check(session: Session, fields: GroupFields, group_id: int | None) -> None:
         errors["manualGroupMembers"] = ["manualGroupMembers is required (an empty array makes an empty group)."]
     else:
         known_meters = set(
-            session.execute(select(Meter.meter_id).where(Meter.meter_id.in_(list(fields.members)))).scalars()
+            session.execute(select(Meter.meter_id).where(Meter.meter_id.in_(known(fields.members)))).scalars()
         )
         for i, meter_id in enumerate(fields.members):
             if meter_id not in known_meters:
@@ -163,7 +165,7 @@ def create_group(db: Database, fields: GroupFields, now: datetime) -> int:
 def edit_group(db: Database, group_id: int, fields: GroupFields, now: datetime) -> None:
     """Replace a group's name, category, setting and members."""
     with db.transaction() as session:
-        group = session.get(MeterGroup, group_id)
+        group = fetch(session, MeterGroup, group_id)
         if group is None:
             raise NotFound("Meter group", group_id)
         _check(session, fields, group_id)
@@ -177,7 +179,7 @@ def edit_group(db: Database, group_id: int, fields: GroupFields, now: datetime) 
 def delete_group(db: Database, group_id: int) -> None:
     """Delete a user-created group that no dynamic bill split uses."""
     with db.transaction() as session:
-        group = session.get(MeterGroup, group_id)
+        group = fetch(session, MeterGroup, group_id)
         if group is None:
             raise NotFound("Meter group", group_id)
         if group.auto_group:
@@ -191,7 +193,7 @@ def delete_group(db: Database, group_id: int) -> None:
 def members(db: Database, group_id: int) -> list[RowMapping]:
     """A group's members (`meter_*` columns with the place, and `include_in_charts`), by meter id."""
     with db.reading() as session:
-        if session.get(MeterGroup, group_id) is None:
+        if fetch(session, MeterGroup, group_id) is None:
             raise NotFound("Meter group", group_id)
         statement = join_meter_child(
             select(MeterGroupMember.include_in_charts).where(MeterGroupMember.meter_group_id == group_id),
@@ -205,9 +207,9 @@ def members(db: Database, group_id: int) -> list[RowMapping]:
 def set_meter_groups(db: Database, meter_id: int, memberships: Sequence[Membership], now: datetime) -> list[RowMapping]:
     """Make `memberships` the meter's manual groups (automatic memberships stay); returns all its groups."""
     with db.transaction() as session:
-        if session.get(Meter, meter_id) is None:
+        if fetch(session, Meter, meter_id) is None:
             raise NotFound("Meter", meter_id)
-        wanted = [m.group_id for m in memberships if m.group_id is not None]
+        wanted = known(m.group_id for m in memberships)
         groups = {
             g.meter_group_id: g
             for g in session.execute(select(MeterGroup).where(MeterGroup.meter_group_id.in_(wanted))).scalars()

@@ -23,6 +23,7 @@ from apportion.services.child_columns import (
     join_vendor_type_child,
     meter_flag_columns,
 )
+from apportion.services.ids import fetch, in_range, parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_condition, compile_filter
 from apportion.store.models.organisation import Account, AccountMeter, Channel, Meter, Place, Vendor
@@ -104,7 +105,7 @@ def _via_link(column: Any, today: date) -> Any:
 
 def list_meters(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
     """One page of meters matching the filter, ordered by id."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     commodity_code = select(Commodity.commodity_code).where(Commodity.commodity_id == Meter.commodity_id)
     place_code = select(Place.place_code).where(Place.place_id == Meter.place_id)
     targets = {
@@ -129,6 +130,7 @@ def list_meters(db: Database, filter_text: str | None, page_number: int, page_si
 
 def get_meter(db: Database, meter_id: int) -> RowMapping:
     """One meter with its type, commodity, place, units, users and flags, or NotFound."""
+    require(meter_id, "Meter")
     with db.reading() as session:
         row = session.execute(_select().where(Meter.meter_id == meter_id)).mappings().one_or_none()
     if row is None:
@@ -166,7 +168,7 @@ def channels_of(db: Database, meter_ids: Sequence[int]) -> dict[int, list[RowMap
 
 
 def _unit_type(session: Session, unit_id: int | None) -> int | None:
-    if unit_id is None:
+    if unit_id is None or not in_range(unit_id):
         return None
     return session.execute(select(Unit.unit_type_id).where(Unit.unit_id == unit_id)).scalar_one_or_none()
 
@@ -185,11 +187,15 @@ def _check_units(session: Session, fields: MeterFields, commodity: Commodity) ->
                     f"Unit {fields.use_unit_id} cannot be converted to the common unit of {commodity.commodity_code}."
                 ]
     if fields.demand_unit_id is not None:
-        demand_type = session.execute(
-            select(UnitType.unit_type_code)
-            .join(Unit, Unit.unit_type_id == UnitType.unit_type_id)
-            .where(Unit.unit_id == fields.demand_unit_id)
-        ).scalar_one_or_none()
+        demand_type = (
+            None
+            if not in_range(fields.demand_unit_id)
+            else session.execute(
+                select(UnitType.unit_type_code)
+                .join(Unit, Unit.unit_type_id == UnitType.unit_type_id)
+                .where(Unit.unit_id == fields.demand_unit_id)
+            ).scalar_one_or_none()
+        )
         if demand_type is None:
             errors["demandUnitId"] = [f"Unit {fields.demand_unit_id} does not exist."]
         elif demand_type != "DEMAND":
@@ -208,11 +214,11 @@ def create_meter(db: Database, fields: MeterFields, user_id: int, now: datetime)
         clash = select(Meter.meter_id).where(func.lower(Meter.meter_code) == fields.meter_code.lower())
         if fields.meter_code.strip() and session.execute(clash).first():
             errors["meterCode"] = [f"Meter code '{fields.meter_code}' is already in use."]
-        if session.get(Place, fields.place_id) is None:
+        if fetch(session, Place, fields.place_id) is None:
             errors["placeId"] = [f"Place {fields.place_id} does not exist."]
-        if session.get(MeterType, fields.meter_type_id) is None:
+        if fetch(session, MeterType, fields.meter_type_id) is None:
             errors["meterTypeId"] = [f"Meter type {fields.meter_type_id} does not exist."]
-        commodity = session.get(Commodity, fields.commodity_id)
+        commodity = fetch(session, Commodity, fields.commodity_id)
         if commodity is None:
             errors["commodityId"] = [f"Commodity {fields.commodity_id} does not exist."]
         else:
@@ -244,7 +250,7 @@ def create_meter(db: Database, fields: MeterFields, user_id: int, now: datetime)
 def delete_meter(db: Database, meter_id: int, delete_bills: bool) -> None:
     """Delete a meter with its links, channels, readings and group memberships; bills need deleteBills."""
     with db.transaction() as session:
-        if session.get(Meter, meter_id) is None:
+        if fetch(session, Meter, meter_id) is None:
             raise NotFound("Meter", meter_id)
         dependents.refuse_if_in_versions(session, f"Meter {meter_id}", meter_id=meter_id)
         bills = dependents.meter_bill_ids(session, meter_id)

@@ -15,6 +15,7 @@ from sqlalchemy import RowMapping, and_, case, delete, insert, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.errors import NotFound, ValidationFailed
+from apportion.services.ids import fetch
 from apportion.store.database import Database
 from apportion.store.models.organisation import Place, PlaceSize
 from apportion.store.models.reference import Unit
@@ -68,7 +69,7 @@ def _size_columns(size: Any, unit: Any, prefix: str) -> list[Any]:
 
 
 def _require_place(session: Session, place_id: int) -> None:
-    if session.get(Place, place_id) is None:
+    if fetch(session, Place, place_id) is None:
         raise NotFound("Place", place_id)
 
 

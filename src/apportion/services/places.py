@@ -15,6 +15,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services.child_columns import join_meter_child, join_place_child, join_place_type_child
+from apportion.services.ids import fetch, parse_filter, require
 from apportion.services.place_sizes import join_size_child
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
@@ -78,7 +79,7 @@ def _select(today: date) -> Any:
 
 def list_places(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
     """One page of places matching the filter, ordered by id, each with its current size."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     type_code = select(PlaceType.place_type_code).where(PlaceType.place_type_id == Place.place_type_id)
     targets = {
         "placeId": Place.place_id,
@@ -95,6 +96,7 @@ def list_places(db: Database, filter_text: str | None, page_number: int, page_si
 
 def get_place(db: Database, place_id: int, today: date) -> RowMapping:
     """One place with its parent, type, users and current size, or NotFound."""
+    require(place_id, "Place")
     with db.reading() as session:
         row = session.execute(_select(today).where(Place.place_id == place_id)).mappings().one_or_none()
     if row is None:
@@ -134,9 +136,11 @@ def _check(session: Session, fields: PlaceFields, place_id: int | None, moves: b
             errors["placeCode"] = [f"Place code '{fields.place_code}' is already in use."]
     if not fields.place_info.strip():
         errors["placeInfo"] = ["placeInfo must not be empty."]
-    if session.get(PlaceType, fields.place_type_id) is None:
+    if fields.address_type_id is not None and not 0 <= fields.address_type_id <= 2**31 - 1:
+        errors["address.addressTypeId"] = ["addressTypeId is out of range."]
+    if fetch(session, PlaceType, fields.place_type_id) is None:
         errors["placeTypeId"] = [f"Place type {fields.place_type_id} does not exist."]
-    if session.get(Place, fields.parent_place_id) is None:
+    if fetch(session, Place, fields.parent_place_id) is None:
         errors["parentPlaceId"] = [f"Place {fields.parent_place_id} does not exist."]
     elif place_id is not None and moves and _would_loop(session, place_id, fields.parent_place_id):
         errors["parentPlaceId"] = [f"Place {fields.parent_place_id} is place {place_id} or one of its descendants."]
@@ -190,7 +194,7 @@ def create_place(db: Database, fields: PlaceFields, user_id: int, now: datetime)
 def edit_place(db: Database, place_id: int, fields: PlaceFields, user_id: int, now: datetime) -> None:
     """Replace a place's fields and parent (refusing a parent loop); the root place stays the root."""
     with db.transaction() as session:
-        place = session.get(Place, place_id)
+        place = fetch(session, Place, place_id)
         if place is None:
             raise NotFound("Place", place_id)
         is_root = place.parent_id is None
@@ -209,7 +213,7 @@ def edit_place(db: Database, place_id: int, fields: PlaceFields, user_id: int, n
 def delete_place(db: Database, place_id: int) -> None:
     """Delete a place that has no child places and no meters (its sizes go with it)."""
     with db.transaction() as session:
-        place = session.get(Place, place_id)
+        place = fetch(session, Place, place_id)
         if place is None:
             raise NotFound("Place", place_id)
         if place.parent_id is None:

@@ -18,6 +18,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services.child_columns import join_commodity_child, join_vendor_child
+from apportion.services.ids import fetch, in_range, parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.organisation import Vendor
@@ -59,7 +60,7 @@ def _select() -> Any:
 
 def list_rates(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
     """One page of rates matching the filter, ordered by id."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     vendor_code = select(Vendor.vendor_code).where(Vendor.vendor_id == Rate.vendor_id).scalar_subquery()
     commodity_code = (
         select(Commodity.commodity_code).where(Commodity.commodity_id == Rate.commodity_id).scalar_subquery()
@@ -80,6 +81,7 @@ def list_rates(db: Database, filter_text: str | None, page_number: int, page_siz
 
 def get_rate(db: Database, rate_id: int) -> RowMapping:
     """One rate with its vendor and commodity, or NotFound."""
+    require(rate_id, "Rate")
     with db.reading() as session:
         row = session.execute(_select().where(Rate.rate_id == rate_id)).mappings().one_or_none()
     if row is None:
@@ -96,13 +98,13 @@ def create_rate(db: Database, name: str, vendor_id: int, commodity_id: int, note
     if price is not None and price < 0:
         errors["note"] = ["unitPrice must not be negative."]
     with db.transaction() as session:
-        if session.get(Vendor, vendor_id) is None:
+        if fetch(session, Vendor, vendor_id) is None:
             errors["vendorId"] = [f"Vendor {vendor_id} does not exist."]
-        commodity = session.get(Commodity, commodity_id)
+        commodity = fetch(session, Commodity, commodity_id)
         if commodity is None:
             errors["commodityId"] = [f"Commodity {commodity_id} does not exist."]
         clash = select(Rate.rate_id).where(Rate.vendor_id == vendor_id, func.lower(Rate.rate_info) == name.lower())
-        if name.strip() and session.execute(clash).first():
+        if name.strip() and in_range(vendor_id) and session.execute(clash).first():
             errors.setdefault("name", []).append(f"Vendor {vendor_id} already has a rate named '{name}'.")
         if errors or commodity is None:
             raise ValidationFailed(errors)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from apportion.services.ids import known
 from apportion.store.database import Database
 from apportion.store.models.organisation import Channel, Reading
 
@@ -68,7 +69,7 @@ class ReadingResult:
 
 
 def _channels(session: Session, groups: Sequence[ReadingGroup]) -> tuple[dict[int, Channel], dict[str, list[Channel]]]:
-    ids = sorted({g.channel_id for g in groups if g.channel_id is not None})
+    ids = sorted(set(known(g.channel_id for g in groups)))
     import_ids = sorted({g.channel_import_id for g in groups if g.channel_id is None and g.channel_import_id})
     rows = session.execute(
         select(Channel).where(or_(Channel.channel_id.in_(ids), Channel.import_id.in_(import_ids)))

@@ -14,6 +14,7 @@ from apportion.domain import filters
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services.child_columns import join_unit_child
+from apportion.services.ids import fetch, parse_filter
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.organisation import Meter
@@ -73,7 +74,7 @@ def _commodities() -> Any:
 
 def list_commodities(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
     """Commodities matching the filter with their rollup units and whether a meter uses them, by id."""
-    conditions = filters.parse(filter_text, COMMODITY_FILTERS)
+    conditions = parse_filter(filter_text, COMMODITY_FILTERS)
     targets = {
         "commodityId": Commodity.commodity_id,
         "commodityCode": Commodity.commodity_code,
@@ -100,8 +101,9 @@ def create_commodity(db: Database, fields: CommodityFields) -> int:
         errors["abbreviation"] = ["abbreviation is 1 to 3 letters or digits."]
     if not fields.commodity_info.strip():
         errors["commodityInfo"] = ["commodityInfo must not be empty."]
-    if fields.energy_conversion is not None and fields.energy_conversion <= 0:
-        errors["energyReportingUnitConversionMultiplier"] = ["The multiplier must be greater than 0."]
+    conversion = fields.energy_conversion
+    if conversion is not None and not 0 < conversion < Decimal(10) ** 16:
+        errors["energyReportingUnitConversionMultiplier"] = ["The multiplier must be greater than 0 and below 10^16."]
     with db.transaction() as session:
         if (
             code
@@ -110,7 +112,7 @@ def create_commodity(db: Database, fields: CommodityFields) -> int:
             ).first()
         ):
             errors.setdefault("abbreviation", []).append(f"Commodity code '{code}' is already in use.")
-        if fields.rollup_unit_id is not None and session.get(Unit, fields.rollup_unit_id) is None:
+        if fields.rollup_unit_id is not None and fetch(session, Unit, fields.rollup_unit_id) is None:
             errors["commodityRollupUnitId"] = [f"Unit {fields.rollup_unit_id} does not exist."]
         if errors:
             raise ValidationFailed(errors)
@@ -133,7 +135,7 @@ def create_commodity(db: Database, fields: CommodityFields) -> int:
 
 def list_units(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
     """Units matching the filter with their unit type, by id."""
-    conditions = filters.parse(filter_text, UNIT_FILTERS)
+    conditions = parse_filter(filter_text, UNIT_FILTERS)
     targets = {
         "unitId": Unit.unit_id,
         "unitCode": Unit.unit_code,
@@ -153,7 +155,7 @@ def list_units(db: Database, filter_text: str | None, today: date) -> list[RowMa
 
 def list_observation_types(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
     """Observation types (bill line item types) matching the filter, by id."""
-    conditions = filters.parse(filter_text, OBSERVATION_TYPE_FILTERS)
+    conditions = parse_filter(filter_text, OBSERVATION_TYPE_FILTERS)
     targets = {
         "observationTypeId": ObservationType.observation_type_id,
         "observationTypeCode": ObservationType.observation_type_code,
@@ -171,7 +173,7 @@ def list_observation_types(db: Database, filter_text: str | None, today: date) -
 
 def list_place_types(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
     """Place types matching the filter, by id."""
-    conditions = filters.parse(filter_text, PLACE_TYPE_FILTERS)
+    conditions = parse_filter(filter_text, PLACE_TYPE_FILTERS)
     targets = {
         "placeTypeId": PlaceType.place_type_id,
         "placeTypeCode": PlaceType.place_type_code,

@@ -18,6 +18,7 @@ from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.permissions import CATALOGUE, Grants
 from apportion.services.child_columns import join_place_type_child
+from apportion.services.ids import parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.organisation import CostCenter, Place
@@ -68,6 +69,7 @@ class NewUser:
     max_approval_amount: int | None = None
 
 
+MAX_INT = 2**31 - 1
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
@@ -110,7 +112,7 @@ def _select() -> Any:
 
 def list_users(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
     """Every user matching the filter, ordered by id."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     targets = {
         "userId": User.user_id,
         "userCode": User.user_code,
@@ -125,6 +127,7 @@ def list_users(db: Database, filter_text: str | None, today: date) -> list[RowMa
 
 def get_user(db: Database, user_id: int) -> RowMapping:
     """One user, or NotFound."""
+    require(user_id, "User")
     with db.reading() as session:
         row = session.execute(_select().where(User.user_id == user_id)).mappings().one_or_none()
     if row is None:
@@ -193,10 +196,12 @@ def _validate(session: Any, user: NewUser) -> None:
         errors["password"] = [
             "A strong password has at least 8 characters from 3 of: lower case, upper case, digits, symbols."
         ]
-    if user.password_expiration_interval is not None and user.password_expiration_interval < 0:
-        errors["passwordExpirationInterval"] = ["passwordExpirationInterval must be 0 or more."]
-    if user.max_approval_amount is not None and user.max_approval_amount < 0:
-        errors["maxApprovalAmount"] = ["maxApprovalAmount must be 0 or more."]
+    for name, value in (
+        ("passwordExpirationInterval", user.password_expiration_interval),
+        ("maxApprovalAmount", user.max_approval_amount),
+    ):
+        if value is not None and not 0 <= value <= MAX_INT:
+            errors[name] = [f"{name} must lie between 0 and {MAX_INT}."]
     if errors:
         raise ValidationFailed(errors)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apportion.store.models.base import Base
@@ -41,6 +41,6 @@ class ApiKey(Base):
     api_key_id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(60))
-    description: Mapped[str | None] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(Text)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_date: Mapped[datetime]

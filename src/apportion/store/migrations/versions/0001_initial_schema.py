@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:10:52.721265
+Create Date: 2026-11-23 00:23:23.754226
 """
 
 from collections.abc import Sequence
@@ -126,7 +126,7 @@ def upgrade() -> None:
         sa.Column("api_key_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=60), nullable=False),
-        sa.Column("description", sa.String(length=255), nullable=True),
+        sa.Column("description", sa.Text(), nullable=True),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("created_date", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
