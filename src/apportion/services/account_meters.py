@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, select
@@ -176,14 +177,19 @@ def create_links(db: Database, links: Sequence[LinkInput]) -> list[int]:
         return insert_links(session, links)
 
 
-def get_links(db: Database, ids: Sequence[int]) -> list[RowMapping]:
-    """Links in the order of `ids` with `account_*`, `meter_*`, `vendor_type_*`, `rate_id`, `rate_name` columns."""
+@cache
+def _links() -> Any:
     statement: Any = select(AccountMeter, Rate.rate_id.label("rate_id"), Rate.rate_info.label("rate_name")).outerjoin(
         Rate, Rate.rate_id == AccountMeter.rate_id
     )
     statement = join_account_child(statement, AccountMeter.account_id, "account")
     statement = join_meter_child(statement, AccountMeter.meter_id, "meter")
-    statement = join_vendor_type_child(statement, AccountMeter.vendor_type_id, "vendor_type")
+    return join_vendor_type_child(statement, AccountMeter.vendor_type_id, "vendor_type")
+
+
+def get_links(db: Database, ids: Sequence[int]) -> list[RowMapping]:
+    """Links in the order of `ids` with `account_*`, `meter_*`, `vendor_type_*`, `rate_id`, `rate_name` columns."""
+    statement = _links()
     with db.reading() as session:
         rows = {
             row["AccountMeter"].account_meter_id: row

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, delete, exists, func, select
@@ -74,6 +75,7 @@ class AccountFields:
     meter_ids: Sequence[int] = field(default_factory=tuple)
 
 
+@cache
 def _select() -> Any:
     creator, modifier, currency = aliased(User), aliased(User), aliased(Unit)
     statement: Any = (
@@ -146,20 +148,23 @@ def get_account(db: Database, account_id: int) -> RowMapping:
     return row
 
 
+@cache
+def _links() -> Any:
+    statement: Any = select(
+        AccountMeter.account_id, AccountMeter.account_meter_id, AccountMeter.begin_date, AccountMeter.end_date
+    )
+    statement = join_meter_child(statement, AccountMeter.meter_id, "meter", with_place=True)
+    statement = join_vendor_type_child(statement, AccountMeter.vendor_type_id, "vendor_type")
+    return statement.order_by(AccountMeter.account_meter_id)
+
+
 def meters_of(db: Database, account_ids: Sequence[int]) -> dict[int, list[RowMapping]]:
     """The meter links of each account (`account_meter_id`, `begin_date`, `end_date`, `meter_*` with the place,
     `vendor_type_*`), in one query."""
-    statement: Any = select(
-        AccountMeter.account_id,
-        AccountMeter.account_meter_id,
-        AccountMeter.begin_date,
-        AccountMeter.end_date,
-    ).where(AccountMeter.account_id.in_(list(account_ids)))
-    statement = join_meter_child(statement, AccountMeter.meter_id, "meter", with_place=True)
-    statement = join_vendor_type_child(statement, AccountMeter.vendor_type_id, "vendor_type")
+    statement = _links().where(AccountMeter.account_id.in_(list(account_ids)))
     out: dict[int, list[RowMapping]] = {i: [] for i in account_ids}
     with db.reading() as session:
-        for row in session.execute(statement.order_by(AccountMeter.account_meter_id)).mappings():
+        for row in session.execute(statement).mappings():
             out[row["account_id"]].append(row)
     return out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, func, select
@@ -24,6 +25,7 @@ FILTERS = filters.specs(
 )
 
 
+@cache
 def _select() -> Any:
     return select(
         ApiKey.api_key_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, func, select
@@ -81,39 +82,31 @@ def create_channel(db: Database, meter_id: int, fields: ChannelFields) -> int:
         return channel.channel_id
 
 
+@cache
+def _channels() -> Any:
+    # Correlated lookups on the (channel_id, time) index: no scan of the readings table.
+    first = select(func.min(Reading.time)).where(Reading.channel_id == Channel.channel_id).scalar_subquery()
+    last = select(func.max(Reading.time)).where(Reading.channel_id == Channel.channel_id).scalar_subquery()
+    ot = aliased(ObservationType)
+    statement: Any = select(
+        Channel,
+        ot.observation_type_id.label("observation_type_id"),
+        ot.observation_type_code.label("observation_type_code"),
+        ot.observation_type_info.label("observation_type_info"),
+        first.label("first_reading"),
+        last.label("last_reading"),
+    ).join(ot, ot.observation_type_id == Channel.observation_type_id)
+    statement = join_unit_child(statement, Channel.unit_id, "unit")
+    return join_meter_child(statement, Channel.meter_id, "meter").order_by(Channel.channel_id)
+
+
 def list_channels(db: Database, meter_id: int, channel_id: int | None = None) -> list[RowMapping]:
     """A meter's channels with observation type (`observation_type_*`), unit (`unit_*`), meter (`meter_*`) and
-    reading span (`reading_count`, `first_reading`, `last_reading`), by id."""
-    stats = (
-        select(
-            Reading.channel_id,
-            func.count().label("reading_count"),
-            func.min(Reading.time).label("first_reading"),
-            func.max(Reading.time).label("last_reading"),
-        )
-        .group_by(Reading.channel_id)
-        .subquery()
-    )
-    ot = aliased(ObservationType)
-    statement: Any = (
-        select(
-            Channel,
-            ot.observation_type_id.label("observation_type_id"),
-            ot.observation_type_code.label("observation_type_code"),
-            ot.observation_type_info.label("observation_type_info"),
-            func.coalesce(stats.c.reading_count, 0).label("reading_count"),
-            stats.c.first_reading,
-            stats.c.last_reading,
-        )
-        .join(ot, ot.observation_type_id == Channel.observation_type_id)
-        .outerjoin(stats, stats.c.channel_id == Channel.channel_id)
-        .where(Channel.meter_id == meter_id)
-    )
+    reading span (`first_reading`, `last_reading`, None without readings), by id."""
+    statement = _channels().where(Channel.meter_id == meter_id)
     if channel_id is not None:
         statement = statement.where(Channel.channel_id == channel_id)
-    statement = join_unit_child(statement, Channel.unit_id, "unit")
-    statement = join_meter_child(statement, Channel.meter_id, "meter")
     with db.reading() as session:
         if fetch(session, Meter, meter_id) is None:
             raise NotFound("Meter", meter_id)
-        return list(session.execute(statement.order_by(Channel.channel_id)).mappings())
+        return list(session.execute(statement).mappings())

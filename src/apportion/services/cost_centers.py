@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, func, select
@@ -26,6 +27,7 @@ FILTERS = filters.specs(
 )
 
 
+@cache
 def _select() -> Any:
     return join_cost_center_child(select(CostCenter), CostCenter.parent_id, "parent")
 
@@ -73,8 +75,8 @@ def children_of(db: Database, ids: Sequence[int]) -> dict[int, list[RowMapping]]
     return out
 
 
-def accounts_of(db: Database, ids: Sequence[int]) -> dict[int, list[RowMapping]]:
-    """Accounts of each cost center, with type and chargeback flags (`account_*` columns), in one query."""
+@cache
+def _accounts() -> Any:
     statement: Any = select(
         Account.cost_center_id,
         Account.account_id.label("account_id"),
@@ -82,8 +84,13 @@ def accounts_of(db: Database, ids: Sequence[int]) -> dict[int, list[RowMapping]]
         Account.account_info.label("account_info"),
         Account.active.label("account_active"),
         *account_flag_columns(Account.account_id, "account"),
-    ).where(Account.cost_center_id.in_(list(ids)))
-    statement = join_account_type_child(statement, Account.account_type_id, "account_type").order_by(Account.account_id)
+    )
+    return join_account_type_child(statement, Account.account_type_id, "account_type").order_by(Account.account_id)
+
+
+def accounts_of(db: Database, ids: Sequence[int]) -> dict[int, list[RowMapping]]:
+    """Accounts of each cost center, with type and chargeback flags (`account_*` columns), in one query."""
+    statement = _accounts().where(Account.cost_center_id.in_(list(ids)))
     out: dict[int, list[RowMapping]] = {i: [] for i in ids}
     with db.reading() as session:
         for row in session.execute(statement).mappings():

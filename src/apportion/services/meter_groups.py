@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, case, delete, func, insert, select, update
@@ -56,6 +57,7 @@ class Membership:
     include_in_charts: bool = True
 
 
+@cache
 def _select() -> Any:
     counts = (
         select(
@@ -190,17 +192,20 @@ def delete_group(db: Database, group_id: int) -> None:
         session.delete(group)
 
 
+@cache
+def _members() -> Any:
+    statement = select(MeterGroupMember.include_in_charts)
+    return join_meter_child(statement, MeterGroupMember.meter_id, "meter", with_place=True).order_by(
+        MeterGroupMember.meter_id
+    )
+
+
 def members(db: Database, group_id: int) -> list[RowMapping]:
     """A group's members (`meter_*` columns with the place, and `include_in_charts`), by meter id."""
     with db.reading() as session:
         if fetch(session, MeterGroup, group_id) is None:
             raise NotFound("Meter group", group_id)
-        statement = join_meter_child(
-            select(MeterGroupMember.include_in_charts).where(MeterGroupMember.meter_group_id == group_id),
-            MeterGroupMember.meter_id,
-            "meter",
-            with_place=True,
-        ).order_by(MeterGroupMember.meter_id)
+        statement = _members().where(MeterGroupMember.meter_group_id == group_id)
         return list(session.execute(statement).mappings())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, delete, exists, func, select
@@ -66,6 +67,7 @@ class MeterFields:
     description: str | None = None
 
 
+@cache
 def _select() -> Any:
     creator, modifier = aliased(User), aliased(User)
     statement: Any = (
@@ -138,17 +140,23 @@ def get_meter(db: Database, meter_id: int) -> RowMapping:
     return row
 
 
+@cache
+def _links() -> Any:
+    statement: Any = select(
+        AccountMeter.meter_id, AccountMeter.account_meter_id, AccountMeter.begin_date, AccountMeter.end_date
+    )
+    statement = join_account_child(statement, AccountMeter.account_id, "account")
+    statement = join_vendor_type_child(statement, AccountMeter.vendor_type_id, "vendor_type")
+    return statement.order_by(AccountMeter.account_meter_id)
+
+
 def accounts_of(db: Database, meter_ids: Sequence[int]) -> dict[int, list[RowMapping]]:
     """The account links of each meter (`account_meter_id`, `begin_date`, `end_date`, `account_*`,
     `vendor_type_*`), in one query."""
-    statement: Any = select(
-        AccountMeter.meter_id, AccountMeter.account_meter_id, AccountMeter.begin_date, AccountMeter.end_date
-    ).where(AccountMeter.meter_id.in_(list(meter_ids)))
-    statement = join_account_child(statement, AccountMeter.account_id, "account")
-    statement = join_vendor_type_child(statement, AccountMeter.vendor_type_id, "vendor_type")
+    statement = _links().where(AccountMeter.meter_id.in_(list(meter_ids)))
     out: dict[int, list[RowMapping]] = {i: [] for i in meter_ids}
     with db.reading() as session:
-        for row in session.execute(statement.order_by(AccountMeter.account_meter_id)).mappings():
+        for row in session.execute(statement).mappings():
             out[row["meter_id"]].append(row)
     return out
 

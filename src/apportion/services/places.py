@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import RowMapping, func, select
@@ -57,6 +58,7 @@ class PlaceFields:
     description: str | None = None
 
 
+@lru_cache(maxsize=4)
 def _select(today: date) -> Any:
     creator, modifier = aliased(User), aliased(User)
     statement: Any = (
@@ -104,22 +106,32 @@ def get_place(db: Database, place_id: int, today: date) -> RowMapping:
     return row
 
 
+@cache
+def _children() -> Any:
+    return join_place_child(select(Place.parent_id), Place.place_id).order_by(Place.place_id)
+
+
+@cache
+def _meters() -> Any:
+    return join_meter_child(select(Meter.place_id), Meter.meter_id).order_by(Meter.meter_id)
+
+
 def children_of(db: Database, ids: Sequence[int]) -> dict[int, list[RowMapping]]:
     """Child places (`place_*` columns) of each id, in one query."""
-    statement = join_place_child(select(Place.parent_id).where(Place.parent_id.in_(list(ids))), Place.place_id)
+    statement = _children().where(Place.parent_id.in_(list(ids)))
     out: dict[int, list[RowMapping]] = {i: [] for i in ids}
     with db.reading() as session:
-        for row in session.execute(statement.order_by(Place.place_id)).mappings():
+        for row in session.execute(statement).mappings():
             out[row["parent_id"]].append(row)
     return out
 
 
 def meters_of(db: Database, ids: Sequence[int]) -> dict[int, list[RowMapping]]:
     """Meters (`meter_*` columns) at each place, in one query."""
-    statement = join_meter_child(select(Meter.place_id).where(Meter.place_id.in_(list(ids))), Meter.meter_id)
+    statement = _meters().where(Meter.place_id.in_(list(ids)))
     out: dict[int, list[RowMapping]] = {i: [] for i in ids}
     with db.reading() as session:
-        for row in session.execute(statement.order_by(Meter.meter_id)).mappings():
+        for row in session.execute(statement).mappings():
             out[row["place_id"]].append(row)
     return out
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, func, select
@@ -53,6 +54,7 @@ def price_in_note(note: str | None) -> Decimal | None:
         return None
 
 
+@cache
 def _select() -> Any:
     statement = join_vendor_child(select(Rate), Rate.vendor_id, "vendor")
     return join_commodity_child(statement, Rate.commodity_id, "commodity")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from apportion.services.ids import known
@@ -131,12 +131,14 @@ def create_readings(db: Database, groups: Sequence[ReadingGroup]) -> ReadingResu
                     good[(channel.channel_id, time)] = reading
             if failed.readings:
                 result.failed.append(failed)
-        keys = list(good)
-        for start in range(0, len(keys), 400):
-            chunk = keys[start : start + 400]
-            session.execute(
-                delete(Reading).where(or_(*(and_(Reading.channel_id == c, Reading.time == t) for c, t in chunk)))
-            )
+        times: dict[int, list[datetime]] = {}
+        for channel_id, time in good:
+            times.setdefault(channel_id, []).append(time)
+        for channel_id, channel_times in times.items():
+            # Replace what the channel already has at these times (index channel_id, time).
+            for start in range(0, len(channel_times), 900):
+                chunk = channel_times[start : start + 900]
+                session.execute(delete(Reading).where(Reading.channel_id == channel_id, Reading.time.in_(chunk)))
         rows = [
             {"channel_id": c, "time": t, "value": r.value, "estimated": bool(r.estimated), "note": r.note}
             for (c, t), r in good.items()

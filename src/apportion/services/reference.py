@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Boolean, RowMapping, exists, func, select, type_coerce
@@ -66,6 +67,7 @@ def _in_use() -> Any:
     return type_coerce(exists().where(Meter.commodity_id == Commodity.commodity_id), Boolean)
 
 
+@cache
 def _commodities() -> Any:
     statement = select(Commodity, _in_use().label("in_use"))
     statement = join_unit_child(statement, Commodity.common_unit_id, "use_rollup_unit")

@@ -9,6 +9,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import RowMapping, func, select
@@ -106,6 +107,7 @@ def is_strong(password: str) -> bool:
     return len(password) >= 8 and sum(classes) >= 3
 
 
+@cache
 def _select() -> Any:
     return select(User)
 

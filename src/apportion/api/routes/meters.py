@@ -339,7 +339,7 @@ def render_channel(row: RowMapping) -> ChannelResponse:
         ),
         channel_description=c.description,
         channel_import_id=c.import_id,
-        has_readings=row["reading_count"] > 0,
+        has_readings=row["first_reading"] is not None,
         first_reading_date=row["first_reading"],
         last_reading_date=row["last_reading"],
         channel_versions=[version],
