@@ -5,6 +5,9 @@ its children (no query per row). Labels are `<prefix>_<field>`; the renderer of 
 apportion.api.render takes the same prefix. Derived chargeback flags are correlated EXISTS columns on indexed
 keys (domain.md §2.2: meter isCalculatedMeter / isSplitParentMeter / isSplitChildMeter, account
 hasCalculatedMeter / hasSplitParentMeter / hasSplitChildMeter).
+
+Each helper makes fresh aliases, which costs far more than running the query: build a statement once (a
+`functools.cache`d function returning the SELECT) and add the per-request `.where(...)` to it.
 """
 
 from __future__ import annotations
