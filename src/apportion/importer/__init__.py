@@ -1,1 +1,7 @@
-"""Bill import: file readers, profile mapping and kickout files (pure; no database)."""
+"""Bill import, the pure parts: read files, map rows by profile into bills, write kickout files (no database).
+
+Stages, one module each: `readers` (CSV/XLSX/ZIP -> SourceFile), `profiles` (column mappings, date and
+number cells), `columns` (header + profile -> Layout), `rows` (SourceFile -> ParsedBill | Kickout),
+`kickouts` (kickout files and the ZIP for re-import), `limits` (size limits, ImportFileRejected).
+The batch-mode decision is pure domain: `apportion.domain.batches`.
+"""

@@ -1,0 +1,356 @@
+"""Rows to parsed bills: consecutive rows of one account, vendor and dates make one bill, or one kickout.
+
+A row that cannot be parsed kicks out every row of its bill, so the kickout file re-imports the bill as
+one (domain.md §4.10 legacy caveat). Nothing here looks anything up: account, vendor, meter, observation
+type and unit codes are resolved, and their rules checked, by the import service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from apportion.domain import periods
+from apportion.domain.bills import BillHeader
+from apportion.importer import columns as c
+from apportion.importer.columns import DEFAULT_CURRENCY_UNITS, Layout, LayoutError, layout_for
+from apportion.importer.profiles import STANDARD, CellError, ImportProfile, parse_date, parse_number
+from apportion.importer.readers import Row, SourceFile
+
+ACTUAL, CORRECTED, ESTIMATED = "A", "C", "E"
+VOID, PRESERVE, REJECT = "V", "P", "R"
+# BillCreate ranges (models.md) and the bill columns' sizes.
+MAX_BILL_PERIOD, MAX_ACCOUNT_PERIOD = 209912, 209913
+MAX_INVOICE_NUMBER, MAX_CONTROL_CODE, MAX_NOTE = 32, 255, 4000
+_COST_PLACES, _COST_DIGITS, _VALUE_PLACES, _VALUE_DIGITS = 2, 16, 6, 18
+
+
+@dataclass(frozen=True)
+class Kickout:
+    """A row that was not imported: its line in the source file, its cells, and why."""
+
+    line_number: int
+    cells: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    """A line item; `unit_code` is the unit of `value` (None when there is no value)."""
+
+    observation_type_code: str
+    caption: str | None
+    unit_code: str | None
+    value: Decimal | None
+    cost: Decimal | None
+
+
+@dataclass(frozen=True)
+class ParsedMeterRow:
+    """One row of a bill: a meter (or account-level lines when `meter_code` is None) and its line items."""
+
+    line_number: int
+    meter_code: str | None
+    serial_number: str | None
+    commodity_code: str | None
+    rate_code: str | None
+    lines: tuple[ParsedLine, ...]
+
+
+@dataclass(frozen=True)
+class ParsedBill:
+    """A bill as the file states it, with the rows it came from (to kick them all out if it fails later).
+
+    `ace`: A actual, C corrected, E estimated (blank means A); `vpr`: V, P, R or None (domain.md §4.10, §7 Q14).
+    `billing_period` is the file's; `period` falls back to the midpoint rule.
+    """
+
+    source_name: str
+    account_code: str
+    vendor_code: str | None
+    start_date: date
+    end_date: date
+    billing_period: int | None
+    header: BillHeader
+    ace: str
+    vpr: str | None
+    pay_amount: Decimal | None
+    meters: tuple[ParsedMeterRow, ...]
+    rows: tuple[Row, ...]
+
+    @property
+    def estimated(self) -> bool:
+        """The A/C/E flag says estimated."""
+        return self.ace == ESTIMATED
+
+    @property
+    def period(self) -> int:
+        """The file's billing period, else the one the midpoint rule gives."""
+        return self.billing_period or billing_period_for(self.start_date, self.end_date)
+
+    def kickouts(self, message: str) -> tuple[Kickout, ...]:
+        """Every row of this bill kicked out with `message` (for failures found by the service)."""
+        return tuple(Kickout(row.line_number, row.cells, message) for row in self.rows)
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What one source file gave: bills to import and rows kicked out (in file order)."""
+
+    source_name: str
+    bills: tuple[ParsedBill, ...]
+    kickouts: tuple[Kickout, ...]
+
+
+def billing_period_for(start: date, end: date) -> int:
+    """The month holding the day midway from start to end (domain.md §1.9, §7 Q25 default rule).
+
+    billing_period_for(date(2024, 1, 1), date(2024, 2, 1)) == 202401 (midpoint 2024-01-16);
+    billing_period_for(date(2023, 12, 17), date(2024, 1, 16)) == 202401 (midpoint 2024-01-01).
+    """
+    return periods.of_date(start + timedelta(days=max(0, (end - start).days) // 2))
+
+
+def parse_file(
+    source: SourceFile, profile: ImportProfile = STANDARD, currency_units: frozenset[str] = DEFAULT_CURRENCY_UNITS
+) -> ParseResult:
+    """Parse a source file with a profile into bills and kickouts; `currency_units` mark cost columns."""
+    try:
+        layout = layout_for(source.header, profile, currency_units)
+    except LayoutError as error:
+        kicked = tuple(Kickout(row.line_number, row.cells, error.message) for row in source.rows)
+        return ParseResult(source.name, (), kicked)
+    bills: list[ParsedBill] = []
+    kickouts: list[Kickout] = []
+    for group in _groups(source.rows, layout):
+        reader = _BillReader(source.name, layout, group)
+        bill = reader.bill()
+        if bill is None:
+            message = "; ".join(reader.errors)
+            kickouts.extend(Kickout(row.line_number, row.cells, message) for row in group)
+        else:
+            bills.append(bill)
+    return ParseResult(source.name, tuple(bills), tuple(kickouts))
+
+
+def _cell(row: Row, layout: Layout, field: str) -> str:
+    index = layout.fields.get(field)
+    return row.cells[index].strip() if index is not None and index < len(row.cells) else ""
+
+
+def _groups(rows: Sequence[Row], layout: Layout) -> Iterator[list[Row]]:
+    """Runs of consecutive rows with the same account code, vendor code, start and end date."""
+
+    def date_key(text: str) -> object:
+        try:
+            return parse_date(text, layout.date_format)
+        except CellError:
+            return text
+
+    def key(row: Row) -> tuple[object, ...]:
+        return (
+            _cell(row, layout, c.ACCOUNT_CODE).casefold(),
+            _cell(row, layout, c.VENDOR_CODE).casefold(),
+            date_key(_cell(row, layout, c.START_DATE)),
+            date_key(_cell(row, layout, c.END_DATE)),
+        )
+
+    group: list[Row] = []
+    for row in rows:
+        if group and key(row) != key(group[0]):
+            yield group
+            group = []
+        group.append(row)
+    if group:
+        yield group
+
+
+T = TypeVar("T")
+
+
+def _first(values: Iterable[T | None]) -> T | None:
+    return next((value for value in values if value is not None), None)
+
+
+@dataclass(frozen=True)
+class _RowHeader:
+    """The bill-level cells of one row."""
+
+    billing_period: int | None
+    account_period: int | None
+    statement_date: date | None
+    due_date: date | None
+    invoice_number: str | None
+    control_code: str | None
+    note: str | None
+    pay_amount: Decimal | None
+    ace: str
+    vpr: str | None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places that carry a digit, computed exactly: _places(Decimal("1.250")) == 2."""
+    _, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN or infinity: parse_number never makes them
+        return 0
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing))
+
+
+class _BillReader:
+    """Reads the rows of one bill, collecting every problem as "Row n: ..." before deciding."""
+
+    def __init__(self, source_name: str, layout: Layout, rows: list[Row]) -> None:
+        self.source_name, self.layout, self.rows = source_name, layout, rows
+        self.errors: list[str] = []
+        self.row: Row = rows[0]
+
+    def fail(self, text: str) -> None:
+        self.errors.append(f"Row {self.row.line_number}: {text}")
+
+    def text(self, field: str, max_length: int | None = None) -> str | None:
+        value = _cell(self.row, self.layout, field)
+        if max_length is not None and len(value) > max_length:
+            self.fail(f"{self.layout.label(field)} is longer than {max_length} characters")
+        return value or None
+
+    def date(self, field: str, required: bool = False) -> date | None:
+        value = _cell(self.row, self.layout, field)
+        if not value:
+            if required:
+                self.fail(f"{self.layout.label(field)} is required")
+            return None
+        try:
+            return parse_date(value, self.layout.date_format)
+        except CellError as error:
+            self.fail(f"{self.layout.label(field)} '{_shown(value)}' {error.reason}")
+            return None
+
+    def number(self, index: int | None, label: str, places: int, digits: int) -> Decimal | None:
+        value = self.row.cells[index].strip() if index is not None and index < len(self.row.cells) else ""
+        try:
+            number = parse_number(value)
+        except CellError as error:
+            self.fail(f"{label} '{_shown(value)}' {error.reason}")
+            return None
+        if number is not None and _places(number) > places:
+            self.fail(f"{label} '{_shown(value)}' has more than {places} decimal places")
+        elif number is not None and number.adjusted() >= digits:
+            self.fail(f"{label} '{_shown(value)}' is too large")
+        return number
+
+    def money(self, field: str) -> Decimal | None:
+        index = self.layout.fields.get(field)
+        return self.number(index, self.layout.label(field), _COST_PLACES, _COST_DIGITS)
+
+    def period(self, field: str, highest_month: int, highest: int) -> int | None:
+        value = _cell(self.row, self.layout, field)
+        if not value:
+            return None
+        try:
+            number = parse_number(value)
+        except CellError:
+            number = None
+        if number is None or number != number.to_integral_value() or number.adjusted() > 6:
+            self.fail(f"{self.layout.label(field)} '{_shown(value)}' is not a period (YYYYMM)")
+            return None
+        period = int(number)
+        if not (periods.MIN_PERIOD <= period <= highest and 1 <= period % 100 <= highest_month):
+            self.fail(f"{self.layout.label(field)} '{value}' is not a period between 190001 and {highest}")
+            return None
+        return period
+
+    def flag(self, field: str, allowed: str) -> str | None:
+        value = _cell(self.row, self.layout, field).upper()
+        if value and (len(value) != 1 or value not in allowed):
+            self.fail(f"{self.layout.label(field)} '{_shown(value)}' must be one of {', '.join(allowed)}")
+            return None
+        return value or None
+
+    def meter_row(self) -> ParsedMeterRow:
+        lines: list[ParsedLine] = []
+        for line in self.layout.lines:
+            what = f"{line.observation_type_code}:{line.unit_code or ''}:{line.caption or ''}"
+            value = self.number(line.value_index, f"{what} value", _VALUE_PLACES, _VALUE_DIGITS)
+            cost = self.number(line.cost_index, f"{what} cost", _COST_PLACES, _COST_DIGITS)
+            if value is not None or cost is not None:
+                unit = line.unit_code if value is not None else None
+                lines.append(ParsedLine(line.observation_type_code, line.caption, unit, value, cost))
+        return ParsedMeterRow(
+            line_number=self.row.line_number,
+            meter_code=self.text(c.METER_CODE),
+            serial_number=self.text(c.SERIAL_NUMBER),
+            commodity_code=self.text(c.COMMODITY),
+            rate_code=self.text(c.RATE),
+            lines=tuple(lines),
+        )
+
+    def one(self, field: str, values: list[object]) -> None:
+        distinct = list(dict.fromkeys(v for v in values if v is not None))
+        if len(distinct) > 1:
+            self.row = self.rows[0]
+            self.fail(f"the rows of this bill disagree on {field} ({', '.join(map(str, distinct))})")
+
+    def bill(self) -> ParsedBill | None:
+        """The bill, or None with `errors` filled."""
+        first = self.rows[0]
+        account = _cell(first, self.layout, c.ACCOUNT_CODE)
+        start = self.date(c.START_DATE, required=True)
+        end = self.date(c.END_DATE, required=True)
+        if not account:
+            self.fail(f"{self.layout.label(c.ACCOUNT_CODE)} is required")
+        if start and end and end < start:
+            self.fail(f"{self.layout.label(c.END_DATE)} {end} is before {self.layout.label(c.START_DATE)} {start}")
+        heads: list[_RowHeader] = []
+        meters: list[ParsedMeterRow] = []
+        for row in self.rows:
+            self.row = row
+            heads.append(
+                _RowHeader(
+                    billing_period=self.period(c.BILLING_PERIOD, 12, MAX_BILL_PERIOD),
+                    account_period=self.period(c.ACCOUNT_PERIOD, 13, MAX_ACCOUNT_PERIOD),
+                    statement_date=self.date(c.STATEMENT_DATE),
+                    due_date=self.date(c.DUE_DATE),
+                    invoice_number=self.text(c.INVOICE_NUMBER, MAX_INVOICE_NUMBER),
+                    control_code=self.text(c.CONTROL_CODE, MAX_CONTROL_CODE),
+                    note=self.text(c.NOTE, MAX_NOTE),
+                    pay_amount=self.money(c.PAY_AMOUNT),
+                    ace=self.flag(c.ACE, ACTUAL + CORRECTED + ESTIMATED) or ACTUAL,
+                    vpr=self.flag(c.VPR, VOID + PRESERVE + REJECT),
+                )
+            )
+            meters.append(self.meter_row())
+        self.one(c.BILLING_PERIOD, [h.billing_period for h in heads])
+        self.one(c.ACCOUNT_PERIOD, [h.account_period for h in heads])
+        self.one(c.ACE, [h.ace for h in heads])
+        self.one(c.VPR, [h.vpr for h in heads])
+        if self.errors or start is None or end is None:
+            return None
+        return ParsedBill(
+            source_name=self.source_name,
+            account_code=account,
+            vendor_code=_cell(first, self.layout, c.VENDOR_CODE) or None,
+            start_date=start,
+            end_date=end,
+            billing_period=_first(h.billing_period for h in heads),
+            header=BillHeader(
+                statement_date=_first(h.statement_date for h in heads),
+                due_date=_first(h.due_date for h in heads),
+                control_code=_first(h.control_code for h in heads),
+                invoice_number=_first(h.invoice_number for h in heads),
+                account_period=_first(h.account_period for h in heads),
+                note=_first(h.note for h in heads),
+            ),
+            ace=heads[0].ace,
+            vpr=_first(h.vpr for h in heads),
+            pay_amount=_first(h.pay_amount for h in heads),
+            meters=tuple(meters),
+            rows=tuple(self.rows),
+        )
