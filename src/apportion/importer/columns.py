@@ -7,7 +7,7 @@ indexes map onto the same names, so one row parser serves both (docs/import-form
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from apportion.importer.profiles import MAX_CAPTION, STANDARD_DATES, ColumnMapping, ImportProfile
 
@@ -58,13 +58,18 @@ class LayoutError(Exception):
 
 @dataclass(frozen=True)
 class LineColumns:
-    """Where one line item's value (in `unit_code`) and cost are; either index may be None."""
+    """Where one line item's value (in `unit_code`) and cost are; either index may be None.
+
+    The labels name the columns in kickout messages: the header, or "TYPE:UNIT:Caption (column n)".
+    """
 
     observation_type_code: str
     caption: str | None
     value_index: int | None = None
     unit_code: str | None = None
     cost_index: int | None = None
+    value_label: str = ""
+    cost_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,8 @@ class Layout:
 
     def label(self, field: str) -> str:
         """A field as kickout messages name it: "EndDate", or "EndDate (column 3)" for a mapped profile."""
-        return f"{field} (column {self.fields[field] + 1})" if self.positional else field
+        index = self.fields.get(field)
+        return f"{field} (column {index + 1})" if self.positional and index is not None else field
 
 
 def _squash(name: str) -> str:
@@ -96,17 +102,18 @@ class _Lines:
         self.lines: dict[tuple[str, str], LineColumns] = {}
         self.errors: list[str] = []
 
-    def add(self, index: int, type_code: str, unit: str, caption: str | None, where: str) -> None:
+    def add(self, index: int, type_code: str, unit: str, caption: str | None, label: str, where: str) -> None:
         key = (type_code.casefold(), (caption or "").casefold())
         line = self.lines.get(key, LineColumns(type_code, caption))
+        what = f"line {line.observation_type_code} '{line.caption or ''}'"
         if not unit or unit.casefold() in self.currencies:
             if line.cost_index is not None:
-                self.errors.append(f"{where} repeats the cost of line {type_code} '{caption or ''}'.")
-            line = LineColumns(type_code, caption, line.value_index, line.unit_code, index)
+                self.errors.append(f"{where} repeats the cost of {what}.")
+            line = replace(line, cost_index=index, cost_label=label)
         else:
             if line.value_index is not None:
-                self.errors.append(f"{where} repeats the value of line {type_code} '{caption or ''}'.")
-            line = LineColumns(type_code, caption, index, unit, line.cost_index)
+                self.errors.append(f"{where} repeats the value of {what}.")
+            line = replace(line, value_index=index, unit_code=unit, value_label=label)
         self.lines[key] = line
 
 
@@ -130,7 +137,7 @@ def layout_for(
             elif len(parts[2]) > MAX_CAPTION:
                 errors.append(f"Column '{name}': the caption is longer than {MAX_CAPTION} characters.")
             else:
-                lines.add(index, parts[0], parts[1], parts[2] or None, f"Column '{name}'")
+                lines.add(index, parts[0], parts[1], parts[2] or None, name, f"Column '{name}'")
             continue
         field = _BY_NAME.get(_squash(name))
         if field is None:
@@ -153,14 +160,15 @@ def _mapped(mapping: ColumnMapping, currency_units: frozenset[str]) -> Layout:
         field: index - 1 for field, attribute in _MAPPED.items() if (index := getattr(mapping, attribute)) is not None
     }
     lines = _Lines(currency_units)
-    for i, observation in enumerate(mapping.observations or ()):
+    for observation in mapping.observations or ():
         caption = observation.caption.strip() or None
-        where = f"observations[{i}]"
         type_code, unit = observation.observation_type_code.strip(), observation.unit_code.strip()
-        lines.add(observation.column_index - 1, type_code, unit, caption, where)
+        label = f"{type_code}:{unit}:{caption or ''} (column {observation.column_index})"
+        lines.add(observation.column_index - 1, type_code, unit, caption, label, label)
     if mapping.service_charge_column_index is not None:
-        index = mapping.service_charge_column_index - 1
-        lines.add(index, SERVICE_CHARGE_TYPE, "", SERVICE_CHARGE_CAPTION, "serviceChargeColumnIndex")
+        column = mapping.service_charge_column_index
+        label = f"Service charge (column {column})"
+        lines.add(column - 1, SERVICE_CHARGE_TYPE, "", SERVICE_CHARGE_CAPTION, label, label)
     if lines.errors:
         raise LayoutError(" ".join(lines.errors))
     return Layout(fields, tuple(lines.lines.values()), mapping.date_format, positional=True)

@@ -187,7 +187,7 @@ class _RowHeader:
     control_code: str | None
     note: str | None
     pay_amount: Decimal | None
-    ace: str
+    ace: str | None
     vpr: str | None
 
 
@@ -277,9 +277,8 @@ class _BillReader:
     def meter_row(self) -> ParsedMeterRow:
         lines: list[ParsedLine] = []
         for line in self.layout.lines:
-            what = f"{line.observation_type_code}:{line.unit_code or ''}:{line.caption or ''}"
-            value = self.number(line.value_index, f"{what} value", _VALUE_PLACES, _VALUE_DIGITS)
-            cost = self.number(line.cost_index, f"{what} cost", _COST_PLACES, _COST_DIGITS)
+            value = self.number(line.value_index, line.value_label, _VALUE_PLACES, _VALUE_DIGITS)
+            cost = self.number(line.cost_index, line.cost_label, _COST_PLACES, _COST_DIGITS)
             if value is not None or cost is not None:
                 unit = line.unit_code if value is not None else None
                 lines.append(ParsedLine(line.observation_type_code, line.caption, unit, value, cost))
@@ -322,7 +321,7 @@ class _BillReader:
                     control_code=self.text(c.CONTROL_CODE, MAX_CONTROL_CODE),
                     note=self.text(c.NOTE, MAX_NOTE),
                     pay_amount=self.money(c.PAY_AMOUNT),
-                    ace=self.flag(c.ACE, ACTUAL + CORRECTED + ESTIMATED) or ACTUAL,
+                    ace=self.flag(c.ACE, ACTUAL + CORRECTED + ESTIMATED),
                     vpr=self.flag(c.VPR, VOID + PRESERVE + REJECT),
                 )
             )
@@ -348,7 +347,7 @@ class _BillReader:
                 account_period=_first(h.account_period for h in heads),
                 note=_first(h.note for h in heads),
             ),
-            ace=heads[0].ace,
+            ace=_first(h.ace for h in heads) or ACTUAL,
             vpr=_first(h.vpr for h in heads),
             pay_amount=_first(h.pay_amount for h in heads),
             meters=tuple(meters),
