@@ -158,9 +158,10 @@ def test_check_column_mapping_names_every_bad_field() -> None:
         "columnMapping.observations[0].caption",
         "columnMapping.observations[2].columnIndex",
     }
-    assert "mm/dd/yyyy, Month dd yyyy, dd/mm/yyyy, dd Month yyyy, yyyymmdd" in caught.value.errors[
-        "columnMapping.dateFormat"
-    ][0]
+    assert (
+        "mm/dd/yyyy, Month dd yyyy, dd/mm/yyyy, dd Month yyyy, yyyymmdd"
+        in caught.value.errors["columnMapping.dateFormat"][0]
+    )
 
 
 def test_empty_observations_are_refused() -> None:
@@ -192,7 +193,10 @@ def test_standard_layout_matches_headers_loosely_and_pairs_line_columns() -> Non
         (["AccountCode", "StartDate", "EndDate", "USE:kWh"], "Column 'USE:kWh' is not a line item header"),
         (["AccountCode", "StartDate", "EndDate", ":kWh:x"], "is not a line item header"),
         (["AccountCode", "StartDate", "EndDate", "account_code"], "Column 'account_code' repeats AccountCode."),
-        (["AccountCode", "StartDate", "EndDate", "USE:kWh:A", "use:MWh:a"], "Column 'use:MWh:a' repeats the value of line USE 'A'"),
+        (
+            ["AccountCode", "StartDate", "EndDate", "USE:kWh:A", "use:MWh:a"],
+            "Column 'use:MWh:a' repeats the value of line USE 'A'",
+        ),
         (["AccountCode", "StartDate", "EndDate", "COST::A", "COST:usd:A"], "repeats the cost of line COST 'A'"),
         (["AccountCode", "StartDate", "EndDate", "COST::" + "c" * 33], "caption is longer than 32"),
     ],
@@ -251,7 +255,9 @@ def test_consecutive_rows_with_one_account_vendor_and_dates_make_one_bill() -> N
     ]
     first = result.bills[0]
     assert first.meters == (
-        ParsedMeterRow(2, "M-1", None, None, None, (ParsedLine("USE", "Energy", "kWh", Decimal(100), Decimal("10.00")),)),
+        ParsedMeterRow(
+            2, "M-1", None, None, None, (ParsedLine("USE", "Energy", "kWh", Decimal(100), Decimal("10.00")),)
+        ),
         ParsedMeterRow(3, "M-2", None, None, None, (ParsedLine("USE", "Energy", "kWh", Decimal(200), None),)),
         ParsedMeterRow(4, None, None, None, None, (ParsedLine("COST", "Fee", None, None, Decimal(5)),)),
     )
@@ -317,7 +323,7 @@ def test_header_fields_flags_and_periods() -> None:
         source(
             header,
             "A,2024-01-01,2024-02-01,e,,,,,,,,,,M1,S1,ELECTRIC,R1",
-            "A,2024-01-01,2024-02-01,E,v,202401,202413,2024-02-03,03/01/2024,INV-1,CC,note,\"$1,000.00\",M2,,,",
+            'A,2024-01-01,2024-02-01,E,v,202401,202413,2024-02-03,03/01/2024,INV-1,CC,note,"$1,000.00",M2,,,',
             "A,2024-01-01,2024-02-01,,,202401,,,,INV-2,,,,M3,,,",
         )
     )
@@ -338,7 +344,12 @@ def test_header_fields_flags_and_periods() -> None:
         note="note",
     )
     first = bill.meters[0]
-    assert (first.meter_code, first.serial_number, first.commodity_code, first.rate_code) == ("M1", "S1", "ELECTRIC", "R1")
+    assert (first.meter_code, first.serial_number, first.commodity_code, first.rate_code) == (
+        "M1",
+        "S1",
+        "ELECTRIC",
+        "R1",
+    )
 
 
 def test_rows_of_one_bill_that_disagree_kick_it_out() -> None:

@@ -7,6 +7,7 @@ import io
 import struct
 import time
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from apportion.importer.limits import MIB, ImportFileRejected, ImportLimits
 from apportion.importer.readers import Row, cell_text, decode_base64, extension_of, read_files
 
 
-def xlsx(*sheets: list[list[object]]) -> bytes:
+def xlsx(*sheets: Sequence[Sequence[object]]) -> bytes:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     for n, rows in enumerate(sheets):
@@ -217,11 +218,12 @@ def test_empty_member_is_refused() -> None:
 def bomb() -> bytes:
     """201 MiB of one repeated byte, deflated to about 200 KB."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("big.csv", "w", force_zip64=True) as member:
-            chunk = b"0" * MIB
-            for _ in range(201):
-                member.write(chunk)
+    with (
+        zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("big.csv", "w", force_zip64=True) as member,
+    ):
+        for _ in range(201):
+            member.write(b"0" * MIB)
     return buffer.getvalue()
 
 
