@@ -14,8 +14,8 @@ from apportion.importer.profiles import DATE_FORMATS, STANDARD_DATES, parse_date
 from apportion.importer.readers import Row, SourceFile, read_files
 from apportion.importer.rows import Kickout, billing_period_for, parse_file
 
-MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October")
-MONTHS += ("November", "December")
+MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August")
+MONTHS += ("September", "October", "November", "December")
 
 
 def not_skipped(title: str) -> bool:
