@@ -229,6 +229,16 @@ def test_mapped_layout_uses_indexes_and_labels_columns() -> None:
     assert layout.label("EndDate") == "EndDate (column 3)"
 
 
+def test_mapped_layout_checks_the_mapping_again() -> None:
+    with pytest.raises(LayoutError) as caught:
+        layout_for(["x"], ImportProfile("P", mapping(start_date_column_index=0, date_format="MM/DD/YYYY")))
+    assert caught.value.message == (
+        "The profile's column mapping is invalid "
+        "(columnMapping.startDateColumnIndex: startDateColumnIndex must be between 1 and 2147483647.)."
+    )
+    assert layout_for(["x"], ImportProfile("P", mapping(date_format="MM/DD/YYYY"))).date_format == "mm/dd/yyyy"
+
+
 # Rows -> bills
 
 HEADER = "AccountCode,VendorCode,MeterCode,StartDate,EndDate,USE:kWh:Energy,USE::Energy,COST::Fee"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from apportion.importer.profiles import MAX_CAPTION, STANDARD_DATES, ColumnMapping, ImportProfile
+from apportion.domain.errors import ValidationFailed
+from apportion.importer.profiles import MAX_CAPTION, STANDARD_DATES, ColumnMapping, ImportProfile, check_column_mapping
 
 ACCOUNT_CODE, VENDOR_CODE, METER_CODE = "AccountCode", "VendorCode", "MeterCode"
 START_DATE, END_DATE, BILLING_PERIOD, ACCOUNT_PERIOD = "StartDate", "EndDate", "BillingPeriod", "AccountPeriod"
@@ -156,6 +157,11 @@ def layout_for(
 
 
 def _mapped(mapping: ColumnMapping, currency_units: frozenset[str]) -> Layout:
+    try:
+        mapping = check_column_mapping(mapping)  # a stored profile is checked again: indexes must be >= 1
+    except ValidationFailed as error:
+        problems = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in error.errors.items())
+        raise LayoutError(f"The profile's column mapping is invalid ({problems}).") from error
     fields = {
         field: index - 1 for field, attribute in _MAPPED.items() if (index := getattr(mapping, attribute)) is not None
     }

@@ -194,6 +194,7 @@ def parse_date(text: str, date_format: str) -> date:
 
 # Digits with optional thousands separators (groups of three) and an optional fraction.
 _PLAIN_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+", re.ASCII)
+_SIMPLE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -205,6 +206,8 @@ def parse_number(text: str) -> Decimal | None:
     rest = text.strip()
     if not rest:
         return None
+    if _SIMPLE_NUMBER.fullmatch(rest):  # most cells: nothing to strip
+        return Decimal(rest)
     negative = False
     if rest.startswith("(") and rest.endswith(")"):
         negative, rest = True, rest[1:-1].strip()

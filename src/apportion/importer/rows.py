@@ -159,10 +159,13 @@ def _groups(rows: Sequence[Row], layout: Layout) -> Iterator[list[Row]]:
         )
 
     group: list[Row] = []
+    current: tuple[object, ...] = ()
     for row in rows:
-        if group and key(row) != key(group[0]):
+        here = key(row)
+        if group and here != current:
             yield group
             group = []
+        current = here
         group.append(row)
     if group:
         yield group
@@ -195,11 +198,13 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _places(value: Decimal) -> int:
-    """Decimal places that carry a digit, computed exactly: _places(Decimal("1.250")) == 2."""
+def _places(value: Decimal, limit: int) -> int:
+    """Decimal places that carry a digit, computed exactly: _places(Decimal("1.250"), 2) == 2."""
     _, digits, exponent = value.as_tuple()
     if not isinstance(exponent, int):  # NaN or infinity: parse_number never makes them
         return 0
+    if exponent >= -limit:  # the usual case: no more places written than allowed
+        return -exponent if exponent < 0 else 0
     trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     return max(0, -(exponent + trailing))
 
@@ -240,7 +245,7 @@ class _BillReader:
         except CellError as error:
             self.fail(f"{label} '{_shown(value)}' {error.reason}")
             return None
-        if number is not None and _places(number) > places:
+        if number is not None and _places(number, places) > places:
             self.fail(f"{label} '{_shown(value)}' has more than {places} decimal places")
         elif number is not None and number.adjusted() >= digits:
             self.fail(f"{label} '{_shown(value)}' is too large")
@@ -258,7 +263,7 @@ class _BillReader:
             number = parse_number(value)
         except CellError:
             number = None
-        if number is None or number != number.to_integral_value() or number.adjusted() > 6:
+        if number is None or number.adjusted() > 6 or number != number.to_integral_value():
             self.fail(f"{self.layout.label(field)} '{_shown(value)}' is not a period (YYYYMM)")
             return None
         period = int(number)
