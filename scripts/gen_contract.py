@@ -50,6 +50,8 @@ EXTRAS: dict[str, list[Spec]] = {
     "BillImportRequest": [("suppressBillCaptureNotification", "suppress_bill_capture_notification", "bool", {})],
     # domain.md §3.6 UpdateBatchStatusV202206.
     "UpdateBatchStatusRequest": [("leaveOpenBatchesAsIs", "leave_open_batches_as_is", "bool", {})],
+    # api-reference/001 (MeterChild properties of the workflow digest); domain.md §1.5 newer response fields.
+    "MeterChild": [("isEsaCalculatedMeter", "is_esa_calculated_meter", "bool", {})],
 }
 
 # Models newer than SDK 8.2309: name -> (docstring, fields).

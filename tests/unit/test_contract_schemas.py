@@ -32,6 +32,7 @@ NEWER_FIELDS = {
     "BillCreate": ["batchId"],
     "BillImportRequest": ["suppressBillCaptureNotification"],
     "UpdateBatchStatusRequest": ["leaveOpenBatchesAsIs"],
+    "MeterChild": ["isEsaCalculatedMeter"],
 }
 SCALARS: dict[str, Any] = {"int": int, "str": str, "bool": bool, "float": Decimal, "iso-8601": datetime, "object": Any}
 SDK_MODELS = {name: value for name, value in vars(sdk).items() if isinstance(value, type)}

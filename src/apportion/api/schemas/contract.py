@@ -2379,6 +2379,7 @@ class MeterChild(WireModel):
     is_split_parent_meter: bool | None = Field(None, alias="isSplitParentMeter")
     is_split_child_meter: bool | None = Field(None, alias="isSplitChildMeter")
     serial_number: str | None = Field(None, alias="serialNumber")
+    is_esa_calculated_meter: bool | None = Field(None, alias="isEsaCalculatedMeter")
 
 
 class MeterChildIncludeMeterImportIdAndRoute(WireModel):
