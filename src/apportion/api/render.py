@@ -12,8 +12,11 @@ from apportion.api.schemas.contract import (
     AccountChild,
     AccountChildWithType,
     AccountTypeChild,
+    ChargebackWorkflowBase,
+    ChargebackWorkflowStepChild,
     CommodityChild,
     CostCenterChild,
+    DistributionVersionResponse,
     Icon,
     MeterChild,
     MeterTypeChild,
@@ -205,3 +208,40 @@ def vendor_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "vendor
     if row.get(f"{prefix}_id") is None:
         return None
     return VendorTypeChild(vendor_type_id=row[f"{prefix}_id"], vendor_type_code=row.get(f"{prefix}_code"))
+
+
+def workflow_step_child(
+    row: Mapping[str, Any] | RowMapping, prefix: str = "workflow"
+) -> ChargebackWorkflowStepChild | None:
+    """ChargebackWorkflowStepChild from `<prefix>_id`, `_info`, `_description`, `_type`, `_order` and the
+    parent workflow's `<prefix>_workflow_id`, `<prefix>_workflow_info` (child_columns.join_workflow_step_child)."""
+    if row.get(f"{prefix}_id") is None:
+        return None
+    return ChargebackWorkflowStepChild(
+        chargeback_workflow_step_id=row[f"{prefix}_id"],
+        chargeback_workflow_step_info=row.get(f"{prefix}_info"),
+        chargeback_workflow_step_description=row.get(f"{prefix}_description"),
+        chargeback_workflow_step_type=row.get(f"{prefix}_type"),
+        chargeback_workflow_step_order=row.get(f"{prefix}_order"),
+        chargeback_workflow=ChargebackWorkflowBase(
+            chargeback_workflow_id=row.get(f"{prefix}_workflow_id"),
+            chargeback_workflow_info=row.get(f"{prefix}_workflow_info"),
+        ),
+    )
+
+
+def distribution_version(row: Mapping[str, Any] | RowMapping) -> DistributionVersionResponse:
+    """DistributionVersionResponse from `version_id`, `version_info`, `chargeback_type`, `begin_period`,
+    `end_period`, `has_bills`, the account under `account` (with type), the meter under `meter` and the workflow
+    step under `workflow` (apportion.services.version_lists.version_select)."""
+    return DistributionVersionResponse(
+        version_id=row["version_id"],
+        version_info=row.get("version_info"),
+        chargeback_type=row.get("chargeback_type"),
+        begin_period=row.get("begin_period"),
+        end_period=row.get("end_period"),
+        account=account_child_with_type(row, "account"),
+        meter=meter_child(row, "meter"),
+        workflow=workflow_step_child(row, "workflow"),
+        has_bills=_flag(row, "has_bills"),
+    )

@@ -18,7 +18,12 @@ from sqlalchemy import Boolean, ColumnElement, exists, type_coerce
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from apportion.domain.versions import CALCULATION, SPLIT
-from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
+from apportion.store.models.chargebacks import (
+    ChargebackWorkflow,
+    ChargebackWorkflowStep,
+    DistributionVersion,
+    SplitDestination,
+)
 from apportion.store.models.organisation import Account, CostCenter, Meter, Place, Vendor
 from apportion.store.models.reference import AccountType, Commodity, MeterType, PlaceType, Unit, VendorType
 from apportion.store.paging import AnySelect
@@ -197,3 +202,25 @@ def join_account_child(
     if with_type:
         statement = join_account_type_child(statement, a.account_type_id, f"{prefix}_type")
     return statement
+
+
+def join_workflow_step_child(statement: AnySelect, step_id: Key, prefix: str = "workflow") -> AnySelect:
+    """Add a ChargebackWorkflowStepChild's columns (render.workflow_step_child).
+
+    `<prefix>_id`, `_info`, `_description`, `_type`, `_order` and the parent workflow's `<prefix>_workflow_id`,
+    `<prefix>_workflow_info`.
+    """
+    s, w = aliased(ChargebackWorkflowStep), aliased(ChargebackWorkflow)
+    return (
+        statement.outerjoin(s, s.step_id == step_id)
+        .outerjoin(w, w.workflow_id == s.workflow_id)
+        .add_columns(
+            s.step_id.label(f"{prefix}_id"),
+            s.step_info.label(f"{prefix}_info"),
+            s.step_description.label(f"{prefix}_description"),
+            s.step_type.label(f"{prefix}_type"),
+            s.step_order.label(f"{prefix}_order"),
+            w.workflow_id.label(f"{prefix}_workflow_id"),
+            w.workflow_info.label(f"{prefix}_workflow_info"),
+        )
+    )

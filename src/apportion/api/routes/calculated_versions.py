@@ -1,7 +1,35 @@
-"""Routes: calculated versions (to be filled in)."""
+"""Routes: calculated bill versions (GET /api/v3/calculatedBill, ★003) and their details
+(GET …/calculatedBill/{versionId}, GET/PUT …/use, …/cost, …/demand, …/meterLineItem, …/accountLineItem)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+
+from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.render import distribution_version
+from apportion.api.schemas.contract import DistributionVersionResponse
+from apportion.domain.versions import CALCULATION
+from apportion.services import version_lists
+from apportion.services.auth import Principal
+
+router = APIRouter(tags=["Calculated bills"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+
+
+@router.get("/api/v3/calculatedBill", response_model=list[DistributionVersionResponse])
+def get_calculated_bill_versions(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    _: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
+    page: Annotated[PageRequest, Depends(page_request)],
+    filter: FilterQuery = None,
+) -> list[DistributionVersionResponse]:
+    """Get a list of calculated bill versions which match the provided filter conditions."""
+    result = version_lists.list_versions(db, CALCULATION, filter, page.number, page.size, clock().date())
+    set_paging_headers(response, page, result.total)
+    return [distribution_version(row) for row in result.rows]
