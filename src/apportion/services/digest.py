@@ -1,0 +1,241 @@
+"""The chargeback workflow digest: a step's meters with their period figures (api-reference/001, domain.md §4.8).
+
+For a step and billing period P the digest lists every meter the latest task of that step in P involved: the
+source meters of a split step (each with its destinations under `splits`) or the calculated meters of a calculation
+step. Each meter gets its non-void bills' totals for P, P - 1 month and P - 1 year (domain/digest.py).
+
+Five statements whatever the number of meters, each on an index: the step (with its latest task period), the latest
+task, the involved (source, destination) pairs, the per-meter totals, and the meters with their use units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from sqlalchemy import RowMapping, bindparam, case, func, literal, null, select, union, union_all
+from sqlalchemy.orm import Session, aliased
+
+from apportion.domain import periods
+from apportion.domain.digest import DigestFigures, MeterTotals, digest_figures, digest_period
+from apportion.domain.errors import NotFound
+from apportion.domain.versions import SPLIT
+from apportion.services import ids
+from apportion.services.child_columns import join_meter_child, join_unit_child, join_workflow_step_child
+from apportion.store.database import Database
+from apportion.store.models.bills import Bill, BillMeter
+from apportion.store.models.chargebacks import (
+    ChargebackTask,
+    ChargebackTaskVersion,
+    ChargebackWorkflowStep,
+    DistributionVersion,
+    SplitDestination,
+)
+from apportion.store.models.organisation import Meter
+from apportion.store.models.reference import Commodity, Unit
+from apportion.store.paging import AnySelect
+from apportion.store.sums import from_minor_units, minor_units_sum
+
+COST_UNIT_CODE = "USD"  # the system currency unit (reference data) that every cost is in (domain.md §7 Q11)
+COST_SCALE = 2  # domain.md §2.6 item 8: cost scale 2, use scale 6
+USE_SCALE = 6
+UNPLACED = 2**31  # destinations known only from bills sort after the version's ordered destinations
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One digest entry: the meter (labelled `meter_*` and `use_unit_*` columns), its figures and, for split
+    sources, one line per destination (None for calculated meters)."""
+
+    meter: RowMapping
+    figures: DigestFigures
+    splits: tuple[DigestLine, ...] | None
+
+
+@dataclass(frozen=True)
+class WorkflowDigest:
+    """The step (labelled `step_*` columns), the cost unit (`cost_unit_*`), the period and the lines."""
+
+    step: RowMapping
+    billing_period: int
+    results: tuple[DigestLine, ...]
+
+
+@cache
+def _step_select() -> AnySelect:
+    # The latest period in which the step has a task still standing (a voided or deleted run produced nothing).
+    latest = (
+        select(func.max(ChargebackTask.billing_period))
+        .where(ChargebackTask.workflow_step_id == bindparam("step_id"), ChargebackTask.reversed_date.is_(None))
+        .scalar_subquery()
+    )
+    currency = select(Unit.unit_id).where(Unit.unit_code == COST_UNIT_CODE).scalar_subquery()
+    statement = (
+        select(latest.label("latest_period"))
+        .select_from(ChargebackWorkflowStep)
+        .where(ChargebackWorkflowStep.step_id == bindparam("step_id"))
+    )
+    statement = join_workflow_step_child(statement, ChargebackWorkflowStep.step_id, "step")
+    return join_unit_child(statement, currency, "cost_unit")
+
+
+@cache
+def _latest_task_select() -> AnySelect:
+    # "The latest task executed in the specified billing period" (SEED-001): newest start, then newest id.
+    return (
+        select(ChargebackTask.task_id)
+        .where(
+            ChargebackTask.workflow_step_id == bindparam("step_id"),
+            ChargebackTask.billing_period == bindparam("period"),
+            ChargebackTask.reversed_date.is_(None),
+        )
+        .order_by(ChargebackTask.task_begin.desc(), ChargebackTask.task_id.desc())
+        .limit(1)
+    )
+
+
+@cache
+def _involved() -> Any:
+    """(source_id, destination_id, position) rows for the task: from its version records (domain.md §7 Q24: every
+    version it processed, even failed ones, with the split destinations configured) and from the bills it wrote
+    (the destinations a dynamic split reached, or destinations changed since the run)."""
+    version, destination = aliased(DistributionVersion), aliased(SplitDestination)
+    from_versions = (
+        select(
+            version.meter_id.label("source_id"),
+            destination.meter_id.label("destination_id"),
+            destination.position.label("position"),
+        )
+        .select_from(ChargebackTaskVersion)
+        .join(version, version.version_id == ChargebackTaskVersion.version_id)
+        .outerjoin(destination, (destination.version_id == version.version_id) & (version.chargeback_type == SPLIT))
+        .where(ChargebackTaskVersion.task_id == bindparam("task_id"))
+    )
+    billed_version = aliased(DistributionVersion)
+    from_bills = (
+        select(
+            billed_version.meter_id.label("source_id"),
+            case((billed_version.chargeback_type == SPLIT, BillMeter.meter_id), else_=null()).label("destination_id"),
+            literal(UNPLACED).label("position"),
+        )
+        .select_from(Bill)
+        .join(billed_version, billed_version.version_id == Bill.chargeback_version_id)
+        .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
+        .where(Bill.chargeback_task_id == bindparam("task_id"))
+    )
+    return union_all(from_versions, from_bills).subquery("involved")
+
+
+@cache
+def _involved_select() -> AnySelect:
+    involved = _involved()
+    return select(involved.c.source_id, involved.c.destination_id, involved.c.position)
+
+
+@cache
+def _involved_meter_ids() -> Any:
+    """Every meter the task involved, as a subquery for IN (no parameter list, whatever the count)."""
+    involved = _involved()
+    return union(select(involved.c.source_id), select(involved.c.destination_id)).subquery("meters")
+
+
+@cache
+def _totals_select() -> AnySelect:
+    """Per meter and period: use, cost (minor units), bills, and bills written by one of the step's tasks."""
+    meters = _involved_meter_ids()
+    from_step = case((ChargebackTask.workflow_step_id == bindparam("step_id"), 1), else_=0)
+    return (
+        select(
+            BillMeter.meter_id,
+            BillMeter.billing_period,
+            minor_units_sum(BillMeter.use, USE_SCALE).label("use"),
+            minor_units_sum(BillMeter.cost, COST_SCALE).label("cost"),
+            func.count().label("bills"),
+            func.sum(from_step).label("bills_from_step"),
+        )
+        .join(Bill, Bill.bill_id == BillMeter.bill_id)
+        .outerjoin(ChargebackTask, ChargebackTask.task_id == Bill.chargeback_task_id)
+        .where(
+            BillMeter.meter_id.in_(select(meters.c[0])),
+            BillMeter.billing_period.in_(bindparam("periods", expanding=True)),
+            # Void bills (and so those of Pending batches) are out of every total (domain.md §4.8).
+            Bill.void.is_(False),
+        )
+        .group_by(BillMeter.meter_id, BillMeter.billing_period)
+    )
+
+
+@cache
+def _meters_select() -> AnySelect:
+    """The involved meters as MeterChild columns plus their commodity's common unit as `use_unit_*`."""
+    meters = _involved_meter_ids()
+    meter, commodity = aliased(Meter), aliased(Commodity)
+    statement = (
+        select(meters.c[0].label("involved_meter_id"))
+        .join(meter, meter.meter_id == meters.c[0])
+        .join(commodity, commodity.commodity_id == meter.commodity_id)
+    )
+    statement = join_meter_child(statement, meters.c[0], "meter")
+    return join_unit_child(statement, commodity.common_unit_id, "use_unit")
+
+
+def get_digest(db: Database, step_id: int, billing_period: int | None, today: date) -> WorkflowDigest:
+    """The digest of step `step_id` for `billing_period` (default: the step's latest task period, else the current
+    one, domain.md §7 Q11); NotFound for an unknown step, ValidationFailed for a malformed period."""
+    ids.require(step_id, "Chargeback workflow step")
+    with db.reading() as session:
+        step = session.execute(_step_select(), {"step_id": step_id}).mappings().one_or_none()
+        if step is None:
+            raise NotFound("Chargeback workflow step", step_id)
+        period = digest_period(billing_period, step["latest_period"], periods.of_date(today))
+        task_id = session.execute(_latest_task_select(), {"step_id": step_id, "period": period}).scalar()
+        results = _lines(session, step_id, step["step_type"], period, task_id) if task_id is not None else ()
+    return WorkflowDigest(step, period, results)
+
+
+def _lines(session: Session, step_id: int, step_type: str, period: int, task_id: int) -> tuple[DigestLine, ...]:
+    is_split = step_type.lower() == SPLIT.lower()
+    destinations: dict[int, dict[int, int]] = {}  # source -> destination -> position
+    for source_id, destination_id, position in session.execute(_involved_select(), {"task_id": task_id}):
+        placed = destinations.setdefault(source_id, {})
+        if is_split and destination_id is not None:
+            placed[destination_id] = min(position, placed.get(destination_id, UNPLACED))
+    if not destinations:
+        return ()
+    comparisons = [period, periods.prior(period), periods.same_period_prior_year(period)]
+    totals = _totals(session, {"task_id": task_id, "step_id": step_id, "periods": comparisons})
+    meters = {
+        row["involved_meter_id"]: row for row in session.execute(_meters_select(), {"task_id": task_id}).mappings()
+    }
+
+    def line(meter_id: int, splits: tuple[DigestLine, ...] | None) -> DigestLine:
+        current, prior, prior_year = (totals.get((meter_id, p)) for p in comparisons)
+        figures = digest_figures(period, current, prior, prior_year)
+        return DigestLine(meters[meter_id], figures, splits)
+
+    def by_code(meter_id: int) -> tuple[str, int]:
+        return (str(meters[meter_id]["meter_code"]), meter_id)
+
+    lines = []
+    for source_id in sorted(destinations, key=by_code):
+        placed = destinations[source_id]
+        ordered = sorted(placed, key=lambda m: (placed[m], *by_code(m)))
+        lines.append(line(source_id, tuple(line(m, None) for m in ordered) if is_split else None))
+    return tuple(lines)
+
+
+def _totals(session: Session, parameters: Mapping[str, Any]) -> dict[tuple[int, int], MeterTotals]:
+    rows: Sequence[Any] = session.execute(_totals_select(), parameters).all()
+    return {
+        (row.meter_id, row.billing_period): MeterTotals(
+            use=from_minor_units(row.use, USE_SCALE) or Decimal(0),
+            cost=from_minor_units(row.cost, COST_SCALE) or Decimal(0),
+            bill_count=int(row.bills),
+            bills_from_step=int(row.bills_from_step or 0),
+        )
+        for row in rows
+    }
