@@ -19,6 +19,7 @@ from apportion.api.routes import (
     split_versions,
     users,
     vendors,
+    version_history,
     workflows,
 )
 
@@ -32,6 +33,7 @@ ROUTERS: list[APIRouter] = [
     bills.router,
     batches.router,
     workflows.router,
+    version_history.router,
     split_versions.router,
     calculated_versions.router,
     processors.router,
