@@ -1,4 +1,4 @@
-"""The `apportion` command: serve the API, migrate the database, manage users, run the demo."""
+"""The `apportion` command: serve the API, migrate the database, manage users, load demo data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 
 from apportion.domain.errors import DomainError
 from apportion.domain.permissions import parse_grants
-from apportion.services import auth
+from apportion.services import auth, demo
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.migrate import upgrade
@@ -65,8 +65,8 @@ def user_create(
     typer.echo(key)
 
 
-def _prepare(settings: Settings) -> tuple[Database, str | None]:
-    """Migrate, create the first administrator if needed, load demo data when asked; returns a key to show."""
+def _bootstrap(settings: Settings) -> tuple[Database, str | None]:
+    """Migrate and create the first administrator if needed; returns a key to show."""
     db = _database(settings)
     upgrade(db.engine)
     shown: str | None = None
@@ -78,12 +78,41 @@ def _prepare(settings: Settings) -> tuple[Database, str | None]:
         shown = key
     elif KEY_FILE.exists():
         shown = KEY_FILE.read_text().strip()
-    if settings.load_demo_data:
-        from apportion.services import demo
-
-        if demo.load_if_empty(db, datetime.now()):
-            typer.echo("loaded the demo campus")
     return db, shown
+
+
+def _prepare(settings: Settings) -> tuple[Database, str | None]:
+    """Migrate, create the first administrator if needed, load demo data when asked; returns a key to show."""
+    db, shown = _bootstrap(settings)
+    if settings.load_demo_data and demo.load_if_empty(db, datetime.now()):
+        typer.echo("loaded the demo campus")
+    return db, shown
+
+
+@app.command("demo-data")
+def demo_data(
+    meters: Annotated[
+        int, typer.Option(min=1, max=demo.MAX_METERS, help="Master meters to generate (three to a building).")
+    ] = demo.DEFAULT_METERS,
+    seed: Annotated[int, typer.Option(help="Seed of the generated floor areas and bill figures.")] = demo.DEFAULT_SEED,
+) -> None:
+    """Load a generated campus with 24 months of vendor bills into an empty APPORTION_DATABASE_URL."""
+    settings = Settings()
+    db, _key = _bootstrap(settings)
+    try:
+        summary = demo.load_campus(db, datetime.now(), meters=meters, seed=seed)
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    typer.echo(f"buildings: {summary.buildings} (places: {summary.places})")
+    typer.echo(f"master meters: {summary.master_meters} on {summary.vendor_accounts} vendor accounts")
+    typer.echo(f"submeters: {summary.submeters} on {summary.tenant_accounts} tenant accounts")
+    typer.echo(f"meter groups: {summary.meter_groups}")
+    typer.echo(
+        f"bills: {summary.bills} ({summary.line_items} line items, periods {summary.first_period}"
+        f"..{summary.last_period}, total {summary.total_cost} USD)"
+    )
 
 
 @app.command("serve")

@@ -19,9 +19,19 @@ from apportion.store.models.reference import Commodity, CommodityUnitConversion,
 
 def load_unit_table(session: Session) -> UnitTable:
     """The unit facts every use rollup needs (a few dozen rows)."""
-    units = {row.unit_id: (row.unit_type_id, row.factor) for row in session.execute(select(Unit))}
-    commons = {row.commodity_id: row.common_unit_id for row in session.execute(select(Commodity))}
-    cross = {(r.commodity_id, r.unit_id): r.factor for r in session.execute(select(CommodityUnitConversion))}
+    units = {
+        unit_id: (unit_type_id, factor)
+        for unit_id, unit_type_id, factor in session.execute(select(Unit.unit_id, Unit.unit_type_id, Unit.factor))
+    }
+    commons = dict(session.execute(select(Commodity.commodity_id, Commodity.common_unit_id)).all())
+    cross = {
+        (commodity_id, unit_id): factor
+        for commodity_id, unit_id, factor in session.execute(
+            select(
+                CommodityUnitConversion.commodity_id, CommodityUnitConversion.unit_id, CommodityUnitConversion.factor
+            )
+        )
+    }
     return UnitTable(units, commons, cross)
 
 
@@ -32,7 +42,7 @@ def load_meter_commodities(session: Session, meter_ids: Sequence[int]) -> dict[i
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
         result.update(
-            session.execute(select(Meter.meter_id, Meter.commodity_id).where(Meter.meter_id.in_(chunk))).tuples()
+            session.execute(select(Meter.meter_id, Meter.commodity_id).where(Meter.meter_id.in_(chunk))).all()
         )
     return result
 
