@@ -306,3 +306,14 @@ def test_auth_401_and_403(api: Api) -> None:
     assert api.put(f"{URL}/{workflow_id}", key=viewer, json=body).status_code == 403
     assert api.delete(f"{URL}/{workflow_id}", key=viewer).status_code == 403
     assert api.delete(f"{URL}/{workflow_id}", key=manager).status_code == 204
+
+
+def test_text_the_database_cannot_hold_is_a_400(api: Api) -> None:
+    # PostgreSQL text cannot hold NUL; the refusal is the client's problem (400), and nothing is written.
+    response = api.post(URL, json={"chargebackWorkflowInfo": "Bad\u0000name", "chargebackWorkflowSteps": [_step("S")]})
+    if api.db.is_sqlite:
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400, response.text
+    assert "NUL" in response.json()["message"]
+    assert api.get(URL).json() == []

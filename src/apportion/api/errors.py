@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from apportion.domain.errors import (
@@ -105,9 +105,16 @@ def install(app: FastAPI) -> None:
         if is_unavailable(error):
             log.warning("database unavailable: %s", error.orig)
             return JSONResponse({"message": "The database is unavailable; try again shortly."}, status_code=503)
+        if isinstance(error, DataError):
+            # A value the database refuses to hold (PostgreSQL: a NUL character in text, a number out of range)
+            # is bad client input, and the unit of work has already rolled back: 400, never 500.
+            log.info("value refused by the database: %s", error.orig)
+            return JSONResponse({"message": DATA_REFUSED}, status_code=400)
         log.error("database error", exc_info=error)
         return JSONResponse({"message": "An unexpected error occurred."}, status_code=500)
 
+
+DATA_REFUSED = "The request holds a value that cannot be stored, such as a NUL character in text."
 
 UNAVAILABLE_HINTS = ("database is locked", "unable to open database", "connection", "server closed", "terminating")
 
