@@ -1,7 +1,183 @@
-"""Routes: chargeback tasks (to be filled in)."""
+"""Routes: chargeback tasks (list, read, comment, void, delete, error log), per-version task history, step reversal."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Mapping
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import PlainTextResponse
+from sqlalchemy import RowMapping
+
+from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.render import user_child, workflow_step_child
+from apportion.api.schemas.contract import (
+    BatchChild,
+    ChargebackTaskRequest,
+    ChargebackTaskResponse,
+    ChargebackTaskVersionResponse,
+)
+from apportion.domain.versions import CALCULATION, SPLIT
+from apportion.services import chargeback_tasks
+from apportion.services.auth import Principal
+
+router = APIRouter(tags=["Chargeback tasks"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
+Reverser = Annotated[Principal, Depends(requires("ChargebackReversals", "Manage"))]
+
+
+def _task_fields(row: Mapping[str, Any] | RowMapping) -> dict[str, Any]:
+    task = row["ChargebackTask"]
+    batch = None if row.get("batch_id") is None else BatchChild(batch_id=row["batch_id"], batch_code=row["batch_code"])
+    return {
+        "task_id": task.task_id,
+        "chargeback_type": task.chargeback_type,
+        "billing_period": task.billing_period,
+        "workflow": workflow_step_child(row, "workflow"),
+        "batch": batch,
+        "settings": task.settings,
+        "comment": task.comment,
+        "status": task.status,
+        "task_begin": task.task_begin,
+        "task_end": task.task_end,
+        "user": user_child(row, "user"),
+        "number_of_bills_created": task.number_of_bills_created,
+        "number_of_failed_versions": task.number_of_failed_versions,
+        # Chargeback bills are not audited on creation (domain.md §4.3), so none analyse or carry flags.
+        "number_of_analyzing_bills": 0,
+        "number_of_unresolved_flags": 0,
+        "reversed_by": user_child(row, "reversed"),
+        "reversed_date": task.reversed_date,
+    }
+
+
+def render(row: Mapping[str, Any] | RowMapping) -> ChargebackTaskResponse:
+    """Wire form of a task row (chargeback_tasks._select columns)."""
+    return ChargebackTaskResponse(**_task_fields(row))
+
+
+@router.get("/api/v3/chargebackTask", response_model=list[ChargebackTaskResponse])
+def get_chargeback_tasks(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    _: Viewer,
+    page: Annotated[PageRequest, Depends(page_request)],
+    filter: FilterQuery = None,
+) -> list[ChargebackTaskResponse]:
+    """Get all chargeback tasks with details (newest first)."""
+    result = chargeback_tasks.list_tasks(db, filter, page.number, page.size, clock().date())
+    set_paging_headers(response, page, result.total)
+    return [render(row) for row in result.rows]
+
+
+@router.get("/api/v3/chargebackTask/{taskId}", response_model=ChargebackTaskResponse)
+def get_chargeback_task(db: DatabaseDep, taskId: int, _: Viewer) -> ChargebackTaskResponse:
+    """Retrieves a chargeback task with details."""
+    return render(chargeback_tasks.get_task(db, taskId))
+
+
+@router.put("/api/v3/chargebackTask/{taskId}", response_model=ChargebackTaskResponse)
+def update_chargeback_task(
+    db: DatabaseDep,
+    taskId: int,
+    body: ChargebackTaskRequest,
+    _: Annotated[Principal, Depends(requires("Chargebacks", "Run"))],
+) -> ChargebackTaskResponse:
+    """Update a chargeback task's comment."""
+    chargeback_tasks.update_comment(db, taskId, body.comment)
+    return render(chargeback_tasks.get_task(db, taskId))
+
+
+@router.post("/api/v3/chargebackTask/{taskId}/void", status_code=204)
+def void_chargeback_task(db: DatabaseDep, clock: ClockDep, taskId: int, user: Reverser) -> Response:
+    """Void all bills created by the task; a split task's source bills become unsplit again (204)."""
+    chargeback_tasks.reverse_task(db, taskId, delete=False, user_id=user.user_id, now=clock())
+    return Response(status_code=204)
+
+
+@router.post("/api/v3/chargebackTask/{taskId}/delete", status_code=204)
+def delete_chargeback_task(db: DatabaseDep, clock: ClockDep, taskId: int, user: Reverser) -> Response:
+    """Delete all bills created by the task; a split task's source bills become unsplit again (204)."""
+    chargeback_tasks.reverse_task(db, taskId, delete=True, user_id=user.user_id, now=clock())
+    return Response(status_code=204)
+
+
+@router.get("/api/v3/chargebackTask/{taskId}/errorOutput", response_class=PlainTextResponse)
+def get_chargeback_task_error_file(db: DatabaseDep, taskId: int, _: Viewer) -> PlainTextResponse:
+    """The task's error log: CSV with one row per failed version (versionId, errorMessage)."""
+    return PlainTextResponse(chargeback_tasks.error_file(db, taskId), media_type="text/csv")
+
+
+def _history(
+    db: DatabaseDep, account_id: int, meter_id: int, version_id: int, kind: str
+) -> list[ChargebackTaskVersionResponse]:
+    """The task fields of each run, with the version's own counts, source bill and bills (not the task's)."""
+    return [
+        ChargebackTaskVersionResponse(
+            **{
+                **_task_fields(run["task"]),
+                "version_id": run["version_id"],
+                "source_bill_id": run["source_bill_id"],
+                "number_of_bills_created": run["number_of_bills_created"],
+                "error_message": run["error_message"],
+                "destination_bill_ids": run["destination_bill_ids"],
+            }
+        )
+        for run in chargeback_tasks.version_history(db, account_id, meter_id, version_id, kind)
+    ]
+
+
+@router.get(
+    "/api/v3/account/{accountId}/meter/{meterId}/billSplit/{versionId}/chargebackTask",
+    response_model=list[ChargebackTaskVersionResponse],
+)
+def get_bill_split_chargeback_task_by_version(
+    db: DatabaseDep, accountId: int, meterId: int, versionId: int, _: Viewer
+) -> list[ChargebackTaskVersionResponse]:
+    """Every run of a split version: task, source bill, destination bills, error."""
+    return _history(db, accountId, meterId, versionId, SPLIT)
+
+
+@router.get(
+    "/api/v3/account/{accountId}/meter/{meterId}/calculatedBill/{versionId}/chargebackTask",
+    response_model=list[ChargebackTaskVersionResponse],
+)
+def get_calculated_bill_chargeback_task_by_version(
+    db: DatabaseDep, accountId: int, meterId: int, versionId: int, _: Viewer
+) -> list[ChargebackTaskVersionResponse]:
+    """Every run of a calculated bill version: task, bills created, error."""
+    return _history(db, accountId, meterId, versionId, CALCULATION)
+
+
+@router.post("/api/v3/chargebackWorkflowStep/{chargebackWorkflowStepId}/void", status_code=204)
+def void_chargeback_workflow_steps(
+    db: DatabaseDep,
+    clock: ClockDep,
+    chargebackWorkflowStepId: int,
+    user: Reverser,
+    billingPeriod: int | None = None,
+) -> Response:
+    """Void every bill the step created in the period across all its runs (204)."""
+    chargeback_tasks.reverse_step(
+        db, chargebackWorkflowStepId, billingPeriod, delete=False, user_id=user.user_id, now=clock()
+    )
+    return Response(status_code=204)
+
+
+@router.post("/api/v3/chargebackWorkflowStep/{chargebackWorkflowStepId}/delete", status_code=204)
+def delete_chargeback_workflow_steps(
+    db: DatabaseDep,
+    clock: ClockDep,
+    chargebackWorkflowStepId: int,
+    user: Reverser,
+    billingPeriod: int | None = None,
+) -> Response:
+    """Delete every bill the step created in the period across all its runs (204)."""
+    chargeback_tasks.reverse_step(
+        db, chargebackWorkflowStepId, billingPeriod, delete=True, user_id=user.user_id, now=clock()
+    )
+    return Response(status_code=204)

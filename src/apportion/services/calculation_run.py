@@ -1,0 +1,317 @@
+"""Calculation run: each effective calculated bill version produces its bill for the period (domain.md §4.4).
+
+Inputs for all versions are loaded in a few queries (source meters' bill totals, group members, channel
+readings, rates, units); versions are evaluated with domain/calculations.py in dependency order, so a
+calculated meter that reads another calculated meter sees the bill computed for it earlier in the same
+run; meters on a cycle fail with their own message. A version that cannot be calculated fails alone.
+Aggregate versions (domain.md §4.5, §7 Q12) replace their earlier bills of the same period, so re-running
+them is idempotent; other versions add a bill on every run, as EnergyCAP does (§4.4 "run only once").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, time
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from apportion.domain import calculations as calc
+from apportion.domain import periods
+from apportion.domain.bills import BillDraft, BillOrigin
+from apportion.domain.errors import RuleViolation
+from apportion.domain.money import multiply
+from apportion.domain.units import UnitTable
+from apportion.services.rates import price_in_note
+from apportion.services.run_context import RunContext, VersionOutcome, chunks, delete_bills_in
+from apportion.store.bill_writer import BillWriter
+from apportion.store.chargeback_versions import CalculatedVersion
+from apportion.store.models.bills import Bill, BillMeter
+from apportion.store.models.organisation import AccountMeter, Channel, Meter, MeterGroupMember, Reading
+from apportion.store.models.reference import ObservationType, Rate
+
+ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
+
+
+def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], period: int) -> list[VersionOutcome]:
+    """Calculate every version for `period`; one outcome per version."""
+    if not versions:
+        return []
+    session = ctx.session
+    replaced = [v.version_id for v in versions if v.is_aggregation]
+    _remove_earlier_bills(session, replaced, period)
+    if ctx.writer is None:
+        ctx.writer = BillWriter(session)
+    units = ctx.writer.units
+    groups = _group_members(session, versions)
+    reads = {v.meter_id: calc.source_meter_ids(v.instructions, groups) for v in versions}
+    order = calc.dependency_order(reads)
+    figures = _meter_figures(session, {m for ms in reads.values() for m in ms}, period)
+    meters = {m.meter_id: m for m in _meters(session, {v.meter_id for v in versions})}
+    shared = _SharedInputs(
+        groups=groups,
+        calendarized=_calendarized(session, _calendarized_meters(versions), period),
+        channel_use=_channel_figures(session, versions, period, use=True),
+        channel_demand=_channel_figures(session, versions, period, use=False),
+        prices=_rate_prices(session, versions),
+        kinds=dict(session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all()),
+    )
+    by_meter: dict[int, list[CalculatedVersion]] = {}
+    for version in versions:
+        by_meter.setdefault(version.meter_id, []).append(version)
+    outcomes: list[VersionOutcome] = []
+    drafts: list[tuple[VersionOutcome, BillDraft]] = []
+    for meter_id, failure in sorted(order.failures.items()):
+        outcomes.extend(VersionOutcome(v.version_id, error_message=failure.message) for v in by_meter[meter_id])
+    for meter_id in order.order:
+        meter = meters[meter_id]
+        for version in by_meter[meter_id]:
+            outcome = VersionOutcome(version.version_id)
+            outcomes.append(outcome)
+            if version.is_aggregation and not any(m in figures for m in reads[meter_id]):
+                continue  # domain.md §4.5 step 3: an aggregation skips periods without source bills
+            inputs = shared.inputs(version, meter, figures, units, period)
+            try:
+                result = calc.evaluate(version.instructions, inputs)
+            except RuleViolation as problem:
+                outcome.error_message = problem.message
+                continue
+            begin, end = ctx.bill_dates(period)
+            draft = BillDraft(
+                account_id=version.account_id,
+                billing_period=period,
+                begin_date=begin,
+                end_date=end,
+                lines=result.lines,
+                header=ctx.header,
+                from_vendor=False,
+                origin=BillOrigin(ctx.task_id, version.version_id),
+            )
+            drafts.append((outcome, draft))
+            _add_figures(figures, meter, result, units)
+    for (outcome, _), bill_id in zip(drafts, ctx.write([d for _, d in drafts]), strict=True):
+        outcome.bill_ids.append(bill_id)
+    return outcomes
+
+
+class _SharedInputs:
+    """Figures every version of the run reads, keyed by meter, group, channel or version."""
+
+    def __init__(
+        self,
+        groups: dict[int, list[int]],
+        calendarized: dict[int, calc.MeterFigures],
+        channel_use: dict[int, Decimal],
+        channel_demand: dict[int, Decimal],
+        prices: dict[int, Decimal],
+        kinds: dict[int, str],
+    ) -> None:
+        self.groups = groups
+        self.calendarized = calendarized
+        self.channel_use = channel_use
+        self.channel_demand = channel_demand
+        self.prices = prices
+        self.kinds = kinds
+
+    def inputs(
+        self,
+        version: CalculatedVersion,
+        meter: Meter,
+        figures: dict[int, calc.MeterFigures],
+        units: UnitTable,
+        period: int,
+    ) -> calc.CalculationInputs:
+        """CalculationInputs for one version of the run."""
+        common = units.common_unit.get(meter.commodity_id)
+        return calc.CalculationInputs(
+            meter_id=meter.meter_id,
+            common_unit_id=common,
+            meters=figures,
+            calendarized=self.calendarized,
+            groups=self.groups,
+            channel_use=self.channel_use,
+            channel_demand=self.channel_demand,
+            demand_unit_id=meter.demand_unit_id,
+            rate_unit_price=self.prices.get(version.version_id),
+            unit_factors=_unit_factors(units, meter.commodity_id),
+            observation_kinds=self.kinds,
+        )
+
+
+def _remove_earlier_bills(session: Session, version_ids: Sequence[int], period: int) -> None:
+    """Delete the earlier non-void bills of aggregate versions for the period (idempotent re-runs, §7 Q12)."""
+    earlier: list[int] = []
+    for chunk in chunks(list(version_ids)):
+        earlier.extend(
+            session.execute(
+                select(Bill.bill_id).where(
+                    Bill.chargeback_version_id.in_(chunk), Bill.billing_period == period, Bill.void.is_(False)
+                )
+            ).scalars()
+        )
+    delete_bills_in(session, earlier)
+
+
+def _group_members(session: Session, versions: Sequence[CalculatedVersion]) -> dict[int, list[int]]:
+    wanted: set[int] = set()
+    for version in versions:
+        for instruction in (version.instructions.use, version.instructions.cost):
+            if isinstance(instruction, calc.MeterCalculation):
+                wanted.update(instruction.sum_meter_group_ids, instruction.subtract_meter_group_ids)
+    members: dict[int, list[int]] = {}
+    if wanted:
+        rows = session.execute(
+            select(MeterGroupMember.meter_group_id, MeterGroupMember.meter_id)
+            .where(MeterGroupMember.meter_group_id.in_(sorted(wanted)))
+            .order_by(MeterGroupMember.meter_group_id, MeterGroupMember.meter_id)
+        )
+        for group_id, meter_id in rows:
+            members.setdefault(group_id, []).append(meter_id)
+    return members
+
+
+def _meter_figures(session: Session, meter_ids: Iterable[int], period: int) -> dict[int, calc.MeterFigures]:
+    """Each meter's use (common unit) and cost over its non-void, non-accrual bills of the period."""
+    found: dict[int, calc.MeterFigures] = {}
+    for chunk in chunks(sorted(set(meter_ids))):
+        rows = session.execute(
+            select(BillMeter.meter_id, func.sum(BillMeter.use), func.sum(BillMeter.cost))
+            .join(Bill, Bill.bill_id == BillMeter.bill_id)
+            .where(
+                BillMeter.meter_id.in_(chunk),
+                BillMeter.billing_period == period,
+                Bill.void.is_(False),
+                Bill.accrual.is_(False),
+            )
+            .group_by(BillMeter.meter_id)
+        )
+        for meter_id, use, cost in rows:
+            found[meter_id] = calc.MeterFigures(Decimal(use or 0), Decimal(cost or 0))
+    return found
+
+
+def _add_figures(
+    figures: dict[int, calc.MeterFigures], meter: Meter, result: calc.CalculatedBillResult, units: UnitTable
+) -> None:
+    """Count a bill computed in this run in its meter's figures, for calculated meters that read it."""
+    use = units.to_common(result.use, result.use_unit_id, meter.commodity_id)
+    cost = sum((line.cost for line in result.lines if line.meter_id == meter.meter_id and line.cost), Decimal(0))
+    before = figures.get(meter.meter_id, ZERO)
+    figures[meter.meter_id] = calc.MeterFigures(before.use + use, before.cost + cost)
+
+
+def _meters(session: Session, meter_ids: set[int]) -> list[Meter]:
+    found: list[Meter] = []
+    for chunk in chunks(sorted(meter_ids)):
+        found.extend(session.execute(select(Meter).where(Meter.meter_id.in_(chunk))).scalars())
+    return found
+
+
+def _calendarized_meters(versions: Sequence[CalculatedVersion]) -> set[int]:
+    return {
+        meter_id
+        for v in versions
+        for instruction in (v.instructions.use, v.instructions.cost)
+        if isinstance(instruction, calc.CalendarizedSum)
+        for meter_id in instruction.meter_ids
+    }
+
+
+def _calendarized(session: Session, meter_ids: set[int], period: int) -> dict[int, calc.MeterFigures]:
+    """Calendarized figures: every non-void bill overlapping the month, prorated by its days in the month.
+
+    domain.md glossary "Calendarization ... prorating": a bill from Jan 16 to Feb 15 (30 days) gives
+    January 16/30 of its use and cost.
+    """
+    first, last = periods.first_day(period), periods.end_date(period)
+    found: dict[int, calc.MeterFigures] = {}
+    for chunk in chunks(sorted(meter_ids)):
+        rows = session.execute(
+            select(BillMeter.meter_id, BillMeter.use, BillMeter.cost, Bill.begin_date, Bill.end_date)
+            .join(Bill, Bill.bill_id == BillMeter.bill_id)
+            .where(
+                BillMeter.meter_id.in_(chunk),
+                Bill.begin_date < last,
+                Bill.end_date > first,
+                Bill.void.is_(False),
+                Bill.accrual.is_(False),
+            )
+        )
+        for meter_id, use, cost, begin, end in rows:
+            days = (end - begin).days
+            inside = (min(end, last) - max(begin, first)).days
+            if days <= 0 or inside <= 0:
+                continue
+            before = found.get(meter_id, ZERO)
+            found[meter_id] = calc.MeterFigures(
+                before.use + multiply(Decimal(use or 0), Decimal(inside), Decimal(days)),
+                before.cost + multiply(Decimal(cost or 0), Decimal(inside), Decimal(days)),
+            )
+    return found
+
+
+def _channel_figures(
+    session: Session, versions: Sequence[CalculatedVersion], period: int, *, use: bool
+) -> dict[int, Decimal]:
+    """Channel use (readings summed) or demand (largest reading) over the billing period's month.
+
+    Readings at [first day 00:00, next period's first day 00:00) count, times the channel multiplier.
+    A channel with no readings is absent, so its version fails with "no readings" (use) or gets no
+    demand line (domain.md §4.4).
+    """
+    wanted = {
+        instruction.channel_id
+        for v in versions
+        for instruction in ((v.instructions.use,) if use else (v.instructions.demand,))
+        if isinstance(instruction, calc.ReadingsChannel)
+    }
+    if not wanted:
+        return {}
+    begin = datetime.combine(periods.first_day(period), time())
+    end = datetime.combine(periods.end_date(period), time())
+    value = Reading.value * Channel.multiplier
+    figure = func.sum(value) if use else func.max(value)
+    rows = session.execute(
+        select(Reading.channel_id, figure)
+        .join(Channel, Channel.channel_id == Reading.channel_id)
+        .where(Reading.channel_id.in_(sorted(wanted)), Reading.time >= begin, Reading.time < end)
+        .group_by(Reading.channel_id)
+    )
+    return {channel_id: Decimal(total) for channel_id, total in rows if total is not None}
+
+
+def _rate_prices(session: Session, versions: Sequence[CalculatedVersion]) -> dict[int, Decimal]:
+    """Unit price of the rate on each rate-schedule version's account-meter link, the latest link first
+    (domain.md §4.4 rec: the rate's flat unit price, or `unitPrice=` in its note)."""
+    wanted = [v for v in versions if isinstance(v.instructions.cost, calc.RateSchedule)]
+    links: dict[tuple[int, int], Decimal] = {}
+    for chunk in chunks(sorted({v.meter_id for v in wanted})):
+        rows = session.execute(
+            select(AccountMeter.account_id, AccountMeter.meter_id, Rate.unit_price, Rate.note)
+            .join(Rate, Rate.rate_id == AccountMeter.rate_id)
+            .where(AccountMeter.meter_id.in_(chunk))
+            .order_by(AccountMeter.end_date)
+        )
+        for account_id, meter_id, unit_price, note in rows:
+            price = unit_price if unit_price is not None else price_in_note(note)
+            if price is not None:
+                links[(account_id, meter_id)] = price
+    return {v.version_id: links[(v.account_id, v.meter_id)] for v in wanted if (v.account_id, v.meter_id) in links}
+
+
+def _unit_factors(units: UnitTable, commodity_id: int) -> dict[int, Decimal]:
+    """unit id -> factor into the commodity's common unit (same unit type, or a commodity conversion)."""
+    common = units.common_unit.get(commodity_id)
+    if common is None or common not in units.units:
+        return {}
+    common_type, common_factor = units.units[common]
+    factors = {
+        unit_id: multiply(factor, Decimal(1), common_factor)
+        for unit_id, (unit_type, factor) in units.units.items()
+        if unit_type == common_type
+    }
+    factors.update(
+        {unit: factor for (commodity, unit), factor in units.commodity_factors.items() if commodity == commodity_id}
+    )
+    return factors

@@ -1,0 +1,308 @@
+"""Run chargeback processors: bill split, calculated bills, a workflow step, a whole workflow, aggregations.
+
+Every run is a chargeback task (domain.md §2.5, §4.7) written in one transaction together with its bills:
+the task row (user, settings as sent, period, batch, begin time), the work, the per-version results
+(ChargebackTaskVersion: source bill, bills created, error) and the finished counters and status. A version
+that cannot run fails alone with its message; the rest of the task proceeds. An unexpected error rolls
+the whole task back, so no partial run is ever stored. A workflow run is one task per step, in step
+order, each in its own transaction, so later steps see the bills earlier steps made (§4.6).
+
+Runs are inline and return the finished task (domain.md §7 Q16).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from apportion.domain import filters, periods
+from apportion.domain.errors import NotFound, ValidationFailed
+from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.versions import CALCULATION, SPLIT
+from apportion.services.auth import Principal
+from apportion.services.batches import (
+    BatchSettings,
+    automatic_code,
+    header_defaults,
+    open_batch_in,
+    open_batches_of,
+)
+from apportion.services.calculation_run import run_calculations
+from apportion.services.run_context import RunContext, VersionOutcome
+from apportion.services.split_run import run_splits
+from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
+from apportion.store.database import Database
+from apportion.store.models.bills import Batch
+from apportion.store.models.chargebacks import (
+    ChargebackTask,
+    ChargebackTaskVersion,
+    ChargebackWorkflow,
+    ChargebackWorkflowStep,
+)
+
+# domain.md §7 Q2: chargeback task status vocabulary.
+PROCESSING = "Processing"
+COMPLETED = "Completed"
+COMPLETED_WITH_ERRORS = "Completed with errors"
+FAILED = "Failed"
+
+# domain.md §7 Q20: the QuickFilter captions the bill split and calculated bill processors accept.
+QUICK_FILTERS = filters.specs(
+    FieldSpec("accountCode", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("meterCode", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("calculateBillVersionID", FieldType.INTEGER, filters.NUMBER_OPS),
+)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class QuickFilter:
+    """One QuickFilter of ChargebackProcessorSettings: caption, operator and value ('a|b' for lists)."""
+
+    caption: str
+    operator: str
+    value: str
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """A processor request: period (None = the processor's default), batch, note, bill dates and filters.
+
+    `document` is the request body as sent; the task keeps it as its `settings` (domain.md §4.7).
+    """
+
+    billing_period: int | None = None
+    batch: BatchSettings | None = None
+    note: str | None = None
+    start_date_for_bill: date | None = None
+    end_date_for_bill: date | None = None
+    filters: tuple[QuickFilter, ...] = ()
+    document: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Job:
+    chargeback_type: str
+    period: int
+    work: Callable[[RunContext], list[VersionOutcome]]
+    step_id: int | None = None
+    is_aggregation: bool = False
+
+
+def _checked(settings: RunSettings, default_period: int) -> int:
+    """The run's period (validated) after the request's other field checks (400 naming the field)."""
+    period = default_period if settings.billing_period is None else settings.billing_period
+    errors: dict[str, list[str]] = {}
+    if not periods.is_valid(period):
+        errors["billingPeriod"] = [f"{period} is not a valid billing period (YYYYMM, month 01-12, 190001..300001)."]
+    start, end = settings.start_date_for_bill, settings.end_date_for_bill
+    if start is not None and end is not None and end <= start:
+        errors["endDateForBill"] = ["endDateForBill must be after startDateForBill."]
+    if errors:
+        raise ValidationFailed(errors)
+    return period
+
+
+def quick_filter_conditions(quick: Sequence[QuickFilter]) -> tuple[filters.Condition, ...]:
+    """QuickFilters as filter conditions; a bad caption, operator or value is a 400 on `filters[i]`."""
+    conditions: list[filters.Condition] = []
+    for i, item in enumerate(quick):
+        operator = " ".join(item.operator.split()).lower()
+        values = (
+            item.value.split("|") if operator in ("one of", "not one of", "between", "not between") else [item.value]
+        )
+        quoted = "|".join("'" + v.replace("'", "''") + "'" for v in values)
+        try:
+            conditions.extend(filters.parse(f"{item.caption} {operator} {quoted}", QUICK_FILTERS))
+        except ValidationFailed as problem:
+            reasons = [reason for found in problem.errors.values() for reason in found]
+            raise ValidationFailed({f"filters[{i}]": reasons}) from None
+    return tuple(conditions)
+
+
+def _batch_for_run(session: Session, settings: BatchSettings | None, principal: Principal, now: datetime) -> Batch:
+    """The batch all of a run's bills go into (domain.md §4.9 "Chargeback processors").
+
+    With batchSettings: a new batch, as OpenBatch would make it (closeExistingBatch honoured). Without:
+    the caller's one open batch, else a new batch with an automatic code (§7 Q13).
+    """
+    if settings is not None:
+        return open_batch_in(session, settings, principal.user_id, now, prefix="batchSettings.")
+    mine = open_batches_of(session, principal.user_id)
+    if len(mine) == 1:
+        return mine[0]
+    code = automatic_code(session, principal.user_code, now)
+    return open_batch_in(session, BatchSettings(code), principal.user_id, now)
+
+
+def _status(outcomes: Sequence[VersionOutcome]) -> str:
+    failed = {o.version_id for o in outcomes if o.error_message}
+    if not failed:
+        return COMPLETED
+    if failed == {o.version_id for o in outcomes}:
+        return FAILED
+    return COMPLETED_WITH_ERRORS
+
+
+def _run(
+    db: Database,
+    job: _Job,
+    settings: RunSettings,
+    principal: Principal,
+    clock: Clock,
+    batch_id: int | None = None,
+) -> tuple[int, int]:
+    """Run one task in one transaction; returns (task id, batch id)."""
+    with db.transaction() as session:
+        now = clock()
+        batch = session.get(Batch, batch_id) if batch_id is not None else None
+        if batch is None:
+            batch = _batch_for_run(session, settings.batch, principal, now)
+        task = ChargebackTask(
+            chargeback_type=job.chargeback_type,
+            is_aggregation=job.is_aggregation,
+            billing_period=job.period,
+            workflow_step_id=job.step_id,
+            batch_id=batch.batch_id,
+            settings=dict(settings.document),
+            comment=settings.note,
+            status=PROCESSING,
+            task_begin=now,
+            user_id=principal.user_id,
+        )
+        session.add(task)
+        session.flush()
+        context = RunContext(
+            session=session,
+            task_id=task.task_id,
+            user_id=principal.user_id,
+            batch_id=batch.batch_id,
+            header=header_defaults(batch),
+            now=now,
+            start_date_for_bill=settings.start_date_for_bill,
+            end_date_for_bill=settings.end_date_for_bill,
+        )
+        outcomes = job.work(context)
+        rows = [
+            {
+                "task_id": task.task_id,
+                "version_id": o.version_id,
+                "source_bill_id": o.source_bill_id,
+                "number_of_bills_created": len(o.bill_ids),
+                "error_message": o.error_message,
+            }
+            for o in outcomes
+        ]
+        if rows:
+            session.execute(insert(ChargebackTaskVersion), rows)
+        task.number_of_bills_created = sum(len(o.bill_ids) for o in outcomes)
+        task.number_of_failed_versions = len({o.version_id for o in outcomes if o.error_message})
+        task.status = _status(outcomes)
+        task.task_end = clock()
+        return task.task_id, batch.batch_id
+
+
+def _split_job(period: int, selection: VersionSelection, step_id: int | None = None) -> _Job:
+    def work(ctx: RunContext) -> list[VersionOutcome]:
+        return run_splits(ctx, load_split_versions(ctx.session, selection), period)
+
+    return _Job(SPLIT, period, work, step_id)
+
+
+def _calculation_job(period: int, selection: VersionSelection, step_id: int | None = None) -> _Job:
+    def work(ctx: RunContext) -> list[VersionOutcome]:
+        return run_calculations(ctx, load_calculated_versions(ctx.session, selection), period)
+
+    return _Job(CALCULATION, period, work, step_id)
+
+
+def run_bill_split(db: Database, settings: RunSettings, principal: Principal, clock: Clock) -> int:
+    """POST /api/v3/billSplit/exec: split versions effective in the period (QuickFilters narrow them)."""
+    now = clock()
+    period = _checked(settings, periods.of_date(now.date()))
+    selection = VersionSelection(period, conditions=quick_filter_conditions(settings.filters), today=now.date())
+    return _run(db, _split_job(period, selection), settings, principal, clock)[0]
+
+
+def run_calculated_bills(db: Database, settings: RunSettings, principal: Principal, clock: Clock) -> int:
+    """POST /api/v3/calculatedBill/exec: calculated bill versions effective in the period."""
+    now = clock()
+    period = _checked(settings, periods.of_date(now.date()))
+    selection = VersionSelection(period, conditions=quick_filter_conditions(settings.filters), today=now.date())
+    return _run(db, _calculation_job(period, selection), settings, principal, clock)[0]
+
+
+def _step_job(step: ChargebackWorkflowStep, period: int) -> _Job:
+    selection = VersionSelection(period, step_id=step.step_id)
+    if step.step_type == SPLIT:
+        return _split_job(period, selection, step.step_id)
+    return _calculation_job(period, selection, step.step_id)
+
+
+def run_workflow_step(db: Database, step_id: int, settings: RunSettings, principal: Principal, clock: Clock) -> int:
+    """POST /api/v3/chargebackWorkflowStep/{id}/exec: the versions assigned to one step (domain.md §4.6)."""
+    with db.reading() as session:
+        step = session.get(ChargebackWorkflowStep, step_id)
+    if step is None:
+        raise NotFound("Chargeback workflow step", step_id)
+    period = _checked(settings, periods.of_date(clock().date()))
+    return _run(db, _step_job(step, period), settings, principal, clock)[0]
+
+
+def run_workflow(
+    db: Database, workflow_id: int, settings: RunSettings | None, principal: Principal, clock: Clock
+) -> list[int]:
+    """POST /api/v202304/chargebackWorkflow/{id}/exec: one task per step in step order, all bills in one batch.
+
+    Without settings the last month is processed (SDK docstring); the first task opens the batch the
+    later steps reuse.
+    """
+    with db.reading() as session:
+        workflow = session.get(ChargebackWorkflow, workflow_id)
+        steps = list(
+            session.execute(
+                select(ChargebackWorkflowStep)
+                .where(ChargebackWorkflowStep.workflow_id == workflow_id)
+                .order_by(ChargebackWorkflowStep.step_order, ChargebackWorkflowStep.step_id)
+            ).scalars()
+        )
+    if workflow is None:
+        raise NotFound("Chargeback workflow", workflow_id)
+    settings = settings or RunSettings()
+    period = _checked(settings, periods.prior(periods.of_date(clock().date())))
+    task_ids: list[int] = []
+    batch_id: int | None = None
+    for step in steps:
+        task_id, batch_id = _run(db, _step_job(step, period), settings, principal, clock, batch_id)
+        task_ids.append(task_id)
+    return task_ids
+
+
+def aggregation_periods(end: int, count: int) -> list[int]:
+    """The `count` billing periods ending at `end` (domain.md §4.5 step 1): (202403, 3) -> 202401..202403."""
+    return list(periods.span(periods.add_months(end, -(count - 1)), end))
+
+
+def run_aggregations(db: Database, settings: RunSettings, period_count: int, principal: Principal, clock: Clock) -> int:
+    """POST /api/v202203/utilityPlatform/aggregations/exec: aggregate versions over a range of periods.
+
+    One Calculation task for the range ending at the given period (the current one when omitted); each
+    period's aggregate versions replace their earlier bills, so a re-run is idempotent (§4.5, §7 Q12).
+    """
+    end = _checked(settings, periods.of_date(clock().date()))
+    covered = [p for p in aggregation_periods(end, period_count) if p >= periods.MIN_PERIOD]
+
+    def work(ctx: RunContext) -> list[VersionOutcome]:
+        outcomes: list[VersionOutcome] = []
+        for period in covered:
+            versions = load_calculated_versions(ctx.session, VersionSelection(period, aggregation_only=True))
+            outcomes.extend(run_calculations(ctx, versions, period))
+        return outcomes
+
+    return _run(db, _Job(CALCULATION, end, work, is_aggregation=True), settings, principal, clock)[0]

@@ -1,0 +1,86 @@
+"""What one chargeback task hands its split or calculation work, and what each version reports back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from apportion.domain import periods
+from apportion.domain.bills import BillDraft, BillHeader
+from apportion.store.bill_writer import BillWriter
+from apportion.store.models.bills import Bill
+
+
+@dataclass
+class RunContext:
+    """The open unit of work of one task: its ids, the batch's header defaults and the clock reading."""
+
+    session: Session
+    task_id: int
+    user_id: int
+    batch_id: int
+    header: BillHeader
+    now: datetime
+    start_date_for_bill: date | None = None
+    end_date_for_bill: date | None = None
+    writer: BillWriter | None = None
+
+    def bill_dates(self, period: int) -> tuple[date, date]:
+        """Dates of a calculated bill: the request's, else the period's first day to the next period's.
+
+        domain.md §4.4 "Bill dates": startDateForBill/endDateForBill when given; otherwise the billing
+        period, ending on the following period's first day because the end date is not counted (§1.9).
+        """
+        begin = self.start_date_for_bill or periods.first_day(period)
+        end = self.end_date_for_bill or periods.end_date(period)
+        return begin, end
+
+    def write(self, drafts: Sequence[BillDraft]) -> list[int]:
+        """Write bills into the task's batch in one bulk insert; returns their ids in draft order."""
+        if self.writer is None:
+            self.writer = BillWriter(self.session)
+        return self.writer.write(drafts, self.batch_id, self.user_id, self.now)
+
+
+@dataclass
+class VersionOutcome:
+    """One version's result in a task: the source bill it split (splits), bills created, or its error."""
+
+    version_id: int
+    source_bill_id: int | None = None
+    bill_ids: list[int] = field(default_factory=list)
+    error_message: str | None = None
+
+
+def chunks(ids: Sequence[int], size: int = 5000) -> list[Sequence[int]]:
+    """`ids` cut into slices small enough for one IN list on every backend."""
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def delete_bills_in(session: Session, bill_ids: Sequence[int]) -> None:
+    """Delete bills (their lines and meter totals cascade); bills split from them forget their source."""
+    for chunk in chunks(list(bill_ids)):
+        session.execute(update(Bill).where(Bill.source_bill_id.in_(chunk)).values(source_bill_id=None))
+        session.execute(delete(Bill).where(Bill.bill_id.in_(chunk)))
+
+
+def reset_split_sources(session: Session, source_ids: Sequence[int]) -> None:
+    """Mark source bills as not split again (domain.md §4.7: voiding or deleting a split task)."""
+    for chunk in chunks(sorted(set(source_ids))):
+        session.execute(update(Bill).where(Bill.bill_id.in_(chunk)).values(has_been_split=False, was_split_date=None))
+
+
+def sources_of(session: Session, bill_ids: Sequence[int]) -> list[int]:
+    """The source bills the given (destination) bills were split from."""
+    found: set[int] = set()
+    for chunk in chunks(list(bill_ids)):
+        found.update(
+            s
+            for s in session.execute(select(Bill.source_bill_id).where(Bill.bill_id.in_(chunk))).scalars()
+            if s is not None
+        )
+    return sorted(found)

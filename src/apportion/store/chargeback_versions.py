@@ -1,0 +1,153 @@
+"""Versions a chargeback run needs, loaded in two queries as domain values (split details, instructions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from apportion.domain import splits
+from apportion.domain.calculations import CalculatedBillInstructions
+from apportion.domain.filters import Condition
+from apportion.domain.versions import CALCULATION, SPLIT
+from apportion.store import instructions
+from apportion.store.filtering import compile_filter
+from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
+from apportion.store.models.organisation import Account, Meter
+
+AGGREGATE_METER_TYPE_ID = 5  # store/reference_data.py METER_TYPES: AGGREGATE (domain.md §4.5)
+
+
+@dataclass(frozen=True)
+class SplitVersion:
+    """A split version effective for the run's period: its master account+meter and its details."""
+
+    version_id: int
+    account_id: int
+    meter_id: int
+    workflow_step_id: int | None
+    details: splits.SplitDetails
+
+
+@dataclass(frozen=True)
+class CalculatedVersion:
+    """A calculated bill version effective for the run's period, with its instructions."""
+
+    version_id: int
+    account_id: int
+    meter_id: int
+    workflow_step_id: int | None
+    is_aggregation: bool
+    instructions: CalculatedBillInstructions
+
+
+@dataclass(frozen=True)
+class VersionSelection:
+    """Which versions a run takes: effective in `period`, optionally only a step's, filtered by QuickFilters.
+
+    `conditions` use the fields accountCode, meterCode and calculateBillVersionID (domain.md §7 Q20).
+    `aggregation_only` keeps aggregate versions (domain.md §4.5).
+    """
+
+    period: int
+    step_id: int | None = None
+    conditions: tuple[Condition, ...] = ()
+    aggregation_only: bool = False
+    today: date | None = None
+
+
+def _versions(session: Session, kind: str, selection: VersionSelection) -> list[DistributionVersion]:
+    period = selection.period
+    statement = (
+        select(DistributionVersion)
+        .join(Account, Account.account_id == DistributionVersion.account_id)
+        .join(Meter, Meter.meter_id == DistributionVersion.meter_id)
+        .where(
+            DistributionVersion.chargeback_type == kind,
+            DistributionVersion.begin_period <= period,
+            or_(DistributionVersion.end_period.is_(None), DistributionVersion.end_period >= period),
+        )
+        .order_by(DistributionVersion.version_id)
+    )
+    if selection.step_id is not None:
+        statement = statement.where(DistributionVersion.workflow_step_id == selection.step_id)
+    if selection.aggregation_only:
+        statement = statement.where(
+            or_(DistributionVersion.is_aggregation.is_(True), Meter.meter_type_id == AGGREGATE_METER_TYPE_ID)
+        )
+    if selection.conditions:
+        targets = {
+            "accountCode": Account.account_code,
+            "meterCode": Meter.meter_code,
+            "calculateBillVersionID": DistributionVersion.version_id,
+        }
+        statement = statement.where(compile_filter(selection.conditions, targets, selection.today or date.today()))
+    return list(session.execute(statement).scalars())
+
+
+def load_split_versions(session: Session, selection: VersionSelection) -> list[SplitVersion]:
+    """Split versions effective for the period with their destinations (two queries)."""
+    rows = _versions(session, SPLIT, selection)
+    destinations: dict[int, list[SplitDestination]] = {row.version_id: [] for row in rows}
+    ids = list(destinations)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        found = session.execute(
+            select(SplitDestination)
+            .where(SplitDestination.version_id.in_(chunk))
+            .order_by(SplitDestination.version_id, SplitDestination.position)
+        ).scalars()
+        for destination in found:
+            destinations[destination.version_id].append(destination)
+    return [
+        SplitVersion(
+            version_id=row.version_id,
+            account_id=row.account_id,
+            meter_id=row.meter_id,
+            workflow_step_id=row.workflow_step_id,
+            details=split_details(row, destinations[row.version_id]),
+        )
+        for row in rows
+    ]
+
+
+def split_details(row: DistributionVersion, destinations: Sequence[SplitDestination]) -> splits.SplitDetails:
+    """A stored split version's details as the domain value (no method set: empty details)."""
+    if row.split_method == splits.FIXED_PERCENTAGE:
+        fixed = tuple(
+            splits.FixedPercentage(d.account_id, d.meter_id, d.split_percentage or Decimal(0)) for d in destinations
+        )
+        return splits.SplitDetails(row.version_id, fixed_percentage=fixed)
+    if row.split_method == splits.FLOOR_AREA:
+        area = tuple(
+            splits.FloorAreaSplit(d.account_id, d.meter_id, d.weighting_factor or Decimal(0)) for d in destinations
+        )
+        return splits.SplitDetails(row.version_id, floor_area=area)
+    if row.split_method == splits.DYNAMIC_PERCENTAGE and row.dynamic_meter_group_id is not None:
+        dynamic = splits.DynamicSplit(
+            row.dynamic_meter_group_id, row.dynamic_source_value or "useAndCost", row.dynamic_share_value or "use"
+        )
+        return splits.SplitDetails(row.version_id, dynamic=dynamic)
+    return splits.SplitDetails(row.version_id)
+
+
+def load_calculated_versions(session: Session, selection: VersionSelection) -> list[CalculatedVersion]:
+    """Calculated bill versions effective for the period with their instructions (one query)."""
+    aggregate_meters = set(
+        session.execute(select(Meter.meter_id).where(Meter.meter_type_id == AGGREGATE_METER_TYPE_ID)).scalars()
+    )
+    return [
+        CalculatedVersion(
+            version_id=row.version_id,
+            account_id=row.account_id,
+            meter_id=row.meter_id,
+            workflow_step_id=row.workflow_step_id,
+            is_aggregation=row.is_aggregation or row.meter_id in aggregate_meters,
+            instructions=instructions.from_document(row.version_id, row.instructions),
+        )
+        for row in _versions(session, CALCULATION, selection)
+    ]
