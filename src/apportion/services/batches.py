@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import RowMapping, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
@@ -13,6 +14,7 @@ from apportion.domain.bills import BillHeader
 from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services.auth import Principal
+from apportion.services.ids import fetch, parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.bills import Batch, Bill
@@ -20,6 +22,7 @@ from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, Page, paginate
 
 OPEN, PENDING, CLOSED = "Open", "Pending", "Closed"
+MAX_BILL_INVOICE_NUMBER = 32
 
 FILTERS = filters.specs(
     FieldSpec("batchId", FieldType.INTEGER, filters.NUMBER_OPS),
@@ -68,6 +71,11 @@ def _check_settings(settings: BatchSettings, prefix: str) -> None:
     errors: dict[str, list[str]] = {}
     if not settings.batch_code or not settings.batch_code.strip():
         errors[f"{prefix}batchCode"] = ["The batchCode field is required."]
+    if settings.invoice_number is not None and len(settings.invoice_number) > MAX_BILL_INVOICE_NUMBER:
+        # The batch passes its invoice number on to every bill (§4.9), and a bill's holds 32 characters.
+        errors[f"{prefix}invoiceNumber"] = [
+            f"invoiceNumber must be at most {MAX_BILL_INVOICE_NUMBER} characters, the length of a bill's."
+        ]
     number = settings.account_period_number
     if number is not None and not 1 <= number <= 13:
         errors[f"{prefix}accountPeriodNumber"] = ["accountPeriodNumber must be between 1 and 13."]
@@ -129,9 +137,10 @@ def batch_for_new_bill(session: Session, batch_id: int | None, principal: Princi
     single open batch is used; several open batches is an error; none opens a new batch with an automatic code.
     """
     if batch_id is not None:
-        batch = session.get(Batch, batch_id)
+        batch = fetch(session, Batch, batch_id)
         if batch is None:
-            raise NotFound("Batch", batch_id)
+            # An id in a request body: a 400 naming the field, not a 404 (that is for path ids).
+            raise ValidationFailed.single("batchId", f"Batch {batch_id} does not exist.")
         if batch.status != OPEN:
             raise RuleViolation(f"Batch {batch_id} is {batch.status.lower()}; bills go into open batches.", "batchId")
         if batch.created_by != principal.user_id and not principal.grants.allows("BillsAndBatches", "Manage"):
@@ -157,7 +166,9 @@ def automatic_code(session: Session, user_code: str, now: datetime) -> str:
     return code
 
 
+@cache
 def _select() -> AnySelect:
+    """Batches with their creator and bill counters (count, running total, any imported bill); built once."""
     creator = aliased(User)
     counts = (
         select(
@@ -186,7 +197,7 @@ def _select() -> AnySelect:
 
 def list_batches(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
     """One page of batches, newest first."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
     targets = {
         "batchId": Batch.batch_id,
         "batchCode": Batch.batch_code,
@@ -204,6 +215,7 @@ def list_batches(db: Database, filter_text: str | None, page_number: int, page_s
 
 def get_batch(db: Database, batch_id: int) -> RowMapping:
     """One batch with its counters, or NotFound."""
+    require(batch_id, "Batch")
     with db.reading() as session:
         row = session.execute(_select().where(Batch.batch_id == batch_id)).mappings().one_or_none()
     if row is None:
@@ -218,7 +230,7 @@ def open_batch(db: Database, settings: BatchSettings, principal: Principal, now:
 
 
 def _owned(session: Session, batch_id: int, principal: Principal) -> Batch:
-    batch = session.get(Batch, batch_id)
+    batch = fetch(session, Batch, batch_id)
     if batch is None:
         raise NotFound("Batch", batch_id)
     if batch.created_by != principal.user_id and not principal.grants.allows("BillsAndBatches", "Manage"):
@@ -227,7 +239,9 @@ def _owned(session: Session, batch_id: int, principal: Principal) -> Batch:
 
 
 def edit_batch(db: Database, batch_id: int, code: str, note: str | None, principal: Principal) -> None:
-    """PUT /api/v3/batch/{id}: rename a batch and change its note."""
+    """PUT /api/v3/batch/{id}: rename a batch and change its note (absent note = null)."""
+    if not code or not code.strip():
+        raise ValidationFailed.single("batchCode", "The batchCode field is required.")
     with db.transaction() as session:
         batch = _owned(session, batch_id, principal)
         clash = session.execute(
@@ -261,7 +275,7 @@ def update_status(
     if status not in (OPEN, PENDING, CLOSED):
         raise ValidationFailed.single("batchStatus", "batchStatus must be one of Open, Pending, Closed.")
     with db.transaction() as session:
-        batch = session.get(Batch, batch_id)
+        batch = fetch(session, Batch, batch_id)
         if batch is None:
             raise NotFound("Batch", batch_id)
         own = batch.created_by == principal.user_id

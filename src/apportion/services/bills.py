@@ -6,27 +6,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import RowMapping, and_, delete, select, update
+from sqlalchemy import RowMapping, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters
 from apportion.domain.bills import BillDraft, BillHeader, LineDraft
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
 from apportion.services.auth import Principal
-from apportion.services.batches import batch_for_new_bill, header_defaults
+from apportion.services.batches import PENDING, batch_for_new_bill, header_defaults
+from apportion.services.child_columns import join_account_child, join_unit_child
+from apportion.services.ids import fetch, known, parse_filter, require
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
-from apportion.store.filtering import compile_filter
-from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
+from apportion.store.filtering import compile_condition, compile_filter
+from apportion.store.models.bills import Batch, Bill, BillMeter
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from apportion.store.models.reference import ObservationType, Unit
+from apportion.store.models.reference import Commodity, ObservationType, Unit
 from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, Page, paginate
 
-MAX_BILL_PERIOD = 209912
+MAX_BILL_PERIOD, MAX_ACCOUNT_PERIOD = 209912, 209913
+MAX_NOTE = 4000
+# Column limits (store/models/base.py): Money is NUMERIC(18, 2), Quantity NUMERIC(24, 6).
+MAX_COST, MAX_VALUE = Decimal(10) ** 16, Decimal(10) ** 18
+UNIT_COST_QUANTUM = Decimal("0.00000001")  # unit costs have 8 decimals (domain.md §2.6 item 8)
 
 FILTERS = filters.specs(
     FieldSpec("billId", FieldType.INTEGER, filters.NUMBER_OPS),
@@ -49,7 +57,10 @@ FILTERS = filters.specs(
 
 @dataclass(frozen=True)
 class LineInput:
-    """A line item as a client sends it; meter_id None for an account line."""
+    """A line item as a client sends it; meter_id None for an account line.
+
+    `path` is the line's place in the request body (e.g. "meters[0].bodyLines[1]") so errors name the wire field.
+    """
 
     meter_id: int | None
     observation_type_id: int
@@ -57,6 +68,7 @@ class LineInput:
     value: Decimal | None = None
     value_unit_id: int | None = None
     cost: Decimal | None = None
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,55 +85,96 @@ class BillInput:
     batch_id: int | None = None
 
 
-def _validate(session: Session, bill: BillInput) -> BillDraft:
-    """Check a bill against the database: account, meters linked for the dates, types and units."""
-    errors: dict[str, list[str]] = {}
+def _check_header(bill: BillInput, errors: dict[str, list[str]]) -> None:
+    """Periods, dates and header lengths (the wire model checks the documented ranges; these need arithmetic)."""
     if not 190001 <= bill.billing_period <= MAX_BILL_PERIOD or not 1 <= bill.billing_period % 100 <= 12:
         errors["billingPeriod"] = [f"{bill.billing_period} is not a valid billing period (190001..209912)."]
+    account_period = bill.header.account_period
+    if account_period is not None and (
+        not 190001 <= account_period <= MAX_ACCOUNT_PERIOD or not 1 <= account_period % 100 <= 13
+    ):
+        errors["accountPeriod"] = [f"{account_period} is not a valid account period (190001..209913, months 1..13)."]
     if bill.end_date < bill.begin_date:
         errors["endDate"] = ["endDate must not be before beginDate."]
+    if bill.header.note is not None and len(bill.header.note) > MAX_NOTE:
+        errors["note"] = [f"note must be at most {MAX_NOTE} characters."]
     if not bill.lines:
         errors["meters"] = ["A bill needs at least one line item."]
-    account = session.get(Account, bill.account_id)
+
+
+def _check_amount(
+    value: Decimal | None, quantum: Decimal, limit: Decimal, where: str, errors: dict[str, list[str]]
+) -> None:
+    # Money is NUMERIC(18, 2) and quantities NUMERIC(24, 6): refuse what the column cannot hold exactly.
+    if value is None:
+        return
+    if not value.is_finite() or abs(value) >= limit or value != value.quantize(quantum):
+        places = -quantum.as_tuple().exponent  # type: ignore[operator]
+        errors.setdefault(where, []).append(f"must be a number below {limit:,.0f} with at most {places} decimals.")
+
+
+def _validate(session: Session, bill: BillInput) -> BillDraft:
+    """Check a bill against the database: account, meters linked for the dates, types and units; nothing is
+    written, every problem is reported at once under its wire field path."""
+    errors: dict[str, list[str]] = {}
+    _check_header(bill, errors)
+    account = fetch(session, Account, bill.account_id)
     if account is None:
-        raise NotFound("Account", bill.account_id)
+        errors["accountId"] = [f"Account {bill.account_id} does not exist."]
     meter_ids = sorted({line.meter_id for line in bill.lines if line.meter_id is not None})
+    # The link must cover some day of the bill. A bill's end date is not one of its days, nor is a link's
+    # (domain.md §1.9: the read date ends one span and starts the next); a one-day bill has begin == end.
     linked = set(
         session.execute(
             select(AccountMeter.meter_id).where(
-                AccountMeter.account_id == bill.account_id,
-                AccountMeter.meter_id.in_(meter_ids or [0]),
-                AccountMeter.begin_date <= bill.end_date,
-                AccountMeter.end_date >= bill.begin_date,
+                AccountMeter.account_id == (bill.account_id if account is not None else 0),
+                AccountMeter.meter_id.in_(known(meter_ids) or [0]),
+                or_(AccountMeter.begin_date < bill.end_date, AccountMeter.begin_date <= bill.begin_date),
+                AccountMeter.end_date > bill.begin_date,
             )
         ).scalars()
     )
-    known_meters = set(session.execute(select(Meter.meter_id).where(Meter.meter_id.in_(meter_ids or [0]))).scalars())
-    kinds = dict(session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).tuples())
+    known_meters = set(
+        session.execute(select(Meter.meter_id).where(Meter.meter_id.in_(known(meter_ids) or [0]))).scalars()
+    )
+    kinds = dict(session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all())
     units = set(session.execute(select(Unit.unit_id)).scalars())
+    meter_paths: dict[int, str] = {}
+    for line in bill.lines:
+        if line.meter_id is not None and line.path.startswith("meters["):
+            meter_paths.setdefault(line.meter_id, line.path.split(".bodyLines")[0] + ".meterId")
     for meter_id in meter_ids:
+        where = meter_paths.get(meter_id, "meters")
         if meter_id not in known_meters:
-            errors.setdefault("meters", []).append(f"Meter {meter_id} does not exist.")
-        elif meter_id not in linked:
-            errors.setdefault("meters", []).append(
+            errors.setdefault(where, []).append(f"Meter {meter_id} does not exist.")
+        elif account is not None and meter_id not in linked:
+            errors.setdefault(where, []).append(
                 f"Meter {meter_id} is not linked to account {bill.account_id} for {bill.begin_date}..{bill.end_date}."
             )
     lines: list[LineDraft] = []
+    total = Decimal(0)
     for i, line in enumerate(bill.lines):
-        where = f"lines[{i}]"
-        if line.observation_type_id not in kinds:
+        where = line.path or f"lines[{i}]"
+        kind = kinds.get(line.observation_type_id)
+        if kind is None:
             errors.setdefault(f"{where}.observationTypeId", []).append(
                 f"Observation type {line.observation_type_id} does not exist."
             )
             continue
+        if line.meter_id is None and kind != "cost":
+            # Account line items carry charges only (domain.md §2.1: a *charge* observation type).
+            errors.setdefault(f"{where}.observationTypeId", []).append(
+                f"Observation type {line.observation_type_id} is not a charge; account line items must be charges."
+            )
         if line.value_unit_id is not None and line.value_unit_id not in units:
             errors.setdefault(f"{where}.valueUnitId", []).append(f"Unit {line.value_unit_id} does not exist.")
-        if line.cost is not None and line.cost != line.cost.quantize(Decimal("0.01")):
-            errors.setdefault(f"{where}.cost", []).append("cost has at most 2 decimals.")
+        _check_amount(line.cost, CENT, MAX_COST, f"{where}.cost", errors)
+        _check_amount(line.value, USE_QUANTUM, MAX_VALUE, f"{where}.value", errors)
+        total += line.cost if line.cost is not None and line.cost.is_finite() else Decimal(0)
         lines.append(
             LineDraft(
                 observation_type_id=line.observation_type_id,
-                kind=kinds[line.observation_type_id],
+                kind=kind,
                 meter_id=line.meter_id,
                 caption=line.caption,
                 value=line.value,
@@ -129,6 +182,8 @@ def _validate(session: Session, bill: BillInput) -> BillDraft:
                 cost=line.cost,
             )
         )
+    if abs(total) >= MAX_COST and not any(k.endswith(".cost") for k in errors):
+        errors["meters"] = [*errors.get("meters", []), f"The bill's total cost must be below {MAX_COST:,.0f}."]
     if errors:
         raise ValidationFailed(errors)
     return BillDraft(
@@ -143,7 +198,8 @@ def _validate(session: Session, bill: BillInput) -> BillDraft:
 
 
 def create_bill(db: Database, bill: BillInput, principal: Principal, now: datetime) -> int:
-    """Create a bill in the given batch, or the caller's open batch (domain.md §4.9)."""
+    """Create a bill in the given batch, or the caller's open batch (domain.md §4.9); header fields the bill
+    leaves empty take the batch's defaults."""
     with db.transaction() as session:
         draft = _validate(session, bill)
         batch = batch_for_new_bill(session, bill.batch_id, principal, now)
@@ -151,7 +207,8 @@ def create_bill(db: Database, bill: BillInput, principal: Principal, now: dateti
 
 
 def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal, now: datetime) -> None:
-    """Replace a bill's header and line items; void bills cannot be edited."""
+    """Replace a bill's header and line items (PUT: absent fields become null); void bills cannot be edited."""
+    require(bill_id, "Bill")
     with db.transaction() as session:
         existing = session.get(Bill, bill_id)
         if existing is None:
@@ -179,17 +236,26 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
 
 
 def _known_ids(session: Session, ids: Sequence[int]) -> list[int]:
-    found = set(session.execute(select(Bill.bill_id).where(Bill.bill_id.in_(ids))).scalars())
-    return [i for i in ids if i in found]
+    candidates = known(ids)
+    found = set(session.execute(select(Bill.bill_id).where(Bill.bill_id.in_(candidates or [0]))).scalars())
+    return [i for i in candidates if i in found]
 
 
 def void_bills(db: Database, ids: Sequence[int], void: bool) -> tuple[int, int]:
-    """PUT /api/v3/bill/void: (selected, updated); bills already in the target state are not counted."""
+    """PUT /api/v3/bill/void: (selected, updated); bills already in the target state are not counted.
+
+    A bill in a pending batch stays void (domain.md §2.6 item 5): un-voiding it is skipped, not counted; the
+    batch's own status change (§4.9) is the way to un-void those.
+    """
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
-        known = _known_ids(session, ids)
-        result = session.execute(update(Bill).where(Bill.bill_id.in_(known), Bill.void != void).values(void=void))
+        known_ids = _known_ids(session, ids)
+        statement = update(Bill).where(Bill.bill_id.in_(known_ids or [0]), Bill.void != void)
+        if not void:
+            pending = select(Batch.batch_id).where(Batch.status == PENDING)
+            statement = statement.where(Bill.batch_id.not_in(pending))
+        result = session.execute(statement.values(void=void))
         return len(set(ids)), int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -198,23 +264,19 @@ def delete_bills(db: Database, ids: Sequence[int]) -> tuple[int, int]:
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
-        known = _known_ids(session, ids)
-        session.execute(update(Bill).where(Bill.source_bill_id.in_(known)).values(source_bill_id=None))
-        result = session.execute(delete(Bill).where(Bill.bill_id.in_(known)))
+        known_ids = _known_ids(session, ids) or [0]
+        session.execute(update(Bill).where(Bill.source_bill_id.in_(known_ids)).values(source_bill_id=None))
+        result = session.execute(delete(Bill).where(Bill.bill_id.in_(known_ids)))
         return len(set(ids)), int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+@cache
 def _select() -> AnySelect:
+    """Bills with their batch code, creator, modifier and account child (flags, vendor); built once."""
     creator, modifier = aliased(User), aliased(User)
-    return (
+    statement = (
         select(
             Bill,
-            Account.account_code,
-            Account.account_info,
-            Account.active.label("account_active"),
-            Vendor.vendor_id,
-            Vendor.vendor_code,
-            Vendor.vendor_info,
             Batch.batch_code,
             creator.user_id.label("created_user_id"),
             creator.user_code.label("created_user_code"),
@@ -223,45 +285,51 @@ def _select() -> AnySelect:
             modifier.user_code.label("modified_user_code"),
             modifier.full_name.label("modified_full_name"),
         )
-        .join(Account, Account.account_id == Bill.account_id)
-        .join(Vendor, Vendor.vendor_id == Account.vendor_id)
         .join(Batch, Batch.batch_id == Bill.batch_id)
-        .join(creator, creator.user_id == Bill.created_by)
+        .outerjoin(creator, creator.user_id == Bill.created_by)
         .outerjoin(modifier, modifier.user_id == Bill.modified_by)
     )
+    return join_account_child(statement, Bill.account_id, "account")
 
 
-def _meter_condition(column: Any) -> Any:
+def _on_meter(column: Any, today: date) -> Any:
+    """A filter on the bill's meters: true when any meter of the bill matches."""
+
     def build(condition: filters.Condition) -> Any:
-        from apportion.store.filtering import compile_condition
-
-        inner = (
-            select(BillMeter.bill_id)
-            .join(Meter, Meter.meter_id == BillMeter.meter_id)
-            .where(compile_condition(condition, column, date.today()))
+        return exists().where(
+            BillMeter.bill_id == Bill.bill_id,
+            Meter.meter_id == BillMeter.meter_id,
+            compile_condition(condition, column, today),
         )
-        return Bill.bill_id.in_(inner)
 
     return build
 
 
 def list_bills(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
     """One page of bills matching the filter, ordered by id."""
-    conditions = filters.parse(filter_text, FILTERS)
+    conditions = parse_filter(filter_text, FILTERS)
+    account_code = select(Account.account_code).where(Account.account_id == Bill.account_id).scalar_subquery()
+    vendor_code = (
+        select(Vendor.vendor_code)
+        .join(Account, Account.vendor_id == Vendor.vendor_id)
+        .where(Account.account_id == Bill.account_id)
+        .scalar_subquery()
+    )
+    batch_code = select(Batch.batch_code).where(Batch.batch_id == Bill.batch_id).scalar_subquery()
     targets: dict[str, Any] = {
         "billId": Bill.bill_id,
         "accountId": Bill.account_id,
-        "accountCode": Account.account_code,
-        "meterId": _meter_condition(Meter.meter_id),
-        "meterCode": _meter_condition(Meter.meter_code),
+        "accountCode": account_code,
+        "meterId": _on_meter(Meter.meter_id, today),
+        "meterCode": _on_meter(Meter.meter_code, today),
         "billingPeriod": Bill.billing_period,
         "batchId": Bill.batch_id,
-        "batchCode": Batch.batch_code,
+        "batchCode": batch_code,
         "totalCost": Bill.total_cost,
         "void": Bill.void,
         "beginDate": Bill.begin_date,
         "endDate": Bill.end_date,
-        "vendorCode": Vendor.vendor_code,
+        "vendorCode": vendor_code,
         "hasBeenSplit": Bill.has_been_split,
         "fromVendor": Bill.from_vendor,
     }
@@ -272,6 +340,7 @@ def list_bills(db: Database, filter_text: str | None, page_number: int, page_siz
 
 def get_bill(db: Database, bill_id: int) -> RowMapping:
     """One bill with account, vendor, batch and users, or NotFound."""
+    require(bill_id, "Bill")
     with db.reading() as session:
         row = session.execute(_select().where(Bill.bill_id == bill_id)).mappings().one_or_none()
     if row is None:
@@ -279,33 +348,48 @@ def get_bill(db: Database, bill_id: int) -> RowMapping:
     return row
 
 
+@cache
+def _meter_select() -> AnySelect:
+    """_select plus the meter's own totals on each bill and the units they are in: use in the commodity's common
+    unit (the bill writer converts to it), demand in the meter's demand unit, else the commodity's."""
+    commodity = aliased(Commodity)
+    meter = aliased(Meter)
+    statement = (
+        _select()
+        .add_columns(
+            BillMeter.use.label("meter_use"),
+            BillMeter.cost.label("meter_cost"),
+            BillMeter.demand.label("meter_demand"),
+        )
+        .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
+        .join(meter, meter.meter_id == BillMeter.meter_id)
+        .join(commodity, commodity.commodity_id == meter.commodity_id)
+    )
+    statement = join_unit_child(statement, commodity.common_unit_id, "use_unit")
+    demand_unit = func.coalesce(meter.demand_unit_id, commodity.demand_unit_id)
+    return join_unit_child(statement, demand_unit, "demand_unit")
+
+
 def meter_bills(db: Database, meter_id: int) -> list[RowMapping]:
     """GET /api/v3/meter/{id}/bill: the meter's bills with its own use, cost and demand on each."""
+    require(meter_id, "Meter")
     with db.reading() as session:
         if session.get(Meter, meter_id) is None:
             raise NotFound("Meter", meter_id)
-        statement = (
-            _select()
-            .add_columns(
-                BillMeter.use.label("meter_use"),
-                BillMeter.cost.label("meter_cost"),
-                BillMeter.demand.label("meter_demand"),
-            )
-            .join(BillMeter, and_(BillMeter.bill_id == Bill.bill_id, BillMeter.meter_id == meter_id))
-            .order_by(Bill.billing_period, Bill.bill_id)
-        )
+        statement = _meter_select().where(BillMeter.meter_id == meter_id).order_by(Bill.billing_period, Bill.bill_id)
         return list(session.execute(statement).mappings())
 
 
-def lines_of(db: Database, bill_ids: Sequence[int]) -> dict[int, list[RowMapping]]:
-    """Line items of several bills in one query, by bill id, in line order."""
-    result: dict[int, list[RowMapping]] = {bill_id: [] for bill_id in bill_ids}
-    if not bill_ids:
-        return result
-    with db.reading() as session:
-        rows = session.execute(
-            select(BillLine).where(BillLine.bill_id.in_(bill_ids)).order_by(BillLine.bill_id, BillLine.line_order)
-        ).scalars()
-        for line in rows:
-            result[line.bill_id].append(line)  # type: ignore[arg-type]
-    return result
+def per_day(amount: Decimal | None, begin: date, end: date, quantum: Decimal) -> Decimal | None:
+    """`amount` spread over the bill's days (end date not counted, domain.md §1.9), half-up to `quantum`."""
+    days = (end - begin).days
+    if amount is None or days <= 0:
+        return None
+    return round_half_up(amount / days, quantum)
+
+
+def per_unit(cost: Decimal | None, use: Decimal | None) -> Decimal | None:
+    """Unit cost (cost / use) at the unit-cost scale of 8 decimals; None without use."""
+    if cost is None or not use:
+        return None
+    return round_half_up(cost / use, UNIT_COST_QUANTUM)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, func, literal, not_, or_
+from sqlalchemy import ColumnElement, Date, DateTime, and_, func, literal, not_, or_
 
 from apportion.domain import periods
 from apportion.domain.filters import Condition, FieldType
@@ -62,17 +62,29 @@ def _shortcut_range(condition: Condition, today: date) -> tuple[Any, Any]:
     return datetime(prior12.year, prior12.month, 1), month_begin - timedelta(microseconds=1)
 
 
+def _on_date_column(column: ColumnElement[Any], value: Any) -> Any:
+    """A midnight date-time compared with a DATE column is that date.
+
+    SQLAlchemy binds a datetime as DATETIME even against a DATE column, and SQLite compares the text
+    '2024-02-01' with '2024-02-01 00:00:00.000000' as different; other times keep their ordering as they are.
+    """
+    column_type = getattr(column, "type", None)
+    if isinstance(column_type, Date) and not isinstance(column_type, DateTime) and isinstance(value, datetime):
+        return value.date() if value.time() == datetime.min.time() else value
+    return value
+
+
 def compile_condition(condition: Condition, column: ColumnElement[Any], today: date) -> Clause:
     """One condition against one column; strings compare case-insensitively (§7 Q5)."""
     op = condition.operator
-    values: list[Any] = list(condition.values)
+    values: list[Any] = [_on_date_column(column, v) for v in condition.values]
     target: ColumnElement[Any] = column
     if condition.type is FieldType.STRING:
         target = func.lower(column)
         values = [str(v).lower() for v in values]
     if not values and op not in ("equals", "not equals"):
         low, high = _shortcut_range(condition, today)
-        return target.between(literal(low), literal(high))
+        return target.between(literal(_on_date_column(column, low)), literal(_on_date_column(column, high)))
     if op == "equals":
         return _clause(target == values[0])
     if op == "not equals":

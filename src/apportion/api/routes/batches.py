@@ -1,7 +1,150 @@
-"""Routes: batches (to be filled in)."""
+"""Routes: batches (POST/GET /api/v3/batch, GET/PUT/DELETE /api/v3/batch/{batchId}, PUT /api/v3/batch/close/{batchId},
+PUT /api/v202206/batch/{batchId}/status; operations.md §4, domain.md §4.9)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date, datetime
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import RowMapping
+
+from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.render import user_child
+from apportion.api.schemas.contract import BatchCreate, BatchEdit, BatchResponse, UpdateBatchStatusRequest
+from apportion.services import batches
+from apportion.services.auth import Principal
+
+router = APIRouter(tags=["Batches"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _setting_date(value: date | None) -> str | None:
+    # BatchResponse types these header defaults as strings; write them as the date-times every other field uses.
+    return f"{value.isoformat()}T00:00:00" if value is not None else None
+
+
+def render(row: RowMapping) -> BatchResponse:
+    """Wire form of a batch row of services.batches, with its bill count and running total."""
+    batch = row["Batch"]
+    return BatchResponse(
+        batch_id=batch.batch_id,
+        batch_code=batch.batch_code,
+        is_open=batch.status == batches.OPEN,
+        batch_status=batch.status,
+        start_date=batch.start_date,
+        end_date=batch.end_date,
+        bill_count=row["bill_count"],
+        running_total=row["running_total"],
+        statement_date=_setting_date(batch.statement_date),
+        due_date=_setting_date(batch.due_date),
+        next_reading=_setting_date(batch.next_reading),
+        control_code=batch.control_code,
+        invoice_number=batch.invoice_number,
+        account_period_number=batch.account_period_number,
+        account_period_year=batch.account_period_year,
+        note=batch.note,
+        created_by=user_child(row, "created"),
+        flag_count=0,
+        analyzing_count=0,
+        has_imported_bills=row["any_import"] is not None,
+    )
+
+
+@router.post("/api/v3/batch", response_model=BatchResponse)
+def open_batch(
+    db: DatabaseDep,
+    clock: ClockDep,
+    body: BatchCreate,
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))],
+) -> BatchResponse:
+    """Opens a batch for the caller (200); closeExistingBatch closes the caller's other open batches first."""
+    settings = batches.BatchSettings(
+        batch_code=body.batch_code,
+        close_existing_batch=bool(body.close_existing_batch),
+        note=body.note,
+        statement_date=_day(body.statement_date),
+        due_date=_day(body.due_date),
+        next_reading=_day(body.next_reading),
+        control_code=body.control_code,
+        invoice_number=body.invoice_number,
+        account_period_number=body.account_period_number,
+        account_period_year=body.account_period_year,
+    )
+    return render(batches.get_batch(db, batches.open_batch(db, settings, user, clock())))
+
+
+@router.get("/api/v3/batch", response_model=list[BatchResponse])
+def get_batches(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
+    page: Annotated[PageRequest, Depends(page_request)],
+    filter: FilterQuery = None,
+) -> list[BatchResponse]:
+    """Retrieves an array of batches, newest first."""
+    result = batches.list_batches(db, filter, page.number, page.size, clock().date())
+    set_paging_headers(response, page, result.total)
+    return [render(row) for row in result.rows]
+
+
+@router.get("/api/v3/batch/{batchId}", response_model=BatchResponse)
+def get_batch(
+    db: DatabaseDep, batchId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
+) -> BatchResponse:
+    """Retrieves one batch."""
+    return render(batches.get_batch(db, batchId))
+
+
+@router.put("/api/v3/batch/close/{batchId}", response_model=BatchResponse)
+def close_batch(
+    db: DatabaseDep,
+    clock: ClockDep,
+    batchId: int,
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))],
+) -> BatchResponse:
+    """Closes an open or pending batch (a pending batch's bills are un-voided)."""
+    batches.close_batch(db, batchId, user, clock())
+    return render(batches.get_batch(db, batchId))
+
+
+@router.put("/api/v3/batch/{batchId}", response_model=BatchResponse)
+def edit_batch(
+    db: DatabaseDep,
+    batchId: int,
+    body: BatchEdit,
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))],
+) -> BatchResponse:
+    """Renames a batch and replaces its note."""
+    batches.edit_batch(db, batchId, body.batch_code, body.note, user)
+    return render(batches.get_batch(db, batchId))
+
+
+@router.delete("/api/v3/batch/{batchId}", status_code=204)
+def delete_batch(
+    db: DatabaseDep, batchId: int, user: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))]
+) -> Response:
+    """Deletes a batch and every bill in it (204, as the SDK expects)."""
+    batches.delete_batch(db, batchId, user)
+    return Response(status_code=204)
+
+
+@router.put("/api/v202206/batch/{batchId}/status", status_code=204)
+def update_batch_status(
+    db: DatabaseDep,
+    clock: ClockDep,
+    batchId: int,
+    body: UpdateBatchStatusRequest,
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))],
+) -> Response:
+    """Opens, pends or closes a batch (204, as the SDK expects); Pending voids its bills, Open and Closed un-void
+    them. Another user's batch needs BillsAndBatches (Manage) except to open it from Pending."""
+    batches.update_status(db, batchId, body.batch_status, body.note, user, clock(), bool(body.leave_open_batches_as_is))
+    return Response(status_code=204)

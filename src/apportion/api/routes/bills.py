@@ -1,7 +1,264 @@
-"""Routes: bills (to be filled in)."""
+"""Routes: bills (GET/POST /api/v3/bill, GET/PUT /api/v3/bill/{billId}, GET /api/v3/meter/{meterId}/bill,
+PUT /api/v3/bill/void, POST /api/v3/bill/delete; operations.md §4)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy import RowMapping
+
+from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.render import account_child, unit_child, user_child
+from apportion.api.schemas.contract import (
+    BatchChild,
+    BillAccountBodyLineCreate,
+    BillAccountBodyLineEdit,
+    BillActionDelete,
+    BillActionVoid,
+    BillCreate,
+    BillDeleteActionResult,
+    BillEdit,
+    BillIdResponse,
+    BillMeterBodyLineCreate,
+    BillMeterBodyLineEdit,
+    BillMeterCreate,
+    BillMeterEdit,
+    BillResponse,
+    MeterBillResponse,
+    UpdateResult,
+)
+from apportion.domain.bills import BillHeader
+from apportion.domain.errors import ValidationFailed
+from apportion.domain.money import USE_QUANTUM
+from apportion.services import bills
+from apportion.services.auth import Principal
+
+router = APIRouter(tags=["Bills"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _bill_input(body: BillCreate | BillEdit, batch_id: int | None = None) -> bills.BillInput:
+    """The service's input from a BillCreate or BillEdit; each line remembers its wire path for errors."""
+    lines: list[bills.LineInput] = []
+    meters: Sequence[BillMeterCreate | BillMeterEdit] = body.meters or []
+    account_lines: Sequence[BillAccountBodyLineCreate | BillAccountBodyLineEdit] = body.account_body_lines or []
+    for m, meter in enumerate(meters):
+        body_lines: Sequence[BillMeterBodyLineCreate | BillMeterBodyLineEdit] = meter.body_lines
+        for n, line in enumerate(body_lines):
+            lines.append(
+                bills.LineInput(
+                    meter_id=meter.meter_id,
+                    observation_type_id=line.observation_type_id,
+                    caption=line.caption,
+                    value=line.value,
+                    value_unit_id=line.value_unit_id,
+                    cost=line.cost,
+                    path=f"meters[{m}].bodyLines[{n}]",
+                )
+            )
+    for n, account_line in enumerate(account_lines):
+        lines.append(
+            bills.LineInput(
+                meter_id=None,
+                observation_type_id=account_line.observation_type_id,
+                caption=account_line.caption,
+                cost=account_line.cost,
+                path=f"accountBodyLines[{n}]",
+            )
+        )
+    header = BillHeader(
+        statement_date=_day(body.statement_date),
+        due_date=_day(body.due_date),
+        next_reading=_day(body.next_reading),
+        control_code=body.control_code,
+        invoice_number=body.invoice_number,
+        account_period=body.account_period,
+        note=body.note,
+    )
+    return bills.BillInput(
+        account_id=body.account_id,
+        begin_date=body.begin_date.date(),
+        end_date=body.end_date.date(),
+        billing_period=body.billing_period,
+        lines=lines,
+        header=header,
+        estimated=bool(body.estimated),
+        batch_id=batch_id,
+    )
+
+
+def render(row: RowMapping) -> BillResponse:
+    """Wire form of a bill row of services.bills (no approval, export, payment or accrual workflow here)."""
+    bill = row["Bill"]
+    return BillResponse(
+        bill_id=bill.bill_id,
+        batch=BatchChild(batch_id=bill.batch_id, batch_code=row["batch_code"]),
+        account=account_child(row),
+        begin_date=bill.begin_date,
+        end_date=bill.end_date,
+        billing_period=bill.billing_period,
+        account_period=bill.account_period,
+        total_cost=bill.total_cost,
+        estimated=bill.estimated,
+        approved=bill.approved,
+        exported=bill.exported,
+        statement_date=bill.statement_date,
+        due_date=bill.due_date,
+        next_reading=bill.next_reading,
+        control_code=bill.control_code,
+        invoice_number=bill.invoice_number,
+        created_by=user_child(row, "created"),
+        created_date=bill.created_date,
+        modified_by=user_child(row, "modified"),
+        modified_date=bill.modified_date,
+        void=bill.void,
+        dirty=False,
+        import_verified=bill.import_task_id is not None,
+        accrual=bill.accrual,
+        accrual_reversed=False,
+        export_hold=False,
+        gl_exported=False,
+        from_vendor=bill.from_vendor,
+        has_been_split=bill.has_been_split,
+        was_split_date=bill.was_split_date,
+        bill_note=bill.note,
+        excluded_from_accruals=False,
+        analyzing=False,
+    )
+
+
+def render_meter_bill(row: RowMapping) -> MeterBillResponse:
+    """Wire form of a row of services.bills.meter_bills: the bill with this meter's own cost, use and demand."""
+    bill = row["Bill"]
+    cost, use = row["meter_cost"], row["meter_use"]
+    return MeterBillResponse(
+        bill_id=bill.bill_id,
+        batch=BatchChild(batch_id=bill.batch_id, batch_code=row["batch_code"]),
+        account=account_child(row),
+        begin_date=bill.begin_date,
+        end_date=bill.end_date,
+        billing_period=bill.billing_period,
+        account_period=bill.account_period,
+        cost=cost,
+        cost_per_day=bills.per_day(cost, bill.begin_date, bill.end_date, bills.UNIT_COST_QUANTUM),
+        cost_per_unit=bills.per_unit(cost, use),
+        estimated=bill.estimated,
+        approved=bill.approved,
+        exported=bill.exported,
+        statement_date=bill.statement_date,
+        due_date=bill.due_date,
+        next_reading=bill.next_reading,
+        control_code=bill.control_code,
+        invoice_number=bill.invoice_number,
+        created_by=user_child(row, "created"),
+        created_date=bill.created_date,
+        modified_by=user_child(row, "modified"),
+        modified_date=bill.modified_date,
+        void=bill.void,
+        dirty=False,
+        import_verified=bill.import_task_id is not None,
+        accrual=bill.accrual,
+        accrual_reversed=False,
+        export_hold=False,
+        gl_exported=False,
+        from_vendor=bill.from_vendor,
+        has_been_split=bill.has_been_split,
+        was_split_date=bill.was_split_date,
+        usage=use,
+        use_per_day=bills.per_day(use, bill.begin_date, bill.end_date, USE_QUANTUM),
+        use_unit=unit_child(row, "use_unit") if use is not None else None,
+        actual_demand=row["meter_demand"],
+        actual_demand_unit=unit_child(row, "demand_unit") if row["meter_demand"] is not None else None,
+    )
+
+
+@router.get("/api/v3/bill", response_model=list[BillResponse])
+def get_bills(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
+    page: Annotated[PageRequest, Depends(page_request)],
+    filter: FilterQuery = None,
+) -> list[BillResponse]:
+    """Retrieves an array of bills."""
+    result = bills.list_bills(db, filter, page.number, page.size, clock().date())
+    set_paging_headers(response, page, result.total)
+    return [render(row) for row in result.rows]
+
+
+@router.post("/api/v3/bill", response_model=BillIdResponse)
+def create_bill(
+    db: DatabaseDep,
+    clock: ClockDep,
+    body: BillCreate,
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))],
+    save_as_resolved: Annotated[bool | None, Query(alias="saveAsResolved")] = None,
+    comment: Annotated[str | None, Query(alias="comment")] = None,
+) -> BillIdResponse:
+    """Creates a bill (200, as the SDK expects). No audits run (domain.md §7 Q26), so saveAsResolved and
+    comment have nothing to resolve."""
+    return BillIdResponse(bill_id=bills.create_bill(db, _bill_input(body, body.batch_id), user, clock()))
+
+
+# Registered before /api/v3/bill/{billId} so "void" is not read as a bill id.
+@router.put("/api/v3/bill/void", response_model=UpdateResult)
+def bill_action_void(
+    db: DatabaseDep,
+    body: BillActionVoid,
+    _: Annotated[Principal, Depends(requires("BillsAndBatches", "Edit"))],
+) -> UpdateResult:
+    """Sets or clears the void flag of the given bills (200 with UpdateResult, domain.md §1.4)."""
+    if body.void is None:
+        raise ValidationFailed.single("void", "The void field is required.")
+    selected, updated = bills.void_bills(db, body.ids or [], body.void)
+    return UpdateResult(selected=selected, updated=updated)
+
+
+@router.post("/api/v3/bill/delete", response_model=BillDeleteActionResult)
+def bill_action_delete(
+    db: DatabaseDep,
+    body: BillActionDelete,
+    _: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))],
+) -> BillDeleteActionResult:
+    """Deletes the given bills (200 with BillDeleteActionResult, domain.md §1.4)."""
+    selected, deleted = bills.delete_bills(db, body.ids or [])
+    return BillDeleteActionResult(selected=selected, deleted=deleted)
+
+
+@router.get("/api/v3/bill/{billId}", response_model=BillResponse)
+def get_bill(
+    db: DatabaseDep, billId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
+) -> BillResponse:
+    """Retrieves one bill."""
+    return render(bills.get_bill(db, billId))
+
+
+@router.put("/api/v3/bill/{billId}", response_model=BillIdResponse)
+def edit_bill(
+    db: DatabaseDep,
+    clock: ClockDep,
+    billId: int,
+    body: BillEdit,
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Edit"))],
+) -> BillIdResponse:
+    """Edits a bill: header and line items are replaced; void bills cannot be edited."""
+    bills.edit_bill(db, billId, _bill_input(body), user, clock())
+    return BillIdResponse(bill_id=billId)
+
+
+@router.get("/api/v3/meter/{meterId}/bill", response_model=list[MeterBillResponse])
+def get_meter_bills(
+    db: DatabaseDep, meterId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
+) -> list[MeterBillResponse]:
+    """Retrieves all bills of a meter, with the meter's own cost, use and demand on each."""
+    return [render_meter_bill(row) for row in bills.meter_bills(db, meterId)]
