@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from apportion.domain import periods
 from apportion.domain.errors import DomainError
 from apportion.domain.permissions import parse_grants
 from apportion.services import auth, demo
@@ -132,8 +133,10 @@ def serve(
         typer.echo("Try:")
         typer.echo(f"  curl -s -H 'ECI-ApiKey: {key}' {base}/api/v3/me")
         typer.echo(f"  curl -s -H 'ECI-ApiKey: {key}' '{base}/api/v3/meter?pageSize=5'")
+        # Last month's bills: the demo campus holds the 24 billing periods ending this month.
+        period = periods.prior(periods.of_date(date.today()))
         typer.echo(
-            f"  curl -s -H 'ECI-ApiKey: {key}' '{base}/api/v3/bill?filter=billingPeriod%20equals%20%27202401%27'"
+            f"  curl -s -H 'ECI-ApiKey: {key}' '{base}/api/v3/bill?filter=billingPeriod%20equals%20%27{period}%27'"
         )
         typer.echo(f"  curl -s -H 'ECI-ApiKey: {key}' {base}/api/v3/chargebackWorkflow")
     typer.echo(f"API docs: {base}/docs")
