@@ -10,14 +10,21 @@ from fastapi import FastAPI
 from apportion import __version__
 from apportion.api import errors
 from apportion.api.routes import ROUTERS
+from apportion.services.task_queue import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 
 
 def create_app(
-    settings: Settings, database: Database | None = None, clock: Callable[[], datetime] | None = None
+    settings: Settings,
+    database: Database | None = None,
+    clock: Callable[[], datetime] | None = None,
+    jobs: TaskQueue | None = None,
 ) -> FastAPI:
-    """Build the app; nothing connects at import time, the database comes from `settings` or the caller."""
+    """Build the app; nothing connects at import time, the database comes from `settings` or the caller.
+
+    `jobs` runs background tasks (bill imports); the entry point builds it (apportion.asgi: the inline runner).
+    """
     app = FastAPI(
         title="Apportion",
         version=__version__,
@@ -26,6 +33,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = database or Database(settings.database_url)
     app.state.clock = clock or datetime.now
+    app.state.jobs = jobs
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

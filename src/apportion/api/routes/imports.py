@@ -1,7 +1,237 @@
-"""Routes: imports (to be filled in)."""
+"""Routes: bill import, its profiles, tasks and kickouts (operations.md §7, SEED-004).
+
+POST /api/v3/import/bill and POST /api/v202401/import/bill/task/{taskGuid}/kickout check the request, store a
+Queued task and hand its id to the app's task queue (set by the entry point: apportion.asgi uses the inline
+runner); they answer the task GUID at once, and GET /api/v3/task/{taskGuid} shows how the import went.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from dataclasses import asdict
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy import RowMapping
+
+from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, SettingsDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.render import user_child
+from apportion.api.schemas.contract import (
+    BatchChild,
+    BatchSettings,
+    BillImportProfileColumnMapping,
+    BillImportProfileRequest,
+    BillImportProfileResponse,
+    BillImportRequest,
+    BillKickoutImportRequest,
+    GuidResponse,
+    TaskResponse,
+    TaskType,
+)
+from apportion.domain.batches import ImportBatchSettings
+from apportion.importer.profiles import ColumnMapping, ObservationColumn
+from apportion.services import bill_import, import_profiles, import_tasks, task_queue
+from apportion.services.auth import Principal
+from apportion.services.task_queue import TaskQueue
+
+router = APIRouter(tags=["Bill import"])
+
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+Creator = Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))]
+Viewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+}
+
+
+def get_jobs(request: Request) -> TaskQueue:
+    """The app's task queue, given to create_app() by the entry point."""
+    jobs: TaskQueue | None = getattr(request.app.state, "jobs", None)
+    if jobs is None:
+        raise RuntimeError("create_app() was given no task queue; imports cannot run.")
+    return jobs
+
+
+JobsDep = Annotated[TaskQueue, Depends(get_jobs)]
+
+
+# Profiles ------------------------------------------------------------------------------------------------------
+
+
+def render_profile(profile: import_profiles.SavedProfile) -> BillImportProfileResponse:
+    """Wire form of a stored profile."""
+    mapping = profile.column_mapping
+    return BillImportProfileResponse(
+        profile_id=profile.profile_id,
+        profile_code=profile.profile_code,
+        column_mapping=BillImportProfileColumnMapping.model_validate(asdict(mapping)) if mapping else None,
+    )
+
+
+def _mapping(body: BillImportProfileRequest) -> ColumnMapping | None:
+    wire = body.column_mapping
+    if wire is None:
+        return None
+    fields = wire.model_dump(by_alias=False, exclude={"observations"})
+    observations = None
+    if wire.observations is not None:
+        observations = tuple(
+            ObservationColumn(o.column_index, o.observation_type_code, o.caption, o.unit_code)
+            for o in wire.observations
+        )
+    return ColumnMapping(**fields, observations=observations)
+
+
+@router.get("/api/v3/import/bill/profile", response_model=list[BillImportProfileResponse])
+def get_bill_import_profiles(db: DatabaseDep, _: Viewer) -> list[BillImportProfileResponse]:
+    """Get all bill import profiles."""
+    return [render_profile(row) for row in import_profiles.list_profiles(db)]
+
+
+@router.get("/api/v3/import/bill/profile/{profileId}", response_model=BillImportProfileResponse)
+def get_bill_import_profile(db: DatabaseDep, profileId: int, _: Viewer) -> BillImportProfileResponse:
+    """Get a bill import profile."""
+    return render_profile(import_profiles.get_profile(db, profileId))
+
+
+@router.post("/api/v3/import/bill/profile", response_model=BillImportProfileResponse)
+def write_bill_import_profile(
+    db: DatabaseDep, clock: ClockDep, body: BillImportProfileRequest, user: Creator
+) -> BillImportProfileResponse:
+    """Creates a bill import profile (200, as the SDK expects)."""
+    profile_id = import_profiles.create_profile(db, body.profile_code, _mapping(body), user.user_id, clock())
+    return render_profile(import_profiles.get_profile(db, profile_id))
+
+
+@router.put("/api/v3/import/bill/profile/{profileId}", response_model=BillImportProfileResponse)
+def edit_bill_import_profile(
+    db: DatabaseDep, profileId: int, body: BillImportProfileRequest, _: Creator
+) -> BillImportProfileResponse:
+    """Edit a bill import profile."""
+    import_profiles.edit_profile(db, profileId, body.profile_code, _mapping(body))
+    return render_profile(import_profiles.get_profile(db, profileId))
+
+
+@router.delete("/api/v3/import/bill/profile/{profileId}", status_code=204)
+def delete_bill_import_profile(
+    db: DatabaseDep, profileId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))]
+) -> Response:
+    """Deletes a bill import profile (204, as the SDK expects)."""
+    import_profiles.delete_profile(db, profileId)
+    return Response(status_code=204)
+
+
+# Imports -------------------------------------------------------------------------------------------------------
+
+
+def _batch_settings(wire: BatchSettings | None) -> ImportBatchSettings | None:
+    if wire is None:
+        return None
+    return ImportBatchSettings(
+        batch_mode=wire.batch_mode,
+        existing_open_batch_id=wire.existing_open_batch_id,
+        leave_existing_batches_open=wire.leave_existing_batches_open,
+        new_batch_code=wire.new_batch_code,
+        pending_batch_id=wire.pending_batch_id,
+    )
+
+
+@router.post("/api/v3/import/bill", response_model=GuidResponse)
+def bill_import_v3(
+    db: DatabaseDep, settings: SettingsDep, clock: ClockDep, jobs: JobsDep, body: BillImportRequest, user: Creator
+) -> GuidResponse:
+    """Import a CSV/TXT/DAT, XLSX or ZIP bill file (base64) in the background; answers the task GUID at once."""
+    options = import_tasks.ImportOptions(
+        profile_code=body.profile_code,
+        batch_settings=_batch_settings(body.batch_settings),
+        import_note=body.import_note,
+        save_as_resolved=bool(body.save_as_resolved),
+        comment=body.comment,
+    )
+    limits = bill_import.limits_for(settings)
+    task_id, guid = import_tasks.start_import(db, body.file_name, body.data, options, user, clock(), limits)
+    jobs.enqueue(task_queue.BILL_IMPORT, task_id)
+    return GuidResponse(task_gu_id=guid)
+
+
+@router.post("/api/v202401/import/bill/task/{taskGuid}/kickout", response_model=GuidResponse)
+def import_bill_import_task_kickouts(
+    db: DatabaseDep,
+    clock: ClockDep,
+    jobs: JobsDep,
+    taskGuid: str,
+    user: Creator,
+    body: BillKickoutImportRequest | None = None,
+) -> GuidResponse:
+    """Re-import every kickout file of a "Completed with kickouts" bill import task as one new task (SEED-004)."""
+    body = body or BillKickoutImportRequest()
+    options = import_tasks.ImportOptions(
+        batch_settings=_batch_settings(body.batch_settings),
+        import_note=body.import_note,
+        save_as_resolved=bool(body.save_as_resolved),
+        comment=body.comment,
+    )
+    task_id, guid = import_tasks.reimport_kickouts(db, taskGuid, options, user, clock())
+    jobs.enqueue(task_queue.BILL_IMPORT, task_id)
+    return GuidResponse(task_gu_id=guid)
+
+
+# Tasks ---------------------------------------------------------------------------------------------------------
+
+
+def render_task(row: RowMapping) -> TaskResponse:
+    """Wire form of a task row of services.import_tasks."""
+    task = row["Task"]
+    type_id, type_code = import_tasks.TASK_TYPES[task.task_type_code]
+    batch = BatchChild(batch_id=task.batch_id, batch_code=row["batch_code"]) if task.batch_id is not None else None
+    return TaskResponse(
+        has_attachments=True,  # deprecated by EnergyCAP, always true (domain.md §3.9)
+        task_id=task.task_id,
+        task_gu_id=task.task_guid,
+        task_type=TaskType(task_type_id=type_id, task_type_code=type_code, task_type_info="Bill Import"),
+        begin_date=task.begin_date,
+        end_date=task.end_date,
+        user=user_child(row, "user"),
+        message=task.message,
+        output=task.output,
+        settings=task.settings,
+        status=task.status,
+        task_note=task.task_note,
+        analyzing_count=0,  # bills are not analysed after import (domain.md §7 Q26)
+        unresolved_flag_count=0,
+        current_success_count=row["current_success_count"],
+        batch=batch,
+    )
+
+
+@router.get("/api/v3/task", response_model=list[TaskResponse])
+def get_tasks(
+    db: DatabaseDep,
+    clock: ClockDep,
+    response: Response,
+    user: CurrentUser,
+    page: Annotated[PageRequest, Depends(page_request)],
+    taskTypeCode: Annotated[str | None, Query(description="Task type code, e.g. BillImport")] = None,
+    filter: FilterQuery = None,
+) -> list[TaskResponse]:
+    """Retrieves a list of tasks: the caller's, or everyone's with BillsAndBatches (Manage)."""
+    result = import_tasks.list_tasks(db, taskTypeCode, filter, page.number, page.size, user, clock().date())
+    set_paging_headers(response, page, result.total)
+    return [render_task(row) for row in result.rows]
+
+
+@router.get("/api/v3/task/{taskGuid}", response_model=TaskResponse)
+def get_task(db: DatabaseDep, taskGuid: str, user: CurrentUser) -> TaskResponse:
+    """Retrieves a task by its GUID."""
+    return render_task(import_tasks.get_task(db, taskGuid, user))
+
+
+@router.get("/api/v3/task/{taskGuid}/errorOutput")
+def get_task_output_file(db: DatabaseDep, taskGuid: str, user: CurrentUser) -> Response:
+    """A bill import task's kickout file (a ZIP when several source files had kickouts)."""
+    output = import_tasks.error_output(db, taskGuid, user)
+    name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in output.name)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(output.content, media_type=MEDIA_TYPES[output.kind], headers=headers)

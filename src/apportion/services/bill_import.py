@@ -1,0 +1,171 @@
+"""Run a bill import task: read, parse, resolve, decide the batch, write bills and kickout files, in one transaction.
+
+Stages (DESIGN.md import pipeline): read the stored upload (`importer.readers`) -> map rows by profile into
+bills or kickouts (`importer.rows`) -> resolve codes and check rules (`import_resolution`) -> batch mode
+(`import_batches`) -> bulk write (`store.bill_writer`) -> kickout files (`importer.kickouts`).
+Every write of one import, bills, voided duplicates, batch changes, kickout files and the task's outcome, is
+one transaction: a failure leaves nothing half-imported and marks the task Failed with its reason.
+Import error handling is EnergyCAP's default "process valid bills" (domain.md §4.10, §7 Q27).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from apportion.domain.batches import PENDING
+from apportion.domain.bills import BillDraft
+from apportion.domain.errors import DomainError, ValidationFailed
+from apportion.importer.kickouts import write_kickout_file
+from apportion.importer.limits import ImportLimits
+from apportion.importer.readers import SourceFile, read_files
+from apportion.importer.rows import Kickout, parse_file
+from apportion.services import import_batches, import_profiles
+from apportion.services.batches import header_defaults
+from apportion.services.import_resolution import Resolver, chunks, load_catalog
+from apportion.services.import_tasks import (
+    COMPLETED,
+    COMPLETED_WITH_KICKOUTS,
+    FAILED,
+    KICKOUT,
+    PROCESSING,
+    QUEUED,
+    SOURCE,
+)
+from apportion.settings import Settings
+from apportion.store.bill_writer import BillWriter
+from apportion.store.database import Database
+from apportion.store.models.bills import Bill
+from apportion.store.models.imports import Task, TaskFile
+from apportion.store.models.reference import Unit, UnitType
+
+log = logging.getLogger("apportion.import")
+CURRENCY_TYPE = "CURRENCY"
+
+
+def limits_for(settings: Settings) -> ImportLimits:
+    """The import size limits the settings configure."""
+    return ImportLimits(
+        max_bytes=settings.import_max_bytes, max_uncompressed_bytes=settings.import_max_uncompressed_bytes
+    )
+
+
+def run_import(db: Database, task_id: int, clock: Callable[[], datetime], limits: ImportLimits) -> None:
+    """The body of a bill import task; runs a Queued task once and records how it ended."""
+    with db.transaction() as session:
+        task = session.get(Task, task_id)
+        if task is None or task.status != QUEUED:
+            return  # deleted, or already taken by another run
+        task.status = PROCESSING
+    try:
+        with db.transaction() as session:
+            _import(session, task_id, clock(), limits)
+    except DomainError as error:
+        _fail(db, task_id, clock(), _describe(error))
+    except Exception:
+        log.exception("bill import task %s failed", task_id)
+        _fail(db, task_id, clock(), "The import stopped on an unexpected error; nothing was imported.")
+        raise
+
+
+def _describe(error: DomainError) -> str:
+    if isinstance(error, ValidationFailed):
+        reasons = "; ".join(f"{field}: {' '.join(texts)}" for field, texts in error.errors.items())
+        return f"{error.message} {reasons}".strip()
+    return error.message
+
+
+def _fail(db: Database, task_id: int, now: datetime, message: str) -> None:
+    with db.transaction() as session:
+        task = session.get(Task, task_id)
+        if task is not None:
+            task.status, task.end_date, task.message = FAILED, now, message[:4000]
+
+
+def _currency_units(session: Session) -> frozenset[str]:
+    """Unit codes of the CURRENCY type: a line column in one of them holds a cost (docs/import-format.md)."""
+    codes = session.execute(
+        select(Unit.unit_code)
+        .join(UnitType, UnitType.unit_type_id == Unit.unit_type_id)
+        .where(UnitType.unit_type_code == CURRENCY_TYPE)
+    ).scalars()
+    return frozenset(codes)
+
+
+def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits) -> None:
+    task = session.get(Task, task_id)
+    if task is None:
+        return
+    source = session.execute(select(TaskFile).where(TaskFile.task_id == task_id, TaskFile.kind == SOURCE)).scalar_one()
+    settings: dict[str, Any] = dict(task.settings or {})
+    profile = import_profiles.profile_in(session, settings.get("profileCode"))
+    files = read_files(source.file_name, source.content, limits)
+    currency = _currency_units(session)
+    results = [parse_file(file, profile, currency) for file in files]
+    catalog = load_catalog(session, [bill for result in results for bill in result.bills])
+    resolver = Resolver(catalog, task_id)
+    drafts: list[BillDraft] = []
+    kickouts: list[list[Kickout]] = []
+    for result in results:
+        kicked = list(result.kickouts)
+        for bill in result.bills:
+            outcome = resolver.resolve(bill)
+            if isinstance(outcome, str):
+                kicked.extend(bill.kickouts(outcome))
+            else:
+                drafts.append(outcome)
+        kickouts.append(kicked)
+    decision = import_batches.decide(
+        session, import_batches.settings_from(settings.get("batchSettings")), task.user_id, now
+    )
+    if drafts:
+        batch = import_batches.apply(session, decision, task.user_id, now)
+        for ids in chunks(sorted(resolver.to_void)):
+            # domain.md §7 Q14: V (and A/E without VPR) replace an existing bill of the same account and dates.
+            session.execute(update(Bill).where(Bill.bill_id.in_(ids)).values(void=True))
+        BillWriter(session).write(
+            drafts, batch.batch_id, task.user_id, now, header_defaults(batch), void=batch.status == PENDING
+        )
+        import_batches.finish(decision, batch, now)
+        task.batch_id = batch.batch_id
+    kicked_rows = _store_kickouts(session, task_id, files, kickouts)
+    rows = sum(len(file.rows) for file in files)
+    task.status = COMPLETED_WITH_KICKOUTS if kicked_rows else COMPLETED
+    task.end_date = now
+    task.message = f"{len(drafts)} bills imported from {rows} rows; {kicked_rows} rows kicked out."
+    task.output = {
+        "rowCount": rows,
+        "billCount": len(drafts),
+        "kickoutRowCount": kicked_rows,
+        "voidedBillCount": len(resolver.to_void),
+        "batchMode": getattr(decision, "mode_applied", None),
+        "files": [
+            {"fileName": file.name, "rowCount": len(file.rows), "kickoutRowCount": len({k.line_number for k in ks})}
+            for file, ks in zip(files, kickouts, strict=True)
+        ],
+    }
+
+
+def _store_kickouts(
+    session: Session, task_id: int, files: Sequence[SourceFile], kickouts: Sequence[Sequence[Kickout]]
+) -> int:
+    """One kickout file per source file with kickouts; returns how many rows were kicked out."""
+    total = 0
+    for file, kicked in zip(files, kickouts, strict=True):
+        if not kicked:
+            continue
+        name, content = write_kickout_file(file, kicked)
+        lines = {k.line_number for k in kicked}
+        total += len(lines)
+        messages = list(dict.fromkeys(k.message for k in kicked))
+        session.add(
+            TaskFile(
+                task_id=task_id, kind=KICKOUT, file_name=name, content=content, messages=messages, row_count=len(lines)
+            )
+        )
+    return total

@@ -1,0 +1,347 @@
+"""Parsed bills to bill drafts: codes resolved against the database and the import rules checked, or a reason.
+
+Everything a file's bills refer to is loaded set-based first (`load_catalog`: a few chunked IN queries), then
+each bill is resolved in memory (`Resolver.resolve`). A bill that breaks a rule is kicked out whole with every
+problem found, each as "Row n: ..." like the parser's own messages (docs/import-format.md):
+
+- the account must exist (by code, and vendor code when the code is used by several vendors), be active and
+  cover the bill's dates (domain.md §4.10);
+- each row's meter must exist (by MeterCode, or by SerialNumber among the account's meters), match the row's
+  Commodity, and be linked to the account for the bill's dates; a row without either is account-level;
+- observation type and unit codes must exist, and a use value's unit must measure the meter's commodity;
+- the billing period must lie in 190001..209912 and the bill needs at least one line item;
+- an existing (not void) bill of the same account and dates is handled by the VPR flag, or without one by the
+  A/C/E flag (domain.md §7 Q14): V (and A/E) void the existing bill and import, P (and C) import beside it,
+  R kicks the bill out. Two bills of one import with the same account and dates are a duplicate unless P/C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from apportion.domain.bills import BillDraft, BillOrigin, LineDraft
+from apportion.domain.units import UnitTable
+from apportion.importer.rows import CORRECTED, PRESERVE, REJECT, VOID, ParsedBill, ParsedMeterRow
+from apportion.store.bill_writer import load_unit_table
+from apportion.store.models.bills import Bill
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from apportion.store.models.reference import Commodity, ObservationType, Unit
+
+MIN_PERIOD, MAX_PERIOD = 190001, 209912
+_CHUNK = 900
+T = TypeVar("T")
+
+
+def chunks(values: Iterable[T], size: int = _CHUNK) -> Iterator[list[T]]:
+    """`values` in lists of at most `size`, for IN lists every backend accepts."""
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """An account as resolution needs it."""
+
+    account_id: int
+    code: str
+    vendor_code: str
+    active: bool
+    begin_date: date | None
+    end_date: date | None
+
+
+@dataclass(frozen=True)
+class MeterFacts:
+    """A meter as resolution needs it."""
+
+    meter_id: int
+    code: str
+    serial_number: str | None
+    commodity_id: int
+    commodity_code: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """An account-meter link's meter and dates."""
+
+    meter_id: int
+    begin: date
+    end: date
+
+
+@dataclass
+class Catalog:
+    """What the bills of one import refer to, keyed by lower-cased code (codes match without regard to case)."""
+
+    accounts: dict[str, list[AccountFacts]] = field(default_factory=dict)
+    meters: dict[str, MeterFacts] = field(default_factory=dict)
+    meters_by_id: dict[int, MeterFacts] = field(default_factory=dict)
+    links: dict[int, list[Link]] = field(default_factory=dict)
+    observation_types: dict[str, tuple[int, str]] = field(default_factory=dict)
+    units: dict[str, int] = field(default_factory=dict)
+    existing: dict[tuple[int, date, date], list[int]] = field(default_factory=dict)
+    unit_table: UnitTable = field(default_factory=lambda: UnitTable({}, {}, {}))
+
+
+def _meter_facts(row: Any) -> MeterFacts:
+    return MeterFacts(row.meter_id, row.meter_code, row.serial_number, row.commodity_id, row.commodity_code)
+
+
+def _meter_select() -> Any:
+    return select(
+        Meter.meter_id, Meter.meter_code, Meter.serial_number, Meter.commodity_id, Commodity.commodity_code
+    ).join(Commodity, Commodity.commodity_id == Meter.commodity_id)
+
+
+def load_catalog(session: Session, bills: Sequence[ParsedBill]) -> Catalog:
+    """Load the accounts, meters, links, existing bills and reference codes these bills name."""
+    catalog = Catalog(unit_table=load_unit_table(session))
+    for type_id, code, kind in session.execute(
+        select(ObservationType.observation_type_id, ObservationType.observation_type_code, ObservationType.kind)
+    ):
+        catalog.observation_types[code.lower()] = (type_id, kind)
+    catalog.units = {code.lower(): unit_id for unit_id, code in session.execute(select(Unit.unit_id, Unit.unit_code))}
+    account_codes = sorted({bill.account_code.lower() for bill in bills})
+    for codes in chunks(account_codes):
+        rows = session.execute(
+            select(
+                Account.account_id,
+                Account.account_code,
+                Vendor.vendor_code,
+                Account.active,
+                Account.begin_date,
+                Account.end_date,
+            )
+            .join(Vendor, Vendor.vendor_id == Account.vendor_id)
+            .where(func.lower(Account.account_code).in_(codes))
+            .order_by(Account.account_id)
+        )
+        for row in rows:
+            catalog.accounts.setdefault(row.account_code.lower(), []).append(AccountFacts(*row))
+    meter_codes = sorted({m.meter_code.lower() for bill in bills for m in bill.meters if m.meter_code})
+    for codes in chunks(meter_codes):
+        for row in session.execute(_meter_select().where(func.lower(Meter.meter_code).in_(codes))):
+            facts = _meter_facts(row)
+            catalog.meters[facts.code.lower()] = facts
+            catalog.meters_by_id[facts.meter_id] = facts
+    account_ids = sorted({a.account_id for found in catalog.accounts.values() for a in found})
+    for chunk in chunks(account_ids):
+        links = session.execute(
+            select(AccountMeter.account_id, AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.end_date)
+            .where(AccountMeter.account_id.in_(chunk))
+            .order_by(AccountMeter.account_meter_id)
+        )
+        for account_id, meter_id, begin, end in links:
+            catalog.links.setdefault(account_id, []).append(Link(meter_id, begin, end))
+        existing = session.execute(
+            select(Bill.account_id, Bill.begin_date, Bill.end_date, Bill.bill_id)
+            .where(Bill.account_id.in_(chunk), Bill.void.is_(False))
+            .order_by(Bill.bill_id)
+        )
+        for account_id, begin, end, bill_id in existing:
+            catalog.existing.setdefault((account_id, begin, end), []).append(bill_id)
+    if any(m.serial_number and not m.meter_code for bill in bills for m in bill.meters):
+        # Rows that name their meter only by serial number: the account's linked meters are the candidates.
+        linked = {link.meter_id for links in catalog.links.values() for link in links}
+        linked -= set(catalog.meters_by_id)
+        for chunk in chunks(sorted(linked)):
+            for row in session.execute(_meter_select().where(Meter.meter_id.in_(chunk))):
+                catalog.meters_by_id[row.meter_id] = _meter_facts(row)
+    return catalog
+
+
+def _measures(table: UnitTable, unit_id: int, commodity_id: int) -> bool:
+    """Whether a use value in `unit_id` converts to the commodity's common unit (domain/units.py's rule)."""
+    common = table.common_unit.get(commodity_id)
+    if common is None or unit_id == common or (commodity_id, unit_id) in table.commodity_factors:
+        return True
+    unit, target = table.units.get(unit_id), table.units.get(common)
+    return unit is not None and target is not None and unit[0] == target[0]
+
+
+class _Problems:
+    """The "Row n: ..." messages of one bill."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, line_number: int, text: str) -> None:
+        self.messages.append(f"Row {line_number}: {text}")
+
+
+class Resolver:
+    """Resolves the bills of one import in file order, remembering which bills it has taken and which to void."""
+
+    def __init__(self, catalog: Catalog, task_id: int) -> None:
+        self.catalog, self.task_id = catalog, task_id
+        self.taken: dict[tuple[int, date, date], int] = {}
+        self.to_void: set[int] = set()
+
+    def resolve(self, bill: ParsedBill) -> BillDraft | str:
+        """The draft to write, or the kickout message for every row of the bill."""
+        problems = _Problems()
+        first = bill.rows[0].line_number
+        account = self._account(bill, problems, first)
+        period = bill.period
+        if not (MIN_PERIOD <= period <= MAX_PERIOD):
+            problems.add(first, f"billing period {period} is outside {MIN_PERIOD}..{MAX_PERIOD}")
+        lines: list[LineDraft] = []
+        for meter_row in bill.meters:
+            meter = self._meter(bill, meter_row, account, problems)
+            if meter is False:
+                continue
+            lines.extend(self._lines(meter_row, meter, problems))
+        if not problems.messages and not lines:
+            problems.add(first, "the bill has no line items")
+        key = (account.account_id, bill.start_date, bill.end_date) if account else None
+        if key is not None and not problems.messages:
+            self._duplicates(bill, key, problems, first)
+        if problems.messages or account is None or key is None:  # an unresolved account is always a problem
+            return "; ".join(problems.messages)
+        self.taken.setdefault(key, first)
+        if self._flag(bill) == VOID:
+            self.to_void.update(self.catalog.existing.get(key, ()))
+        return BillDraft(
+            account_id=account.account_id,
+            billing_period=period,
+            begin_date=bill.start_date,
+            end_date=bill.end_date,
+            lines=tuple(lines),
+            header=bill.header,
+            estimated=bill.estimated,
+            origin=BillOrigin(import_task_id=self.task_id),
+        )
+
+    def _account(self, bill: ParsedBill, problems: _Problems, first: int) -> AccountFacts | None:
+        code = bill.account_code
+        candidates = self.catalog.accounts.get(code.lower(), [])
+        if bill.vendor_code:
+            found = [a for a in candidates if a.vendor_code.lower() == bill.vendor_code.lower()]
+            if not found:
+                vendor = f" for vendor '{bill.vendor_code}'" if candidates else ""
+                problems.add(first, f"Account '{code}' does not exist{vendor}")
+                return None
+        elif len(candidates) > 1:
+            vendors = ", ".join(sorted({a.vendor_code for a in candidates}))
+            problems.add(first, f"Account code '{code}' is used by several vendors ({vendors}); give the VendorCode")
+            return None
+        else:
+            found = candidates
+        if not found:
+            problems.add(first, f"Account '{code}' does not exist")
+            return None
+        account = found[0]
+        if not account.active:
+            problems.add(first, f"Account '{code}' is inactive")
+        if account.begin_date and bill.start_date < account.begin_date:
+            problems.add(first, f"StartDate {bill.start_date} is before account '{code}' begins ({account.begin_date})")
+        if account.end_date and bill.end_date > account.end_date:
+            problems.add(first, f"EndDate {bill.end_date} is after account '{code}' ends ({account.end_date})")
+        return account
+
+    def _meter(
+        self, bill: ParsedBill, row: ParsedMeterRow, account: AccountFacts | None, problems: _Problems
+    ) -> MeterFacts | Literal[False] | None:
+        """The row's meter; None for account-level lines; False when the meter cannot be used."""
+        line = row.line_number
+        covering = [
+            link
+            for link in (self.catalog.links.get(account.account_id, []) if account else [])
+            if link.begin <= bill.end_date and link.end >= bill.start_date
+        ]
+        if row.meter_code:
+            meter = self.catalog.meters.get(row.meter_code.lower())
+            if meter is None:
+                problems.add(line, f"Meter '{row.meter_code}' does not exist")
+                return False
+            if row.serial_number and (meter.serial_number or "").lower() != row.serial_number.lower():
+                problems.add(line, f"SerialNumber '{row.serial_number}' is not meter '{meter.code}''s")
+                return False
+        elif row.serial_number:
+            serial = row.serial_number.lower()
+            by_id = self.catalog.meters_by_id
+            matches = {
+                link.meter_id
+                for link in covering
+                if (found := by_id.get(link.meter_id)) and (found.serial_number or "").lower() == serial
+            }
+            if len(matches) != 1:
+                where = f"on account '{account.code}'" if account else "on the account"
+                count = "no meter" if not matches else "several meters"
+                problems.add(line, f"{count} with SerialNumber '{row.serial_number}' {where} for these dates")
+                return False
+            meter = self.catalog.meters_by_id[matches.pop()]
+        else:
+            return None
+        if row.commodity_code and meter.commodity_code.lower() != row.commodity_code.lower():
+            what = f"meter '{meter.code}''s ({meter.commodity_code})"
+            problems.add(line, f"Commodity '{row.commodity_code}' is not {what}")
+            return False
+        if account is not None and not any(link.meter_id == meter.meter_id for link in covering):
+            problems.add(
+                line,
+                f"Meter '{meter.code}' is not on account '{account.code}' for {bill.start_date}..{bill.end_date}",
+            )
+            return False
+        return meter
+
+    def _lines(self, row: ParsedMeterRow, meter: MeterFacts | None, problems: _Problems) -> list[LineDraft]:
+        lines: list[LineDraft] = []
+        for line in row.lines:
+            found = self.catalog.observation_types.get(line.observation_type_code.lower())
+            if found is None:
+                problems.add(row.line_number, f"observation type '{line.observation_type_code}' does not exist")
+                continue
+            type_id, kind = found
+            unit_id = None
+            if line.unit_code is not None:
+                unit_id = self.catalog.units.get(line.unit_code.lower())
+                if unit_id is None:
+                    problems.add(row.line_number, f"unit '{line.unit_code}' does not exist")
+                    continue
+                table = self.catalog.unit_table
+                if meter is not None and kind == "use" and not _measures(table, unit_id, meter.commodity_id):
+                    what = f"meter '{meter.code}''s {meter.commodity_code} use"
+                    problems.add(row.line_number, f"unit '{line.unit_code}' cannot measure {what}")
+                    continue
+            lines.append(
+                LineDraft(
+                    observation_type_id=type_id,
+                    kind=kind,
+                    meter_id=meter.meter_id if meter is not None else None,
+                    caption=line.caption,
+                    value=line.value,
+                    value_unit_id=unit_id,
+                    cost=line.cost,
+                )
+            )
+        return lines
+
+    @staticmethod
+    def _flag(bill: ParsedBill) -> str:
+        """VPR, or what the A/C/E flag means without one: C keeps the existing bill, A and E replace it."""
+        return bill.vpr or (PRESERVE if bill.ace == CORRECTED else VOID)
+
+    def _duplicates(self, bill: ParsedBill, key: tuple[int, date, date], problems: _Problems, first: int) -> None:
+        flag = self._flag(bill)
+        existing = self.catalog.existing.get(key, [])
+        earlier = self.taken.get(key)
+        span = f"account '{bill.account_code}' for {bill.start_date}..{bill.end_date}"
+        if flag == REJECT and existing:
+            ids = ", ".join(map(str, existing))
+            problems.add(first, f"duplicate bill: {span} already has bill {ids} (VPR R rejects it)")
+        elif earlier is not None and flag != PRESERVE:
+            problems.add(first, f"duplicate bill: the bill from row {earlier} of this import is already {span}")
