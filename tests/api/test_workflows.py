@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from apportion.services import workflows
 from apportion.store.models.chargebacks import ChargebackTask, DistributionVersion
 from apportion.store.models.users import User
 from tests.api import master_builders as mb
@@ -317,3 +319,13 @@ def test_text_the_database_cannot_hold_is_a_400(api: Api) -> None:
     assert response.status_code == 400, response.text
     assert "NUL" in response.json()["message"]
     assert api.get(URL).json() == []
+
+
+def test_a_name_taken_between_check_and_write_is_a_400(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    _create(api, "First", _step("Raced"))
+    # Stand in for a concurrent request that took the name after this one checked: skip the check.
+    monkeypatch.setattr(workflows, "_check_steps", lambda _session, _info, steps, _current: ["Split"] * len(steps))
+    response = api.post(URL, json={"chargebackWorkflowInfo": "Second", "chargebackWorkflowSteps": [_step("Raced")]})
+    assert response.status_code == 400, response.text
+    assert "chargebackWorkflowSteps" in response.json()["modelState"]
+    assert [w["chargebackWorkflowInfo"] for w in api.get(URL).json()] == ["First"]

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from apportion.domain import periods
@@ -230,7 +231,17 @@ def create_workflow(db: Database, info: str, steps: Sequence[StepInput] | None) 
         session.flush()
         for order, (step, kind) in enumerate(zip(steps or (), types, strict=True), start=1):
             session.add(_new_step(workflow.workflow_id, step, kind, order))
+        _flush_names(session)
         return workflow.workflow_id
+
+
+def _flush_names(session: Session) -> None:
+    """Write pending steps; a name another request took since our check is a 400, as if we had seen it."""
+    try:
+        session.flush()
+    except IntegrityError:
+        # Only the unique (type, name) index can fail here; the transaction rolls back as the error leaves it.
+        raise RuleViolation("A step name was taken by another workflow meanwhile; try again.", field=STEPS) from None
 
 
 def _new_step(workflow_id: int, step: StepInput, kind: str, order: int) -> ChargebackWorkflowStep:
@@ -297,6 +308,7 @@ def edit_workflow(db: Database, workflow_id: int, info: str, steps: Sequence[Ste
             row.step_info = step.info
             row.step_description = step.description
             row.step_order = order
+        _flush_names(session)
 
 
 def delete_workflow(db: Database, workflow_id: int) -> None:
