@@ -1,5 +1,6 @@
-"""Routes: calculated bill versions (GET /api/v3/calculatedBill, ★003) and their details
-(GET …/calculatedBill/{versionId}, GET/PUT …/use, …/cost, …/demand, …/meterLineItem, …/accountLineItem)."""
+"""Routes: calculated bill versions (GET /api/v3/calculatedBill, ★003), their details (GET …/calculatedBill/{versionId},
+GET/PUT …/use, …/cost, …/demand, …/meterLineItem, …/accountLineItem) and aggregate meters
+(PUT /api/v202203/utilityPlatform/place/{placeId}/aggregateMeter)."""
 
 from __future__ import annotations
 
@@ -38,10 +39,11 @@ from apportion.api.schemas.contract import (
     SubtractResponse,
     SumResponse,
     UnitChild,
+    UpsertAggregateMeterRequest,
 )
 from apportion.domain import calculations as calc
 from apportion.domain.versions import CALCULATION
-from apportion.services import calculated_details, channels, version_lists
+from apportion.services import aggregate_meters, calculated_details, channels, version_lists
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Calculated bills"])
@@ -391,3 +393,18 @@ def manage_account_line_items(
     """Manage calculated bill account line items (charge observation types only); the list replaces them all."""
     view = calculated_details.set_line_items(db, accountId, meterId, versionId, _items_in(body), account=True)
     return render_line_items(view, view.instructions.account_line_items)
+
+
+@router.put("/api/v202203/utilityPlatform/place/{placeId}/aggregateMeter", response_model=CalculatedBillDetailsResponse)
+def upsert_aggregate_meter(
+    db: DatabaseDep,
+    clock: ClockDep,
+    placeId: int,
+    body: UpsertAggregateMeterRequest,
+    user: Annotated[Principal, Depends(requires("Meters", "Create"))],
+) -> CalculatedBillDetailsResponse:
+    """Create an aggregate meter and version, or update it and its version for beginPeriod (domain.md §4.5)."""
+    request = aggregate_meters.AggregateMeterRequest(
+        body.aggregate_meter_id, body.begin_period, body.source_meter_ids, body.commodity_id, body.aggregate_meter_info
+    )
+    return render_details(aggregate_meters.upsert_aggregate_meter(db, placeId, request, user.user_id, clock()))
