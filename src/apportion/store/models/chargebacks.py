@@ -61,6 +61,8 @@ class DistributionVersion(Base):
     __table_args__ = (
         Index("ix_versions_account_meter", "account_id", "meter_id", "chargeback_type"),
         Index("ix_versions_type_period", "chargeback_type", "begin_period"),
+        # Meter flags (isCalculatedMeter, isSplitParentMeter) are EXISTS probes by meter (child_columns.py).
+        Index("ix_versions_meter_type", "meter_id", "chargeback_type"),
     )
 
 

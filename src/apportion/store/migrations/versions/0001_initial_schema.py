@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:23:23.754226
+Create Date: 2026-11-30 07:23:49.742557
 """
 
 from collections.abc import Sequence
@@ -616,6 +616,7 @@ def upgrade() -> None:
             batch_op.f("ix_distribution_versions_workflow_step_id"), ["workflow_step_id"], unique=False
         )
         batch_op.create_index("ix_versions_account_meter", ["account_id", "meter_id", "chargeback_type"], unique=False)
+        batch_op.create_index("ix_versions_meter_type", ["meter_id", "chargeback_type"], unique=False)
         batch_op.create_index("ix_versions_type_period", ["chargeback_type", "begin_period"], unique=False)
 
     op.create_table(
@@ -867,6 +868,7 @@ def downgrade() -> None:
     op.drop_table("meter_group_members")
     with op.batch_alter_table("distribution_versions", schema=None) as batch_op:
         batch_op.drop_index("ix_versions_type_period")
+        batch_op.drop_index("ix_versions_meter_type")
         batch_op.drop_index("ix_versions_account_meter")
         batch_op.drop_index(batch_op.f("ix_distribution_versions_workflow_step_id"))
 
