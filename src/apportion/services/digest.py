@@ -4,8 +4,9 @@ For a step and billing period P the digest lists every meter the latest task of 
 source meters of a split step (each with its destinations under `splits`) or the calculated meters of a calculation
 step. Each meter gets its non-void bills' totals for P, P - 1 month and P - 1 year (domain/digest.py).
 
-Five statements whatever the number of meters, each on an index: the step (with its latest task period), the latest
-task, the involved (source, destination) pairs, the per-meter totals, and the meters with their use units.
+Five statements whatever the number of meters (up to CHUNK meters), each on an index: the step (with its latest task
+period), the latest task, the involved (source, destination) pairs, the per-meter totals, and the meters with their
+use units.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import RowMapping, bindparam, case, func, literal, null, select, union, union_all
+from sqlalchemy import RowMapping, bindparam, case, exists, func, literal, null, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import periods
@@ -43,6 +44,7 @@ from apportion.store.sums import from_minor_units, minor_units_sum
 COST_UNIT_CODE = "USD"  # the system currency unit (reference data) that every cost is in (domain.md §7 Q11)
 COST_SCALE = 2  # domain.md §2.6 item 8: cost scale 2, use scale 6
 USE_SCALE = 6
+CHUNK = 10_000
 UNPLACED = 2**31  # destinations known only from bills sort after the version's ordered destinations
 
 
@@ -99,10 +101,11 @@ def _latest_task_select() -> AnySelect:
 
 
 @cache
-def _involved() -> Any:
+def _involved_select() -> AnySelect:
     """(source_id, destination_id, position) rows for the task: from its version records (domain.md §7 Q24: every
     version it processed, even failed ones, with the split destinations configured) and from the bills it wrote
-    (the destinations a dynamic split reached, or destinations changed since the run)."""
+    where they reached a meter the version does not list (a dynamic split's group members, or destinations changed
+    since the run)."""
     version, destination = aliased(DistributionVersion), aliased(SplitDestination)
     from_versions = (
         select(
@@ -115,38 +118,30 @@ def _involved() -> Any:
         .outerjoin(destination, (destination.version_id == version.version_id) & (version.chargeback_type == SPLIT))
         .where(ChargebackTaskVersion.task_id == bindparam("task_id"))
     )
-    billed_version = aliased(DistributionVersion)
+    billed_version, listed = aliased(DistributionVersion), aliased(SplitDestination)
+    is_split = billed_version.chargeback_type == SPLIT
     from_bills = (
         select(
             billed_version.meter_id.label("source_id"),
-            case((billed_version.chargeback_type == SPLIT, BillMeter.meter_id), else_=null()).label("destination_id"),
+            case((is_split, BillMeter.meter_id), else_=null()).label("destination_id"),
             literal(UNPLACED).label("position"),
         )
+        .distinct()
         .select_from(Bill)
         .join(billed_version, billed_version.version_id == Bill.chargeback_version_id)
         .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
-        .where(Bill.chargeback_task_id == bindparam("task_id"))
+        .where(
+            Bill.chargeback_task_id == bindparam("task_id"),
+            ~exists().where(listed.version_id == billed_version.version_id, listed.meter_id == BillMeter.meter_id),
+        )
     )
-    return union_all(from_versions, from_bills).subquery("involved")
+    return select(union_all(from_versions, from_bills).subquery())
 
 
 @cache
-def _involved_select() -> AnySelect:
-    involved = _involved()
-    return select(involved.c.source_id, involved.c.destination_id, involved.c.position)
-
-
-@cache
-def _involved_meter_ids() -> Any:
-    """Every meter the task involved, as a subquery for IN (no parameter list, whatever the count)."""
-    involved = _involved()
-    return union(select(involved.c.source_id), select(involved.c.destination_id)).subquery("meters")
-
-
-@cache
-def _totals_select() -> AnySelect:
-    """Per meter and period: use, cost (minor units), bills, and bills written by one of the step's tasks."""
-    meters = _involved_meter_ids()
+def totals_select() -> AnySelect:
+    """The digest's main query: per meter and period, use and cost (minor units), bills, and bills written by one
+    of the step's tasks. Parameters `meter_ids`, `periods`, `step_id` (bench/digest.py times it alone)."""
     from_step = case((ChargebackTask.workflow_step_id == bindparam("step_id"), 1), else_=0)
     return (
         select(
@@ -160,7 +155,8 @@ def _totals_select() -> AnySelect:
         .join(Bill, Bill.bill_id == BillMeter.bill_id)
         .outerjoin(ChargebackTask, ChargebackTask.task_id == Bill.chargeback_task_id)
         .where(
-            BillMeter.meter_id.in_(select(meters.c[0])),
+            # ix_bill_meters_meter_period answers (meter, period) pairs directly.
+            BillMeter.meter_id.in_(bindparam("meter_ids", expanding=True)),
             BillMeter.billing_period.in_(bindparam("periods", expanding=True)),
             # Void bills (and so those of Pending batches) are out of every total (domain.md §4.8).
             Bill.void.is_(False),
@@ -171,15 +167,14 @@ def _totals_select() -> AnySelect:
 
 @cache
 def _meters_select() -> AnySelect:
-    """The involved meters as MeterChild columns plus their commodity's common unit as `use_unit_*`."""
-    meters = _involved_meter_ids()
-    meter, commodity = aliased(Meter), aliased(Commodity)
+    """Meters as MeterChild columns plus their commodity's common unit as `use_unit_*`. Parameter `meter_ids`."""
+    commodity = aliased(Commodity)
     statement = (
-        select(meters.c[0].label("involved_meter_id"))
-        .join(meter, meter.meter_id == meters.c[0])
-        .join(commodity, commodity.commodity_id == meter.commodity_id)
+        select(Meter.meter_id.label("involved_meter_id"))
+        .join(commodity, commodity.commodity_id == Meter.commodity_id)
+        .where(Meter.meter_id.in_(bindparam("meter_ids", expanding=True)))
     )
-    statement = join_meter_child(statement, meters.c[0], "meter")
+    statement = join_meter_child(statement, Meter.meter_id, "meter")
     return join_unit_child(statement, commodity.common_unit_id, "use_unit")
 
 
@@ -207,10 +202,15 @@ def _lines(session: Session, step_id: int, step_type: str, period: int, task_id:
     if not destinations:
         return ()
     comparisons = [period, periods.prior(period), periods.same_period_prior_year(period)]
-    totals = _totals(session, {"task_id": task_id, "step_id": step_id, "periods": comparisons})
-    meters = {
-        row["involved_meter_id"]: row for row in session.execute(_meters_select(), {"task_id": task_id}).mappings()
-    }
+    meter_ids = sorted(set(destinations).union(*destinations.values()))
+    totals: dict[tuple[int, int], MeterTotals] = {}
+    meters: dict[int, RowMapping] = {}
+    # IN lists of at most CHUNK ids keep every statement under SQLite's bound-parameter limit.
+    for start in range(0, len(meter_ids), CHUNK):
+        chunk = meter_ids[start : start + CHUNK]
+        totals.update(_totals(session, {"meter_ids": chunk, "periods": comparisons, "step_id": step_id}))
+        for row in session.execute(_meters_select(), {"meter_ids": chunk}).mappings():
+            meters[row["involved_meter_id"]] = row
 
     def line(meter_id: int, splits: tuple[DigestLine, ...] | None) -> DigestLine:
         current, prior, prior_year = (totals.get((meter_id, p)) for p in comparisons)
@@ -229,7 +229,7 @@ def _lines(session: Session, step_id: int, step_type: str, period: int, task_id:
 
 
 def _totals(session: Session, parameters: Mapping[str, Any]) -> dict[tuple[int, int], MeterTotals]:
-    rows: Sequence[Any] = session.execute(_totals_select(), parameters).all()
+    rows: Sequence[Any] = session.execute(totals_select(), parameters).all()
     return {
         (row.meter_id, row.billing_period): MeterTotals(
             use=from_minor_units(row.use, USE_SCALE) or Decimal(0),
