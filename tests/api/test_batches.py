@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apportion.api.schemas.contract import BatchResponse
 from tests.api.master_builders import account, link, meter, vendor
@@ -275,3 +277,32 @@ def test_open_another_users_batch_leaving_own_open(api: Api) -> None:
     assert status(api, theirs, "Open", key=clerk, leaveOpenBatchesAsIs=True) == 204
     assert batch(api, mine)["batchStatus"] == "Open"
     assert batch(api, theirs)["createdBy"]["userCode"] == "clerk"
+
+
+ALLOWED = {("Pending", "Open"), ("Open", "Pending"), ("Open", "Closed"), ("Pending", "Closed")}
+"""(from, to) status changes domain.md §4.9 allows; every other request is refused and changes nothing."""
+
+
+def test_any_sequence_of_status_changes_follows_the_rules(api: Api) -> None:
+    site = Meters(api)
+    made = iter(range(10**6))
+
+    @settings(max_examples=15, deadline=None)
+    @given(steps=st.lists(st.tuples(st.integers(0, 1), st.sampled_from(["Open", "Pending", "Closed"])), max_size=6))
+    def check(steps: list[tuple[int, str]]) -> None:
+        ids = [open_batch(api, f"SM-{next(made)}")["batchId"] for _ in range(2)]
+        for batch_id in ids:
+            site.bill(api, batch_id)
+        model = dict.fromkeys(ids, "Open")
+        for which, wanted in steps:
+            batch_id = ids[which]
+            allowed = (model[batch_id], wanted) in ALLOWED
+            assert status(api, batch_id, wanted) == (204 if allowed else 400)
+            if allowed:
+                model[batch_id] = wanted
+            for each in ids:
+                assert batch(api, each)["batchStatus"] == model[each]
+                # A bill is void exactly while its batch is pending.
+                assert voids(api, each) == [model[each] == "Pending"]
+
+    check()

@@ -3,9 +3,13 @@ read, edit, void, delete, the meter's bills, and every kind of bad input (nothin
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apportion.api.schemas.contract import BillResponse, MeterBillResponse
 from tests.api.master_builders import account, link, meter, vendor
@@ -400,3 +404,40 @@ def test_keys_and_permissions(api: Api) -> None:
     assert api.get(f"/api/v3/bill/{bill_id}").json()["void"] is False
     assert api.get("/api/v3/bill/99999").status_code == 404
     assert api.get(f"/api/v3/bill/{2**40}").status_code == 404
+
+
+def _exact(response: Any) -> Any:
+    """The JSON body with numbers read as exact Decimals (the wire writes 2-decimal amounts as short floats)."""
+    return json.loads(response.text, parse_float=Decimal)
+
+
+def test_totals_are_exact_sums_of_the_lines(api: Api) -> None:
+    site = Site(api)
+    amounts = st.decimals(min_value=-(10**7), max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+
+    @settings(max_examples=20, deadline=None)
+    @given(
+        meter_costs=st.lists(st.tuples(st.sampled_from([0, 1]), amounts), min_size=1, max_size=6),
+        account_costs=st.lists(amounts, max_size=3),
+    )
+    def check(meter_costs: list[tuple[int, Decimal]], account_costs: list[Decimal]) -> None:
+        meters = [site.m1, site.m2]
+        per_meter: dict[int, list[dict[str, Any]]] = {}
+        for which, cost in meter_costs:
+            per_meter.setdefault(meters[which], []).append(
+                {"observationTypeId": COST, "caption": "Charge", "cost": str(cost)}
+            )
+        payload = body(
+            site.e,
+            [{"meterId": m, "bodyLines": lines} for m, lines in per_meter.items()],
+            accountBodyLines=[{"observationTypeId": TAX, "caption": "Tax", "cost": str(c)} for c in account_costs],
+        )
+        bill_id = create(api, payload)
+        expected = sum((c for _, c in meter_costs), Decimal(0)) + sum(account_costs, Decimal(0))
+        assert _exact(api.get(f"/api/v3/bill/{bill_id}"))["totalCost"] == expected
+        for meter_id, lines in per_meter.items():
+            [on_meter] = [b for b in _exact(api.get(f"/api/v3/meter/{meter_id}/bill")) if b["billId"] == bill_id]
+            assert on_meter["cost"] == sum((Decimal(line["cost"]) for line in lines), Decimal(0))
+        api.post("/api/v3/bill/delete", json={"ids": [bill_id]})
+
+    check()
