@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from apportion.api.schemas.base import dump
+from apportion.api.schemas.contract import ChargebackWorkflowDigestResponse
 from tests.api import master_builders as mb
 from tests.conftest import Api
 from tests.support import chargeback_builders as cb
@@ -82,6 +84,12 @@ def _split_campus(api: Api) -> dict[str, Any]:
     return {"step_id": step_id, "meters": m}
 
 
+def _contract_form(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as the contract models read and write it: equal to the body only when every field is a
+    ChargebackWorkflowDigestResponse field, none is missing and every value has the wire type."""
+    return dump(ChargebackWorkflowDigestResponse.model_validate(body))
+
+
 def _period(period: int, use: Any, cost: Any, unit_cost: Any, bills: int, from_step: int) -> dict[str, Any]:
     return {
         "billingPeriod": period,
@@ -106,6 +114,7 @@ def test_split_step_digest_with_hand_checked_figures(api: Api) -> None:
     response = api.get(URL.format(built["step_id"]), params={"billingPeriod": 202403})
     assert response.status_code == 200, response.text
     body = response.json()
+    assert _contract_form(body) == body
     step = body["chargebackWorkflowStep"]
     assert step["chargebackWorkflowStepId"] == built["step_id"]
     assert step["chargebackWorkflowStepInfo"] == "Campus split"
@@ -175,6 +184,7 @@ def test_calculation_step_counts_repeat_runs_and_lists_failed_versions(api: Api)
     dg.bill(api.db, acc_1, sub_1, 202303, None, "5.00")  # a cost-only bill: no use
 
     body = api.get(URL.format(step_id), params={"billingPeriod": 202403}).json()
+    assert _contract_form(body) == body
     sub1, sub2 = body["results"]
     assert sub1["meter"]["meterCode"] == "SUB-1"
     assert sub1["meter"]["isCalculatedMeter"] is True

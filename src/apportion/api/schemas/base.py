@@ -43,6 +43,11 @@ def _decimal_out(value: Decimal) -> int | float:
     return float(value)
 
 
+def wire_number(value: Decimal | None) -> int | float | None:
+    """A Decimal as WireDecimal writes it (None stays None), for renderers that build JSON without models."""
+    return None if value is None else _decimal_out(value)
+
+
 WireDateTime = Annotated[
     datetime,
     BeforeValidator(_datetime_in),
