@@ -11,8 +11,7 @@ use units.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -45,6 +44,7 @@ COST_UNIT_CODE = "USD"  # the system currency unit (reference data) that every c
 COST_SCALE = 2  # domain.md §2.6 item 8: cost scale 2, use scale 6
 USE_SCALE = 6
 CHUNK = 10_000
+PERIOD_KEYS = ("current", "prior", "year")  # P, P - 1 month, P - 1 year (domain.md §4.8)
 UNPLACED = 2**31  # destinations known only from bills sort after the version's ordered destinations
 
 
@@ -140,38 +140,44 @@ def _involved_select() -> AnySelect:
 
 @cache
 def totals_select() -> AnySelect:
-    """The digest's main query: per meter and period, use and cost (minor units), bills, and bills written by one
-    of the step's tasks. Parameters `meter_ids`, `periods`, `step_id` (bench/digest.py times it alone)."""
-    from_step = case((ChargebackTask.workflow_step_id == bindparam("step_id"), 1), else_=0)
+    """The digest's main query: one row per meter with, for each of the periods `current`, `prior` and `year`, its
+    non-void bills' use and cost (minor units), their number, and how many one of the step's tasks wrote.
+    Parameters `meter_ids`, `current`, `prior`, `year`, `step_id` (bench/digest.py times it alone)."""
+    by_step = ChargebackTask.workflow_step_id == bindparam("step_id")
+    columns = []
+    for key in PERIOD_KEYS:
+        in_period = BillMeter.billing_period == bindparam(key)
+        columns += [
+            minor_units_sum(case((in_period, BillMeter.use)), USE_SCALE).label(f"use_{key}"),
+            minor_units_sum(case((in_period, BillMeter.cost)), COST_SCALE).label(f"cost_{key}"),
+            func.count(case((in_period, 1))).label(f"bills_{key}"),
+            func.count(case((in_period & by_step, 1))).label(f"from_step_{key}"),
+        ]
     return (
-        select(
-            BillMeter.meter_id,
-            BillMeter.billing_period,
-            minor_units_sum(BillMeter.use, USE_SCALE).label("use"),
-            minor_units_sum(BillMeter.cost, COST_SCALE).label("cost"),
-            func.count().label("bills"),
-            func.sum(from_step).label("bills_from_step"),
-        )
+        select(BillMeter.meter_id.label("totals_meter_id"), *columns)
         .join(Bill, Bill.bill_id == BillMeter.bill_id)
         .outerjoin(ChargebackTask, ChargebackTask.task_id == Bill.chargeback_task_id)
         .where(
             # ix_bill_meters_meter_period answers (meter, period) pairs directly.
             BillMeter.meter_id.in_(bindparam("meter_ids", expanding=True)),
-            BillMeter.billing_period.in_(bindparam("periods", expanding=True)),
+            BillMeter.billing_period.in_([bindparam(key) for key in PERIOD_KEYS]),
             # Void bills (and so those of Pending batches) are out of every total (domain.md §4.8).
             Bill.void.is_(False),
         )
-        .group_by(BillMeter.meter_id, BillMeter.billing_period)
+        .group_by(BillMeter.meter_id)
     )
 
 
 @cache
-def _meters_select() -> AnySelect:
-    """Meters as MeterChild columns plus their commodity's common unit as `use_unit_*`. Parameter `meter_ids`."""
+def _entries_select() -> AnySelect:
+    """Meters as MeterChild columns, their commodity's common unit as `use_unit_*` and their totals_select()
+    columns. Parameters as totals_select()."""
     commodity = aliased(Commodity)
+    totals = totals_select().subquery("totals")
     statement = (
-        select(Meter.meter_id.label("involved_meter_id"))
+        select(Meter.meter_id.label("involved_meter_id"), *(c for c in totals.c if c.name != "totals_meter_id"))
         .join(commodity, commodity.commodity_id == Meter.commodity_id)
+        .outerjoin(totals, totals.c.totals_meter_id == Meter.meter_id)
         .where(Meter.meter_id.in_(bindparam("meter_ids", expanding=True)))
     )
     statement = join_meter_child(statement, Meter.meter_id, "meter")
@@ -201,41 +207,40 @@ def _lines(session: Session, step_id: int, step_type: str, period: int, task_id:
             placed[destination_id] = min(position, placed.get(destination_id, UNPLACED))
     if not destinations:
         return ()
-    comparisons = [period, periods.prior(period), periods.same_period_prior_year(period)]
+    parameters: dict[str, Any] = {
+        "step_id": step_id,
+        "current": period,
+        "prior": periods.prior(period),
+        "year": periods.same_period_prior_year(period),
+    }
     meter_ids = sorted(set(destinations).union(*destinations.values()))
-    totals: dict[tuple[int, int], MeterTotals] = {}
-    meters: dict[int, RowMapping] = {}
+    entries: dict[int, DigestLine] = {}
     # IN lists of at most CHUNK ids keep every statement under SQLite's bound-parameter limit.
     for start in range(0, len(meter_ids), CHUNK):
-        chunk = meter_ids[start : start + CHUNK]
-        totals.update(_totals(session, {"meter_ids": chunk, "periods": comparisons, "step_id": step_id}))
-        for row in session.execute(_meters_select(), {"meter_ids": chunk}).mappings():
-            meters[row["involved_meter_id"]] = row
-
-    def line(meter_id: int, splits: tuple[DigestLine, ...] | None) -> DigestLine:
-        current, prior, prior_year = (totals.get((meter_id, p)) for p in comparisons)
-        figures = digest_figures(period, current, prior, prior_year)
-        return DigestLine(meters[meter_id], figures, splits)
+        for row in session.execute(_entries_select(), {**parameters, "meter_ids": meter_ids[start : start + CHUNK]}):
+            entry = row._mapping
+            figures = digest_figures(period, *(_totals(entry, key) for key in PERIOD_KEYS))
+            entries[entry["involved_meter_id"]] = DigestLine(entry, figures, None)
 
     def by_code(meter_id: int) -> tuple[str, int]:
-        return (str(meters[meter_id]["meter_code"]), meter_id)
+        return (str(entries[meter_id].meter["meter_code"]), meter_id)
 
     lines = []
     for source_id in sorted(destinations, key=by_code):
         placed = destinations[source_id]
-        ordered = sorted(placed, key=lambda m: (placed[m], *by_code(m)))
-        lines.append(line(source_id, tuple(line(m, None) for m in ordered) if is_split else None))
+        splits = tuple(entries[m] for m in sorted(placed, key=lambda m: (placed[m], *by_code(m))))
+        lines.append(replace(entries[source_id], splits=splits if is_split else None))
     return tuple(lines)
 
 
-def _totals(session: Session, parameters: Mapping[str, Any]) -> dict[tuple[int, int], MeterTotals]:
-    rows: Sequence[Any] = session.execute(totals_select(), parameters).all()
-    return {
-        (row.meter_id, row.billing_period): MeterTotals(
-            use=from_minor_units(row.use, USE_SCALE) or Decimal(0),
-            cost=from_minor_units(row.cost, COST_SCALE) or Decimal(0),
-            bill_count=int(row.bills),
-            bills_from_step=int(row.bills_from_step or 0),
-        )
-        for row in rows
-    }
+def _totals(entry: RowMapping, key: str) -> MeterTotals | None:
+    """The MeterTotals of one period from an _entries_select() row; None without bills in that period."""
+    bills = entry[f"bills_{key}"]
+    if not bills:
+        return None
+    return MeterTotals(
+        use=from_minor_units(entry[f"use_{key}"], USE_SCALE) or Decimal(0),
+        cost=from_minor_units(entry[f"cost_{key}"], COST_SCALE) or Decimal(0),
+        bill_count=int(bills),
+        bills_from_step=int(entry[f"from_step_{key}"]),
+    )
