@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
+from fastapi import Response
+from pydantic import TypeAdapter
 from sqlalchemy import RowMapping
 
 from apportion.api.schemas.contract import (
@@ -245,3 +247,16 @@ def distribution_version(row: Mapping[str, Any] | RowMapping) -> DistributionVer
         workflow=workflow_step_child(row, "workflow"),
         has_bills=_flag(row, "has_bills"),
     )
+
+
+_VERSION_LIST = TypeAdapter(list[DistributionVersionResponse])
+
+
+def version_page(versions: list[DistributionVersionResponse], response: Response) -> Response:
+    """A page of DistributionVersionResponse as JSON, with the paging headers already set on `response`.
+
+    The models are built by the renderers above from database rows, so FastAPI's second validation of the
+    returned list (a quarter of a 250-row page's time) is skipped by answering with the bytes directly.
+    """
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return Response(_VERSION_LIST.dump_json(versions), media_type="application/json", headers=headers)

@@ -131,19 +131,22 @@ def _targets(today: date) -> dict[str, Any]:
     }
 
 
+def list_statements(chargeback_type: str, filter_text: str | None, today: date) -> tuple[Any, Any]:
+    """(page SELECT ordered by versionId, the leaner SELECT of the same versions that the COUNT runs on)."""
+    conditions = parse_filter(filter_text, FILTERS)
+    where = (DistributionVersion.chargeback_type == chargeback_type, compile_filter(conditions, _targets(today), today))
+    statement = version_select().where(*where).order_by(DistributionVersion.version_id)
+    # Every child join is an outer join on a key, so the versions alone have the same count.
+    return statement, select(DistributionVersion.version_id).where(*where)
+
+
 def list_versions(
     db: Database, chargeback_type: str, filter_text: str | None, page_number: int, page_size: int, today: date
 ) -> Page:
     """One page of `chargeback_type` versions matching the filter, ordered by versionId (domain.md §4.12)."""
-    conditions = parse_filter(filter_text, FILTERS)
-    clause = compile_filter(conditions, _targets(today), today)
-    statement = (
-        version_select()
-        .where(DistributionVersion.chargeback_type == chargeback_type, clause)
-        .order_by(DistributionVersion.version_id)
-    )
+    statement, counted = list_statements(chargeback_type, filter_text, today)
     with db.reading() as session:
-        return paginate(session, statement, page_number, page_size)
+        return paginate(session, statement, page_number, page_size, counted)
 
 
 def version_row(session: Session, account_id: int, meter_id: int, version_id: int, chargeback_type: str) -> RowMapping:

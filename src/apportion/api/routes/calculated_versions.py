@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import PageRequest, page_request, set_paging_headers
-from apportion.api.render import commodity_child, distribution_version, meter_child
+from apportion.api.render import commodity_child, distribution_version, meter_child, version_page
 from apportion.api.schemas.contract import (
     CalculatedBillCostRequest,
     CalculatedBillCostResponse,
@@ -59,11 +59,11 @@ def get_calculated_bill_versions(
     _: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
-) -> list[DistributionVersionResponse]:
+) -> Response:
     """Get a list of calculated bill versions which match the provided filter conditions."""
     result = version_lists.list_versions(db, CALCULATION, filter, page.number, page.size, clock().date())
     set_paging_headers(response, page, result.total)
-    return [distribution_version(row) for row in result.rows]
+    return version_page([distribution_version(row) for row in result.rows], response)
 
 
 # Rendering: every child comes from the records the service loaded (CalculatedDetailsView), no query per line.

@@ -18,6 +18,7 @@ from apportion.api.render import (
     place_child,
     place_size_child,
     unit_child,
+    version_page,
 )
 from apportion.api.schemas.contract import (
     BillSplitDetailsRequest,
@@ -49,11 +50,11 @@ def get_bill_split_versions(
     _: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
-) -> list[DistributionVersionResponse]:
+) -> Response:
     """Get a list of bill split versions which match the provided filter conditions."""
     result = version_lists.list_versions(db, SPLIT, filter, page.number, page.size, clock().date())
     set_paging_headers(response, page, result.total)
-    return [distribution_version(row) for row in result.rows]
+    return version_page([distribution_version(row) for row in result.rows], response)
 
 
 def _place(row: RowMapping) -> PlaceChildWithFloorArea | None:

@@ -63,6 +63,10 @@ class DistributionVersion(Base):
         Index("ix_versions_type_period", "chargeback_type", "begin_period"),
         # Meter flags (isCalculatedMeter, isSplitParentMeter) are EXISTS probes by meter (child_columns.py).
         Index("ix_versions_meter_type", "meter_id", "chargeback_type"),
+        # The account flags (hasCalculatedMeter, hasSplitParentMeter) probe it for every listed account.
+        Index("ix_versions_account_type", "account_id", "chargeback_type"),
+        # A step's versions effective in a period: chargeback runs and GET /calculatedBill filtered by step.
+        Index("ix_versions_step_type_period", "workflow_step_id", "chargeback_type", "begin_period", "end_period"),
     )
 
 
@@ -76,7 +80,8 @@ class SplitDestination(Base):
         ForeignKey("distribution_versions.version_id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int]
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.account_id"))
+    # Indexed: the account flag hasSplitChildMeter probes it for every listed account.
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.account_id"), index=True)
     meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id"), index=True)
     split_percentage: Mapped[Decimal | None] = mapped_column(Ratio)
     weighting_factor: Mapped[Decimal | None] = mapped_column(Ratio)

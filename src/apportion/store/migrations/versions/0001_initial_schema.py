@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 07:23:49.742557
+Create Date: 2026-11-30 07:30:30.625970
 """
 
 from collections.abc import Sequence
@@ -616,7 +616,13 @@ def upgrade() -> None:
             batch_op.f("ix_distribution_versions_workflow_step_id"), ["workflow_step_id"], unique=False
         )
         batch_op.create_index("ix_versions_account_meter", ["account_id", "meter_id", "chargeback_type"], unique=False)
+        batch_op.create_index("ix_versions_account_type", ["account_id", "chargeback_type"], unique=False)
         batch_op.create_index("ix_versions_meter_type", ["meter_id", "chargeback_type"], unique=False)
+        batch_op.create_index(
+            "ix_versions_step_type_period",
+            ["workflow_step_id", "chargeback_type", "begin_period", "end_period"],
+            unique=False,
+        )
         batch_op.create_index("ix_versions_type_period", ["chargeback_type", "begin_period"], unique=False)
 
     op.create_table(
@@ -744,6 +750,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("destination_id", name=op.f("pk_split_destinations")),
     )
     with op.batch_alter_table("split_destinations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_split_destinations_account_id"), ["account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_split_destinations_meter_id"), ["meter_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_split_destinations_version_id"), ["version_id"], unique=False)
 
@@ -847,6 +854,7 @@ def downgrade() -> None:
     with op.batch_alter_table("split_destinations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_split_destinations_version_id"))
         batch_op.drop_index(batch_op.f("ix_split_destinations_meter_id"))
+        batch_op.drop_index(batch_op.f("ix_split_destinations_account_id"))
 
     op.drop_table("split_destinations")
     with op.batch_alter_table("readings", schema=None) as batch_op:
@@ -868,7 +876,9 @@ def downgrade() -> None:
     op.drop_table("meter_group_members")
     with op.batch_alter_table("distribution_versions", schema=None) as batch_op:
         batch_op.drop_index("ix_versions_type_period")
+        batch_op.drop_index("ix_versions_step_type_period")
         batch_op.drop_index("ix_versions_meter_type")
+        batch_op.drop_index("ix_versions_account_type")
         batch_op.drop_index("ix_versions_account_meter")
         batch_op.drop_index(batch_op.f("ix_distribution_versions_workflow_step_id"))
 

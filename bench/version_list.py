@@ -1,0 +1,171 @@
+"""Benchmark: GET /api/v3/calculatedBill (★003) over 100,000 calculated bill versions.
+
+Builds 10,000 accounts and meters, each with 10 yearly calculated bill versions (2015 … 2024, the last one
+open-ended) spread over 20 workflow steps, with bulk inserts. It then times the list through the ASGI app with a
+two-condition filter (`billingPeriod equals '202403' and calculateBillWorkflowStepID equals '<step>'`, 500
+matches) at pageSize 250, and the same two statements (COUNT and the page with its children) compiled from the
+service and run on the raw driver connection, in the same run. It prints p50 and p95 of each.
+
+    .venv/bin/python -m bench.version_list                                          # SQLite
+    .venv/bin/python -m bench.version_list --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, insert, select
+
+from apportion.api.app import create_app
+from apportion.domain.permissions import Grants
+from apportion.domain.versions import CALCULATION
+from apportion.services import auth, version_lists
+from apportion.settings import Settings
+from apportion.store.database import Database
+from apportion.store.models.chargebacks import ChargebackWorkflow, ChargebackWorkflowStep, DistributionVersion
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from bench.databases import fresh_database
+
+NOW = datetime(2024, 6, 15, 9, 30)
+PAIRS, YEARS, STEPS = 10_000, 10, 20
+FIRST_YEAR = 2015
+PAGE_SIZE = 250
+
+
+def build(db: Database) -> list[int]:
+    """Accounts, meters, links, workflow steps and PAIRS x YEARS versions; returns the step ids."""
+    with db.transaction() as session:
+        vendor_id = session.execute(
+            insert(Vendor).values(vendor_code="BENCH", vendor_info="Bench").returning(Vendor.vendor_id)
+        ).scalar_one()
+        session.execute(
+            insert(Account),
+            [
+                {"account_code": f"BA{i:06d}", "account_info": f"Account {i}", "account_type_id": 1,
+                 "cost_center_id": 1, "vendor_id": vendor_id}
+                for i in range(PAIRS)
+            ],
+        )  # fmt: skip
+        session.execute(
+            insert(Meter),
+            [
+                {"meter_code": f"BM{i:06d}", "meter_info": f"Meter {i}", "commodity_id": 1, "place_id": 1,
+                 "meter_type_id": 1}
+                for i in range(PAIRS)
+            ],
+        )  # fmt: skip
+        accounts = list(session.execute(select(Account.account_id).order_by(Account.account_id)).scalars())
+        meters = list(session.execute(select(Meter.meter_id).order_by(Meter.meter_id)).scalars())
+        session.execute(
+            insert(AccountMeter),
+            [
+                {"account_id": a, "meter_id": m, "begin_date": date(2010, 1, 1), "end_date": date(2100, 1, 1)}
+                for a, m in zip(accounts, meters, strict=True)
+            ],
+        )
+        workflow_id = session.execute(
+            insert(ChargebackWorkflow).values(workflow_info="Bench").returning(ChargebackWorkflow.workflow_id)
+        ).scalar_one()
+        steps = [
+            session.execute(
+                insert(ChargebackWorkflowStep)
+                .values(workflow_id=workflow_id, step_info=f"Step {s}", step_description="", step_type=CALCULATION,
+                        step_order=s)
+                .returning(ChargebackWorkflowStep.step_id)
+            ).scalar_one()
+            for s in range(STEPS)
+        ]  # fmt: skip
+        rows = [
+            {"chargeback_type": CALCULATION, "account_id": a, "meter_id": m, "name": f"Year {year}",
+             "begin_period": year * 100 + 1, "end_period": None if year == FIRST_YEAR + YEARS - 1 else year * 100 + 12,
+             "workflow_step_id": steps[i % STEPS], "instructions": {}}
+            for i, (a, m) in enumerate(zip(accounts, meters, strict=True))
+            for year in range(FIRST_YEAR, FIRST_YEAR + YEARS)
+        ]  # fmt: skip
+        for start in range(0, len(rows), 20_000):
+            session.execute(insert(DistributionVersion), rows[start : start + 20_000])
+    return steps
+
+
+def timed(call: Callable[[], Any], runs: int) -> list[float]:
+    """Milliseconds per call, after two warm-up calls."""
+    for _ in range(2):
+        call()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def percentiles(times: list[float]) -> str:
+    """p50 and p95 in milliseconds."""
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms"
+
+
+def raw_statements(db: Database, filter_text: str) -> tuple[str, str]:
+    """The service's COUNT and page statements for the filter, compiled with their values inline."""
+    statement, counted_rows = version_lists.list_statements(CALCULATION, filter_text, NOW.date())
+    count = select(func.count()).select_from(counted_rows.subquery())
+    page = statement.limit(PAGE_SIZE).offset(0)
+    options = {"literal_binds": True}
+    dialect = db.engine.dialect
+    return str(count.compile(dialect=dialect, compile_kwargs=options)), str(
+        page.compile(dialect=dialect, compile_kwargs=options)
+    )
+
+
+def main() -> None:
+    """Build, measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=None, help="a PostgreSQL server URL (default: SQLite)")
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    with fresh_database(args.database_url, "versionlist") as db:
+        started = time.perf_counter()
+        steps = build(db)
+        print(f"{db.engine.dialect.name}: {PAIRS * YEARS:,} versions built in {time.perf_counter() - started:.1f} s")
+        _user, key = auth.create_user_with_key(db, "bench", "Bench", Grants.everything(), NOW)
+        app = create_app(Settings(database_url=db.url), database=db, clock=lambda: NOW)
+        filter_text = f"billingPeriod equals '202403' and calculateBillWorkflowStepID equals '{steps[7]}'"
+        params = {"filter": filter_text, "pageSize": str(PAGE_SIZE)}
+        with TestClient(app) as client:
+            first = client.get("/api/v3/calculatedBill", params=params, headers={"ECI-ApiKey": key})
+            assert first.status_code == 200, first.text
+            total = first.headers["TotalNumberOfRecords"]
+            print(f"filter: {filter_text}  -> {total} versions, page of {len(first.json())}")
+
+            def http() -> None:
+                client.get("/api/v3/calculatedBill", params=params, headers={"ECI-ApiKey": key})
+
+            api_times = timed(http, args.runs)
+        count_sql, page_sql = raw_statements(db, filter_text)
+        connection = db.engine.raw_connection()
+        try:
+
+            def raw() -> None:
+                cursor = connection.cursor()
+                cursor.execute(count_sql)
+                cursor.fetchall()
+                cursor.execute(page_sql)
+                cursor.fetchall()
+                cursor.close()
+
+            sql_times = timed(raw, args.runs)
+        finally:
+            connection.close()
+        print(f"GET /api/v3/calculatedBill (ASGI)   {percentiles(api_times)}")
+        print(f"same COUNT + page SQL (driver)      {percentiles(sql_times)}")
+
+
+if __name__ == "__main__":
+    main()
