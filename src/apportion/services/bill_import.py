@@ -58,10 +58,12 @@ def limits_for(settings: Settings) -> ImportLimits:
 def run_import(db: Database, task_id: int, clock: Callable[[], datetime], limits: ImportLimits) -> None:
     """The body of a bill import task; runs a Queued task once and records how it ended."""
     with db.transaction() as session:
-        task = session.get(Task, task_id)
-        if task is None or task.status != QUEUED:
+        # Claim the task with one conditional UPDATE, so two runners handed the same id never both run it.
+        claimed = session.execute(
+            update(Task).where(Task.task_id == task_id, Task.status == QUEUED).values(status=PROCESSING)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return  # deleted, or already taken by another run
-        task.status = PROCESSING
     try:
         with db.transaction() as session:
             _import(session, task_id, clock(), limits)

@@ -257,11 +257,8 @@ class Resolver:
     ) -> MeterFacts | Literal[False] | None:
         """The row's meter; None for account-level lines; False when the meter cannot be used."""
         line = row.line_number
-        covering = [
-            link
-            for link in (self.catalog.links.get(account.account_id, []) if account else [])
-            if link.begin <= bill.end_date and link.end >= bill.start_date
-        ]
+        links = self.catalog.links.get(account.account_id, []) if account is not None else []
+        covering = [link for link in links if link.begin <= bill.end_date and link.end >= bill.start_date]
         if row.meter_code:
             meter = self.catalog.meters.get(row.meter_code.lower())
             if meter is None:
@@ -290,7 +287,7 @@ class Resolver:
             what = f"meter '{meter.code}''s ({meter.commodity_code})"
             problems.add(line, f"Commodity '{row.commodity_code}' is not {what}")
             return False
-        if account is not None and not any(link.meter_id == meter.meter_id for link in covering):
+        if account is not None and meter.meter_id not in {link.meter_id for link in covering}:
             problems.add(
                 line,
                 f"Meter '{meter.code}' is not on account '{account.code}' for {bill.start_date}..{bill.end_date}",
