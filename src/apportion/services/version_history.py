@@ -169,8 +169,8 @@ def _apply(
             row.end_period = planned.fields.end_period
             row.workflow_step_id = planned.fields.workflow_step_id
     for planned in plan.copies:
-        assert planned.source_version_id is not None  # the plan sets it on every copy
-        _copy(session, stored[planned.source_version_id], planned)
+        if planned.source_version_id is not None:  # always set on a copy; the plan checked it is ours
+            _copy(session, stored[planned.source_version_id], planned)
     for planned in plan.creates:
         session.add(_new_version(planned, account_id, meter_id, chargeback_type))
     session.flush()
