@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from functools import lru_cache
 
 from apportion.domain.errors import RuleViolation
 
@@ -14,15 +15,16 @@ HUNDRED = Decimal(100)
 
 # Enough digits that products of an amount (18 digits) and a percentage or weight (24 digits) never round.
 _PRECISION = 120
+_EXACT = Context(prec=_PRECISION)
 
 
 def _exact(value: Decimal) -> tuple[int, int]:
     """(coefficient, exponent) with value == coefficient * 10**exponent; rejects NaN and infinities."""
-    sign, digits, exponent = value.as_tuple()
+    exponent = value.as_tuple().exponent
     if not isinstance(exponent, int):  # 'n', 'N' or 'F': NaN or infinity
         raise RuleViolation(f"{value} is not a finite number.")
-    coefficient = int("".join(map(str, digits)) or "0")
-    return (-coefficient if sign else coefficient), exponent
+    # Shifting the decimal point by the exponent is exact here (ample precision); int() reads the coefficient.
+    return int(value.scaleb(-exponent, _EXACT)), exponent
 
 
 def _as_integers(values: Sequence[Decimal]) -> list[int]:
@@ -34,14 +36,28 @@ def _as_integers(values: Sequence[Decimal]) -> list[int]:
 
 def _from_quanta(count: int, quantum: Decimal) -> Decimal:
     """`count` quanta as an exact Decimal with the quantum's exponent (0 quanta of 0.01 -> 0.00)."""
-    coefficient, exponent = _exact(quantum)
-    return Decimal(f"{count * coefficient}E{exponent}")
+    coefficient, exponent = _quantum_parts(quantum)
+    return Decimal(count * coefficient).scaleb(exponent, _EXACT)
+
+
+@lru_cache(maxsize=64)
+def _quantum_parts(quantum: Decimal) -> tuple[int, int]:
+    """_exact of a quantum; the few quanta in use (CENT, USE_QUANTUM, ...) are cached."""
+    return _exact(quantum)
 
 
 def _quanta_in(amount: Decimal, quantum: Decimal) -> int:
     """How many quanta make `amount`; RuleViolation when `amount` is not a whole number of quanta."""
     if not quantum.is_finite() or quantum <= 0:
         raise RuleViolation(f"The quantum must be a positive number, not {quantum}.")
+    if not amount.is_finite():
+        raise RuleViolation(f"{amount} is not a finite number.")
+    coefficient, exponent = _quantum_parts(quantum)
+    if coefficient == 1:  # a power of ten (CENT, USE_QUANTUM ...): shift the point, no common scaling needed
+        shifted = amount.scaleb(-exponent, _EXACT)
+        if shifted != shifted.to_integral_value():
+            raise RuleViolation(f"{amount} is not a multiple of {quantum}; round it before allocating.")
+        return int(shifted)
     scaled_amount, scaled_quantum = _as_integers([amount, quantum])
     count, rest = divmod(scaled_amount, scaled_quantum)
     if rest:
@@ -103,12 +119,10 @@ def allocate(amount: Decimal, weights: Sequence[Decimal], quantum: Decimal) -> l
     number of quanta (round it first).
     """
     count = _quanta_in(amount, quantum)
-    if any(w < 0 for w in weights):
-        raise RuleViolation("Allocation weights cannot be negative.")
-    scaled = _as_integers(weights)
-    total = sum(scaled)
-    if total == 0:
-        raise RuleViolation("Cannot allocate over weights that sum to zero.")
+    for given in weights:
+        if not given.is_finite():  # checked before the cache: a signalling NaN cannot be hashed
+            raise RuleViolation(f"{given} is not a finite number.")
+    scaled, total = _scaled_weights(tuple(weights))
     magnitude = abs(count)
     floors: list[int] = []
     remainders: list[int] = []
@@ -124,6 +138,24 @@ def allocate(amount: Decimal, weights: Sequence[Decimal], quantum: Decimal) -> l
     return [_from_quanta(sign * whole, quantum) for whole in floors]
 
 
+@lru_cache(maxsize=4096)
+def _scaled_weights(weights: tuple[Decimal, ...]) -> tuple[tuple[int, ...], int]:
+    """Weights as integers with their sum, checked; cached because a split applies one set to many lines."""
+    if any(w < 0 for w in weights):
+        raise RuleViolation("Allocation weights cannot be negative.")
+    scaled = tuple(_as_integers(weights))
+    total = sum(scaled)
+    if total == 0:
+        raise RuleViolation("Cannot allocate over weights that sum to zero.")
+    return scaled, total
+
+
+@lru_cache(maxsize=4096)
+def _totals_hundred(percentages: tuple[Decimal, ...]) -> bool:
+    """Whether the percentages sum to exactly 100 (cached like _scaled_weights)."""
+    return _exact_sum(percentages) == HUNDRED
+
+
 def apply_percentages(amount: Decimal, percentages: Sequence[Decimal], quantum: Decimal) -> list[Decimal]:
     """Parts of `amount` for percentages such as Decimal("50.5") (= 50.5 %).
 
@@ -135,6 +167,6 @@ def apply_percentages(amount: Decimal, percentages: Sequence[Decimal], quantum: 
     """
     if any(p < 0 for p in percentages):
         raise RuleViolation("Percentages cannot be negative.")
-    if _exact_sum(percentages) == HUNDRED:
+    if all(p.is_finite() for p in percentages) and _totals_hundred(tuple(percentages)):
         return allocate(amount, percentages, quantum)
     return [round_half_up(multiply(amount, p, HUNDRED), quantum) for p in percentages]

@@ -239,7 +239,17 @@ def split_bill(
         for index, destination in enumerate(shares.destinations):
             if values[index] is None and costs[index] is None and not carried:
                 continue
-            parts[index].append(replace(line, meter_id=destination.meter_id, value=values[index], cost=costs[index]))
+            parts[index].append(
+                LineDraft(
+                    line.observation_type_id,
+                    line.kind,
+                    destination.meter_id,
+                    line.caption,
+                    values[index],
+                    line.value_unit_id,
+                    costs[index],
+                )
+            )
     return [(destination, tuple(parts[i])) for i, destination in enumerate(shares.destinations)]
 
 

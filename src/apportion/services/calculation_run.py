@@ -113,6 +113,7 @@ class _SharedInputs:
         self.channel_demand = channel_demand
         self.prices = prices
         self.kinds = kinds
+        self.factors: dict[int, dict[int, Decimal]] = {}
 
     def inputs(
         self,
@@ -124,6 +125,8 @@ class _SharedInputs:
     ) -> calc.CalculationInputs:
         """CalculationInputs for one version of the run."""
         common = units.common_unit.get(meter.commodity_id)
+        if meter.commodity_id not in self.factors:
+            self.factors[meter.commodity_id] = _unit_factors(units, meter.commodity_id)
         return calc.CalculationInputs(
             meter_id=meter.meter_id,
             common_unit_id=common,
@@ -134,7 +137,7 @@ class _SharedInputs:
             channel_demand=self.channel_demand,
             demand_unit_id=meter.demand_unit_id,
             rate_unit_price=self.prices.get(version.version_id),
-            unit_factors=_unit_factors(units, meter.commodity_id),
+            unit_factors=self.factors[meter.commodity_id],
             observation_kinds=self.kinds,
         )
 

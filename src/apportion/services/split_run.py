@@ -96,7 +96,19 @@ def _source_bills(ctx: RunContext, version_ids: list[int], period: int) -> list[
     found: list[SourceBill] = []
     for chunk in chunks(version_ids):
         statement = (
-            select(Bill, DistributionVersion.version_id)
+            select(
+                Bill.bill_id,
+                DistributionVersion.version_id,
+                Bill.begin_date,
+                Bill.end_date,
+                Bill.estimated,
+                Bill.statement_date,
+                Bill.due_date,
+                Bill.next_reading,
+                Bill.control_code,
+                Bill.invoice_number,
+                Bill.account_period,
+            )
             .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
             .join(
                 DistributionVersion,
@@ -114,16 +126,9 @@ def _source_bills(ctx: RunContext, version_ids: list[int], period: int) -> list[
             )
             .order_by(Bill.bill_id)
         )
-        for bill, version_id in ctx.session.execute(statement).all():
-            header = BillHeader(
-                statement_date=bill.statement_date,
-                due_date=bill.due_date,
-                next_reading=bill.next_reading,
-                control_code=bill.control_code,
-                invoice_number=bill.invoice_number,
-                account_period=bill.account_period,
-            )
-            found.append(SourceBill(bill.bill_id, version_id, bill.begin_date, bill.end_date, bill.estimated, header))
+        # The header columns are selected in BillHeader's field order.
+        for bill_id, version_id, begin, end, estimated, *header in ctx.session.execute(statement):
+            found.append(SourceBill(bill_id, version_id, begin, end, estimated, BillHeader(*header)))
     return found
 
 
@@ -132,20 +137,22 @@ def _lines(ctx: RunContext, bill_ids: list[int]) -> dict[int, list[LineDraft]]:
     result: dict[int, list[LineDraft]] = {}
     for chunk in chunks(bill_ids):
         rows = ctx.session.execute(
-            select(BillLine).where(BillLine.bill_id.in_(chunk)).order_by(BillLine.bill_id, BillLine.line_order)
-        ).scalars()
-        for line in rows:
-            result.setdefault(line.bill_id, []).append(
-                LineDraft(
-                    observation_type_id=line.observation_type_id,
-                    kind=kinds.get(line.observation_type_id, "other"),
-                    meter_id=line.meter_id,
-                    caption=line.caption,
-                    value=line.value,
-                    value_unit_id=line.value_unit_id,
-                    cost=line.cost,
-                )
+            select(
+                BillLine.bill_id,
+                BillLine.observation_type_id,
+                BillLine.meter_id,
+                BillLine.caption,
+                BillLine.value,
+                BillLine.value_unit_id,
+                BillLine.cost,
             )
+            .where(BillLine.bill_id.in_(chunk))
+            .order_by(BillLine.bill_id, BillLine.line_order)
+        )
+        for bill_id, type_id, meter_id, caption, value, unit_id, cost in rows:
+            kind = kinds.get(type_id, "other")
+            line = LineDraft(type_id, kind, meter_id, caption, value, unit_id, cost)
+            result.setdefault(bill_id, []).append(line)
     return result
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -60,10 +61,25 @@ class VersionSelection:
     today: date | None = None
 
 
-def _versions(session: Session, kind: str, selection: VersionSelection) -> list[DistributionVersion]:
+_COLUMNS = (
+    DistributionVersion.version_id,
+    DistributionVersion.account_id,
+    DistributionVersion.meter_id,
+    DistributionVersion.workflow_step_id,
+    DistributionVersion.is_aggregation,
+    DistributionVersion.split_method,
+    DistributionVersion.dynamic_meter_group_id,
+    DistributionVersion.dynamic_source_value,
+    DistributionVersion.dynamic_share_value,
+    DistributionVersion.instructions,
+)
+
+
+def _versions(session: Session, kind: str, selection: VersionSelection) -> list[Any]:
+    """The selected versions' columns (plain rows: a run may load thousands)."""
     period = selection.period
     statement = (
-        select(DistributionVersion)
+        select(*_COLUMNS)
         .join(Account, Account.account_id == DistributionVersion.account_id)
         .join(Meter, Meter.meter_id == DistributionVersion.meter_id)
         .where(
@@ -86,21 +102,27 @@ def _versions(session: Session, kind: str, selection: VersionSelection) -> list[
             "calculateBillVersionID": DistributionVersion.version_id,
         }
         statement = statement.where(compile_filter(selection.conditions, targets, selection.today or date.today()))
-    return list(session.execute(statement).scalars())
+    return list(session.execute(statement))
 
 
 def load_split_versions(session: Session, selection: VersionSelection) -> list[SplitVersion]:
     """Split versions effective for the period with their destinations (two queries)."""
     rows = _versions(session, SPLIT, selection)
-    destinations: dict[int, list[SplitDestination]] = {row.version_id: [] for row in rows}
+    destinations: dict[int, list[Any]] = {row.version_id: [] for row in rows}
     ids = list(destinations)
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
         found = session.execute(
-            select(SplitDestination)
+            select(
+                SplitDestination.version_id,
+                SplitDestination.account_id,
+                SplitDestination.meter_id,
+                SplitDestination.split_percentage,
+                SplitDestination.weighting_factor,
+            )
             .where(SplitDestination.version_id.in_(chunk))
             .order_by(SplitDestination.version_id, SplitDestination.position)
-        ).scalars()
+        )
         for destination in found:
             destinations[destination.version_id].append(destination)
     return [
@@ -115,8 +137,11 @@ def load_split_versions(session: Session, selection: VersionSelection) -> list[S
     ]
 
 
-def split_details(row: DistributionVersion, destinations: Sequence[SplitDestination]) -> splits.SplitDetails:
-    """A stored split version's details as the domain value (no method set: empty details)."""
+def split_details(row: Any, destinations: Sequence[Any]) -> splits.SplitDetails:
+    """A stored split version's details as the domain value (no method set: empty details).
+
+    `row` has the split columns of distribution_versions, `destinations` the destination columns.
+    """
     if row.split_method == splits.FIXED_PERCENTAGE:
         fixed = tuple(
             splits.FixedPercentage(d.account_id, d.meter_id, d.split_percentage or Decimal(0)) for d in destinations

@@ -25,7 +25,7 @@ def _decimal(value: Any) -> Decimal:
 
 
 def _ids(values: Any) -> tuple[int, ...]:
-    return tuple(int(v) for v in values or ())
+    return tuple(map(int, values or ()))
 
 
 def _calculation_document(instruction: calc.MeterCalculation) -> Document:

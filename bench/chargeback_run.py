@@ -1,0 +1,316 @@
+"""Benchmark: a whole chargeback workflow run against the raw insert rate of the same bill rows, in one run.
+
+The generated campus: 2,000 split versions (one source account+meter each, 5 destinations at 10/15/20/25/30 %)
+on a Split step, and 2,000 calculated versions on a Calculation step, each summing the use and cost of one split
+version's 5 destination meters with a 6 % tax line; every source meter has 24 months of bills (2 line items).
+The run (POST /api/v202304/chargebackWorkflow/{id}/exec's service) splits the last month's 2,000 source bills
+into 10,000 bills, then calculates 2,000 bills from them: 12,000 bills in two tasks. Timed end to end.
+
+Then the rows the run wrote (bills, line items, per-meter totals) are read back, deleted, and inserted again
+with the database driver alone (sqlite3 executemany / psycopg COPY) in one transaction: the raw rate for exactly
+those rows. The figure to watch is run / raw (goal >= 0.3; DESIGN.md "Performance rules").
+
+    .venv/bin/python -m bench.chargeback_run                  # SQLite in a temporary file
+    .venv/bin/python -m bench.chargeback_run --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
+
+from apportion.domain import calculations as calc
+from apportion.domain import periods, splits
+from apportion.domain.bills import BillDraft, LineDraft
+from apportion.domain.permissions import Grants
+from apportion.services import auth, processing
+from apportion.services.batches import BatchSettings, open_batch_in
+from apportion.store import instructions
+from apportion.store.bill_writer import BillWriter
+from apportion.store.database import Database
+from apportion.store.migrate import upgrade
+from apportion.store.models.bills import Bill
+from apportion.store.models.chargebacks import (
+    ChargebackWorkflow,
+    ChargebackWorkflowStep,
+    DistributionVersion,
+    SplitDestination,
+)
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+
+NOW = datetime(2024, 7, 15, 9, 30)
+PERIOD = 202406
+MONTHS = 24
+PERCENTAGES = [Decimal(p) for p in ("10", "15", "20", "25", "30")]
+USE, COST, KWH = 1, 3, 1  # seeded observation types and unit
+
+
+@contextmanager
+def fresh_database(url: str | None) -> Iterator[Database]:
+    """A migrated empty database: a temporary SQLite file, or a new database on the PostgreSQL server."""
+    if url is None or url.startswith("sqlite"):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Database(f"sqlite:///{tmp}/chargeback-run.db")
+            upgrade(db.engine)
+            try:
+                yield db
+            finally:
+                db.dispose()
+        return
+    name = f"apportion_chargeback_run_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
+    try:
+        upgrade(db.engine)
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def build_campus(db: Database, versions: int) -> tuple[auth.Principal, int]:
+    """Write the campus with bulk inserts (not timed); returns the user and the workflow id."""
+    user_id = auth.create_user_with_key(db, "bench", "Benchmark", Grants.everything(), NOW)[0]
+    principal = auth.Principal(user_id, "bench", "Benchmark", Grants.everything())
+    sources = range(1, versions + 1)  # account and meter ids of the split sources
+    destination_base = versions  # destinations of source i: destination_base + 5 (i - 1) + 1 .. + 5
+    calculated_base = versions * 6  # calculated account and meter of version i: calculated_base + i
+    total = versions * 7
+    with db.transaction() as session:
+        vendor = Vendor(vendor_code="BENCH", vendor_info="Benchmark vendor", vendor_type_id=1)
+        session.add(vendor)
+        session.flush()
+        rows = range(1, total + 1)
+        session.execute(
+            insert(Account),
+            [
+                {
+                    "account_id": i,
+                    "account_code": f"A{i:06d}",
+                    "account_info": f"Account {i}",
+                    "account_type_id": 1,
+                    "cost_center_id": 1,
+                    "vendor_id": vendor.vendor_id,
+                }
+                for i in rows
+            ],
+        )
+        session.execute(
+            insert(Meter),
+            [
+                {
+                    "meter_id": i,
+                    "meter_code": f"M{i:06d}",
+                    "meter_info": f"Meter {i}",
+                    "commodity_id": 1,
+                    "place_id": 1,
+                    "meter_type_id": 1,
+                    "use_unit_id": KWH,
+                }
+                for i in rows
+            ],
+        )
+        session.execute(
+            insert(AccountMeter),
+            [
+                {"account_id": i, "meter_id": i, "begin_date": date(2000, 1, 1), "end_date": date(2100, 1, 1)}
+                for i in rows
+            ],
+        )
+        workflow = ChargebackWorkflow(workflow_info="Monthly chargebacks")
+        session.add(workflow)
+        session.flush()
+        split_step = ChargebackWorkflowStep(
+            workflow_id=workflow.workflow_id,
+            step_info="Split",
+            step_description="Split vendor bills",
+            step_type="Split",
+            step_order=1,
+        )
+        calc_step = ChargebackWorkflowStep(
+            workflow_id=workflow.workflow_id,
+            step_info="Calculate",
+            step_description="Calculate tenant bills",
+            step_type="Calculation",
+            step_order=2,
+        )
+        session.add_all([split_step, calc_step])
+        session.flush()
+        version_rows: list[dict[str, Any]] = []
+        destination_rows: list[dict[str, Any]] = []
+        for i in sources:
+            version_rows.append(
+                {
+                    "version_id": i,
+                    "chargeback_type": "Split",
+                    "account_id": i,
+                    "meter_id": i,
+                    "name": "Original",
+                    "begin_period": 200001,
+                    "workflow_step_id": split_step.step_id,
+                    "split_method": splits.FIXED_PERCENTAGE,
+                }
+            )
+            first = destination_base + 5 * (i - 1) + 1
+            for position, percentage in enumerate(PERCENTAGES):
+                destination_rows.append(
+                    {
+                        "version_id": i,
+                        "position": position,
+                        "account_id": first + position,
+                        "meter_id": first + position,
+                        "split_percentage": percentage,
+                    }
+                )
+            summed = calc.MeterCalculation(sum_meter_ids=tuple(range(first, first + 5)))
+            document = instructions.to_document(
+                calc.CalculatedBillInstructions(
+                    0,
+                    use=summed,
+                    cost=summed,
+                    meter_line_items=(calc.LineItem("Percentage", "Tax", Decimal("6"), COST),),
+                )
+            )
+            version_rows.append(
+                {
+                    "version_id": versions + i,
+                    "chargeback_type": "Calculation",
+                    "account_id": calculated_base + i,
+                    "meter_id": calculated_base + i,
+                    "name": "Original",
+                    "begin_period": 200001,
+                    "workflow_step_id": calc_step.step_id,
+                    "instructions": document,
+                }
+            )
+        session.execute(insert(DistributionVersion), version_rows)
+        session.execute(insert(SplitDestination), destination_rows)
+        batch_id = open_batch_in(session, BatchSettings("HISTORY"), user_id, NOW).batch_id
+        writer = BillWriter(session)
+        for months_back in range(MONTHS - 1, -1, -1):
+            period = periods.add_months(PERIOD, -months_back)
+            drafts = [
+                BillDraft(
+                    account_id=i,
+                    billing_period=period,
+                    begin_date=periods.first_day(period),
+                    end_date=periods.end_date(period),
+                    lines=(
+                        LineDraft(
+                            USE,
+                            "use",
+                            i,
+                            "Energy",
+                            Decimal(1000 + i % 97) + Decimal("0.125"),
+                            KWH,
+                            Decimal(100 + i % 89) + Decimal("0.37"),
+                        ),
+                        LineDraft(COST, "cost", i, "Customer charge", None, None, Decimal("12.50")),
+                    ),
+                )
+                for i in sources
+            ]
+            writer.write(drafts, batch_id, user_id, NOW)
+        return principal, workflow.workflow_id
+
+
+def run_workflow(db: Database, principal: auth.Principal, workflow_id: int) -> tuple[list[int], int, float]:
+    """The timed workflow run; returns (task ids, bills created, seconds)."""
+    settings = processing.RunSettings(PERIOD, batch=BatchSettings("RUN"))
+    began = time.perf_counter()
+    task_ids = processing.run_workflow(db, workflow_id, settings, principal, datetime.now)
+    seconds = time.perf_counter() - began
+    with db.reading() as session:
+        created = session.execute(
+            select(func.count()).select_from(Bill).where(Bill.chargeback_task_id.in_(task_ids))
+        ).scalar_one()
+    return task_ids, int(created), seconds
+
+
+TABLES = ("bills", "bill_lines", "bill_meters")
+
+
+def raw_reinsert(db: Database, task_ids: Sequence[int]) -> float:
+    """Read the run's rows, delete them, insert them again with the driver alone; returns the insert seconds."""
+    ids = ",".join(str(t) for t in task_ids)
+    bills_of_run = f"SELECT bill_id FROM bills WHERE chargeback_task_id IN ({ids})"
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        saved: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+        for table in TABLES:
+            where = f"chargeback_task_id IN ({ids})" if table == "bills" else f"bill_id IN ({bills_of_run})"
+            cursor.execute(f"SELECT * FROM {table} WHERE {where}")
+            columns = [d[0] for d in cursor.description]
+            saved[table] = (columns, [tuple(r) for r in cursor.fetchall()])
+        for table in reversed(TABLES):
+            where = f"chargeback_task_id IN ({ids})" if table == "bills" else f"bill_id IN ({bills_of_run})"
+            cursor.execute(f"DELETE FROM {table} WHERE {where}")
+        connection.commit()
+        began = time.perf_counter()
+        if db.is_sqlite:
+            for table in TABLES:
+                columns, rows = saved[table]
+                marks = ", ".join("?" * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        else:
+            for table in TABLES:
+                columns, rows = saved[table]
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    for row in rows:
+                        copy.write_row(row)
+        connection.commit()
+        return time.perf_counter() - began
+    finally:
+        connection.close()
+
+
+def measure(url: str | None, versions: int) -> tuple[int, float, float]:
+    """(bills created, run bills/s, raw bills/s) on a fresh database."""
+    with fresh_database(url) as db:
+        principal, workflow_id = build_campus(db, versions)
+        task_ids, created, seconds = run_workflow(db, principal, workflow_id)
+        raw_seconds = raw_reinsert(db, task_ids)
+        with db.reading() as session:
+            again = session.execute(
+                select(func.count()).select_from(Bill).where(Bill.chargeback_task_id.in_(task_ids))
+            ).scalar_one()
+        if again != created:
+            raise SystemExit(f"the raw insert wrote {again} bills, the run {created}")
+    return created, created / seconds, created / raw_seconds
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the options, measure SQLite (and PostgreSQL when a URL is given), print bills/s and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--versions", type=int, default=2000, help="split versions (and as many calculated ones)")
+    parser.add_argument("--database-url", help="a PostgreSQL server URL to measure as well")
+    args = parser.parse_args(argv)
+    targets: list[tuple[str, str | None]] = [("SQLite", None)]
+    if args.database_url and not args.database_url.startswith("sqlite"):
+        targets.append(("PostgreSQL", args.database_url))
+    print(f"{args.versions:,} split versions x 5 destinations + {args.versions:,} calculated versions, {MONTHS} months")
+    for name, url in targets:
+        created, run_rate, raw_rate = measure(url, args.versions)
+        print(
+            f"{name:<10} workflow run {created:,} bills {run_rate:>9,.0f} bills/s   "
+            f"raw insert of the same rows {raw_rate:>9,.0f} bills/s   ratio {run_rate / raw_rate:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
