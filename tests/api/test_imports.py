@@ -260,3 +260,40 @@ def test_body_validation_and_auth(api: ImportApi) -> None:
     denied = api.start("x.csv", b"a", key=viewer)
     assert denied.status_code == 403
     assert "BillsAndBatches (Create)" in denied.json()["message"]
+
+
+def test_kickout_summaries_list_distinct_reasons_per_task_and_per_file(api: ImportApi) -> None:
+    site(api, "A1")
+    east = csv_file(row("A1"), row("B1"), row("B1", start="2024-02-01", end="2024-03-01"))
+    west = csv_file(row("A1", start="2024-05-01", end="2024-06-01"), "A1,M-A1,2024-13-01,2024-06-01,1,1.00")
+    task = api.run(
+        "regions.zip",
+        zip_of(
+            ("in/east.csv", east),
+            ("west.csv", west),
+            ("north.csv", csv_file(row("A1", start="2024-07-01", end="2024-08-01"))),
+        ),
+    )
+    guid = task["taskGUId"]
+    summary = api.get(f"/api/v202401/import/bill/task/{guid}/kickout/summary")
+    assert summary.status_code == 200
+    assert summary.json() == {
+        "fileName": "regions.zip",
+        "kickoutMessages": [
+            "Account 'B1' does not exist",
+            "Meter 'M-B1' does not exist",
+            "StartDate '2024-13-01' is not a valid date (yyyy-mm-dd or mm/dd/yyyy)",
+        ],
+        "taskGuid": guid,
+    }
+    by_file = api.get(f"/api/v202401/import/bill/task/{guid}/kickout/west.csv/summary").json()
+    assert by_file["kickoutMessages"] == ["StartDate '2024-13-01' is not a valid date (yyyy-mm-dd or mm/dd/yyyy)"]
+    assert (
+        len(
+            api.get(f"/api/v202401/import/bill/task/{guid}/kickout/east.kickouts.csv/summary").json()["kickoutMessages"]
+        )
+        == 2
+    )
+    assert api.get(f"/api/v202401/import/bill/task/{guid}/kickout/north.csv/summary").json()["kickoutMessages"] == []
+    assert api.get(f"/api/v202401/import/bill/task/{guid}/kickout/south.csv/summary").status_code == 404
+    assert api.get("/api/v202401/import/bill/task/nope/kickout/summary").status_code == 404

@@ -8,6 +8,7 @@ Statuses follow domain.md §7 Q2: Queued, Processing, Completed, Completed with 
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from apportion.domain import filters
 from apportion.domain.batches import ImportBatchSettings
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
-from apportion.importer.kickouts import zip_files
+from apportion.importer.kickouts import kickout_file_name, zip_files
 from apportion.importer.limits import ImportLimits
 from apportion.importer.readers import decode_base64, read_files
 from apportion.services import ids, import_batches, import_profiles
@@ -281,3 +282,47 @@ def error_output(db: Database, task_guid: str, principal: Principal) -> OutputFi
             name.rsplit("/", 1)[-1], files[0].content, "xlsx" if name.lower().endswith(".xlsx") else "csv"
         )
     return OutputFile(f"kickouts-{task.task_guid}.zip", zip_files([(f.file_name, f.content) for f in files]), "zip")
+
+
+_ROW_PREFIX = re.compile(r"^Row \d+: ")
+_NEXT_ROW = re.compile(r"; (?=Row \d+: )")
+
+
+def _reasons(messages: list[str] | None) -> list[str]:
+    """Distinct reasons without their "Row n: " prefixes, in first-seen order: a summary of a file's kickouts."""
+    reasons = (_ROW_PREFIX.sub("", part) for message in messages or () for part in _NEXT_ROW.split(message))
+    return list(dict.fromkeys(reasons))
+
+
+@dataclass(frozen=True)
+class KickoutSummary:
+    """BillImportTaskKickoutSummaryResponse: a file name, its distinct kickout reasons, the task GUID."""
+
+    file_name: str
+    kickout_messages: list[str]
+    task_guid: str
+
+
+def kickout_summary(db: Database, task_guid: str, principal: Principal, file_name: str | None = None) -> KickoutSummary:
+    """GET …/kickout/summary (the whole upload) or …/kickout/{filename}/summary (one file of it, by its name in the
+    upload or its kickout file's name); 404 for an unknown task or file, 400 for a task that is not a bill import."""
+    task: Task = get_task(db, task_guid, principal)["Task"]
+    if task.task_type_code != BILL_IMPORT:
+        raise ValidationFailed.single("taskGuid", f"Task {task.task_guid} is not a bill import task.")
+    with db.reading() as session:
+        files = session.execute(
+            select(TaskFile.file_name, TaskFile.messages)
+            .where(TaskFile.task_id == task.task_id, TaskFile.kind == KICKOUT)
+            .order_by(TaskFile.task_file_id)
+        ).all()
+    if file_name is None:
+        name = str((task.settings or {}).get("fileName") or "")
+        return KickoutSummary(name, _reasons([m for f in files for m in f.messages or ()]), task.task_guid)
+    wanted = {file_name.casefold(), kickout_file_name(file_name).casefold()}
+    # A ZIP member in a folder can be named by its base name too: a path segment cannot hold a "/".
+    found = [f for f in files if {f.file_name.casefold(), f.file_name.rsplit("/", 1)[-1].casefold()} & wanted]
+    if not found:
+        sources = [str(f.get("fileName")) for f in (task.output or {}).get("files", [])]
+        if file_name.casefold() not in {s.casefold() for s in sources}:
+            raise NotFound(f"File '{file_name}' of task {task.task_guid}")
+    return KickoutSummary(file_name, _reasons([m for f in found for m in f.messages or ()]), task.task_guid)

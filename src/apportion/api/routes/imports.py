@@ -23,6 +23,7 @@ from apportion.api.schemas.contract import (
     BillImportProfileRequest,
     BillImportProfileResponse,
     BillImportRequest,
+    BillImportTaskKickoutSummaryResponse,
     BillKickoutImportRequest,
     GuidResponse,
     TaskResponse,
@@ -235,3 +236,28 @@ def get_task_output_file(db: DatabaseDep, taskGuid: str, user: CurrentUser) -> R
     name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in output.name)
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(output.content, media_type=MEDIA_TYPES[output.kind], headers=headers)
+
+
+def _summary(summary: import_tasks.KickoutSummary) -> BillImportTaskKickoutSummaryResponse:
+    return BillImportTaskKickoutSummaryResponse(
+        file_name=summary.file_name, kickout_messages=summary.kickout_messages, task_guid=summary.task_guid
+    )
+
+
+@router.get(
+    "/api/v202401/import/bill/task/{taskGuid}/kickout/summary", response_model=BillImportTaskKickoutSummaryResponse
+)
+def get_task_kickout_summary(db: DatabaseDep, taskGuid: str, user: Viewer) -> BillImportTaskKickoutSummaryResponse:
+    """The distinct kickout reasons of a bill import task."""
+    return _summary(import_tasks.kickout_summary(db, taskGuid, user))
+
+
+@router.get(
+    "/api/v202401/import/bill/task/{taskGuid}/kickout/{filename}/summary",
+    response_model=BillImportTaskKickoutSummaryResponse,
+)
+def get_task_kickout_summary_by_file(
+    db: DatabaseDep, taskGuid: str, filename: str, user: Viewer
+) -> BillImportTaskKickoutSummaryResponse:
+    """The distinct kickout reasons of one file of a bill import task (a ZIP import has several)."""
+    return _summary(import_tasks.kickout_summary(db, taskGuid, user, filename))
