@@ -137,6 +137,8 @@ def test_body_may_be_empty_and_auth_is_checked(api: ImportApi) -> None:
     assert api.post(url, key=None).status_code == 401
     viewer = api.key_with("BillsAndBatches:View")
     assert api.post(url, key=viewer, json={}).status_code == 403
+    clerk = api.key_with("BillsAndBatches:View,Create", user_code="clerk")
+    assert api.post(url, key=clerk, json={}).status_code == 404  # another user's task, without Manage
     no_body = api.post(url)
     assert no_body.status_code == 200, no_body.text
     api.wait()

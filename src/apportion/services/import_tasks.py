@@ -160,6 +160,8 @@ def reimport_kickouts(
     """
     with db.transaction() as session:
         original = _task_by_guid(session, task_guid)
+        if original.user_id != principal.user_id and not import_batches.can_manage(principal.grants):
+            raise NotFound("Task", task_guid)  # as GET /task/{guid}: another user's task is not visible
         if original.task_type_code != BILL_IMPORT:
             raise ValidationFailed.single("taskGuid", f"Task {original.task_guid} is not a bill import task.")
         if original.status != COMPLETED_WITH_KICKOUTS:
