@@ -314,3 +314,20 @@ def test_two_concurrent_runs_never_split_a_source_twice(db: Database, monkeypatc
     assert per_source == dict.fromkeys(sources, 2)
     created = sorted(len(cb.bills_of_task(db, task_id)) for task_id in task_ids)
     assert created == [0, 60]
+
+
+def test_a_destination_that_is_not_linked_fails_its_version_alone(api: Api) -> None:
+    ids = cb.accounts_and_meters(api.db, ["S1", "S2", "D1", "D2"])
+    bad = cb.split_version(api.db, *ids["S1"], [(ids["D1"][0], ids["D2"][1], D("100"))])
+    cb.split_version(api.db, *ids["S2"], [(*ids["D1"], D("100"))])
+    bad_source = cb.bill(api.db, *ids["S1"], PERIOD, [(D("1"), D("1.00"))])
+    cb.bill(api.db, *ids["S2"], PERIOD, [(D("2"), D("2.00"))])
+    task = api.post("/api/v3/billSplit/exec", json={"billingPeriod": PERIOD}).json()
+    assert (task["status"], task["numberOfBillsCreated"], task["numberOfFailedVersions"]) == (
+        "Completed with errors",
+        1,
+        1,
+    )
+    assert not cb.is_split(api.db, bad_source)
+    errors = api.get(f"/api/v3/chargebackTask/{task['taskId']}/errorOutput").text
+    assert f"{bad},Split version {bad}: destination account {ids['D1'][0]} is not linked to meter" in errors

@@ -203,6 +203,12 @@ def _claim(ctx: RunContext, bill_ids: list[int]) -> list[int]:
     return sorted(claimed)
 
 
+def _listed(details: splits.SplitDetails) -> list[splits.Destination]:
+    """The destinations a fixed-percentage or floor-area version names (a dynamic one names none)."""
+    fixed = [d.destination for d in details.fixed_percentage or ()]
+    return fixed + [d.destination for d in details.floor_area or ()]
+
+
 class _ShareResolver:
     """Shares per version: fixed percentages as entered, floor areas and meter-group figures loaded once."""
 
@@ -210,6 +216,7 @@ class _ShareResolver:
         self.ctx = ctx
         self.period = period
         area_meters = {d.meter_id for v in versions for d in v.details.floor_area or ()}
+        self.linked = self._links({d.meter_id for v in versions for d in _listed(v.details)})
         self.places = self._places(area_meters)
         self.sizes = self._sizes(set(self.places.values()))
         groups = {v.details.dynamic.meter_group_id for v in versions if v.details.dynamic is not None}
@@ -225,6 +232,13 @@ class _ShareResolver:
 
     def _compute(self, version: SplitVersion, end_date: date) -> splits.SplitShares:
         details = version.details
+        for destination in _listed(details):
+            # domain.md §2.6 item 1, §4.3: a destination must be an account+meter pair that is linked.
+            if (destination.account_id, destination.meter_id) not in self.linked:
+                raise RuleViolation(
+                    f"Split version {version.version_id}: destination account {destination.account_id} is not "
+                    f"linked to meter {destination.meter_id}."
+                )
         if details.fixed_percentage is not None:
             return splits.fixed_percentage_shares(details.fixed_percentage)
         if details.floor_area is not None:
@@ -260,6 +274,16 @@ class _ShareResolver:
             use, cost = self.figures.get(meter_id, (Decimal(0), Decimal(0)))
             shares.append(splits.DynamicShare(account_id, meter_id, use if basis == "use" else cost))
         return shares
+
+    def _links(self, meter_ids: set[int]) -> set[tuple[int, int]]:
+        """(account, meter) pairs linked at any time, for the given meters."""
+        found: set[tuple[int, int]] = set()
+        for chunk in chunks(sorted(meter_ids)):
+            rows = self.ctx.session.execute(
+                select(AccountMeter.account_id, AccountMeter.meter_id).where(AccountMeter.meter_id.in_(chunk))
+            )
+            found.update((account_id, meter_id) for account_id, meter_id in rows)
+        return found
 
     def _places(self, meter_ids: set[int]) -> dict[int, int]:
         found: dict[int, int] = {}
