@@ -187,6 +187,23 @@ def _rename(session: Session, account_id: int, meter_id: int, info: str, user_id
     account.account_info, account.modified_by, account.modified_date = info, user_id, now
 
 
+def place_version(spans: Sequence[tuple[int, int | None]], begin: int) -> tuple[dict[int, int], int | None]:
+    """Fit a new version beginning at `begin` into a history of non-overlapping (beginPeriod, endPeriod) spans.
+
+    Returns the new endPeriod of the span `begin` falls inside (by index; it now ends the period before) and the
+    new version's endPeriod (the period before the next span begins, None when none follows). Every period the
+    history covered stays covered, and nothing overlaps (domain.md §4.1). No span may begin at `begin`.
+    Example: [(202301, None)], 202401 -> ({0: 202312}, None); [(202401, 202412)], 202301 -> ({}, 202312).
+    """
+    ends = {
+        i: periods.prior(begin)
+        for i, (first, last) in enumerate(spans)
+        if first < begin and (last is None or last >= begin)
+    }
+    later = [first for first, _ in spans if first > begin]
+    return ends, periods.prior(min(later)) if later else None
+
+
 def _version(session: Session, account_id: int, meter_id: int, request: AggregateMeterRequest) -> int:
     """Update the version beginning at beginPeriod, or add one there without overlapping the others."""
     begin = request.begin_period
@@ -201,10 +218,9 @@ def _version(session: Session, account_id: int, meter_id: int, request: Aggregat
     calculations = [v for v in versions if v.chargeback_type == CALCULATION]
     target = next((v for v in calculations if v.begin_period == begin), None)
     if target is None:
-        later = [v.begin_period for v in calculations if v.begin_period > begin]
-        for v in calculations:
-            if v.begin_period < begin and (v.end_period is None or v.end_period >= begin):
-                v.end_period = periods.prior(begin)
+        ends, new_end = place_version([(v.begin_period, v.end_period) for v in calculations], begin)
+        for index, end in ends.items():
+            calculations[index].end_period = end
         names = {v.name.lower() for v in versions}
         name = f"Aggregation {begin}"
         while name.lower() in names:  # names are unique per account and meter (domain.md §7 Q23)
@@ -215,7 +231,7 @@ def _version(session: Session, account_id: int, meter_id: int, request: Aggregat
             meter_id=meter_id,
             name=name,
             begin_period=begin,
-            end_period=periods.prior(min(later)) if later else None,
+            end_period=new_end,
         )
         session.add(target)
     old = documents.from_document(0, target.instructions)
