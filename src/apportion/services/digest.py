@@ -4,13 +4,14 @@ For a step and billing period P the digest lists every meter the latest task of 
 source meters of a split step (each with its destinations under `splits`) or the calculated meters of a calculation
 step. Each meter gets its non-void bills' totals for P, P - 1 month and P - 1 year (domain/digest.py).
 
-Five statements whatever the number of meters (up to CHUNK meters), each on an index: the step (with its latest task
-period), the latest task, the involved (source, destination) pairs, the per-meter totals, and the meters with their
-use units.
+Four statements whatever the number of meters (the last one per CHUNK meters), each on an index: the step (with its
+latest task period), the latest task, the involved (source, destination) pairs, and the meters with their use units
+and their three periods' totals pivoted into one row (totals_select, the main query).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -53,7 +54,7 @@ class DigestLine:
     """One digest entry: the meter (labelled `meter_*` and `use_unit_*` columns), its figures and, for split
     sources, one line per destination (None for calculated meters)."""
 
-    meter: RowMapping
+    meter: Mapping[str, Any]
     figures: DigestFigures
     splits: tuple[DigestLine, ...] | None
 
@@ -218,7 +219,7 @@ def _lines(session: Session, step_id: int, step_type: str, period: int, task_id:
     # IN lists of at most CHUNK ids keep every statement under SQLite's bound-parameter limit.
     for start in range(0, len(meter_ids), CHUNK):
         for row in session.execute(_entries_select(), {**parameters, "meter_ids": meter_ids[start : start + CHUNK]}):
-            entry = row._mapping
+            entry = dict(row._mapping)  # read a dozen times each: a plain dict is the cheapest to read
             figures = digest_figures(period, *(_totals(entry, key) for key in PERIOD_KEYS))
             entries[entry["involved_meter_id"]] = DigestLine(entry, figures, None)
 
@@ -233,7 +234,7 @@ def _lines(session: Session, step_id: int, step_type: str, period: int, task_id:
     return tuple(lines)
 
 
-def _totals(entry: RowMapping, key: str) -> MeterTotals | None:
+def _totals(entry: Mapping[str, Any], key: str) -> MeterTotals | None:
     """The MeterTotals of one period from an _entries_select() row; None without bills in that period."""
     bills = entry[f"bills_{key}"]
     if not bills:

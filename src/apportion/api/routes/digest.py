@@ -90,9 +90,11 @@ def _comparison(figures: ComparisonFigures, use_unit: Wire | None, cost_unit: Wi
     }
 
 
-def _entry(line: digest.DigestLine, cost_unit: Wire | None) -> Wire:
-    """ChargebackWorkflowDigestSplitChild: the fields a source meter's result shares with a destination's."""
-    use_unit = _unit(line.meter, "use_unit")
+def _entry(line: digest.DigestLine, cost_unit: Wire | None, units: dict[Any, Wire | None]) -> Wire:
+    """ChargebackWorkflowDigestSplitChild: the fields a source meter's result shares with a destination's.
+    `units` holds one UnitChild per use unit, shared by every entry in that unit."""
+    unit_id = line.meter["use_unit_id"]
+    use_unit = units.get(unit_id) or units.setdefault(unit_id, _unit(line.meter, "use_unit"))
     return {
         "currentPeriod": _current(line.figures.current, use_unit, cost_unit),
         "meter": _meter(line.meter),
@@ -107,9 +109,10 @@ def render(result: digest.WorkflowDigest) -> Wire:
     step = result.step
     cost_unit = _unit(step, "cost_unit")
     results = []
+    units: dict[Any, Wire | None] = {}
     for line in result.results:
-        entry = _entry(line, cost_unit)
-        entry["splits"] = [_entry(s, cost_unit) for s in line.splits] if line.splits is not None else None
+        entry = _entry(line, cost_unit, units)
+        entry["splits"] = [_entry(s, cost_unit, units) for s in line.splits] if line.splits is not None else None
         results.append(entry)
     return {
         "chargebackWorkflowStep": {
