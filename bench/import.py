@@ -136,6 +136,8 @@ def run(url: str | None, rows: int, kickouts: int) -> None:
     print(f"  csv module alone : {baseline:8.3f} s  {rows / baseline:>12,.0f} rows/s")
     ratio = f"({seconds / baseline:.0f}x the csv read)"
     print(f"  full import      : {seconds:8.3f} s  {rows / seconds:>12,.0f} rows/s  {ratio}")
+    stages = ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in dict(output.pop("stageSeconds")).items())
+    print(f"  stages (s)       : {stages}")
     print(f"  task             : {output}")
 
 

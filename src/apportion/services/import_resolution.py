@@ -334,8 +334,10 @@ class Resolver:
 
     def _duplicates(self, bill: ParsedBill, key: tuple[int, date, date], problems: _Problems, first: int) -> None:
         flag = self._flag(bill)
-        existing = self.catalog.existing.get(key, [])
+        existing = self.catalog.existing.get(key)
         earlier = self.taken.get(key)
+        if not existing and earlier is None:  # the usual case: nothing to compare with
+            return
         span = f"account '{bill.account_code}' for {bill.start_date}..{bill.end_date}"
         if flag == REJECT and existing:
             ids = ", ".join(map(str, existing))
