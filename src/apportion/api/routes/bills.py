@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import RowMapping
@@ -96,40 +96,49 @@ def _bill_input(body: BillCreate | BillEdit, batch_id: int | None = None) -> bil
     )
 
 
+def _shared(row: RowMapping) -> dict[str, Any]:
+    """The fields BillResponse and MeterBillResponse share (no approval, export, payment or accrual workflow
+    here, so those flags are false)."""
+    bill = row["Bill"]
+    return {
+        "bill_id": bill.bill_id,
+        "batch": BatchChild(batch_id=bill.batch_id, batch_code=row["batch_code"]),
+        "account": account_child(row),
+        "begin_date": bill.begin_date,
+        "end_date": bill.end_date,
+        "billing_period": bill.billing_period,
+        "account_period": bill.account_period,
+        "estimated": bill.estimated,
+        "approved": bill.approved,
+        "exported": bill.exported,
+        "statement_date": bill.statement_date,
+        "due_date": bill.due_date,
+        "next_reading": bill.next_reading,
+        "control_code": bill.control_code,
+        "invoice_number": bill.invoice_number,
+        "created_by": user_child(row, "created"),
+        "created_date": bill.created_date,
+        "modified_by": user_child(row, "modified"),
+        "modified_date": bill.modified_date,
+        "void": bill.void,
+        "dirty": False,
+        "import_verified": False,
+        "accrual": bill.accrual,
+        "accrual_reversed": False,
+        "export_hold": False,
+        "gl_exported": False,
+        "from_vendor": bill.from_vendor,
+        "has_been_split": bill.has_been_split,
+        "was_split_date": bill.was_split_date,
+    }
+
+
 def render(row: RowMapping) -> BillResponse:
-    """Wire form of a bill row of services.bills (no approval, export, payment or accrual workflow here)."""
+    """Wire form of a bill row of services.bills."""
     bill = row["Bill"]
     return BillResponse(
-        bill_id=bill.bill_id,
-        batch=BatchChild(batch_id=bill.batch_id, batch_code=row["batch_code"]),
-        account=account_child(row),
-        begin_date=bill.begin_date,
-        end_date=bill.end_date,
-        billing_period=bill.billing_period,
-        account_period=bill.account_period,
+        **_shared(row),
         total_cost=bill.total_cost,
-        estimated=bill.estimated,
-        approved=bill.approved,
-        exported=bill.exported,
-        statement_date=bill.statement_date,
-        due_date=bill.due_date,
-        next_reading=bill.next_reading,
-        control_code=bill.control_code,
-        invoice_number=bill.invoice_number,
-        created_by=user_child(row, "created"),
-        created_date=bill.created_date,
-        modified_by=user_child(row, "modified"),
-        modified_date=bill.modified_date,
-        void=bill.void,
-        dirty=False,
-        import_verified=bill.import_task_id is not None,
-        accrual=bill.accrual,
-        accrual_reversed=False,
-        export_hold=False,
-        gl_exported=False,
-        from_vendor=bill.from_vendor,
-        has_been_split=bill.has_been_split,
-        was_split_date=bill.was_split_date,
         bill_note=bill.note,
         excluded_from_accruals=False,
         analyzing=False,
@@ -139,45 +148,17 @@ def render(row: RowMapping) -> BillResponse:
 def render_meter_bill(row: RowMapping) -> MeterBillResponse:
     """Wire form of a row of services.bills.meter_bills: the bill with this meter's own cost, use and demand."""
     bill = row["Bill"]
-    cost, use = row["meter_cost"], row["meter_use"]
+    cost, use, demand = row["meter_cost"], row["meter_use"], row["meter_demand"]
     return MeterBillResponse(
-        bill_id=bill.bill_id,
-        batch=BatchChild(batch_id=bill.batch_id, batch_code=row["batch_code"]),
-        account=account_child(row),
-        begin_date=bill.begin_date,
-        end_date=bill.end_date,
-        billing_period=bill.billing_period,
-        account_period=bill.account_period,
+        **_shared(row),
         cost=cost,
         cost_per_day=bills.per_day(cost, bill.begin_date, bill.end_date, bills.UNIT_COST_QUANTUM),
         cost_per_unit=bills.per_unit(cost, use),
-        estimated=bill.estimated,
-        approved=bill.approved,
-        exported=bill.exported,
-        statement_date=bill.statement_date,
-        due_date=bill.due_date,
-        next_reading=bill.next_reading,
-        control_code=bill.control_code,
-        invoice_number=bill.invoice_number,
-        created_by=user_child(row, "created"),
-        created_date=bill.created_date,
-        modified_by=user_child(row, "modified"),
-        modified_date=bill.modified_date,
-        void=bill.void,
-        dirty=False,
-        import_verified=bill.import_task_id is not None,
-        accrual=bill.accrual,
-        accrual_reversed=False,
-        export_hold=False,
-        gl_exported=False,
-        from_vendor=bill.from_vendor,
-        has_been_split=bill.has_been_split,
-        was_split_date=bill.was_split_date,
         usage=use,
         use_per_day=bills.per_day(use, bill.begin_date, bill.end_date, USE_QUANTUM),
         use_unit=unit_child(row, "use_unit") if use is not None else None,
-        actual_demand=row["meter_demand"],
-        actual_demand_unit=unit_child(row, "demand_unit") if row["meter_demand"] is not None else None,
+        actual_demand=demand,
+        actual_demand_unit=unit_child(row, "demand_unit") if demand is not None else None,
     )
 
 
