@@ -248,10 +248,18 @@ def test_unreadable_files_are_400(api: ImportApi) -> None:
 
 
 def test_an_upload_over_the_size_limit_is_400(db: Database) -> None:
-    with import_api(db, import_max_bytes=100) as api:
-        response = api.start("bills.csv", csv_file(*[row("A1")] * 5))
+    with import_api(db, import_max_bytes=200) as api:
+        site(api, "A1")
+        response = api.start("bills.csv", csv_file(*[row("A1")] * 5))  # refused before decoding
         assert response.status_code == 400
-        assert "larger than the 100-byte limit" in response.json()["message"]
+        assert "larger than the 200-byte limit" in response.json()["message"]
+        just_over = api.start("bills.csv", csv_file(row("A1")).ljust(201, b" "))  # decoded, then refused
+        assert just_over.status_code == 400
+        assert "larger than the 200-byte limit" in just_over.json()["message"]
+        at_limit = api.start("bills.csv", csv_file(row("A1")).ljust(200, b" "))
+        assert at_limit.status_code == 200, at_limit.text
+        api.wait()
+        assert api.task(at_limit.json()["taskGUId"])["status"] == "Completed"
 
 
 def test_body_validation_and_auth(api: ImportApi) -> None:

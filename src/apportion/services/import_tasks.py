@@ -22,7 +22,7 @@ from apportion.domain.batches import ImportBatchSettings
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.importer.kickouts import kickout_file_name, zip_files
-from apportion.importer.limits import ImportLimits
+from apportion.importer.limits import ImportFileRejected, ImportLimits
 from apportion.importer.readers import decode_base64, read_files
 from apportion.services import ids, import_batches, import_profiles
 from apportion.services.auth import Principal
@@ -130,6 +130,9 @@ def start_import(
     """POST /api/v3/import/bill up to the queue: (task id, task GUID) of the new Queued task, or a 400."""
     if not (file_name or "").strip():
         raise ValidationFailed.single("fileName", "The fileName field is required.")
+    if data is not None and len(data) > (limits.max_bytes + 2) // 3 * 4 + len(data) // 60 + 4:
+        # Base64 text this long cannot decode to an allowed file (line breaks allowed): refuse before decoding it.
+        raise ImportFileRejected(f"{file_name} is larger than the {limits.max_bytes:,}-byte limit.")
     content = decode_base64(data)
     read_files(file_name, content, limits)  # every file problem is a 400 now, not a failed task later
     with db.transaction() as session:
