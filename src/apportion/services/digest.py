@@ -218,8 +218,10 @@ def _lines(session: Session, step_id: int, step_type: str, period: int, task_id:
     entries: dict[int, DigestLine] = {}
     # IN lists of at most CHUNK ids keep every statement under SQLite's bound-parameter limit.
     for start in range(0, len(meter_ids), CHUNK):
-        for row in session.execute(_entries_select(), {**parameters, "meter_ids": meter_ids[start : start + CHUNK]}):
-            entry = dict(row._mapping)  # read a dozen times each: a plain dict is the cheapest to read
+        result = session.execute(_entries_select(), {**parameters, "meter_ids": meter_ids[start : start + CHUNK]})
+        keys = list(result.keys())
+        for row in result:
+            entry = dict(zip(keys, row, strict=True))  # read a dozen times each: a plain dict is the cheapest
             figures = digest_figures(period, *(_totals(entry, key) for key in PERIOD_KEYS))
             entries[entry["involved_meter_id"]] = DigestLine(entry, figures, None)
 
