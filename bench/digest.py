@@ -1,0 +1,281 @@
+"""Benchmark: the chargeback workflow digest for a split step with 2,000 versions of 5 destinations each.
+
+Builds the data with bulk inserts (12,000 meters and accounts, 2,000 split versions, tasks for the current period,
+the prior period and the prior year, 36,000 bills through BillWriter), then prints the p50/p95 of
+GET /api/v3/chargebackWorkflow/{stepId}/digest through the ASGI app next to the raw time of the main query (the
+per-meter totals) in the same run. The goal is p50 and p95 under 200 ms.
+
+    .venv/bin/python -m bench.digest                                    # SQLite in a temporary file
+    .venv/bin/python -m bench.digest --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pydantic_core
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+
+from apportion.api.app import create_app
+from apportion.api.routes import digest as digest_routes
+from apportion.domain import periods
+from apportion.domain.bills import BillDraft, BillOrigin, LineDraft
+from apportion.domain.permissions import Grants
+from apportion.services import auth, digest
+from apportion.settings import Settings
+from apportion.store.bill_writer import BillWriter
+from apportion.store.database import Database
+from apportion.store.migrate import upgrade
+from apportion.store.models.bills import Batch, BillMeter
+from apportion.store.models.chargebacks import (
+    ChargebackTask,
+    ChargebackTaskVersion,
+    ChargebackWorkflow,
+    ChargebackWorkflowStep,
+    DistributionVersion,
+    SplitDestination,
+)
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+
+NOW = datetime(2024, 6, 15, 9, 30)
+PERIOD = 202403
+USE, COST, KWH = 1, 3, 1  # reference observation types USE and COST, unit kWh
+
+
+@contextmanager
+def fresh_database(url: str | None) -> Iterator[Database]:
+    """A migrated empty database: a temporary SQLite file, or a new database on the given PostgreSQL server."""
+    if url is None or url.startswith("sqlite"):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Database(f"sqlite:///{tmp}/bench-digest.db")
+            upgrade(db.engine)
+            try:
+                yield db
+            finally:
+                db.dispose()
+        return
+    name = f"apportion_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
+    try:
+        upgrade(db.engine)
+        yield db
+    finally:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _ids(session: Any, column: Any, code_column: Any, prefix: str) -> list[int]:
+    return list(session.execute(select(column).where(code_column.like(f"{prefix}%")).order_by(column)).scalars())
+
+
+def build(db: Database, versions: int, per_version: int) -> int:
+    """The step with its versions, destinations, tasks and bills; returns the step id."""
+    user_id, _key = auth.create_user_with_key(db, "bench", "Bench", Grants.everything(), NOW)
+    meters = versions * (1 + per_version)
+    with db.transaction() as session:
+        vendor_id = session.execute(
+            insert(Vendor).values(vendor_code="BENCH", vendor_info="Bench").returning(Vendor.vendor_id)
+        ).scalar_one()
+        session.execute(
+            insert(Account),
+            [
+                {"account_code": f"BA{i:06d}", "account_info": f"Account {i}", "account_type_id": 1,
+                 "cost_center_id": 1, "vendor_id": vendor_id}
+                for i in range(meters)
+            ],
+        )  # fmt: skip
+        session.execute(
+            insert(Meter),
+            [
+                {"meter_code": f"BM{i:06d}", "meter_info": f"Meter {i}", "commodity_id": 1, "place_id": 1,
+                 "meter_type_id": 1}
+                for i in range(meters)
+            ],
+        )  # fmt: skip
+        account_ids = _ids(session, Account.account_id, Account.account_code, "BA")
+        meter_ids = _ids(session, Meter.meter_id, Meter.meter_code, "BM")
+        session.execute(
+            insert(AccountMeter),
+            [
+                {"account_id": a, "meter_id": m, "begin_date": date(2010, 1, 1), "end_date": date(2100, 1, 1)}
+                for a, m in zip(account_ids, meter_ids, strict=True)
+            ],
+        )
+        workflow_id = session.execute(
+            insert(ChargebackWorkflow).values(workflow_info="Bench").returning(ChargebackWorkflow.workflow_id)
+        ).scalar_one()
+        step_id = session.execute(
+            insert(ChargebackWorkflowStep)
+            .values(
+                workflow_id=workflow_id, step_info="Bench split", step_description="", step_type="Split", step_order=1
+            )
+            .returning(ChargebackWorkflowStep.step_id)
+        ).scalar_one()
+        sources = list(zip(account_ids[:versions], meter_ids[:versions], strict=True))
+        targets = list(zip(account_ids[versions:], meter_ids[versions:], strict=True))
+        version_ids = list(
+            session.execute(
+                insert(DistributionVersion).returning(DistributionVersion.version_id, sort_by_parameter_order=True),
+                [
+                    {"chargeback_type": "Split", "account_id": a, "meter_id": m, "name": f"Split {m}",
+                     "begin_period": 202001, "workflow_step_id": step_id, "split_method": "fixedPercentage"}
+                    for a, m in sources
+                ],
+            ).scalars()
+        )  # fmt: skip
+        share = Decimal(100) / per_version
+        session.execute(
+            insert(SplitDestination),
+            [
+                {"version_id": v, "position": p, "account_id": targets[i * per_version + p][0],
+                 "meter_id": targets[i * per_version + p][1], "split_percentage": share}
+                for i, v in enumerate(version_ids)
+                for p in range(per_version)
+            ],
+        )  # fmt: skip
+        writer = BillWriter(session)
+        for number, period in enumerate((periods.same_period_prior_year(PERIOD), periods.prior(PERIOD), PERIOD)):
+            task_id = session.execute(
+                insert(ChargebackTask)
+                .values(
+                    chargeback_type="Split", billing_period=period, workflow_step_id=step_id, status="Completed",
+                    task_begin=NOW, user_id=user_id, number_of_bills_created=versions * per_version,
+                )
+                .returning(ChargebackTask.task_id)
+            ).scalar_one()  # fmt: skip
+            session.execute(insert(ChargebackTaskVersion), [{"task_id": task_id, "version_id": v} for v in version_ids])
+            batch_id = session.execute(
+                insert(Batch)
+                .values(batch_code=f"BENCH-{number}", status="Closed", created_by=user_id, start_date=NOW)
+                .returning(Batch.batch_id)
+            ).scalar_one()
+            source_ids = writer.write(
+                [_draft(a, m, period, "1000", "150.00") for a, m in sources], batch_id, user_id, NOW
+            )
+            drafts = [
+                _draft(*targets[i * per_version + p], period, "200", "30.00", BillOrigin(task_id, v, source_ids[i]))
+                for i, v in enumerate(version_ids)
+                for p in range(per_version)
+            ]
+            writer.write(drafts, batch_id, user_id, NOW)
+    return int(step_id)
+
+
+def _draft(
+    account_id: int, meter_id: int, period: int, use: str, cost: str, origin: BillOrigin | None = None
+) -> BillDraft:
+    lines = (
+        LineDraft(USE, "use", meter_id, value=Decimal(use), value_unit_id=KWH),
+        LineDraft(COST, "cost", meter_id, cost=Decimal(cost)),
+    )
+    return BillDraft(
+        account_id, period, periods.first_day(period), periods.end_date(period), lines,
+        from_vendor=origin is None, origin=origin or BillOrigin(),
+    )  # fmt: skip
+
+
+Samples = tuple[list[float], list[float]]
+"""Wall-clock and CPU milliseconds of each call."""
+
+
+def timings(run: Callable[[], object], repeat: int) -> Samples:
+    """Wall and CPU milliseconds of `repeat` calls after two warm-up calls.
+
+    CPU time is this process's (all its threads: the ASGI app runs in-process), so on a busy machine it shows what
+    a call costs without waiting for a core; it leaves out a PostgreSQL server's own work.
+    """
+    run()
+    run()
+    wall, cpu = [], []
+    for _ in range(repeat):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        run()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return wall, cpu
+
+
+def percentiles(samples: Sequence[float]) -> tuple[float, float]:
+    """(p50, p95) in the samples' unit."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Build, measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--database-url", default=None, help="PostgreSQL server URL (default: a SQLite file)")
+    parser.add_argument("--versions", type=int, default=2000)
+    parser.add_argument("--destinations", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args(argv)
+    with fresh_database(args.database_url) as db:
+        started = time.perf_counter()
+        step_id = build(db, args.versions, args.destinations)
+        built_s = time.perf_counter() - started
+        _user, key = auth.create_user_with_key(db, "viewer", "Viewer", Grants.everything(), NOW)
+        app = create_app(Settings(database_url=db.url), database=db, clock=lambda: NOW)
+        url = f"/api/v3/chargebackWorkflow/{step_id}/digest?billingPeriod={PERIOD}"
+        with TestClient(app) as client:
+            response = client.get(url, headers={"ECI-ApiKey": key})
+            assert response.status_code == 200, response.text
+            results = response.json()["results"]
+            assert len(results) == args.versions
+            assert len(results[0]["splits"]) == args.destinations
+            api_ms = timings(lambda: client.get(url, headers={"ECI-ApiKey": key}).raise_for_status(), args.repeat)
+        # Where the time goes: the service (queries and figures), then the wire form and its JSON.
+        service_ms = timings(lambda: digest.get_digest(db, step_id, PERIOD, NOW.date()), args.repeat)
+        result = digest.get_digest(db, step_id, PERIOD, NOW.date())
+        render_ms = timings(lambda: pydantic_core.to_json(digest_routes.render(result)), args.repeat)
+        with db.reading() as session:
+            meter_ids = list(session.execute(select(BillMeter.meter_id).distinct()).scalars())
+            comparisons = {
+                "current": PERIOD,
+                "prior": periods.prior(PERIOD),
+                "year": periods.same_period_prior_year(PERIOD),
+                "step_id": step_id,
+            }
+
+            def main_query() -> None:
+                for start in range(0, len(meter_ids), digest.CHUNK):
+                    chunk = meter_ids[start : start + digest.CHUNK]
+                    session.execute(digest.totals_select(), {**comparisons, "meter_ids": chunk}).all()
+
+            sql_ms = timings(main_query, args.repeat)
+    meters = args.versions * (1 + args.destinations)
+    print(f"database             {db.engine.dialect.name}")
+    print(f"data                 {args.versions} split versions x {args.destinations} destinations = {meters} meters, "
+          f"{3 * meters} bills (built in {built_s:.1f} s)")  # fmt: skip
+    print(f"response             {len(response.content) / 1e6:.1f} MB of JSON")
+    print("                     p50 ms   p95 ms   CPU p50 ms")
+    for name, (wall, cpu) in (
+        ("GET digest (ASGI)", api_ms),
+        ("  service", service_ms),
+        ("  render + JSON", render_ms),
+        ("main query (SQL)", sql_ms),
+    ):
+        p50, p95 = percentiles(wall)
+        print(f"{name:<20} {p50:7.1f}  {p95:7.1f}  {percentiles(cpu)[0]:9.1f}")
+    print("goal                 p50 and p95 < 200 ms for the GET")
+    print(f"machine load         {os.getloadavg()[0]:.1f} (1-minute average) on {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
