@@ -1,0 +1,124 @@
+"""Bulk row writes inside the caller's transaction: Core executemany on SQLite, COPY on PostgreSQL.
+
+DESIGN.md (Performance rules) measures our runs against the driver alone, so hot paths hand whole row lists to
+these two functions instead of the ORM unit of work, SQLAlchemy's per-row parameter handling or its multi-row
+VALUES statements:
+
+- `insert_rows(session, table, rows)` writes rows whose keys the table generates itself (or that carry them);
+- `insert_with_ids(session, table, rows)` also returns the generated integer keys, in row order, so child rows
+  can refer to them.
+
+Every row of one call has the same keys; a column the rows leave out takes its scalar Python default (as a Core
+insert would) or, failing that, the database's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from psycopg import sql
+from psycopg.types.json import Json
+from sqlalchemy import JSON, Table, insert, text
+from sqlalchemy.orm import Session
+
+Row = Mapping[str, Any]
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
+    """Insert `rows` into `table`."""
+    if not rows:
+        return
+    dialect = _dialect(session)
+    if dialect == "postgresql":
+        _copy(session, table, rows)
+    elif dialect == "sqlite":
+        _executemany(session, table, rows)
+    else:
+        session.execute(insert(table), list(rows))
+
+
+def insert_with_ids(session: Session, table: Table, rows: Sequence[Row]) -> list[int]:
+    """Insert `rows` into a table with one generated integer key; return the new keys in row order."""
+    if not rows:
+        return []
+    (key,) = table.primary_key.columns
+    dialect = _dialect(session)
+    if dialect == "postgresql":
+        # Draw the keys from the column's sequence first, then COPY the rows with them.
+        ids = list(
+            session.execute(
+                text("SELECT nextval(pg_get_serial_sequence(:table, :column)) FROM generate_series(1, :n)"),
+                {"table": table.name, "column": key.name, "n": len(rows)},
+            ).scalars()
+        )
+        _copy(session, table, [{**row, key.name: i} for row, i in zip(rows, ids, strict=True)])
+        return ids
+    if dialect == "sqlite":
+        # SQLite cannot promise RETURNING order for a multi-row insert (SQLAlchemy would send one statement per
+        # row). Writers are serialised instead: the first INSERT takes the database's write lock, held until
+        # commit, and gets max(rowid) + 1; the other rows take the keys after it, in one executemany.
+        first = int(session.execute(insert(table).returning(key), dict(rows[0])).scalar_one())
+        ids = list(range(first, first + len(rows)))
+        _executemany(session, table, [{**row, key.name: i} for row, i in zip(rows[1:], ids[1:], strict=True)])
+        return ids
+    statement = insert(table).returning(key, sort_by_parameter_order=True)
+    return [int(i) for i in session.execute(statement, list(rows)).scalars()]
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _columns(table: Table, rows: Sequence[Row]) -> tuple[list[str], dict[str, Any]]:
+    """The rows' keys, and the scalar Python defaults of the columns they leave out."""
+    keys = list(rows[0])
+    defaults = {
+        column.name: column.default.arg  # type: ignore[attr-defined]
+        for column in table.columns
+        if column.name not in rows[0] and column.default is not None and column.default.is_scalar
+    }
+    return keys, defaults
+
+
+def _executemany(session: Session, table: Table, rows: Sequence[Row]) -> None:
+    """One driver executemany of positional rows, each value passed through its column type's bind processor.
+
+    The same values a Core insert would bind, without its per-row parameter dictionaries.
+    """
+    if not rows:
+        return
+    keys, defaults = _columns(table, rows)
+    dialect = session.get_bind().dialect
+    quote = dialect.identifier_preparer.quote
+    names = [*keys, *defaults]
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({', '.join('?' * len(names))})"
+    )
+    # Column by column: one bind processor call per value and no per-row tuples built in Python.
+    columns: list[list[Any]] = []
+    for name in names:
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        values = [row[name] for row in rows] if name in rows[0] else [defaults[name]] * len(rows)
+        columns.append(values if process is None else [None if v is None else process(v) for v in values])
+    parameters = list(zip(*columns, strict=True))
+    session.flush()
+    session.connection().exec_driver_sql(statement, parameters)
+
+
+def _copy(session: Session, table: Table, rows: Sequence[Row]) -> None:
+    """COPY the rows over the session's own connection, so they belong to its transaction."""
+    keys, defaults = _columns(table, rows)
+    columns = sql.SQL(", ").join(sql.Identifier(name) for name in (*keys, *defaults))
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), columns)
+    fill = tuple(defaults.values())
+    # COPY adapts values by their Python type; documents must be marked as JSON explicitly.
+    documents = [i for i, name in enumerate(keys) if isinstance(table.c[name].type, JSON)]
+    session.flush()
+    driver: Any = session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            values = [row[k] for k in keys]
+            for i in documents:
+                values[i] = None if values[i] is None else Json(values[i])
+            copy.write_row((*values, *fill))
