@@ -27,7 +27,7 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from apportion.domain import periods
@@ -37,7 +37,9 @@ from apportion.services.account_meters import FIRST_DATE, LAST_DATE
 from apportion.services.batches import CLOSED, BatchSettings, open_batch_in
 from apportion.services.demo_bills import TARIFFS, Tariff, bill_lines
 from apportion.store.bill_writer import BillWriter
+from apportion.store.bulk import insert_rows, insert_with_ids
 from apportion.store.database import Database
+from apportion.store.models.base import Base
 from apportion.store.models.organisation import (
     Account,
     AccountMeter,
@@ -221,9 +223,11 @@ class _CampusWriter:
         self.now = now
         self.audit = {"created_by": user_id, "created_date": now}
 
-    def _insert(self, model: Any, key: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
-        statement = insert(model).returning(key, sort_by_parameter_order=True)
-        return list(self.session.execute(statement, list(rows)).scalars()) if rows else []
+    def _insert(self, model: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+        return insert_with_ids(self.session, Base.metadata.tables[model.__tablename__], rows)
+
+    def _insert_rows(self, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+        insert_rows(self.session, Base.metadata.tables[model.__tablename__], rows)
 
     def vendors(self) -> dict[str, int]:
         codes = [(key, code, info, UTILITY_VENDOR) for key, (code, info) in VENDORS.items()]
@@ -232,12 +236,12 @@ class _CampusWriter:
             {"vendor_code": code, "vendor_info": info, "vendor_type_id": kind, "active": True, **self.audit}
             for _key, code, info, kind in codes
         ]
-        ids = self._insert(Vendor, Vendor.vendor_id, rows)
+        ids = self._insert(Vendor, rows)
         return {key: vendor_id for (key, *_rest), vendor_id in zip(codes, ids, strict=True)}
 
     def places(self, buildings: Sequence[Building]) -> list[int]:
         campus = {"place_code": "CAMPUS", "place_info": "Main Campus", "place_type_id": CAMPUS_TYPE}
-        (campus_id,) = self._insert(Place, Place.place_id, [{**campus, "parent_id": ROOT_PLACE, **self.audit}])
+        (campus_id,) = self._insert(Place, [{**campus, "parent_id": ROOT_PLACE, **self.audit}])
         rows = [
             {
                 "place_code": b.code,
@@ -248,12 +252,12 @@ class _CampusWriter:
             }
             for b in buildings
         ]
-        ids = self._insert(Place, Place.place_id, rows)
+        ids = self._insert(Place, rows)
         sizes = [
             {"place_id": place_id, "value": b.area, "unit_code": "SQFEET", "begin_date": date(2000, 1, 1)}
             for b, place_id in zip(buildings, ids, strict=True)
         ]
-        self.session.execute(insert(PlaceSize), sizes)
+        self._insert_rows(PlaceSize, sizes)
         return ids
 
     def _meter(self, code: str, info: str, tariff: Tariff, place_id: int, meter_type: int) -> dict[str, Any]:
@@ -295,8 +299,7 @@ class _CampusWriter:
             }
             for account_id, meter_id, tariff in pairs
         ]
-        if rows:
-            self.session.execute(insert(AccountMeter), rows)
+        self._insert_rows(AccountMeter, rows)
 
     def master_meters(
         self, buildings: Sequence[Building], places: Sequence[int], vendors: dict[str, int]
@@ -304,7 +307,6 @@ class _CampusWriter:
         plan = [(b, t, place_id) for b, place_id in zip(buildings, places, strict=True) for t in b.tariffs]
         meter_ids = self._insert(
             Meter,
-            Meter.meter_id,
             [
                 self._meter(f"{b.code}-{t.code}", f"{b.name} {COMMODITY_WORDS[t.code]}", t, p, STANDARD_METER)
                 for b, t, p in plan
@@ -313,7 +315,6 @@ class _CampusWriter:
         # Vendor account numbers as printed on the bills: one account per master meter.
         account_ids = self._insert(
             Account,
-            Account.account_id,
             [
                 self._account(
                     f"{VENDORS[t.code][0]}-{b.index + 1:05d}-{t.commodity_id}",
@@ -352,8 +353,8 @@ class _CampusWriter:
                         self._meter(code, f"{tenant} {word} ({b.code})", master.tariff, place_id, CHARGEBACK_METER)
                     )
                     owners.append((len(tenant_rows) - 1, master.tariff))
-        account_ids = self._insert(Account, Account.account_id, tenant_rows)
-        meter_ids = self._insert(Meter, Meter.meter_id, meter_rows)
+        account_ids = self._insert(Account, tenant_rows)
+        meter_ids = self._insert(Meter, meter_rows)
         pairs = [
             (account_ids[owner], meter_id, tariff) for (owner, tariff), meter_id in zip(owners, meter_ids, strict=True)
         ]
@@ -380,13 +381,13 @@ class _CampusWriter:
             }
             for name, category, _members in wanted
         ]
-        ids = self._insert(MeterGroup, MeterGroup.meter_group_id, rows)
+        ids = self._insert(MeterGroup, rows)
         memberships = [
             {"meter_group_id": group_id, "meter_id": meter_id, "include_in_charts": True}
             for group_id, (_name, _category, meter_ids) in zip(ids, wanted, strict=True)
             for meter_id in meter_ids
         ]
-        self.session.execute(insert(MeterGroupMember), memberships)
+        self._insert_rows(MeterGroupMember, memberships)
         return len(ids)
 
     def bills(
