@@ -208,9 +208,12 @@ def list_batches(db: Database, filter_text: str | None, page_number: int, page_s
         "note": Batch.note,
         "userId": Batch.created_by,
     }
-    statement = _select().where(compile_filter(conditions, targets, today)).order_by(Batch.batch_id.desc())
+    where = compile_filter(conditions, targets, today)
+    statement = _select().where(where).order_by(Batch.batch_id.desc())
+    # The creator join is on a required key and the counters are an outer join: the batches alone count the same.
     with db.reading() as session:
-        return paginate(session, statement, page_number, page_size)
+        keys = select(Batch.batch_id).where(where)
+        return paginate(session, statement, page_number, page_size, keys, keys.order_by(Batch.batch_id.desc()))
 
 
 def get_batch(db: Database, batch_id: int) -> RowMapping:

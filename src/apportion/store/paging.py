@@ -22,16 +22,30 @@ class Page:
 
 
 def paginate(
-    session: Session, statement: AnySelect, page_number: int, page_size: int, counted_rows: AnySelect | None = None
+    session: Session,
+    statement: AnySelect,
+    page_number: int,
+    page_size: int,
+    counted_rows: AnySelect | None = None,
+    ordered_keys: AnySelect | None = None,
 ) -> Page:
     """Run `statement` for one page (1-based) and count all its rows with the same filters.
 
     `counted_rows` is a leaner SELECT with the same rows (the same FROM and WHERE without the outer joins that
     only add child columns); it is counted instead of `statement`, which SQLite would otherwise join row by row.
+
+    `ordered_keys` selects the statement's unique key alone, with the same WHERE and ORDER BY. When given, the
+    page's keys are picked from it and only those rows of `statement` are built: a deep page then skips bare
+    keys, not rows whose child columns and correlated flags PostgreSQL would compute before discarding them.
     """
     source = statement if counted_rows is None else counted_rows
     counted = select(func.count()).select_from(source.order_by(None).subquery())
     total = session.execute(counted).scalar_one()
     offset = (page_number - 1) * page_size
-    rows = list(session.execute(statement.limit(page_size).offset(offset)).mappings()) if offset < total else []
-    return Page(rows, total)
+    if offset >= total:
+        return Page([], total)
+    if ordered_keys is None:
+        return Page(list(session.execute(statement.limit(page_size).offset(offset)).mappings()), total)
+    key = ordered_keys.selected_columns[0]
+    page = ordered_keys.limit(page_size).offset(offset).scalar_subquery()
+    return Page(list(session.execute(statement.where(key.in_(page))).mappings()), total)
