@@ -14,19 +14,15 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pydantic_core
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select
 
 from apportion.api.app import create_app
 from apportion.api.routes import digest as digest_routes
@@ -37,7 +33,6 @@ from apportion.services import auth, digest
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
-from apportion.store.migrate import upgrade
 from apportion.store.models.bills import Batch, BillMeter
 from apportion.store.models.chargebacks import (
     ChargebackTask,
@@ -48,37 +43,11 @@ from apportion.store.models.chargebacks import (
     SplitDestination,
 )
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from bench.databases import fresh_database
 
 NOW = datetime(2024, 6, 15, 9, 30)
 PERIOD = 202403
 USE, COST, KWH = 1, 3, 1  # reference observation types USE and COST, unit kWh
-
-
-@contextmanager
-def fresh_database(url: str | None) -> Iterator[Database]:
-    """A migrated empty database: a temporary SQLite file, or a new database on the given PostgreSQL server."""
-    if url is None or url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory() as tmp:
-            db = Database(f"sqlite:///{tmp}/bench-digest.db")
-            upgrade(db.engine)
-            try:
-                yield db
-            finally:
-                db.dispose()
-        return
-    name = f"apportion_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(db.engine)
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _ids(session: Any, column: Any, code_column: Any, prefix: str) -> list[int]:
@@ -226,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--destinations", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)
-    with fresh_database(args.database_url) as db:
+    with fresh_database(args.database_url, "digest") as db:
         started = time.perf_counter()
         step_id = build(db, args.versions, args.destinations)
         built_s = time.perf_counter() - started
