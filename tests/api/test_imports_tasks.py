@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 
+from apportion.api.app import create_app
+from apportion.domain.permissions import Grants
+from apportion.services import auth
+from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.api.import_builders import ImportApi, csv_file, import_api, row, site
+from tests.conftest import NOW
 
 
 @pytest.fixture
@@ -64,3 +70,24 @@ def test_unknown_task_and_auth(api: ImportApi) -> None:
     assert api.get("/api/v3/task/nope").status_code == 404
     assert api.get("/api/v3/task/nope/errorOutput").status_code == 404
     assert api.get("/api/v3/task", key=None).status_code == 401
+
+
+def test_an_app_built_without_a_runner_imports_within_the_request(db: Database) -> None:
+    # create_app() without jobs= must not leave the import endpoints failing: the task runs before the answer.
+    settings = Settings(database_url=db.url)
+    app = create_app(settings, database=db, clock=lambda: NOW)
+    _user_id, key = auth.create_user_with_key(db, "admin", "Administrator", Grants.everything(), NOW)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        plain = ImportApi(client, db, key, runner=None)  # type: ignore[arg-type]
+        site(plain, "A1")
+        started = plain.start("one.csv", csv_file(row("A1"), row("B1")))
+        assert started.status_code == 200, started.text
+        task = plain.task(started.json()["taskGUId"])
+        assert (task["status"], task["output"]["billCount"], task["output"]["kickoutRowCount"]) == (
+            "Completed with kickouts",
+            1,
+            1,
+        )
+        again = plain.reimport(task["taskGUId"])
+        assert again.status_code == 200, again.text
+        assert plain.task(again.json()["taskGUId"])["status"] == "Completed with kickouts"

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from apportion import __version__
 from apportion.api import errors
 from apportion.api.routes import ROUTERS
-from apportion.services.task_queue import TaskQueue
+from apportion.services.task_queue import RunNow, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 
@@ -24,6 +24,7 @@ def create_app(
     """Build the app; nothing connects at import time, the database comes from `settings` or the caller.
 
     `jobs` runs background tasks (bill imports); the entry point builds it (apportion.asgi: the inline runner).
+    Without one, tasks run at once inside the request that queues them (`services.task_queue.RunNow`).
     """
     app = FastAPI(
         title="Apportion",
@@ -33,7 +34,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = database or Database(settings.database_url)
     app.state.clock = clock or datetime.now
-    app.state.jobs = jobs
+    app.state.jobs = jobs or RunNow(app.state.db, settings, app.state.clock)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -1,17 +1,31 @@
-"""Where use cases hand long work: a task kind and the task's id, run later by a runner in `apportion.jobs`.
+"""Where use cases hand long work: a task kind and the task's id, run by a runner.
 
 Services cannot import the jobs package (the layers flow api|jobs -> services), so the API holds a `TaskQueue`
 given to it by the entry point: the inline thread runner on the embedded default, later a PostgreSQL-backed
-queue. Either way the body that runs is `apportion.jobs.tasks.BODIES[kind]`, which takes ids and calls one
-service.
+queue. Whatever runs them, the bodies are `BODIES[kind]`, which take ids and call one service.
+
+`RunNow` is the queue an app gets when its builder names none: it runs the body in the calling thread, so an
+import finishes before its request answers. Slower for the client than a background runner, but an app built
+without a runner still imports, rather than failing every import request.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Protocol
+
+from apportion.services import bill_import
+from apportion.settings import Settings
+from apportion.store.database import Database
 
 BILL_IMPORT = "bill_import"
 """Import the source file of a bill import task (`services.bill_import.run_import`)."""
+
+log = logging.getLogger("apportion.jobs")
+
+Body = Callable[[Database, int, Settings, Callable[[], datetime]], None]
 
 
 class TaskQueue(Protocol):
@@ -20,3 +34,29 @@ class TaskQueue(Protocol):
     def enqueue(self, kind: str, task_id: int) -> None:
         """Run the body registered for `kind` with this task id, in the background."""
         ...
+
+
+def import_bills(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Import a bill import task's file: Queued -> Processing -> Completed | Completed with kickouts | Failed."""
+    bill_import.run_import(db, task_id, clock, bill_import.limits_for(settings))
+
+
+BODIES: Mapping[str, Body] = {BILL_IMPORT: import_bills}
+"""The body of each task kind; every runner looks bodies up here."""
+
+
+class RunNow:
+    """A `TaskQueue` that runs each body at once in the calling thread (the default of `api.create_app`)."""
+
+    def __init__(
+        self, db: Database, settings: Settings, clock: Callable[[], datetime], bodies: Mapping[str, Body] = BODIES
+    ) -> None:
+        self.db, self.settings, self.clock, self.bodies = db, settings, clock, bodies
+
+    def enqueue(self, kind: str, task_id: int) -> None:
+        """Run the body registered for `kind`; unknown kinds are a programming error."""
+        body = self.bodies[kind]
+        try:
+            body(self.db, task_id, self.settings, self.clock)
+        except Exception:  # a body records its own failure on the task; the request that queued it still succeeds
+            log.exception("task %s %s failed", kind, task_id)
