@@ -259,7 +259,8 @@ def cell_text(value: object) -> str:
 
 
 def _blank(cells: Sequence[str]) -> bool:
-    return all(not cell.strip() for cell in cells)
+    # The cells joined are blank exactly when every cell is: one strip instead of one per cell.
+    return not "".join(cells).strip()
 
 
 def _source(name: str, kind: str, records: list[tuple[int, list[str]]]) -> SourceFile:
@@ -276,10 +277,13 @@ def _source(name: str, kind: str, records: list[tuple[int, list[str]]]) -> Sourc
             keep = [i for i, title in enumerate(cells) if not title.strip().startswith(SKIP_PREFIX)]
             header = tuple(cells[i] for i in keep)
             continue
-        extra = list(cells[width:])
-        while extra and not extra[-1].strip():
-            extra.pop()
-        kept = tuple(cells[i] if i < len(cells) else "" for i in keep) + tuple(extra)
+        if len(cells) == width and len(keep) == width:  # the usual row: every column kept, nothing extra
+            kept = tuple(cells)
+        else:
+            extra = list(cells[width:])
+            while extra and not extra[-1].strip():
+                extra.pop()
+            kept = tuple(cells[i] if i < len(cells) else "" for i in keep) + tuple(extra)
         if not _blank(kept):
             rows.append(Row(line_number, kept))
     if header is None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from apportion.domain import periods
 from apportion.domain.bills import BillHeader
@@ -123,10 +123,11 @@ def parse_file(
     except LayoutError as error:
         kicked = tuple(Kickout(row.line_number, row.cells, error.message) for row in source.rows)
         return ParseResult(source.name, (), kicked)
+    plan = _Plan(layout)
     bills: list[ParsedBill] = []
     kickouts: list[Kickout] = []
-    for group in _groups(source.rows, layout):
-        reader = _BillReader(source.name, layout, group)
+    for group in _groups(source.rows, plan):
+        reader = _BillReader(source.name, plan, group)
         bill = reader.bill()
         if bill is None:
             message = "; ".join(reader.errors)
@@ -141,27 +142,59 @@ def _cell(row: Row, layout: Layout, field: str) -> str:
     return row.cells[index].strip() if index is not None and index < len(row.cells) else ""
 
 
-def _groups(rows: Sequence[Row], layout: Layout) -> Iterator[list[Row]]:
+def _at(row: Row, index: int | None) -> str:
+    cells = row.cells
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+class _Plan:
+    """A layout prepared once per file: each field's index, and every date text parsed at most once.
+
+    Files repeat the same few dates on thousands of rows, so a date's text is parsed once and its outcome
+    (the date, or why it is not one) reused by the grouping and by every bill.
+    """
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        fields = layout.fields
+        self.account = fields.get(c.ACCOUNT_CODE)
+        self.vendor = fields.get(c.VENDOR_CODE)
+        self.start = fields.get(c.START_DATE)
+        self.end = fields.get(c.END_DATE)
+        self.meter_fields = tuple(fields.get(field) for field in (c.METER_CODE, c.SERIAL_NUMBER, c.COMMODITY, c.RATE))
+        # Only the bill-level fields the file has are read per row; the others are None on every row.
+        self.head = tuple(field for field in _HEAD_FIELDS if field in fields)
+        self._dates: dict[str, date | CellError] = {}
+
+    def date(self, text: str) -> date | CellError:
+        """`text` (stripped, not empty) as a date of the layout's format, or the CellError saying why not."""
+        known = self._dates.get(text)
+        if known is None:
+            try:
+                known = parse_date(text, self.layout.date_format)
+            except CellError as error:
+                known = error
+            self._dates[text] = known
+        return known
+
+
+def _groups(rows: Sequence[Row], plan: _Plan) -> Iterator[list[Row]]:
     """Runs of consecutive rows with the same account code, vendor code, start and end date."""
 
     def date_key(text: str) -> object:
-        try:
-            return parse_date(text, layout.date_format)
-        except CellError:
-            return text
+        parsed = plan.date(text) if text else None
+        return parsed if isinstance(parsed, date) else text
 
-    def key(row: Row) -> tuple[object, ...]:
-        return (
-            _cell(row, layout, c.ACCOUNT_CODE).casefold(),
-            _cell(row, layout, c.VENDOR_CODE).casefold(),
-            date_key(_cell(row, layout, c.START_DATE)),
-            date_key(_cell(row, layout, c.END_DATE)),
-        )
-
+    account, vendor, start, end = plan.account, plan.vendor, plan.start, plan.end
     group: list[Row] = []
     current: tuple[object, ...] = ()
     for row in rows:
-        here = key(row)
+        here = (
+            _at(row, account).casefold(),
+            _at(row, vendor).casefold(),
+            date_key(_at(row, start)),
+            date_key(_at(row, end)),
+        )
         if group and here != current:
             yield group
             group = []
@@ -178,20 +211,11 @@ def _first(values: Iterable[T | None]) -> T | None:
     return next((value for value in values if value is not None), None)
 
 
-@dataclass(frozen=True)
-class _RowHeader:
-    """The bill-level cells of one row."""
-
-    billing_period: int | None
-    account_period: int | None
-    statement_date: date | None
-    due_date: date | None
-    invoice_number: str | None
-    control_code: str | None
-    note: str | None
-    pay_amount: Decimal | None
-    ace: str | None
-    vpr: str | None
+# The bill-level fields read on every row of a bill, in the order their problems are reported.
+_HEAD_FIELDS = (
+    c.BILLING_PERIOD, c.ACCOUNT_PERIOD, c.STATEMENT_DATE, c.DUE_DATE, c.INVOICE_NUMBER, c.CONTROL_CODE, c.NOTE,
+    c.PAY_AMOUNT, c.ACE, c.VPR,
+)  # fmt: skip
 
 
 def _shown(text: str) -> str:
@@ -212,8 +236,8 @@ def _places(value: Decimal, limit: int) -> int:
 class _BillReader:
     """Reads the rows of one bill, collecting every problem as "Row n: ..." before deciding."""
 
-    def __init__(self, source_name: str, layout: Layout, rows: list[Row]) -> None:
-        self.source_name, self.layout, self.rows = source_name, layout, rows
+    def __init__(self, source_name: str, plan: _Plan, rows: list[Row]) -> None:
+        self.source_name, self.plan, self.layout, self.rows = source_name, plan, plan.layout, rows
         self.errors: list[str] = []
         self.row: Row = rows[0]
 
@@ -232,14 +256,16 @@ class _BillReader:
             if required:
                 self.fail(f"{self.layout.label(field)} is required")
             return None
-        try:
-            return parse_date(value, self.layout.date_format)
-        except CellError as error:
-            self.fail(f"{self.layout.label(field)} '{_shown(value)}' {error.reason}")
+        parsed = self.plan.date(value)
+        if isinstance(parsed, CellError):
+            self.fail(f"{self.layout.label(field)} '{_shown(value)}' {parsed.reason}")
             return None
+        return parsed
 
     def number(self, index: int | None, label: str, places: int, digits: int) -> Decimal | None:
-        value = self.row.cells[index].strip() if index is not None and index < len(self.row.cells) else ""
+        value = _at(self.row, index)
+        if not value:  # an empty cell is no number, and no problem
+            return None
         try:
             number = parse_number(value)
         except CellError as error:
@@ -279,6 +305,26 @@ class _BillReader:
             return None
         return value or None
 
+    def head(self, field: str) -> object:
+        """One bill-level field of the current row (a field of `_HEAD_FIELDS`)."""
+        if field == c.BILLING_PERIOD:
+            return self.period(field, 12, MAX_BILL_PERIOD)
+        if field == c.ACCOUNT_PERIOD:
+            return self.period(field, 13, MAX_ACCOUNT_PERIOD)
+        if field in (c.STATEMENT_DATE, c.DUE_DATE):
+            return self.date(field)
+        if field == c.INVOICE_NUMBER:
+            return self.text(field, MAX_INVOICE_NUMBER)
+        if field == c.CONTROL_CODE:
+            return self.text(field, MAX_CONTROL_CODE)
+        if field == c.NOTE:
+            return self.text(field, MAX_NOTE)
+        if field == c.PAY_AMOUNT:
+            return self.money(field)
+        if field == c.ACE:
+            return self.flag(field, ACTUAL + CORRECTED + ESTIMATED)
+        return self.flag(field, VOID + PRESERVE + REJECT)
+
     def meter_row(self) -> ParsedMeterRow:
         lines: list[ParsedLine] = []
         for line in self.layout.lines:
@@ -287,16 +333,18 @@ class _BillReader:
             if value is not None or cost is not None:
                 unit = line.unit_code if value is not None else None
                 lines.append(ParsedLine(line.observation_type_code, line.caption, unit, value, cost))
+        row = self.row
+        meter, serial, commodity, rate = (_at(row, index) or None for index in self.plan.meter_fields)
         return ParsedMeterRow(
-            line_number=self.row.line_number,
-            meter_code=self.text(c.METER_CODE),
-            serial_number=self.text(c.SERIAL_NUMBER),
-            commodity_code=self.text(c.COMMODITY),
-            rate_code=self.text(c.RATE),
+            line_number=row.line_number,
+            meter_code=meter,
+            serial_number=serial,
+            commodity_code=commodity,
+            rate_code=rate,
             lines=tuple(lines),
         )
 
-    def one(self, field: str, values: list[object]) -> None:
+    def one(self, field: str, values: list[Any]) -> None:
         distinct = list(dict.fromkeys(v for v in values if v is not None))
         if len(distinct) > 1:
             self.row = self.rows[0]
@@ -305,56 +353,49 @@ class _BillReader:
     def bill(self) -> ParsedBill | None:
         """The bill, or None with `errors` filled."""
         first = self.rows[0]
-        account = _cell(first, self.layout, c.ACCOUNT_CODE)
+        account = _at(first, self.plan.account)
         start = self.date(c.START_DATE, required=True)
         end = self.date(c.END_DATE, required=True)
         if not account:
             self.fail(f"{self.layout.label(c.ACCOUNT_CODE)} is required")
         if start and end and end < start:
             self.fail(f"{self.layout.label(c.END_DATE)} {end} is before {self.layout.label(c.START_DATE)} {start}")
-        heads: list[_RowHeader] = []
+        head_fields = self.plan.head
+        heads: dict[str, list[Any]] = {field: [] for field in head_fields}
         meters: list[ParsedMeterRow] = []
         for row in self.rows:
             self.row = row
-            heads.append(
-                _RowHeader(
-                    billing_period=self.period(c.BILLING_PERIOD, 12, MAX_BILL_PERIOD),
-                    account_period=self.period(c.ACCOUNT_PERIOD, 13, MAX_ACCOUNT_PERIOD),
-                    statement_date=self.date(c.STATEMENT_DATE),
-                    due_date=self.date(c.DUE_DATE),
-                    invoice_number=self.text(c.INVOICE_NUMBER, MAX_INVOICE_NUMBER),
-                    control_code=self.text(c.CONTROL_CODE, MAX_CONTROL_CODE),
-                    note=self.text(c.NOTE, MAX_NOTE),
-                    pay_amount=self.money(c.PAY_AMOUNT),
-                    ace=self.flag(c.ACE, ACTUAL + CORRECTED + ESTIMATED),
-                    vpr=self.flag(c.VPR, VOID + PRESERVE + REJECT),
-                )
-            )
+            for field in head_fields:
+                heads[field].append(self.head(field))
             meters.append(self.meter_row())
-        self.one(c.BILLING_PERIOD, [h.billing_period for h in heads])
-        self.one(c.ACCOUNT_PERIOD, [h.account_period for h in heads])
-        self.one(c.ACE, [h.ace for h in heads])
-        self.one(c.VPR, [h.vpr for h in heads])
+        if len(self.rows) > 1:  # one row cannot disagree with itself
+            for field in (c.BILLING_PERIOD, c.ACCOUNT_PERIOD, c.ACE, c.VPR):
+                if field in heads:
+                    self.one(field, heads[field])
         if self.errors or start is None or end is None:
             return None
+
+        def first_of(field: str) -> Any:
+            return _first(heads[field]) if field in heads else None
+
         return ParsedBill(
             source_name=self.source_name,
             account_code=account,
-            vendor_code=_cell(first, self.layout, c.VENDOR_CODE) or None,
+            vendor_code=_at(first, self.plan.vendor) or None,
             start_date=start,
             end_date=end,
-            billing_period=_first(h.billing_period for h in heads),
+            billing_period=first_of(c.BILLING_PERIOD),
             header=BillHeader(
-                statement_date=_first(h.statement_date for h in heads),
-                due_date=_first(h.due_date for h in heads),
-                control_code=_first(h.control_code for h in heads),
-                invoice_number=_first(h.invoice_number for h in heads),
-                account_period=_first(h.account_period for h in heads),
-                note=_first(h.note for h in heads),
+                statement_date=first_of(c.STATEMENT_DATE),
+                due_date=first_of(c.DUE_DATE),
+                control_code=first_of(c.CONTROL_CODE),
+                invoice_number=first_of(c.INVOICE_NUMBER),
+                account_period=first_of(c.ACCOUNT_PERIOD),
+                note=first_of(c.NOTE),
             ),
-            ace=_first(h.ace for h in heads) or ACTUAL,
-            vpr=_first(h.vpr for h in heads),
-            pay_amount=_first(h.pay_amount for h in heads),
+            ace=first_of(c.ACE) or ACTUAL,
+            vpr=first_of(c.VPR),
+            pay_amount=first_of(c.PAY_AMOUNT),
             meters=tuple(meters),
             rows=tuple(self.rows),
         )
