@@ -191,7 +191,7 @@ def _groups(rows: Sequence[Row], plan: _Plan) -> Iterator[list[Row]]:
     for row in rows:
         here = (
             _at(row, account).casefold(),
-            _at(row, vendor).casefold(),
+            _at(row, vendor).casefold() if vendor is not None else "",
             date_key(_at(row, start)),
             date_key(_at(row, end)),
         )
@@ -263,6 +263,8 @@ class _BillReader:
         return parsed
 
     def number(self, index: int | None, label: str, places: int, digits: int) -> Decimal | None:
+        if index is None:
+            return None
         value = _at(self.row, index)
         if not value:  # an empty cell is no number, and no problem
             return None
@@ -334,7 +336,11 @@ class _BillReader:
                 unit = line.unit_code if value is not None else None
                 lines.append(ParsedLine(line.observation_type_code, line.caption, unit, value, cost))
         row = self.row
-        meter, serial, commodity, rate = (_at(row, index) or None for index in self.plan.meter_fields)
+        meter_index, serial_index, commodity_index, rate_index = self.plan.meter_fields
+        meter = _at(row, meter_index) or None if meter_index is not None else None
+        serial = _at(row, serial_index) or None if serial_index is not None else None
+        commodity = _at(row, commodity_index) or None if commodity_index is not None else None
+        rate = _at(row, rate_index) or None if rate_index is not None else None
         return ParsedMeterRow(
             line_number=row.line_number,
             meter_code=meter,

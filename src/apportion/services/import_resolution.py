@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session
 
 from apportion.domain.bills import BillDraft, BillOrigin, LineDraft
 from apportion.domain.units import UnitTable
-from apportion.importer.rows import CORRECTED, PRESERVE, REJECT, VOID, ParsedBill, ParsedMeterRow
+from apportion.importer.rows import (
+    CORRECTED,
+    PRESERVE,
+    REJECT,
+    VOID,
+    ParsedBill,
+    ParsedMeterRow,
+    billing_period_for,
+)
 from apportion.store.bill_writer import load_unit_table
 from apportion.store.models.bills import Bill
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
@@ -189,13 +197,16 @@ class Resolver:
         self.catalog, self.task_id = catalog, task_id
         self.taken: dict[tuple[int, date, date], int] = {}
         self.to_void: set[int] = set()
+        # Files repeat the same dates, types, units and meters on every row: each answer is worked out once.
+        self._periods: dict[tuple[date, date], int] = {}
+        self._measured: dict[tuple[int, int], bool] = {}
 
     def resolve(self, bill: ParsedBill) -> BillDraft | str:
         """The draft to write, or the kickout message for every row of the bill."""
         problems = _Problems()
         first = bill.rows[0].line_number
         account = self._account(bill, problems, first)
-        period = bill.period
+        period = bill.billing_period or self._period(bill.start_date, bill.end_date)
         if not (MIN_PERIOD <= period <= MAX_PERIOD):
             problems.add(first, f"billing period {period} is outside {MIN_PERIOD}..{MAX_PERIOD}")
         lines: list[LineDraft] = []
@@ -224,6 +235,13 @@ class Resolver:
             estimated=bill.estimated,
             origin=BillOrigin(import_task_id=self.task_id),
         )
+
+    def _period(self, start: date, end: date) -> int:
+        """The midpoint rule's period (`ParsedBill.period` without a file period), once per pair of dates."""
+        period = self._periods.get((start, end))
+        if period is None:
+            period = self._periods[start, end] = billing_period_for(start, end)
+        return period
 
     def _account(self, bill: ParsedBill, problems: _Problems, first: int) -> AccountFacts | None:
         code = bill.account_code
@@ -258,7 +276,7 @@ class Resolver:
         """The row's meter; None for account-level lines; False when the meter cannot be used."""
         line = row.line_number
         links = self.catalog.links.get(account.account_id, []) if account is not None else []
-        covering = [link for link in links if link.begin <= bill.end_date and link.end >= bill.start_date]
+        start, end = bill.start_date, bill.end_date
         if row.meter_code:
             meter = self.catalog.meters.get(row.meter_code.lower())
             if meter is None:
@@ -272,8 +290,11 @@ class Resolver:
             by_id = self.catalog.meters_by_id
             matches = {
                 link.meter_id
-                for link in covering
-                if (found := by_id.get(link.meter_id)) and (found.serial_number or "").lower() == serial
+                for link in links
+                if link.begin <= end
+                and link.end >= start
+                and (found := by_id.get(link.meter_id))
+                and (found.serial_number or "").lower() == serial
             }
             if len(matches) != 1:
                 where = f"on account '{account.code}'" if account else "on the account"
@@ -287,7 +308,10 @@ class Resolver:
             what = f"meter '{meter.code}''s ({meter.commodity_code})"
             problems.add(line, f"Commodity '{row.commodity_code}' is not {what}")
             return False
-        if account is not None and meter.meter_id not in {link.meter_id for link in covering}:
+        meter_id = meter.meter_id
+        if account is not None and not any(
+            link.meter_id == meter_id and link.begin <= end and link.end >= start for link in links
+        ):
             problems.add(
                 line,
                 f"Meter '{meter.code}' is not on account '{account.code}' for {bill.start_date}..{bill.end_date}",
@@ -309,8 +333,7 @@ class Resolver:
                 if unit_id is None:
                     problems.add(row.line_number, f"unit '{line.unit_code}' does not exist")
                     continue
-                table = self.catalog.unit_table
-                if meter is not None and kind == "use" and not _measures(table, unit_id, meter.commodity_id):
+                if meter is not None and kind == "use" and not self._measures(unit_id, meter.commodity_id):
                     what = f"meter '{meter.code}''s {meter.commodity_code} use"
                     problems.add(row.line_number, f"unit '{line.unit_code}' cannot measure {what}")
                     continue
@@ -326,6 +349,12 @@ class Resolver:
                 )
             )
         return lines
+
+    def _measures(self, unit_id: int, commodity_id: int) -> bool:
+        known = self._measured.get((unit_id, commodity_id))
+        if known is None:
+            known = self._measured[unit_id, commodity_id] = _measures(self.catalog.unit_table, unit_id, commodity_id)
+        return known
 
     @staticmethod
     def _flag(bill: ParsedBill) -> str:
