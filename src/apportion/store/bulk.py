@@ -33,13 +33,13 @@ def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
     if dialect == "postgresql":
         _copy(session, table, rows)
     elif dialect == "sqlite":
-        _executemany(session, table, rows)
+        _executemany_sqlite(session, table, rows)
     else:
         session.execute(insert(table), list(rows))
 
 
 def insert_with_ids(session: Session, table: Table, rows: Sequence[Row]) -> list[int]:
-    """Insert `rows` into a table with one generated integer key; return the new keys in row order."""
+    """Insert `rows` (without the key) into a table with one generated integer key; return the keys in row order."""
     if not rows:
         return []
     (key,) = table.primary_key.columns
@@ -60,7 +60,7 @@ def insert_with_ids(session: Session, table: Table, rows: Sequence[Row]) -> list
         # commit, and gets max(rowid) + 1; the other rows take the keys after it, in one executemany.
         first = int(session.execute(insert(table).returning(key), dict(rows[0])).scalar_one())
         ids = list(range(first, first + len(rows)))
-        _executemany(session, table, [{**row, key.name: i} for row, i in zip(rows[1:], ids[1:], strict=True)])
+        _executemany_sqlite(session, table, [{**row, key.name: i} for row, i in zip(rows[1:], ids[1:], strict=True)])
         return ids
     statement = insert(table).returning(key, sort_by_parameter_order=True)
     return [int(i) for i in session.execute(statement, list(rows)).scalars()]
@@ -81,8 +81,8 @@ def _columns(table: Table, rows: Sequence[Row]) -> tuple[list[str], dict[str, An
     return keys, defaults
 
 
-def _executemany(session: Session, table: Table, rows: Sequence[Row]) -> None:
-    """One driver executemany of positional rows, each value passed through its column type's bind processor.
+def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> None:
+    """One sqlite3 executemany of positional rows, each value passed through its column type's bind processor.
 
     The same values a Core insert would bind, without its per-row parameter dictionaries.
     """
