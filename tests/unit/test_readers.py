@@ -42,7 +42,16 @@ def zipped(*members: tuple[str, bytes]) -> bytes:
 def rejected(file_name: str, data: bytes, limits: ImportLimits | None = None) -> ImportFileRejected:
     with pytest.raises(ImportFileRejected) as caught:
         read_files(file_name, data, limits)
+    # The request's check (no rows kept) refuses every file the task's full read refuses, with the same words.
+    with pytest.raises(ImportFileRejected) as checked:
+        read_files(file_name, data, limits, keep_rows=False)
+    assert (checked.value.message, checked.value.field) == (caught.value.message, caught.value.field)
     return caught.value
+
+
+def test_a_check_without_rows_reads_the_header_only() -> None:
+    [checked] = read_files("bills.csv", b"\r\n , \r\nA,*B,C\r\n1,2,3\r\n", keep_rows=False)
+    assert (checked.header, checked.rows) == (("A", "C"), ())
 
 
 # CSV

@@ -78,8 +78,14 @@ def extension_of(file_name: str) -> str:
     return suffix[1:].lower()
 
 
-def read_files(file_name: str, data: bytes, limits: ImportLimits | None = None) -> list[SourceFile]:
-    """Read an upload by its extension: one `SourceFile`, or one per CSV/XLSX member of a ZIP (in ZIP order)."""
+def read_files(
+    file_name: str, data: bytes, limits: ImportLimits | None = None, keep_rows: bool = True
+) -> list[SourceFile]:
+    """Read an upload by its extension: one `SourceFile`, or one per CSV/XLSX member of a ZIP (in ZIP order).
+
+    `keep_rows=False` checks the upload exactly as a full read would (every ImportFileRejected the same) but
+    builds no rows: the request that accepts a file only needs to know it will read.
+    """
     limits = limits or ImportLimits()
     if not data:
         raise ImportFileRejected(f"{file_name} is empty.")
@@ -87,8 +93,8 @@ def read_files(file_name: str, data: bytes, limits: ImportLimits | None = None) 
         raise ImportFileRejected(f"{file_name} is larger than the {limits.max_bytes:,}-byte limit.")
     budget = _RowBudget(limits.max_rows)
     if extension_of(file_name) in ZIP_EXTENSIONS:
-        return _read_zip(file_name, data, limits, budget)
-    return [_read_one(file_name, data, limits, budget)]
+        return _read_zip(file_name, data, limits, budget, keep_rows)
+    return [_read_one(file_name, data, limits, budget, keep_rows)]
 
 
 class _RowBudget:
@@ -150,7 +156,7 @@ def _ignored(member: str) -> bool:
     return member.endswith("/") or "__MACOSX" in parts or not parts or parts[-1].startswith(".")
 
 
-def _read_zip(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget) -> list[SourceFile]:
+def _read_zip(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> list[SourceFile]:
     with _open_archive(name, data, "ZIP") as archive:
         members = [info for info in archive.infolist() if not _ignored(info.filename)]
         if len(members) > limits.max_files_in_zip:
@@ -166,17 +172,17 @@ def _read_zip(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget) 
         expansion = _Expansion(name, len(data), limits)
         expansion.check(sum(info.file_size for info in members))  # declared sizes: refuse early when they say so
         contents = [(info.filename, expansion.read(archive, info, keep=True)) for info in members]
-    return [_read_one(member, content, limits, budget) for member, content in contents]
+    return [_read_one(member, content, limits, budget, keep_rows) for member, content in contents]
 
 
-def _read_one(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget) -> SourceFile:
+def _read_one(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceFile:
     extension = extension_of(name)
     if not data:
         raise ImportFileRejected(f"{name} is empty.")
     if extension in CSV_EXTENSIONS:
-        return _source(name, "csv", _csv_records(name, data, budget))
+        return _source(name, "csv", _csv_records(name, data, budget), keep_rows)
     if extension in XLSX_EXTENSIONS:
-        return _source(name, "xlsx", _xlsx_records(name, data, limits, budget))
+        return _source(name, "xlsx", _xlsx_records(name, data, limits, budget), keep_rows)
     if extension in ZIP_EXTENSIONS:
         raise ImportFileRejected(f"{name} is a ZIP inside the ZIP; nested archives are refused.")
     shown = f".{extension}" if extension else "no extension"
@@ -263,7 +269,7 @@ def _blank(cells: Sequence[str]) -> bool:
     return not "".join(cells).strip()
 
 
-def _source(name: str, kind: str, records: list[tuple[int, list[str]]]) -> SourceFile:
+def _source(name: str, kind: str, records: list[tuple[int, list[str]]], keep_rows: bool = True) -> SourceFile:
     """Header = first non-blank record; `*` columns dropped; blank rows skipped; short rows padded."""
     header: tuple[str, ...] | None = None
     keep: list[int] = []
@@ -276,6 +282,8 @@ def _source(name: str, kind: str, records: list[tuple[int, list[str]]]) -> Sourc
             width = len(cells)
             keep = [i for i, title in enumerate(cells) if not title.strip().startswith(SKIP_PREFIX)]
             header = tuple(cells[i] for i in keep)
+            if not keep_rows:
+                break
             continue
         if len(cells) == width and len(keep) == width:  # the usual row: every column kept, nothing extra
             kept = tuple(cells)

@@ -200,6 +200,7 @@ class Resolver:
         # Files repeat the same dates, types, units and meters on every row: each answer is worked out once.
         self._periods: dict[tuple[date, date], int] = {}
         self._measured: dict[tuple[int, int], bool] = {}
+        self._origin = BillOrigin(import_task_id=task_id)  # immutable, so every draft can share it
 
     def resolve(self, bill: ParsedBill) -> BillDraft | str:
         """The draft to write, or the kickout message for every row of the bill."""
@@ -233,7 +234,7 @@ class Resolver:
             lines=tuple(lines),
             header=bill.header,
             estimated=bill.estimated,
-            origin=BillOrigin(import_task_id=self.task_id),
+            origin=self._origin,
         )
 
     def _period(self, start: date, end: date) -> int:

@@ -134,7 +134,8 @@ def start_import(
         # Base64 text this long cannot decode to an allowed file (line breaks allowed): refuse before decoding it.
         raise ImportFileRejected(f"{file_name} is larger than the {limits.max_bytes:,}-byte limit.")
     content = decode_base64(data)
-    read_files(file_name, content, limits)  # every file problem is a 400 now, not a failed task later
+    # Every file problem is a 400 now, not a failed task later; the rows themselves are the task's to build.
+    read_files(file_name, content, limits, keep_rows=False)
     with db.transaction() as session:
         task = queue_import(session, file_name.strip(), content, options, principal, now)
         return task.task_id, task.task_guid
