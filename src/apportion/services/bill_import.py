@@ -10,9 +10,12 @@ Import error handling is EnergyCAP's default "process valid bills" (domain.md §
 
 from __future__ import annotations
 
+import gc
 import logging
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -66,7 +69,7 @@ def run_import(db: Database, task_id: int, clock: Callable[[], datetime], limits
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return  # deleted, or already taken by another run
     try:
-        with db.transaction() as session:
+        with db.transaction() as session, _cyclic_gc_paused():
             _import(session, task_id, clock(), limits)
     except DomainError as error:
         _fail(db, task_id, clock(), _describe(error))
@@ -74,6 +77,34 @@ def run_import(db: Database, task_id: int, clock: Callable[[], datetime], limits
         log.exception("bill import task %s failed", task_id)
         _fail(db, task_id, clock(), "The import stopped on an unexpected error; nothing was imported.")
         raise
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = True
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an import runs (other threads' imports included).
+
+    An import makes millions of small objects (cells, rows, decimals, drafts) that form no reference cycles
+    and all live until it ends; each full collection walks all of them again, which took half the read and
+    parse time. Reference counting still frees everything; collection resumes when the last import ends.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _describe(error: DomainError) -> str:
