@@ -70,3 +70,27 @@ def test_auth_401_and_403(api: Api) -> None:
     denied = api.post("/api/v3/vendor", key=viewer, json={"vendorCode": "A", "vendorInfo": "B"})
     assert denied.status_code == 403
     assert "Vendors (Create)" in denied.json()["message"]
+
+
+def test_address_with_coordinates_round_trips(api: Api) -> None:
+    address = {"line1": "1 Main St", "city": "Erie", "latitude": "42.12", "longitude": 179.0}
+    created = api.post("/api/v3/vendor", json={"vendorCode": "GEO", "vendorInfo": "x", "address": address})
+    assert created.status_code == 200, created.text
+    vendor_id = created.json()["vendorId"]
+    edited = api.put(f"/api/v3/vendor/{vendor_id}", json={"vendorCode": "GEO", "vendorInfo": "y", "address": address})
+    assert edited.status_code == 200, edited.text
+    stored = api.get(f"/api/v3/vendor/{vendor_id}").json()["address"]
+    assert (stored["city"], float(stored["latitude"]), float(stored["longitude"])) == ("Erie", 42.12, 179.0)
+
+
+def test_path_ids_beyond_any_key_are_404_after_authentication(api: Api) -> None:
+    for url in (
+        "/api/v3/vendor/2147483648",
+        "/api/v3/chargebackTask/-33197275188594438144",
+        "/api/v3/account/1/meter/26/billSplit/-34665082711862636544/chargebackTask",
+    ):
+        assert api.get(url).status_code == 404, url
+        assert api.get(url, key=None).status_code == 401, url
+    big = "/api/v202304/chargebackWorkflow/832102558099189012225940853484421120/exec"
+    assert api.post(big, json={"billingPeriod": 202401}).status_code == 404
+    assert api.get("/api/v3/vendor/not-a-number").status_code == 400

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from apportion import __version__
 from apportion.api import errors
+from apportion.api.deps import path_ids_in_range
 from apportion.api.routes import ROUTERS
 from apportion.services.task_queue import RunNow, TaskQueue
 from apportion.settings import Settings
@@ -37,5 +38,5 @@ def create_app(
     app.state.jobs = jobs or RunNow(app.state.db, settings, app.state.clock)
     errors.install(app)
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(path_ids_in_range)])
     return app

@@ -8,7 +8,8 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from apportion.domain.errors import PermissionDenied
+from apportion.domain.errors import NotFound, PermissionDenied
+from apportion.services import ids
 from apportion.services.auth import Principal, authenticate
 from apportion.settings import Settings
 from apportion.store.database import Database
@@ -57,3 +58,21 @@ def requires(name: str, level: str) -> Callable[[Principal], Principal]:
 
     check.__name__ = f"requires_{name}_{level}"
     return check
+
+
+def path_ids_in_range(request: Request, _caller: CurrentUser) -> None:
+    """404 for a path id no row can have, before any route or query sees it.
+
+    Keys are 32-bit integers; a larger number would otherwise reach the driver (SQLite: OverflowError,
+    PostgreSQL: integer out of range) and every route would need its own check. Authentication runs first, so a
+    caller without a key still gets 401.
+    """
+    for name, value in request.path_params.items():
+        if not name.endswith("Id"):
+            continue
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            continue  # not a number: the route's own validation answers 400 naming the parameter
+        if not ids.in_range(number):
+            raise NotFound(name.removesuffix("Id"), number)

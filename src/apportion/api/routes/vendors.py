@@ -38,7 +38,8 @@ def render(row: RowMapping) -> VendorResponse:
 
 
 def _fields(body: VendorRequest) -> vendors.VendorFields:
-    address = body.address.model_dump(by_alias=True) if body.address is not None else None
+    # JSON mode: latitude and longitude are decimals, which the JSON column cannot hold as such.
+    address = body.address.model_dump(by_alias=True, mode="json") if body.address is not None else None
     return vendors.VendorFields(body.vendor_code, body.vendor_info, body.website, body.vendor_description, address)
 
 
