@@ -94,3 +94,13 @@ def test_path_ids_beyond_any_key_are_404_after_authentication(api: Api) -> None:
     big = "/api/v202304/chargebackWorkflow/832102558099189012225940853484421120/exec"
     assert api.post(big, json={"billingPeriod": 202401}).status_code == 404
     assert api.get("/api/v3/vendor/not-a-number").status_code == 400
+
+
+def test_codes_differing_only_in_non_ascii_case_are_one_code(api: Api) -> None:
+    _create(api, "ÉCOLE")
+    clash = api.post("/api/v3/vendor", json={"vendorCode": "école", "vendorInfo": "x"})
+    assert clash.status_code == 400
+    assert "vendorCode" in clash.json()["modelState"]
+    assert api.post("/api/v3/vendor", json={"vendorCode": "ÉCOLE", "vendorInfo": "x"}).status_code == 400
+    found = api.get("/api/v3/vendor", params={"filter": "vendorCode equals 'école'"}).json()
+    assert [v["vendorCode"] for v in found] == ["ÉCOLE"]

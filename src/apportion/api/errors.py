@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from apportion.domain.errors import (
@@ -110,11 +110,17 @@ def install(app: FastAPI) -> None:
             # is bad client input, and the unit of work has already rolled back: 400, never 500.
             log.info("value refused by the database: %s", error.orig)
             return JSONResponse({"message": DATA_REFUSED}, status_code=400)
+        if isinstance(error, IntegrityError):
+            # Services check uniqueness and references first; a concurrent request can still win the race
+            # between that check and the write. The unit of work has rolled back: a conflict, not a crash.
+            log.info("constraint refused a write: %s", error.orig)
+            return JSONResponse({"message": CONFLICT}, status_code=400)
         log.error("database error", exc_info=error)
         return JSONResponse({"message": "An unexpected error occurred."}, status_code=500)
 
 
 DATA_REFUSED = "The request holds a value that cannot be stored, such as a NUL character in text."
+CONFLICT = "The request conflicts with existing data (a code already in use or a record that no longer exists)."
 
 UNAVAILABLE_HINTS = ("database is locked", "unable to open database", "connection", "server closed", "terminating")
 

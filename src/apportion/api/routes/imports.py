@@ -48,10 +48,8 @@ MEDIA_TYPES = {
 
 
 def get_jobs(request: Request) -> TaskQueue:
-    """The app's task queue, given to create_app() by the entry point."""
-    jobs: TaskQueue | None = getattr(request.app.state, "jobs", None)
-    if jobs is None:
-        raise RuntimeError("create_app() was given no task queue; imports cannot run.")
+    """The app's task queue: the entry point's runner, or create_app()'s in-request default."""
+    jobs: TaskQueue = request.app.state.jobs
     return jobs
 
 
