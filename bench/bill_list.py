@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, select
 
 from apportion.api.app import create_app
 from apportion.domain import periods
@@ -29,8 +28,7 @@ from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
 from apportion.store.models.bills import Batch
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from bench.databases import fresh_database
+from bench.databases import fresh_database, linked_accounts_and_meters
 from bench.version_list import percentiles, timed
 
 NOW = datetime(2024, 6, 15, 9, 30)
@@ -42,34 +40,7 @@ PAGE_SIZE = 250
 def build(db: Database, user_id: int) -> tuple[list[int], list[int]]:
     """Accounts, meters, links and ACCOUNTS x MONTHS bills; returns the account and meter ids."""
     with db.transaction() as session:
-        vendor_id = session.execute(
-            insert(Vendor).values(vendor_code="BENCH", vendor_info="Bench").returning(Vendor.vendor_id)
-        ).scalar_one()
-        session.execute(
-            insert(Account),
-            [
-                {"account_code": f"BA{i:06d}", "account_info": f"Account {i}", "account_type_id": 1,
-                 "cost_center_id": 1, "vendor_id": vendor_id}
-                for i in range(ACCOUNTS)
-            ],
-        )  # fmt: skip
-        session.execute(
-            insert(Meter),
-            [
-                {"meter_code": f"BM{i:06d}", "meter_info": f"Meter {i}", "commodity_id": 1, "place_id": 1,
-                 "meter_type_id": 1}
-                for i in range(ACCOUNTS)
-            ],
-        )  # fmt: skip
-        accounts = list(session.execute(select(Account.account_id).order_by(Account.account_id)).scalars())
-        meters = list(session.execute(select(Meter.meter_id).order_by(Meter.meter_id)).scalars())
-        session.execute(
-            insert(AccountMeter),
-            [
-                {"account_id": a, "meter_id": m, "begin_date": date(2010, 1, 1), "end_date": date(2100, 1, 1)}
-                for a, m in zip(accounts, meters, strict=True)
-            ],
-        )
+        accounts, meters = linked_accounts_and_meters(session, ACCOUNTS)
         batch = Batch(batch_code="BENCH", status="Closed", created_by=user_id, start_date=NOW)
         session.add(batch)
         session.flush()

@@ -17,17 +17,13 @@ those rows. The figure to watch is run / raw (goal >= 0.3; DESIGN.md "Performanc
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select
 
 from apportion.domain import calculations as calc
 from apportion.domain import periods, splits
@@ -38,7 +34,6 @@ from apportion.services.batches import BatchSettings, open_batch_in
 from apportion.store import instructions
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
-from apportion.store.migrate import upgrade
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import (
     ChargebackWorkflow,
@@ -47,39 +42,13 @@ from apportion.store.models.chargebacks import (
     SplitDestination,
 )
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from bench.databases import fresh_database
 
 NOW = datetime(2024, 7, 15, 9, 30)
 PERIOD = 202406
 MONTHS = 24
 PERCENTAGES = [Decimal(p) for p in ("10", "15", "20", "25", "30")]
 USE, COST, KWH = 1, 3, 1  # seeded observation types and unit
-
-
-@contextmanager
-def fresh_database(url: str | None) -> Iterator[Database]:
-    """A migrated empty database: a temporary SQLite file, or a new database on the PostgreSQL server."""
-    if url is None or url.startswith("sqlite"):
-        with tempfile.TemporaryDirectory() as tmp:
-            db = Database(f"sqlite:///{tmp}/chargeback-run.db")
-            upgrade(db.engine)
-            try:
-                yield db
-            finally:
-                db.dispose()
-        return
-    name = f"apportion_chargeback_run_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(make_url(url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(make_url(url).set(database=name).render_as_string(hide_password=False))
-    try:
-        upgrade(db.engine)
-        yield db
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def build_campus(db: Database, versions: int) -> tuple[auth.Principal, int]:
@@ -281,7 +250,7 @@ def raw_reinsert(db: Database, task_ids: Sequence[int]) -> float:
 
 def measure(url: str | None, versions: int) -> tuple[int, float, float]:
     """(bills created, run bills/s, raw bills/s) on a fresh database."""
-    with fresh_database(url) as db:
+    with fresh_database(url, "chargeback_run") as db:
         principal, workflow_id = build_campus(db, versions)
         task_ids, created, seconds = run_workflow(db, principal, workflow_id)
         raw_seconds = raw_reinsert(db, task_ids)

@@ -6,12 +6,15 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from apportion.store.database import Database
 from apportion.store.migrate import upgrade
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
 
 
 @contextmanager
@@ -43,3 +46,45 @@ def fresh_database(url: str | None, label: str = "bench") -> Iterator[Database]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def linked_accounts_and_meters(session: Session, count: int) -> tuple[list[int], list[int]]:
+    """A BENCH vendor with `count` accounts (BA000000…) and meters (BM000000…), each account linked to its meter.
+
+    Written with bulk inserts; returns the account ids and the meter ids, both in code order.
+    """
+    vendor_id = session.execute(
+        insert(Vendor).values(vendor_code="BENCH", vendor_info="Bench").returning(Vendor.vendor_id)
+    ).scalar_one()
+    session.execute(
+        insert(Account),
+        [
+            {"account_code": f"BA{i:06d}", "account_info": f"Account {i}", "account_type_id": 1,
+             "cost_center_id": 1, "vendor_id": vendor_id}
+            for i in range(count)
+        ],
+    )  # fmt: skip
+    session.execute(
+        insert(Meter),
+        [
+            {"meter_code": f"BM{i:06d}", "meter_info": f"Meter {i}", "commodity_id": 1, "place_id": 1,
+             "meter_type_id": 1}
+            for i in range(count)
+        ],
+    )  # fmt: skip
+    accounts = list(
+        session.execute(
+            select(Account.account_id).where(Account.account_code.like("BA%")).order_by(Account.account_id)
+        ).scalars()
+    )
+    meters = list(
+        session.execute(select(Meter.meter_id).where(Meter.meter_code.like("BM%")).order_by(Meter.meter_id)).scalars()
+    )
+    session.execute(
+        insert(AccountMeter),
+        [
+            {"account_id": a, "meter_id": m, "begin_date": date(2010, 1, 1), "end_date": date(2100, 1, 1)}
+            for a, m in zip(accounts, meters, strict=True)
+        ],
+    )
+    return accounts, meters

@@ -16,9 +16,8 @@ import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 import pydantic_core
 from fastapi.testclient import TestClient
@@ -42,16 +41,11 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
     SplitDestination,
 )
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from bench.databases import fresh_database
+from bench.databases import fresh_database, linked_accounts_and_meters
 
 NOW = datetime(2024, 6, 15, 9, 30)
 PERIOD = 202403
 USE, COST, KWH = 1, 3, 1  # reference observation types USE and COST, unit kWh
-
-
-def _ids(session: Any, column: Any, code_column: Any, prefix: str) -> list[int]:
-    return list(session.execute(select(column).where(code_column.like(f"{prefix}%")).order_by(column)).scalars())
 
 
 def build(db: Database, versions: int, per_version: int) -> int:
@@ -59,34 +53,7 @@ def build(db: Database, versions: int, per_version: int) -> int:
     user_id, _key = auth.create_user_with_key(db, "bench", "Bench", Grants.everything(), NOW)
     meters = versions * (1 + per_version)
     with db.transaction() as session:
-        vendor_id = session.execute(
-            insert(Vendor).values(vendor_code="BENCH", vendor_info="Bench").returning(Vendor.vendor_id)
-        ).scalar_one()
-        session.execute(
-            insert(Account),
-            [
-                {"account_code": f"BA{i:06d}", "account_info": f"Account {i}", "account_type_id": 1,
-                 "cost_center_id": 1, "vendor_id": vendor_id}
-                for i in range(meters)
-            ],
-        )  # fmt: skip
-        session.execute(
-            insert(Meter),
-            [
-                {"meter_code": f"BM{i:06d}", "meter_info": f"Meter {i}", "commodity_id": 1, "place_id": 1,
-                 "meter_type_id": 1}
-                for i in range(meters)
-            ],
-        )  # fmt: skip
-        account_ids = _ids(session, Account.account_id, Account.account_code, "BA")
-        meter_ids = _ids(session, Meter.meter_id, Meter.meter_code, "BM")
-        session.execute(
-            insert(AccountMeter),
-            [
-                {"account_id": a, "meter_id": m, "begin_date": date(2010, 1, 1), "end_date": date(2100, 1, 1)}
-                for a, m in zip(account_ids, meter_ids, strict=True)
-            ],
-        )
+        account_ids, meter_ids = linked_accounts_and_meters(session, meters)
         workflow_id = session.execute(
             insert(ChargebackWorkflow).values(workflow_info="Bench").returning(ChargebackWorkflow.workflow_id)
         ).scalar_one()

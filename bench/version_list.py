@@ -17,7 +17,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -30,8 +30,7 @@ from apportion.services import auth, version_lists
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.chargebacks import ChargebackWorkflow, ChargebackWorkflowStep, DistributionVersion
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from bench.databases import fresh_database
+from bench.databases import fresh_database, linked_accounts_and_meters
 
 NOW = datetime(2024, 6, 15, 9, 30)
 PAIRS, YEARS, STEPS = 10_000, 10, 20
@@ -42,34 +41,7 @@ PAGE_SIZE = 250
 def build(db: Database) -> list[int]:
     """Accounts, meters, links, workflow steps and PAIRS x YEARS versions; returns the step ids."""
     with db.transaction() as session:
-        vendor_id = session.execute(
-            insert(Vendor).values(vendor_code="BENCH", vendor_info="Bench").returning(Vendor.vendor_id)
-        ).scalar_one()
-        session.execute(
-            insert(Account),
-            [
-                {"account_code": f"BA{i:06d}", "account_info": f"Account {i}", "account_type_id": 1,
-                 "cost_center_id": 1, "vendor_id": vendor_id}
-                for i in range(PAIRS)
-            ],
-        )  # fmt: skip
-        session.execute(
-            insert(Meter),
-            [
-                {"meter_code": f"BM{i:06d}", "meter_info": f"Meter {i}", "commodity_id": 1, "place_id": 1,
-                 "meter_type_id": 1}
-                for i in range(PAIRS)
-            ],
-        )  # fmt: skip
-        accounts = list(session.execute(select(Account.account_id).order_by(Account.account_id)).scalars())
-        meters = list(session.execute(select(Meter.meter_id).order_by(Meter.meter_id)).scalars())
-        session.execute(
-            insert(AccountMeter),
-            [
-                {"account_id": a, "meter_id": m, "begin_date": date(2010, 1, 1), "end_date": date(2100, 1, 1)}
-                for a, m in zip(accounts, meters, strict=True)
-            ],
-        )
+        accounts, meters = linked_accounts_and_meters(session, PAIRS)
         workflow_id = session.execute(
             insert(ChargebackWorkflow).values(workflow_info="Bench").returning(ChargebackWorkflow.workflow_id)
         ).scalar_one()

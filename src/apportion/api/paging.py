@@ -12,6 +12,9 @@ from apportion.domain.errors import ValidationFailed
 DEFAULT_PAGE_SIZE = 250
 MAX_PAGE_SIZE = 1000
 
+# The `filter` query parameter every list takes (domain.md §1.7); each service parses it against its own fields.
+FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
+
 
 @dataclass(frozen=True)
 class PageRequest:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     account_child,
     account_type_child,
@@ -40,8 +40,6 @@ from apportion.services.auth import Principal
 from apportion.store.database import Database
 
 router = APIRouter(tags=["Accounts"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 DeleteBills = Annotated[bool, Query(alias="deleteBills", description="Delete the bills that depend on it too")]
 
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child
 from apportion.api.schemas.contract import BatchCreate, BatchEdit, BatchResponse, UpdateBatchStatusRequest
 from apportion.services import batches
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Batches"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 
 
 def _day(value: datetime | None) -> date | None:

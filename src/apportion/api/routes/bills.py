@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import account_child, unit_child, user_child
 from apportion.api.schemas.contract import (
     BatchChild,
@@ -38,8 +38,6 @@ from apportion.services import bills
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Bills"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 
 
 def _day(value: datetime | None) -> date | None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import commodity_child, distribution_version, meter_child, version_page
 from apportion.api.schemas.contract import (
     CalculatedBillCostRequest,
@@ -47,8 +47,6 @@ from apportion.services import aggregate_meters, calculated_details, channels, v
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Calculated bills"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 
 
 @router.get("/api/v3/calculatedBill", response_model=list[DistributionVersionResponse])

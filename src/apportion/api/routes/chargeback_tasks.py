@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child, workflow_step_child
 from apportion.api.schemas.contract import (
     BatchChild,
@@ -23,8 +23,6 @@ from apportion.services import chargeback_tasks
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Chargeback tasks"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
 Reverser = Annotated[Principal, Depends(requires("ChargebackReversals", "Manage"))]
 

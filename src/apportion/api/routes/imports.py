@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, SettingsDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child
 from apportion.api.schemas.contract import (
     BatchChild,
@@ -36,8 +36,6 @@ from apportion.services.auth import Principal
 from apportion.services.task_queue import TaskQueue
 
 router = APIRouter(tags=["Bill import"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 Creator = Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))]
 Viewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 MEDIA_TYPES = {

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     commodity_child,
     meter_child,
@@ -48,8 +48,6 @@ from apportion.services.auth import Principal
 from apportion.store.database import Database
 
 router = APIRouter(tags=["Meters"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 
 
 def meter_account(row: RowMapping) -> MeterAccountChild:

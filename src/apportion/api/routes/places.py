@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import meter_child, place_child, place_size_child, place_type_child, user_child
 from apportion.api.schemas.contract import (
     AddressChild,
@@ -25,8 +25,6 @@ from apportion.services.auth import Principal
 from apportion.store.database import Database
 
 router = APIRouter(tags=["Places"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 Viewer = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "View"))]
 Editor = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Edit"))]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     account_type_child,
     commodity_child,
@@ -34,8 +34,6 @@ from apportion.services import cost_centers, rates, reference
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Reference data"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 
 
 def render_commodity(row: RowMapping) -> CommodityResponse:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     account_child,
     account_child_with_type,
@@ -38,8 +38,6 @@ from apportion.services import split_details, version_lists
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Bill splits"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 
 
 @router.get("/api/v3/billSplit", response_model=list[DistributionVersionResponse])

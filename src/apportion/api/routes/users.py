@@ -8,10 +8,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, requires
+from apportion.api.paging import FilterQuery
 from apportion.api.render import cost_center_child, place_child, place_type_child, unit_child, user_child
 from apportion.api.schemas.contract import (
     ApiKeyCreateRequest,
@@ -30,8 +31,6 @@ from apportion.services import api_keys, users
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Users"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 
 
 @cache

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child
 from apportion.api.schemas.contract import VendorRequest, VendorResponse
 from apportion.services import vendors
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Vendors"])
-
-FilterQuery = Annotated[str | None, Query(description="API filter string containing conditions")]
 
 
 def render(row: RowMapping) -> VendorResponse:
