@@ -3,7 +3,7 @@ PUT /api/v202206/batch/{batchId}/status; operations.md §4, domain.md §4.9)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
@@ -12,15 +12,29 @@ from sqlalchemy import RowMapping
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child
+from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import BatchCreate, BatchEdit, BatchResponse, UpdateBatchStatusRequest
 from apportion.services import batches
 from apportion.services.auth import Principal
 
+
+def batch_settings(body: BatchCreate) -> batches.BatchSettings:
+    """The service's batch settings from a BatchCreate (batch open, processor runs)."""
+    return batches.BatchSettings(
+        batch_code=body.batch_code,
+        close_existing_batch=bool(body.close_existing_batch),
+        note=body.note,
+        statement_date=wire_day(body.statement_date),
+        due_date=wire_day(body.due_date),
+        next_reading=wire_day(body.next_reading),
+        control_code=body.control_code,
+        invoice_number=body.invoice_number,
+        account_period_number=body.account_period_number,
+        account_period_year=body.account_period_year,
+    )
+
+
 router = APIRouter(tags=["Batches"])
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
 
 
 def _setting_date(value: date | None) -> str | None:
@@ -63,18 +77,7 @@ def open_batch(
     user: Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))],
 ) -> BatchResponse:
     """Opens a batch for the caller (200); closeExistingBatch closes the caller's other open batches first."""
-    settings = batches.BatchSettings(
-        batch_code=body.batch_code,
-        close_existing_batch=bool(body.close_existing_batch),
-        note=body.note,
-        statement_date=_day(body.statement_date),
-        due_date=_day(body.due_date),
-        next_reading=_day(body.next_reading),
-        control_code=body.control_code,
-        invoice_number=body.invoice_number,
-        account_period_number=body.account_period_number,
-        account_period_year=body.account_period_year,
-    )
+    settings = batch_settings(body)
     return render(batches.get_batch(db, batches.open_batch(db, settings, user, clock())))
 
 

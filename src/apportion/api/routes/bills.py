@@ -4,7 +4,6 @@ PUT /api/v3/bill/void, POST /api/v3/bill/delete; operations.md §4)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -13,6 +12,7 @@ from sqlalchemy import RowMapping
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import account_child, unit_child, user_child
+from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import (
     BatchChild,
     BillAccountBodyLineCreate,
@@ -38,10 +38,6 @@ from apportion.services import bills
 from apportion.services.auth import Principal
 
 router = APIRouter(tags=["Bills"])
-
-
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
 
 
 def _bill_input(body: BillCreate | BillEdit, batch_id: int | None = None) -> bills.BillInput:
@@ -74,9 +70,9 @@ def _bill_input(body: BillCreate | BillEdit, batch_id: int | None = None) -> bil
             )
         )
     header = BillHeader(
-        statement_date=_day(body.statement_date),
-        due_date=_day(body.due_date),
-        next_reading=_day(body.next_reading),
+        statement_date=wire_day(body.statement_date),
+        due_date=wire_day(body.due_date),
+        next_reading=wire_day(body.next_reading),
         control_code=body.control_code,
         invoice_number=body.invoice_number,
         account_period=body.account_period,

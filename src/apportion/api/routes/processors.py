@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel
 
 from apportion.api.deps import ClockDep, DatabaseDep, SettingsDep, requires
+from apportion.api.routes.batches import batch_settings
 from apportion.api.routes.chargeback_tasks import render
+from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import (
     BatchCreate,
     ChargebackProcessorSettings,
@@ -26,25 +27,10 @@ router = APIRouter(tags=["Chargeback processors"])
 Runner = Annotated[Principal, Depends(requires("Chargebacks", "Run"))]
 
 
-def _day(value: datetime | None) -> date | None:
-    return None if value is None else value.date()
-
-
 def _batch(body: BatchCreate | None) -> BatchSettings | None:
     if body is None:
         return None
-    return BatchSettings(
-        batch_code=body.batch_code,
-        close_existing_batch=bool(body.close_existing_batch),
-        note=body.note,
-        statement_date=_day(body.statement_date),
-        due_date=_day(body.due_date),
-        next_reading=_day(body.next_reading),
-        control_code=body.control_code,
-        invoice_number=body.invoice_number,
-        account_period_number=body.account_period_number,
-        account_period_year=body.account_period_year,
-    )
+    return batch_settings(body)
 
 
 def _settings(
@@ -59,8 +45,8 @@ def _settings(
         billing_period=body.billing_period,
         batch=_batch(body.batch_settings),
         note=body.note,
-        start_date_for_bill=_day(start),
-        end_date_for_bill=_day(end),
+        start_date_for_bill=wire_day(start),
+        end_date_for_bill=wire_day(end),
         filters=tuple(processing.QuickFilter(f.caption, f.operator, f.value) for f in quick),
         document=_as_sent(body),
     )

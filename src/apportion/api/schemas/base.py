@@ -48,6 +48,11 @@ def wire_number(value: Decimal | None) -> int | float | None:
     return None if value is None else _decimal_out(value)
 
 
+def wire_day(value: datetime | None) -> date | None:
+    """The date of a wire date-time (EnergyCAP writes dates as midnight date-times)."""
+    return value.date() if value is not None else None
+
+
 WireDateTime = Annotated[
     datetime,
     BeforeValidator(_datetime_in),
