@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     import_max_uncompressed_bytes: int = Field(
         default=200 * 1024 * 1024, ge=1, description="Largest total size of a ZIP import's members."
     )
+    read_cache_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=0,
+        description="Memory each API process keeps for finished digests, valid until the next write (0: none).",
+    )
     run_jobs_inline: bool = Field(
         default=True, description="Run imports in the API process; false hands them to `apportion worker`."
     )

@@ -11,6 +11,7 @@ from apportion import __version__
 from apportion.api import errors
 from apportion.api.deps import path_ids_in_range
 from apportion.api.routes import ROUTERS
+from apportion.services.read_cache import ReadCache
 from apportion.services.task_queue import RunNow, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
@@ -36,6 +37,7 @@ def create_app(
     app.state.db = database or Database(settings.database_url)
     app.state.clock = clock or datetime.now
     app.state.jobs = jobs or RunNow(app.state.db, settings, app.state.clock)
+    app.state.read_cache = ReadCache(settings.read_cache_bytes)
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(path_ids_in_range)])

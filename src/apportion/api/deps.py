@@ -11,6 +11,7 @@ from fastapi import Depends, Header, Request
 from apportion.domain.errors import NotFound, PermissionDenied
 from apportion.services import ids
 from apportion.services.auth import Principal, authenticate
+from apportion.services.read_cache import ReadCache
 from apportion.settings import Settings
 from apportion.store.database import Database
 
@@ -33,7 +34,14 @@ def get_clock(request: Request) -> Callable[[], datetime]:
     return clock
 
 
+def get_read_cache(request: Request) -> ReadCache:
+    """The app's cache of finished answers (services.read_cache), built once by create_app()."""
+    cache: ReadCache = request.app.state.read_cache
+    return cache
+
+
 DatabaseDep = Annotated[Database, Depends(get_db)]
+ReadCacheDep = Annotated[ReadCache, Depends(get_read_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 

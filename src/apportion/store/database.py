@@ -6,8 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
+
+from apportion.store.models.revision import DataRevision
+
+# The last statement of every write transaction: taking the row lock only then keeps concurrent writers waiting on
+# each other for no longer than a commit.
+_ADVANCE_REVISION = update(DataRevision).where(DataRevision.revision_id == 1).values(revision=DataRevision.revision + 1)
+_CURRENT_REVISION = select(DataRevision.epoch, DataRevision.revision).where(DataRevision.revision_id == 1)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -50,15 +57,26 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit when the block ends, roll back if it raises."""
+        """One unit of work: commit when the block ends, roll back if it raises. A committed unit advances the
+        data revision (`current_revision`) in the same commit."""
         with self.sessions() as session, session.begin():
             yield session
+            session.execute(_ADVANCE_REVISION)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only; nothing is committed."""
         with self.sessions() as session:
             yield session
+
+    def current_revision(self) -> str:
+        """The data revision now: it changes with every committed `transaction()`, and differs between databases.
+
+        Every write of the application goes through `transaction()`; rows changed by other means (SQL by hand) do
+        not advance it."""
+        with self.sessions() as session:
+            epoch, revision = session.execute(_CURRENT_REVISION).one()
+        return f"{epoch}:{revision}"
 
     def dispose(self) -> None:
         """Close every pooled connection."""
