@@ -15,6 +15,7 @@ from apportion.services.read_cache import ReadCache
 from apportion.services.task_queue import RunNow, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
+from apportion.web import pages as web_pages
 
 
 def create_app(
@@ -41,4 +42,5 @@ def create_app(
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(path_ids_in_range)])
+    app.include_router(web_pages.router)  # the human pages under /ui (cookie sign-in, HTML errors)
     return app

@@ -1,0 +1,68 @@
+"""Errors on pages answer HTML: the login page for a missing key, a 403, 404 or 400 page otherwise, never JSON.
+
+The API's handlers (api/errors.py) render every DomainError as JSON for the whole app; the pages' routes use
+`PageRoute`, which turns the same errors into pages before they reach those handlers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from apportion.domain.errors import DomainError, NotFound, PermissionDenied, Unauthenticated, ValidationFailed
+from apportion.web.rendering import render
+
+
+def error_page(request: Request, status: int, title: str, messages: list[str]) -> Response:
+    """The error page with `status`."""
+    return render(request, "error.html", {"title": title, "messages": messages}, status_code=status)
+
+
+def login_redirect(request: Request) -> Response:
+    """303 to the login page, coming back to this page afterwards."""
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/ui/login?next={quote(target, safe='')}", status_code=303)
+
+
+def page_for(request: Request, error: Exception) -> Response:
+    """The page answering `error` (re-raises what is not a request's fault)."""
+    if isinstance(error, Unauthenticated):
+        return login_redirect(request)
+    if isinstance(error, PermissionDenied):
+        return error_page(request, 403, "Not allowed", [error.message])
+    if isinstance(error, NotFound):
+        return error_page(request, 404, "Not found", [error.message])
+    if isinstance(error, ValidationFailed):
+        reasons = [f"{field}: {reason}" for field, items in error.errors.items() for reason in items]
+        return error_page(request, 400, "Invalid request", reasons or [error.message])
+    if isinstance(error, DomainError):
+        return error_page(request, 400, "Invalid request", [error.message])
+    if isinstance(error, RequestValidationError):
+        # A path id that is not a number names nothing; a bad query value is the visitor's to fix.
+        if any(e.get("loc", ("",))[0] == "path" for e in error.errors()):
+            return error_page(request, 404, "Not found", [f"Nothing is at {request.url.path}."])
+        reasons = [f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in error.errors()]
+        return error_page(request, 400, "Invalid request", reasons)
+    raise error
+
+
+class PageRoute(APIRoute):
+    """An APIRoute whose domain and validation errors (from the handler or its dependencies) become pages."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """The framework's handler wrapped in page_for()."""
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (DomainError, RequestValidationError) as error:
+                return page_for(request, error)
+
+        return page_handler

@@ -1,0 +1,42 @@
+"""How the pages write figures: money to the cent, use without trailing zeros, signed deltas, periods by name."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def money(value: Decimal | None) -> str:
+    """1234.5 -> '1,234.50'; None -> '–'."""
+    return "–" if value is None else f"{value:,.2f}"
+
+
+def quantity(value: Decimal | None) -> str:
+    """A use or unit cost without trailing zeros: 1000.000000 -> '1,000', 0.25000000 -> '0.25'."""
+    if value is None:
+        return "–"
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def signed(value: Decimal | None, places: int | None = None) -> str:
+    """A delta with its sign: +20, −5.00, 0."""
+    if value is None:
+        return "–"
+    text = money(abs(value)) if places == 2 else quantity(abs(value))
+    return text if value == 0 else ("+" if value > 0 else "−") + text
+
+
+def period(value: int | None) -> str:
+    """202403 -> 'Mar 2024'."""
+    if value is None:
+        return "–"
+    return f"{MONTHS[value % 100 - 1]} {value // 100}"
+
+
+def trend(value: Decimal | None) -> str:
+    """CSS class of a delta: up, down or flat."""
+    if value is None or value == 0:
+        return "flat"
+    return "up" if value > 0 else "down"

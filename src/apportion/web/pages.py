@@ -1,0 +1,233 @@
+"""The pages: sign in and out, workflows and their steps, chargeback tasks, a step's digest, bill import kickouts.
+
+Every page reads through the services the API routes call, with the same permission as the matching API operation.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
+
+from apportion.domain import periods
+from apportion.domain.errors import NotFound, Unauthenticated, ValidationFailed
+from apportion.services import chargeback_tasks, digest, ids, import_tasks, processing, workflows
+from apportion.services.auth import authenticate
+from apportion.web.access import COOKIE, COOKIE_PATH, BillViewer, ChargebackViewer, ClockDep, DbDep, Visitor
+from apportion.web.errors import PageRoute
+from apportion.web.rendering import render
+from apportion.web.views import digest_view, pager
+
+router = APIRouter(prefix="/ui", route_class=PageRoute, include_in_schema=False)
+
+TASKS_PER_PAGE = 50
+TASK_STATUSES = (processing.PROCESSING, processing.COMPLETED, processing.COMPLETED_WITH_ERRORS, processing.FAILED)
+COOKIE_MAX_AGE = 8 * 3600
+MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "zip": "application/zip"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
+
+
+def _known(ident: int, what: str) -> int:
+    """`ident` when a row could have it; NotFound otherwise (PostgreSQL refuses out-of-range keys outright)."""
+    if not ids.in_range(ident):
+        raise NotFound(what, ident)
+    return ident
+
+
+def _safe_next(target: str | None) -> str:
+    """Where to go after signing in: a page of this app only (no open redirect)."""
+    if target and target.startswith("/ui") and not target.startswith("//"):
+        return target
+    return "/ui/workflows"
+
+
+def _download(name: str, content: bytes | str, media_type: str) -> Response:
+    safe = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+# Signing in ------------------------------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    """The sign-in form: paste an API key."""
+    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login")
+async def login(request: Request, db: DbDep) -> Response:
+    """Check the key as the API does; keep it in an HttpOnly cookie and go to the page asked for."""
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    key = (form.get("apiKey") or [""])[0].strip()
+    target = _safe_next((form.get("next") or [""])[0])
+    try:
+        await run_in_threadpool(authenticate, db, key)
+    except Unauthenticated:
+        context = {"next": target, "error": "That API key is not known, or its user is inactive."}
+        return render(request, "login.html", context, status_code=401)
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        COOKIE,
+        key,
+        max_age=COOKIE_MAX_AGE,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    """Forget the key and show the sign-in form."""
+    response = RedirectResponse("/ui/login", status_code=303)
+    response.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict")
+    return response
+
+
+@router.get("")
+@router.get("/")
+def home(_: Visitor) -> Response:
+    """The pages start at the workflows."""
+    return RedirectResponse("/ui/workflows", status_code=303)
+
+
+# Workflows -------------------------------------------------------------------------------------------------------
+
+
+@router.get("/workflows")
+def workflow_list(request: Request, db: DbDep, visitor: ChargebackViewer) -> Response:
+    """Every workflow with its steps in order."""
+    return render(request, "workflows.html", {"visitor": visitor, "workflows": workflows.list_workflows(db)})
+
+
+@router.get("/workflows/{workflowId}")
+def workflow_page(request: Request, db: DbDep, visitor: ChargebackViewer, workflowId: int) -> Response:
+    """One workflow: its steps, each with its digest and tasks."""
+    workflow = workflows.get_workflow(db, workflowId)
+    return render(request, "workflow.html", {"visitor": visitor, "workflow": workflow})
+
+
+# Chargeback tasks ------------------------------------------------------------------------------------------------
+
+
+@router.get("/tasks")
+def task_list(
+    request: Request,
+    db: DbDep,
+    clock: ClockDep,
+    visitor: ChargebackViewer,
+    page: PageNumber = 1,
+    step: int | None = None,
+    status: str | None = None,
+) -> Response:
+    """Chargeback tasks, newest first, optionally of one step or status: status, period, bills, failures."""
+    conditions = []
+    step_info = None
+    if step is not None:
+        step_info = workflows.get_step(db, _known(step, "Chargeback workflow step"))
+        conditions.append(f"calculateBillWorkflowStepID equals '{step}'")
+    if status:
+        if status not in TASK_STATUSES:
+            raise ValidationFailed.single("status", f"status must be one of {', '.join(TASK_STATUSES)}.")
+        conditions.append(f"status equals '{status}'")
+    result = chargeback_tasks.list_tasks(db, " and ".join(conditions) or None, page, TASKS_PER_PAGE, clock().date())
+    context = {
+        "visitor": visitor,
+        "rows": result.rows,
+        "page": pager(page, TASKS_PER_PAGE, result.total),
+        "step": step_info,
+        "status": status or "",
+        "statuses": TASK_STATUSES,
+    }
+    return render(request, "tasks.html", context)
+
+
+@router.get("/tasks/{taskId}")
+def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: int) -> Response:
+    """One chargeback task: its step, batch, counts, and the versions that failed."""
+    row = chargeback_tasks.get_task(db, _known(taskId, "Chargeback task"))
+    context = {"visitor": visitor, "row": row, "errors": chargeback_tasks.error_rows(db, taskId)}
+    return render(request, "task.html", context)
+
+
+@router.get("/tasks/{taskId}/errors.csv")
+def task_errors(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
+    """The task's error log as the API serves it (versionId, errorMessage)."""
+    content = chargeback_tasks.error_file(db, _known(taskId, "Chargeback task"))
+    return _download(f"chargeback-task-{taskId}-errors.csv", content, "text/csv; charset=utf-8")
+
+
+# Digest ----------------------------------------------------------------------------------------------------------
+
+
+@router.get("/steps/{stepId}/digest")
+def digest_page(
+    request: Request,
+    db: DbDep,
+    clock: ClockDep,
+    visitor: ChargebackViewer,
+    stepId: int,
+    billingPeriod: Annotated[int | None, Query(ge=190001, le=300001)] = None,
+    page: PageNumber = 1,
+) -> Response:
+    """A step's digest: each meter's current period against the prior period and the prior year, in charts and
+    tables, split destinations under their source."""
+    if billingPeriod is not None:
+        periods.check(billingPeriod)
+    result = digest.get_digest(db, stepId, billingPeriod, clock().date())
+    view = digest_view(result, page)
+    context = {
+        "visitor": visitor,
+        "view": view,
+        "earlier": periods.prior(view.billing_period),
+        "later": periods.following(view.billing_period),
+    }
+    return render(request, "digest.html", context)
+
+
+# Bill imports and kickouts ---------------------------------------------------------------------------------------
+
+
+@router.get("/imports")
+def import_list(request: Request, db: DbDep, clock: ClockDep, visitor: Visitor, page: PageNumber = 1) -> Response:
+    """Bill import tasks the visitor may see (as GET /api/v3/task): status, bills, kickouts, the kickout file."""
+    result = import_tasks.list_tasks(db, import_tasks.BILL_IMPORT, None, page, TASKS_PER_PAGE, visitor, clock().date())
+    context = {
+        "visitor": visitor,
+        "rows": result.rows,
+        "page": pager(page, TASKS_PER_PAGE, result.total),
+        "with_kickouts": import_tasks.COMPLETED_WITH_KICKOUTS,
+    }
+    return render(request, "imports.html", context)
+
+
+@router.get("/imports/{taskGuid}")
+def import_page(request: Request, db: DbDep, visitor: BillViewer, taskGuid: str) -> Response:
+    """One bill import task: its files, counts and the distinct kickout reasons."""
+    row = import_tasks.get_task(db, taskGuid, visitor)
+    task = row["Task"]
+    summary = None
+    if task.status == import_tasks.COMPLETED_WITH_KICKOUTS:
+        summary = import_tasks.kickout_summary(db, taskGuid, visitor)
+    context = {"visitor": visitor, "row": row, "summary": summary}
+    return render(request, "import.html", context)
+
+
+@router.get("/imports/{taskGuid}/kickouts")
+def import_kickouts(db: DbDep, visitor: Visitor, taskGuid: str) -> Response:
+    """The task's kickout file to download (a ZIP when several source files had kickouts), as the API serves it."""
+    output = import_tasks.error_output(db, taskGuid, visitor)
+    return _download(output.name, output.content, MEDIA_TYPES.get(output.kind, XLSX))
+
+
+@router.get("/{anything:path}")
+def unknown_page(request: Request, _: Visitor, anything: str) -> Response:
+    """Any other address under /ui: the 404 page."""
+    raise NotFound(f"The page /ui/{anything}")

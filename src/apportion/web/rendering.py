@@ -1,0 +1,26 @@
+"""Jinja2 templates of the pages (autoescaped) and the filters they format figures with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from apportion.web.formats import money, period, quantity, signed, trend
+
+ENVIRONMENT = Environment(
+    loader=PackageLoader("apportion.web", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENVIRONMENT.filters.update(money=money, quantity=quantity, signed=signed, period=period, trend=trend)
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """The template `name` as an HTML response; `visitor` (the signed-in user or None) is always defined."""
+    page = ENVIRONMENT.get_template(name).render({"visitor": None, "request_path": request.url.path, **context})
+    return HTMLResponse(page, status_code=status_code, headers={"Cache-Control": "no-store"})
