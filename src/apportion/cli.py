@@ -1,17 +1,24 @@
-"""The `apportion` command: serve the API, migrate the database, manage users, load demo data."""
+"""The `apportion` command: serve the API, migrate the database, manage users, load demo data, import bills, run
+chargebacks and show their digest."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from apportion import console
 from apportion.domain import periods
-from apportion.domain.errors import DomainError
+from apportion.domain.batches import BATCH_MODES, ImportBatchSettings
+from apportion.domain.batches import NEW as NEW_BATCH
+from apportion.domain.errors import DomainError, RuleViolation
 from apportion.domain.permissions import parse_grants
-from apportion.services import auth, demo
+from apportion.services import auth, bill_import, chargeback_tasks, demo, demo_chargebacks, import_tasks, processing
+from apportion.services import digest as digest_service
+from apportion.services.batches import BatchSettings
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.migrate import upgrade
@@ -141,6 +148,184 @@ def serve(
         typer.echo(f"  curl -s -H 'ECI-ApiKey: {key}' {base}/api/v3/chargebackWorkflow")
     typer.echo(f"API docs: {base}/docs")
     uvicorn.run("apportion.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Code of the user to act as (default: the first user, the administrator).")
+]
+StepOption = Annotated[int, typer.Option("--step", help="Chargeback workflow step id.")]
+
+
+def _open(settings: Settings) -> Database:
+    """The migrated database the people-facing commands work on."""
+    db = _database(settings)
+    upgrade(db.engine)
+    return db
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV/TXT/DAT, XLSX or ZIP bill file (docs/import-format.md).")],
+    profile: Annotated[str | None, typer.Option(help="Bill import profile code (default: the standard one).")] = None,
+    batch_mode: Annotated[str | None, typer.Option(help=f"One of: {', '.join(BATCH_MODES)}.")] = None,
+    batch_code: Annotated[
+        str | None, typer.Option(help="Code of the new batch the bills go into (batch mode 'new batch' by default).")
+    ] = None,
+    existing_batch: Annotated[int | None, typer.Option(help="Open batch id, for 'use existing batch'.")] = None,
+    pending_batch: Annotated[int | None, typer.Option(help="Pending batch id, for 'use pending batch'.")] = None,
+    leave_batches_open: Annotated[
+        bool | None, typer.Option("--leave-batches-open/--close-batches", help="Keep your other open batches open.")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Import note kept on the task.")] = None,
+    kickouts: Annotated[Path | None, typer.Option(help="Write the kickout file (if any) to this path.")] = None,
+    user: UserOption = None,
+) -> None:
+    """Import a bill file as POST /api/v3/import/bill does, with progress, then print the task's result."""
+    settings = Settings()
+    db = _open(settings)
+    limits = bill_import.limits_for(settings)
+    if batch_code is not None and batch_mode is None:
+        batch_mode = NEW_BATCH
+    wanted = (batch_mode, batch_code, existing_batch, pending_batch, leave_batches_open)
+    batch = None
+    if any(value is not None for value in wanted):
+        batch = ImportBatchSettings(batch_mode, existing_batch, leave_batches_open, batch_code, pending_batch)
+    options = import_tasks.ImportOptions(profile_code=profile, batch_settings=batch, import_note=note)
+    try:
+        principal = auth.principal_of(db, user)
+        try:
+            content = file.read_bytes()
+        except OSError as problem:
+            raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
+        if not content:
+            raise RuleViolation(f"{file} is empty: there is nothing to import.")
+        data = base64.b64encode(content).decode("ascii")
+        task_id, guid = import_tasks.start_import(db, file.name, data, options, principal, datetime.now(), limits)
+        with console.progress_bar(f"importing {file.name}") as report:
+            bill_import.run_import(db, task_id, datetime.now, limits, report)
+        row = import_tasks.get_task(db, guid, principal)
+        task = row["Task"]
+        hint = None
+        if task.status == import_tasks.COMPLETED_WITH_KICKOUTS:
+            hint = f"kickout file: GET /api/v3/task/{guid}/errorOutput"
+            if kickouts is not None:
+                output = import_tasks.error_output(db, guid, principal)
+                try:
+                    kickouts.write_bytes(output.content)
+                except OSError as problem:
+                    raise RuleViolation(f"Cannot write {kickouts}: {problem.strerror or problem}.") from problem
+                hint = f"kickout file ({output.name}) written to {kickouts}; also GET /api/v3/task/{guid}/errorOutput"
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    console.import_summary(console.stdout(), task, row["batch_code"], hint)
+    if task.status == import_tasks.FAILED:
+        raise typer.Exit(2)
+
+
+def _run_settings(period: int | None, note: str | None, batch_code: str | None) -> processing.RunSettings:
+    """RunSettings as the processor routes build them; `document` is the equivalent request body."""
+    document: dict[str, object] = {"billingPeriod": period} if period is not None else {}
+    if note is not None:
+        document["note"] = note
+    if batch_code is not None:
+        document["batchSettings"] = {"batchCode": batch_code}
+    batch = BatchSettings(batch_code) if batch_code is not None else None
+    return processing.RunSettings(billing_period=period, batch=batch, note=note, document=document)
+
+
+@app.command("run")
+def run_step(
+    step: StepOption,
+    period: Annotated[int, typer.Option(help="Billing period YYYYMM.")],
+    note: Annotated[str | None, typer.Option(help="Note kept on the task.")] = None,
+    batch_code: Annotated[str | None, typer.Option(help="Put the bills into a new batch with this code.")] = None,
+    user: UserOption = None,
+) -> None:
+    """Run a chargeback workflow step for a billing period, with progress, then print the task's summary."""
+    db = _open(Settings())
+    try:
+        principal = auth.principal_of(db, user)
+        with console.progress_bar(f"running step {step}") as report:
+            task_id = processing.run_workflow_step(
+                db, step, _run_settings(period, note, batch_code), principal, datetime.now, report
+            )
+        row, errors = chargeback_tasks.get_task(db, task_id), chargeback_tasks.error_rows(db, task_id)
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    console.chargeback_summary(console.stdout(), row, errors)
+    if row["ChargebackTask"].status == processing.FAILED:
+        raise typer.Exit(1)
+
+
+@app.command("digest")
+def show_digest(
+    step: StepOption,
+    period: Annotated[
+        int | None, typer.Option(help="Billing period YYYYMM (default: the step's latest task period).")
+    ] = None,
+) -> None:
+    """Print a step's digest: each meter's use and cost against the prior period and the same period last year."""
+    db = _open(Settings())
+    try:
+        result = digest_service.get_digest(db, step, period, date.today())
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    console.digest(console.stdout(), result)
+
+
+@app.command("demo")
+def run_demo(
+    period: Annotated[
+        int | None, typer.Option(help="Billing period YYYYMM to charge back (default: last month).")
+    ] = None,
+    meters: Annotated[
+        int, typer.Option(min=1, max=demo.MAX_METERS, help="Master meters of the campus, when one is loaded.")
+    ] = demo.DEFAULT_METERS,
+) -> None:
+    """A guided month of chargebacks: load the demo campus into an empty database, run its workflow, show the digest."""
+    out = console.stdout()
+    db, key = _bootstrap(Settings())
+    try:
+        if demo.is_empty(db):
+            summary = demo.load_campus(db, datetime.now(), meters=meters)
+            out.print(
+                f"1. loaded the demo campus: {summary.buildings} buildings, {summary.master_meters} master meters, "
+                f"{summary.submeters} tenant submeters, {summary.bills} vendor bills "
+                f"({summary.first_period}..{summary.last_period})"
+            )
+        else:
+            out.print("1. the database already holds data: using it")
+        flow = demo_chargebacks.ensure_workflow(db)
+        made = "created" if flow.created else "found"
+        out.print(
+            f"2. {made} workflow {flow.workflow_id} '{demo_chargebacks.WORKFLOW_INFO}': step {flow.step_id} splits "
+            f"{flow.versions} master meters' bills among their buildings' tenants"
+        )
+        principal = auth.principal_of(db, None)
+        settings = _run_settings(period, "apportion demo", None)
+        with console.progress_bar("running the workflow") as report:
+            task_ids = processing.run_workflow(db, flow.workflow_id, settings, principal, datetime.now, report)
+        out.print("3. ran the workflow:")
+        rows = chargeback_tasks.get_tasks(db, task_ids)
+        for row in rows:
+            console.chargeback_summary(out, row, chargeback_tasks.error_rows(db, row["ChargebackTask"].task_id))
+        ran = rows[0]["ChargebackTask"].billing_period if rows else period
+        result = digest_service.get_digest(db, flow.step_id, ran, date.today())
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    out.print("4. the digest of the split step:")
+    console.digest(out, result)
+    out.print(f"again: apportion digest --step {flow.step_id} --period {result.billing_period}")
+    if key:
+        out.print(f"the API: apportion serve (API key: {key})")
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from apportion.domain.errors import Unauthenticated
+from apportion.domain.errors import NotFound, RuleViolation, Unauthenticated
 from apportion.domain.permissions import Grants
 from apportion.store.database import Database
 from apportion.store.models.users import ApiKey, User
@@ -47,6 +47,22 @@ def authenticate(db: Database, key: str | None) -> Principal:
         ).one_or_none()
     if row is None or not row.active:
         raise Unauthenticated()
+    return Principal(row.user_id, row.user_code, row.full_name, Grants.from_document(row.permissions or {}))
+
+
+def principal_of(db: Database, user_code: str | None) -> Principal:
+    """The active user with this code (case-insensitive), or the first user when None: who a CLI command acts as."""
+    statement = select(User.user_id, User.user_code, User.full_name, User.permissions).where(User.active.is_(True))
+    if user_code is None:
+        statement = statement.order_by(User.user_id).limit(1)
+    else:
+        statement = statement.where(func.lower(User.user_code) == user_code.lower())
+    with db.reading() as session:
+        row = session.execute(statement).first()
+    if row is None and user_code is not None:
+        raise NotFound("User", user_code)
+    if row is None:
+        raise RuleViolation("No user exists yet: create one (apportion user create CODE -p Administrator).")
     return Principal(row.user_id, row.user_code, row.full_name, Grants.from_document(row.permissions or {}))
 
 

@@ -41,6 +41,7 @@ from apportion.services.import_tasks import (
     QUEUED,
     SOURCE,
 )
+from apportion.services.progress import Progress
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
@@ -50,6 +51,8 @@ from apportion.store.models.reference import Unit, UnitType
 
 log = logging.getLogger("apportion.import")
 CURRENCY_TYPE = "CURRENCY"
+STAGES = ("read", "parse", "load", "resolve", "write", "kickouts")
+"""The stages of an import, in order: each is one step of `run_import`'s progress."""
 
 
 def limits_for(settings: Settings) -> ImportLimits:
@@ -59,8 +62,17 @@ def limits_for(settings: Settings) -> ImportLimits:
     )
 
 
-def run_import(db: Database, task_id: int, clock: Callable[[], datetime], limits: ImportLimits) -> None:
-    """The body of a bill import task; runs a Queued task once and records how it ended."""
+def run_import(
+    db: Database,
+    task_id: int,
+    clock: Callable[[], datetime],
+    limits: ImportLimits,
+    progress: Progress | None = None,
+) -> None:
+    """The body of a bill import task; runs a Queued task once and records how it ended.
+
+    `progress` hears of each of the STAGES as it ends (before the commit).
+    """
     with db.transaction() as session:
         # Claim the task with one conditional UPDATE, so two runners handed the same id never both run it.
         claimed = session.execute(
@@ -70,7 +82,7 @@ def run_import(db: Database, task_id: int, clock: Callable[[], datetime], limits
             return  # deleted, or already taken by another run
     try:
         with db.transaction() as session, _cyclic_gc_paused():
-            _import(session, task_id, clock(), limits)
+            _import(session, task_id, clock(), limits, progress)
     except DomainError as error:
         _fail(db, task_id, clock(), _describe(error))
     except Exception:
@@ -131,14 +143,14 @@ def _currency_units(session: Session) -> frozenset[str]:
     return frozenset(codes)
 
 
-def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits) -> None:
+def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits, progress: Progress | None) -> None:
     task = session.get(Task, task_id)
     if task is None:
         return
     source = session.execute(select(TaskFile).where(TaskFile.task_id == task_id, TaskFile.kind == SOURCE)).scalar_one()
     settings: dict[str, Any] = dict(task.settings or {})
     profile = import_profiles.profile_in(session, settings.get("profileCode"))
-    watch = _Stopwatch()
+    watch = _Stopwatch(progress)
     files = read_files(source.file_name, source.content, limits)
     watch.lap("read")
     currency = _currency_units(session)
@@ -196,14 +208,17 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits)
 class _Stopwatch:
     """Seconds spent in each stage of one import, for the task's output and the benchmark."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Progress | None = None) -> None:
         self.laps: dict[str, float] = {}
         self._last = time.perf_counter()
+        self._progress = progress
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
         self.laps[stage] = round(now - self._last, 3)
         self._last = now
+        if self._progress is not None:
+            self._progress(len(self.laps), len(STAGES), stage)
 
 
 def _store_kickouts(

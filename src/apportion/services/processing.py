@@ -33,6 +33,7 @@ from apportion.services.batches import (
     open_batches_of,
 )
 from apportion.services.calculation_run import run_calculations
+from apportion.services.progress import Progress, shifted
 from apportion.services.run_context import RunContext, VersionOutcome
 from apportion.services.split_run import run_splits
 from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
@@ -59,6 +60,8 @@ QUICK_FILTERS = filters.specs(
 )
 
 Clock = Callable[[], datetime]
+RUN_STAGES = ("task opened", "versions run", "task recorded")
+"""The progress steps of one task: opened with its batch, its versions run and bills written, counters stored."""
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,10 @@ def _run(
     principal: Principal,
     clock: Clock,
     batch_id: int | None = None,
+    progress: Progress | None = None,
 ) -> tuple[int, int]:
-    """Run one task in one transaction; returns (task id, batch id)."""
+    """Run one task in one transaction; returns (task id, batch id). `progress` hears of each of RUN_STAGES."""
+    report = progress or (lambda _done, _total, _label: None)
     with db.transaction() as session:
         now = clock()
         batch = session.get(Batch, batch_id) if batch_id is not None else None
@@ -178,6 +183,7 @@ def _run(
         )
         session.add(task)
         session.flush()
+        report(1, len(RUN_STAGES), RUN_STAGES[0])
         context = RunContext(
             session=session,
             task_id=task.task_id,
@@ -189,6 +195,7 @@ def _run(
             end_date_for_bill=settings.end_date_for_bill,
         )
         outcomes = job.work(context)
+        report(2, len(RUN_STAGES), RUN_STAGES[1])
         rows = [
             {
                 "task_id": task.task_id,
@@ -205,6 +212,7 @@ def _run(
         task.number_of_failed_versions = len({o.version_id for o in outcomes if o.error_message})
         task.status = _status(outcomes)
         task.task_end = clock()
+        report(3, len(RUN_STAGES), RUN_STAGES[2])
         return task.task_id, batch.batch_id
 
 
@@ -245,18 +253,30 @@ def _step_job(step: ChargebackWorkflowStep, period: int) -> _Job:
     return _calculation_job(period, selection, step.step_id)
 
 
-def run_workflow_step(db: Database, step_id: int, settings: RunSettings, principal: Principal, clock: Clock) -> int:
+def run_workflow_step(
+    db: Database,
+    step_id: int,
+    settings: RunSettings,
+    principal: Principal,
+    clock: Clock,
+    progress: Progress | None = None,
+) -> int:
     """POST /api/v3/chargebackWorkflowStep/{id}/exec: the versions assigned to one step (domain.md §4.6)."""
     with db.reading() as session:
         step = session.get(ChargebackWorkflowStep, step_id)
     if step is None:
         raise NotFound("Chargeback workflow step", step_id)
     period = _checked(settings, periods.of_date(clock().date()))
-    return _run(db, _step_job(step, period), settings, principal, clock)[0]
+    return _run(db, _step_job(step, period), settings, principal, clock, progress=progress)[0]
 
 
 def run_workflow(
-    db: Database, workflow_id: int, settings: RunSettings | None, principal: Principal, clock: Clock
+    db: Database,
+    workflow_id: int,
+    settings: RunSettings | None,
+    principal: Principal,
+    clock: Clock,
+    progress: Progress | None = None,
 ) -> list[int]:
     """POST /api/v202304/chargebackWorkflow/{id}/exec: one task per step in step order, all bills in one batch.
 
@@ -278,8 +298,10 @@ def run_workflow(
     period = _checked(settings, periods.prior(periods.of_date(clock().date())))
     task_ids: list[int] = []
     batch_id: int | None = None
-    for step in steps:
-        task_id, batch_id = _run(db, _step_job(step, period), settings, principal, clock, batch_id)
+    total = len(steps) * len(RUN_STAGES)
+    for number, step in enumerate(steps):
+        part = shifted(progress, number * len(RUN_STAGES), total)
+        task_id, batch_id = _run(db, _step_job(step, period), settings, principal, clock, batch_id, part)
         task_ids.append(task_id)
     return task_ids
 

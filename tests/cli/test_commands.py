@@ -1,0 +1,213 @@
+"""`apportion import`, `run`, `digest` and `demo` through typer's runner on a real database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from apportion.cli import app
+from apportion.domain.permissions import Grants
+from apportion.services import auth, demo, demo_chargebacks
+from apportion.store.database import Database
+from apportion.store.models.bills import Bill
+from apportion.store.models.chargebacks import ChargebackTask
+from apportion.store.models.imports import Task
+from apportion.store.models.organisation import Account, Vendor
+from tests.conftest import NOW
+
+PERIOD = 202405  # NOW's campus holds the 24 periods 202207..202406
+HEADER = "AccountCode,MeterCode,StartDate,EndDate,USE:kWh:Energy,USE::Energy"
+
+
+@pytest.fixture
+def env(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """Point the CLI at the test database, keep its files in a scratch directory and give tables room."""
+    monkeypatch.setenv("APPORTION_DATABASE_URL", db.url)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.chdir(tmp_path)
+    return db
+
+
+@pytest.fixture
+def campus(env: Database) -> demo_chargebacks.DemoWorkflow:
+    """An administrator, the 3-meter demo campus and its workflow."""
+    auth.create_user_with_key(env, "admin", "Administrator", Grants.everything(), NOW)
+    demo.load_campus(env, NOW, meters=3)
+    return demo_chargebacks.ensure_workflow(env)
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    """Exit code and everything printed (standard output and error)."""
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def count(db: Database, statement: object) -> int:
+    with db.reading() as session:
+        return int(session.execute(statement).scalar_one())  # type: ignore[call-overload]
+
+
+def test_demo_loads_runs_and_shows_a_month(env: Database) -> None:
+    code, output = invoke("demo", "--meters", "3", "--period", "202611")
+    assert code == 0, output
+    assert "loaded the demo campus: 1 buildings, 3 master meters, 6 tenant submeters, 72 vendor bills" in output
+    assert "created workflow" in output
+    assert "(Split, period 202611" in output
+    assert "Completed" in output
+    assert "bills created: 6" in output
+    assert "B001-ELEC-T1" in output
+    assert "└ B001-WATER-T2" in output
+    with env.reading() as session:
+        task = session.execute(select(ChargebackTask)).scalar_one()
+        assert (task.billing_period, task.status, task.number_of_bills_created) == (202611, "Completed", 6)
+        split = session.execute(
+            select(Account.account_code, func.sum(Bill.total_cost))
+            .join(Account, Account.account_id == Bill.account_id)
+            .where(Bill.chargeback_task_id == task.task_id)
+            .group_by(Account.account_code)
+            .order_by(Account.account_code)
+        ).all()
+        sources = session.execute(
+            select(func.sum(Bill.total_cost)).where(Bill.billing_period == 202611, Bill.chargeback_task_id.is_(None))
+        ).scalar_one()
+    # 60 % to T1 and 40 % to T2, to the cent, adding up to the vendor bills.
+    (t1_code, t1), (t2_code, t2) = split
+    assert (t1_code, t2_code) == ("B001-T1", "B001-T2")
+    assert t1 + t2 == sources
+    assert abs(t1 - sources * Decimal("0.6")) <= Decimal("0.03")
+
+    again_code, again = invoke("demo", "--period", "202611")
+    assert again_code == 0, again
+    assert "already holds data" in again
+    assert "found workflow" in again
+    assert count(env, select(func.count()).select_from(ChargebackTask)) == 2
+    assert count(env, select(func.count()).select_from(Account).where(Account.account_code == "B001-T1")) == 1
+
+
+def test_demo_refuses_a_database_without_the_campus(env: Database) -> None:
+    auth.create_user_with_key(env, "someone", "Someone", Grants.everything(), NOW)
+    with env.transaction() as session:
+        session.add(Vendor(vendor_code="OTHER", vendor_info="Other vendor"))
+    code, output = invoke("demo")
+    assert code == 2
+    assert "no demo campus" in output
+    assert "Traceback" not in output
+
+
+def test_run_a_step_prints_the_task(campus: demo_chargebacks.DemoWorkflow, env: Database) -> None:
+    code, output = invoke("run", "--step", str(campus.step_id), "--period", str(PERIOD), "--note", "May")
+    assert code == 0, output
+    assert f"(Split, period {PERIOD}, step {campus.step_id} {demo_chargebacks.STEP_INFO}): Completed" in output
+    assert "bills created: 6   failed versions: 0" in output
+    with env.reading() as session:
+        task = session.execute(select(ChargebackTask)).scalar_one()
+        assert (task.workflow_step_id, task.billing_period, task.comment) == (campus.step_id, PERIOD, "May")
+        assert task.settings == {"billingPeriod": PERIOD, "note": "May"}
+    made = select(func.count()).select_from(Bill).where(Bill.chargeback_task_id == task.task_id)
+    assert count(env, made) == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--step", "999", "--period", "202405"], "Chargeback workflow step 999 was not found."),
+        (["--step", "{step}", "--period", "202413"], "billingPeriod"),
+        (["--step", "{step}", "--period", "202405", "--user", "nobody"], "User nobody was not found."),
+        (["--step", "{step}", "--period", "May"], "Invalid value for '--period'"),
+    ],
+)
+def test_run_refuses_bad_input(
+    campus: demo_chargebacks.DemoWorkflow, env: Database, args: list[str], message: str
+) -> None:
+    code, output = invoke("run", *(a.replace("{step}", str(campus.step_id)) for a in args))
+    assert code == 2
+    assert message in output
+    assert "Traceback" not in output
+    assert count(env, select(func.count()).select_from(ChargebackTask)) == 0
+
+
+def test_digest_shows_meters_periods_and_splits(campus: demo_chargebacks.DemoWorkflow) -> None:
+    assert invoke("run", "--step", str(campus.step_id), "--period", str(PERIOD))[0] == 0
+    code, output = invoke("digest", "--step", str(campus.step_id), "--period", str(PERIOD))
+    assert code == 0, output
+    assert f"period {PERIOD}" in output
+    for heading in (f"use {PERIOD}", "use 202404", "use 202305", f"cost {PERIOD}", "cost 202404", "cost 202305"):
+        assert heading in output
+    lines = output.splitlines()
+    source = next(i for i, line in enumerate(lines) if line.strip().startswith("B001-ELEC "))
+    assert "└ B001-ELEC-T1" in lines[source + 1]
+    assert "└ B001-ELEC-T2" in lines[source + 2]
+    # A destination had no bills before this run: its deltas are its whole figures, signed.
+    t1 = lines[source + 1].split()
+    assert (t1[1], t1[2]) == ("B001-ELEC-T1", "kWh")
+    assert t1[6] == "+" + t1[4]
+    # The default period is the step's latest task period.
+    assert invoke("digest", "--step", str(campus.step_id))[1] == output
+
+
+def test_digest_of_a_step_without_tasks_and_bad_input(campus: demo_chargebacks.DemoWorkflow) -> None:
+    code, output = invoke("digest", "--step", str(campus.step_id), "--period", "202001")
+    assert code == 0
+    assert "has no chargeback task in period 202001" in output
+    code, output = invoke("digest", "--step", "999")
+    assert (code, "Chargeback workflow step 999 was not found." in output) == (2, True)
+    code, output = invoke("digest", "--step", str(campus.step_id), "--period", "202400")
+    assert code == 2
+    assert "Traceback" not in output
+
+
+def _write(path: Path, *rows: str) -> Path:
+    path.write_text("\n".join((HEADER, *rows)) + "\n")
+    return path
+
+
+def test_import_creates_bills_and_saves_kickouts(campus: demo_chargebacks.DemoWorkflow, env: Database) -> None:
+    bills_before = count(env, select(func.count()).select_from(Bill))
+    source = _write(
+        env_path := Path("july.csv"),
+        "PPL-00001-1,B001-ELEC,2024-07-01,2024-08-01,1000,85.00",
+        "NOSUCH,B001-ELEC,2024-07-01,2024-08-01,10,1.00",
+    )
+    code, output = invoke("import", str(source), "--batch-code", "JULY", "--kickouts", "kicked.csv")
+    assert code == 0, output
+    assert "Completed with kickouts" in output
+    assert "1 bills imported from 2 rows; 1 rows kicked out." in output
+    assert "bills created: 1" in output
+    assert "batch: JULY" in output
+    assert "written to kicked.csv" in output
+    assert "/errorOutput" in output
+    kicked = Path("kicked.csv").read_text()
+    assert "NOSUCH" in kicked
+    assert "PPL-00001-1" not in kicked
+    with env.reading() as session:
+        task = session.execute(select(Task)).scalar_one()
+        assert task.settings["fileName"] == env_path.name
+        imported = session.execute(select(Bill).where(Bill.import_task_id == task.task_id)).scalar_one()
+        assert (imported.billing_period, imported.total_cost) == (202407, Decimal("85.00"))
+    assert count(env, select(func.count()).select_from(Bill)) == bills_before + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv"], "Cannot read missing.csv"),
+        (["good.csv", "--profile", "NOPE"], "NOPE"),
+        (["good.csv", "--batch-mode", "sometimes"], "batchMode"),
+        (["empty.csv"], "empty"),
+    ],
+)
+def test_import_refuses_bad_input(
+    campus: demo_chargebacks.DemoWorkflow, env: Database, args: list[str], message: str
+) -> None:
+    _write(Path("good.csv"), "PPL-00001-1,B001-ELEC,2024-07-01,2024-08-01,1000,85.00")
+    Path("empty.csv").write_text("")
+    code, output = invoke("import", *args)
+    assert code == 2, output
+    assert message in output
+    assert "Traceback" not in output
+    assert count(env, select(func.count()).select_from(Task)) == 0
