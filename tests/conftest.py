@@ -13,9 +13,19 @@ from apportion.domain.permissions import Grants, parse_grants
 from apportion.services import auth
 from apportion.settings import Settings
 from apportion.store.database import Database
-from tests.support.databases import backends, clean, fresh_database
+from tests.support.databases import POSTGRES_URL, backends, clean, fresh_database
 
 NOW = datetime(2024, 6, 15, 9, 30, 0)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` run only when APPORTION_TEST_DATABASE_URL names a PostgreSQL database."""
+    if POSTGRES_URL and POSTGRES_URL.startswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs APPORTION_TEST_DATABASE_URL=postgresql+psycopg://...")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session", params=backends())

@@ -16,6 +16,7 @@ from apportion.domain.batches import BATCH_MODES, ImportBatchSettings
 from apportion.domain.batches import NEW as NEW_BATCH
 from apportion.domain.errors import DomainError, RuleViolation
 from apportion.domain.permissions import parse_grants
+from apportion.jobs import queue as job_queue
 from apportion.services import auth, bill_import, chargeback_tasks, demo, demo_chargebacks, import_tasks, processing
 from apportion.services import digest as digest_service
 from apportion.services.batches import BatchSettings
@@ -49,8 +50,15 @@ def db_upgrade() -> None:
     """Apply every Alembic migration to APPORTION_DATABASE_URL."""
     settings = Settings()
     db = _database(settings)
-    upgrade(db.engine)
+    _migrate(settings, db)
     typer.echo(f"database is up to date: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def _migrate(settings: Settings, db: Database) -> None:
+    """The Alembic migrations and, on PostgreSQL, the task queue's schema (procrastinate's tables)."""
+    upgrade(db.engine)
+    if job_queue.is_postgres(settings.database_url) and job_queue.apply_schema(settings):
+        typer.echo("created the task queue schema")
 
 
 @user_app.command("create")
@@ -76,7 +84,7 @@ def user_create(
 def _bootstrap(settings: Settings) -> tuple[Database, str | None]:
     """Migrate and create the first administrator if needed; returns a key to show."""
     db = _database(settings)
-    upgrade(db.engine)
+    _migrate(settings, db)
     shown: str | None = None
     if settings.bootstrap_api_key:
         auth.bootstrap_administrator(db, settings.bootstrap_api_key, datetime.now())
@@ -326,6 +334,24 @@ def run_demo(
     out.print(f"again: apportion digest --step {flow.step_id} --period {result.billing_period}")
     if key:
         out.print(f"the API: apportion serve (API key: {key})")
+
+
+@app.command("worker")
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Tasks this process runs at once.")] = 1,
+    name: Annotated[str | None, typer.Option(help="Worker name in the logs (default: the host name).")] = None,
+) -> None:
+    """Run queued tasks (bill imports) from the PostgreSQL queue until SIGINT/SIGTERM; run any number, anywhere."""
+    import logging
+
+    settings = Settings()
+    try:
+        job_queue.check_ready(settings)
+    except job_queue.WorkersNeedPostgres as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from error
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    job_queue.run_worker(settings, concurrency=concurrency, name=name)
 
 
 def main() -> None:

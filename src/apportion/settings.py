@@ -33,3 +33,9 @@ class Settings(BaseSettings):
     run_jobs_inline: bool = Field(
         default=True, description="Run imports in the API process; false hands them to `apportion worker`."
     )
+    worker_heartbeat_seconds: float = Field(
+        default=10.0, gt=0, description="How often a worker tells the queue it is alive and looks for stalled tasks."
+    )
+    worker_stalled_seconds: float = Field(
+        default=60.0, gt=0, description="A worker silent this long is taken for dead; its running tasks run again."
+    )

@@ -2,6 +2,7 @@
 
 {"message": "..."}                                                    401, 403, 404, rule violations
 {"message": "The request is invalid.", "modelState": {field: [reason, ...]}}   validation (400)
+{"message": "The database is unavailable; try again shortly."} with Retry-After    a lost database (503)
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -104,7 +106,7 @@ def install(app: FastAPI) -> None:
     async def database_error(_request: Request, error: DBAPIError) -> JSONResponse:
         if is_unavailable(error):
             log.warning("database unavailable: %s", error.orig)
-            return JSONResponse({"message": "The database is unavailable; try again shortly."}, status_code=503)
+            return unavailable()
         if isinstance(error, DataError):
             # A value the database refuses to hold (PostgreSQL: a NUL character in text, a number out of range)
             # is bad client input, and the unit of work has already rolled back: 400, never 500.
@@ -118,18 +120,46 @@ def install(app: FastAPI) -> None:
         log.error("database error", exc_info=error)
         return JSONResponse({"message": "An unexpected error occurred."}, status_code=500)
 
+    @app.exception_handler(psycopg.OperationalError)
+    async def driver_unavailable(_request: Request, error: psycopg.OperationalError) -> JSONResponse:
+        # Raised by the driver outside SQLAlchemy: the task queue's insert (jobs.queue) on a lost database.
+        log.warning("database unavailable: %s", error)
+        return unavailable()
+
+
+UNAVAILABLE = "The database is unavailable; try again shortly."
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable() -> JSONResponse:
+    """503 with a Retry-After: the request may succeed once the database is back; nothing was half-written."""
+    return JSONResponse({"message": UNAVAILABLE}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
 
 DATA_REFUSED = "The request holds a value that cannot be stored, such as a NUL character in text."
 CONFLICT = "The request conflicts with existing data (a code already in use or a record that no longer exists)."
 
-UNAVAILABLE_HINTS = ("database is locked", "unable to open database", "connection", "server closed", "terminating")
+UNAVAILABLE_HINTS = (
+    "database is locked",
+    "unable to open database",
+    "connection",
+    "server closed",
+    "terminating",
+    "not currently accepting connections",
+    "the database system is",  # starting up, shutting down, in recovery mode
+)
+# SQLSTATE classes of a lost server: 08 connection exception, 57P admin/crash shutdown and cannot connect now.
+UNAVAILABLE_SQLSTATES = ("08", "57P")
 
 
 def is_unavailable(error: DBAPIError) -> bool:
     """A lost or busy database (answer 503 and let the client retry), as opposed to a bug (500)."""
     if error.connection_invalidated:
         return True
-    if not isinstance(error, OperationalError):
+    if not isinstance(error, OperationalError) and not isinstance(error.orig, psycopg.OperationalError):
         return False
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    if sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+        return True
     text = str(error.orig).lower()
     return any(hint in text for hint in UNAVAILABLE_HINTS)

@@ -128,8 +128,8 @@ def _describe(error: DomainError) -> str:
 
 def _fail(db: Database, task_id: int, now: datetime, message: str) -> None:
     with db.transaction() as session:
-        task = session.get(Task, task_id)
-        if task is not None:
+        task = session.get(Task, task_id, with_for_update=True)
+        if task is not None and task.status == PROCESSING:  # not a task another run has since finished
             task.status, task.end_date, task.message = FAILED, now, message[:4000]
 
 
@@ -144,8 +144,10 @@ def _currency_units(session: Session) -> frozenset[str]:
 
 
 def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits, progress: Progress | None) -> None:
-    task = session.get(Task, task_id)
-    if task is None:
+    # Locked until the commit, and still ours: a run re-queued after its runner was taken for dead waits here for
+    # that runner's import to commit or roll back, so a task's bills are written once however often it is run.
+    task = session.get(Task, task_id, with_for_update=True)
+    if task is None or task.status != PROCESSING:
         return
     source = session.execute(select(TaskFile).where(TaskFile.task_id == task_id, TaskFile.kind == SOURCE)).scalar_one()
     settings: dict[str, Any] = dict(task.settings or {})

@@ -1,8 +1,9 @@
 """Where use cases hand long work: a task kind and the task's id, run by a runner.
 
 Services cannot import the jobs package (the layers flow api|jobs -> services), so the API holds a `TaskQueue`
-given to it by the entry point: the inline thread runner on the embedded default, later a PostgreSQL-backed
-queue. Whatever runs them, the bodies are `BODIES[kind]`, which take ids and call one service.
+given to it by the entry point: the inline thread runner on the embedded default, or the PostgreSQL-backed queue
+(`jobs.queue`) run by `apportion worker` processes. Whatever runs them, the bodies are `BODIES[kind]`, which take
+ids and call one service; `REQUEUES[kind]` readies a task whose runner died mid-body for a second run.
 
 `RunNow` is the queue an app gets when its builder names none: it runs the body in the calling thread, so an
 import finishes before its request answers. Slower for the client than a background runner, but an app built
@@ -16,9 +17,13 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Protocol
 
+from sqlalchemy import update
+
 from apportion.services import bill_import
+from apportion.services.import_tasks import PROCESSING, QUEUED
 from apportion.settings import Settings
 from apportion.store.database import Database
+from apportion.store.models.imports import Task
 
 BILL_IMPORT = "bill_import"
 """Import the source file of a bill import task (`services.bill_import.run_import`)."""
@@ -43,6 +48,23 @@ def import_bills(db: Database, task_id: int, settings: Settings, clock: Callable
 
 BODIES: Mapping[str, Body] = {BILL_IMPORT: import_bills}
 """The body of each task kind; every runner looks bodies up here."""
+
+
+def requeue_import(db: Database, task_id: int) -> bool:
+    """Processing -> Queued for an import whose runner died; False when the task is not Processing.
+
+    The dead run's import transaction was rolled back with its connection, so nothing of it is left; the row lock
+    the import transaction holds (`bill_import.run_import`) makes this wait for, and then skip, a run still alive.
+    """
+    with db.transaction() as session:
+        result = session.execute(
+            update(Task).where(Task.task_id == task_id, Task.status == PROCESSING).values(status=QUEUED)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+REQUEUES: Mapping[str, Callable[[Database, int], bool]] = {BILL_IMPORT: requeue_import}
+"""For each task kind: make a task a dead runner left half-way claimable again (before the queue re-runs it)."""
 
 
 class RunNow:

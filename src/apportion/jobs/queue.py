@@ -1,0 +1,191 @@
+"""The PostgreSQL-backed task queue (procrastinate): API processes defer, `apportion worker` processes run.
+
+API processes keep no state: `PostgresQueue.enqueue` inserts a procrastinate job through the app's own
+SQLAlchemy connection pool, and any number of workers, on any host, fetch jobs with `FOR UPDATE SKIP LOCKED`, so
+each job goes to one worker. The job runs the same body as the inline runner (`services.task_queue.BODIES`).
+
+Workers that die: each worker writes a heartbeat every `worker_heartbeat_seconds`. At the same pace every worker
+looks for jobs left "doing" by a worker silent for `worker_stalled_seconds` (procrastinate's `get_stalled_jobs`),
+puts their task back to Queued (`services.task_queue.REQUEUES`) and retries the job (`retry_job`), so another
+worker runs it again. One worker at a time does this, under a PostgreSQL advisory lock. The dead run left
+nothing: an import writes in one transaction, rolled back with its connection.
+
+The schema is procrastinate's own (`procrastinate_jobs`, `procrastinate_workers`, ...), applied by `apportion db
+upgrade` and `apportion serve` on PostgreSQL (`apply_schema`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from procrastinate import App, JobContext, PsycopgConnector
+from procrastinate.exceptions import ConnectorException
+from sqlalchemy.engine import make_url
+
+from apportion.jobs.inline import InlineRunner
+from apportion.services.task_queue import BODIES, REQUEUES, TaskQueue
+from apportion.settings import Settings
+from apportion.store.database import Database
+
+log = logging.getLogger("apportion.jobs")
+
+RUN_TASK = "apportion.run_task"
+"""The one procrastinate task: run `BODIES[kind]` for a task id."""
+QUEUE = "apportion"
+# Advisory lock keys: one stalled-job sweep at a time across all workers; one schema creation at a time.
+SWEEP_LOCK, SCHEMA_LOCK = 0x61707074, 0x61707075
+
+
+class WorkersNeedPostgres(ValueError):
+    """`apportion worker` and APPORTION_RUN_JOBS_INLINE=false need PostgreSQL (the queue lives in the database)."""
+
+
+def is_postgres(url: str) -> bool:
+    """Whether a SQLAlchemy URL names a PostgreSQL database."""
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def conninfo(url: str) -> str:
+    """The libpq connection string (postgresql://...) of a SQLAlchemy PostgreSQL URL."""
+    if not is_postgres(url):
+        raise WorkersNeedPostgres(
+            "Workers need PostgreSQL: set APPORTION_DATABASE_URL=postgresql+psycopg://user@host/db "
+            "(the embedded SQLite default runs imports in the serving process)."
+        )
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def procrastinate_app(settings: Settings) -> App:
+    """A procrastinate App on the settings' database, with the `RUN_TASK` task registered."""
+    app = App(connector=PsycopgConnector(conninfo=conninfo(settings.database_url), min_size=1, max_size=4))
+
+    @app.task(name=RUN_TASK, queue=QUEUE, pass_context=True)
+    def run_task(context: JobContext, kind: str, task_id: int) -> None:
+        # Bodies record their own outcome on the task; an exception they re-raise marks the job failed, no retry.
+        extra = context.additional_context
+        BODIES[kind](extra["db"], task_id, extra["settings"], datetime.now)
+
+    return app
+
+
+def apply_schema(settings: Settings) -> bool:
+    """Create procrastinate's tables and functions unless present; True when this call created them.
+
+    Under an advisory lock, so API processes and workers starting together apply it once.
+    """
+    app = procrastinate_app(settings)
+    with psycopg.connect(conninfo(settings.database_url), autocommit=True) as lock:
+        lock.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        with app.open():
+            if app.check_connection():  # procrastinate_jobs exists
+                return False
+            app.schema_manager.apply_schema()
+            return True
+
+
+def check_ready(settings: Settings) -> None:
+    """Refuse to start a worker on SQLite or on a database without the queue's schema (WorkersNeedPostgres)."""
+    url = conninfo(settings.database_url)
+    with psycopg.connect(url, connect_timeout=10) as connection:
+        found = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+    if not found or found[0] is None:
+        raise WorkersNeedPostgres("The task queue's tables are missing: run `apportion db upgrade` first.")
+
+
+class PostgresQueue:
+    """A `services.task_queue.TaskQueue` that defers a procrastinate job; an `apportion worker` runs it."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        conninfo(settings.database_url)  # refuse SQLite at start-up, not at the first import
+        self.db = db
+        self._app = procrastinate_app(settings)
+
+    def enqueue(self, kind: str, task_id: int) -> None:
+        """Insert the job in its own short transaction on the app's pool; workers are told by NOTIFY."""
+        if kind not in BODIES:
+            raise KeyError(kind)  # a programming error, as for the other runners
+        deferrer = self._app.configure_task(RUN_TASK, queue=QUEUE)
+        job = deferrer.make_new_job(kind=kind, task_id=task_id)
+        with self.db.engine.begin() as connection:
+            try:
+                self._app.job_manager.defer_job(job, connection=connection.connection.driver_connection)
+            except ConnectorException as error:
+                # procrastinate wraps driver errors; a lost database must reach the API as itself (503, not 500).
+                if isinstance(error.__cause__, psycopg.OperationalError):
+                    raise error.__cause__ from error
+                raise
+
+
+def task_queue_for(db: Database, settings: Settings) -> TaskQueue:
+    """The runner the settings ask for: the inline thread runner, or the PostgreSQL queue for workers."""
+    if settings.run_jobs_inline:
+        return InlineRunner(db, settings)
+    return PostgresQueue(db, settings)
+
+
+def run_worker(settings: Settings, concurrency: int = 1, name: str | None = None) -> None:
+    """Run tasks from the queue until SIGINT/SIGTERM (which let running tasks finish first)."""
+    db = Database(settings.database_url)
+    try:
+        asyncio.run(_work(procrastinate_app(settings), db, settings, concurrency, name or socket.gethostname()))
+    finally:
+        db.dispose()
+
+
+async def _work(app: App, db: Database, settings: Settings, concurrency: int, name: str) -> None:
+    async with app.open_async():
+        sweeper = asyncio.create_task(_sweep_forever(app, db, settings))
+        try:
+            await app.run_worker_async(
+                queues=[QUEUE],
+                name=name,
+                concurrency=concurrency,
+                update_heartbeat_interval=settings.worker_heartbeat_seconds,
+                stalled_worker_timeout=settings.worker_stalled_seconds,
+                additional_context={"db": db, "settings": settings},
+            )
+        finally:
+            sweeper.cancel()
+
+
+async def _sweep_forever(app: App, db: Database, settings: Settings) -> None:
+    while True:
+        try:
+            await retry_stalled(app, db, settings.worker_stalled_seconds)
+        except Exception:  # a lost database must not stop the worker; the next sweep tries again
+            log.exception("stalled task sweep failed")
+        await asyncio.sleep(settings.worker_heartbeat_seconds)
+
+
+async def retry_stalled(app: App, db: Database, stalled_seconds: float) -> list[int]:
+    """Re-queue the tasks of workers silent for `stalled_seconds`; the ids of the retried jobs.
+
+    Does nothing while another worker sweeps (advisory lock), so no job is retried twice for one death.
+    """
+    retried: list[int] = []
+    pool: Any = app.connector.pool  # type: ignore[attr-defined]
+    async with pool.connection() as lock:
+        await lock.set_autocommit(True)
+        got = await (await lock.execute("SELECT pg_try_advisory_lock(%s)", (SWEEP_LOCK,))).fetchone()
+        if not got or not got[0]:
+            return retried
+        try:
+            manager = app.job_manager
+            stalled = await manager.get_stalled_jobs(task_name=RUN_TASK, seconds_since_heartbeat=stalled_seconds)
+            for job in stalled:
+                kind, task_id = str(job.task_kwargs["kind"]), job.task_kwargs["task_id"]
+                assert isinstance(task_id, int), job.task_kwargs  # as `PostgresQueue.enqueue` wrote it
+                requeued = await asyncio.to_thread(REQUEUES[kind], db, task_id)
+                log.warning("job %s (%s task %s) was left by a dead worker; running it again", job.id, kind, task_id)
+                await app.job_manager.retry_job(job)
+                retried.append(int(job.id or 0))
+                if not requeued:
+                    log.info("task %s was no longer Processing; the new run will leave it as it is", task_id)
+        finally:
+            await lock.execute("SELECT pg_advisory_unlock(%s)", (SWEEP_LOCK,))
+    return retried

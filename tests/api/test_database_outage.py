@@ -1,0 +1,99 @@
+"""A lost database is a 503 with Retry-After in the JSON error shape, never a 500, and the API recovers with it."""
+
+from __future__ import annotations
+
+import base64
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from apportion.api import errors
+from apportion.api.app import create_app
+from apportion.domain.permissions import Grants
+from apportion.services import auth
+from apportion.settings import Settings
+from apportion.store.database import Database
+from tests.conftest import NOW
+from tests.support.databases import POSTGRES_URL, fresh_database
+
+
+def _closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])  # nothing listens there once the socket is closed
+
+
+def _assert_unavailable(response: object) -> None:
+    assert response.status_code == 503, response.text  # type: ignore[attr-defined]
+    assert response.json() == {"message": errors.UNAVAILABLE}  # type: ignore[attr-defined]
+    assert response.headers["Retry-After"] == str(errors.RETRY_AFTER_SECONDS)  # type: ignore[attr-defined]
+
+
+def test_a_database_nobody_answers_at_is_a_503() -> None:
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/apportion"
+    db = Database(url)
+    app = create_app(Settings(database_url=url), database=db, clock=lambda: NOW)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            _assert_unavailable(client.get("/api/v3/me", headers={"ECI-ApiKey": "any key"}))
+            _assert_unavailable(client.get("/api/v3/meter", headers={"ECI-ApiKey": "any key"}))
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def own_database(tmp_path: Path) -> Iterator[Database]:
+    """A PostgreSQL database of this test's own, so cutting it off disturbs nobody else."""
+    with fresh_database("postgresql", str(tmp_path)) as db:
+        yield db
+
+
+def _set_reachable(db: Database, reachable: bool) -> None:
+    """ALLOW_CONNECTIONS on or off; off also ends every connection already open to it."""
+    assert POSTGRES_URL is not None
+    admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = db.engine.url.database
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(reachable).lower()}'))
+            if not reachable:
+                connection.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                    {"name": name},
+                )
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_losing_the_database_answers_503_and_the_api_recovers_when_it_returns(own_database: Database) -> None:
+    db = own_database
+    app = create_app(Settings(database_url=db.url), database=db, clock=lambda: NOW)
+    _user_id, key = auth.create_user_with_key(db, "admin", "Administrator", Grants.everything(), NOW)
+    headers = {"ECI-ApiKey": key}
+    content = b"AccountCode,MeterCode,StartDate,EndDate\r\nA1,M1,2024-01-01,2024-02-01\r\n"
+    upload = {"fileName": "bills.csv", "data": base64.b64encode(content).decode()}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/api/v3/me", headers=headers).status_code == 200
+        tasks_before = client.get("/api/v3/task", headers=headers)
+        assert tasks_before.status_code == 200
+
+        _set_reachable(db, False)
+        try:
+            # The pool's connections were ended under it and no new one is let in: reads and writes both 503.
+            _assert_unavailable(client.get("/api/v3/me", headers=headers))
+            _assert_unavailable(client.get("/api/v3/vendor", headers=headers))
+            _assert_unavailable(client.post("/api/v3/import/bill", json=upload, headers=headers))
+        finally:
+            _set_reachable(db, True)
+
+        assert client.get("/api/v3/me", headers=headers).status_code == 200
+        created = client.post("/api/v3/vendor", json={"vendorCode": "BACK", "vendorInfo": "Back"}, headers=headers)
+        assert created.status_code == 200, created.text
+        # The import refused while the database was away left no task behind.
+        assert client.get("/api/v3/task", headers=headers).json() == tasks_before.json()

@@ -1,0 +1,142 @@
+"""Bill imports through the PostgreSQL queue and real `apportion worker` processes: each task runs exactly once,
+and a worker killed in the middle of an import leaves no bills; another worker runs the task again to completion.
+"""
+
+from __future__ import annotations
+
+import base64
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from apportion.api.app import create_app
+from apportion.domain.permissions import Grants
+from apportion.jobs.queue import PostgresQueue
+from apportion.services import auth
+from apportion.settings import Settings
+from apportion.store.database import Database
+from tests.conftest import NOW, Api
+from tests.jobs.workers import (
+    MONTHS,
+    bill_file,
+    bills_by_task,
+    db_upgrade,
+    job_rows,
+    load_accounts,
+    start_worker,
+    wait_for,
+    workers,
+)
+from tests.support.databases import fresh_database
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def queued_db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh PostgreSQL database set up by `apportion db upgrade`, as a deployment would be."""
+    with fresh_database("postgresql", str(tmp_path)) as db:
+        assert "created the task queue schema" in db_upgrade(db, tmp_path)
+        assert "created the task queue schema" not in db_upgrade(db, tmp_path)  # applying it again changes nothing
+        yield db
+
+
+@pytest.fixture
+def api(queued_db: Database) -> Iterator[Api]:
+    """The real API in this process, handing imports to the PostgreSQL queue (no runner of its own)."""
+    settings = Settings(database_url=queued_db.url, run_jobs_inline=False)
+    app = create_app(settings, database=queued_db, clock=lambda: NOW, jobs=PostgresQueue(queued_db, settings))
+    _user_id, key = auth.create_user_with_key(queued_db, "admin", "Administrator", Grants.everything(), NOW)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield Api(client, queued_db, key)
+
+
+def _start_import(api: Api, number: int, content: bytes) -> str:
+    body = {
+        "fileName": f"bills-{number}.csv",
+        "data": base64.b64encode(content).decode(),
+        "batchSettings": {"batchMode": "new self-contained batch", "newBatchCode": f"IMPORT-{number}"},
+    }
+    response = api.post("/api/v3/import/bill", json=body)
+    assert response.status_code == 200, response.text
+    return str(response.json()["taskGUId"])
+
+
+def _finished(api: Api, guids: list[str]) -> list[dict[str, object]] | None:
+    tasks = [api.get(f"/api/v3/task/{guid}").json() for guid in guids]
+    done = all(task["status"] not in ("Queued", "Processing") for task in tasks)
+    return tasks if done else None
+
+
+def test_two_workers_run_each_of_twenty_imports_exactly_once(api: Api, tmp_path: Path) -> None:
+    load_accounts(api.db, 20)
+    with workers(api.db, tmp_path, "alpha", "beta") as (alpha, beta):
+        guids = [_start_import(api, n, bill_file(range(n, n + 1))) for n in range(20)]
+        tasks = wait_for(lambda: _finished(api, guids), "every import to finish", timeout=180)
+
+    assert [task["status"] for task in tasks] == ["Completed"] * 20
+    per_task = bills_by_task(api.db)
+    assert sorted(per_task.values()) == [MONTHS] * 20  # every import's bills, once each
+    with api.db.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM bills")).scalar_one() == 20 * MONTHS
+    jobs = job_rows(api.db)
+    # procrastinate's attempts count finished runs; "started" events count how often a worker took the job.
+    assert [(job["status"], job["attempts"], job["starts"]) for job in jobs] == [("succeeded", 1, 1)] * 20
+    assert sorted(job["args"]["task_id"] for job in jobs) == sorted(per_task)
+    # Both processes took part, and between them started each job once.
+    assert alpha.started_jobs() >= 1
+    assert beta.started_jobs() >= 1
+    assert alpha.started_jobs() + beta.started_jobs() == 20
+
+
+def _writing_bills(db: Database) -> bool:
+    """Whether some connection is inside a transaction that has started writing bills (COPY into bills)."""
+    with db.engine.connect() as connection:
+        found = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_xid IS NOT NULL AND query LIKE 'COPY \"bills\"%'"
+            )
+        ).scalar_one()
+    return bool(found)
+
+
+def test_a_worker_killed_mid_import_leaves_no_bills_and_another_worker_runs_the_task_again(
+    api: Api, tmp_path: Path
+) -> None:
+    accounts = 2000
+    load_accounts(api.db, accounts)
+    first = start_worker(api.db, tmp_path, "doomed")
+    try:
+        guid = _start_import(api, 1, bill_file(range(accounts)))
+        wait_for(lambda: _writing_bills(api.db), "the worker to be writing bills", process=first)
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(timeout=10)
+    finally:
+        if first.process.poll() is None:
+            first.process.kill()
+            first.process.wait(timeout=10)
+
+    # The killed connection's transaction is rolled back: none of its bills exist, the task is left Processing.
+    wait_for(lambda: not _writing_bills(api.db), "the dead worker's transaction to end")
+    assert bills_by_task(api.db) == {}
+    assert api.get(f"/api/v3/task/{guid}").json()["status"] == "Processing"
+    assert [(job["status"], job["starts"]) for job in job_rows(api.db)] == [("doing", 1)]
+
+    with workers(api.db, tmp_path, "rescuer") as (rescuer,):
+        task = wait_for(
+            lambda: (t := api.get(f"/api/v3/task/{guid}").json())["status"] not in ("Queued", "Processing") and t,
+            "the rescuer to run the task again",
+            timeout=180,
+        )
+        assert "left by a dead worker; running it again" in rescuer.text()
+
+    assert task["status"] == "Completed", task
+    assert list(bills_by_task(api.db).values()) == [accounts * MONTHS]
+    jobs = job_rows(api.db)
+    assert [(job["status"], job["attempts"], job["starts"]) for job in jobs] == [("succeeded", 2, 2)]
+    assert rescuer.started_jobs() == 1
