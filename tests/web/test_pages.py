@@ -197,6 +197,7 @@ def test_unknown_ids_answer_the_404_page(api: Api, url: str) -> None:
     sign_in(api)
     html = page(api, url, 404)
     assert "<h1>Not found</h1>" in html
+    assert "Sign out" in html  # the navigation stays
 
 
 def test_import_kickouts_are_listed_summarised_and_downloadable(db: object) -> None:

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-LABEL_WIDTH = 190
-PLOT_WIDTH = 460
-RIGHT_MARGIN = 80
+LABEL_WIDTH = 150
+PLOT_WIDTH = 320
+RIGHT_MARGIN = 56
 TOP = 46  # legend and axis labels
 BAR_HEIGHT = 9
 BAR_GAP = 2
@@ -122,7 +122,7 @@ def bar_chart(
             end = x(float(value))
             left, bar_width = min(zero, end), abs(end - zero)
             parts.append(
-                f'<rect class="{escape(s.css_class)}" x="{left:.1f}" y="{y}" width="{max(bar_width, 0.5):.1f}" '
+                f'<rect class="bar {escape(s.css_class)}" x="{left:.1f}" y="{y}" width="{max(bar_width, 0.5):.1f}" '
                 f'height="{BAR_HEIGHT}"><title>{escape(tip)}</title></rect>'
                 f'<text class="value" x="{max(zero, end) + 3:.1f}" y="{y + BAR_HEIGHT - 1}">'
                 f"{escape(short_number(float(value)))}</text>"
@@ -131,5 +131,5 @@ def bar_chart(
     return Markup("".join(parts))
 
 
-def _clip(text: str, limit: int = 28) -> str:
+def _clip(text: str, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

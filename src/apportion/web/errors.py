@@ -11,17 +11,31 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from apportion.domain.errors import DomainError, NotFound, PermissionDenied, Unauthenticated, ValidationFailed
+from apportion.services.auth import Principal, authenticate
+from apportion.web.access import COOKIE, page_db
 from apportion.web.rendering import render
 
 
-def error_page(request: Request, status: int, title: str, messages: list[str]) -> Response:
-    """The error page with `status`."""
-    return render(request, "error.html", {"title": title, "messages": messages}, status_code=status)
+def error_page(
+    request: Request, status: int, title: str, messages: list[str], visitor: Principal | None = None
+) -> Response:
+    """The error page with `status`, with the navigation when the visitor is signed in."""
+    context = {"title": title, "messages": messages, "visitor": visitor}
+    return render(request, "error.html", context, status_code=status)
+
+
+def _visitor(request: Request) -> Principal | None:
+    """The signed-in visitor, if any (for the navigation of an error page)."""
+    try:
+        return authenticate(page_db(request), request.cookies.get(COOKIE))
+    except Unauthenticated:
+        return None
 
 
 def login_redirect(request: Request) -> Response:
@@ -30,25 +44,25 @@ def login_redirect(request: Request) -> Response:
     return RedirectResponse(f"/ui/login?next={quote(target, safe='')}", status_code=303)
 
 
-def page_for(request: Request, error: Exception) -> Response:
+def page_for(request: Request, error: Exception, visitor: Principal | None = None) -> Response:
     """The page answering `error` (re-raises what is not a request's fault)."""
     if isinstance(error, Unauthenticated):
         return login_redirect(request)
     if isinstance(error, PermissionDenied):
-        return error_page(request, 403, "Not allowed", [error.message])
+        return error_page(request, 403, "Not allowed", [error.message], visitor)
     if isinstance(error, NotFound):
-        return error_page(request, 404, "Not found", [error.message])
+        return error_page(request, 404, "Not found", [error.message], visitor)
     if isinstance(error, ValidationFailed):
         reasons = [f"{field}: {reason}" for field, items in error.errors.items() for reason in items]
-        return error_page(request, 400, "Invalid request", reasons or [error.message])
+        return error_page(request, 400, "Invalid request", reasons or [error.message], visitor)
     if isinstance(error, DomainError):
-        return error_page(request, 400, "Invalid request", [error.message])
+        return error_page(request, 400, "Invalid request", [error.message], visitor)
     if isinstance(error, RequestValidationError):
         # A path id that is not a number names nothing; a bad query value is the visitor's to fix.
         if any(e.get("loc", ("",))[0] == "path" for e in error.errors()):
-            return error_page(request, 404, "Not found", [f"Nothing is at {request.url.path}."])
+            return error_page(request, 404, "Not found", [f"Nothing is at {request.url.path}."], visitor)
         reasons = [f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg')}" for e in error.errors()]
-        return error_page(request, 400, "Invalid request", reasons)
+        return error_page(request, 400, "Invalid request", reasons, visitor)
     raise error
 
 
@@ -63,6 +77,7 @@ class PageRoute(APIRoute):
             try:
                 return await handler(request)
             except (DomainError, RequestValidationError) as error:
-                return page_for(request, error)
+                signed_in = None if isinstance(error, Unauthenticated) else await run_in_threadpool(_visitor, request)
+                return page_for(request, error, signed_in)
 
         return page_handler
