@@ -1,7 +1,7 @@
 """Task bodies for the runners in this package: the services' own table (`services.task_queue.BODIES`).
 
-The same functions run in the inline thread runner (`jobs.inline`) and, later, under a PostgreSQL-backed
-queue whose worker looks the body up by kind in `BODIES`.
+The same functions run in the inline thread runner (`jobs.inline`) and under the PostgreSQL-backed queue
+(`jobs.queue`), whose workers look the body up by kind in `BODIES`.
 """
 
 from __future__ import annotations

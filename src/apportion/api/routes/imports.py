@@ -2,7 +2,8 @@
 
 POST /api/v3/import/bill and POST /api/v202401/import/bill/task/{taskGuid}/kickout check the request, store a
 Queued task and hand its id to the app's task queue (set by the entry point: apportion.asgi uses the inline
-runner); they answer the task GUID at once, and GET /api/v3/task/{taskGuid} shows how the import went.
+runner, or the PostgreSQL queue of `apportion worker`); they answer the task GUID at once, and
+GET /api/v3/task/{taskGuid} shows how the import went.
 """
 
 from __future__ import annotations
