@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.web.conftest import WebServer
 
 
-def test_sign_in_and_read_the_digest_in_a_browser(web_server: WebServer, browser: Any, artifacts: Path) -> None:
+@pytest.mark.e2e
+def test_sign_in_and_read_the_digest_in_a_browser(browser: Any, web_server: WebServer, artifacts: Path) -> None:
     step_id = web_server.campus.step_id
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
