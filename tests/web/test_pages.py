@@ -62,7 +62,13 @@ def test_sign_in_sets_an_http_only_cookie_and_sign_out_drops_it(api: Api) -> Non
     assert cookie.startswith(f"{COOKIE}=")
     for attribute in ("HttpOnly", "Path=/ui", "SameSite=strict"):
         assert attribute.lower() in cookie.lower()
-    assert "Administrator (admin)" in page(api, "/ui/tasks")
+    tasks = api.client.get("/ui/tasks")
+    assert "Administrator (admin)" in tasks.text
+    assert "script-src" not in tasks.headers["content-security-policy"]  # no script runs on the pages
+    assert "frame-ancestors 'none'" in tasks.headers["content-security-policy"]
+    for home in ("/ui", "/ui/"):
+        landing = api.client.get(home, follow_redirects=False)
+        assert (landing.status_code, landing.headers["location"]) == (303, "/ui/workflows")
 
     out = api.client.post("/ui/logout", follow_redirects=False)
     assert out.status_code == 303

@@ -20,7 +20,17 @@ ENVIRONMENT = Environment(
 ENVIRONMENT.filters.update(money=money, quantity=quantity, signed=signed, period=period, trend=trend)
 
 
+# Pages hold figures for signed-in users: never cached; no script, nothing from elsewhere, never framed.
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+}
+
+
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     """The template `name` as an HTML response; `visitor` (the signed-in user or None) is always defined."""
     page = ENVIRONMENT.get_template(name).render({"visitor": None, "request_path": request.url.path, **context})
-    return HTMLResponse(page, status_code=status_code, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(page, status_code=status_code, headers=HEADERS)
