@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,6 +31,7 @@ from apportion.store.chargeback_versions import CalculatedVersion
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import AccountMeter, Channel, Meter, MeterGroupMember, Reading
 from apportion.store.models.reference import ObservationType, Rate
+from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
 
 ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
 
@@ -118,7 +120,7 @@ class _SharedInputs:
     def inputs(
         self,
         version: CalculatedVersion,
-        meter: Meter,
+        meter: _Meter,
         figures: dict[int, calc.MeterFigures],
         units: UnitTable,
         period: int,
@@ -178,8 +180,12 @@ def _meter_figures(session: Session, meter_ids: Iterable[int], period: int) -> d
     """Each meter's use (common unit) and cost over its non-void, non-accrual bills of the period."""
     found: dict[int, calc.MeterFigures] = {}
     for chunk in chunks(sorted(set(meter_ids))):
-        rows = session.execute(
-            select(BillMeter.meter_id, func.sum(BillMeter.use), func.sum(BillMeter.cost))
+        rows = session.connection().execute(
+            select(
+                BillMeter.meter_id,
+                minor_units_sum(BillMeter.use, USE_SCALE),
+                minor_units_sum(BillMeter.cost, COST_SCALE),
+            )
             .join(Bill, Bill.bill_id == BillMeter.bill_id)
             .where(
                 BillMeter.meter_id.in_(chunk),
@@ -190,12 +196,14 @@ def _meter_figures(session: Session, meter_ids: Iterable[int], period: int) -> d
             .group_by(BillMeter.meter_id)
         )
         for meter_id, use, cost in rows:
-            found[meter_id] = calc.MeterFigures(Decimal(use or 0), Decimal(cost or 0))
+            found[meter_id] = calc.MeterFigures(
+                from_minor_units(use, USE_SCALE) or ZERO.use, from_minor_units(cost, COST_SCALE) or ZERO.cost
+            )
     return found
 
 
 def _add_figures(
-    figures: dict[int, calc.MeterFigures], meter: Meter, result: calc.CalculatedBillResult, units: UnitTable
+    figures: dict[int, calc.MeterFigures], meter: _Meter, result: calc.CalculatedBillResult, units: UnitTable
 ) -> None:
     """Count a bill computed in this run in its meter's figures, for calculated meters that read it."""
     use = units.to_common(result.use, result.use_unit_id, meter.commodity_id)
@@ -204,10 +212,21 @@ def _add_figures(
     figures[meter.meter_id] = calc.MeterFigures(before.use + use, before.cost + cost)
 
 
-def _meters(session: Session, meter_ids: set[int]) -> list[Meter]:
-    found: list[Meter] = []
+class _Meter(NamedTuple):
+    """What a run reads of a calculated meter."""
+
+    meter_id: int
+    commodity_id: int
+    demand_unit_id: int | None
+
+
+def _meters(session: Session, meter_ids: set[int]) -> list[_Meter]:
+    found: list[_Meter] = []
     for chunk in chunks(sorted(meter_ids)):
-        found.extend(session.execute(select(Meter).where(Meter.meter_id.in_(chunk))).scalars())
+        rows = session.execute(
+            select(Meter.meter_id, Meter.commodity_id, Meter.demand_unit_id).where(Meter.meter_id.in_(chunk))
+        )
+        found.extend(_Meter(*row) for row in rows)
     return found
 
 

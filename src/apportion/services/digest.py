@@ -39,11 +39,9 @@ from apportion.store.models.chargebacks import (
 from apportion.store.models.organisation import Meter
 from apportion.store.models.reference import Commodity, Unit
 from apportion.store.paging import AnySelect
-from apportion.store.sums import from_minor_units, minor_units_sum
+from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
 
 COST_UNIT_CODE = "USD"  # the system currency unit (reference data) that every cost is in (domain.md §7 Q11)
-COST_SCALE = 2  # domain.md §2.6 item 8: cost scale 2, use scale 6
-USE_SCALE = 6
 CHUNK = 10_000
 PERIOD_KEYS = ("current", "prior", "year")  # P, P - 1 month, P - 1 year (domain.md §4.8)
 UNPLACED = 2**31  # destinations known only from bills sort after the version's ordered destinations

@@ -30,6 +30,7 @@ from apportion.store.models.bills import Bill, BillLine, BillMeter
 from apportion.store.models.chargebacks import DistributionVersion
 from apportion.store.models.organisation import AccountMeter, Meter, MeterGroupMember, PlaceSize
 from apportion.store.models.reference import ObservationType
+from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
 
 # domain.md §4.3 floor area: "convert units to one common area unit" (square feet here).
 SQUARE_FEET_PER_SQUARE_METRE = Decimal("10.76391041670972")
@@ -127,7 +128,7 @@ def _source_bills(ctx: RunContext, version_ids: list[int], period: int) -> list[
             .order_by(Bill.bill_id)
         )
         # The header columns are selected in BillHeader's field order.
-        for bill_id, version_id, begin, end, estimated, *header in ctx.session.execute(statement):
+        for bill_id, version_id, begin, end, estimated, *header in ctx.session.connection().execute(statement):
             found.append(SourceBill(bill_id, version_id, begin, end, estimated, BillHeader(*header)))
     return found
 
@@ -136,7 +137,7 @@ def _lines(ctx: RunContext, bill_ids: list[int]) -> dict[int, list[LineDraft]]:
     kinds = dict(ctx.session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all())
     result: dict[int, list[LineDraft]] = {}
     for chunk in chunks(bill_ids):
-        rows = ctx.session.execute(
+        rows = ctx.session.connection().execute(
             select(
                 BillLine.bill_id,
                 BillLine.observation_type_id,
@@ -279,7 +280,7 @@ class _ShareResolver:
         """(account, meter) pairs linked at any time, for the given meters."""
         found: set[tuple[int, int]] = set()
         for chunk in chunks(sorted(meter_ids)):
-            rows = self.ctx.session.execute(
+            rows = self.ctx.session.connection().execute(
                 select(AccountMeter.account_id, AccountMeter.meter_id).where(AccountMeter.meter_id.in_(chunk))
             )
             found.update((account_id, meter_id) for account_id, meter_id in rows)
@@ -325,7 +326,11 @@ class _ShareResolver:
         first, last = periods.first_day(self.period), periods.end_date(self.period)
         for chunk in chunks(meter_ids):
             totals = session.execute(
-                select(BillMeter.meter_id, func.sum(BillMeter.use), func.sum(BillMeter.cost))
+                select(
+                    BillMeter.meter_id,
+                    minor_units_sum(BillMeter.use, USE_SCALE),
+                    minor_units_sum(BillMeter.cost, COST_SCALE),
+                )
                 .join(Bill, Bill.bill_id == BillMeter.bill_id)
                 .where(
                     BillMeter.meter_id.in_(chunk),
@@ -336,7 +341,10 @@ class _ShareResolver:
                 .group_by(BillMeter.meter_id)
             )
             for meter_id, use, cost in totals:
-                figures[meter_id] = (Decimal(use or 0), Decimal(cost or 0))
+                figures[meter_id] = (
+                    from_minor_units(use, USE_SCALE) or Decimal(0),
+                    from_minor_units(cost, COST_SCALE) or Decimal(0),
+                )
             links = session.execute(
                 select(AccountMeter.meter_id, func.min(AccountMeter.account_id))
                 .where(AccountMeter.meter_id.in_(chunk), AccountMeter.begin_date < last, AccountMeter.end_date >= first)

@@ -13,6 +13,9 @@ from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, Numeric, cast, func, type_coerce
 
+COST_SCALE = 2  # base.Money: cost columns (domain.md §2.6 item 8)
+USE_SCALE = 6  # base.Quantity: use and demand columns
+
 _WHOLE = BigInteger().with_variant(Numeric(38, 0), "postgresql")
 
 
