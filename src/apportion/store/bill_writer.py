@@ -45,11 +45,10 @@ def load_meter_commodities(session: Session, meter_ids: Sequence[int]) -> dict[i
     """meter id -> commodity id for the given meters."""
     result: dict[int, int] = {}
     ids = sorted(set(meter_ids))
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
-        result.update(
-            session.execute(select(Meter.meter_id, Meter.commodity_id).where(Meter.meter_id.in_(chunk))).all()
-        )
+    for start in range(0, len(ids), 5000):  # as services.run_context.chunks: well within both bind limits
+        chunk = ids[start : start + 5000]
+        rows = session.connection().execute(select(Meter.meter_id, Meter.commodity_id).where(Meter.meter_id.in_(chunk)))
+        result.update((meter_id, commodity_id) for meter_id, commodity_id in rows)
     return result
 
 

@@ -14,12 +14,12 @@ insert would) or, failing that, the database's default.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from psycopg import sql
 from psycopg.types.json import Json
-from sqlalchemy import JSON, Table, insert, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Table, insert, text
 from sqlalchemy.orm import Session
 
 Row = Mapping[str, Any]
@@ -95,15 +95,31 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> 
     statement = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({', '.join('?' * len(names))})"
     )
-    # Column by column: one bind processor call per value and no per-row tuples built in Python.
+    # Column by column: one bind processor call per distinct value and no per-row tuples built in Python.
     columns: list[list[Any]] = []
     for name in names:
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         values = [row[name] for row in rows] if name in rows[0] else [defaults[name]] * len(rows)
-        columns.append(values if process is None else [None if v is None else process(v) for v in values])
+        if process is None:
+            columns.append(values)
+        elif isinstance(table.c[name].type, _REPEATING):
+            columns.append(_processed(values, process))
+        else:
+            columns.append([None if v is None else process(v) for v in values])
     parameters = list(zip(*columns, strict=True))
     session.flush()
     session.connection().exec_driver_sql(statement, parameters)
+
+
+# Column types whose values repeat across a bulk write's rows (a few dates and flags on every bill) and whose
+# SQLite bind processors are Python functions: those are called once per distinct value.
+_REPEATING = (Date, DateTime, Boolean)
+
+
+def _processed(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
+    """`process` of each value, called once per distinct value (the values are hashable: dates and flags)."""
+    done: dict[Any, Any] = {None: None}
+    return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
 
 
 def _copy(session: Session, table: Table, rows: Sequence[Row]) -> None:

@@ -102,7 +102,7 @@ def _versions(session: Session, kind: str, selection: VersionSelection) -> list[
             "calculateBillVersionID": DistributionVersion.version_id,
         }
         statement = statement.where(compile_filter(selection.conditions, targets, selection.today or date.today()))
-    return list(session.execute(statement))
+    return list(session.connection().execute(statement))
 
 
 def load_split_versions(session: Session, selection: VersionSelection) -> list[SplitVersion]:
@@ -112,7 +112,7 @@ def load_split_versions(session: Session, selection: VersionSelection) -> list[S
     ids = list(destinations)
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        found = session.execute(
+        found = session.connection().execute(
             select(
                 SplitDestination.version_id,
                 SplitDestination.account_id,
