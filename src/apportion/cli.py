@@ -338,7 +338,7 @@ def run_demo(
 
 @app.command("worker")
 def worker(
-    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Tasks this process runs at once.")] = 1,
+    concurrency: Annotated[int, typer.Option(min=1, max=16, help="Tasks this process runs at once.")] = 1,
     name: Annotated[str | None, typer.Option(help="Worker name in the logs (default: the host name).")] = None,
 ) -> None:
     """Run queued tasks (bill imports) from the PostgreSQL queue until SIGINT/SIGTERM; run any number, anywhere."""

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from apportion.api import errors
 from apportion.api.app import create_app
@@ -19,7 +17,8 @@ from apportion.services import auth
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.conftest import NOW
-from tests.support.databases import POSTGRES_URL, fresh_database
+from tests.support.databases import fresh_database
+from tests.support.outage import set_reachable
 
 
 def _closed_port() -> int:
@@ -53,23 +52,6 @@ def own_database(tmp_path: Path) -> Iterator[Database]:
         yield db
 
 
-def _set_reachable(db: Database, reachable: bool) -> None:
-    """ALLOW_CONNECTIONS on or off; off also ends every connection already open to it."""
-    assert POSTGRES_URL is not None
-    admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    name = db.engine.url.database
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(reachable).lower()}'))
-            if not reachable:
-                connection.execute(
-                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
-                    {"name": name},
-                )
-    finally:
-        admin.dispose()
-
-
 @pytest.mark.postgres
 def test_losing_the_database_answers_503_and_the_api_recovers_when_it_returns(own_database: Database) -> None:
     db = own_database
@@ -83,14 +65,14 @@ def test_losing_the_database_answers_503_and_the_api_recovers_when_it_returns(ow
         tasks_before = client.get("/api/v3/task", headers=headers)
         assert tasks_before.status_code == 200
 
-        _set_reachable(db, False)
+        set_reachable(db, False)
         try:
             # The pool's connections were ended under it and no new one is let in: reads and writes both 503.
             _assert_unavailable(client.get("/api/v3/me", headers=headers))
             _assert_unavailable(client.get("/api/v3/vendor", headers=headers))
             _assert_unavailable(client.post("/api/v3/import/bill", json=upload, headers=headers))
         finally:
-            _set_reachable(db, True)
+            set_reachable(db, True)
 
         assert client.get("/api/v3/me", headers=headers).status_code == 200
         created = client.post("/api/v3/vendor", json={"vendorCode": "BACK", "vendorInfo": "Back"}, headers=headers)

@@ -32,6 +32,7 @@ from tests.jobs.workers import (
     workers,
 )
 from tests.support.databases import fresh_database
+from tests.support.outage import set_reachable
 
 pytestmark = pytest.mark.postgres
 
@@ -140,3 +141,23 @@ def test_a_worker_killed_mid_import_leaves_no_bills_and_another_worker_runs_the_
     jobs = job_rows(api.db)
     assert [(job["status"], job["attempts"], job["starts"]) for job in jobs] == [("succeeded", 2, 2)]
     assert rescuer.started_jobs() == 1
+
+
+def test_a_worker_outlives_a_database_outage_and_runs_imports_queued_after_it(api: Api, tmp_path: Path) -> None:
+    load_accounts(api.db, 1)
+    with workers(api.db, tmp_path, "steady") as (steady,):
+        set_reachable(api.db, False)
+        try:
+            wait_for(lambda: "worker lost the database" in steady.text(), "the worker to notice", process=steady)
+        finally:
+            set_reachable(api.db, True)
+        guid = _start_import(api, 1, bill_file(range(1)))
+        task = wait_for(
+            lambda: (t := api.get(f"/api/v3/task/{guid}").json())["status"] not in ("Queued", "Processing") and t,
+            "the import queued after the outage to run",
+            timeout=120,
+            process=steady,
+        )
+        assert steady.process.poll() is None  # the same process throughout
+    assert task["status"] == "Completed", task
+    assert list(bills_by_task(api.db).values()) == [MONTHS]

@@ -10,6 +10,9 @@ puts their task back to Queued (`services.task_queue.REQUEUES`) and retries the 
 worker runs it again. One worker at a time does this, under a PostgreSQL advisory lock. The dead run left
 nothing: an import writes in one transaction, rolled back with its connection.
 
+A worker that loses the database itself stops procrastinate's worker and starts it again each heartbeat until the
+database is back; SIGINT/SIGTERM stop it for good, once its running tasks have finished.
+
 The schema is procrastinate's own (`procrastinate_jobs`, `procrastinate_workers`, ...), applied by `apportion db
 upgrade` and `apportion serve` on PostgreSQL (`apply_schema`).
 """
@@ -17,7 +20,9 @@ upgrade` and `apportion serve` on PostgreSQL (`apply_schema`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import socket
 from datetime import datetime
 from typing import Any
@@ -41,6 +46,10 @@ QUEUE = "apportion"
 SWEEP_LOCK, SCHEMA_LOCK = 0x61707074, 0x61707075
 
 
+class WorkerStopped(RuntimeError):
+    """procrastinate's worker ended without being asked to (its heartbeat or LISTEN lost the database)."""
+
+
 class WorkersNeedPostgres(ValueError):
     """`apportion worker` and APPORTION_RUN_JOBS_INLINE=false need PostgreSQL (the queue lives in the database)."""
 
@@ -60,9 +69,16 @@ def conninfo(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def procrastinate_app(settings: Settings) -> App:
-    """A procrastinate App on the settings' database, with the `RUN_TASK` task registered."""
-    app = App(connector=PsycopgConnector(conninfo=conninfo(settings.database_url), min_size=1, max_size=4))
+def procrastinate_app(settings: Settings, concurrency: int = 1) -> App:
+    """A procrastinate App on the settings' database, with the `RUN_TASK` task registered.
+
+    Its pool serves the worker's own queries (fetch, finish, heartbeat, LISTEN, sweep): a few beyond one a task.
+    A query waits up to three heartbeats for a connection, so a lost database stops the worker (to be started
+    again by `run_worker`) within about that time.
+    """
+    url = conninfo(settings.database_url)
+    wait = min(30.0, max(2.0, 3 * settings.worker_heartbeat_seconds))
+    app = App(connector=PsycopgConnector(conninfo=url, min_size=1, max_size=concurrency + 4, timeout=wait))
 
     @app.task(name=RUN_TASK, queue=QUEUE, pass_context=True)
     def run_task(context: JobContext, kind: str, task_id: int) -> None:
@@ -129,27 +145,61 @@ def task_queue_for(db: Database, settings: Settings) -> TaskQueue:
 
 
 def run_worker(settings: Settings, concurrency: int = 1, name: str | None = None) -> None:
-    """Run tasks from the queue until SIGINT/SIGTERM (which let running tasks finish first)."""
+    """Run tasks from the queue until SIGINT/SIGTERM (which let running tasks finish first).
+
+    A lost database stops procrastinate's worker; this starts it again, every heartbeat, until the database is back.
+    """
     db = Database(settings.database_url)
     try:
-        asyncio.run(_work(procrastinate_app(settings), db, settings, concurrency, name or socket.gethostname()))
+        app = procrastinate_app(settings, concurrency)
+        asyncio.run(_work(app, db, settings, concurrency, name or socket.gethostname()))
     finally:
         db.dispose()
 
 
 async def _work(app: App, db: Database, settings: Settings, concurrency: int, name: str) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    while not stop.is_set():
+        try:
+            await _work_once(app, db, settings, concurrency, name, stop)
+        except (ConnectorException, psycopg.OperationalError, OSError, WorkerStopped) as error:
+            log.warning("worker lost the database (%s); starting again", error)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), settings.worker_heartbeat_seconds)
+
+
+async def _work_once(
+    app: App, db: Database, settings: Settings, concurrency: int, name: str, stop: asyncio.Event
+) -> None:
+    """One procrastinate worker until `stop` (then let its running tasks finish) or until it fails."""
     async with app.open_async():
         sweeper = asyncio.create_task(_sweep_forever(app, db, settings))
-        try:
-            await app.run_worker_async(
+        worker = asyncio.create_task(
+            app.run_worker_async(
                 queues=[QUEUE],
                 name=name,
                 concurrency=concurrency,
                 update_heartbeat_interval=settings.worker_heartbeat_seconds,
                 stalled_worker_timeout=settings.worker_stalled_seconds,
                 additional_context={"db": db, "settings": settings},
+                install_signal_handlers=False,  # ours set `stop`, so a signal is told apart from a failure
             )
+        )
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if stop.is_set() and not worker.done():
+                worker.cancel()  # procrastinate's graceful stop: running tasks finish first
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            elif not stop.is_set():
+                worker.result()  # raise what stopped it
+                raise WorkerStopped("a side task (heartbeat, LISTEN) failed")
         finally:
+            stopping.cancel()
             sweeper.cancel()
 
 
@@ -170,8 +220,8 @@ async def retry_stalled(app: App, db: Database, stalled_seconds: float) -> list[
     retried: list[int] = []
     pool: Any = app.connector.pool  # type: ignore[attr-defined]
     async with pool.connection() as lock:
-        await lock.set_autocommit(True)
         got = await (await lock.execute("SELECT pg_try_advisory_lock(%s)", (SWEEP_LOCK,))).fetchone()
+        await lock.commit()  # the lock is the session's; no transaction stays open while sweeping
         if not got or not got[0]:
             return retried
         try:
@@ -182,10 +232,15 @@ async def retry_stalled(app: App, db: Database, stalled_seconds: float) -> list[
                 assert isinstance(task_id, int), job.task_kwargs  # as `PostgresQueue.enqueue` wrote it
                 requeued = await asyncio.to_thread(REQUEUES[kind], db, task_id)
                 log.warning("job %s (%s task %s) was left by a dead worker; running it again", job.id, kind, task_id)
-                await app.job_manager.retry_job(job)
+                try:
+                    await manager.retry_job(job)
+                except ConnectorException:
+                    # The silent worker was alive after all and ended the job meanwhile. Had it not yet started the
+                    # import, the task is Queued again (requeued) and needs a job of its own.
+                    if requeued:
+                        await app.configure_task(RUN_TASK, queue=QUEUE).defer_async(kind=kind, task_id=task_id)
+                    continue
                 retried.append(int(job.id or 0))
-                if not requeued:
-                    log.info("task %s was no longer Processing; the new run will leave it as it is", task_id)
         finally:
             await lock.execute("SELECT pg_advisory_unlock(%s)", (SWEEP_LOCK,))
     return retried
