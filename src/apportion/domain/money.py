@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
 
@@ -119,23 +119,42 @@ def allocate(amount: Decimal, weights: Sequence[Decimal], quantum: Decimal) -> l
     number of quanta (round it first).
     """
     count = _quanta_in(amount, quantum)
-    for given in weights:
-        if not given.is_finite():  # checked before the cache: a signalling NaN cannot be hashed
-            raise RuleViolation(f"{given} is not a finite number.")
-    scaled, total = _scaled_weights(tuple(weights))
-    magnitude = abs(count)
-    floors: list[int] = []
-    remainders: list[int] = []
-    for weight in scaled:
-        whole, rest = divmod(magnitude * weight, total)
-        floors.append(whole)
-        remainders.append(rest)
-    missing = magnitude - sum(floors)
-    # Largest remainder first; among equals the earlier index (sort is stable on -remainder).
-    for index in sorted(range(len(floors)), key=lambda i: -remainders[i])[:missing]:
-        floors[index] += 1
-    sign = -1 if count < 0 else 1
-    return [_from_quanta(sign * whole, quantum) for whole in floors]
+    return Allocation(weights, quantum).of_quanta(count)
+
+
+class Allocation:
+    """`allocate` for one set of weights and one quantum, checked and scaled once: a split applies the same
+    shares to every line of every source bill."""
+
+    def __init__(self, weights: Sequence[Decimal], quantum: Decimal) -> None:
+        for given in weights:
+            if not given.is_finite():  # checked before the cache: a signalling NaN cannot be hashed
+                raise RuleViolation(f"{given} is not a finite number.")
+        _quanta_in(Decimal(0), quantum)  # the quantum's own checks
+        self.quantum = quantum
+        self._scaled, self._total = _scaled_weights(tuple(weights))
+        self._order = range(len(self._scaled))
+
+    def __call__(self, amount: Decimal) -> list[Decimal]:
+        """allocate(amount, weights, quantum)."""
+        return self.of_quanta(_quanta_in(amount, self.quantum))
+
+    def of_quanta(self, count: int) -> list[Decimal]:
+        """The parts of `count` quanta (negative for a credit), as Decimals of the quantum."""
+        total, magnitude = self._total, abs(count)
+        floors: list[int] = []
+        remainders: list[int] = []
+        for weight in self._scaled:
+            whole, rest = divmod(magnitude * weight, total)
+            floors.append(whole)
+            remainders.append(rest)
+        missing = magnitude - sum(floors)
+        if missing:
+            # Largest remainder first; among equals the earlier index (sort is stable on -remainder).
+            for index in sorted(self._order, key=lambda i: -remainders[i])[:missing]:
+                floors[index] += 1
+        sign = -1 if count < 0 else 1
+        return [_from_quanta(sign * whole, self.quantum) for whole in floors]
 
 
 @lru_cache(maxsize=4096)
@@ -165,8 +184,18 @@ def apply_percentages(amount: Decimal, percentages: Sequence[Decimal], quantum: 
     independently: 100.01 at 60 % and 30 % gives [60.01, 30.00].
     Negative percentages raise RuleViolation.
     """
+    return percentage_parts(percentages, quantum)(amount)
+
+
+def percentage_parts(percentages: Sequence[Decimal], quantum: Decimal) -> Callable[[Decimal], list[Decimal]]:
+    """`apply_percentages` for one set of percentages and one quantum, checked once (see `Allocation`)."""
     if any(p < 0 for p in percentages):
         raise RuleViolation("Percentages cannot be negative.")
     if all(p.is_finite() for p in percentages) and _totals_hundred(tuple(percentages)):
-        return allocate(amount, percentages, quantum)
-    return [round_half_up(multiply(amount, p, HUNDRED), quantum) for p in percentages]
+        return Allocation(percentages, quantum)
+    fixed = tuple(percentages)
+
+    def independently(amount: Decimal) -> list[Decimal]:
+        return [round_half_up(multiply(amount, p, HUNDRED), quantum) for p in fixed]
+
+    return independently

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from apportion.domain.bills import LineDraft
@@ -14,9 +15,10 @@ from apportion.domain.money import (
     HUNDRED,
     PERCENT_QUANTUM,
     USE_QUANTUM,
+    Allocation,
     allocate,
-    apply_percentages,
     decimal_places,
+    percentage_parts,
 )
 
 # Split methods, as stored on the version (one per version, domain.md §2.4).
@@ -212,9 +214,15 @@ def dynamic_shares(split: DynamicSplit, destinations: Sequence[DynamicShare]) ->
 def _parts(amount: Decimal | None, shares: SplitShares, quantum: Decimal, wanted: bool) -> list[Decimal | None]:
     if amount is None or not wanted:
         return [None] * len(shares.destinations)
-    if shares.as_percentages:
-        return list(apply_percentages(amount, shares.shares, quantum))
-    return list(allocate(amount, shares.shares, quantum))
+    return list(_allocation(shares.shares, shares.as_percentages, quantum)(amount))
+
+
+@lru_cache(maxsize=4096)
+def _allocation(
+    shares: tuple[Decimal, ...], as_percentages: bool, quantum: Decimal
+) -> Callable[[Decimal], list[Decimal]]:
+    """apply_percentages or allocate over `shares`, checked once for every line a version splits."""
+    return percentage_parts(shares, quantum) if as_percentages else Allocation(shares, quantum)
 
 
 def split_bill(
