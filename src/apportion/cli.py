@@ -347,7 +347,7 @@ def worker(
     settings = Settings()
     try:
         job_queue.check_ready(settings)
-    except job_queue.WorkersNeedPostgres as error:
+    except job_queue.QueueNotReady as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from error
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from apportion.jobs.queue import PostgresQueue, WorkersNeedPostgres
+from apportion.jobs.queue import PostgresQueue, QueueNotReady
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.e2e.conftest import _apportion_command
@@ -28,9 +29,18 @@ def test_a_worker_on_sqlite_refuses_to_start(tmp_path: Path) -> None:
     assert "Workers need PostgreSQL" in done.stderr
 
 
+def test_a_worker_with_no_database_to_reach_refuses_to_start(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once the socket is closed
+    done = _worker(f"postgresql+psycopg://postgres@127.0.0.1:{port}/apportion", tmp_path)
+    assert done.returncode == 2
+    assert "Cannot reach the database" in done.stderr
+
+
 def test_the_api_refuses_to_queue_for_workers_on_sqlite(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/apportion.db"
-    with pytest.raises(WorkersNeedPostgres):
+    with pytest.raises(QueueNotReady):
         PostgresQueue(Database(url), Settings(database_url=url, run_jobs_inline=False))
 
 

@@ -50,8 +50,8 @@ class WorkerStopped(RuntimeError):
     """procrastinate's worker ended without being asked to (its heartbeat or LISTEN lost the database)."""
 
 
-class WorkersNeedPostgres(ValueError):
-    """`apportion worker` and APPORTION_RUN_JOBS_INLINE=false need PostgreSQL (the queue lives in the database)."""
+class QueueNotReady(ValueError):
+    """The queue cannot be used here: not PostgreSQL (the queue lives in the database), unreachable, or not set up."""
 
 
 def is_postgres(url: str) -> bool:
@@ -62,7 +62,7 @@ def is_postgres(url: str) -> bool:
 def conninfo(url: str) -> str:
     """The libpq connection string (postgresql://...) of a SQLAlchemy PostgreSQL URL."""
     if not is_postgres(url):
-        raise WorkersNeedPostgres(
+        raise QueueNotReady(
             "Workers need PostgreSQL: set APPORTION_DATABASE_URL=postgresql+psycopg://user@host/db "
             "(the embedded SQLite default runs imports in the serving process)."
         )
@@ -92,7 +92,7 @@ def procrastinate_app(settings: Settings, concurrency: int = 1) -> App:
 def apply_schema(settings: Settings) -> bool:
     """Create procrastinate's tables and functions unless present; True when this call created them.
 
-    Under an advisory lock, so API processes and workers starting together apply it once.
+    Under an advisory lock, so several `apportion serve` processes starting together create it once.
     """
     app = procrastinate_app(settings)
     with psycopg.connect(conninfo(settings.database_url), autocommit=True) as lock:
@@ -105,12 +105,15 @@ def apply_schema(settings: Settings) -> bool:
 
 
 def check_ready(settings: Settings) -> None:
-    """Refuse to start a worker on SQLite or on a database without the queue's schema (WorkersNeedPostgres)."""
+    """Refuse to start a worker on SQLite, an unreachable database or one without the queue's tables."""
     url = conninfo(settings.database_url)
-    with psycopg.connect(url, connect_timeout=10) as connection:
-        found = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+    try:
+        with psycopg.connect(url, connect_timeout=10) as connection:
+            found = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+    except psycopg.OperationalError as error:
+        raise QueueNotReady(f"Cannot reach the database: {error}") from error
     if not found or found[0] is None:
-        raise WorkersNeedPostgres("The task queue's tables are missing: run `apportion db upgrade` first.")
+        raise QueueNotReady("The task queue's tables are missing: run `apportion db upgrade` first.")
 
 
 class PostgresQueue:
