@@ -10,12 +10,9 @@ Import error handling is EnergyCAP's default "process valid bills" (domain.md §
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +38,7 @@ from apportion.services.import_tasks import (
     QUEUED,
     SOURCE,
 )
+from apportion.services.memory import cyclic_gc_paused
 from apportion.services.progress import Progress
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
@@ -81,7 +79,7 @@ def run_import(
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return  # deleted, or already taken by another run
     try:
-        with db.transaction() as session, _cyclic_gc_paused():
+        with db.transaction() as session, cyclic_gc_paused():
             _import(session, task_id, clock(), limits, progress)
     except DomainError as error:
         _fail(db, task_id, clock(), _describe(error))
@@ -89,34 +87,6 @@ def run_import(
         log.exception("bill import task %s failed", task_id)
         _fail(db, task_id, clock(), "The import stopped on an unexpected error; nothing was imported.")
         raise
-
-
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = True
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while an import runs (other threads' imports included).
-
-    An import makes millions of small objects (cells, rows, decimals, drafts) that form no reference cycles
-    and all live until it ends; each full collection walks all of them again, which took half the read and
-    parse time. Reference counting still frees everything; collection resumes when the last import ends.
-    """
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 def _describe(error: DomainError) -> str:

@@ -33,6 +33,7 @@ from apportion.services.batches import (
     open_batches_of,
 )
 from apportion.services.calculation_run import run_calculations
+from apportion.services.memory import cyclic_gc_paused
 from apportion.services.progress import Progress, shifted
 from apportion.services.run_context import RunContext, VersionOutcome
 from apportion.services.split_run import run_splits
@@ -164,7 +165,7 @@ def _run(
 ) -> tuple[int, int]:
     """Run one task in one transaction; returns (task id, batch id). `progress` hears of each of RUN_STAGES."""
     report = progress or (lambda _done, _total, _label: None)
-    with db.transaction() as session:
+    with db.transaction() as session, cyclic_gc_paused():
         now = clock()
         batch = session.get(Batch, batch_id) if batch_id is not None else None
         if batch is None:
