@@ -20,6 +20,7 @@ from apportion.domain import periods
 from apportion.domain.digest import ComparisonFigures, PeriodFigures
 from apportion.services import digest
 from apportion.services.auth import Principal
+from apportion.services.memory import cyclic_gc_paused
 
 router = APIRouter(tags=["ChargebackWorkflow"])
 
@@ -147,7 +148,8 @@ def get_chargeback_workflow_digest(
     today = clock().date()
 
     def build() -> bytes:
-        return pydantic_core.to_json(render(digest.get_digest(db, chargebackWorkflowStepId, billingPeriod, today)))
+        with cyclic_gc_paused():  # 12,000 entries are tens of thousands of acyclic objects
+            return pydantic_core.to_json(render(digest.get_digest(db, chargebackWorkflowStepId, billingPeriod, today)))
 
     # Kept until the next write: rendering 12,000 entries takes a second, serving them again milliseconds. The
     # answer depends on the data and, without a billing period, on today's period (the default one).
