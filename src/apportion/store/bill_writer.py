@@ -72,9 +72,7 @@ class BillWriter:
         """Insert the drafts (header fields defaulted from the batch) and return the new bill ids in order."""
         if not drafts:
             return []
-        missing = {m for d in drafts for m in d.meter_ids if m not in self.commodities}
-        if missing:
-            self.commodities.update(load_meter_commodities(self.session, sorted(missing)))
+        self._know_commodities(drafts)
         bill_rows = [self._bill_row(d, batch_id, user_id, now, defaults, void) for d in drafts]
         bill_ids = insert_with_ids(self.session, BILLS, bill_rows)
         self._write_details(bill_ids, drafts)
@@ -84,10 +82,15 @@ class BillWriter:
         """Swap an existing bill's line items and meter totals for the draft's."""
         self.session.execute(delete(BillLine).where(BillLine.bill_id == bill_id))
         self.session.execute(delete(BillMeter).where(BillMeter.bill_id == bill_id))
-        missing = {m for m in draft.meter_ids if m not in self.commodities}
-        if missing:
-            self.commodities.update(load_meter_commodities(self.session, sorted(missing)))
+        self._know_commodities([draft])
         self._write_details([bill_id], [draft])
+
+    def _know_commodities(self, drafts: Sequence[BillDraft]) -> None:
+        """Load the commodity of every meter the drafts' lines name that this writer has not seen yet."""
+        named = {line.meter_id for draft in drafts for line in draft.lines}
+        missing = [m for m in named if m is not None and m not in self.commodities]
+        if missing:
+            self.commodities.update(load_meter_commodities(self.session, missing))
 
     def _write_details(self, bill_ids: Sequence[int], drafts: Sequence[BillDraft]) -> None:
         line_rows: list[dict[str, Any]] = []
