@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import Depends, FastAPI
 
 from apportion import __version__
-from apportion.api import errors
+from apportion.api import errors, openapi
 from apportion.api.deps import path_ids_in_range
 from apportion.api.routes import ROUTERS
 from apportion.services.read_cache import ReadCache
@@ -40,6 +40,7 @@ def create_app(
     app.state.jobs = jobs or RunNow(app.state.db, settings, app.state.clock)
     app.state.read_cache = ReadCache(settings.read_cache_bytes)
     errors.install(app)
+    openapi.install(app)  # documents the 400/401/403/404 ErrorResponse the handlers send, not FastAPI's 422
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(path_ids_in_range)])
     app.include_router(web_pages.router)  # the human pages under /ui (cookie sign-in, HTML errors)
