@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from apportion.domain import filters, periods
@@ -37,8 +37,10 @@ from apportion.services.memory import cyclic_gc_paused
 from apportion.services.progress import Progress, shifted
 from apportion.services.run_context import RunContext, VersionOutcome
 from apportion.services.split_run import run_splits
+from apportion.store.bulk import insert_rows
 from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
 from apportion.store.database import Database
+from apportion.store.models.base import Base
 from apportion.store.models.bills import Batch
 from apportion.store.models.chargebacks import (
     ChargebackTask,
@@ -207,8 +209,7 @@ def _run(
             }
             for o in outcomes
         ]
-        if rows:
-            session.execute(insert(ChargebackTaskVersion), rows)
+        insert_rows(session, Base.metadata.tables[ChargebackTaskVersion.__tablename__], rows)
         task.number_of_bills_created = sum(len(o.bill_ids) for o in outcomes)
         task.number_of_failed_versions = len({o.version_id for o in outcomes if o.error_message})
         task.status = _status(outcomes)
