@@ -1,0 +1,26 @@
+"""docs/compatibility.md against the app: every operation marked served is served, and every served one is listed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from apportion.api.app import create_app
+from apportion.settings import Settings
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "compatibility.md"
+ROW = re.compile(r"^\| (GET|POST|PUT|DELETE|PATCH) \| `([^`]+)` \| `[^`]+` \| (yes|no) \|$")
+
+
+def test_the_compatibility_table_matches_the_apps_operations() -> None:
+    rows = [match.groups() for line in DOC.read_text().splitlines() if (match := ROW.match(line))]
+    assert len(rows) > 100
+    paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
+    served = {(method.upper(), path) for path, item in paths.items() if path.startswith("/api/") for method in item}
+    listed = {(method, path): mark for method, path, mark in rows}
+    assert len(listed) == len(rows), "an operation is listed twice"
+    assert {op for op, mark in listed.items() if mark == "yes"} == served & set(listed)
+    assert served <= set(listed), f"served but not listed (run scripts/gen_compatibility.py): {served - set(listed)}"
+    total = re.search(r"serves \*\*(\d+) of (\d+)\*\*", DOC.read_text())
+    assert total is not None
+    assert (int(total[1]), int(total[2])) == (sum(mark == "yes" for mark in listed.values()), len(listed))
