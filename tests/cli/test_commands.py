@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from typer.testing import CliRunner
 
 from apportion.cli import app
 from apportion.domain.permissions import Grants
-from apportion.services import auth, demo, demo_chargebacks
+from apportion.services import auth, bill_import, demo, demo_chargebacks, import_tasks, processing
+from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import ChargebackTask
@@ -211,3 +213,19 @@ def test_import_refuses_bad_input(
     assert message in output
     assert "Traceback" not in output
     assert count(env, select(func.count()).select_from(Task)) == 0
+
+
+def test_runs_and_imports_report_each_step(campus: demo_chargebacks.DemoWorkflow, env: Database) -> None:
+    heard: list[tuple[int, int, str]] = []
+    admin = auth.principal_of(env, None)
+    settings = processing.RunSettings(billing_period=PERIOD)
+    processing.run_workflow(env, campus.workflow_id, settings, admin, lambda: NOW, lambda *step: heard.append(step))
+    assert heard == [(1, 3, "task opened"), (2, 3, "versions run"), (3, 3, "task recorded")]
+
+    heard.clear()
+    content = f"{HEADER}\nPPL-00001-1,B001-ELEC,2024-07-01,2024-08-01,1000,85.00\n".encode()
+    limits = bill_import.limits_for(Settings())
+    data = base64.b64encode(content).decode()
+    task_id, _guid = import_tasks.start_import(env, "a.csv", data, import_tasks.ImportOptions(), admin, NOW, limits)
+    bill_import.run_import(env, task_id, lambda: NOW, limits, lambda *step: heard.append(step))
+    assert heard == [(n, 6, stage) for n, stage in enumerate(bill_import.STAGES, start=1)]
