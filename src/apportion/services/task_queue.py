@@ -3,7 +3,8 @@
 Services cannot import the jobs package (the layers flow api|jobs -> services), so the API holds a `TaskQueue`
 given to it by the entry point: the inline thread runner on the embedded default, or the PostgreSQL-backed queue
 (`jobs.queue`) run by `apportion worker` processes. Whatever runs them, the bodies are `BODIES[kind]`, which take
-ids and call one service; `REQUEUES[kind]` readies a task whose runner died mid-body for a second run.
+ids and call one service; `REQUEUES[kind]` readies a task whose runner died mid-body for a second run. Kinds: bill
+imports, and chargeback runs when the processors are queued (APPORTION_RUN_JOBS_INLINE=false on PostgreSQL).
 
 `RunNow` is the queue an app gets when its builder names none: it runs the body in the calling thread, so an
 import finishes before its request answers. Slower for the client than a background runner, but an app built
@@ -19,7 +20,7 @@ from typing import Protocol
 
 from sqlalchemy import update
 
-from apportion.services import bill_import
+from apportion.services import bill_import, processing
 from apportion.services.import_tasks import PROCESSING, QUEUED
 from apportion.settings import Settings
 from apportion.store.database import Database
@@ -27,6 +28,10 @@ from apportion.store.models.imports import Task
 
 BILL_IMPORT = "bill_import"
 """Import the source file of a bill import task (`services.bill_import.run_import`)."""
+CHARGEBACK_RUN = "chargeback_run"
+"""Run a Processing chargeback task a processor request opened (`services.processing.run_queued_task`)."""
+CHARGEBACK_WORKFLOW = "chargeback_workflow"
+"""Run the step tasks of a workflow exec in order, given the first one's id (`processing.run_queued_workflow`)."""
 
 log = logging.getLogger("apportion.jobs")
 
@@ -46,7 +51,21 @@ def import_bills(db: Database, task_id: int, settings: Settings, clock: Callable
     bill_import.run_import(db, task_id, clock, bill_import.limits_for(settings))
 
 
-BODIES: Mapping[str, Body] = {BILL_IMPORT: import_bills}
+def run_chargeback(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Run a queued chargeback task: Processing -> Completed | Completed with errors | Failed."""
+    processing.run_queued_task(db, task_id, clock, settings.aggregation_periods)
+
+
+def run_chargeback_workflow(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Run the step tasks of a queued workflow exec, the first of which is `task_id`, one after another."""
+    processing.run_queued_workflow(db, task_id, clock, settings.aggregation_periods)
+
+
+BODIES: Mapping[str, Body] = {
+    BILL_IMPORT: import_bills,
+    CHARGEBACK_RUN: run_chargeback,
+    CHARGEBACK_WORKFLOW: run_chargeback_workflow,
+}
 """The body of each task kind; every runner looks bodies up here."""
 
 
@@ -63,7 +82,25 @@ def requeue_import(db: Database, task_id: int) -> bool:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-REQUEUES: Mapping[str, Callable[[Database, int], bool]] = {BILL_IMPORT: requeue_import}
+def requeue_chargeback(db: Database, task_id: int) -> bool:
+    """Whether a chargeback task whose runner died still needs its run; there is nothing to reset.
+
+    Its one transaction was rolled back with the connection, so it is Processing as the request left it. Waits
+    for the row lock of a run still alive, which then has finished it.
+    """
+    return processing.still_processing(db, [task_id])
+
+
+def requeue_chargeback_workflow(db: Database, task_id: int) -> bool:
+    """As `requeue_chargeback`, for the step tasks of a workflow exec (steps already finished stay finished)."""
+    return processing.still_processing(db, processing.workflow_run_tasks(db, task_id))
+
+
+REQUEUES: Mapping[str, Callable[[Database, int], bool]] = {
+    BILL_IMPORT: requeue_import,
+    CHARGEBACK_RUN: requeue_chargeback,
+    CHARGEBACK_WORKFLOW: requeue_chargeback_workflow,
+}
 """For each task kind: make a task a dead runner left half-way claimable again (before the queue re-runs it)."""
 
 

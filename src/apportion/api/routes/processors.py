@@ -1,7 +1,15 @@
-"""Routes: chargeback processors (bill split, calculated bills, workflow step, workflow, aggregations)."""
+"""Routes: chargeback processors (bill split, calculated bills, workflow step, workflow, aggregations).
+
+Inline by default: the response is the finished task. With the PostgreSQL task queue (APPORTION_RUN_JOBS_INLINE=false)
+the response is the task as committed, Processing, and an `apportion worker` runs it (domain.md §7 Q16); clients
+poll GET /api/v3/chargebackTask/{id}.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
@@ -10,6 +18,7 @@ from pydantic import BaseModel
 from apportion.api.deps import ClockDep, DatabaseDep, SettingsDep, requires
 from apportion.api.routes.batches import batch_settings
 from apportion.api.routes.chargeback_tasks import render
+from apportion.api.routes.imports import JobsDep
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import (
     BatchCreate,
@@ -18,9 +27,12 @@ from apportion.api.schemas.contract import (
     ChargebackProcessorSettingsWithoutFilters,
     ChargebackTaskResponse,
 )
-from apportion.services import chargeback_tasks, processing
+from apportion.services import chargeback_tasks, processing, task_queue
 from apportion.services.auth import Principal
 from apportion.services.batches import BatchSettings
+from apportion.services.task_queue import TaskQueue
+from apportion.settings import Settings
+from apportion.store.database import Database
 
 router = APIRouter(tags=["Chargeback processors"])
 
@@ -52,6 +64,24 @@ def _settings(
     )
 
 
+def _queued(db: Database, settings: Settings) -> bool:
+    """Whether runs go to the workers: the PostgreSQL queue is the app's runner (never on SQLite)."""
+    return not settings.run_jobs_inline and not db.is_sqlite
+
+
+def _enqueue(db: Database, jobs: TaskQueue, clock: Callable[[], datetime], kind: str, task_ids: Sequence[int]) -> None:
+    """Queue the job that runs the committed Processing tasks (its id: the first task's)."""
+    if not task_ids:
+        return
+    try:
+        jobs.enqueue(kind, task_ids[0])
+    except Exception:
+        # Without a job they would stay Processing for ever; the error itself still answers (a lost database: 503).
+        with contextlib.suppress(Exception):
+            processing.fail_tasks(db, task_ids, clock(), "The run could not be queued; nothing was run.")
+        raise
+
+
 def _as_sent(body: BaseModel) -> dict[str, object]:
     """The request body as the task keeps it (`settings`): wire names, fields the client left out omitted."""
     return body.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -59,19 +89,35 @@ def _as_sent(body: BaseModel) -> dict[str, object]:
 
 @router.post("/api/v3/billSplit/exec", response_model=ChargebackTaskResponse)
 def execute_bill_split_processor(
-    db: DatabaseDep, clock: ClockDep, body: ChargebackProcessorSettings, user: Runner
+    db: DatabaseDep,
+    clock: ClockDep,
+    app_settings: SettingsDep,
+    jobs: JobsDep,
+    body: ChargebackProcessorSettings,
+    user: Runner,
 ) -> ChargebackTaskResponse:
-    """Process the bill split versions effective in a billing period; returns the finished task."""
-    task_id = processing.run_bill_split(db, _settings(body), user, clock)
+    """Process the bill split versions effective in a billing period; returns the finished (or queued) task."""
+    queued = _queued(db, app_settings)
+    task_id = processing.run_bill_split(db, _settings(body), user, clock, queued=queued)
+    if queued:
+        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
     return render(chargeback_tasks.get_task(db, task_id))
 
 
 @router.post("/api/v3/calculatedBill/exec", response_model=ChargebackTaskResponse)
 def execute_calculate_bill_processor(
-    db: DatabaseDep, clock: ClockDep, body: ChargebackProcessorSettings, user: Runner
+    db: DatabaseDep,
+    clock: ClockDep,
+    app_settings: SettingsDep,
+    jobs: JobsDep,
+    body: ChargebackProcessorSettings,
+    user: Runner,
 ) -> ChargebackTaskResponse:
-    """Process the calculated bill versions effective in a billing period; returns the finished task."""
-    task_id = processing.run_calculated_bills(db, _settings(body), user, clock)
+    """Process the calculated bill versions effective in a billing period; returns the finished (or queued) task."""
+    queued = _queued(db, app_settings)
+    task_id = processing.run_calculated_bills(db, _settings(body), user, clock, queued=queued)
+    if queued:
+        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
     return render(chargeback_tasks.get_task(db, task_id))
 
 
@@ -79,12 +125,18 @@ def execute_calculate_bill_processor(
 def execute_processor_by_workflow_step(
     db: DatabaseDep,
     clock: ClockDep,
+    app_settings: SettingsDep,
+    jobs: JobsDep,
     chargebackWorkflowStepId: int,
     body: ChargebackProcessorSettingsWithoutFilters,
     user: Runner,
 ) -> ChargebackTaskResponse:
     """Process the versions assigned to one workflow step for a billing period."""
-    task_id = processing.run_workflow_step(db, chargebackWorkflowStepId, _settings(body), user, clock)
+    queued = _queued(db, app_settings)
+    settings = _settings(body)
+    task_id = processing.run_workflow_step(db, chargebackWorkflowStepId, settings, user, clock, queued=queued)
+    if queued:
+        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
     return render(chargeback_tasks.get_task(db, task_id))
 
 
@@ -92,13 +144,21 @@ def execute_processor_by_workflow_step(
 def execute_processor_by_workflow(
     db: DatabaseDep,
     clock: ClockDep,
+    app_settings: SettingsDep,
+    jobs: JobsDep,
     chargebackWorkflowId: int,
     user: Runner,
     body: Annotated[ChargebackProcessorSettingsWithoutFilters | None, Body()] = None,
 ) -> list[ChargebackTaskResponse]:
-    """Run every step of a workflow in order (one task per step); without a body, last month."""
+    """Run every step of a workflow in order (one task per step); without a body, last month.
+
+    Queued: every step's task answers Processing at once and one job runs them in step order.
+    """
     settings = None if body is None else _settings(body)
-    task_ids = processing.run_workflow(db, chargebackWorkflowId, settings, user, clock)
+    queued = _queued(db, app_settings)
+    task_ids = processing.run_workflow(db, chargebackWorkflowId, settings, user, clock, queued=queued)
+    if queued:
+        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_WORKFLOW, task_ids)
     return [render(row) for row in chargeback_tasks.get_tasks(db, task_ids)]
 
 
@@ -107,6 +167,7 @@ def execute_processor_aggregations(
     db: DatabaseDep,
     clock: ClockDep,
     app_settings: SettingsDep,
+    jobs: JobsDep,
     user: Runner,
     body: Annotated[ChargebackProcessorSettingsForAggregations | None, Body()] = None,
 ) -> ChargebackTaskResponse:
@@ -115,5 +176,8 @@ def execute_processor_aggregations(
     How many periods: APPORTION_AGGREGATION_PERIODS (default 12, domain.md §7 Q12). An empty body is `{}`.
     """
     settings = _settings(body or ChargebackProcessorSettingsForAggregations())
-    task_id = processing.run_aggregations(db, settings, app_settings.aggregation_periods, user, clock)
+    queued = _queued(db, app_settings)
+    task_id = processing.run_aggregations(db, settings, app_settings.aggregation_periods, user, clock, queued=queued)
+    if queued:
+        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
     return render(chargeback_tasks.get_task(db, task_id))
