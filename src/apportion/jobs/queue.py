@@ -8,7 +8,8 @@ Workers that die: each worker writes a heartbeat every `worker_heartbeat_seconds
 looks for jobs left "doing" by a worker silent for `worker_stalled_seconds` (procrastinate's `get_stalled_jobs`),
 puts their task back to Queued (`services.task_queue.REQUEUES`) and retries the job (`retry_job`), so another
 worker runs it again. One worker at a time does this, under a PostgreSQL advisory lock. The dead run left
-nothing: an import writes in one transaction, rolled back with its connection.
+nothing: an import writes in one transaction, rolled back with its connection; so does each chargeback task,
+which stays Processing and needs no reset (a workflow job's finished steps are skipped on the second run).
 
 A worker that loses the database itself stops procrastinate's worker and starts it again each heartbeat until the
 database is back; SIGINT/SIGTERM stop it for good, once its running tasks have finished.
