@@ -28,6 +28,7 @@ from apportion.services.rates import price_in_note
 from apportion.services.run_context import RunContext, VersionOutcome, chunks, delete_bills_in
 from apportion.store.bill_writer import BillWriter
 from apportion.store.chargeback_versions import CalculatedVersion
+from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import AccountMeter, Channel, Meter, MeterGroupMember, Reading
 from apportion.store.models.reference import ObservationType, Rate
@@ -188,7 +189,7 @@ def _meter_figures(session: Session, meter_ids: Iterable[int], period: int) -> d
             )
             .join(Bill, Bill.bill_id == BillMeter.bill_id)
             .where(
-                BillMeter.meter_id.in_(chunk),
+                among(BillMeter.meter_id, chunk),
                 BillMeter.billing_period == period,
                 Bill.void.is_(False),
                 Bill.accrual.is_(False),
@@ -224,7 +225,7 @@ def _meters(session: Session, meter_ids: set[int]) -> list[_Meter]:
     found: list[_Meter] = []
     for chunk in chunks(sorted(meter_ids)):
         rows = session.execute(
-            select(Meter.meter_id, Meter.commodity_id, Meter.demand_unit_id).where(Meter.meter_id.in_(chunk))
+            select(Meter.meter_id, Meter.commodity_id, Meter.demand_unit_id).where(among(Meter.meter_id, chunk))
         )
         found.extend(_Meter(*row) for row in rows)
     return found

@@ -4,9 +4,9 @@ For a step and billing period P the digest lists every meter the latest task of 
 source meters of a split step (each with its destinations under `splits`) or the calculated meters of a calculation
 step. Each meter gets its non-void bills' totals for P, P - 1 month and P - 1 year (domain/digest.py).
 
-Four statements whatever the number of meters (the last one per CHUNK meters), each on an index: the step (with its
-latest task period), the latest task, the involved (source, destination) pairs, and the meters with their use units
-and their three periods' totals pivoted into one row (totals_select, the main query).
+Four statements whatever the number of meters (their ids bound as one list, store.id_lists), each on an index:
+the step (with its latest task period), the latest task, the involved (source, destination) pairs, and the meters
+with their use units and their three periods' totals pivoted into one row (totals_select, the main query).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from apportion.domain.versions import SPLIT
 from apportion.services import ids
 from apportion.services.child_columns import join_meter_child, join_unit_child, join_workflow_step_child
 from apportion.store.database import Database
+from apportion.store.id_lists import among_param
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.chargebacks import (
     ChargebackTask,
@@ -42,7 +43,6 @@ from apportion.store.paging import AnySelect
 from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
 
 COST_UNIT_CODE = "USD"  # the system currency unit (reference data) that every cost is in (domain.md §7 Q11)
-CHUNK = 10_000
 PERIOD_KEYS = ("current", "prior", "year")  # P, P - 1 month, P - 1 year (domain.md §4.8)
 UNPLACED = 2**31  # destinations known only from bills sort after the version's ordered destinations
 
@@ -158,7 +158,7 @@ def totals_select() -> AnySelect:
         .outerjoin(ChargebackTask, ChargebackTask.task_id == Bill.chargeback_task_id)
         .where(
             # ix_bill_meters_meter_period answers (meter, period) pairs directly.
-            BillMeter.meter_id.in_(bindparam("meter_ids", expanding=True)),
+            among_param(BillMeter.meter_id, "meter_ids"),
             BillMeter.billing_period.in_([bindparam(key) for key in PERIOD_KEYS]),
             # Void bills (and so those of Pending batches) are out of every total (domain.md §4.8).
             Bill.void.is_(False),
@@ -177,7 +177,7 @@ def _entries_select() -> AnySelect:
         select(Meter.meter_id.label("involved_meter_id"), *(c for c in totals.c if c.name != "totals_meter_id"))
         .join(commodity, commodity.commodity_id == Meter.commodity_id)
         .outerjoin(totals, totals.c.totals_meter_id == Meter.meter_id)
-        .where(Meter.meter_id.in_(bindparam("meter_ids", expanding=True)))
+        .where(among_param(Meter.meter_id, "meter_ids"))
     )
     statement = join_meter_child(statement, Meter.meter_id, "meter")
     return join_unit_child(statement, commodity.common_unit_id, "use_unit")
@@ -214,14 +214,12 @@ def _lines(session: Session, step_id: int, step_type: str, period: int, task_id:
     }
     meter_ids = sorted(set(destinations).union(*destinations.values()))
     entries: dict[int, DigestLine] = {}
-    # IN lists of at most CHUNK ids keep every statement under SQLite's bound-parameter limit.
-    for start in range(0, len(meter_ids), CHUNK):
-        result = session.execute(_entries_select(), {**parameters, "meter_ids": meter_ids[start : start + CHUNK]})
-        keys = list(result.keys())
-        for row in result:
-            entry = dict(zip(keys, row, strict=True))  # read a dozen times each: a plain dict is the cheapest
-            figures = digest_figures(period, *(_totals(entry, key) for key in PERIOD_KEYS))
-            entries[entry["involved_meter_id"]] = DigestLine(entry, figures, None)
+    result = session.execute(_entries_select(), {**parameters, "meter_ids": meter_ids})
+    keys = list(result.keys())
+    for row in result:
+        entry = dict(zip(keys, row, strict=True))  # read a dozen times each: a plain dict is the cheapest
+        figures = digest_figures(period, *(_totals(entry, key) for key in PERIOD_KEYS))
+        entries[entry["involved_meter_id"]] = DigestLine(entry, figures, None)
 
     def by_code(meter_id: int) -> tuple[str, int]:
         return (str(entries[meter_id].meter["meter_code"]), meter_id)

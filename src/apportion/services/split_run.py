@@ -26,6 +26,7 @@ from apportion.domain.bills import BillDraft, BillHeader, BillOrigin, LineDraft
 from apportion.domain.errors import RuleViolation
 from apportion.services.run_context import RunContext, VersionOutcome, chunks
 from apportion.store.chargeback_versions import SplitVersion
+from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillLine, BillMeter
 from apportion.store.models.chargebacks import DistributionVersion
 from apportion.store.models.organisation import AccountMeter, Meter, MeterGroupMember, PlaceSize
@@ -119,7 +120,7 @@ def _source_bills(ctx: RunContext, version_ids: list[int], period: int) -> list[
                 ),
             )
             .where(
-                DistributionVersion.version_id.in_(chunk),
+                among(DistributionVersion.version_id, chunk),
                 Bill.billing_period == period,
                 Bill.void.is_(False),
                 Bill.accrual.is_(False),
@@ -147,7 +148,7 @@ def _lines(ctx: RunContext, bill_ids: list[int]) -> dict[int, list[LineDraft]]:
                 BillLine.value_unit_id,
                 BillLine.cost,
             )
-            .where(BillLine.bill_id.in_(chunk))
+            .where(among(BillLine.bill_id, chunk))
             .order_by(BillLine.bill_id, BillLine.line_order)
         )
         for bill_id, type_id, meter_id, caption, value, unit_id, cost in rows:
@@ -196,7 +197,7 @@ def _claim(ctx: RunContext, bill_ids: list[int]) -> list[int]:
     for chunk in chunks(sorted(bill_ids)):
         statement = (
             update(Bill)
-            .where(Bill.bill_id.in_(chunk), Bill.has_been_split.is_(False))
+            .where(among(Bill.bill_id, chunk), Bill.has_been_split.is_(False))
             .values(has_been_split=True, was_split_date=ctx.now)
             .returning(Bill.bill_id)
         )
@@ -281,7 +282,7 @@ class _ShareResolver:
         found: set[tuple[int, int]] = set()
         for chunk in chunks(sorted(meter_ids)):
             rows = self.ctx.session.connection().execute(
-                select(AccountMeter.account_id, AccountMeter.meter_id).where(AccountMeter.meter_id.in_(chunk))
+                select(AccountMeter.account_id, AccountMeter.meter_id).where(among(AccountMeter.meter_id, chunk))
             )
             found.update((account_id, meter_id) for account_id, meter_id in rows)
         return found
@@ -333,7 +334,7 @@ class _ShareResolver:
                 )
                 .join(Bill, Bill.bill_id == BillMeter.bill_id)
                 .where(
-                    BillMeter.meter_id.in_(chunk),
+                    among(BillMeter.meter_id, chunk),
                     BillMeter.billing_period == self.period,
                     Bill.void.is_(False),
                     Bill.accrual.is_(False),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from apportion.domain.bills import BillDraft, BillHeader
 from apportion.domain.units import UnitTable
 from apportion.store.bulk import insert_rows, insert_with_ids
+from apportion.store.id_lists import among
 from apportion.store.models.base import Base
 from apportion.store.models.bills import Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Meter
@@ -42,14 +43,11 @@ def load_unit_table(session: Session) -> UnitTable:
 
 
 def load_meter_commodities(session: Session, meter_ids: Sequence[int]) -> dict[int, int]:
-    """meter id -> commodity id for the given meters."""
-    result: dict[int, int] = {}
-    ids = sorted(set(meter_ids))
-    for start in range(0, len(ids), 5000):  # as services.run_context.chunks: well within both bind limits
-        chunk = ids[start : start + 5000]
-        rows = session.connection().execute(select(Meter.meter_id, Meter.commodity_id).where(Meter.meter_id.in_(chunk)))
-        result.update((meter_id, commodity_id) for meter_id, commodity_id in rows)
-    return result
+    """meter id -> commodity id for the given meters (one statement, however many)."""
+    rows = session.connection().execute(
+        select(Meter.meter_id, Meter.commodity_id).where(among(Meter.meter_id, sorted(set(meter_ids))))
+    )
+    return dict(rows.all())
 
 
 class BillWriter:

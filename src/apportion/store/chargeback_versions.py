@@ -17,6 +17,7 @@ from apportion.domain.filters import Condition
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.store import instructions
 from apportion.store.filtering import compile_filter
+from apportion.store.id_lists import among
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, Meter
 
@@ -120,7 +121,7 @@ def load_split_versions(session: Session, selection: VersionSelection) -> list[S
                 SplitDestination.split_percentage,
                 SplitDestination.weighting_factor,
             )
-            .where(SplitDestination.version_id.in_(chunk))
+            .where(among(SplitDestination.version_id, chunk))
             .order_by(SplitDestination.version_id, SplitDestination.position)
         )
         for destination in found:

@@ -1,0 +1,82 @@
+"""`column IN (ids)` with the whole list as one bound parameter, for the thousands of ids a run or a digest names.
+
+An expanding IN list binds one parameter per id: SQLAlchemy renders and processes each one, SQLite caps a statement
+at 32,766 of them (so callers cut lists into chunks), and PostgreSQL plans a statement per list length. Here the
+list travels as one value instead: a JSON array read by `json_each` on SQLite, an array compared with `= ANY` on
+PostgreSQL. Both are answered from the column's index like an IN list.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, String, TypeDecorator, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import NullType, TypeEngine
+
+
+class _IdList(TypeDecorator[list[int]]):
+    """A list of integer ids: a bigint[] on PostgreSQL, JSON text elsewhere."""
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(BigInteger))
+        return dialect.type_descriptor(String())
+
+    def process_bind_param(self, value: list[int] | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name == "postgresql":
+            return value
+        return json.dumps(value)
+
+
+class _AmongIds(ColumnElement[Any]):
+    """`column` is one of the ids bound to `ids`."""
+
+    inherit_cache = True
+    # Untyped: as a Boolean, SQLite's compiler would write the condition as `... = 1`, which no index answers.
+    type = NullType()
+
+    def __init__(self, column: ColumnElement[Any], ids: BindParameter[list[int]]) -> None:
+        self.column = column
+        self.ids = ids
+
+    @property
+    def _from_objects(self) -> list[Any]:
+        return self.column._from_objects
+
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's traversal protocol: the cache key and bind parameters)
+        ("column", InternalTraversal.dp_clauseelement),
+        ("ids", InternalTraversal.dp_clauseelement),
+    ]
+
+
+@compiles(_AmongIds)
+def _among_ids_json(element: _AmongIds, compiler: SQLCompiler, **kw: Any) -> str:
+    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
+    return f"{column} IN (SELECT value FROM json_each({ids}))"
+
+
+@compiles(_AmongIds, "postgresql")
+def _among_ids_array(element: _AmongIds, compiler: SQLCompiler, **kw: Any) -> str:
+    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
+    return f"{column} = ANY({ids})"
+
+
+def among(column: Any, ids: Iterable[int]) -> ColumnElement[Any]:
+    """`column IN (ids)` for any number of integer ids, bound as one parameter (see the module docstring)."""
+    return _AmongIds(column, bindparam(None, [int(i) for i in ids], type_=_IdList()))
+
+
+def among_param(column: Any, name: str) -> ColumnElement[Any]:
+    """`among` with the id list bound later, under `name` (for statements built once and run many times)."""
+    return _AmongIds(column, bindparam(name, type_=_IdList()))
