@@ -26,7 +26,8 @@ from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
 from apportion.domain.permissions import Grants
 from apportion.jobs.queue import PostgresQueue
-from apportion.services import auth
+from apportion.services import auth, processing, task_queue
+from apportion.services.run_context import RunContext
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
@@ -337,3 +338,73 @@ def test_the_sdk_executes_a_step_queued_and_polls_the_task_until_completed(
     assert task.number_of_bills_created == 2 * len(sources)
     assert task.workflow.chargeback_workflow_step_id == step_id
     assert_split_exactly_once(queued_db, queued.task_id, sources)
+
+
+def test_the_body_runs_a_task_once_and_an_unexpected_error_fails_it_with_no_bills(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    step_id = builders.workflow_step(api.db, "Split", "Split by hand")
+    sources = split_campus(api.db, 3, step_id)
+    settings = Settings(database_url=api.db.url, run_jobs_inline=False)
+    run = task_queue.BODIES[task_queue.CHARGEBACK_RUN]
+    body = {"billingPeriod": PERIOD, "batchSettings": {"batchCode": "BY-HAND"}, "note": "n"}
+    broken = api.post(f"/api/v3/chargebackWorkflowStep/{step_id}/exec", json=body).json()
+
+    real = RunContext.write
+
+    def write_then_fail(self: Any, *args: Any, **kwargs: Any) -> list[int]:
+        real(self, *args, **kwargs)  # the bills are written, then the run breaks: they must not stay
+        raise RuntimeError("disk on fire")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(RunContext, "write", write_then_fail)
+        with pytest.raises(RuntimeError):
+            run(api.db, broken["taskId"], settings, lambda: NOW)
+    failed = api.get(f"/api/v3/chargebackTask/{broken['taskId']}").json()
+    assert failed["status"] == "Failed"
+    assert failed["comment"] == f"n\n{processing.UNEXPECTED_ERROR}"
+    assert failed["numberOfBillsCreated"] == 0
+    assert cb.bills_of_task(api.db, broken["taskId"]) == []
+
+    # A Failed task is not run again; a Processing one runs once, and a second run of its job changes nothing.
+    run(api.db, broken["taskId"], settings, lambda: NOW)
+    assert api.get(f"/api/v3/chargebackTask/{broken['taskId']}").json() == failed
+    body["batchSettings"] = {"batchCode": "BY-HAND-2"}
+    queued = api.post(f"/api/v3/chargebackWorkflowStep/{step_id}/exec", json=body).json()
+    run(api.db, queued["taskId"], settings, lambda: NOW)
+    done = api.get(f"/api/v3/chargebackTask/{queued['taskId']}").json()
+    assert done["status"] == "Completed"
+    run(api.db, queued["taskId"], settings, lambda: NOW)
+    assert api.get(f"/api/v3/chargebackTask/{queued['taskId']}").json() == done
+    assert_split_exactly_once(api.db, queued["taskId"], sources)
+
+
+def test_a_queued_workflow_whose_first_step_breaks_does_not_run_the_later_steps(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    split_step = builders.workflow_step(api.db, "Split", "Split first", order=1)
+    with api.db.transaction() as session:
+        first = session.get(ChargebackWorkflowStep, split_step)
+        assert first is not None
+        workflow_id = first.workflow_id
+        session.add(
+            ChargebackWorkflowStep(
+                workflow_id=workflow_id, step_info="Then", step_description="d", step_type="Calculation", step_order=2
+            )
+        )
+    split_campus(api.db, 2, split_step)
+    queued = api.post(f"/api/v202304/chargebackWorkflow/{workflow_id}/exec", json={"billingPeriod": PERIOD}).json()
+    assert [t["status"] for t in queued] == ["Processing", "Processing"]
+
+    def fail(self: Any, *args: Any, **kwargs: Any) -> list[int]:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(RunContext, "write", fail)
+    settings = Settings(database_url=api.db.url, run_jobs_inline=False)
+    with pytest.raises(RuntimeError):
+        task_queue.BODIES[task_queue.CHARGEBACK_WORKFLOW](api.db, queued[0]["taskId"], settings, lambda: NOW)
+    tasks = [api.get(f"/api/v3/chargebackTask/{t['taskId']}").json() for t in queued]
+    assert [t["status"] for t in tasks] == ["Failed", "Failed"]
+    assert tasks[0]["comment"] == processing.UNEXPECTED_ERROR
+    assert tasks[1]["comment"] == f"Not run: the task of an earlier step ({queued[0]['taskId']}) failed."
+    assert task_queue.REQUEUES[task_queue.CHARGEBACK_WORKFLOW](api.db, queued[0]["taskId"]) is False
