@@ -93,38 +93,45 @@ class BillWriter:
     def _write_details(self, bill_ids: Sequence[int], drafts: Sequence[BillDraft]) -> None:
         line_rows: list[dict[str, Any]] = []
         meter_rows: list[dict[str, Any]] = []
+        add_line, add_meter = line_rows.append, meter_rows.append  # bound once: a run writes tens of thousands
+        to_common, commodities = self.units.to_common, self.commodities
         for bill_id, draft in zip(bill_ids, drafts, strict=True):
             totals: dict[int, list[Decimal | None]] = {}
             for order, line in enumerate(draft.lines):
-                line_rows.append(
+                meter_id, value = line.meter_id, line.value
+                add_line(
                     {
                         "bill_id": bill_id,
-                        "meter_id": line.meter_id,
+                        "meter_id": meter_id,
                         "line_order": order,
                         "observation_type_id": line.observation_type_id,
                         "caption": line.caption,
-                        "value": line.value,
+                        "value": value,
                         "value_unit_id": line.value_unit_id,
                         "cost": line.cost,
                     }
                 )
-                if line.meter_id is None:
+                if meter_id is None:
                     continue
-                use, cost, demand = totals.setdefault(line.meter_id, [None, Decimal(0), None])
-                if line.kind == "use" and line.value is not None:
-                    common = self.units.to_common(line.value, line.value_unit_id, self.commodities[line.meter_id])
-                    use = common if use is None else use + common
-                if line.kind == "demand" and line.value is not None:
-                    demand = line.value if demand is None else max(demand, line.value)
+                total = totals.get(meter_id)
+                if total is None:
+                    total = totals[meter_id] = [None, Decimal(0), None]
+                use, cost, demand = total
+                if value is not None:
+                    if line.kind == "use":
+                        common = to_common(value, line.value_unit_id, commodities[meter_id])
+                        total[0] = common if use is None else use + common
+                    elif line.kind == "demand":
+                        total[2] = value if demand is None else max(demand, value)
                 if line.cost is not None:
-                    cost = (cost or Decimal(0)) + line.cost
-                totals[line.meter_id] = [use, cost, demand]
+                    total[1] = (cost or Decimal(0)) + line.cost
+            billing_period = draft.billing_period
             for meter_id, (use, cost, demand) in totals.items():
-                meter_rows.append(
+                add_meter(
                     {
                         "bill_id": bill_id,
                         "meter_id": meter_id,
-                        "billing_period": draft.billing_period,
+                        "billing_period": billing_period,
                         "use": use,
                         "cost": cost,
                         "demand": demand,

@@ -15,6 +15,7 @@ insert would) or, failing that, the database's default.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from psycopg import sql
@@ -95,17 +96,18 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> 
     statement = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({', '.join('?' * len(names))})"
     )
-    # Column by column: one bind processor call per distinct value and no per-row tuples built in Python.
+    # Column by column, in C loops where it can be (itemgetter, map): one bind processor call per value, or per
+    # distinct value for the repeating kinds. Processors take None as a Core insert hands it to them.
     columns: list[list[Any]] = []
     for name in names:
         process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        values = [row[name] for row in rows] if name in rows[0] else [defaults[name]] * len(rows)
+        values = list(map(itemgetter(name), rows)) if name in rows[0] else [defaults[name]] * len(rows)
         if process is None:
             columns.append(values)
         elif isinstance(table.c[name].type, _REPEATING):
             columns.append(_processed(values, process))
         else:
-            columns.append([None if v is None else process(v) for v in values])
+            columns.append(list(map(process, values)))
     parameters = list(zip(*columns, strict=True))
     session.flush()
     session.connection().exec_driver_sql(statement, parameters)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from apportion.store.id_lists import among
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, Meter
 
+ZERO = Decimal(0)
 AGGREGATE_METER_TYPE_ID = 5  # store/reference_data.py METER_TYPES: AGGREGATE (domain.md §4.5)
 
 
@@ -109,23 +110,21 @@ def _versions(session: Session, kind: str, selection: VersionSelection) -> list[
 def load_split_versions(session: Session, selection: VersionSelection) -> list[SplitVersion]:
     """Split versions effective for the period with their destinations (two queries)."""
     rows = _versions(session, SPLIT, selection)
-    destinations: dict[int, list[Any]] = {row.version_id: [] for row in rows}
-    ids = list(destinations)
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        found = session.connection().execute(
-            select(
-                SplitDestination.version_id,
-                SplitDestination.account_id,
-                SplitDestination.meter_id,
-                SplitDestination.split_percentage,
-                SplitDestination.weighting_factor,
-            )
-            .where(among(SplitDestination.version_id, chunk))
-            .order_by(SplitDestination.version_id, SplitDestination.position)
+    destinations: dict[int, list[_Destination]] = {row.version_id: [] for row in rows}
+    found = session.connection().execute(
+        select(
+            SplitDestination.version_id,
+            SplitDestination.account_id,
+            SplitDestination.meter_id,
+            SplitDestination.split_percentage,
+            SplitDestination.weighting_factor,
         )
-        for destination in found:
-            destinations[destination.version_id].append(destination)
+        .where(among(SplitDestination.version_id, list(destinations)))
+        .order_by(SplitDestination.version_id, SplitDestination.position)
+    )
+    # Unpacked as tuples: a run reads thousands, and a Row's attributes cost more.
+    for version_id, account_id, meter_id, percentage, weighting in found:
+        destinations[version_id].append(_Destination(account_id, meter_id, percentage, weighting))
     return [
         SplitVersion(
             version_id=row.version_id,
@@ -138,19 +137,26 @@ def load_split_versions(session: Session, selection: VersionSelection) -> list[S
     ]
 
 
-def split_details(row: Any, destinations: Sequence[Any]) -> splits.SplitDetails:
+class _Destination(NamedTuple):
+    account_id: int
+    meter_id: int
+    split_percentage: Decimal | None
+    weighting_factor: Decimal | None
+
+
+def split_details(row: Any, destinations: Sequence[_Destination]) -> splits.SplitDetails:
     """A stored split version's details as the domain value (no method set: empty details).
 
     `row` has the split columns of distribution_versions, `destinations` the destination columns.
     """
     if row.split_method == splits.FIXED_PERCENTAGE:
         fixed = tuple(
-            splits.FixedPercentage(d.account_id, d.meter_id, d.split_percentage or Decimal(0)) for d in destinations
+            splits.FixedPercentage(account, meter, percentage or ZERO) for account, meter, percentage, _ in destinations
         )
         return splits.SplitDetails(row.version_id, fixed_percentage=fixed)
     if row.split_method == splits.FLOOR_AREA:
         area = tuple(
-            splits.FloorAreaSplit(d.account_id, d.meter_id, d.weighting_factor or Decimal(0)) for d in destinations
+            splits.FloorAreaSplit(account, meter, weighting or ZERO) for account, meter, _, weighting in destinations
         )
         return splits.SplitDetails(row.version_id, floor_area=area)
     if row.split_method == splits.DYNAMIC_PERCENTAGE and row.dynamic_meter_group_id is not None:
