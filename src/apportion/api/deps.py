@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from apportion.domain.errors import NotFound, PermissionDenied
+from apportion.domain.errors import NotFound
 from apportion.services import ids
 from apportion.services.auth import Principal, authenticate
 from apportion.services.read_cache import ReadCache
@@ -60,8 +60,7 @@ def requires(name: str, level: str) -> Callable[[Principal], Principal]:
     """A dependency that lets the call through only when the caller holds `name` at `level` (else 403)."""
 
     def check(principal: CurrentUser) -> Principal:
-        if not principal.grants.allows(name, level):
-            raise PermissionDenied(f"This operation requires the {name} ({level}) permission.")
+        principal.require(name, level)
         return principal
 
     check.__name__ = f"requires_{name}_{level}"

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from apportion.domain.errors import NotFound, RuleViolation, Unauthenticated
+from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, Unauthenticated
 from apportion.domain.permissions import Grants
 from apportion.store.database import Database
 from apportion.store.models.users import ApiKey, User
@@ -23,6 +23,11 @@ class Principal:
     user_code: str
     full_name: str
     grants: Grants
+
+    def require(self, name: str, level: str, what: str = "operation") -> None:
+        """PermissionDenied (403) unless the user holds `name` at `level`; `what` names the refused thing."""
+        if not self.grants.allows(name, level):
+            raise PermissionDenied(f"This {what} requires the {name} ({level}) permission.")
 
 
 def hash_key(key: str) -> str:

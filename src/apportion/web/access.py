@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from apportion.domain.errors import PermissionDenied
 from apportion.services.auth import Principal, authenticate
 from apportion.store.database import Database
 
@@ -48,8 +47,7 @@ def page_requires(name: str, level: str) -> Callable[[Principal], Principal]:
     """A dependency letting the page through only when the visitor holds `name` at `level` (else the 403 page)."""
 
     def check(principal: Visitor) -> Principal:
-        if not principal.grants.allows(name, level):
-            raise PermissionDenied(f"This page requires the {name} ({level}) permission.")
+        principal.require(name, level, "page")
         return principal
 
     check.__name__ = f"page_requires_{name}_{level}"
