@@ -15,6 +15,7 @@ insert would) or, failing that, the database's default.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -24,6 +25,8 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Table, insert, text
 from sqlalchemy.orm import Session
 
 Row = Mapping[str, Any]
+ROWS_PER_STATEMENT = 50
+SQLITE_MAX_VARIABLES = 32_766  # the default limit of bound parameters per statement since SQLite 3.32
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
@@ -93,9 +96,8 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> 
     dialect = session.get_bind().dialect
     quote = dialect.identifier_preparer.quote
     names = [*keys, *defaults]
-    statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({', '.join('?' * len(names))})"
-    )
+    marks = ", ".join("?" * len(names))
+    statement = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
     # Column by column, in C loops where it can be (itemgetter, map): one bind processor call per value, or per
     # distinct value for the repeating kinds. Processors take None as a Core insert hands it to them.
     columns: list[list[Any]] = []
@@ -110,7 +112,17 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> 
             columns.append(list(map(process, values)))
     parameters = list(zip(*columns, strict=True))
     session.flush()
-    session.connection().exec_driver_sql(statement, parameters)
+    connection = session.connection()
+    # Several rows per INSERT: SQLite steps one statement per row either way, but a multi-row VALUES statement
+    # is reset and re-bound once per ROWS_PER_STATEMENT rows (about a quarter less time than one row each).
+    per_statement = max(1, min(ROWS_PER_STATEMENT, SQLITE_MAX_VARIABLES // len(names)))
+    full = len(parameters) - len(parameters) % per_statement
+    if full:
+        many = f"{statement}{f', ({marks})' * (per_statement - 1)}"
+        groups = [tuple(chain.from_iterable(parameters[k : k + per_statement])) for k in range(0, full, per_statement)]
+        connection.exec_driver_sql(many, groups)
+    if full < len(parameters):
+        connection.exec_driver_sql(statement, parameters[full:])
 
 
 # Column types whose values repeat across a bulk write's rows (a few dates and flags on every bill) and whose
