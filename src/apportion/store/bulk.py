@@ -86,30 +86,38 @@ def _columns(table: Table, rows: Sequence[Row]) -> tuple[list[str], dict[str, An
 
 
 def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> None:
-    """One sqlite3 executemany of positional rows, each value passed through its column type's bind processor.
+    """Positional rows in multi-row INSERTs, each value passed through its column type's bind processor.
 
-    The same values a Core insert would bind, without its per-row parameter dictionaries.
+    The same values a Core insert would bind, without its per-row parameter dictionaries. A column that is None in
+    every row and has no default is left out of the statement: SQLite stores NULL for it all the same.
     """
     if not rows:
         return
     keys, defaults = _columns(table, rows)
     dialect = session.get_bind().dialect
-    quote = dialect.identifier_preparer.quote
-    names = [*keys, *defaults]
-    marks = ", ".join("?" * len(names))
-    statement = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
+    count = len(rows)
+    names: list[str] = []
     # Column by column, in C loops where it can be (itemgetter, map): one bind processor call per value, or per
     # distinct value for the repeating kinds. Processors take None as a Core insert hands it to them.
     columns: list[list[Any]] = []
-    for name in names:
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        values = list(map(itemgetter(name), rows)) if name in rows[0] else [defaults[name]] * len(rows)
+    for name in [*keys, *defaults]:
+        values = [defaults[name]] * count if name in defaults else list(map(itemgetter(name), rows))
+        column = table.c[name]
+        if column.server_default is None and values.count(None) == count:
+            continue
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
         if process is None:
             columns.append(values)
-        elif isinstance(table.c[name].type, _REPEATING):
+        elif isinstance(column.type, _REPEATING):
             columns.append(_processed(values, process))
         else:
             columns.append(list(map(process, values)))
+        names.append(name)
+    if not names:  # every value None: name one column, a statement needs one
+        names, columns = keys[:1], [[None] * count]
+    quote = dialect.identifier_preparer.quote
+    marks = ", ".join("?" * len(names))
+    statement = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
     parameters = list(zip(*columns, strict=True))
     session.flush()
     connection = session.connection()
