@@ -10,15 +10,9 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,8 +20,7 @@ from energycap.sdk import EnergyCapApi
 from msrest.authentication import ApiKeyCredentials
 
 from tests.support.databases import backends, fresh_database
-
-START_TIMEOUT_SECONDS = 60.0
+from tests.support.servers import api_request, apportion_command, free_port, stop, wait_until_answering
 
 
 @dataclass(frozen=True)
@@ -40,43 +33,12 @@ class Server:
     backend: str
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _apportion_command() -> list[str]:
-    """The venv's `apportion` script next to the running interpreter, so any checkout's venv works."""
-    script = Path(sys.executable).with_name("apportion")
-    if script.exists():
-        return [str(script)]
-    # An interpreter without the console script (e.g. a bare checkout on the path) still has the module.
-    return [sys.executable, "-c", "from apportion.cli import main; main()"]
-
-
-def _wait_until_answering(base_url: str, key: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    request = urllib.request.Request(f"{base_url}/api/v3/me", headers={"ECI-ApiKey": key})
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"apportion serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(request, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"apportion serve did not answer within {START_TIMEOUT_SECONDS}s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="session", params=backends())
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Start `apportion serve` on a fresh database of each backend; yield where it listens; stop it afterwards."""
     tmp_dir = tmp_path_factory.mktemp(f"e2e-{request.param}")
     key = secrets.token_hex(24)
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = tmp_dir / "server.log"
     with fresh_database(request.param, str(tmp_dir)) as db:
@@ -90,22 +52,17 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         }
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [*_apportion_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [*apportion_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
                 env=env,
                 cwd=tmp_dir,
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
         try:
-            _wait_until_answering(base_url, key, process, log)
+            wait_until_answering(api_request(base_url, key), process, log)
             yield Server(base_url, key, db.url, request.param)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+            stop(process)
             db.dispose()
 
 

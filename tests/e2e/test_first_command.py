@@ -23,10 +23,17 @@ import pytest
 
 from apportion.domain import periods
 from apportion.services.demo import DEFAULT_METERS
-from tests.e2e.conftest import _apportion_command, _free_port, _wait_until_answering, sdk_client
+from tests.e2e.conftest import sdk_client
+from tests.support.servers import (
+    START_TIMEOUT_SECONDS,
+    api_request,
+    apportion_command,
+    free_port,
+    stop,
+    wait_until_answering,
+)
 
 pytestmark = pytest.mark.e2e
-START_TIMEOUT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -56,13 +63,13 @@ def _printed(log: Path, process: subprocess.Popen[bytes]) -> str:
 def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
     """`apportion serve` in an empty directory with only APPORTION_LOAD_DEMO_DATA set, as the README runs it."""
     directory = tmp_path_factory.mktemp("first-run")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("APPORTION_")}
     env["APPORTION_LOAD_DEMO_DATA"] = "true"
     log = directory / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*_apportion_command(), "serve", "--port", str(port)],
+            [*apportion_command(), "serve", "--port", str(port)],
             env=env,
             cwd=directory,
             stdout=out,
@@ -74,16 +81,11 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
         assert match, text
         key = match.group(1)
         base_url = f"http://127.0.0.1:{port}"
-        _wait_until_answering(base_url, key, process, log)
+        wait_until_answering(api_request(base_url, key), process, log)
         examples = [shlex.split(line.strip()) for line in text.splitlines() if line.strip().startswith("curl ")]
         yield FirstRun(base_url, key, examples, directory)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop(process)
 
 
 def _get(url: str, headers: dict[str, str]) -> tuple[int, object]:

@@ -36,11 +36,12 @@ from apportion.store.models.chargebacks import ChargebackWorkflowStep, Distribut
 from apportion.store.models.organisation import Account, Meter
 from apportion.store.models.users import User
 from tests.conftest import NOW, Api
-from tests.e2e.conftest import _apportion_command, _free_port, _wait_until_answering, sdk_client
+from tests.e2e.conftest import sdk_client
 from tests.jobs.workers import db_upgrade, job_rows, load_accounts, start_worker, wait_for, worker_env, workers
 from tests.support import chargeback_builders as builders
 from tests.support import chargebacks as cb
 from tests.support.databases import fresh_database
+from tests.support.servers import api_request, apportion_command, free_port, stop, wait_until_answering
 
 pytestmark = pytest.mark.postgres
 
@@ -287,28 +288,23 @@ def test_a_worker_killed_mid_chargeback_leaves_no_bills_and_another_worker_runs_
 def queued_server(queued_db: Database, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """`apportion serve` with APPORTION_RUN_JOBS_INLINE=false on the queued database: (base url, admin key)."""
     key = secrets.token_hex(24)
-    base_url = f"http://127.0.0.1:{_free_port()}"
+    base_url = f"http://127.0.0.1:{free_port()}"
     log = tmp_path / "server.log"
     env = {**worker_env(queued_db), "APPORTION_BOOTSTRAP_API_KEY": key, "APPORTION_LOAD_DEMO_DATA": "false"}
     port = base_url.rsplit(":", 1)[1]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*_apportion_command(), "serve", "--host", "127.0.0.1", "--port", port],
+            [*apportion_command(), "serve", "--host", "127.0.0.1", "--port", port],
             env=env,
             cwd=tmp_path,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait_until_answering(base_url, key, process, log)
+        wait_until_answering(api_request(base_url, key), process, log)
         yield base_url, key
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop(process)
 
 
 def test_the_sdk_executes_a_step_queued_and_polls_the_task_until_completed(

@@ -12,14 +12,14 @@ import pytest
 from apportion.jobs.queue import PostgresQueue, QueueNotReady
 from apportion.settings import Settings
 from apportion.store.database import Database
-from tests.e2e.conftest import _apportion_command
 from tests.support.databases import fresh_database
+from tests.support.servers import apportion_command
 
 
 def _worker(url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "APPORTION_DATABASE_URL": url}
     return subprocess.run(
-        [*_apportion_command(), "worker"], env=env, cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+        [*apportion_command(), "worker"], env=env, cwd=cwd, capture_output=True, text=True, timeout=60, check=False
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import insert, select, text
 
 from apportion.store.database import Database
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from tests.e2e.conftest import _apportion_command
+from tests.support.servers import apportion_command
 
 HEARTBEAT_SECONDS = 0.5
 STALLED_SECONDS = 3.0
@@ -40,7 +40,7 @@ def worker_env(db: Database) -> dict[str, str]:
 def db_upgrade(db: Database, cwd: Path) -> str:
     """Run `apportion db upgrade` (migrations and the queue's schema); its output."""
     done = subprocess.run(
-        [*_apportion_command(), "db", "upgrade"],
+        [*apportion_command(), "db", "upgrade"],
         env=worker_env(db),
         cwd=cwd,
         capture_output=True,
@@ -94,7 +94,7 @@ def start_worker(db: Database, cwd: Path, name: str) -> Worker:
     log = cwd / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*_apportion_command(), "worker", "--name", name],
+            [*apportion_command(), "worker", "--name", name],
             env=worker_env(db),
             cwd=cwd,
             stdout=out,

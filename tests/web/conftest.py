@@ -7,12 +7,7 @@ only when /usr/bin/chromium (or APPORTION_CHROMIUM) is missing. Screenshots go t
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +22,7 @@ from apportion.services import auth
 from apportion.settings import Settings
 from tests.conftest import NOW, Api
 from tests.support.databases import fresh_database
+from tests.support.servers import apportion_command, free_port, stop, wait_until_answering
 from tests.web.builders import Campus, campus
 
 CHROMIUM = Path(os.environ.get("APPORTION_CHROMIUM", "/usr/bin/chromium"))
@@ -41,7 +37,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "web"
-START_TIMEOUT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -51,27 +46,6 @@ class WebServer:
     base_url: str
     api_key: str
     campus: Campus
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"apportion serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"apportion serve did not answer within {START_TIMEOUT_SECONDS}s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -84,14 +58,12 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
         with TestClient(create_app(settings, database=db, clock=lambda: NOW)) as client:
             built = campus(Api(client, db, key))
         db.dispose()  # the server process alone holds the database from here on
-        port = _free_port()
+        port = free_port()
         log = tmp_dir / "server.log"
-        script = Path(sys.executable).with_name("apportion")
-        command = [str(script)] if script.exists() else [sys.executable, "-c", "from apportion.cli import main; main()"]
         env = {**os.environ, "APPORTION_DATABASE_URL": db.url, "APPORTION_LOAD_DEMO_DATA": "false"}
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [*apportion_command(), "serve", "--host", "127.0.0.1", "--port", str(port)],
                 env=env,
                 cwd=tmp_dir,
                 stdout=out,
@@ -99,15 +71,10 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
             )
         base_url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_answering(f"{base_url}/ui/login", process, log)
+            wait_until_answering(f"{base_url}/ui/login", process, log)
             yield WebServer(base_url, key, built)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+            stop(process)
 
 
 @pytest.fixture(scope="module")
