@@ -97,12 +97,18 @@ def _bootstrap(settings: Settings) -> tuple[Database, str | None]:
     return db, shown
 
 
-def _prepare(settings: Settings) -> tuple[Database, str | None]:
-    """Migrate, create the first administrator if needed, load demo data when asked; returns a key to show."""
+def _prepare(settings: Settings) -> tuple[Database, str | None, demo_chargebacks.DemoWorkflow | None]:
+    """Migrate, create the first administrator if needed, load demo data (campus and workflow) when asked; returns
+    the database, a key to show and the demo workflow when there is one."""
     db, shown = _bootstrap(settings)
-    if settings.load_demo_data and demo.load_if_empty(db, datetime.now()):
-        typer.echo("loaded the demo campus")
-    return db, shown
+    flow = None
+    if settings.load_demo_data:
+        if demo.load_if_empty(db, datetime.now()):
+            flow = demo_chargebacks.ensure_workflow(db)
+            typer.echo(f"loaded the demo campus and its chargeback workflow ({flow.versions} split versions)")
+        else:
+            flow = demo_chargebacks.find_workflow(db)
+    return db, shown, flow
 
 
 @app.command("demo-data")
@@ -141,7 +147,7 @@ def serve(
     import uvicorn
 
     settings = Settings()
-    _db, key = _prepare(settings)
+    _db, key, flow = _prepare(settings)
     base = f"http://{host}:{port}"
     if key:
         typer.echo(f"API key (administrator): {key}")
@@ -154,6 +160,16 @@ def serve(
             f"  curl -s -H 'ECI-ApiKey: {key}' '{base}/api/v3/bill?filter=billingPeriod%20equals%20%27{period}%27'"
         )
         typer.echo(f"  curl -s -H 'ECI-ApiKey: {key}' {base}/api/v3/chargebackWorkflow")
+        if flow is not None:
+            typer.echo(f"Run last month's chargebacks, then read the step's digest (pages: {base}/ui):")
+            typer.echo(
+                f"  curl -s -X POST -H 'ECI-ApiKey: {key}' -H 'Content-Type: application/json' "
+                f"-d '{{\"billingPeriod\": {period}}}' {base}/api/v3/chargebackWorkflowStep/{flow.step_id}/exec"
+            )
+            typer.echo(
+                f"  curl -s -H 'ECI-ApiKey: {key}' '{base}/api/v3/chargebackWorkflow/{flow.step_id}/digest"
+                f"?billingPeriod={period}'"
+            )
     typer.echo(f"API docs: {base}/docs")
     uvicorn.run("apportion.asgi:app", host=host, port=port, workers=workers, log_level="info")
 

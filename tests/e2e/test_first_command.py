@@ -88,20 +88,42 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
         stop(process)
 
 
-def _get(url: str, headers: dict[str, str]) -> tuple[int, object]:
-    request = urllib.request.Request(url, headers=headers)
+def _get(url: str, headers: dict[str, str], method: str = "GET", data: bytes | None = None) -> tuple[int, object]:
+    request = urllib.request.Request(url, headers=headers, method=method, data=data)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, error.read()
 
 
-def _served_paths(run: FirstRun) -> set[str]:
-    status, document = _get(f"{run.base_url}/openapi.json", {})
-    assert status == 200
-    assert isinstance(document, dict)
-    return set(document["paths"])
+@dataclass(frozen=True)
+class Example:
+    """One printed `curl` line: method, URL, headers and body."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    data: bytes | None
+
+
+def _example(words: list[str]) -> Example:
+    """A printed curl line (`-s`, `-X METHOD`, `-H 'Name: value'`, `-d BODY`, then the URL) as a request."""
+    assert words[:2] == ["curl", "-s"], words
+    method, headers, data, rest = "GET", {}, None, words[2:]
+    while len(rest) > 1:
+        flag, value, rest = rest[0], rest[1], rest[2:]
+        if flag == "-X":
+            method = value
+        elif flag == "-H":
+            name, header = value.split(": ", 1)
+            headers[name] = header
+        elif flag == "-d":
+            data = value.encode()
+        else:
+            raise AssertionError(f"unexpected curl option {flag}")
+    (url,) = rest
+    return Example(method, url, headers, data)
 
 
 def test_it_loads_the_demo_and_keeps_the_key(first_run: FirstRun) -> None:
@@ -111,19 +133,13 @@ def test_it_loads_the_demo_and_keeps_the_key(first_run: FirstRun) -> None:
 
 
 def test_the_printed_examples_answer(first_run: FirstRun) -> None:
-    served = _served_paths(first_run)
-    assert len(first_run.examples) >= 3
-    for words in first_run.examples:
-        # curl -s -H 'ECI-ApiKey: KEY' URL
-        assert words[:3] == ["curl", "-s", "-H"]
-        name, value = words[3].split(": ", 1)
-        url = words[4]
-        path = url.removeprefix(first_run.base_url).split("?")[0]
-        if path not in served:
-            # Printed for a resource family whose routes are not mounted in this build.
-            continue
-        status, body = _get(url, {name: value})
-        assert status == 200, (url, body)
+    examples = [_example(words) for words in first_run.examples]
+    assert len(examples) >= 6
+    for example in examples:  # in the printed order: the chargeback run before its digest
+        assert example.headers["ECI-ApiKey"] == first_run.key
+        path = example.url.removeprefix(first_run.base_url).split("?")[0]
+        status, body = _get(example.url, example.headers, example.method, example.data)
+        assert status == 200, (example.url, body)
         if path == "/api/v3/meter":
             assert isinstance(body, list)
             assert len(body) == 5
@@ -131,13 +147,21 @@ def test_the_printed_examples_answer(first_run: FirstRun) -> None:
             # Last month's bills: one per demo master meter.
             assert isinstance(body, list)
             assert len(body) == DEFAULT_METERS
-    assert {"/api/v3/me", "/api/v3/meter"} <= {
-        w[4].removeprefix(first_run.base_url).split("?")[0] for w in first_run.examples
-    }
+        if path.endswith("/exec"):
+            # Each master meter's bill split to its building's two tenants.
+            assert isinstance(body, dict)
+            assert body["status"] == "Completed", body
+            assert body["numberOfBillsCreated"] == 2 * DEFAULT_METERS
+        if path.endswith("/digest"):
+            assert isinstance(body, dict)
+            assert len(body["results"]) == DEFAULT_METERS
+            assert all(len(result["splits"]) == 2 for result in body["results"])
+    printed = {e.url.removeprefix(first_run.base_url).split("?")[0] for e in examples}
+    assert {"/api/v3/me", "/api/v3/meter", "/api/v3/chargebackWorkflow"} <= printed
 
 
 def test_the_bill_example_names_a_demo_period(first_run: FirstRun) -> None:
-    (bill,) = [w[4] for w in first_run.examples if "/api/v3/bill?" in w[4]]
+    (bill,) = [e.url for e in map(_example, first_run.examples) if "/api/v3/bill?" in e.url]
     match = re.search(r"%27(\d{6})%27", bill)
     assert match, bill
     period = int(match.group(1))

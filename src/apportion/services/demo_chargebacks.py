@@ -59,19 +59,29 @@ def ensure_workflow(db: Database) -> DemoWorkflow:
     Refuses (RuleViolation) a database without a demo campus: no master meter with tenant submeters.
     """
     with db.transaction() as session:
-        found = session.execute(
-            select(ChargebackWorkflowStep.workflow_id, ChargebackWorkflowStep.step_id)
-            .join(ChargebackWorkflow, ChargebackWorkflow.workflow_id == ChargebackWorkflowStep.workflow_id)
-            .where(ChargebackWorkflow.workflow_info == WORKFLOW_INFO, ChargebackWorkflowStep.step_type == SPLIT)
-            .order_by(ChargebackWorkflowStep.step_order, ChargebackWorkflowStep.step_id)
-            .limit(1)
-        ).first()
-        if found is not None:
-            count = session.execute(
-                select(func.count()).where(DistributionVersion.workflow_step_id == found.step_id)
-            ).scalar_one()
-            return DemoWorkflow(found.workflow_id, found.step_id, count, created=False)
-        return _create(session)
+        return _found(session) or _create(session)
+
+
+def find_workflow(db: Database) -> DemoWorkflow | None:
+    """The demo workflow if the database holds it (nothing is created)."""
+    with db.reading() as session:
+        return _found(session)
+
+
+def _found(session: Session) -> DemoWorkflow | None:
+    found = session.execute(
+        select(ChargebackWorkflowStep.workflow_id, ChargebackWorkflowStep.step_id)
+        .join(ChargebackWorkflow, ChargebackWorkflow.workflow_id == ChargebackWorkflowStep.workflow_id)
+        .where(ChargebackWorkflow.workflow_info == WORKFLOW_INFO, ChargebackWorkflowStep.step_type == SPLIT)
+        .order_by(ChargebackWorkflowStep.step_order, ChargebackWorkflowStep.step_id)
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    count = session.execute(
+        select(func.count()).where(DistributionVersion.workflow_step_id == found.step_id)
+    ).scalar_one()
+    return DemoWorkflow(found.workflow_id, found.step_id, count, created=False)
 
 
 def _create(session: Session) -> DemoWorkflow:
