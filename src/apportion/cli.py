@@ -8,7 +8,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
+import psycopg
 import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from apportion import console
 from apportion.domain import periods
@@ -371,5 +374,11 @@ def worker(
 
 
 def main() -> None:
-    """Entry point of the `apportion` script."""
-    app()
+    """Entry point of the `apportion` script; a database it cannot reach is a message and exit code 2."""
+    try:
+        app()
+    except (OperationalError, psycopg.OperationalError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        url = make_url(Settings().database_url).render_as_string(hide_password=True)
+        typer.secho(f"error: the database {url} cannot be reached: {reason}", fg=typer.colors.RED, err=True)
+        raise SystemExit(2) from None

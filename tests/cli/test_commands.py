@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import os
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from apportion.store.models.chargebacks import ChargebackTask
 from apportion.store.models.imports import Task
 from apportion.store.models.organisation import Account, Vendor
 from tests.conftest import NOW
+from tests.support.servers import apportion_command
 
 PERIOD = 202405  # NOW's campus holds the 24 periods 202207..202406
 HEADER = "AccountCode,MeterCode,StartDate,EndDate,USE:kWh:Energy,USE::Energy"
@@ -229,3 +232,21 @@ def test_runs_and_imports_report_each_step(campus: demo_chargebacks.DemoWorkflow
     task_id, _guid = import_tasks.start_import(env, "a.csv", data, import_tasks.ImportOptions(), admin, NOW, limits)
     bill_import.run_import(env, task_id, lambda: NOW, limits, lambda *step: heard.append(step))
     assert heard == [(n, 6, stage) for n, stage in enumerate(bill_import.STAGES, start=1)]
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql+psycopg://postgres:secret@127.0.0.1:1/nothing", "sqlite:////no/such/directory/apportion.db"]
+)
+def test_a_database_out_of_reach_is_a_message_and_exit_2(url: str) -> None:
+    done = subprocess.run(
+        [*apportion_command(), "digest", "--step", "1"],
+        env={**os.environ, "APPORTION_DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "cannot be reached" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "secret" not in done.stderr
