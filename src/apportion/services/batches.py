@@ -20,6 +20,7 @@ from apportion.store.filtering import compile_filter
 from apportion.store.models.bills import Batch, Bill
 from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, Page, paginate
+from apportion.store.sums import COST_SCALE, exact_sum
 
 OPEN, PENDING, CLOSED = "Open", "Pending", "Closed"
 MAX_BILL_INVOICE_NUMBER = 32
@@ -174,7 +175,7 @@ def _select() -> AnySelect:
         select(
             Bill.batch_id,
             func.count().label("bill_count"),
-            func.coalesce(func.sum(Bill.total_cost), 0).label("running_total"),
+            exact_sum(Bill.total_cost, COST_SCALE).label("running_total"),
             func.max(Bill.import_task_id).label("any_import"),
         )
         .group_by(Bill.batch_id)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Numeric, cast, func, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Numeric, TypeDecorator, cast, func, type_coerce
+from sqlalchemy.engine import Dialect
 
 COST_SCALE = 2  # base.Money: cost columns (domain.md §2.6 item 8)
 USE_SCALE = 6  # base.Quantity: use and demand columns
@@ -28,6 +29,25 @@ def minor_units_sum(column: Any, scale: int) -> ColumnElement[Any]:
     # PostgreSQL: an integral NUMERIC(38, 0), so no stored value can overflow.
     # The result is read untouched (BigInteger has no result processor): an int, or a Decimal from PostgreSQL.
     return type_coerce(func.sum(cast(func.round(column * (10**scale)), _WHOLE)), BigInteger)
+
+
+class _MinorUnits(TypeDecorator[Decimal]):
+    """A minor_units_sum read back as the Decimal it stands for."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return from_minor_units(value, self.scale)
+
+
+def exact_sum(column: Any, scale: int) -> ColumnElement[Decimal]:
+    """SUM of a decimal column, exact on both databases, read back as a Decimal (NULL for no rows)."""
+    return type_coerce(minor_units_sum(column, scale), _MinorUnits(scale))
 
 
 def from_minor_units(value: Any, scale: int) -> Decimal | None:
