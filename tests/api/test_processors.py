@@ -15,9 +15,10 @@ from apportion.domain.permissions import Grants
 from apportion.services import auth, processing, split_run
 from apportion.services.batches import BatchSettings
 from apportion.store.database import Database
-from apportion.store.models.bills import Bill
+from apportion.store.models.bills import Bill, BillLine
 from apportion.store.models.chargebacks import ChargebackTask, ChargebackWorkflowStep
 from apportion.store.models.organisation import Meter, MeterGroup, MeterGroupMember, PlaceSize
+from apportion.store.models.reference import ObservationType
 from tests.conftest import NOW, Api
 from tests.support import chargeback_builders as builders
 from tests.support import chargebacks as cb
@@ -331,3 +332,43 @@ def test_a_destination_that_is_not_linked_fails_its_version_alone(api: Api) -> N
     assert not cb.is_split(api.db, bad_source)
     errors = api.get(f"/api/v3/chargebackTask/{task['taskId']}/errorOutput").text
     assert f"{bad},Split version {bad}: destination account {ids['D1'][0]} is not linked to meter" in errors
+
+
+def test_channel_readings_make_use_and_demand_exactly(api: Api) -> None:
+    ids = cb.accounts_and_meters(api.db, ["CHAN"])
+    account_id, meter_id = ids["CHAN"]
+    created = api.post(
+        f"/api/v202101/meter/{meter_id}/channel",
+        json={
+            "intervalMinutes": 43200,
+            "observationTypeCode": "use",
+            "channelDescription": "Monthly kWh",
+            "channelImportId": "CHAN-1",
+            "channelVersion": {"multiplier": 2, "unitCode": "kWh", "observationRule": "Trip", "maximumReading": 0},
+        },
+    )
+    assert created.status_code == 200, created.text
+    channel_id = created.json()["channelId"]
+    # 0.1 + 0.2 + 0.3 has no exact binary form; times the multiplier 2 it must be exactly 1.2, the largest 0.6.
+    readings = [("2024-03-01T00:00:00", 0.1), ("2024-03-15T12:00:00", 0.2), ("2024-03-31T23:00:00", 0.3)]
+    readings += [("2024-04-01T00:00:00", 1000)]  # the next period's first instant is not in March
+    saved = api.post(
+        "/api/v3/reading",
+        json=[{"channelId": channel_id, "readings": [{"time": t, "value": v} for t, v in readings]}],
+    )
+    assert saved.json()["importedReadingsCount"] == 4
+    channel = calc.ReadingsChannel(channel_id)
+    instructions = calc.CalculatedBillInstructions(0, use=channel, cost=calc.FixedCost(D("5.00")), demand=channel)
+    cb.calculated_version(api.db, account_id, meter_id, instructions)
+    task = api.post("/api/v3/calculatedBill/exec", json={"billingPeriod": PERIOD}).json()
+    assert task["status"] == "Completed", task
+    ((bill_id, *_),) = cb.bills_of_task(api.db, task["taskId"])
+    with api.db.reading() as session:
+        values = dict(
+            session.execute(
+                select(ObservationType.kind, BillLine.value)
+                .join(ObservationType, ObservationType.observation_type_id == BillLine.observation_type_id)
+                .where(BillLine.bill_id == bill_id, BillLine.value.is_not(None))
+            ).all()
+        )
+    assert values == {"use": D("1.2"), "demand": D("0.6")}

@@ -293,15 +293,31 @@ def _channel_figures(
         return {}
     begin = datetime.combine(periods.first_day(period), time())
     end = datetime.combine(periods.end_date(period), time())
-    value = Reading.value * Channel.multiplier
-    figure = func.sum(value) if use else func.max(value)
+    # The multiplier is the channel's, so Σ(value x m) = m x Σ value and max(value x m) = m x max (min when m < 0):
+    # the database adds whole millionths (exact on SQLite too) and the product is taken here, in Decimal.
     rows = session.execute(
-        select(Reading.channel_id, figure)
+        select(
+            Reading.channel_id,
+            Channel.multiplier,
+            minor_units_sum(Reading.value, USE_SCALE),
+            func.max(Reading.value),
+            func.min(Reading.value),
+        )
         .join(Channel, Channel.channel_id == Reading.channel_id)
         .where(Reading.channel_id.in_(sorted(wanted)), Reading.time >= begin, Reading.time < end)
-        .group_by(Reading.channel_id)
+        .group_by(Reading.channel_id, Channel.multiplier)
     )
-    return {channel_id: Decimal(total) for channel_id, total in rows if total is not None}
+    found: dict[int, Decimal] = {}
+    for channel_id, multiplier, total, largest, smallest in rows:
+        if total is None:
+            continue
+        factor = Decimal(multiplier if multiplier is not None else 1)
+        if use:
+            reading = from_minor_units(total, USE_SCALE) or Decimal(0)
+        else:
+            reading = Decimal(largest if factor >= 0 else smallest)
+        found[channel_id] = multiply(reading, factor)
+    return found
 
 
 def _rate_prices(session: Session, versions: Sequence[CalculatedVersion]) -> dict[int, Decimal]:
