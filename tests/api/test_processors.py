@@ -16,11 +16,10 @@ from apportion.services import auth, processing, split_run
 from apportion.services.batches import BatchSettings
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill, BillLine
-from apportion.store.models.chargebacks import ChargebackTask, ChargebackWorkflowStep
+from apportion.store.models.chargebacks import ChargebackTask
 from apportion.store.models.organisation import Meter, MeterGroup, MeterGroupMember, PlaceSize
 from apportion.store.models.reference import ObservationType
 from tests.conftest import NOW, Api
-from tests.support import chargeback_builders as builders
 from tests.support import chargebacks as cb
 
 D = Decimal
@@ -161,22 +160,7 @@ def test_calculated_bills_fail_alone_and_follow_dependencies(api: Api) -> None:
 
 def test_workflow_runs_steps_in_order_into_one_batch(api: Api) -> None:
     ids = cb.accounts_and_meters(api.db, ["SRC", "D1", "TOT"])
-    split_step = builders.workflow_step(api.db, "Split", "Split it", order=1)
-    with api.db.transaction() as session:
-        first = session.get(ChargebackWorkflowStep, split_step)
-        assert first is not None
-        workflow_id = first.workflow_id
-        calc_step = ChargebackWorkflowStep(
-            workflow_id=workflow_id, step_info="Calc it", step_description="d", step_type="Calculation", step_order=2
-        )
-        session.add(calc_step)
-        session.flush()
-        calc_step_id = calc_step.step_id
-    cb.split_version(api.db, *ids["SRC"], [(*ids["D1"], D("100"))], step_id=split_step)
-    summed = calc.MeterCalculation(sum_meter_ids=(ids["D1"][1],))
-    cb.calculated_version(
-        api.db, *ids["TOT"], calc.CalculatedBillInstructions(0, use=summed, cost=summed), step_id=calc_step_id
-    )
+    workflow_id, split_step, calc_step_id = cb.split_then_calculation(api.db, ids, "SRC", "D1", "TOT")
     cb.bill(api.db, *ids["SRC"], PERIOD, [(D("7"), D("70.00"))])
     body = {"billingPeriod": PERIOD, "batchSettings": {"batchCode": "WF"}}
     response = api.post(f"/api/v202304/chargebackWorkflow/{workflow_id}/exec", json=body)

@@ -21,7 +21,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select, text
 
 from apportion.api.app import create_app
-from apportion.domain import calculations as calc
 from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
 from apportion.domain.permissions import Grants
@@ -195,23 +194,7 @@ def test_a_queued_workflow_step_answers_processing_and_a_worker_completes_it(api
 
 def test_a_queued_workflow_exec_runs_split_then_calculation_in_order(api: Api, tmp_path: Path) -> None:
     ids = cb.accounts_and_meters(api.db, ["SRC", "D1", "TOT"])
-    split_step = builders.workflow_step(api.db, "Split", "Split it", order=1)
-    with api.db.transaction() as session:
-        first = session.get(ChargebackWorkflowStep, split_step)
-        assert first is not None
-        workflow_id = first.workflow_id
-        calc_step = ChargebackWorkflowStep(
-            workflow_id=workflow_id, step_info="Calc it", step_description="d", step_type="Calculation", step_order=2
-        )
-        session.add(calc_step)
-        session.flush()
-        calc_step_id = calc_step.step_id
-    cb.split_version(api.db, *ids["SRC"], [(*ids["D1"], D("100"))], step_id=split_step)
-    # The calculated bill sums the meter the split step bills, so it is only right after the split ran.
-    summed = calc.MeterCalculation(sum_meter_ids=(ids["D1"][1],))
-    cb.calculated_version(
-        api.db, *ids["TOT"], calc.CalculatedBillInstructions(0, use=summed, cost=summed), step_id=calc_step_id
-    )
+    workflow_id, split_step, calc_step_id = cb.split_then_calculation(api.db, ids, "SRC", "D1", "TOT")
     cb.bill(api.db, *ids["SRC"], PERIOD, [(D("7"), D("70.01"))])
     body = {"billingPeriod": PERIOD, "batchSettings": {"batchCode": "WF-QUEUED"}}
     response = api.post(f"/api/v202304/chargebackWorkflow/{workflow_id}/exec", json=body)

@@ -12,14 +12,19 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from apportion.domain import periods, splits
+from apportion.domain import calculations, periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
 from apportion.domain.calculations import CalculatedBillInstructions
 from apportion.store import instructions
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
 from apportion.store.models.bills import Batch, Bill, BillLine
-from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
+from apportion.store.models.chargebacks import (
+    ChargebackWorkflow,
+    ChargebackWorkflowStep,
+    DistributionVersion,
+    SplitDestination,
+)
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
 from apportion.store.models.users import User
 
@@ -212,3 +217,28 @@ def is_split(db: Database, bill_id: int) -> bool:
     """The bill's has_been_split flag."""
     with db.reading() as session:
         return bool(session.execute(select(Bill.has_been_split).where(Bill.bill_id == bill_id)).scalar_one())
+
+
+def split_then_calculation(
+    db: Database, ids: dict[str, tuple[int, int]], source: str, destination: str, total: str
+) -> tuple[int, int, int]:
+    """A workflow whose Split step sends all of `source`'s bills to `destination` and whose Calculation step then
+    bills `total` the destination's use and cost (right only when the split ran first); (workflow, split step,
+    calculation step)."""
+    with db.transaction() as session:
+        workflow = ChargebackWorkflow(workflow_info="Split then calculate")
+        session.add(workflow)
+        session.flush()
+        steps = [
+            ChargebackWorkflowStep(
+                workflow_id=workflow.workflow_id, step_info=info, step_description="d", step_type=kind, step_order=n
+            )
+            for n, (kind, info) in enumerate((("Split", "Split it"), ("Calculation", "Calc it")), start=1)
+        ]
+        session.add_all(steps)
+        session.flush()
+        workflow_id, split_step, calc_step = workflow.workflow_id, steps[0].step_id, steps[1].step_id
+    split_version(db, *ids[source], [(*ids[destination], Decimal(100))], step_id=split_step)
+    summed = calculations.MeterCalculation(sum_meter_ids=(ids[destination][1],))
+    calculated_version(db, *ids[total], CalculatedBillInstructions(0, use=summed, cost=summed), step_id=calc_step)
+    return workflow_id, split_step, calc_step
