@@ -62,6 +62,18 @@ def link(api: Api, account_id: int, meter_id: int, rate_id: int = 1, **extra: An
     return dict(response.json()[0])
 
 
+def linked_meters(api: Api, *codes: str) -> dict[str, tuple[int, int]]:
+    """code -> (account id, meter id): one account per meter (A-<code>), linked, through the API."""
+    vendor_id = vendor(api)
+    out = {}
+    for code in codes:
+        account_id = int(account(api, f"A-{code}", vendor_id)["accountId"])
+        meter_id = int(meter(api, code)["meterId"])
+        link(api, account_id, meter_id)
+        out[code] = (account_id, meter_id)
+    return out
+
+
 def bill(api: Api, account_id: int, meter_id: int, begin: date, end: date, cost: str = "100.00") -> int:
     """A bill on the account with one meter total (the rows POST /bill would write), in a new open batch."""
     with api.db.transaction() as session:

@@ -20,18 +20,6 @@ USD = {"unitId": 30, "unitCode": "USD", "unitInfo": "US dollars"}
 MWH = 2
 
 
-def _meters(api: Api, *codes: str) -> dict[str, tuple[int, int]]:
-    """code -> (account id, meter id): one account per meter, linked."""
-    vendor_id = mb.vendor(api)
-    out = {}
-    for code in codes:
-        account_id = int(mb.account(api, f"A-{code}", vendor_id)["accountId"])
-        meter_id = int(mb.meter(api, code)["meterId"])
-        mb.link(api, account_id, meter_id)
-        out[code] = (account_id, meter_id)
-    return out
-
-
 def _split_campus(api: Api) -> dict[str, Any]:
     """A master meter split 60/40 to two destinations, run for 202403 twice (the first run voided) and 202402.
 
@@ -40,7 +28,7 @@ def _split_campus(api: Api) -> dict[str, Any]:
     DEST-B 202403 400/60.00 from the step, 202402 320/48.00 from the step, 202303 0.3 MWh (= 300 kWh)/45.00.
     The voided first run's bills (void) must not count.
     """
-    m = _meters(api, "MASTER", "DEST-A", "DEST-B")
+    m = mb.linked_meters(api, "MASTER", "DEST-A", "DEST-B")
     (acc_m, master), (acc_a, dest_a), (acc_b, dest_b) = m["MASTER"], m["DEST-A"], m["DEST-B"]
     step_id = cb.workflow_step(api.db, "Split", info="Campus split")
     version_id = cb.version(api.db, "Split", acc_m, master, step_id=step_id)
@@ -164,7 +152,7 @@ def test_period_defaults_to_the_latest_task_period_then_the_current_one(api: Api
 
 
 def test_calculation_step_counts_repeat_runs_and_lists_failed_versions(api: Api) -> None:
-    m = _meters(api, "SUB-1", "SUB-2")
+    m = mb.linked_meters(api, "SUB-1", "SUB-2")
     (acc_1, sub_1), (acc_2, sub_2) = m["SUB-1"], m["SUB-2"]
     step_id = cb.workflow_step(api.db, "Calculation", info="Submeters")
     good = cb.version(api.db, "Calculation", acc_1, sub_1, step_id=step_id)
@@ -198,7 +186,7 @@ def test_calculation_step_counts_repeat_runs_and_lists_failed_versions(api: Api)
 
 
 def test_sums_are_exact_to_the_cent(api: Api) -> None:
-    m = _meters(api, "CALC")
+    m = mb.linked_meters(api, "CALC")
     acc, meter = m["CALC"]
     step_id = cb.workflow_step(api.db, "Calculation", info="Tenths")
     version_id = cb.version(api.db, "Calculation", acc, meter, step_id=step_id)

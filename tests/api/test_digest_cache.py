@@ -23,10 +23,7 @@ URL = "/api/v3/chargebackWorkflow/{}/digest"
 
 def _calculated_meter(api: Api) -> tuple[int, int, int, int]:
     """A calculation step whose one task for 202403 billed meter CALC 100 kWh / 20.00: (step, task, account, meter)."""
-    vendor_id = mb.vendor(api)
-    account_id = int(mb.account(api, "A-CALC", vendor_id)["accountId"])
-    meter_id = int(mb.meter(api, "CALC")["meterId"])
-    mb.link(api, account_id, meter_id)
+    account_id, meter_id = mb.linked_meters(api, "CALC")["CALC"]
     step_id = cb.workflow_step(api.db, "Calculation", info="Cached")
     version_id = cb.version(api.db, "Calculation", account_id, meter_id, step_id=step_id)
     task_id = dg.task(api.db, step_id, 202403, kind="Calculation", version_ids=[version_id])

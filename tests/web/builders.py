@@ -25,18 +25,6 @@ class Campus:
     meters: dict[str, tuple[int, int]]
 
 
-def meters(api: Api, *codes: str) -> dict[str, tuple[int, int]]:
-    """code -> (account id, meter id): one linked account per meter."""
-    vendor_id = mb.vendor(api)
-    out = {}
-    for code in codes:
-        account_id = int(mb.account(api, f"A-{code}", vendor_id)["accountId"])
-        meter_id = int(mb.meter(api, code)["meterId"])
-        mb.link(api, account_id, meter_id)
-        out[code] = (account_id, meter_id)
-    return out
-
-
 def campus(api: Api) -> Campus:
     """MASTER (1000 kWh / 150.00 in 202403, 800 / 120.00 in 202402, 900 / 126.00 in 202303) split 60/40 to DEST-A
     and DEST-B; HALL (400 / 64.00, 500 / 80.00, none a year before) split 50/50 to HALL-EAST and HALL-WEST, whose
@@ -44,7 +32,7 @@ def campus(api: Api) -> Campus:
 
     In 202403 DEST-A also has a vendor bill of 50 kWh / 10.00, so its current figures are 650 kWh / 100.00.
     """
-    m = meters(api, "MASTER", "DEST-A", "DEST-B", "HALL", "HALL-EAST", "HALL-WEST")
+    m = mb.linked_meters(api, "MASTER", "DEST-A", "DEST-B", "HALL", "HALL-EAST", "HALL-WEST")
     step_id = cb.workflow_step(api.db, "Split", info="Campus split")
     master_version = cb.version(api.db, "Split", *m["MASTER"], step_id=step_id)
     dg.destinations(api.db, master_version, [(*m["DEST-A"], "60"), (*m["DEST-B"], "40")])
