@@ -17,15 +17,11 @@ from typing import Any
 
 import pytest
 from energycap.sdk import models
-from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select, text
 
-from apportion.api.app import create_app
 from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
-from apportion.domain.permissions import Grants
-from apportion.jobs.queue import PostgresQueue
-from apportion.services import auth, processing, task_queue
+from apportion.services import processing, task_queue
 from apportion.services.run_context import RunContext
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
@@ -36,10 +32,9 @@ from apportion.store.models.organisation import Account, Meter
 from apportion.store.models.users import User
 from tests.conftest import NOW, Api
 from tests.e2e.conftest import sdk_client
-from tests.jobs.workers import db_upgrade, job_rows, load_accounts, start_worker, wait_for, worker_env, workers
+from tests.jobs.workers import job_rows, load_accounts, start_worker, wait_for, worker_env, workers
 from tests.support import chargeback_builders as builders
 from tests.support import chargebacks as cb
-from tests.support.databases import fresh_database
 from tests.support.servers import api_request, apportion_command, free_port, stop, wait_until_answering
 
 pytestmark = pytest.mark.postgres
@@ -47,24 +42,6 @@ pytestmark = pytest.mark.postgres
 D = Decimal
 PERIOD = 202403
 USE, COST, KWH = cb.USE, cb.COST, cb.KWH
-
-
-@pytest.fixture
-def queued_db(tmp_path: Path) -> Iterator[Database]:
-    """A fresh PostgreSQL database set up by `apportion db upgrade`, as a deployment would be."""
-    with fresh_database("postgresql", str(tmp_path)) as db:
-        db_upgrade(db, tmp_path)
-        yield db
-
-
-@pytest.fixture
-def api(queued_db: Database) -> Iterator[Api]:
-    """The real API in this process with the PostgreSQL queue as its runner, so processors are queued."""
-    settings = Settings(database_url=queued_db.url, run_jobs_inline=False)
-    app = create_app(settings, database=queued_db, clock=lambda: NOW, jobs=PostgresQueue(queued_db, settings))
-    _user_id, key = auth.create_user_with_key(queued_db, "admin", "Administrator", Grants.everything(), NOW)
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield Api(client, queued_db, key)
 
 
 def split_campus(db: Database, sources: int, step_id: int) -> dict[int, Decimal]:

@@ -6,54 +6,26 @@ from __future__ import annotations
 
 import base64
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from apportion.api.app import create_app
-from apportion.domain.permissions import Grants
-from apportion.jobs.queue import PostgresQueue
-from apportion.services import auth
-from apportion.settings import Settings
 from apportion.store.database import Database
-from tests.conftest import NOW, Api
+from tests.conftest import Api
 from tests.jobs.workers import (
     MONTHS,
     bill_file,
     bills_by_task,
-    db_upgrade,
     job_rows,
     load_accounts,
     start_worker,
     wait_for,
     workers,
 )
-from tests.support.databases import fresh_database
 from tests.support.outage import set_reachable
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def queued_db(tmp_path: Path) -> Iterator[Database]:
-    """A fresh PostgreSQL database set up by `apportion db upgrade`, as a deployment would be."""
-    with fresh_database("postgresql", str(tmp_path)) as db:
-        assert "created the task queue schema" in db_upgrade(db, tmp_path)
-        assert "created the task queue schema" not in db_upgrade(db, tmp_path)  # applying it again changes nothing
-        yield db
-
-
-@pytest.fixture
-def api(queued_db: Database) -> Iterator[Api]:
-    """The real API in this process, handing imports to the PostgreSQL queue (no runner of its own)."""
-    settings = Settings(database_url=queued_db.url, run_jobs_inline=False)
-    app = create_app(settings, database=queued_db, clock=lambda: NOW, jobs=PostgresQueue(queued_db, settings))
-    _user_id, key = auth.create_user_with_key(queued_db, "admin", "Administrator", Grants.everything(), NOW)
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield Api(client, queued_db, key)
 
 
 def _start_import(api: Api, number: int, content: bytes) -> str:
