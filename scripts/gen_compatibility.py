@@ -56,7 +56,13 @@ def operations() -> list[tuple[str, str, str, str]]:
         elif match := HEADING.match(line):
             found.append((section, match[1], match[2], match[3]))
     known = {(method, path) for _, method, path, _ in found}
-    return found + [row for row in NEWER if (row[1], row[2]) not in known]
+    for row in NEWER:
+        if (row[1], row[2]) in known:
+            continue
+        # After the last operation of its section, so each section stays one table.
+        at = max((i + 1 for i, found_row in enumerate(found) if found_row[0] == row[0]), default=len(found))
+        found.insert(at, row)
+    return found
 
 
 def render() -> str:

@@ -13,6 +13,73 @@ from pydantic import Field
 from apportion.api.schemas.base import WireDateTime, WireDecimal, WireModel
 
 
+class AbnormalBillCostWithOutlierAnalysisSettingRequest(WireModel):
+    """AbnormalBillCostWithOutlierAnalysisSettingRequest."""
+
+    sensitivity: str | None = Field(None, alias="sensitivity")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class AbnormalBillCostWithOutlierAnalysisSettingResponse(WireModel):
+    """AbnormalBillCostWithOutlierAnalysisSettingResponse."""
+
+    sensitivity: str | None = Field(None, alias="sensitivity")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
+class AbnormalBillDemandWithOutlierAnalysisSettingRequest(WireModel):
+    """AbnormalBillDemandWithOutlierAnalysisSettingRequest."""
+
+    sensitivity: str | None = Field(None, alias="sensitivity")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class AbnormalBillDemandWithOutlierAnalysisSettingResponse(WireModel):
+    """AbnormalBillDemandWithOutlierAnalysisSettingResponse."""
+
+    sensitivity: str | None = Field(None, alias="sensitivity")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
+class AbnormalBillUseWithOutlierAnalysisSettingRequest(WireModel):
+    """AbnormalBillUseWithOutlierAnalysisSettingRequest."""
+
+    sensitivity: str | None = Field(None, alias="sensitivity")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class AbnormalBillUseWithOutlierAnalysisSettingResponse(WireModel):
+    """AbnormalBillUseWithOutlierAnalysisSettingResponse."""
+
+    sensitivity: str | None = Field(None, alias="sensitivity")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
+class AccountAuditEnable(WireModel):
+    """AccountAuditEnable."""
+
+    account_ids: list[int] | None = Field(None, alias="accountIds", min_length=1)
+    audit_enabled: bool | None = Field(None, alias="auditEnabled")
+
+
 class AccountChild(WireModel):
     """AccountChild."""
 
@@ -106,6 +173,25 @@ class AccountEdit(WireModel):
     account_description: str | None = Field(None, alias="accountDescription", max_length=4000)
 
 
+class AccountMeterChild(WireModel):
+    """AccountMeterChild."""
+
+    account_meter_id: int | None = Field(None, alias="accountMeterId")
+    start_date: WireDateTime | None = Field(None, alias="startDate")
+    end_date: WireDateTime | None = Field(None, alias="endDate")
+    meter_id: int | None = Field(None, alias="meterId")
+    meter_code: str | None = Field(None, alias="meterCode")
+    meter_info: str | None = Field(None, alias="meterInfo")
+    place: PlaceChild | None = Field(None, alias="place")
+    commodity: CommodityChild | None = Field(None, alias="commodity")
+    meter_general_ledger: GeneralLedgerChild | None = Field(None, alias="meterGeneralLedger")
+    vendor_type: VendorTypeChild | None = Field(None, alias="vendorType")
+    active: bool | None = Field(None, alias="active")
+    is_calculated_meter: bool | None = Field(None, alias="isCalculatedMeter")
+    is_split_parent_meter: bool | None = Field(None, alias="isSplitParentMeter")
+    is_split_child_meter: bool | None = Field(None, alias="isSplitChildMeter")
+
+
 class AccountMeterChildWithSerialNumber(WireModel):
     """AccountMeterChildWithSerialNumber."""
 
@@ -133,6 +219,17 @@ class AccountMeterEdit(WireModel):
     end_date: WireDateTime | None = Field(None, alias="endDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
     general_ledger_id: int | None = Field(None, alias="generalLedgerId")
     vendor_type_id: int | None = Field(None, alias="vendorTypeId")
+
+
+class AccountMeterRateResponse(WireModel):
+    """AccountMeterRateResponse."""
+
+    rate_id: int | None = Field(None, alias="rateId")
+    name: str | None = Field(None, alias="name")
+    rate_code: str | None = Field(None, alias="rateCode")
+    note: str | None = Field(None, alias="note")
+    start_date: WireDateTime | None = Field(None, alias="startDate")
+    end_date: WireDateTime | None = Field(None, alias="endDate")
 
 
 class AccountMeterRequest(WireModel):
@@ -170,6 +267,26 @@ class AccountRateChild(WireModel):
     rate: RateChild | None = Field(None, alias="rate")
     start_date: WireDateTime | None = Field(None, alias="startDate")
     end_date: WireDateTime | None = Field(None, alias="endDate")
+
+
+class AccountRateRequest(WireModel):
+    """AccountRateRequest."""
+
+    rate_id: int = Field(alias="rateId")
+    start_date: WireDateTime = Field(alias="startDate")
+
+
+class AccountRateResponse(WireModel):
+    """AccountRateResponse."""
+
+    rate_id: int | None = Field(None, alias="rateId")
+    name: str | None = Field(None, alias="name")
+    rate_code: str | None = Field(None, alias="rateCode")
+    start_date: WireDateTime | None = Field(None, alias="startDate")
+    end_date: WireDateTime | None = Field(None, alias="endDate")
+    meter: AccountMeterChild | None = Field(None, alias="meter")
+    vendor: VendorChild | None = Field(None, alias="vendor")
+    note: str | None = Field(None, alias="note")
 
 
 class AccountResponse(WireModel):
@@ -360,6 +477,27 @@ class ApplicationSettings(WireModel):
     products: list[PermissionProduct] | None = Field(None, alias="products")
 
 
+class ApprovalWorkflowChild(WireModel):
+    """Bill approval settings."""
+
+    approval_mode_enabled: bool | None = Field(None, alias="approvalModeEnabled")
+    confirm_edit_delete: bool | None = Field(None, alias="confirmEditDelete")
+
+
+class ApprovalWorkflowRequestChild(WireModel):
+    """Bill approval settings."""
+
+    confirm_edit_delete: bool = Field(alias="confirmEditDelete")
+
+
+class ApprovalWorkflowSettings(WireModel):
+    """ApprovalWorkflowSettings."""
+
+    approval_mode_enabled: bool | None = Field(None, alias="approvalModeEnabled")
+    confirm_edit_delete: bool | None = Field(None, alias="confirmEditDelete")
+    maximum_approval_amount: int | None = Field(None, alias="maximumApprovalAmount")
+
+
 class ApproveBills(WireModel):
     """ApproveBills."""
 
@@ -377,6 +515,156 @@ class AssignVersionsToStep(WireModel):
     """AssignVersionsToStep."""
 
     calculate_bill_version_ids: list[int] | None = Field(None, alias="calculateBillVersionIds")
+
+
+class AuditSettingRequest(WireModel):
+    """AuditSettingRequest."""
+
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class AuditSettingResponse(WireModel):
+    """AuditSettingResponse."""
+
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
+class AuditSettingsRequest(WireModel):
+    """AuditSettingsRequest."""
+
+    bill_contains_line_item_descriptions: BillContainsLineItemDescriptionsSettingRequest = Field(
+        alias="billContainsLineItemDescriptions"
+    )
+    bill_contains_line_item_types: BillContainsLineItemTypesSettingRequest = Field(alias="billContainsLineItemTypes")
+    total_bill_cost_does_not_match_line_item_types: TotalBillCostDoesNotMatchLineItemTypesSettingRequest = Field(
+        alias="totalBillCostDoesNotMatchLineItemTypes"
+    )
+    billing_period_outside_start_end_dates: AuditSettingRequest = Field(alias="billingPeriodOutsideStartEndDates")
+    bill_overlaps_with_other_account_bill: AuditSettingRequest = Field(alias="billOverlapsWithOtherAccountBill")
+    gap_between_bill_and_previous_bill_on_account: AuditSettingRequest = Field(
+        alias="gapBetweenBillAndPreviousBillOnAccount"
+    )
+    bill_ends_in_future: AuditSettingRequest = Field(alias="billEndsInFuture")
+    account_has_multiple_bills_in_billing_period: AuditSettingRequest = Field(
+        alias="accountHasMultipleBillsInBillingPeriod"
+    )
+    statement_date_before_end_date: AuditSettingRequest = Field(alias="statementDateBeforeEndDate")
+    due_date_before_end_date: AuditSettingRequest = Field(alias="dueDateBeforeEndDate")
+    bill_significantly_shorter_or_longer_than_previous: BillSignificantlyShorterOrLongerThanPreviousSettingRequest = (
+        Field(alias="billSignificantlyShorterOrLongerThanPrevious")
+    )
+    too_many_consecutive_estimated_bills: TooManyConsecutiveEstimatedBillsSettingRequest = Field(
+        alias="tooManyConsecutiveEstimatedBills"
+    )
+    due_date_too_long_after_bill_end: DueDateTooLongAfterBillEndSettingRequest = Field(
+        alias="dueDateTooLongAfterBillEnd"
+    )
+    statement_date_too_long_after_bill_end: StatementDateTooLongAfterBillEndSettingRequest = Field(
+        alias="statementDateTooLongAfterBillEnd"
+    )
+    invoice_number_is_repeated_on_account: AuditSettingRequest = Field(alias="invoiceNumberIsRepeatedOnAccount")
+    likely_duplicate_bill_on_account: AuditSettingRequest = Field(alias="likelyDuplicateBillOnAccount")
+    total_meter_cost_is_percentage_higher_than_past_year: AuditSettingRequest = Field(
+        alias="totalMeterCostIsPercentageHigherThanPastYear"
+    )
+    total_meter_use_is_percentage_higher_than_past_year: AuditSettingRequest = Field(
+        alias="totalMeterUseIsPercentageHigherThanPastYear"
+    )
+    serial_number_does_not_match_import_file: AuditSettingRequest = Field(alias="serialNumberDoesNotMatchImportFile")
+    rate_code_does_not_match_import_file: AuditSettingRequest = Field(alias="rateCodeDoesNotMatchImportFile")
+    import_file_start_date_adjusted_to_prevent_gaps: AuditSettingRequest = Field(
+        alias="importFileStartDateAdjustedToPreventGaps"
+    )
+    account_alert_exists_on_account_in_import_file: AuditSettingRequest = Field(
+        alias="accountAlertExistsOnAccountInImportFile"
+    )
+    abnormal_bill_cost_with_outlier_analysis: AbnormalBillCostWithOutlierAnalysisSettingRequest = Field(
+        alias="abnormalBillCostWithOutlierAnalysis"
+    )
+    abnormal_bill_use_with_outlier_analysis: AbnormalBillUseWithOutlierAnalysisSettingRequest = Field(
+        alias="abnormalBillUseWithOutlierAnalysis"
+    )
+    abnormal_bill_demand_with_outlier_analysis: AbnormalBillDemandWithOutlierAnalysisSettingRequest = Field(
+        alias="abnormalBillDemandWithOutlierAnalysis"
+    )
+
+
+class AuditSettingsResponse(WireModel):
+    """AuditSettingsResponse."""
+
+    bill_contains_line_item_descriptions: BillContainsLineItemDescriptionsSettingResponse | None = Field(
+        None, alias="billContainsLineItemDescriptions"
+    )
+    bill_contains_line_item_types: BillContainsLineItemTypesSettingResponse | None = Field(
+        None, alias="billContainsLineItemTypes"
+    )
+    total_bill_cost_does_not_match_line_item_types: TotalBillCostDoesNotMatchLineItemTypesSettingResponse | None = (
+        Field(None, alias="totalBillCostDoesNotMatchLineItemTypes")
+    )
+    billing_period_outside_start_end_dates: AuditSettingResponse | None = Field(
+        None, alias="billingPeriodOutsideStartEndDates"
+    )
+    bill_overlaps_with_other_account_bill: AuditSettingResponse | None = Field(
+        None, alias="billOverlapsWithOtherAccountBill"
+    )
+    gap_between_bill_and_previous_bill_on_account: AuditSettingResponse | None = Field(
+        None, alias="gapBetweenBillAndPreviousBillOnAccount"
+    )
+    bill_ends_in_future: AuditSettingResponse | None = Field(None, alias="billEndsInFuture")
+    account_has_multiple_bills_in_billing_period: AuditSettingResponse | None = Field(
+        None, alias="accountHasMultipleBillsInBillingPeriod"
+    )
+    statement_date_before_end_date: AuditSettingResponse | None = Field(None, alias="statementDateBeforeEndDate")
+    due_date_before_end_date: AuditSettingResponse | None = Field(None, alias="dueDateBeforeEndDate")
+    bill_significantly_shorter_or_longer_than_previous: (
+        BillSignificantlyShorterOrLongerThanPreviousSettingResponse | None
+    ) = Field(None, alias="billSignificantlyShorterOrLongerThanPrevious")
+    too_many_consecutive_estimated_bills: TooManyConsecutiveEstimatedBillsSettingResponse | None = Field(
+        None, alias="tooManyConsecutiveEstimatedBills"
+    )
+    due_date_too_long_after_bill_end: DueDateTooLongAfterBillEndSettingResponse = Field(
+        alias="dueDateTooLongAfterBillEnd"
+    )
+    statement_date_too_long_after_bill_end: StatementDateTooLongAfterBillEndSettingResponse = Field(
+        alias="statementDateTooLongAfterBillEnd"
+    )
+    invoice_number_is_repeated_on_account: AuditSettingResponse | None = Field(
+        None, alias="invoiceNumberIsRepeatedOnAccount"
+    )
+    likely_duplicate_bill_on_account: AuditSettingResponse | None = Field(None, alias="likelyDuplicateBillOnAccount")
+    total_meter_cost_is_percentage_higher_than_past_year: AuditSettingResponse | None = Field(
+        None, alias="totalMeterCostIsPercentageHigherThanPastYear"
+    )
+    total_meter_use_is_percentage_higher_than_past_year: AuditSettingResponse | None = Field(
+        None, alias="totalMeterUseIsPercentageHigherThanPastYear"
+    )
+    serial_number_does_not_match_import_file: AuditSettingResponse | None = Field(
+        None, alias="serialNumberDoesNotMatchImportFile"
+    )
+    rate_code_does_not_match_import_file: AuditSettingResponse | None = Field(
+        None, alias="rateCodeDoesNotMatchImportFile"
+    )
+    import_file_start_date_adjusted_to_prevent_gaps: AuditSettingResponse | None = Field(
+        None, alias="importFileStartDateAdjustedToPreventGaps"
+    )
+    account_alert_exists_on_account_in_import_file: AuditSettingResponse | None = Field(
+        None, alias="accountAlertExistsOnAccountInImportFile"
+    )
+    abnormal_bill_cost_with_outlier_analysis: AbnormalBillCostWithOutlierAnalysisSettingResponse | None = Field(
+        None, alias="abnormalBillCostWithOutlierAnalysis"
+    )
+    abnormal_bill_use_with_outlier_analysis: AbnormalBillUseWithOutlierAnalysisSettingResponse = Field(
+        alias="abnormalBillUseWithOutlierAnalysis"
+    )
+    abnormal_bill_demand_with_outlier_analysis: AbnormalBillDemandWithOutlierAnalysisSettingResponse = Field(
+        alias="abnormalBillDemandWithOutlierAnalysis"
+    )
 
 
 class BaselineEngine(WireModel):
@@ -457,6 +745,31 @@ class BatchSettings(WireModel):
     leave_existing_batches_open: bool | None = Field(None, alias="leaveExistingBatchesOpen")
 
 
+class BatchWorkflowChild(WireModel):
+    """Batch workflow settings."""
+
+    due_date: BillHeaderWorkflowChild = Field(alias="dueDate")
+    statement_date: BillHeaderWorkflowChild = Field(alias="statementDate")
+    invoice_number: BillHeaderWorkflowChild = Field(alias="invoiceNumber")
+    control_code: BillHeaderWorkflowChild = Field(alias="controlCode")
+    next_reading: BillHeaderWorkflowChild = Field(alias="nextReading")
+    account_period_name: BillHeaderWorkflowChild = Field(alias="accountPeriodName")
+    account_period_year: BillHeaderWorkflowChild = Field(alias="accountPeriodYear")
+
+
+class BatchWorkflowSettings(WireModel):
+    """BatchWorkflowSettings."""
+
+    batch_mode_enabled: bool | None = Field(None, alias="batchModeEnabled")
+    due_date: BillHeaderWorkflowChild | None = Field(None, alias="dueDate")
+    statement_date: BillHeaderWorkflowChild | None = Field(None, alias="statementDate")
+    invoice_number: BillHeaderWorkflowChild | None = Field(None, alias="invoiceNumber")
+    control_code: BillHeaderWorkflowChild | None = Field(None, alias="controlCode")
+    next_reading: BillHeaderWorkflowChild | None = Field(None, alias="nextReading")
+    account_period_name: BillHeaderWorkflowChild | None = Field(None, alias="accountPeriodName")
+    account_period_year: BillHeaderWorkflowChild | None = Field(None, alias="accountPeriodYear")
+
+
 class BenchmarkCategoryResponse(WireModel):
     """BenchmarkCategoryResponse."""
 
@@ -494,10 +807,32 @@ class BillAccountBodyLineEdit(WireModel):
     caption: str = Field(alias="caption", max_length=32)
 
 
+class BillActionApprove(WireModel):
+    """BillActionApprove."""
+
+    ids: list[int] | None = Field(None, alias="ids", min_length=1)
+    approve: bool | None = Field(None, alias="approve")
+
+
 class BillActionDelete(WireModel):
     """BillActionDelete."""
 
     ids: list[int] | None = Field(None, alias="ids", min_length=1)
+
+
+class BillActionExportHold(WireModel):
+    """BillActionExportHold."""
+
+    ids: list[int] | None = Field(None, alias="ids", min_length=1)
+    export_hold: bool | None = Field(None, alias="exportHold")
+
+
+class BillActionSplit(WireModel):
+    """BillActionSplit."""
+
+    ids: list[int] | None = Field(None, alias="ids", min_length=1)
+    note: str | None = Field(None, alias="note")
+    batch_settings: BatchCreate | None = Field(None, alias="batchSettings")
 
 
 class BillActionVoid(WireModel):
@@ -505,6 +840,46 @@ class BillActionVoid(WireModel):
 
     ids: list[int] | None = Field(None, alias="ids", min_length=1)
     void: bool | None = Field(None, alias="void")
+
+
+class BillContainsLineItemDescriptionsSettingRequest(WireModel):
+    """BillContainsLineItemDescriptionsSettingRequest."""
+
+    line_item_descriptions: list[str] | None = Field(None, alias="lineItemDescriptions")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class BillContainsLineItemDescriptionsSettingResponse(WireModel):
+    """BillContainsLineItemDescriptionsSettingResponse."""
+
+    line_item_descriptions: list[str] | None = Field(None, alias="lineItemDescriptions")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
+class BillContainsLineItemTypesSettingRequest(WireModel):
+    """BillContainsLineItemTypesSettingRequest."""
+
+    line_item_types: list[str] | None = Field(None, alias="lineItemTypes")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class BillContainsLineItemTypesSettingResponse(WireModel):
+    """BillContainsLineItemTypesSettingResponse."""
+
+    line_item_types: list[str] | None = Field(None, alias="lineItemTypes")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
 
 
 class BillCreate(WireModel):
@@ -561,6 +936,30 @@ class BillEdit(WireModel):
     note: str | None = Field(None, alias="note")
     meters: list[BillMeterEdit] | None = Field(None, alias="meters")
     account_body_lines: list[BillAccountBodyLineEdit] | None = Field(None, alias="accountBodyLines")
+
+
+class BillExport(WireModel):
+    """BillExport."""
+
+    bill_ids: list[int] | None = Field(None, alias="billIds", min_length=1)
+    export_mode: str = Field(alias="exportMode")
+    mark_as_exported: bool = Field(alias="markAsExported")
+    export_note: str | None = Field(None, alias="exportNote")
+
+
+class BillExportOptions(WireModel):
+    """BillExportOptions."""
+
+    export_mode: str = Field(alias="exportMode")
+    mark_as_exported: bool = Field(alias="markAsExported")
+    export_note: str | None = Field(None, alias="exportNote")
+
+
+class BillHeaderWorkflowChild(WireModel):
+    """BillHeaderWorkflowChild."""
+
+    use_field: bool | None = Field(None, alias="useField")
+    required: bool | None = Field(None, alias="required")
 
 
 class BillIdResponse(WireModel):
@@ -630,6 +1029,12 @@ class BillImportRequest(WireModel):
     save_as_resolved: bool | None = Field(None, alias="saveAsResolved")
     comment: str | None = Field(None, alias="comment")
     suppress_bill_capture_notification: bool | None = Field(None, alias="suppressBillCaptureNotification")
+
+
+class BillImportWorkflowSettings(WireModel):
+    """Represents workflow settings for bill imports."""
+
+    error_handling: str | None = Field(None, alias="errorHandling")
 
 
 class BillListAdministrator(WireModel):
@@ -752,6 +1157,26 @@ class BillReversal(WireModel):
     description: str | None = Field(None, alias="description")
 
 
+class BillSignificantlyShorterOrLongerThanPreviousSettingRequest(WireModel):
+    """BillSignificantlyShorterOrLongerThanPreviousSettingRequest."""
+
+    percent_length_variance: int | None = Field(None, alias="percentLengthVariance")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class BillSignificantlyShorterOrLongerThanPreviousSettingResponse(WireModel):
+    """BillSignificantlyShorterOrLongerThanPreviousSettingResponse."""
+
+    percent_length_variance: int | None = Field(None, alias="percentLengthVariance")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
 class BillSplitDetailsRequest(WireModel):
     """Defines details for available types of bill split distributions. Only one"""
 
@@ -786,6 +1211,19 @@ class BillSplitPlaceSizeChild(WireModel):
     end_date: WireDateTime | None = Field(None, alias="endDate")
     value: WireDecimal | None = Field(None, alias="value")
     unit: UnitChild | None = Field(None, alias="unit")
+
+
+class BillUnexport(WireModel):
+    """BillUnexport."""
+
+    bill_ids: list[int] = Field(alias="billIds", min_length=1)
+    export_mode: str = Field(alias="exportMode")
+
+
+class BillUnexportOptions(WireModel):
+    """BillUnexportOptions."""
+
+    export_mode: str = Field(alias="exportMode")
 
 
 class BillWorkflowSettings(WireModel):
@@ -1224,6 +1662,13 @@ class ChargebackProcessorSettingsForAggregations(WireModel):
     batch_settings: BatchCreate | None = Field(None, alias="batchSettings")
 
 
+class ChargebackProcessorSettingsForSplits(WireModel):
+    """ChargebackProcessorSettingsForSplits."""
+
+    note: str | None = Field(None, alias="note")
+    batch_settings: BatchCreate | None = Field(None, alias="batchSettings")
+
+
 class ChargebackProcessorSettingsWithoutFilters(WireModel):
     """ChargebackProcessorSettingsWithoutFilters."""
 
@@ -1361,6 +1806,12 @@ class ChargebackWorkflowResponse(WireModel):
     chargeback_workflow_steps: list[ChargebackWorkflowStep] | None = Field(None, alias="chargebackWorkflowSteps")
     chargeback_workflow_id: int | None = Field(None, alias="chargebackWorkflowId")
     chargeback_workflow_info: str | None = Field(None, alias="chargebackWorkflowInfo")
+
+
+class ChargebackWorkflowSettings(WireModel):
+    """Represents workflow settings for chargebacks."""
+
+    allow_advanced_chargeback_settings: bool = Field(alias="allowAdvancedChargebackSettings")
 
 
 class ChargebackWorkflowStep(WireModel):
@@ -1672,6 +2123,26 @@ class DistributionVersionResponse(WireModel):
     has_bills: bool | None = Field(None, alias="hasBills")
 
 
+class DueDateTooLongAfterBillEndSettingRequest(WireModel):
+    """DueDateTooLongAfterBillEndSettingRequest."""
+
+    days: int | None = Field(None, alias="days", ge=0, le=2147483647)
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class DueDateTooLongAfterBillEndSettingResponse(WireModel):
+    """DueDateTooLongAfterBillEndSettingResponse."""
+
+    days: int | None = Field(None, alias="days")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
 class DynamicPercentageBillSplit(WireModel):
     """Defines details for a dynamic percentage split of use, cost, or both based"""
 
@@ -1787,6 +2258,21 @@ class ExportHold(WireModel):
     products: list[PermissionProduct] | None = Field(None, alias="products")
 
 
+class ExportWorkflowChild(WireModel):
+    """Represents workflow settings for bill export."""
+
+    export_mode_enabled: bool = Field(alias="exportModeEnabled")
+    can_export: str = Field(alias="canExport")
+    include_udfs: bool = Field(alias="includeUdfs")
+
+
+class ExportWorkflowSettings(WireModel):
+    """ExportWorkflowSettings."""
+
+    export_mode_enabled: bool | None = Field(None, alias="exportModeEnabled")
+    can_export: str | None = Field(None, alias="canExport")
+
+
 class FacilityProjects(WireModel):
     """FacilityProjects."""
 
@@ -1893,6 +2379,118 @@ class FixedUseRequest(WireModel):
 
     fixed_use_amount: WireDecimal = Field(alias="fixedUseAmount", decimal_places=6)
     unit_id: int = Field(alias="unitId")
+
+
+class FlagActionChild(WireModel):
+    """FlagActionChild."""
+
+    flag_action_id: int | None = Field(None, alias="flagActionId")
+    flag_action_info: str | None = Field(None, alias="flagActionInfo")
+
+
+class FlagEdit(WireModel):
+    """FlagEdit."""
+
+    flag_type_id: int | None = Field(None, alias="flagTypeId")
+    flag_status_id: int | None = Field(None, alias="flagStatusId")
+    cost_recovery: WireDecimal | None = Field(None, alias="costRecovery")
+    comment: str | None = Field(None, alias="comment")
+    assignees: list[int] | None = Field(None, alias="assignees")
+    release_export_hold: bool | None = Field(None, alias="releaseExportHold")
+    hold_from_export: bool | None = Field(None, alias="holdFromExport")
+
+
+class FlagEventChild(WireModel):
+    """FlagEventChild."""
+
+    flag_event_id: int | None = Field(None, alias="flagEventId")
+    created_by: UserChild | None = Field(None, alias="createdBy")
+    created_date: WireDateTime | None = Field(None, alias="createdDate")
+    comment: str | None = Field(None, alias="comment")
+    description: str | None = Field(None, alias="description")
+    flag_action: FlagActionChild | None = Field(None, alias="flagAction")
+
+
+class FlagIssueTypeChild(WireModel):
+    """FlagIssueTypeChild."""
+
+    flag_issue_type_id: int | None = Field(None, alias="flagIssueTypeId")
+    flag_issue_type_info: str | None = Field(None, alias="flagIssueTypeInfo")
+    flag_issue_type_description: str | None = Field(None, alias="flagIssueTypeDescription")
+    flag_issue_category: str | None = Field(None, alias="flagIssueCategory")
+
+
+class FlagListAction(WireModel):
+    """FlagListAction."""
+
+    entity_ids: list[int] | None = Field(None, alias="entityIds")
+    flag_action: FlagEdit | None = Field(None, alias="flagAction")
+
+
+class FlagResponse(WireModel):
+    """FlagResponse."""
+
+    flag_id: int | None = Field(None, alias="flagId")
+    flag_type: FlagTypeChild | None = Field(None, alias="flagType")
+    flag_status: FlagStatusChild | None = Field(None, alias="flagStatus")
+    created_by: UserChild | None = Field(None, alias="createdBy")
+    created_date: WireDateTime | None = Field(None, alias="createdDate")
+    modified_by: UserChild | None = Field(None, alias="modifiedBy")
+    modified_date: WireDateTime | None = Field(None, alias="modifiedDate")
+    cost_recovery: WireDecimal | None = Field(None, alias="costRecovery")
+    flag_events: list[FlagEventChild] | None = Field(None, alias="flagEvents")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+    flag_issues: list[FlagIssueTypeChild] | None = Field(None, alias="flagIssues")
+
+
+class FlagStatusChild(WireModel):
+    """FlagStatusChild."""
+
+    flag_status_id: int | None = Field(None, alias="flagStatusId")
+    flag_status_info: str | None = Field(None, alias="flagStatusInfo")
+
+
+class FlagTypeChild(WireModel):
+    """FlagTypeChild."""
+
+    flag_type_id: int | None = Field(None, alias="flagTypeId")
+    flag_type_info: str | None = Field(None, alias="flagTypeInfo")
+
+
+class FlagTypeCreate(WireModel):
+    """FlagTypeCreate."""
+
+    flag_type_info: str = Field(alias="flagTypeInfo", min_length=1, max_length=32)
+
+
+class FlagWidget(WireModel):
+    """FlagWidget."""
+
+    view_by: str | None = Field(None, alias="viewBy")
+    flag_status: str | None = Field(None, alias="flagStatus")
+    total_cost: WireDecimal | None = Field(None, alias="totalCost")
+    total_cost_recovery: WireDecimal | None = Field(None, alias="totalCostRecovery")
+    flag_count: int | None = Field(None, alias="flagCount")
+    results: list[FlagWidgetChild] | None = Field(None, alias="results")
+    total_number_of_results: int | None = Field(None, alias="totalNumberOfResults")
+
+
+class FlagWidgetChild(WireModel):
+    """FlagWidgetChild."""
+
+    item_id: int | None = Field(None, alias="itemId")
+    item_display: str | None = Field(None, alias="itemDisplay")
+    item_type: str | None = Field(None, alias="itemType")
+    parent_id: int | None = Field(None, alias="parentId")
+    parent_display: str | None = Field(None, alias="parentDisplay")
+    parent_item_type: str | None = Field(None, alias="parentItemType")
+    split_parent: bool | None = Field(None, alias="splitParent")
+    split_child: bool | None = Field(None, alias="splitChild")
+    calculated: bool | None = Field(None, alias="calculated")
+    active: bool | None = Field(None, alias="active")
+    cost: WireDecimal | None = Field(None, alias="cost")
+    cost_recovery: WireDecimal | None = Field(None, alias="costRecovery")
+    flag_count: int | None = Field(None, alias="flagCount")
 
 
 class FlaggedItems(WireModel):
@@ -2218,6 +2816,18 @@ class LicenseFeatureReportDistribution(WireModel):
     products: list[PermissionProduct] | None = Field(None, alias="products")
 
 
+class ListActionApprove(WireModel):
+    """ListActionApprove."""
+
+    approve: bool | None = Field(None, alias="approve")
+
+
+class ListActionExportHold(WireModel):
+    """ListActionExportHold."""
+
+    export_hold: bool | None = Field(None, alias="exportHold")
+
+
 class ManuallyAdjustSavings(WireModel):
     """ManuallyAdjustSavings."""
 
@@ -2479,6 +3089,19 @@ class MeterGroupResponse(WireModel):
     meter_group_category: MeterGroupCategoryChild | None = Field(None, alias="meterGroupCategory")
     user_defined_auto_group: bool | None = Field(None, alias="userDefinedAutoGroup")
     last_updated: WireDateTime | None = Field(None, alias="lastUpdated")
+
+
+class MeterRateResponse(WireModel):
+    """MeterRateResponse."""
+
+    rate_id: int | None = Field(None, alias="rateId")
+    name: str | None = Field(None, alias="name")
+    rate_code: str | None = Field(None, alias="rateCode")
+    start_date: WireDateTime | None = Field(None, alias="startDate")
+    end_date: WireDateTime | None = Field(None, alias="endDate")
+    account: MeterAccountChild | None = Field(None, alias="account")
+    commodity: CommodityChild | None = Field(None, alias="commodity")
+    note: str | None = Field(None, alias="note")
 
 
 class MeterResponse(WireModel):
@@ -2941,6 +3564,13 @@ class RateCreate(WireModel):
     note: str | None = Field(None, alias="note", max_length=255)
 
 
+class RateEdit(WireModel):
+    """RateEdit."""
+
+    name: str | None = Field(None, alias="name", max_length=255)
+    note: str | None = Field(None, alias="note", max_length=255)
+
+
 class RateResponse(WireModel):
     """RateResponse."""
 
@@ -2965,6 +3595,41 @@ class RateSchedules(WireModel):
     permission_category_name: str | None = Field(None, alias="permissionCategoryName")
     is_licensed: bool | None = Field(None, alias="isLicensed")
     products: list[PermissionProduct] | None = Field(None, alias="products")
+
+
+class RateVersionRequest(WireModel):
+    """RateVersionRequest."""
+
+    effective_date: WireDateTime = Field(alias="effectiveDate", ge=datetime(1899, 12, 31), le=datetime(3000, 1, 1))
+    note: str | None = Field(None, alias="note", max_length=255)
+    use_unit_cost: WireDecimal | None = Field(None, alias="useUnitCost", decimal_places=8)
+    use_unit_id: int | None = Field(None, alias="useUnitId")
+    demand_unit_cost: WireDecimal | None = Field(None, alias="demandUnitCost", decimal_places=8)
+    demand_unit_id: int | None = Field(None, alias="demandUnitId")
+    account_line_items: list[GenericBodylineRequest] | None = Field(None, alias="accountLineItems")
+    meter_line_items: list[GenericBodylineRequest] | None = Field(None, alias="meterLineItems")
+    udfs: list[UDFValue] | None = Field(None, alias="udfs")
+
+
+class RateVersionResponse(WireModel):
+    """RateVersionResponse."""
+
+    version_id: int | None = Field(None, alias="versionId")
+    begin_date: WireDateTime | None = Field(None, alias="beginDate")
+    end_date: WireDateTime | None = Field(None, alias="endDate")
+    created_date: WireDateTime | None = Field(None, alias="createdDate")
+    modified_date: WireDateTime | None = Field(None, alias="modifiedDate")
+    note: str | None = Field(None, alias="note")
+    created_by: UserChild | None = Field(None, alias="createdBy")
+    modified_by: UserChild | None = Field(None, alias="modifiedBy")
+    use_unit_cost: WireDecimal | None = Field(None, alias="useUnitCost")
+    use_unit: UnitChild | None = Field(None, alias="useUnit")
+    demand_unit_cost: WireDecimal | None = Field(None, alias="demandUnitCost")
+    demand_unit: UnitChild | None = Field(None, alias="demandUnit")
+    cost_unit: UnitChild | None = Field(None, alias="costUnit")
+    account_line_items: list[GenericBodylineResponse] | None = Field(None, alias="accountLineItems")
+    meter_line_items: list[GenericBodylineResponse] | None = Field(None, alias="meterLineItems")
+    udfs: list[UDFFieldChild] | None = Field(None, alias="udfs")
 
 
 class Reading(WireModel):
@@ -3247,6 +3912,26 @@ class SharedReports(WireModel):
     products: list[PermissionProduct] | None = Field(None, alias="products")
 
 
+class StatementDateTooLongAfterBillEndSettingRequest(WireModel):
+    """StatementDateTooLongAfterBillEndSettingRequest."""
+
+    days: int | None = Field(None, alias="days", ge=0, le=2147483647)
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class StatementDateTooLongAfterBillEndSettingResponse(WireModel):
+    """StatementDateTooLongAfterBillEndSettingResponse."""
+
+    days: int | None = Field(None, alias="days")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
 class SubtractRequest(WireModel):
     """SubtractRequest."""
 
@@ -3351,6 +4036,26 @@ class TimeZoneChild(WireModel):
     time_zone_info: str | None = Field(None, alias="timeZoneInfo")
 
 
+class TooManyConsecutiveEstimatedBillsSettingRequest(WireModel):
+    """TooManyConsecutiveEstimatedBillsSettingRequest."""
+
+    bills: int | None = Field(None, alias="bills", ge=1, le=2147483647)
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class TooManyConsecutiveEstimatedBillsSettingResponse(WireModel):
+    """TooManyConsecutiveEstimatedBillsSettingResponse."""
+
+    bills: int | None = Field(None, alias="bills")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
+
+
 class TopmostCollection(WireModel):
     """TopmostCollection."""
 
@@ -3381,6 +4086,26 @@ class TopmostPlace(WireModel):
     place_id: int | None = Field(None, alias="placeId")
     place_code: str | None = Field(None, alias="placeCode")
     place_info: str | None = Field(None, alias="placeInfo")
+
+
+class TotalBillCostDoesNotMatchLineItemTypesSettingRequest(WireModel):
+    """TotalBillCostDoesNotMatchLineItemTypesSettingRequest."""
+
+    line_item_types: list[str] | None = Field(None, alias="lineItemTypes")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[int] | None = Field(None, alias="assignees")
+
+
+class TotalBillCostDoesNotMatchLineItemTypesSettingResponse(WireModel):
+    """TotalBillCostDoesNotMatchLineItemTypesSettingResponse."""
+
+    line_item_types: list[str] | None = Field(None, alias="lineItemTypes")
+    setting_status: str | None = Field(None, alias="settingStatus")
+    setting_code: str | None = Field(None, alias="settingCode")
+    setting_description: str | None = Field(None, alias="settingDescription")
+    minimum_cost: int | None = Field(None, alias="minimumCost")
+    assignees: list[UserChild] | None = Field(None, alias="assignees")
 
 
 class UDFFieldChild(WireModel):
@@ -3493,6 +4218,12 @@ class UpdateUnitsOnExistingBills(WireModel):
     products: list[PermissionProduct] | None = Field(None, alias="products")
 
 
+class UpdatedOnlyResult(WireModel):
+    """UpdatedOnlyResult."""
+
+    updated: int | None = Field(None, alias="updated")
+
+
 class UpsertAggregateMeterRequest(WireModel):
     """UpsertAggregateMeterRequest."""
 
@@ -3529,6 +4260,27 @@ class UserCreateRequest(WireModel):
     user_role_id: int = Field(alias="userRoleId")
     max_approval_amount: int | None = Field(None, alias="maxApprovalAmount")
     report_group_id: int | None = Field(None, alias="reportGroupId")
+    user_groups: list[int] | None = Field(None, alias="userGroups")
+
+
+class UserEditRequest(WireModel):
+    """UserEditRequest."""
+
+    user_code: str = Field(alias="userCode", max_length=65)
+    full_name: str = Field(alias="fullName", max_length=32)
+    password: str | None = Field(None, alias="password", max_length=128)
+    email: str = Field(alias="email", max_length=128)
+    topmost_cost_center_ids: list[int] = Field(alias="topmostCostCenterIds", min_length=1)
+    topmost_place_ids: list[int] = Field(alias="topmostPlaceIds", min_length=1)
+    topmost_collection_ids: list[int] = Field(alias="topmostCollectionIds", min_length=1)
+    active_directory: bool = Field(alias="activeDirectory")
+    active: bool = Field(alias="active")
+    password_expiration_interval: int = Field(alias="passwordExpirationInterval")
+    strong_password: bool = Field(alias="strongPassword")
+    force_password_change: bool = Field(alias="forcePasswordChange")
+    user_role_id: int = Field(alias="userRoleId")
+    max_approval_amount: int | None = Field(None, alias="maxApprovalAmount")
+    report_group_id: int = Field(alias="reportGroupId")
     user_groups: list[int] | None = Field(None, alias="userGroups")
 
 
@@ -3598,6 +4350,12 @@ class UtilityPlatform(WireModel):
     utility_platform_provider_key: str | None = Field(None, alias="utilityPlatformProviderKey")
     utility_platform_provider_info: str | None = Field(None, alias="utilityPlatformProviderInfo")
     can_decline_data_release: bool | None = Field(None, alias="canDeclineDataRelease")
+
+
+class VendorAuditEnable(WireModel):
+    """VendorAuditEnable."""
+
+    audit_enabled: bool | None = Field(None, alias="auditEnabled")
 
 
 class VendorChild(WireModel):
@@ -3732,6 +4490,28 @@ class WorkflowDisplaySetting(WireModel):
     show_export_hold_list: bool | None = Field(None, alias="showExportHoldList")
 
 
+class WorkflowSettingsRequest(WireModel):
+    """WorkflowSettingsRequest."""
+
+    batch: BatchWorkflowChild = Field(alias="batch")
+    approval: ApprovalWorkflowRequestChild = Field(alias="approval")
+    ap_export: ExportWorkflowChild | None = Field(None, alias="apExport")
+    gl_export: ExportWorkflowChild | None = Field(None, alias="glExport")
+    chargeback: ChargebackWorkflowSettings | None = Field(None, alias="chargeback")
+    bill_import: BillImportWorkflowSettings | None = Field(None, alias="billImport")
+
+
+class WorkflowSettingsResponse(WireModel):
+    """Workflow settings response."""
+
+    batch: BatchWorkflowSettings | None = Field(None, alias="batch")
+    approval: ApprovalWorkflowChild | None = Field(None, alias="approval")
+    ap_export: ExportWorkflowChild | None = Field(None, alias="apExport")
+    gl_export: ExportWorkflowChild | None = Field(None, alias="glExport")
+    chargeback: ChargebackWorkflowSettings | None = Field(None, alias="chargeback")
+    bill_import: BillImportWorkflowSettings | None = Field(None, alias="billImport")
+
+
 class BillKickoutImportRequest(WireModel):
     """Re-import of a bill import task's kickouts (api-reference/004)."""
 
@@ -3749,16 +4529,27 @@ class BillImportTaskKickoutSummaryResponse(WireModel):
     task_guid: str | None = Field(None, alias="taskGuid")
 
 
+AbnormalBillCostWithOutlierAnalysisSettingRequest.model_rebuild()
+AbnormalBillCostWithOutlierAnalysisSettingResponse.model_rebuild()
+AbnormalBillDemandWithOutlierAnalysisSettingRequest.model_rebuild()
+AbnormalBillDemandWithOutlierAnalysisSettingResponse.model_rebuild()
+AbnormalBillUseWithOutlierAnalysisSettingRequest.model_rebuild()
+AbnormalBillUseWithOutlierAnalysisSettingResponse.model_rebuild()
+AccountAuditEnable.model_rebuild()
 AccountChild.model_rebuild()
 AccountChildWithType.model_rebuild()
 AccountCodeHistoryChild.model_rebuild()
 AccountCreate.model_rebuild()
 AccountEdit.model_rebuild()
+AccountMeterChild.model_rebuild()
 AccountMeterChildWithSerialNumber.model_rebuild()
 AccountMeterEdit.model_rebuild()
+AccountMeterRateResponse.model_rebuild()
 AccountMeterRequest.model_rebuild()
 AccountMeterResponse.model_rebuild()
 AccountRateChild.model_rebuild()
+AccountRateRequest.model_rebuild()
+AccountRateResponse.model_rebuild()
 AccountResponse.model_rebuild()
 AccountTypeChild.model_rebuild()
 AccountingSettings.model_rebuild()
@@ -3772,29 +4563,49 @@ ApiKeyCreateRequest.model_rebuild()
 ApiKeyCreateResponse.model_rebuild()
 ApiKeyResponse.model_rebuild()
 ApplicationSettings.model_rebuild()
+ApprovalWorkflowChild.model_rebuild()
+ApprovalWorkflowRequestChild.model_rebuild()
+ApprovalWorkflowSettings.model_rebuild()
 ApproveBills.model_rebuild()
 AssignVersionsToStep.model_rebuild()
+AuditSettingRequest.model_rebuild()
+AuditSettingResponse.model_rebuild()
+AuditSettingsRequest.model_rebuild()
+AuditSettingsResponse.model_rebuild()
 BaselineEngine.model_rebuild()
 BatchChild.model_rebuild()
 BatchCreate.model_rebuild()
 BatchEdit.model_rebuild()
 BatchResponse.model_rebuild()
 BatchSettings.model_rebuild()
+BatchWorkflowChild.model_rebuild()
+BatchWorkflowSettings.model_rebuild()
 BenchmarkCategoryResponse.model_rebuild()
 BenchmarkValue.model_rebuild()
 BillAccountBodyLineCreate.model_rebuild()
 BillAccountBodyLineEdit.model_rebuild()
+BillActionApprove.model_rebuild()
 BillActionDelete.model_rebuild()
+BillActionExportHold.model_rebuild()
+BillActionSplit.model_rebuild()
 BillActionVoid.model_rebuild()
+BillContainsLineItemDescriptionsSettingRequest.model_rebuild()
+BillContainsLineItemDescriptionsSettingResponse.model_rebuild()
+BillContainsLineItemTypesSettingRequest.model_rebuild()
+BillContainsLineItemTypesSettingResponse.model_rebuild()
 BillCreate.model_rebuild()
 BillDeleteActionResult.model_rebuild()
 BillEdit.model_rebuild()
+BillExport.model_rebuild()
+BillExportOptions.model_rebuild()
+BillHeaderWorkflowChild.model_rebuild()
 BillIdResponse.model_rebuild()
 BillImportProfileColumnMapping.model_rebuild()
 BillImportProfileObservation.model_rebuild()
 BillImportProfileRequest.model_rebuild()
 BillImportProfileResponse.model_rebuild()
 BillImportRequest.model_rebuild()
+BillImportWorkflowSettings.model_rebuild()
 BillListAdministrator.model_rebuild()
 BillMeterBodyLineCreate.model_rebuild()
 BillMeterBodyLineEdit.model_rebuild()
@@ -3802,10 +4613,14 @@ BillMeterCreate.model_rebuild()
 BillMeterEdit.model_rebuild()
 BillResponse.model_rebuild()
 BillReversal.model_rebuild()
+BillSignificantlyShorterOrLongerThanPreviousSettingRequest.model_rebuild()
+BillSignificantlyShorterOrLongerThanPreviousSettingResponse.model_rebuild()
 BillSplitDetailsRequest.model_rebuild()
 BillSplitDetailsResponse.model_rebuild()
 BillSplitParentDetailsResponse.model_rebuild()
 BillSplitPlaceSizeChild.model_rebuild()
+BillUnexport.model_rebuild()
+BillUnexportOptions.model_rebuild()
 BillWorkflowSettings.model_rebuild()
 BillingPeriodCostUnitChild.model_rebuild()
 BillingPeriodCostUnitDeltaChild.model_rebuild()
@@ -3845,6 +4660,7 @@ ChannelVersionRequest.model_rebuild()
 ChannelVersionResponse.model_rebuild()
 ChargebackProcessorSettings.model_rebuild()
 ChargebackProcessorSettingsForAggregations.model_rebuild()
+ChargebackProcessorSettingsForSplits.model_rebuild()
 ChargebackProcessorSettingsWithoutFilters.model_rebuild()
 ChargebackReversals.model_rebuild()
 ChargebackTaskRequest.model_rebuild()
@@ -3857,6 +4673,7 @@ ChargebackWorkflowDigestResponse.model_rebuild()
 ChargebackWorkflowDigestSplitChild.model_rebuild()
 ChargebackWorkflowEdit.model_rebuild()
 ChargebackWorkflowResponse.model_rebuild()
+ChargebackWorkflowSettings.model_rebuild()
 ChargebackWorkflowStep.model_rebuild()
 ChargebackWorkflowStepChild.model_rebuild()
 ChargebackWorkflowStepCreate.model_rebuild()
@@ -3885,6 +4702,8 @@ DataTypeResponse.model_rebuild()
 DistributedReportsSettings.model_rebuild()
 DistributionVersionManage.model_rebuild()
 DistributionVersionResponse.model_rebuild()
+DueDateTooLongAfterBillEndSettingRequest.model_rebuild()
+DueDateTooLongAfterBillEndSettingResponse.model_rebuild()
 DynamicPercentageBillSplit.model_rebuild()
 DynamicPercentageBillSplitResponse.model_rebuild()
 ENERGYSTARSubmissions.model_rebuild()
@@ -3896,6 +4715,8 @@ EnergyStarRatingChild.model_rebuild()
 EnergyStarSettings.model_rebuild()
 ExportBills.model_rebuild()
 ExportHold.model_rebuild()
+ExportWorkflowChild.model_rebuild()
+ExportWorkflowSettings.model_rebuild()
 FacilityProjects.model_rebuild()
 FailedReadingResponse.model_rebuild()
 FailedReadings.model_rebuild()
@@ -3907,6 +4728,17 @@ FixedPercentage.model_rebuild()
 FixedPercentageResponse.model_rebuild()
 FixedUnitCostRequest.model_rebuild()
 FixedUseRequest.model_rebuild()
+FlagActionChild.model_rebuild()
+FlagEdit.model_rebuild()
+FlagEventChild.model_rebuild()
+FlagIssueTypeChild.model_rebuild()
+FlagListAction.model_rebuild()
+FlagResponse.model_rebuild()
+FlagStatusChild.model_rebuild()
+FlagTypeChild.model_rebuild()
+FlagTypeCreate.model_rebuild()
+FlagWidget.model_rebuild()
+FlagWidgetChild.model_rebuild()
 FlaggedItems.model_rebuild()
 FloorAreaSplit.model_rebuild()
 FloorAreaSplitResponse.model_rebuild()
@@ -3935,6 +4767,8 @@ LicenseFeatureGhg.model_rebuild()
 LicenseFeatureIntervalDataAnalysis.model_rebuild()
 LicenseFeatureReportDesigner.model_rebuild()
 LicenseFeatureReportDistribution.model_rebuild()
+ListActionApprove.model_rebuild()
+ListActionExportHold.model_rebuild()
 ManuallyAdjustSavings.model_rebuild()
 Me.model_rebuild()
 MeterAccountChild.model_rebuild()
@@ -3948,6 +4782,7 @@ MeterGroupMember.model_rebuild()
 MeterGroupMemberChild.model_rebuild()
 MeterGroupRequest.model_rebuild()
 MeterGroupResponse.model_rebuild()
+MeterRateResponse.model_rebuild()
 MeterResponse.model_rebuild()
 MeterSavingsSettings.model_rebuild()
 MeterSerialNumberHistoryChild.model_rebuild()
@@ -3976,8 +4811,11 @@ QuickFilter.model_rebuild()
 RateChild.model_rebuild()
 RateChildResponse.model_rebuild()
 RateCreate.model_rebuild()
+RateEdit.model_rebuild()
 RateResponse.model_rebuild()
 RateSchedules.model_rebuild()
+RateVersionRequest.model_rebuild()
+RateVersionResponse.model_rebuild()
 Reading.model_rebuild()
 ReadingCreate.model_rebuild()
 ReadingResponse.model_rebuild()
@@ -4000,6 +4838,8 @@ SharedBillLists.model_rebuild()
 SharedDashboardsOrMaps.model_rebuild()
 SharedRecordsLists.model_rebuild()
 SharedReports.model_rebuild()
+StatementDateTooLongAfterBillEndSettingRequest.model_rebuild()
+StatementDateTooLongAfterBillEndSettingResponse.model_rebuild()
 SubtractRequest.model_rebuild()
 SubtractResponse.model_rebuild()
 SumRequest.model_rebuild()
@@ -4012,9 +4852,13 @@ TaskType.model_rebuild()
 TemplateChild.model_rebuild()
 TimeFormatResponse.model_rebuild()
 TimeZoneChild.model_rebuild()
+TooManyConsecutiveEstimatedBillsSettingRequest.model_rebuild()
+TooManyConsecutiveEstimatedBillsSettingResponse.model_rebuild()
 TopmostCollection.model_rebuild()
 TopmostCostCenter.model_rebuild()
 TopmostPlace.model_rebuild()
+TotalBillCostDoesNotMatchLineItemTypesSettingRequest.model_rebuild()
+TotalBillCostDoesNotMatchLineItemTypesSettingResponse.model_rebuild()
 UDFFieldChild.model_rebuild()
 UDFSelectValueEntityResponse.model_rebuild()
 UDFValue.model_rebuild()
@@ -4026,14 +4870,17 @@ UpdateApprovedBills.model_rebuild()
 UpdateBatchStatusRequest.model_rebuild()
 UpdateResult.model_rebuild()
 UpdateUnitsOnExistingBills.model_rebuild()
+UpdatedOnlyResult.model_rebuild()
 UpsertAggregateMeterRequest.model_rebuild()
 UserChild.model_rebuild()
 UserCreateRequest.model_rebuild()
+UserEditRequest.model_rebuild()
 UserGroupChild.model_rebuild()
 UserResponse.model_rebuild()
 UsersAndRoles.model_rebuild()
 UsersAndUserGroups.model_rebuild()
 UtilityPlatform.model_rebuild()
+VendorAuditEnable.model_rebuild()
 VendorChild.model_rebuild()
 VendorRequest.model_rebuild()
 VendorResponse.model_rebuild()
@@ -4047,5 +4894,7 @@ WatticsSite.model_rebuild()
 WeatherSettings.model_rebuild()
 WeatherStationChild.model_rebuild()
 WorkflowDisplaySetting.model_rebuild()
+WorkflowSettingsRequest.model_rebuild()
+WorkflowSettingsResponse.model_rebuild()
 BillKickoutImportRequest.model_rebuild()
 BillImportTaskKickoutSummaryResponse.model_rebuild()
