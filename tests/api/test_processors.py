@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from apportion.domain import calculations as calc
 from apportion.domain.permissions import Grants
-from apportion.services import auth, processing, split_run
+from apportion.services import auth, processing
+from apportion.store import split_inputs
 from apportion.services.batches import BatchSettings
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill, BillLine
@@ -52,9 +53,10 @@ def test_bill_split_exec_splits_each_source_once_with_exact_sums(api: Api) -> No
     assert task["taskBegin"] == "2024-06-15T09:30:00"
     bills = cb.bills_of_task(api.db, task["taskId"])
     assert [(b[1], b[2]) for b in bills] == [(ids["D1"][0], source), (ids["D2"][0], source)]
-    # The account charge stays on the source (domain.md §4.3); meter lines split to the cent and 6 places.
-    assert cb.line_sums(api.db, [b[0] for b in bills]) == (D("1000.000001"), D("100.04"))
-    assert [b[4] for b in bills] == [D("60.03"), D("40.01")]  # line by line: 60.01+0.02, 40.00+0.01
+    # The whole bill is split, so the account charge follows the meter's split (domain.md §4.3); every line is
+    # split to the cent and 6 places, and the destinations sum to the source exactly.
+    assert cb.line_sums(api.db, [b[0] for b in bills]) == (D("1000.000001"), D("107.04"))
+    assert [b[4] for b in bills] == [D("64.23"), D("42.81")]  # line by line: 60.01+0.02+4.20, 40.00+0.01+2.80
     assert cb.is_split(api.db, source)
     detail = api.get(f"/api/v3/bill/{bills[0][0]}")
     if detail.status_code == 200:  # the bill routes are another module's; check the header when present
@@ -206,7 +208,7 @@ def test_aggregations_cover_the_configured_range_and_rerun_idempotently(api: Api
     with api.db.reading() as session:
         totals = session.execute(
             select(Bill.billing_period, func.count(), func.sum(Bill.total_cost))
-            .where(Bill.chargeback_version_id == version_id)
+            .where(Bill.chargeback_version_id == version_id, Bill.void.is_(False))
             .group_by(Bill.billing_period)
             .order_by(Bill.billing_period)
         ).all()
@@ -263,7 +265,7 @@ def test_two_concurrent_runs_never_split_a_source_twice(db: Database, monkeypatc
     # Both runs find every source unsplit before either claims one (on PostgreSQL; SQLite's database lock
     # holds the second run back at its first write, so its wait times out and it finds nothing left).
     found_all = threading.Barrier(2)
-    load_sources = split_run._source_bills
+    load_sources = split_inputs.source_bills
 
     def in_step(*args: Any) -> Any:
         found = load_sources(*args)
@@ -271,7 +273,7 @@ def test_two_concurrent_runs_never_split_a_source_twice(db: Database, monkeypatc
             found_all.wait(timeout=3)
         return found
 
-    monkeypatch.setattr(split_run, "_source_bills", in_step)
+    monkeypatch.setattr(split_inputs, "source_bills", in_step)
     task_ids: list[int] = []
     failures: list[BaseException] = []
 

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
+
+# Seeded observation types (store/reference_data.py): 1 USE is a meter's total use; other observation types of
+# kind "use" (on-peak, off-peak) are time-of-use parts of it, not additions to it.
+TOTAL_USE_TYPE_ID = 1
+
+
+class LineShare(NamedTuple):
+    """How a chargeback destination line was made from its source line (docs/chargebacks.md, conservation).
+
+    `basis` says what the share rests on ("fixed percentage 60", "floor area 1200 sq ft x weight 1 of 3000",
+    "use 350 of 1000", "15 of 30 days" ...); `exact` is the exact cost the share gives before rounding, written
+    to 10 decimals; `rounding` is what the largest-remainder rule moved: the line's cost minus the exact cost
+    rounded toward zero to the cent (0.00 or one cent either way).
+    """
+
+    basis: str
+    exact: str | None
+    rounding: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -23,6 +43,53 @@ class LineDraft:
     value: Decimal | None = None
     value_unit_id: int | None = None
     cost: Decimal | None = None
+    source_line_id: int | None = None
+    share: LineShare | None = None
+
+
+@dataclass(frozen=True)
+class MeterTotal:
+    """One meter's totals on one bill: use in the commodity's common unit, cost, and peak demand."""
+
+    use: Decimal | None
+    cost: Decimal
+    demand: Decimal | None
+
+
+def meter_totals(
+    lines: Iterable[LineDraft], to_common: Callable[[Decimal, int | None, int], Decimal], commodities: Mapping[int, int]
+) -> dict[int, MeterTotal]:
+    """Per meter of a bill: its total use, cost and demand (account lines, meter None, count for no meter).
+
+    Use counts the meter's `USE` lines (TOTAL_USE_TYPE_ID), each converted to the commodity's common unit by
+    `to_common(value, unit, commodity)`; only when the meter has no `USE` line does it count the other use lines
+    (on-peak and off-peak are parts of the total, not additions: a bill of 7,500 kWh with 4,000 on-peak and 3,500
+    off-peak uses 7,500 kWh). Cost adds every line's cost; demand is the largest demand value.
+    """
+    totals: dict[int, list[Decimal | None]] = {}  # meter -> [total use, time-of-use use, cost, demand]
+    for line in lines:
+        meter_id = line.meter_id
+        if meter_id is None:
+            continue
+        total = totals.get(meter_id)
+        if total is None:
+            total = totals[meter_id] = [None, None, Decimal(0), None]
+        value = line.value
+        if value is not None:
+            if line.kind == "use":
+                slot = 0 if line.observation_type_id == TOTAL_USE_TYPE_ID else 1
+                common = to_common(value, line.value_unit_id, commodities[meter_id])
+                before = total[slot]
+                total[slot] = common if before is None else before + common
+            elif line.kind == "demand":
+                demand = total[3]
+                total[3] = value if demand is None else max(demand, value)
+        if line.cost is not None:
+            total[2] = (total[2] or Decimal(0)) + line.cost
+    return {
+        meter_id: MeterTotal(use if use is not None else parts, cost or Decimal(0), demand)
+        for meter_id, (use, parts, cost, demand) in totals.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -87,3 +154,9 @@ class BillDraft:
             if line.meter_id is not None:
                 seen.setdefault(line.meter_id, None)
         return tuple(seen)
+
+
+def figures_of(lines: Iterable[LineDraft]) -> tuple[tuple[object, ...], ...]:
+    """What a bill's lines say in figures, for telling whether an edit changed them: observation type, meter,
+    value, unit and cost of each line in order (captions and line ids are not figures)."""
+    return tuple((line.observation_type_id, line.meter_id, line.value, line.value_unit_id, line.cost) for line in lines)

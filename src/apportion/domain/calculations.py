@@ -8,14 +8,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
-from apportion.domain.bills import LineDraft
+from apportion.domain.bills import TOTAL_USE_TYPE_ID, LineDraft
 from apportion.domain.errors import RuleViolation, ValidationFailed
 from apportion.domain.money import CENT, HUNDRED, USE_QUANTUM, decimal_places, multiply, round_half_up
 
 _T = TypeVar("_T")
 
 # Seeded observation types (store/reference_data.py): 1 USE, 2 DEMAND, 3 COST (a charge).
-USE_OBSERVATION_TYPE_ID = 1
+USE_OBSERVATION_TYPE_ID = TOTAL_USE_TYPE_ID
 DEMAND_OBSERVATION_TYPE_ID = 2
 CHARGE_OBSERVATION_TYPE_ID = 3
 
@@ -142,7 +142,8 @@ def copy_instructions(instructions: CalculatedBillInstructions, new_version_id: 
 
 @dataclass(frozen=True)
 class MeterFigures:
-    """A meter's totals over its non-void bills of the period; use already in the calculated meter's common unit."""
+    """A meter's totals over its non-void bills of the period; use in the calculated meter's common unit (the run
+    converts another commodity's use where a conversion exists, domain/units.py)."""
 
     use: Decimal
     cost: Decimal
@@ -167,6 +168,9 @@ class CalculationInputs:
     rate_unit_price: Decimal | None = None
     unit_factors: Mapping[int, Decimal] = field(default_factory=dict)
     observation_kinds: Mapping[int, str] = field(default_factory=dict)
+    # Meters whose use cannot be expressed in this meter's unit (another kind of quantity: gallons for a kWh
+    # meter), with the reason; their cost can still be copied or summed, their use cannot.
+    unconvertible: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -253,11 +257,14 @@ def _use(instruction: UseInstruction, inputs: CalculationInputs) -> tuple[Decima
     if isinstance(instruction, FixedUse):
         return round_half_up(instruction.amount, USE_QUANTUM), instruction.unit_id
     if isinstance(instruction, CopyFromMeter):
+        _convertible(inputs, [instruction.meter_id])
         source = _figures(inputs, instruction.meter_id, "copy use from")
         value = multiply(source.use, instruction.percentage, HUNDRED)
     elif isinstance(instruction, MeterCalculation):
+        _convertible(inputs, _read(instruction, inputs))
         value = _calculate(instruction, inputs, lambda f: f.use)
     elif isinstance(instruction, CalendarizedSum):
+        _convertible(inputs, instruction.meter_ids)
         value = sum((f.use for f in _calendarized(instruction, inputs)), Decimal(0))
     else:
         if instruction.channel_id not in inputs.channel_use:
@@ -282,6 +289,7 @@ def _cost(instruction: CostInstruction, use: Decimal, use_unit: int | None, inpu
         return sum((f.cost for f in _calendarized(instruction, inputs)), Decimal(0))
     common_use = _convert(use, use_unit, inputs.common_unit_id, inputs)
     if isinstance(instruction, UnitCostFromMeter):
+        _convertible(inputs, [instruction.meter_id])
         source = _figures(inputs, instruction.meter_id, "take a unit cost from")
         if source.use == 0:
             raise CalculationFailed(
@@ -303,6 +311,19 @@ def _demand(instruction: DemandInstruction | None, inputs: CalculationInputs) ->
     if reading is None:  # domain.md §4.4: no readings -> no demand line
         return None, None
     return round_half_up(reading, USE_QUANTUM), inputs.demand_unit_id
+
+
+def _convertible(inputs: CalculationInputs, meter_ids: Sequence[int]) -> None:
+    """Fail when a meter whose use this instruction reads measures another kind of quantity (domain.md §4.4:
+    "the other meter may be another commodity if a unit conversion exists")."""
+    for meter_id in meter_ids:
+        if meter_id in inputs.unconvertible:
+            raise CalculationFailed(inputs.unconvertible[meter_id])
+
+
+def _read(instruction: MeterCalculation, inputs: CalculationInputs) -> list[int]:
+    added = _members(inputs, instruction.sum_meter_ids, instruction.sum_meter_group_ids)
+    return added + _members(inputs, instruction.subtract_meter_ids, instruction.subtract_meter_group_ids)
 
 
 def _figures(inputs: CalculationInputs, meter_id: int, purpose: str) -> MeterFigures:

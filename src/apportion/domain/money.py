@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from collections.abc import Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
+from typing import Protocol
 
 from apportion.domain.errors import RuleViolation
 
@@ -141,6 +142,14 @@ class Allocation:
 
     def of_quanta(self, count: int) -> list[Decimal]:
         """The parts of `count` quanta (negative for a credit), as Decimals of the quantum."""
+        return self._parts(count)[0]
+
+    def with_rounding(self, amount: Decimal) -> tuple[list[Decimal], list[Decimal]]:
+        """The parts of `amount` and, for each, what the largest-remainder rule moved: the part minus its exact
+        share rounded toward zero to the quantum (zero or one quantum, with the amount's sign)."""
+        return self._parts(_quanta_in(amount, self.quantum))
+
+    def _parts(self, count: int) -> tuple[list[Decimal], list[Decimal]]:
         total, magnitude = self._total, abs(count)
         floors: list[int] = []
         remainders: list[int] = []
@@ -148,13 +157,19 @@ class Allocation:
             whole, rest = divmod(magnitude * weight, total)
             floors.append(whole)
             remainders.append(rest)
+        moved = [0] * len(floors)
         missing = magnitude - sum(floors)
         if missing:
             # Largest remainder first; among equals the earlier index (sort is stable on -remainder).
             for index in sorted(self._order, key=lambda i: -remainders[i])[:missing]:
                 floors[index] += 1
+                moved[index] = 1
         sign = -1 if count < 0 else 1
-        return [_from_quanta(sign * whole, self.quantum) for whole in floors]
+        quantum = self.quantum
+        return (
+            [_from_quanta(sign * whole, quantum) for whole in floors],
+            [_from_quanta(sign * step, quantum) for step in moved],
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -187,15 +202,68 @@ def apply_percentages(amount: Decimal, percentages: Sequence[Decimal], quantum: 
     return percentage_parts(percentages, quantum)(amount)
 
 
-def percentage_parts(percentages: Sequence[Decimal], quantum: Decimal) -> Callable[[Decimal], list[Decimal]]:
+class Parts(Protocol):
+    """Parts of an amount for one set of shares and one quantum: `Allocation` or `IndependentPercentages`."""
+
+    def __call__(self, amount: Decimal) -> list[Decimal]:
+        """The parts of `amount`."""
+        ...
+
+    def with_rounding(self, amount: Decimal) -> tuple[list[Decimal], list[Decimal]]:
+        """The parts and what rounding moved on each (the part minus its exact share rounded toward zero)."""
+        ...
+
+
+class IndependentPercentages:
+    """Percentages that do not total 100: each part is round_half_up(amount x p / 100) on its own."""
+
+    def __init__(self, percentages: Sequence[Decimal], quantum: Decimal) -> None:
+        self.percentages = tuple(percentages)
+        self.quantum = quantum
+
+    def __call__(self, amount: Decimal) -> list[Decimal]:
+        """The parts of `amount`."""
+        return [round_half_up(multiply(amount, p, HUNDRED), self.quantum) for p in self.percentages]
+
+    def with_rounding(self, amount: Decimal) -> tuple[list[Decimal], list[Decimal]]:
+        """The parts and what half-up rounding moved on each (compared with rounding toward zero)."""
+        parts: list[Decimal] = []
+        moved: list[Decimal] = []
+        for p in self.percentages:
+            exact = multiply(amount, p, HUNDRED)
+            part = round_half_up(exact, self.quantum)
+            moved.append(part - toward_zero(exact, self.quantum))
+            parts.append(part)
+        return parts, moved
+
+
+def percentage_parts(percentages: Sequence[Decimal], quantum: Decimal) -> Parts:
     """`apply_percentages` for one set of percentages and one quantum, checked once (see `Allocation`)."""
     if any(p < 0 for p in percentages):
         raise RuleViolation("Percentages cannot be negative.")
     if all(p.is_finite() for p in percentages) and _totals_hundred(tuple(percentages)):
         return Allocation(percentages, quantum)
-    fixed = tuple(percentages)
+    return IndependentPercentages(percentages, quantum)
 
-    def independently(amount: Decimal) -> list[Decimal]:
-        return [round_half_up(multiply(amount, p, HUNDRED), quantum) for p in fixed]
 
-    return independently
+def toward_zero(value: Decimal, quantum: Decimal) -> Decimal:
+    """`value` rounded toward zero to the quantum's exponent: 33.3399 -> 33.33, -33.3399 -> -33.33."""
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return value.quantize(quantum, rounding=ROUND_DOWN)
+
+
+SHARE_PLACES = Decimal("0.000000000001")
+
+
+def ratio_text(numerator: Decimal, denominator: Decimal) -> str:
+    """numerator / denominator as a plain decimal: exact when it ends within 12 places, else to 12 places (half-up).
+
+    ratio_text(60, 100) == "0.6"; ratio_text(1, 3) == "0.333333333333"; ratio_text(0, 5) == "0".
+    """
+    with localcontext() as context:
+        context.prec = _PRECISION
+        exact = numerator / denominator
+        shown = exact.quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    text = format(shown.normalize(), "f")
+    return "0" if shown == 0 else text

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -16,9 +17,11 @@ from apportion.domain.money import (
     PERCENT_QUANTUM,
     USE_QUANTUM,
     Allocation,
+    Parts,
     allocate,
     decimal_places,
     percentage_parts,
+    ratio_text,
 )
 
 # Split methods, as stored on the version (one per version, domain.md §2.4).
@@ -85,6 +88,35 @@ class FloorAreaShare:
         return Destination(self.account_id, self.meter_id)
 
 
+# domain.md §4.3 floor area: "convert units to one common area unit" (square feet here).
+SQUARE_FEET_PER_SQUARE_METRE = Decimal("10.76391041670972")
+
+
+@dataclass(frozen=True)
+class AreaSize:
+    """A floor-area version of a place: its value in `unit_code` (SQFEET or SQMETER) for [begin, end)."""
+
+    value: Decimal
+    unit_code: str
+    begin: date
+    end: date | None
+
+
+def floor_area_on(sizes: Sequence[AreaSize], day: date) -> Decimal:
+    """A place's floor area in square feet on `day`: the size covering it, else the latest (domain.md §4.3 rec).
+
+    `sizes` are in date order. A place without any size has area 0 (§7 Q22: it gets 0 %). Square metres are
+    converted at 10.76391041670972 sq ft per m², so places measured either way split on one scale.
+    """
+    covering = [size for size in sizes if size.begin <= day and (size.end is None or day < size.end)]
+    chosen = covering[-1] if covering else (sizes[-1] if sizes else None)
+    if chosen is None:
+        return Decimal(0)
+    if chosen.unit_code.upper() == "SQMETER":
+        return chosen.value * SQUARE_FEET_PER_SQUARE_METRE
+    return chosen.value
+
+
 @dataclass(frozen=True)
 class DynamicSplit:
     """DynamicPercentageBillSplit: split `source_value_to_split` over a meter group by `destination_share_value`."""
@@ -131,13 +163,36 @@ class SplitDetails:
 
 @dataclass(frozen=True)
 class SplitShares:
-    """Resolved shares for one run: `shares` are percentages when `as_percentages`, else relative weights."""
+    """Resolved shares for one run: `shares` are percentages when `as_percentages`, else relative weights.
+
+    `bases` says in words what each destination's share rests on and `exact` gives it as an exact fraction of the
+    source line (both for the destination lines' records, docs/chargebacks.md "Conservation"). Account charges
+    follow fixed-percentage and floor-area splits, not dynamic ones (domain.md §4.3): `carries_account_charges`.
+    """
 
     destinations: tuple[Destination, ...]
     shares: tuple[Decimal, ...]
     as_percentages: bool
     split_use: bool = True
     split_cost: bool = True
+    bases: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+    carries_account_charges: bool = True
+
+    def basis(self, index: int) -> str:
+        """What destination `index`'s share rests on (a generic text when none was given)."""
+        return self.bases[index] if index < len(self.bases) else "share"
+
+    def ratio(self, index: int) -> tuple[Decimal, Decimal]:
+        """Destination `index`'s exact share of a source line as (numerator, denominator): (60, 100) for 60 %,
+        (w_i, Σw) for weights. Percentages over 100 give more than the line."""
+        share = self.shares[index]
+        return (share, HUNDRED) if self.as_percentages else (share, _total(self.shares))
+
+
+@lru_cache(maxsize=4096)
+def _total(shares: tuple[Decimal, ...]) -> Decimal:
+    return sum(shares, Decimal(0))
 
 
 def copy_instructions(details: SplitDetails, new_version_id: int) -> SplitDetails:
@@ -151,7 +206,15 @@ def fixed_percentage_shares(destinations: Sequence[FixedPercentage]) -> SplitSha
         destinations=tuple(d.destination for d in destinations),
         shares=tuple(d.split_percentage for d in destinations),
         as_percentages=True,
+        bases=tuple(f"fixed percentage {_plain(d.split_percentage)} %" for d in destinations),
+        exact=tuple(ratio_text(d.split_percentage, HUNDRED) for d in destinations),
     )
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: 60.00 -> "60", 1.50 -> "1.5"."""
+    text = format(value.normalize(), "f")
+    return text if value != 0 else "0"
 
 
 def _floor_area_weights(destinations: Sequence[FloorAreaShare]) -> list[Decimal]:
@@ -169,10 +232,17 @@ def _floor_area_weights(destinations: Sequence[FloorAreaShare]) -> list[Decimal]
 
 def floor_area_shares(destinations: Sequence[FloorAreaShare]) -> SplitShares:
     """Shares of a floor-area split: exact weights area x weighting factor (destinations total 100 %)."""
+    weights = _floor_area_weights(destinations)
+    total = sum(weights, Decimal(0))
     return SplitShares(
         destinations=tuple(d.destination for d in destinations),
-        shares=tuple(_floor_area_weights(destinations)),
+        shares=tuple(weights),
         as_percentages=False,
+        bases=tuple(
+            f"floor area {_plain(d.floor_area)} sq ft x weight {_plain(d.weighting_factor)} of {_plain(total)}"
+            for d in destinations
+        ),
+        exact=tuple(ratio_text(w, total) for w in weights),
     )
 
 
@@ -202,25 +272,35 @@ def dynamic_shares(split: DynamicSplit, destinations: Sequence[DynamicShare]) ->
         raise RuleViolation(
             f"Cannot split by meter group {split.meter_group_id}: the group's total {basis} for the period is zero."
         )
+    total = sum(weights, Decimal(0))
     return SplitShares(
         destinations=tuple(d.destination for d in destinations),
         shares=tuple(weights),
         as_percentages=False,
         split_use=source in ("use", "useAndCost"),
         split_cost=source in ("cost", "useAndCost"),
+        bases=tuple(
+            f"{basis} {_plain(d.share_value)} of {_plain(total)} in meter group {split.meter_group_id}"
+            for d in destinations
+        ),
+        exact=tuple(ratio_text(w, total) for w in weights),
+        carries_account_charges=False,
     )
 
 
 def _parts(amount: Decimal | None, shares: SplitShares, quantum: Decimal, wanted: bool) -> list[Decimal | None]:
     if amount is None or not wanted:
         return [None] * len(shares.destinations)
-    return list(_allocation(shares.shares, shares.as_percentages, quantum)(amount))
+    return list(allocation(shares, quantum)(amount))
+
+
+def allocation(shares: SplitShares, quantum: Decimal) -> Parts:
+    """How a split's shares cut an amount at `quantum`: by percentages or by weights, checked once per version."""
+    return _allocation(shares.shares, shares.as_percentages, quantum)
 
 
 @lru_cache(maxsize=4096)
-def _allocation(
-    shares: tuple[Decimal, ...], as_percentages: bool, quantum: Decimal
-) -> Callable[[Decimal], list[Decimal]]:
+def _allocation(shares: tuple[Decimal, ...], as_percentages: bool, quantum: Decimal) -> Parts:
     """apply_percentages or allocate over `shares`, checked once for every line a version splits."""
     return percentage_parts(shares, quantum) if as_percentages else Allocation(shares, quantum)
 

@@ -33,3 +33,25 @@ class UnitTable:
         if unit is None or target is None or unit[0] != target[0]:
             return value
         return (value * unit[1] / target[1]).quantize(USE_QUANTUM)
+
+    def measures(self, unit_id: int, commodity_id: int) -> bool:
+        """Whether a use value in `unit_id` belongs to the commodity: it converts to the commodity's common unit
+        (same unit type, or a commodity conversion such as natural gas CCF -> therms)."""
+        common = self.common_unit.get(commodity_id)
+        if common is None or unit_id == common or (commodity_id, unit_id) in self.commodity_factors:
+            return True
+        unit, target = self.units.get(unit_id), self.units.get(common)
+        return unit is not None and target is not None and unit[0] == target[0]
+
+    def between_commodities(self, value: Decimal, from_commodity: int, to_commodity: int) -> Decimal | None:
+        """A use in `from_commodity`'s common unit expressed in `to_commodity`'s, or None when no conversion
+        exists: energy converts to energy (therms -> kWh), volume to volume, never one kind to another."""
+        source, target = self.common_unit.get(from_commodity), self.common_unit.get(to_commodity)
+        if from_commodity == to_commodity or source == target:
+            return value
+        if source is None or target is None:
+            return None
+        unit, wanted = self.units.get(source), self.units.get(target)
+        if unit is None or wanted is None or unit[0] != wanted[0]:
+            return None
+        return (value * unit[1] / wanted[1]).quantize(USE_QUANTUM)

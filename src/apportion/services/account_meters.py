@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -205,6 +205,8 @@ def edit_link(
     end: date | None,
     vendor_type_id: int | None,
     delete_bills: bool,
+    user_id: int,
+    now: datetime,
 ) -> None:
     """Change a link's dates (absent = unchanged) or vendor type; bills it would stop covering need deleteBills."""
     with db.transaction() as session:
@@ -230,13 +232,13 @@ def edit_link(
         if errors:
             raise ValidationFailed(errors)
         uncovered = dependents.link_bill_ids(session, link.account_id, link.meter_id, new.begin, new.end, outside=True)
-        dependents.refuse_or_delete_bills(session, uncovered, delete_bills, f"Account meter {link_id}")
+        dependents.refuse_or_delete_bills(session, uncovered, delete_bills, f"Account meter {link_id}", user_id, now)
         link.begin_date, link.end_date = new.begin, new.end
         if vendor_type_id is not None:
             link.vendor_type_id = vendor_type_id
 
 
-def delete_link(db: Database, link_id: int, delete_bills: bool) -> None:
+def delete_link(db: Database, link_id: int, delete_bills: bool, user_id: int, now: datetime) -> None:
     """Delete a link; the bills it covers need deleteBills, and the pair's last link cannot go while versions use it."""
     with db.transaction() as session:
         link = fetch(session, AccountMeter, link_id)
@@ -252,5 +254,5 @@ def delete_link(db: Database, link_id: int, delete_bills: bool) -> None:
                 session, f"Account meter {link_id}", account_id=link.account_id, meter_id=link.meter_id
             )
         covered = dependents.link_bill_ids(session, link.account_id, link.meter_id, link.begin_date, link.end_date)
-        dependents.refuse_or_delete_bills(session, covered, delete_bills, f"Account meter {link_id}")
+        dependents.refuse_or_delete_bills(session, covered, delete_bills, f"Account meter {link_id}", user_id, now)
         session.delete(link)

@@ -255,13 +255,13 @@ def edit_account(db: Database, account_id: int, fields: AccountFields, user_id: 
         account.modified_date = now
 
 
-def delete_account(db: Database, account_id: int, delete_bills: bool) -> None:
+def delete_account(db: Database, account_id: int, delete_bills: bool, user_id: int, now: datetime) -> None:
     """Delete an account and its meter links; its bills too when `delete_bills`, else bills refuse it."""
     with db.transaction() as session:
         if fetch(session, Account, account_id) is None:
             raise NotFound("Account", account_id)
         dependents.refuse_if_in_versions(session, f"Account {account_id}", account_id=account_id)
         bills = dependents.account_bill_ids(session, account_id)
-        dependents.refuse_or_delete_bills(session, bills, delete_bills, f"Account {account_id}")
+        dependents.refuse_or_delete_bills(session, bills, delete_bills, f"Account {account_id}", user_id, now)
         session.execute(delete(AccountMeter).where(AccountMeter.account_id == account_id))
         session.execute(delete(Account).where(Account.account_id == account_id))

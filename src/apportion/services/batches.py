@@ -13,7 +13,9 @@ from apportion.domain import filters
 from apportion.domain.bills import BillHeader
 from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.services import corrections
 from apportion.services.auth import Principal
+from apportion.services.corrections import Cause, Change
 from apportion.services.ids import fetch, parse_filter, require
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
@@ -257,8 +259,25 @@ def edit_batch(db: Database, batch_id: int, code: str, note: str | None, princip
         batch.note = note
 
 
-def _set_void(session: Session, batch_id: int, void: bool) -> None:
-    session.execute(update(Bill).where(Bill.batch_id == batch_id).values(void=void))
+def _set_void(session: Session, batch_id: int, void: bool, user_id: int, now: datetime) -> None:
+    """Void a batch's bills (undoing the chargeback bills made from them), or make them live again.
+
+    Chargeback bills stay void when their batch comes back from pending: their sources were marked for a re-run
+    when they were voided and may have been charged again since (services/corrections.py).
+    """
+    in_batch = select(Bill.bill_id).where(Bill.batch_id == batch_id, Bill.void.is_(not void))
+    if void:
+        bill_ids = list(session.execute(in_batch).scalars())
+        corrections.undo_dependents(session, bill_ids, Change(Cause.BATCH_PENDING, user_id, now))
+        session.execute(update(Bill).where(Bill.batch_id == batch_id).values(void=True))
+        return
+    revived = session.execute(
+        update(Bill)
+        .where(Bill.batch_id == batch_id, Bill.void.is_(True), Bill.chargeback_task_id.is_(None))
+        .values(void=False)
+        .returning(Bill.bill_id)
+    )
+    corrections.revive(session, list(revived.scalars()), user_id, now)
 
 
 def close_batch(db: Database, batch_id: int, principal: Principal, now: datetime) -> None:
@@ -291,10 +310,10 @@ def update_status(
                 # Opening another user's pending batch takes it over; the caller's open batches go pending.
                 for mine in open_batches_of(session, principal.user_id):
                     mine.status = PENDING
-                    _set_void(session, mine.batch_id, True)
+                    _set_void(session, mine.batch_id, True, principal.user_id, now)
             batch.created_by = principal.user_id
             batch.end_date = None
-            _set_void(session, batch_id, False)
+            _set_void(session, batch_id, False, principal.user_id, now)
         else:
             if not own and not manage:
                 raise PermissionDenied("Changing another user's batch requires BillsAndBatches (Manage).")
@@ -303,22 +322,26 @@ def update_status(
                     raise RuleViolation(
                         f"Batch {batch_id} must be open to be made pending; it is {batch.status.lower()}."
                     )
-                _set_void(session, batch_id, True)
+                _set_void(session, batch_id, True, principal.user_id, now)
             else:
                 if batch.status not in (OPEN, PENDING):
                     raise RuleViolation(f"Batch {batch_id} is already closed.")
                 if batch.status == PENDING:
-                    _set_void(session, batch_id, False)
+                    _set_void(session, batch_id, False, principal.user_id, now)
                 batch.end_date = now
         batch.status = status
         if note is not None:
             batch.note = note
 
 
-def delete_batch(db: Database, batch_id: int, principal: Principal) -> None:
-    """DELETE /api/v3/batch/{id}: delete the batch and all its bills (§3.6)."""
+def delete_batch(db: Database, batch_id: int, principal: Principal, now: datetime) -> None:
+    """DELETE /api/v3/batch/{id}: delete the batch and all its bills (§3.6); chargeback bills made from them
+    (in other batches) are voided first (services/corrections.py)."""
     with db.transaction() as session:
         _owned(session, batch_id, principal)
+        bill_ids = list(session.execute(select(Bill.bill_id).where(Bill.batch_id == batch_id)).scalars())
+        change = Change(Cause.DELETED, principal.user_id, now, deleting=True)
+        corrections.undo_dependents(session, bill_ids, change)
         session.execute(
             update(Bill)
             .where(Bill.source_bill_id.in_(select(Bill.bill_id).where(Bill.batch_id == batch_id)))

@@ -26,8 +26,9 @@ from apportion.importer.kickouts import write_kickout_file
 from apportion.importer.limits import ImportLimits
 from apportion.importer.readers import SourceFile, read_files
 from apportion.importer.rows import Kickout, parse_file
-from apportion.services import import_batches, import_profiles
+from apportion.services import corrections, import_batches, import_profiles
 from apportion.services.batches import header_defaults
+from apportion.services.corrections import Cause, Change
 from apportion.services.import_resolution import Resolver, chunks, load_catalog
 from apportion.services.import_tasks import (
     COMPLETED,
@@ -131,6 +132,7 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
     catalog = load_catalog(session, [bill for result in results for bill in result.bills])
     watch.lap("load")
     resolver = Resolver(catalog, task_id)
+    undone = corrections.Undone()
     drafts: list[BillDraft] = []
     kickouts: list[list[Kickout]] = []
     for result in results:
@@ -148,8 +150,11 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
     )
     if drafts:
         batch = import_batches.apply(session, decision, task.user_id, now)
+        # domain.md §7 Q14: V (and A/E without VPR) replace an existing bill of the same account and dates; the
+        # chargeback bills made from it are undone first, in this transaction (services/corrections.py).
+        change = Change(Cause.REPLACED_BY_IMPORT, task.user_id, now, import_task_id=task_id)
+        undone = corrections.undo_dependents(session, sorted(resolver.to_void), change)
         for ids in chunks(sorted(resolver.to_void)):
-            # domain.md §7 Q14: V (and A/E without VPR) replace an existing bill of the same account and dates.
             session.execute(update(Bill).where(Bill.bill_id.in_(ids)).values(void=True))
         BillWriter(session).write(
             drafts, batch.batch_id, task.user_id, now, header_defaults(batch), void=batch.status == PENDING
@@ -163,11 +168,18 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
     task.status = COMPLETED_WITH_KICKOUTS if kicked_rows else COMPLETED
     task.end_date = now
     task.message = f"{len(drafts)} bills imported from {rows} rows; {kicked_rows} rows kicked out."
+    if undone.voided:
+        task.message += (
+            f" {len(resolver.to_void)} bills replaced; {len(undone.voided)} chargeback bills made from them voided,"
+            f" {undone.reruns} chargeback periods to run again."
+        )
     task.output = {
         "rowCount": rows,
         "billCount": len(drafts),
         "kickoutRowCount": kicked_rows,
         "voidedBillCount": len(resolver.to_void),
+        "voidedChargebackBillIds": list(undone.voided),
+        "chargebackRerunCount": undone.reruns,
         "batchMode": getattr(decision, "mode_applied", None),
         "files": [
             {"fileName": file.name, "rowCount": len(file.rows), "kickoutRowCount": len({k.line_number for k in ks})}

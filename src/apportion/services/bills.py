@@ -13,15 +13,18 @@ from sqlalchemy import RowMapping, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters
-from apportion.domain.bills import BillDraft, BillHeader, LineDraft
+from apportion.domain.bills import BillDraft, BillHeader, LineDraft, figures_of
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
+from apportion.services import corrections
 from apportion.services.auth import Principal
 from apportion.services.batches import PENDING, batch_for_new_bill, header_defaults
 from apportion.services.child_columns import join_account_child, join_unit_child
+from apportion.services.corrections import Cause, Change
 from apportion.services.ids import fetch, known, parse_filter, require
-from apportion.store.bill_writer import BillWriter
+from apportion.store import bill_reads
+from apportion.store.bill_writer import BillWriter, load_unit_table
 from apportion.store.database import Database
 from apportion.store.filtering import compile_condition, compile_filter
 from apportion.store.models.bills import Batch, Bill, BillMeter
@@ -138,7 +141,16 @@ def _validate(session: Session, bill: BillInput) -> BillDraft:
         session.execute(select(Meter.meter_id).where(Meter.meter_id.in_(known(meter_ids) or [0]))).scalars()
     )
     kinds = dict(session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all())
-    units = set(session.execute(select(Unit.unit_id)).scalars())
+    units = dict(session.execute(select(Unit.unit_id, Unit.unit_code)).all())
+    unit_table = load_unit_table(session)
+    meter_commodities = {
+        meter_id: (code, commodity_id, commodity_code)
+        for meter_id, code, commodity_id, commodity_code in session.execute(
+            select(Meter.meter_id, Meter.meter_code, Meter.commodity_id, Commodity.commodity_code)
+            .join(Commodity, Commodity.commodity_id == Meter.commodity_id)
+            .where(Meter.meter_id.in_(known(meter_ids) or [0]))
+        )
+    }
     meter_paths: dict[int, str] = {}
     for line in bill.lines:
         if line.meter_id is not None and line.path.startswith("meters["):
@@ -168,6 +180,13 @@ def _validate(session: Session, bill: BillInput) -> BillDraft:
             )
         if line.value_unit_id is not None and line.value_unit_id not in units:
             errors.setdefault(f"{where}.valueUnitId", []).append(f"Unit {line.value_unit_id} does not exist.")
+        elif kind == "use" and line.value_unit_id is not None and line.meter_id in meter_commodities:
+            # A use line's unit must measure the meter's commodity, as imports require (no gallons on kWh meters).
+            code, commodity_id, commodity_code = meter_commodities[line.meter_id]
+            if not unit_table.measures(line.value_unit_id, commodity_id):
+                errors.setdefault(f"{where}.valueUnitId", []).append(
+                    f"Unit {units[line.value_unit_id]} cannot measure meter {code}'s {commodity_code} use."
+                )
         _check_amount(line.cost, CENT, MAX_COST, f"{where}.cost", errors)
         _check_amount(line.value, USE_QUANTUM, MAX_VALUE, f"{where}.value", errors)
         total += line.cost if line.cost is not None and line.cost.is_finite() else Decimal(0)
@@ -216,6 +235,22 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
         if existing.void:
             raise RuleViolation(f"Bill {bill_id} is void and cannot be edited.")
         draft = _validate(session, bill)
+        before = bill_reads.lines_of(session, [bill_id]).get(bill_id, [])
+        changed = figures_of(before) != figures_of(draft.lines) or (
+            existing.account_id,
+            existing.begin_date,
+            existing.end_date,
+            existing.billing_period,
+        ) != (draft.account_id, draft.begin_date, draft.end_date, draft.billing_period)
+        if changed:
+            if existing.source_bill_id is not None and existing.chargeback_task_id is not None:
+                # Editing one split bill would leave its source charged other than once (docs/chargebacks.md).
+                raise RuleViolation(
+                    f"Bill {bill_id} was split from bill {existing.source_bill_id} by chargeback task "
+                    f"{existing.chargeback_task_id}: correct bill {existing.source_bill_id} (its split bills are "
+                    "undone and the period marked for a re-run), or void the task, rather than edit this bill."
+                )
+            corrections.undo_dependents(session, [bill_id], Change(Cause.EDITED, principal.user_id, now))
         BillWriter(session).replace_lines(bill_id, draft)
         header = draft.header
         existing.account_id = draft.account_id
@@ -241,30 +276,40 @@ def _known_ids(session: Session, ids: Sequence[int]) -> list[int]:
     return [i for i in candidates if i in found]
 
 
-def void_bills(db: Database, ids: Sequence[int], void: bool) -> tuple[int, int]:
+def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: datetime) -> tuple[int, int]:
     """PUT /api/v3/bill/void: (selected, updated); bills already in the target state are not counted.
 
     A bill in a pending batch stays void (domain.md §2.6 item 5): un-voiding it is skipped, not counted; the
-    batch's own status change (§4.9) is the way to un-void those.
+    batch's own status change (§4.9) is the way to un-void those. Voiding undoes the chargeback bills made from
+    the bills (services/corrections.py). A chargeback bill once void stays void (un-voiding it is skipped, not
+    counted): its source may have been charged again since, so the way back is a re-run.
     """
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
         known_ids = _known_ids(session, ids)
         statement = update(Bill).where(Bill.bill_id.in_(known_ids or [0]), Bill.void != void)
-        if not void:
+        if void:
+            live = session.execute(select(Bill.bill_id).where(Bill.bill_id.in_(known_ids or [0]), Bill.void.is_(False)))
+            corrections.undo_dependents(session, list(live.scalars()), Change(Cause.VOIDED, user_id, now))
+        else:
             pending = select(Batch.batch_id).where(Batch.status == PENDING)
-            statement = statement.where(Bill.batch_id.not_in(pending))
-        result = session.execute(statement.values(void=void))
-        return len(set(ids)), int(result.rowcount or 0)  # type: ignore[attr-defined]
+            statement = statement.where(Bill.batch_id.not_in(pending), Bill.chargeback_task_id.is_(None))
+        changed = list(session.execute(statement.values(void=void).returning(Bill.bill_id)).scalars())
+        if not void:
+            corrections.revive(session, changed, user_id, now)
+        return len(set(ids)), len(changed)
 
 
-def delete_bills(db: Database, ids: Sequence[int]) -> tuple[int, int]:
-    """POST /api/v3/bill/delete: (selected, deleted); a split source bill's children keep their amounts."""
+def delete_bills(db: Database, ids: Sequence[int], user_id: int, now: datetime) -> tuple[int, int]:
+    """POST /api/v3/bill/delete: (selected, deleted); the chargeback bills made from them are voided first
+    (services/corrections.py), and keep their history in the correction log."""
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
         known_ids = _known_ids(session, ids) or [0]
+        change = Change(Cause.DELETED, user_id, now, deleting=True)
+        corrections.undo_dependents(session, [i for i in known_ids if i], change)
         session.execute(update(Bill).where(Bill.source_bill_id.in_(known_ids)).values(source_bill_id=None))
         result = session.execute(delete(Bill).where(Bill.bill_id.in_(known_ids)))
         return len(set(ids)), int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -4,8 +4,15 @@ Inputs for all versions are loaded in a few queries (source meters' bill totals,
 readings, rates, units); versions are evaluated with domain/calculations.py in dependency order, so a
 calculated meter that reads another calculated meter sees the bill computed for it earlier in the same
 run; meters on a cycle fail with their own message. A version that cannot be calculated fails alone.
-Aggregate versions (domain.md §4.5, §7 Q12) replace their earlier bills of the same period, so re-running
-them is idempotent; other versions add a bill on every run, as EnergyCAP does (§4.4 "run only once").
+Re-runs replace, never add: every version's earlier live bills of the period are voided first, in the same
+transaction, with what was made from them (services/corrections.py), and the correction log records what each
+run replaced. (domain.md §4.4 says EnergyCAP itself duplicates such bills; its customers report that as an
+incident, so Apportion makes every re-run idempotent, aggregations included, §4.5 and §7 Q12.)
+
+Each bill records its lineage: every bill whose figures it used (the live bills of the meters it reads in the
+period, the calendarized bills overlapping the month, or bills of calculated meters made earlier in the run).
+A meter read for its use must measure the same kind of quantity as the calculated meter: its use is converted
+through the commodities' common units (therms to kWh), and a version reading gallons for a kWh meter fails.
 """
 
 from __future__ import annotations
@@ -24,14 +31,17 @@ from apportion.domain.bills import BillDraft, BillOrigin
 from apportion.domain.errors import RuleViolation
 from apportion.domain.money import multiply
 from apportion.domain.units import UnitTable
+from apportion.services import corrections
+from apportion.services.corrections import Cause, Change
 from apportion.services.rates import price_in_note
-from apportion.services.run_context import RunContext, VersionOutcome, chunks, delete_bills_in
+from apportion.services.run_context import RunContext, VersionOutcome, chunks
+from apportion.store import lineage
 from apportion.store.bill_writer import BillWriter
 from apportion.store.chargeback_versions import CalculatedVersion
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import AccountMeter, Channel, Meter, MeterGroupMember, Reading
-from apportion.store.models.reference import ObservationType, Rate
+from apportion.store.models.reference import Commodity, ObservationType, Rate
 from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
 
 ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
@@ -42,19 +52,25 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     if not versions:
         return []
     session = ctx.session
-    replaced = [v.version_id for v in versions if v.is_aggregation]
-    _remove_earlier_bills(session, replaced, period)
+    earlier = lineage.live_bills_of_versions(session, [v.version_id for v in versions], period)
+    change = Change(Cause.REPLACED_BY_RUN, ctx.user_id, ctx.now, chargeback_task_id=ctx.task_id)
+    corrections.replace(session, earlier, change)
     if ctx.writer is None:
         ctx.writer = BillWriter(session)
     units = ctx.writer.units
     groups = _group_members(session, versions)
     reads = {v.meter_id: calc.source_meter_ids(v.instructions, groups) for v in versions}
     order = calc.dependency_order(reads)
-    figures = _meter_figures(session, {m for ms in reads.values() for m in ms}, period)
-    meters = {m.meter_id: m for m in _meters(session, {v.meter_id for v in versions})}
+    read_meters = {m for ms in reads.values() for m in ms}
+    figures = _meter_figures(session, read_meters, period)
+    used_bills = lineage.bills_by_meter(session, sorted(read_meters), period)
+    calendarized, calendarized_bills = _calendarized(session, _calendarized_meters(versions), period)
+    for meter_id, bill_ids in calendarized_bills.items():
+        used_bills.setdefault(meter_id, []).extend(bill_ids)
+    meters = {m.meter_id: m for m in _meters(session, {v.meter_id for v in versions} | read_meters)}
     shared = _SharedInputs(
         groups=groups,
-        calendarized=_calendarized(session, _calendarized_meters(versions), period),
+        calendarized=calendarized,
         channel_use=_channel_figures(session, versions, period, use=True),
         channel_demand=_channel_figures(session, versions, period, use=False),
         prices=_rate_prices(session, versions),
@@ -64,17 +80,22 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     for version in versions:
         by_meter.setdefault(version.meter_id, []).append(version)
     outcomes: list[VersionOutcome] = []
-    drafts: list[tuple[VersionOutcome, BillDraft]] = []
+    drafts: list[tuple[VersionOutcome, BillDraft, int]] = []
+    # Bills of this run by meter (draft positions), for the lineage of calculated meters that read them.
+    made_here: dict[int, list[int]] = {}
     for meter_id, failure in sorted(order.failures.items()):
-        outcomes.extend(VersionOutcome(v.version_id, error_message=failure.message) for v in by_meter[meter_id])
+        outcomes.extend(
+            VersionOutcome(v.version_id, error_message=failure.message, billing_period=period)
+            for v in by_meter[meter_id]
+        )
     for meter_id in order.order:
         meter = meters[meter_id]
         for version in by_meter[meter_id]:
-            outcome = VersionOutcome(version.version_id)
+            outcome = VersionOutcome(version.version_id, billing_period=period)
             outcomes.append(outcome)
             if version.is_aggregation and not any(m in figures for m in reads[meter_id]):
                 continue  # domain.md §4.5 step 3: an aggregation skips periods without source bills
-            inputs = shared.inputs(version, meter, figures, units, period)
+            inputs = shared.inputs(version, meter, figures, units, period, meters, reads[meter_id])
             try:
                 result = calc.evaluate(version.instructions, inputs)
             except RuleViolation as problem:
@@ -91,10 +112,17 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
                 from_vendor=False,
                 origin=BillOrigin(ctx.task_id, version.version_id),
             )
-            drafts.append((outcome, draft))
+            made_here.setdefault(meter_id, []).append(len(drafts))
+            drafts.append((outcome, draft, meter_id))
             _add_figures(figures, meter, result, units)
-    for (outcome, _), bill_id in zip(drafts, ctx.write([d for _, d in drafts]), strict=True):
+    bill_ids = ctx.write([draft for _, draft, _ in drafts])
+    edges: list[tuple[int, int]] = []
+    for (outcome, _, meter_id), bill_id in zip(drafts, bill_ids, strict=True):
         outcome.bill_ids.append(bill_id)
+        for read in reads[meter_id]:
+            edges.extend((bill_id, used) for used in used_bills.get(read, ()))
+            edges.extend((bill_id, bill_ids[i]) for i in made_here.get(read, ()) if bill_ids[i] != bill_id)
+    lineage.record_sources(session, edges)
     return outcomes
 
 
@@ -125,16 +153,38 @@ class _SharedInputs:
         figures: dict[int, calc.MeterFigures],
         units: UnitTable,
         period: int,
+        meters: dict[int, _Meter],
+        reads: frozenset[int],
     ) -> calc.CalculationInputs:
-        """CalculationInputs for one version of the run."""
+        """CalculationInputs for one version of the run: figures of meters of another commodity converted into
+        this meter's common unit, or named as unconvertible."""
         common = units.common_unit.get(meter.commodity_id)
         if meter.commodity_id not in self.factors:
             self.factors[meter.commodity_id] = _unit_factors(units, meter.commodity_id)
+        other = [m for m in reads if m in meters and meters[m].commodity_id != meter.commodity_id]
+        own_figures, own_calendarized = figures, self.calendarized
+        unconvertible: dict[int, str] = {}
+        if other:
+            own_figures, own_calendarized = dict(figures), dict(self.calendarized)
+            for read in other:
+                source = meters[read]
+                for table in (own_figures, own_calendarized):
+                    found = table.get(read)
+                    if found is None:
+                        continue
+                    use = units.between_commodities(found.use, source.commodity_id, meter.commodity_id)
+                    if use is None:
+                        unconvertible[read] = (
+                            f"Meter {meter.meter_id}: the use of meter {read} ({source.commodity_code}) cannot be "
+                            f"converted to {meter.commodity_code}: their units measure different quantities."
+                        )
+                        continue
+                    table[read] = calc.MeterFigures(use, found.cost)
         return calc.CalculationInputs(
             meter_id=meter.meter_id,
             common_unit_id=common,
-            meters=figures,
-            calendarized=self.calendarized,
+            meters=own_figures,
+            calendarized=own_calendarized,
             groups=self.groups,
             channel_use=self.channel_use,
             channel_demand=self.channel_demand,
@@ -142,21 +192,8 @@ class _SharedInputs:
             rate_unit_price=self.prices.get(version.version_id),
             unit_factors=self.factors[meter.commodity_id],
             observation_kinds=self.kinds,
+            unconvertible=unconvertible,
         )
-
-
-def _remove_earlier_bills(session: Session, version_ids: Sequence[int], period: int) -> None:
-    """Delete the earlier non-void bills of aggregate versions for the period (idempotent re-runs, §7 Q12)."""
-    earlier: list[int] = []
-    for chunk in chunks(list(version_ids)):
-        earlier.extend(
-            session.execute(
-                select(Bill.bill_id).where(
-                    Bill.chargeback_version_id.in_(chunk), Bill.billing_period == period, Bill.void.is_(False)
-                )
-            ).scalars()
-        )
-    delete_bills_in(session, earlier)
 
 
 def _group_members(session: Session, versions: Sequence[CalculatedVersion]) -> dict[int, list[int]]:
@@ -214,18 +251,21 @@ def _add_figures(
 
 
 class _Meter(NamedTuple):
-    """What a run reads of a calculated meter."""
+    """What a run reads of a calculated meter or a meter it reads."""
 
     meter_id: int
     commodity_id: int
     demand_unit_id: int | None
+    commodity_code: str
 
 
 def _meters(session: Session, meter_ids: set[int]) -> list[_Meter]:
     found: list[_Meter] = []
     for chunk in chunks(sorted(meter_ids)):
         rows = session.execute(
-            select(Meter.meter_id, Meter.commodity_id, Meter.demand_unit_id).where(among(Meter.meter_id, chunk))
+            select(Meter.meter_id, Meter.commodity_id, Meter.demand_unit_id, Commodity.commodity_code)
+            .join(Commodity, Commodity.commodity_id == Meter.commodity_id)
+            .where(among(Meter.meter_id, chunk))
         )
         found.extend(_Meter(*row) for row in rows)
     return found
@@ -241,7 +281,9 @@ def _calendarized_meters(versions: Sequence[CalculatedVersion]) -> set[int]:
     }
 
 
-def _calendarized(session: Session, meter_ids: set[int], period: int) -> dict[int, calc.MeterFigures]:
+def _calendarized(
+    session: Session, meter_ids: set[int], period: int
+) -> tuple[dict[int, calc.MeterFigures], dict[int, list[int]]]:
     """Calendarized figures: every non-void bill overlapping the month, prorated by its days in the month.
 
     domain.md glossary "Calendarization ... prorating": a bill from Jan 16 to Feb 15 (30 days) gives
@@ -249,9 +291,10 @@ def _calendarized(session: Session, meter_ids: set[int], period: int) -> dict[in
     """
     first, last = periods.first_day(period), periods.end_date(period)
     found: dict[int, calc.MeterFigures] = {}
+    used: dict[int, list[int]] = {}
     for chunk in chunks(sorted(meter_ids)):
         rows = session.execute(
-            select(BillMeter.meter_id, BillMeter.use, BillMeter.cost, Bill.begin_date, Bill.end_date)
+            select(BillMeter.meter_id, BillMeter.use, BillMeter.cost, Bill.begin_date, Bill.end_date, Bill.bill_id)
             .join(Bill, Bill.bill_id == BillMeter.bill_id)
             .where(
                 BillMeter.meter_id.in_(chunk),
@@ -261,17 +304,18 @@ def _calendarized(session: Session, meter_ids: set[int], period: int) -> dict[in
                 Bill.accrual.is_(False),
             )
         )
-        for meter_id, use, cost, begin, end in rows:
+        for meter_id, use, cost, begin, end, bill_id in rows:
             days = (end - begin).days
             inside = (min(end, last) - max(begin, first)).days
             if days <= 0 or inside <= 0:
                 continue
+            used.setdefault(meter_id, []).append(bill_id)
             before = found.get(meter_id, ZERO)
             found[meter_id] = calc.MeterFigures(
                 before.use + multiply(Decimal(use or 0), Decimal(inside), Decimal(days)),
                 before.cost + multiply(Decimal(cost or 0), Decimal(inside), Decimal(days)),
             )
-    return found
+    return found, used
 
 
 def _channel_figures(

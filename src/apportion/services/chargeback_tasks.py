@@ -15,15 +15,19 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import RowMapping, case, func, select, update
+from sqlalchemy import RowMapping, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters, periods
 from apportion.domain.errors import NotFound, RuleViolation
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import SPLIT
+from apportion.services import corrections
 from apportion.services.child_columns import join_workflow_step_child
-from apportion.services.run_context import chunks, delete_bills_in, reset_split_sources, sources_of
+from apportion.services.corrections import Cause, Change
+from apportion.services.run_context import chunks, delete_bills_in
+from apportion.store import lineage
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.bills import Batch, Bill
@@ -198,47 +202,71 @@ def _rows(session: Session, task_ids: Sequence[int]) -> list[RowMapping]:
 
 
 def _reverse(session: Session, tasks: Sequence[ChargebackTask], *, delete: bool, user_id: int, now: datetime) -> None:
-    """Void or delete the tasks' bills, reset split sources, and mark each task reversed."""
+    """Void or delete the tasks' bills, undo what was made from them, and mark each task reversed.
+
+    Split sources go back to "not split" only for the split bills this reversal undid (services/corrections.py):
+    a source whose split bills were already voided by an earlier change was reset then, and one split again by a
+    later task keeps that split.
+    """
+    for task in tasks:
+        if task.status == TaskStatus.PROCESSING:
+            raise RuleViolation(
+                f"Chargeback task {task.task_id} is still processing; void or delete it once it has finished."
+            )
     task_ids = [task.task_id for task in tasks]
     bill_ids: list[int] = []
+    live: list[int] = []
     for chunk in chunks(task_ids):
-        bill_ids.extend(session.execute(select(Bill.bill_id).where(Bill.chargeback_task_id.in_(chunk))).scalars())
-    split_tasks = [task.task_id for task in tasks if task.chargeback_type == SPLIT]
-    sources = sources_of(session, bill_ids) if split_tasks else []
-    for chunk in chunks(split_tasks):
-        sources.extend(
-            s
-            for s in session.execute(
-                select(ChargebackTaskVersion.source_bill_id).where(ChargebackTaskVersion.task_id.in_(chunk))
-            ).scalars()
-            if s is not None
-        )
+        for bill_id, void in session.execute(select(Bill.bill_id, Bill.void).where(Bill.chargeback_task_id.in_(chunk))):
+            bill_ids.append(bill_id)
+            if not void:
+                live.append(bill_id)
+    for task in tasks:
+        if task.reversed_date is not None:
+            continue  # voided before: what was made from its bills was undone then; deleting them is all that is left
+        change = Change(Cause.TASK_REVERSED, user_id, now, chargeback_task_id=task.task_id, deleting=delete)
+        corrections.undo_dependents(session, sorted(_bills_of(session, task.task_id) & set(live)), change)
     if delete:
         delete_bills_in(session, bill_ids)
     else:
-        for chunk in chunks(bill_ids):
-            session.execute(update(Bill).where(Bill.bill_id.in_(chunk)).values(void=True))
-    reset_split_sources(session, sources)
+        lineage.void_bills(session, live)
     for task in tasks:
-        task.reversed_by = user_id
-        task.reversed_date = now
+        if task.reversed_date is None:
+            task.reversed_by = user_id
+            task.reversed_date = now
+
+
+def _bills_of(session: Session, task_id: int) -> set[int]:
+    return set(session.execute(select(Bill.bill_id).where(Bill.chargeback_task_id == task_id)).scalars())
+
+
+def _already_reversed(session: Session, task: ChargebackTask) -> RuleViolation:
+    who = session.get(User, task.reversed_by) if task.reversed_by is not None else None
+    by = f" by {who.user_code}" if who is not None else ""
+    when = f"{task.reversed_date:%Y-%m-%d %H:%M:%S}" if task.reversed_date is not None else "earlier"
+    return RuleViolation(f"Chargeback task {task.task_id} was already reversed on {when}{by}.")
 
 
 def reverse_task(db: Database, task_id: int, *, delete: bool, user_id: int, now: datetime) -> None:
-    """POST /api/v3/chargebackTask/{id}/void or /delete (domain.md §4.7); a task is reversed once."""
+    """POST /api/v3/chargebackTask/{id}/void or /delete (domain.md §4.7); a task is reversed once.
+
+    The task row is locked first (FOR UPDATE on PostgreSQL; SQLite's write transactions run one at a time), so of
+    several reversals fired at once one reverses it and the others are refused, saying when and by whom.
+    """
     with db.transaction() as session:
-        task = session.get(ChargebackTask, task_id)
+        task = session.get(ChargebackTask, task_id, with_for_update=True)
         if task is None:
             raise NotFound("Chargeback task", task_id)
         if task.reversed_date is not None:
-            raise RuleViolation(f"Chargeback task {task_id} was already reversed on {task.reversed_date:%Y-%m-%d}.")
+            raise _already_reversed(session, task)
         _reverse(session, [task], delete=delete, user_id=user_id, now=now)
 
 
 def reverse_step(
     db: Database, step_id: int, billing_period: int | None, *, delete: bool, user_id: int, now: datetime
 ) -> None:
-    """POST /api/v3/chargebackWorkflowStep/{id}/void or /delete: every run of the step in the period.
+    """POST /api/v3/chargebackWorkflowStep/{id}/void or /delete: every run of the step in the period (void skips
+    runs already reversed; delete also removes the void bills of runs voided before).
 
     Without a billing period, the latest period in which the step has tasks (domain.md §7 Q10).
     """
@@ -253,9 +281,17 @@ def reverse_step(
             ).scalar_one_or_none()
         tasks = list(
             session.execute(
-                select(ChargebackTask).where(
-                    ChargebackTask.workflow_step_id == step_id, ChargebackTask.billing_period == billing_period
-                )
+                select(ChargebackTask)
+                .where(ChargebackTask.workflow_step_id == step_id, ChargebackTask.billing_period == billing_period)
+                .order_by(ChargebackTask.task_id)
+                .with_for_update()
             ).scalars()
         )
-        _reverse(session, tasks, delete=delete, user_id=user_id, now=now)
+        # Deleting a period's runs also deletes the void bills of runs voided before; voiding skips those runs.
+        _reverse(
+            session,
+            [task for task in tasks if delete or task.reversed_date is None],
+            delete=delete,
+            user_id=user_id,
+            now=now,
+        )

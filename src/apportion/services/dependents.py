@@ -7,12 +7,14 @@ passes deleteBills=true (operations.md §3), chargeback versions always block it
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.errors import RuleViolation
+from apportion.services import corrections
+from apportion.services.corrections import Cause, Change
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
 
@@ -40,8 +42,11 @@ def link_bill_ids(
     return list(session.execute(statement).scalars())
 
 
-def refuse_or_delete_bills(session: Session, bill_ids: Sequence[int], delete_bills: bool, what: str) -> None:
-    """Refuse (400) when bills exist and deleteBills is not true; otherwise delete them."""
+def refuse_or_delete_bills(
+    session: Session, bill_ids: Sequence[int], delete_bills: bool, what: str, user_id: int, now: datetime
+) -> None:
+    """Refuse (400) when bills exist and deleteBills is not true; otherwise delete them, after voiding the
+    chargeback bills made from them (services/corrections.py)."""
     if not bill_ids:
         return
     if not delete_bills:
@@ -49,6 +54,7 @@ def refuse_or_delete_bills(session: Session, bill_ids: Sequence[int], delete_bil
             f"{what} has {len(set(bill_ids))} bill(s); pass deleteBills=true to delete them too.", field="deleteBills"
         )
     ids = sorted(set(bill_ids))
+    corrections.undo_dependents(session, ids, Change(Cause.DELETED, user_id, now, deleting=True))
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
         # A split source bill's children keep their amounts (as POST /bill/delete does).

@@ -171,15 +171,6 @@ def load_catalog(session: Session, bills: Sequence[ParsedBill]) -> Catalog:
     return catalog
 
 
-def _measures(table: UnitTable, unit_id: int, commodity_id: int) -> bool:
-    """Whether a use value in `unit_id` converts to the commodity's common unit (domain/units.py's rule)."""
-    common = table.common_unit.get(commodity_id)
-    if common is None or unit_id == common or (commodity_id, unit_id) in table.commodity_factors:
-        return True
-    unit, target = table.units.get(unit_id), table.units.get(common)
-    return unit is not None and target is not None and unit[0] == target[0]
-
-
 class _Problems:
     """The "Row n: ..." messages of one bill."""
 
@@ -354,7 +345,7 @@ class Resolver:
     def _measures(self, unit_id: int, commodity_id: int) -> bool:
         known = self._measured.get((unit_id, commodity_id))
         if known is None:
-            known = self._measured[unit_id, commodity_id] = _measures(self.catalog.unit_table, unit_id, commodity_id)
+            known = self._measured[unit_id, commodity_id] = self.catalog.unit_table.measures(unit_id, commodity_id)
         return known
 
     @staticmethod

@@ -21,6 +21,7 @@ from apportion.domain import filters
 from apportion.domain.batches import ImportBatchSettings
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.task_status import TaskStatus
 from apportion.importer.kickouts import kickout_file_name, zip_files
 from apportion.importer.limits import ImportFileRejected, ImportLimits
 from apportion.importer.readers import decode_base64, read_files
@@ -33,8 +34,8 @@ from apportion.store.models.imports import Task, TaskFile
 from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, Page, paginate
 
-QUEUED, PROCESSING, COMPLETED = "Queued", "Processing", "Completed"
-COMPLETED_WITH_KICKOUTS, FAILED = "Completed with kickouts", "Failed"
+QUEUED, PROCESSING, COMPLETED = TaskStatus.QUEUED, TaskStatus.PROCESSING, TaskStatus.COMPLETED
+COMPLETED_WITH_KICKOUTS, FAILED = TaskStatus.COMPLETED_WITH_KICKOUTS, TaskStatus.FAILED
 BILL_IMPORT = "BillImport"
 SOURCE, KICKOUT = "source", "kickout"
 # GET /api/v3/task's taskTypeCode values (domain.md §3.9); bill imports are the only tasks kept here.

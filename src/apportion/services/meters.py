@@ -255,12 +255,12 @@ def create_meter(db: Database, fields: MeterFields, user_id: int, now: datetime)
         return meter.meter_id
 
 
-def delete_meter(db: Database, meter_id: int, delete_bills: bool) -> None:
+def delete_meter(db: Database, meter_id: int, delete_bills: bool, user_id: int, now: datetime) -> None:
     """Delete a meter with its links, channels, readings and group memberships; bills need deleteBills."""
     with db.transaction() as session:
         if fetch(session, Meter, meter_id) is None:
             raise NotFound("Meter", meter_id)
         dependents.refuse_if_in_versions(session, f"Meter {meter_id}", meter_id=meter_id)
         bills = dependents.meter_bill_ids(session, meter_id)
-        dependents.refuse_or_delete_bills(session, bills, delete_bills, f"Meter {meter_id}")
+        dependents.refuse_or_delete_bills(session, bills, delete_bills, f"Meter {meter_id}", user_id, now)
         session.execute(delete(Meter).where(Meter.meter_id == meter_id))

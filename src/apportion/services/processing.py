@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from apportion.domain import filters, periods
 from apportion.domain.errors import DomainError, NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services.auth import Principal
 from apportion.services.batches import (
@@ -41,6 +42,7 @@ from apportion.services.memory import cyclic_gc_paused
 from apportion.services.progress import Progress, shifted
 from apportion.services.run_context import RunContext, VersionOutcome
 from apportion.services.split_run import run_splits
+from apportion.store import lineage
 from apportion.store.bulk import insert_rows
 from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
 from apportion.store.database import Database
@@ -55,11 +57,11 @@ from apportion.store.models.chargebacks import (
 
 log = logging.getLogger("apportion.processing")
 
-# domain.md §7 Q2: chargeback task status vocabulary.
-PROCESSING = "Processing"
-COMPLETED = "Completed"
-COMPLETED_WITH_ERRORS = "Completed with errors"
-FAILED = "Failed"
+# domain.md §7 Q2: chargeback task statuses (domain/task_status.py).
+PROCESSING = TaskStatus.PROCESSING
+COMPLETED = TaskStatus.COMPLETED
+COMPLETED_WITH_ERRORS = TaskStatus.COMPLETED_WITH_ERRORS
+FAILED = TaskStatus.FAILED
 
 # domain.md §7 Q20: the QuickFilter captions the bill split and calculated bill processors accept.
 QUICK_FILTERS = filters.specs(
@@ -225,6 +227,8 @@ def _work(
         for o in outcomes
     ]
     insert_rows(session, Base.metadata.tables[ChargebackTaskVersion.__tablename__], rows)
+    ran = [(o.version_id, o.billing_period or task.billing_period) for o in outcomes if not o.error_message]
+    lineage.resolve_reruns(session, task.task_id, ran, now)
     task.number_of_bills_created = sum(len(o.bill_ids) for o in outcomes)
     task.number_of_failed_versions = len({o.version_id for o in outcomes if o.error_message})
     task.status = _status(outcomes)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from apportion.domain import periods
@@ -54,6 +54,7 @@ class VersionOutcome:
     source_bill_id: int | None = None
     bill_ids: list[int] = field(default_factory=list)
     error_message: str | None = None
+    billing_period: int | None = None  # the period the version ran for, when not the task's (aggregations)
 
 
 def chunks(ids: Sequence[int], size: int = 5000) -> list[Sequence[int]]:
@@ -66,21 +67,3 @@ def delete_bills_in(session: Session, bill_ids: Sequence[int]) -> None:
     for chunk in chunks(list(bill_ids)):
         session.execute(update(Bill).where(Bill.source_bill_id.in_(chunk)).values(source_bill_id=None))
         session.execute(delete(Bill).where(Bill.bill_id.in_(chunk)))
-
-
-def reset_split_sources(session: Session, source_ids: Sequence[int]) -> None:
-    """Mark source bills as not split again (domain.md §4.7: voiding or deleting a split task)."""
-    for chunk in chunks(sorted(set(source_ids))):
-        session.execute(update(Bill).where(Bill.bill_id.in_(chunk)).values(has_been_split=False, was_split_date=None))
-
-
-def sources_of(session: Session, bill_ids: Sequence[int]) -> list[int]:
-    """The source bills the given (destination) bills were split from."""
-    found: set[int] = set()
-    for chunk in chunks(list(bill_ids)):
-        found.update(
-            s
-            for s in session.execute(select(Bill.source_bill_id).where(Bill.bill_id.in_(chunk))).scalars()
-            if s is not None
-        )
-    return sorted(found)

@@ -26,7 +26,6 @@ from apportion.domain.versions import SPLIT
 from apportion.services.child_columns import join_account_child, join_meter_child, join_place_child
 from apportion.services.ids import fetch, in_range, known
 from apportion.services.place_sizes import join_size_child
-from apportion.services.split_run import SQUARE_FEET_PER_SQUARE_METRE
 from apportion.services.version_lists import version_row
 from apportion.store.database import Database
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
@@ -77,7 +76,7 @@ def _area(row: RowMapping) -> Decimal:
     if value is None:
         return Decimal(0)  # domain.md §7 Q22: a site without an area gets 0 %
     area = Decimal(value)
-    return area * SQUARE_FEET_PER_SQUARE_METRE if str(row.get("size_unit_code")).upper() == "SQMETER" else area
+    return area * splits.SQUARE_FEET_PER_SQUARE_METRE if str(row.get("size_unit_code")).upper() == "SQMETER" else area
 
 
 def _view(session: Session, version: RowMapping, today: date) -> SplitDetailsView:

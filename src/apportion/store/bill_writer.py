@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from apportion.domain.bills import BillDraft, BillHeader
+from apportion.domain.bills import BillDraft, BillHeader, meter_totals
 from apportion.domain.units import UnitTable
 from apportion.store.bulk import insert_rows, insert_with_ids
 from apportion.store.id_lists import among
@@ -96,45 +95,34 @@ class BillWriter:
         add_line, add_meter = line_rows.append, meter_rows.append  # bound once: a run writes tens of thousands
         to_common, commodities = self.units.to_common, self.commodities
         for bill_id, draft in zip(bill_ids, drafts, strict=True):
-            totals: dict[int, list[Decimal | None]] = {}
             for order, line in enumerate(draft.lines):
-                meter_id, value = line.meter_id, line.value
+                share = line.share
                 add_line(
                     {
                         "bill_id": bill_id,
-                        "meter_id": meter_id,
+                        "meter_id": line.meter_id,
                         "line_order": order,
                         "observation_type_id": line.observation_type_id,
                         "caption": line.caption,
-                        "value": value,
+                        "value": line.value,
                         "value_unit_id": line.value_unit_id,
                         "cost": line.cost,
+                        "source_line_id": line.source_line_id,
+                        "share_basis": None if share is None else share.basis,
+                        "exact_share": None if share is None else share.exact,
+                        "rounding": None if share is None else share.rounding,
                     }
                 )
-                if meter_id is None:
-                    continue
-                total = totals.get(meter_id)
-                if total is None:
-                    total = totals[meter_id] = [None, Decimal(0), None]
-                use, cost, demand = total
-                if value is not None:
-                    if line.kind == "use":
-                        common = to_common(value, line.value_unit_id, commodities[meter_id])
-                        total[0] = common if use is None else use + common
-                    elif line.kind == "demand":
-                        total[2] = value if demand is None else max(demand, value)
-                if line.cost is not None:
-                    total[1] = (cost or Decimal(0)) + line.cost
             billing_period = draft.billing_period
-            for meter_id, (use, cost, demand) in totals.items():
+            for meter_id, total in meter_totals(draft.lines, to_common, commodities).items():
                 add_meter(
                     {
                         "bill_id": bill_id,
                         "meter_id": meter_id,
                         "billing_period": billing_period,
-                        "use": use,
-                        "cost": cost,
-                        "demand": demand,
+                        "use": total.use,
+                        "cost": total.cost,
+                        "demand": total.demand,
                     }
                 )
         insert_rows(self.session, LINES, line_rows)

@@ -62,8 +62,19 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit when the block ends, roll back if it raises. A committed unit advances the
-        data revision (`current_revision`) in the same commit."""
+        data revision (`current_revision`) in the same commit.
+
+        On SQLite the revision is advanced first: that write takes the database's write lock at the start, so write
+        transactions run one after another and everything one reads stays true until it commits (a deferred
+        transaction could read, lose the race to another writer, and then find its snapshot stale). PostgreSQL
+        advances it last, so concurrent writers wait on that row for no longer than a commit; they serialise
+        where they must with row locks and constraints.
+        """
         with self.sessions() as session, session.begin():
+            if self.is_sqlite:
+                session.execute(_ADVANCE_REVISION)
+                yield session
+                return
             yield session
             session.execute(_ADVANCE_REVISION)
 

@@ -194,12 +194,13 @@ def edit_account(
 @router.delete("/api/v3/account/{accountId}", status_code=204)
 def delete_account(
     db: DatabaseDep,
+    clock: ClockDep,
     accountId: int,
-    _: Annotated[Principal, Depends(requires("Accounts", "Delete"))],
+    user: Annotated[Principal, Depends(requires("Accounts", "Delete"))],
     delete_bills: DeleteBills = False,
 ) -> Response:
     """Deletes an account (204); with bills only when deleteBills=true (they are deleted too)."""
-    accounts.delete_account(db, accountId, delete_bills)
+    accounts.delete_account(db, accountId, delete_bills, user.user_id, clock())
     return Response(status_code=204)
 
 
@@ -249,9 +250,10 @@ def create_account_meter(
 @router.put("/api/v3/accountmeter/{accountMeterId}", response_model=AccountMeterResponse)
 def edit_account_meter(
     db: DatabaseDep,
+    clock: ClockDep,
     accountMeterId: int,
     body: AccountMeterEdit,
-    _: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
+    user: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
     delete_bills: DeleteBills = False,
 ) -> AccountMeterResponse:
     """Edit an account meter relationship; bills it stops covering need deleteBills=true."""
@@ -262,6 +264,8 @@ def edit_account_meter(
         body.end_date.date() if body.end_date else None,
         body.vendor_type_id,
         delete_bills,
+        user.user_id,
+        clock(),
     )
     return render_link(account_meters.get_links(db, [accountMeterId])[0])
 
@@ -269,10 +273,11 @@ def edit_account_meter(
 @router.delete("/api/v3/accountmeter/{accountMeterId}", status_code=204)
 def delete_account_meter(
     db: DatabaseDep,
+    clock: ClockDep,
     accountMeterId: int,
-    _: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
+    user: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
     delete_bills: DeleteBills = False,
 ) -> Response:
     """Delete an account meter (204); bills it covers need deleteBills=true."""
-    account_meters.delete_link(db, accountMeterId, delete_bills)
+    account_meters.delete_link(db, accountMeterId, delete_bills, user.user_id, clock())
     return Response(status_code=204)

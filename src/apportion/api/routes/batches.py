@@ -130,10 +130,13 @@ def edit_batch(
 
 @router.delete("/api/v3/batch/{batchId}", status_code=204)
 def delete_batch(
-    db: DatabaseDep, batchId: int, user: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))]
+    db: DatabaseDep,
+    clock: ClockDep,
+    batchId: int,
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))],
 ) -> Response:
     """Deletes a batch and every bill in it (204, as the SDK expects)."""
-    batches.delete_batch(db, batchId, user)
+    batches.delete_batch(db, batchId, user, clock())
     return Response(status_code=204)
 
 

@@ -189,24 +189,26 @@ def create_bill(
 @router.put("/api/v3/bill/void", response_model=UpdateResult)
 def bill_action_void(
     db: DatabaseDep,
+    clock: ClockDep,
     body: BillActionVoid,
-    _: Annotated[Principal, Depends(requires("BillsAndBatches", "Edit"))],
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Edit"))],
 ) -> UpdateResult:
     """Sets or clears the void flag of the given bills (200 with UpdateResult, domain.md §1.4)."""
     if body.void is None:
         raise ValidationFailed.single("void", "The void field is required.")
-    selected, updated = bills.void_bills(db, body.ids or [], body.void)
+    selected, updated = bills.void_bills(db, body.ids or [], body.void, user.user_id, clock())
     return UpdateResult(selected=selected, updated=updated)
 
 
 @router.post("/api/v3/bill/delete", response_model=BillDeleteActionResult)
 def bill_action_delete(
     db: DatabaseDep,
+    clock: ClockDep,
     body: BillActionDelete,
-    _: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))],
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))],
 ) -> BillDeleteActionResult:
     """Deletes the given bills (200 with BillDeleteActionResult, domain.md §1.4)."""
-    selected, deleted = bills.delete_bills(db, body.ids or [])
+    selected, deleted = bills.delete_bills(db, body.ids or [], user.user_id, clock())
     return BillDeleteActionResult(selected=selected, deleted=deleted)
 
 

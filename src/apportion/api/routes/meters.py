@@ -165,12 +165,13 @@ def create_meter(
 @router.delete("/api/v3/meter/{meterId}", status_code=204)
 def delete_meter(
     db: DatabaseDep,
+    clock: ClockDep,
     meterId: int,
-    _: Annotated[Principal, Depends(requires("Meters", "Delete"))],
+    user: Annotated[Principal, Depends(requires("Meters", "Delete"))],
     delete_bills: Annotated[bool, Query(alias="deleteBills")] = False,
 ) -> Response:
     """Deletes a meter (204); with bills only when deleteBills=true (they are deleted too)."""
-    meters.delete_meter(db, meterId, delete_bills)
+    meters.delete_meter(db, meterId, delete_bills, user.user_id, clock())
     return Response(status_code=204)
 
 

@@ -89,6 +89,12 @@ class BillLine(Base):
     value: Mapped[Decimal | None] = mapped_column(Quantity)
     value_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
     cost: Mapped[Decimal | None] = mapped_column(Money)
+    # A split destination line: the source line it was made from (an id, not a key: the source may be deleted
+    # later and its destinations' history stays), what its share rests on, the exact share and the rounding.
+    source_line_id: Mapped[int | None]
+    share_basis: Mapped[str | None] = mapped_column(String(255))
+    exact_share: Mapped[str | None] = mapped_column(String(64))
+    rounding: Mapped[Decimal | None] = mapped_column(Money)
 
 
 class BillMeter(Base):
@@ -104,3 +110,15 @@ class BillMeter(Base):
     demand: Mapped[Decimal | None] = mapped_column(Quantity)
 
     __table_args__ = (Index("ix_bill_meters_meter_period", "meter_id", "billing_period"),)
+
+
+class BillSource(Base):
+    """Lineage of a calculated or aggregate bill: a bill whose figures it used (split bills name their source in
+    `bills.source_bill_id`). Both ends cascade: an edge means nothing once either bill is gone."""
+
+    __tablename__ = "bill_sources"
+
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.bill_id", ondelete="CASCADE"), primary_key=True)
+    source_bill_id: Mapped[int] = mapped_column(
+        ForeignKey("bills.bill_id", ondelete="CASCADE"), primary_key=True, index=True
+    )

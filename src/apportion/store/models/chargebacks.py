@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from apportion.store.models.base import Base, Ratio
+from apportion.store.models.base import Base, Money, Ratio
 
 
 class ChargebackWorkflow(Base):
@@ -120,6 +120,93 @@ class ChargebackTaskVersion(Base):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("distribution_versions.version_id", ondelete="CASCADE"), index=True
     )
-    source_bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.bill_id", ondelete="SET NULL"))
+    # Indexed: deleting a source bill sets it null here, and a refused re-run names the task that split a bill.
+    source_bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.bill_id", ondelete="SET NULL"), index=True)
     number_of_bills_created: Mapped[int] = mapped_column(default=0)
     error_message: Mapped[str | None] = mapped_column(String(4000))
+
+
+class ChargebackTaskSource(Base):
+    """Conservation of one source bill in a split task: source = allocated + every amount left on it, exactly.
+
+    Left on the source, by reason: account charges of dynamically split meters, meters of the bill no version
+    split, the difference of fixed percentages from 100 %, days no account occupied a destination meter (vacancy),
+    the whole bill when a version failed, and the value a dynamic split does not split (cost when it splits use).
+    `rounding` is what the largest-remainder rule moved over the destination lines (part of `allocated`).
+    """
+
+    __tablename__ = "chargeback_task_sources"
+
+    task_id: Mapped[int] = mapped_column(ForeignKey("chargeback_tasks.task_id", ondelete="CASCADE"), primary_key=True)
+    source_bill_id: Mapped[int] = mapped_column(primary_key=True)
+    source_amount: Mapped[Decimal] = mapped_column(Money)
+    allocated: Mapped[Decimal] = mapped_column(Money)
+    left_account_charges: Mapped[Decimal] = mapped_column(Money)
+    left_unsplit_meters: Mapped[Decimal] = mapped_column(Money)
+    left_percentages: Mapped[Decimal] = mapped_column(Money)
+    left_vacancy: Mapped[Decimal] = mapped_column(Money)
+    left_failed_versions: Mapped[Decimal] = mapped_column(Money)
+    left_not_split: Mapped[Decimal] = mapped_column(Money)
+    rounding: Mapped[Decimal] = mapped_column(Money)
+
+
+class ChargebackCorrection(Base):
+    """A chargeback bill voided or deleted because a bill it was made from changed, or a re-run replaced it.
+
+    A log: ids are plain numbers, so it outlives the bills and tasks it names.
+    """
+
+    __tablename__ = "chargeback_corrections"
+
+    correction_id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    chargeback_task_id: Mapped[int | None] = mapped_column(index=True)
+    version_id: Mapped[int | None]
+    step_id: Mapped[int | None]
+    billing_period: Mapped[int]
+    action: Mapped[str] = mapped_column(String(16))
+    cause: Mapped[str] = mapped_column(String(32))
+    cause_bill_id: Mapped[int | None] = mapped_column(index=True)
+    cause_chargeback_task_id: Mapped[int | None] = mapped_column(index=True)
+    cause_import_task_id: Mapped[int | None] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(String(1000))
+    user_id: Mapped[int | None]
+    created_date: Mapped[datetime]
+
+
+class ChargebackRerun(Base):
+    """A (version, billing period) whose chargeback bills were undone and that needs running again.
+
+    Resolved by the next task that runs the version for the period (`resolved_task_id`), or dismissed by a user.
+    """
+
+    __tablename__ = "chargeback_reruns"
+
+    rerun_id: Mapped[int] = mapped_column(primary_key=True)
+    step_id: Mapped[int | None] = mapped_column(index=True)
+    version_id: Mapped[int]
+    chargeback_type: Mapped[str] = mapped_column(String(16))
+    billing_period: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(1000))
+    cause_bill_id: Mapped[int | None]
+    recorded_date: Mapped[datetime]
+    recorded_by: Mapped[int | None]
+    resolved_task_id: Mapped[int | None]
+    resolved_date: Mapped[datetime | None]
+    dismissed_by: Mapped[int | None]
+
+    __table_args__ = (Index("ix_chargeback_reruns_version_period", "version_id", "billing_period"),)
+
+
+class IdempotencyKey(Base):
+    """A processor or import request's Idempotency-Key and what it started, so a retry returns the first answer."""
+
+    __tablename__ = "idempotency_keys"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_date: Mapped[datetime]

@@ -1,0 +1,37 @@
+"""Bills as the domain sees them, read back: line items as LineDrafts (with their ids), in order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from apportion.domain.bills import LineDraft
+from apportion.store.id_lists import among
+from apportion.store.models.bills import BillLine
+from apportion.store.models.reference import ObservationType
+
+
+def lines_of(session: Session, bill_ids: Sequence[int]) -> dict[int, list[LineDraft]]:
+    """Each bill's line items in order, with their ids (a destination line names the line it was made from)."""
+    kinds = dict(session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all())
+    rows = session.connection().execute(
+        select(
+            BillLine.bill_id,
+            BillLine.line_id,
+            BillLine.observation_type_id,
+            BillLine.meter_id,
+            BillLine.caption,
+            BillLine.value,
+            BillLine.value_unit_id,
+            BillLine.cost,
+        )
+        .where(among(BillLine.bill_id, bill_ids))
+        .order_by(BillLine.bill_id, BillLine.line_order)
+    )
+    found: dict[int, list[LineDraft]] = {}
+    for bill_id, line_id, type_id, meter_id, caption, value, unit_id, cost in rows:
+        line = LineDraft(type_id, kinds.get(type_id, "other"), meter_id, caption, value, unit_id, cost, line_id)
+        found.setdefault(bill_id, []).append(line)
+    return found

@@ -1,0 +1,419 @@
+"""Chargeback lineage and its records, as typed values: what a bill was made from, what was made from it, the
+corrections and re-runs a change leaves, and each split task's conservation record.
+
+Lineage has two kinds of edge. A split bill names its source in `bills.source_bill_id` (one per bill, written with
+the bill); a calculated or aggregate bill has a `bill_sources` row for every bill whose figures it used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.orm import Session
+
+from apportion.domain.source_split import Conservation, Left
+from apportion.store.bulk import insert_rows
+from apportion.store.id_lists import among
+from apportion.store.models.base import Base
+from apportion.store.models.bills import Bill, BillMeter, BillSource
+from apportion.store.models.chargebacks import (
+    ChargebackCorrection,
+    ChargebackRerun,
+    ChargebackTask,
+    ChargebackTaskSource,
+    ChargebackTaskVersion,
+    DistributionVersion,
+)
+from apportion.store.models.organisation import Account, Meter
+
+SOURCES = Base.metadata.tables[BillSource.__tablename__]
+TASK_SOURCES = Base.metadata.tables[ChargebackTaskSource.__tablename__]
+CORRECTIONS = Base.metadata.tables[ChargebackCorrection.__tablename__]
+RERUNS = Base.metadata.tables[ChargebackRerun.__tablename__]
+
+# Conservation reasons and the columns that keep them.
+LEFT_COLUMNS: dict[Left, str] = {
+    Left.ACCOUNT_CHARGES: "left_account_charges",
+    Left.UNSPLIT_METERS: "left_unsplit_meters",
+    Left.PERCENTAGES: "left_percentages",
+    Left.VACANCY: "left_vacancy",
+    Left.FAILED_VERSIONS: "left_failed_versions",
+    Left.NOT_SPLIT: "left_not_split",
+}
+ZERO = Decimal(0)
+
+
+# Writes ----------------------------------------------------------------------------------------------------------
+
+
+def record_sources(session: Session, edges: Iterable[tuple[int, int]]) -> None:
+    """Lineage edges (bill, a bill whose figures it used), written in one bulk insert."""
+    rows = [{"bill_id": bill_id, "source_bill_id": source_id} for bill_id, source_id in dict.fromkeys(edges)]
+    insert_rows(session, SOURCES, rows)
+
+
+def record_conservation(session: Session, task_id: int, records: Mapping[int, Conservation]) -> None:
+    """A split task's conservation record per source bill."""
+    rows = []
+    for source_bill_id, record in records.items():
+        row: dict[str, Any] = {
+            "task_id": task_id,
+            "source_bill_id": source_bill_id,
+            "source_amount": record.source_amount,
+            "allocated": record.allocated,
+            "rounding": record.rounding,
+        }
+        for reason, column in LEFT_COLUMNS.items():
+            row[column] = record.left.get(reason, ZERO)
+        rows.append(row)
+    insert_rows(session, TASK_SOURCES, rows)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A chargeback bill undone by a change to a bill it was made from (chargeback_corrections)."""
+
+    bill_id: int
+    amount: Decimal
+    chargeback_task_id: int | None
+    version_id: int | None
+    step_id: int | None
+    billing_period: int
+    action: str
+    cause: str
+    cause_bill_id: int | None
+    cause_chargeback_task_id: int | None
+    cause_import_task_id: int | None
+    reason: str
+    user_id: int | None
+    created_date: datetime
+
+
+def record_corrections(session: Session, corrections: Sequence[Correction]) -> None:
+    """Append corrections to the log."""
+    insert_rows(session, CORRECTIONS, [vars(c) for c in corrections])
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """A (version, billing period) that needs running again, and why (chargeback_reruns)."""
+
+    step_id: int | None
+    version_id: int
+    chargeback_type: str
+    billing_period: int
+    reason: str
+    cause_bill_id: int | None
+    recorded_date: datetime
+    recorded_by: int | None
+
+
+def record_reruns(session: Session, reruns: Sequence[Rerun]) -> None:
+    """Record (version, period) pairs as needing a re-run."""
+    insert_rows(session, RERUNS, [vars(r) for r in reruns])
+
+
+def resolve_reruns(session: Session, task_id: int, ran: Iterable[tuple[int, int]], now: datetime) -> None:
+    """Mark the open re-runs of the (version, period) pairs a task just ran as resolved by it."""
+    by_period: dict[int, set[int]] = {}
+    for version_id, period in ran:
+        by_period.setdefault(period, set()).add(version_id)
+    for period, version_ids in by_period.items():
+        session.execute(
+            update(ChargebackRerun)
+            .where(
+                among(ChargebackRerun.version_id, sorted(version_ids)),
+                ChargebackRerun.billing_period == period,
+                ChargebackRerun.resolved_task_id.is_(None),
+                ChargebackRerun.dismissed_by.is_(None),
+            )
+            .values(resolved_task_id=task_id, resolved_date=now)
+        )
+
+
+def void_bills(session: Session, bill_ids: Sequence[int]) -> list[int]:
+    """Void the live ones among the bills; the ids actually voided."""
+    if not bill_ids:
+        return []
+    statement = update(Bill).where(among(Bill.bill_id, sorted(set(bill_ids))), Bill.void.is_(False)).values(void=True)
+    return sorted(session.execute(statement.returning(Bill.bill_id)).scalars())
+
+
+def reset_split(session: Session, source_ids: Sequence[int]) -> None:
+    """Mark source bills as not split, so the next run splits them again."""
+    if source_ids:
+        session.execute(
+            update(Bill)
+            .where(among(Bill.bill_id, sorted(set(source_ids))))
+            .values(has_been_split=False, was_split_date=None)
+        )
+
+
+# Reads -----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DerivedBill:
+    """A live chargeback bill made from `parent_id`: a split bill (`split`) or a calculated bill that used it."""
+
+    bill_id: int
+    parent_id: int
+    split: bool
+    chargeback_task_id: int | None
+    version_id: int | None
+    step_id: int | None
+    chargeback_type: str | None
+    billing_period: int
+    total_cost: Decimal
+    source_bill_id: int | None
+
+
+def _derived_columns() -> tuple[Any, ...]:
+    return (
+        Bill.bill_id,
+        Bill.chargeback_task_id,
+        Bill.chargeback_version_id,
+        DistributionVersion.workflow_step_id,
+        DistributionVersion.chargeback_type,
+        Bill.billing_period,
+        Bill.total_cost,
+        Bill.source_bill_id,
+    )
+
+
+def live_dependents(session: Session, bill_ids: Iterable[int]) -> list[DerivedBill]:
+    """Every live bill made from the given bills, transitively, each once, nearest first."""
+    seen = set(bill_ids)
+    frontier = sorted(seen)
+    found: list[DerivedBill] = []
+    while frontier:
+        version = DistributionVersion
+        split_children = (
+            select(*_derived_columns(), Bill.source_bill_id.label("parent"))
+            .outerjoin(version, version.version_id == Bill.chargeback_version_id)
+            .where(among(Bill.source_bill_id, frontier), Bill.void.is_(False), Bill.chargeback_task_id.is_not(None))
+        )
+        users = (
+            select(*_derived_columns(), BillSource.source_bill_id.label("parent"))
+            .join(Bill, Bill.bill_id == BillSource.bill_id)
+            .outerjoin(version, version.version_id == Bill.chargeback_version_id)
+            .where(among(BillSource.source_bill_id, frontier), Bill.void.is_(False))
+        )
+        next_frontier: list[int] = []
+        for kind, statement in (("split", split_children), ("used", users)):
+            for row in session.execute(statement.order_by(Bill.bill_id)):
+                bill_id, task_id, version_id, step_id, kind_of, period, total, source_id, parent = list(row)
+                if bill_id in seen:
+                    continue
+                seen.add(bill_id)
+                next_frontier.append(bill_id)
+                found.append(
+                    DerivedBill(
+                        bill_id,
+                        parent,
+                        kind == "split",
+                        task_id,
+                        version_id,
+                        step_id,
+                        kind_of,
+                        period,
+                        Decimal(total),
+                        source_id,
+                    )
+                )
+        frontier = sorted(next_frontier)
+    return found
+
+
+def split_siblings(session: Session, bill_ids: Sequence[int]) -> list[DerivedBill]:
+    """The live split bills sharing a source with any of the given split bills (the given ones left out)."""
+    sources = sorted(
+        {
+            source
+            for source in session.execute(
+                select(Bill.source_bill_id).where(
+                    among(Bill.bill_id, bill_ids),
+                    Bill.source_bill_id.is_not(None),
+                    Bill.chargeback_task_id.is_not(None),
+                )
+            ).scalars()
+            if source is not None
+        }
+    )
+    if not sources:
+        return []
+    given = set(bill_ids)
+    rows = session.execute(
+        select(*_derived_columns())
+        .outerjoin(DistributionVersion, DistributionVersion.version_id == Bill.chargeback_version_id)
+        .where(among(Bill.source_bill_id, sources), Bill.void.is_(False), Bill.chargeback_task_id.is_not(None))
+        .order_by(Bill.bill_id)
+    )
+    return [
+        DerivedBill(bill_id, source, True, task_id, version_id, step, kind, period, Decimal(total), source)
+        for bill_id, task_id, version_id, step, kind, period, total, source in rows
+        if bill_id not in given
+    ]
+
+
+@dataclass(frozen=True)
+class BillFacts:
+    """What a correction's message and a re-run need to know of a bill."""
+
+    bill_id: int
+    account_id: int
+    account_code: str
+    meter_codes: tuple[str, ...]
+    billing_period: int
+    total_cost: Decimal
+    void: bool
+    has_been_split: bool
+    chargeback_task_id: int | None
+    version_id: int | None
+    step_id: int | None
+    chargeback_type: str | None
+    source_bill_id: int | None
+
+
+def bill_facts(session: Session, bill_ids: Iterable[int]) -> dict[int, BillFacts]:
+    """Facts of the given bills that exist, by id (meter codes in code order)."""
+    ids = sorted(set(bill_ids))
+    if not ids:
+        return {}
+    meters: dict[int, list[str]] = {}
+    for bill_id, code in session.execute(
+        select(BillMeter.bill_id, Meter.meter_code)
+        .join(Meter, Meter.meter_id == BillMeter.meter_id)
+        .where(among(BillMeter.bill_id, ids))
+        .order_by(BillMeter.bill_id, Meter.meter_code)
+    ):
+        meters.setdefault(bill_id, []).append(code)
+    rows = session.execute(
+        select(
+            Bill.bill_id,
+            Bill.account_id,
+            Account.account_code,
+            Bill.billing_period,
+            Bill.total_cost,
+            Bill.void,
+            Bill.has_been_split,
+            Bill.chargeback_task_id,
+            Bill.chargeback_version_id,
+            DistributionVersion.workflow_step_id,
+            DistributionVersion.chargeback_type,
+            Bill.source_bill_id,
+        )
+        .join(Account, Account.account_id == Bill.account_id)
+        .outerjoin(DistributionVersion, DistributionVersion.version_id == Bill.chargeback_version_id)
+        .where(among(Bill.bill_id, ids))
+    )
+    return {
+        row[0]: BillFacts(
+            row[0],
+            row[1],
+            row[2],
+            tuple(meters.get(row[0], ())),
+            row[3],
+            Decimal(row[4]),
+            row[5],
+            row[6],
+            row[7],
+            row[8],
+            row[9],
+            row[10],
+            row[11],
+        )
+        for row in rows
+    }
+
+
+def sources_with_live_destinations(session: Session, source_ids: Sequence[int], excluding: Iterable[int]) -> set[int]:
+    """Those of the sources that still have a live split bill other than the `excluding` ones."""
+    if not source_ids:
+        return set()
+    left_out = set(excluding)
+    rows = session.execute(
+        select(Bill.source_bill_id, Bill.bill_id).where(
+            among(Bill.source_bill_id, sorted(set(source_ids))),
+            Bill.void.is_(False),
+            Bill.chargeback_task_id.is_not(None),
+        )
+    )
+    return {source for source, bill_id in rows if source is not None and bill_id not in left_out}
+
+
+def last_split_versions(session: Session, source_ids: Sequence[int]) -> dict[int, list[tuple[int, int | None, str]]]:
+    """For each source bill, the (version, step, type) of the latest task that split it."""
+    if not source_ids:
+        return {}
+    latest = (
+        select(ChargebackTaskVersion.source_bill_id, func.max(ChargebackTaskVersion.task_id).label("task_id"))
+        .where(among(ChargebackTaskVersion.source_bill_id, sorted(set(source_ids))))
+        .group_by(ChargebackTaskVersion.source_bill_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            ChargebackTaskVersion.source_bill_id,
+            ChargebackTaskVersion.version_id,
+            DistributionVersion.workflow_step_id,
+            DistributionVersion.chargeback_type,
+        )
+        .join(
+            latest,
+            and_(
+                latest.c.source_bill_id == ChargebackTaskVersion.source_bill_id,
+                latest.c.task_id == ChargebackTaskVersion.task_id,
+            ),
+        )
+        .join(DistributionVersion, DistributionVersion.version_id == ChargebackTaskVersion.version_id)
+    )
+    found: dict[int, list[tuple[int, int | None, str]]] = {}
+    for source_id, version_id, step_id, kind in rows:
+        if source_id is not None:
+            found.setdefault(source_id, []).append((version_id, step_id, kind))
+    return found
+
+
+def task_exists(session: Session, task_id: int) -> bool:
+    """Whether the chargeback task exists."""
+    return session.get(ChargebackTask, task_id) is not None
+
+
+def live_bills_of_versions(session: Session, version_ids: Sequence[int], period: int) -> list[int]:
+    """The live bills the versions made for the period (what a re-run replaces)."""
+    if not version_ids:
+        return []
+    rows = session.execute(
+        select(Bill.bill_id).where(
+            among(Bill.chargeback_version_id, sorted(set(version_ids))),
+            Bill.billing_period == period,
+            Bill.void.is_(False),
+        )
+    )
+    return sorted(rows.scalars())
+
+
+def bills_by_meter(session: Session, meter_ids: Sequence[int], period: int) -> dict[int, list[int]]:
+    """Each meter's live, non-accrual bills of the period: the bills a calculation reading the meter uses."""
+    if not meter_ids:
+        return {}
+    rows = session.connection().execute(
+        select(BillMeter.meter_id, BillMeter.bill_id)
+        .join(Bill, Bill.bill_id == BillMeter.bill_id)
+        .where(
+            among(BillMeter.meter_id, sorted(set(meter_ids))),
+            BillMeter.billing_period == period,
+            Bill.void.is_(False),
+            Bill.accrual.is_(False),
+        )
+    )
+    found: dict[int, list[int]] = {}
+    for meter_id, bill_id in rows:
+        found.setdefault(meter_id, []).append(bill_id)
+    return found

@@ -1,0 +1,189 @@
+"""What a split run reads, as typed values: source bills and their lines, links, floor areas and group figures.
+
+Every query takes the whole run's ids at once (one bound list, store/id_lists.py), so a run reads a fixed number
+of statements however many versions and bills it splits (DESIGN.md "Performance rules").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from apportion.domain.bills import BillHeader
+from apportion.domain.occupancy import Link
+from apportion.domain.splits import AreaSize
+from apportion.store.id_lists import among
+from apportion.store.models.bills import Bill, BillMeter
+from apportion.store.models.chargebacks import ChargebackTask, ChargebackTaskVersion, DistributionVersion
+from apportion.store.models.organisation import Account, AccountMeter, Meter, MeterGroupMember, PlaceSize
+from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
+
+
+@dataclass(frozen=True)
+class SourceBill:
+    """A live, unsplit, non-accrual bill of the period on a split version's master account and meter."""
+
+    bill_id: int
+    version_id: int
+    begin_date: date
+    end_date: date
+    estimated: bool
+    header: BillHeader
+
+
+def source_bills(session: Session, version_ids: Sequence[int], period: int) -> list[SourceBill]:
+    """Every (bill, version) pair: a bill of the period with a line on the version's meter, unsplit and live."""
+    statement = (
+        select(
+            Bill.bill_id,
+            DistributionVersion.version_id,
+            Bill.begin_date,
+            Bill.end_date,
+            Bill.estimated,
+            Bill.statement_date,
+            Bill.due_date,
+            Bill.next_reading,
+            Bill.control_code,
+            Bill.invoice_number,
+            Bill.account_period,
+        )
+        .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
+        .join(
+            DistributionVersion,
+            and_(DistributionVersion.account_id == Bill.account_id, DistributionVersion.meter_id == BillMeter.meter_id),
+        )
+        .where(
+            among(DistributionVersion.version_id, version_ids),
+            Bill.billing_period == period,
+            Bill.void.is_(False),
+            Bill.accrual.is_(False),
+            Bill.has_been_split.is_(False),
+        )
+        .order_by(Bill.bill_id, DistributionVersion.version_id)
+    )
+    # The header columns are selected in BillHeader's field order.
+    return [
+        SourceBill(bill_id, version_id, begin, end, estimated, BillHeader(*header))
+        for bill_id, version_id, begin, end, estimated, *header in session.connection().execute(statement)
+    ]
+
+
+def meter_links(session: Session, meter_ids: Sequence[int]) -> dict[int, list[Link]]:
+    """Every account-meter link of the given meters, by meter, in date order."""
+    rows = session.connection().execute(
+        select(AccountMeter.meter_id, AccountMeter.account_id, AccountMeter.begin_date, AccountMeter.end_date)
+        .where(among(AccountMeter.meter_id, sorted(set(meter_ids))))
+        .order_by(AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.account_id)
+    )
+    found: dict[int, list[Link]] = {}
+    for meter_id, account_id, begin, end in rows:
+        found.setdefault(meter_id, []).append(Link(account_id, begin, end))
+    return found
+
+
+def meter_places(session: Session, meter_ids: Sequence[int]) -> dict[int, int]:
+    """meter id -> its place id (meters without a place are absent)."""
+    rows = session.connection().execute(
+        select(Meter.meter_id, Meter.place_id).where(among(Meter.meter_id, sorted(set(meter_ids))))
+    )
+    return {meter_id: place_id for meter_id, place_id in rows if place_id is not None}
+
+
+def place_sizes(session: Session, place_ids: Sequence[int]) -> dict[int, list[AreaSize]]:
+    """Each place's floor-area versions in date order."""
+    rows = session.connection().execute(
+        select(PlaceSize.place_id, PlaceSize.value, PlaceSize.unit_code, PlaceSize.begin_date, PlaceSize.end_date)
+        .where(among(PlaceSize.place_id, sorted(set(place_ids))))
+        .order_by(PlaceSize.place_id, PlaceSize.begin_date, PlaceSize.place_size_id)
+    )
+    found: dict[int, list[AreaSize]] = {}
+    for place_id, value, unit_code, begin, end in rows:
+        found.setdefault(place_id, []).append(AreaSize(Decimal(value), unit_code, begin, end))
+    return found
+
+
+def group_members(session: Session, group_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Each meter group's meters, in meter id order."""
+    rows = session.connection().execute(
+        select(MeterGroupMember.meter_group_id, MeterGroupMember.meter_id)
+        .where(among(MeterGroupMember.meter_group_id, sorted(set(group_ids))))
+        .order_by(MeterGroupMember.meter_group_id, MeterGroupMember.meter_id)
+    )
+    found: dict[int, list[int]] = {}
+    for group_id, meter_id in rows:
+        found.setdefault(group_id, []).append(meter_id)
+    return found
+
+
+class MeterUseCost(NamedTuple):
+    """A meter's use (common unit) and cost over its live, non-accrual bills of a period."""
+
+    use: Decimal
+    cost: Decimal
+
+
+def meter_use_and_cost(session: Session, meter_ids: Sequence[int], period: int) -> dict[int, MeterUseCost]:
+    """Use and cost per meter over its own live, non-accrual bills of the period (exact sums, store/sums.py)."""
+    rows = session.connection().execute(
+        select(
+            BillMeter.meter_id, minor_units_sum(BillMeter.use, USE_SCALE), minor_units_sum(BillMeter.cost, COST_SCALE)
+        )
+        .join(Bill, Bill.bill_id == BillMeter.bill_id)
+        .where(
+            among(BillMeter.meter_id, sorted(set(meter_ids))),
+            BillMeter.billing_period == period,
+            Bill.void.is_(False),
+            Bill.accrual.is_(False),
+        )
+        .group_by(BillMeter.meter_id)
+    )
+    return {
+        meter_id: MeterUseCost(
+            from_minor_units(use, USE_SCALE) or Decimal(0), from_minor_units(cost, COST_SCALE) or Decimal(0)
+        )
+        for meter_id, use, cost in rows
+    }
+
+
+class SplitBy(NamedTuple):
+    """A live bill already split for the period, and the chargeback task that split it."""
+
+    bill_id: int
+    task_id: int | None
+
+
+def already_split(session: Session, account_id: int, meter_id: int, period: int) -> list[SplitBy]:
+    """The live bills of the account and meter in the period that are already split, with the task that did it."""
+    splitter = (
+        select(func.max(ChargebackTaskVersion.task_id))
+        .join(ChargebackTask, ChargebackTask.task_id == ChargebackTaskVersion.task_id)
+        .where(ChargebackTaskVersion.source_bill_id == Bill.bill_id, ChargebackTask.reversed_date.is_(None))
+        .correlate(Bill)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Bill.bill_id, splitter)
+        .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
+        .where(
+            Bill.account_id == account_id,
+            BillMeter.meter_id == meter_id,
+            Bill.billing_period == period,
+            Bill.void.is_(False),
+            Bill.has_been_split.is_(True),
+        )
+        .order_by(Bill.bill_id)
+    )
+    return [SplitBy(bill_id, task_id) for bill_id, task_id in rows]
+
+
+def account_and_meter_codes(session: Session, account_id: int, meter_id: int) -> tuple[str, str]:
+    """The codes users know an account and a meter by (ids where one no longer exists)."""
+    account = session.execute(select(Account.account_code).where(Account.account_id == account_id)).scalar()
+    meter = session.execute(select(Meter.meter_code).where(Meter.meter_id == meter_id)).scalar()
+    return account or str(account_id), meter or str(meter_id)
