@@ -83,3 +83,13 @@ def path_ids_in_range(request: Request, _caller: CurrentUser) -> None:
             continue  # not a number: the route's own validation answers 400 naming the parameter
         if not ids.in_range(number):
             raise NotFound(name.removesuffix("Id"), number)
+
+
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="A retried request with the same key (per user) returns the first request's task(s) instead "
+        "of running again.",
+    ),
+]

@@ -49,7 +49,7 @@ _VERBS = {
     Cause.DELETED: "was deleted",
     Cause.REPLACED_BY_IMPORT: "was replaced by bill import task {import_task}",
     Cause.REPLACED_BY_RUN: "was replaced by chargeback task {chargeback_task}",
-    Cause.TASK_REVERSED: "was reversed with chargeback task {chargeback_task}",
+    Cause.TASK_REVERSED: "was reversed",
     Cause.BATCH_PENDING: "was voided with its batch made pending",
 }
 
@@ -80,13 +80,19 @@ class Undone:
 
 
 def describe(facts: BillFacts | None, bill_id: int, change: Change) -> str:
-    """'source bill 1234, account A-17, meter M-3, 202611, was edited' (codes users know; ids when gone)."""
+    """'source bill 1234, account A-17, meter M-3, 202611, was edited' (codes users know; ids when gone).
+
+    A reversal names the task ('chargeback task 56 was voided'); a chargeback bill is a 'bill', not a source.
+    """
+    if change.cause is Cause.TASK_REVERSED:
+        return f"chargeback task {change.chargeback_task_id} was {'deleted' if change.deleting else 'voided'}"
     verb = _VERBS[change.cause].format(import_task=change.import_task_id, chargeback_task=change.chargeback_task_id)
+    noun = "bill" if facts is not None and facts.chargeback_task_id is not None else "source bill"
     if facts is None:
-        return f"source bill {bill_id} {verb}"
+        return f"{noun} {bill_id} {verb}"
     meters = ", ".join(facts.meter_codes) or "no meter"
     word = "meters" if len(facts.meter_codes) > 1 else "meter"
-    return f"source bill {bill_id}, account {facts.account_code}, {word} {meters}, {facts.billing_period}, {verb}"
+    return f"{noun} {bill_id}, account {facts.account_code}, {word} {meters}, {facts.billing_period}, {verb}"
 
 
 def undo_dependents(session: Session, bill_ids: Sequence[int], change: Change) -> Undone:

@@ -262,6 +262,12 @@ def get_task(db: Database, task_guid: str, principal: Principal) -> RowMapping:
     return row
 
 
+def task_id_of(db: Database, task_guid: str, principal: Principal) -> int:
+    """The id of a task the principal may see, by its GUID (NotFound otherwise)."""
+    task: Task = get_task(db, task_guid, principal)["Task"]
+    return task.task_id
+
+
 @dataclass(frozen=True)
 class OutputFile:
     """A file to download: its name, content and kind ("csv", "xlsx" or "zip")."""

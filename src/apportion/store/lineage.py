@@ -13,20 +13,21 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.source_split import Conservation, Left
 from apportion.store.bulk import insert_rows
 from apportion.store.id_lists import among
 from apportion.store.models.base import Base
-from apportion.store.models.bills import Bill, BillMeter, BillSource
+from apportion.store.models.bills import Bill, BillLine, BillMeter, BillSource
 from apportion.store.models.chargebacks import (
     ChargebackCorrection,
     ChargebackRerun,
     ChargebackTask,
     ChargebackTaskSource,
     ChargebackTaskVersion,
+    ChargebackWorkflowStep,
     DistributionVersion,
 )
 from apportion.store.models.organisation import Account, Meter
@@ -417,3 +418,245 @@ def bills_by_meter(session: Session, meter_ids: Sequence[int], period: int) -> d
     for meter_id, bill_id in rows:
         found.setdefault(meter_id, []).append(bill_id)
     return found
+
+
+# Reads for people: lineage, conservation, corrections and re-runs ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceLineShare:
+    """A destination bill's line and the source line it was made from, with its basis, exact share and rounding."""
+
+    line_order: int
+    caption: str | None
+    meter_id: int | None
+    value: Decimal | None
+    cost: Decimal | None
+    source_line_id: int | None
+    basis: str | None
+    exact_share: str | None
+    rounding: Decimal | None
+
+
+def line_shares(session: Session, bill_id: int) -> list[SourceLineShare]:
+    """The bill's lines with their source line records (all None for a bill not made by a split)."""
+    rows = session.execute(
+        select(
+            BillLine.line_order,
+            BillLine.caption,
+            BillLine.meter_id,
+            BillLine.value,
+            BillLine.cost,
+            BillLine.source_line_id,
+            BillLine.share_basis,
+            BillLine.exact_share,
+            BillLine.rounding,
+        )
+        .where(BillLine.bill_id == bill_id)
+        .order_by(BillLine.line_order)
+    )
+    return [SourceLineShare(*row) for row in rows]
+
+
+def sources_of(session: Session, bill_id: int) -> list[tuple[int, bool]]:
+    """(bill id, split) of every bill this bill was made from: its split source, or the bills a calculation used."""
+    split = session.execute(select(Bill.source_bill_id).where(Bill.bill_id == bill_id)).scalar()
+    used = session.execute(
+        select(BillSource.source_bill_id).where(BillSource.bill_id == bill_id).order_by(BillSource.source_bill_id)
+    ).scalars()
+    return ([(split, True)] if split is not None else []) + [(source, False) for source in used]
+
+
+@dataclass(frozen=True)
+class ConservationRow:
+    """One source bill's conservation record in a split task."""
+
+    source_bill_id: int
+    source_amount: Decimal
+    allocated: Decimal
+    left: dict[Left, Decimal]
+    rounding: Decimal
+
+
+def conservation_of(session: Session, task_id: int) -> list[ConservationRow]:
+    """A split task's conservation records, by source bill id."""
+    columns = [getattr(ChargebackTaskSource, column) for column in LEFT_COLUMNS.values()]
+    rows = session.execute(
+        select(
+            ChargebackTaskSource.source_bill_id,
+            ChargebackTaskSource.source_amount,
+            ChargebackTaskSource.allocated,
+            ChargebackTaskSource.rounding,
+            *columns,
+        )
+        .where(ChargebackTaskSource.task_id == task_id)
+        .order_by(ChargebackTaskSource.source_bill_id)
+    )
+    found = []
+    for source_id, amount, allocated, rounding, *left in rows:
+        found.append(
+            ConservationRow(
+                source_id,
+                Decimal(amount),
+                Decimal(allocated),
+                {reason: Decimal(value) for reason, value in zip(LEFT_COLUMNS, left, strict=True)},
+                Decimal(rounding),
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    """A correction log entry as read back."""
+
+    correction_id: int
+    bill_id: int
+    amount: Decimal
+    chargeback_task_id: int | None
+    version_id: int | None
+    step_id: int | None
+    billing_period: int
+    action: str
+    cause: str
+    cause_bill_id: int | None
+    cause_chargeback_task_id: int | None
+    cause_import_task_id: int | None
+    reason: str
+    user_id: int | None
+    created_date: datetime
+
+
+def corrections(
+    session: Session,
+    *,
+    chargeback_task_id: int | None = None,
+    cause_chargeback_task_id: int | None = None,
+    cause_import_task_id: int | None = None,
+    bill_id: int | None = None,
+    limit: int = 10_000,
+) -> list[CorrectionRow]:
+    """Correction log entries matching every given condition, oldest first."""
+    C = ChargebackCorrection
+    conditions = [
+        condition
+        for value, condition in (
+            (chargeback_task_id, C.chargeback_task_id == chargeback_task_id),
+            (cause_chargeback_task_id, C.cause_chargeback_task_id == cause_chargeback_task_id),
+            (cause_import_task_id, C.cause_import_task_id == cause_import_task_id),
+            (bill_id, C.bill_id == bill_id),
+        )
+        if value is not None
+    ]
+    rows = session.execute(
+        select(
+            C.correction_id,
+            C.bill_id,
+            C.amount,
+            C.chargeback_task_id,
+            C.version_id,
+            C.step_id,
+            C.billing_period,
+            C.action,
+            C.cause,
+            C.cause_bill_id,
+            C.cause_chargeback_task_id,
+            C.cause_import_task_id,
+            C.reason,
+            C.user_id,
+            C.created_date,
+        )
+        .where(*conditions)
+        .order_by(C.correction_id)
+        .limit(limit)
+    )
+    found = []
+    for row in rows:
+        values: list[Any] = list(row)
+        values[2] = Decimal(values[2])
+        found.append(CorrectionRow(*values))
+    return found
+
+
+@dataclass(frozen=True)
+class RerunRow:
+    """A re-run record with the version's account and meter codes and the step's name."""
+
+    rerun_id: int
+    step_id: int | None
+    step_info: str | None
+    version_id: int
+    version_info: str | None
+    chargeback_type: str
+    account_code: str | None
+    meter_code: str | None
+    billing_period: int
+    reason: str
+    cause_bill_id: int | None
+    recorded_date: datetime
+    resolved_task_id: int | None
+    resolved_date: datetime | None
+    dismissed: bool
+
+
+def reruns(
+    session: Session,
+    *,
+    open_only: bool = True,
+    billing_period: int | None = None,
+    step_id: int | None = None,
+    resolved_task_id: int | None = None,
+    limit: int = 10_000,
+) -> list[RerunRow]:
+    """Re-run records by step, period and version (open ones only unless `open_only` is False)."""
+    R, V = ChargebackRerun, DistributionVersion
+    conditions: list[ColumnElement[bool]] = []
+    if open_only:
+        conditions += [R.resolved_task_id.is_(None), R.dismissed_by.is_(None)]
+    if billing_period is not None:
+        conditions.append(R.billing_period == billing_period)
+    if step_id is not None:
+        conditions.append(R.step_id == step_id)
+    if resolved_task_id is not None:
+        conditions.append(R.resolved_task_id == resolved_task_id)
+    rows = session.execute(
+        select(
+            R.rerun_id,
+            R.step_id,
+            ChargebackWorkflowStep.step_info,
+            R.version_id,
+            V.name,
+            R.chargeback_type,
+            Account.account_code,
+            Meter.meter_code,
+            R.billing_period,
+            R.reason,
+            R.cause_bill_id,
+            R.recorded_date,
+            R.resolved_task_id,
+            R.resolved_date,
+            R.dismissed_by.is_not(None),
+        )
+        .outerjoin(ChargebackWorkflowStep, ChargebackWorkflowStep.step_id == R.step_id)
+        .outerjoin(V, V.version_id == R.version_id)
+        .outerjoin(Account, Account.account_id == V.account_id)
+        .outerjoin(Meter, Meter.meter_id == V.meter_id)
+        .where(*conditions)
+        .order_by(R.step_id, R.billing_period, R.version_id, R.rerun_id)
+        .limit(limit)
+    )
+    return [RerunRow(*list(row)) for row in rows]
+
+
+def dismiss_rerun(session: Session, rerun_id: int, user_id: int) -> bool:
+    """Dismiss an open re-run record; False when there is no such open record."""
+    result = session.execute(
+        update(ChargebackRerun)
+        .where(
+            ChargebackRerun.rerun_id == rerun_id,
+            ChargebackRerun.resolved_task_id.is_(None),
+            ChargebackRerun.dismissed_by.is_(None),
+        )
+        .values(dismissed_by=user_id)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from apportion.api.routes import (
     chargeback_tasks,
     digest,
     imports,
+    lineage,
     meters,
     places,
     processors,
@@ -40,4 +41,5 @@ ROUTERS: list[APIRouter] = [
     chargeback_tasks.router,
     digest.router,
     imports.router,
+    lineage.router,
 ]

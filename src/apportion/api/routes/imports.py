@@ -8,13 +8,15 @@ GET /api/v3/task/{taskGuid} shows how the import went.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import RowMapping
 
-from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, SettingsDep, requires
+from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, IdempotencyKeyHeader, SettingsDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child
 from apportion.api.schemas.contract import (
@@ -32,9 +34,10 @@ from apportion.api.schemas.contract import (
 )
 from apportion.domain.batches import ImportBatchSettings
 from apportion.importer.profiles import ColumnMapping, ObservationColumn
-from apportion.services import bill_import, import_profiles, import_tasks, task_queue
+from apportion.services import bill_import, idempotency, import_profiles, import_tasks, task_queue
 from apportion.services.auth import Principal
 from apportion.services.task_queue import TaskQueue
+from apportion.store.database import Database
 
 router = APIRouter(tags=["Bill import"])
 Creator = Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))]
@@ -138,9 +141,18 @@ def _batch_settings(wire: BatchSettings | None) -> ImportBatchSettings | None:
 
 @router.post("/api/v3/import/bill", response_model=GuidResponse)
 def bill_import_v3(
-    db: DatabaseDep, settings: SettingsDep, clock: ClockDep, jobs: JobsDep, body: BillImportRequest, user: Creator
+    db: DatabaseDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    jobs: JobsDep,
+    body: BillImportRequest,
+    user: Creator,
+    key: IdempotencyKeyHeader = None,
 ) -> GuidResponse:
-    """Import a CSV/TXT/DAT, XLSX or ZIP bill file (base64) in the background; answers the task GUID at once."""
+    """Import a CSV/TXT/DAT, XLSX or ZIP bill file (base64) in the background; answers the task GUID at once.
+
+    With an Idempotency-Key, a retried request (same key, same file and settings) answers the first task's GUID.
+    """
     options = import_tasks.ImportOptions(
         profile_code=body.profile_code,
         batch_settings=_batch_settings(body.batch_settings),
@@ -149,9 +161,38 @@ def bill_import_v3(
         comment=body.comment,
     )
     limits = bill_import.limits_for(settings)
-    task_id, guid = import_tasks.start_import(db, body.file_name, body.data, options, user, clock(), limits)
-    jobs.enqueue(task_queue.BILL_IMPORT, task_id)
-    return GuidResponse(task_gu_id=guid)
+
+    def run() -> str:
+        task_id, guid = import_tasks.start_import(db, body.file_name, body.data, options, user, clock(), limits)
+        jobs.enqueue(task_queue.BILL_IMPORT, task_id)
+        return guid
+
+    document = body.model_dump(mode="json", by_alias=True, exclude={"data"})
+    document["dataSha256"] = hashlib.sha256((body.data or "").encode()).hexdigest()
+    return GuidResponse(task_gu_id=_once(db, clock, user, key, "import/bill", document, run))
+
+
+def _once(
+    db: Database,
+    clock: ClockDep,
+    user: Principal,
+    key: str | None,
+    operation: str,
+    document: dict[str, object],
+    run: Callable[[], str],
+) -> str:
+    """Start the import once per Idempotency-Key (services/idempotency.py): its task GUID."""
+    return idempotency.once(
+        db,
+        user.user_id,
+        key,
+        operation,
+        document,
+        run,
+        lambda guid: {"taskGuid": guid},
+        lambda kept: str(kept["taskGuid"]),
+        clock,
+    )
 
 
 @router.post("/api/v202401/import/bill/task/{taskGuid}/kickout", response_model=GuidResponse)
@@ -162,6 +203,7 @@ def import_bill_import_task_kickouts(
     taskGuid: str,
     user: Creator,
     body: BillKickoutImportRequest | None = None,
+    key: IdempotencyKeyHeader = None,
 ) -> GuidResponse:
     """Re-import every kickout file of a "Completed with kickouts" bill import task as one new task (SEED-004)."""
     body = body or BillKickoutImportRequest()
@@ -171,9 +213,14 @@ def import_bill_import_task_kickouts(
         save_as_resolved=bool(body.save_as_resolved),
         comment=body.comment,
     )
-    task_id, guid = import_tasks.reimport_kickouts(db, taskGuid, options, user, clock())
-    jobs.enqueue(task_queue.BILL_IMPORT, task_id)
-    return GuidResponse(task_gu_id=guid)
+
+    def run() -> str:
+        task_id, guid = import_tasks.reimport_kickouts(db, taskGuid, options, user, clock())
+        jobs.enqueue(task_queue.BILL_IMPORT, task_id)
+        return guid
+
+    document = body.model_dump(mode="json", by_alias=True)
+    return GuidResponse(task_gu_id=_once(db, clock, user, key, f"import/bill/task/{taskGuid}/kickout", document, run))
 
 
 # Tasks ---------------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel
 
-from apportion.api.deps import ClockDep, DatabaseDep, SettingsDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, IdempotencyKeyHeader, SettingsDep, requires
 from apportion.api.routes.batches import batch_settings
 from apportion.api.routes.chargeback_tasks import render
 from apportion.api.routes.imports import JobsDep
@@ -27,7 +27,7 @@ from apportion.api.schemas.contract import (
     ChargebackProcessorSettingsWithoutFilters,
     ChargebackTaskResponse,
 )
-from apportion.services import chargeback_tasks, processing, task_queue
+from apportion.services import chargeback_tasks, idempotency, processing, task_queue
 from apportion.services.auth import Principal
 from apportion.services.batches import BatchSettings
 from apportion.services.task_queue import TaskQueue
@@ -82,6 +82,29 @@ def _enqueue(db: Database, jobs: TaskQueue, clock: Callable[[], datetime], kind:
         raise
 
 
+def _once(
+    db: Database,
+    clock: ClockDep,
+    user: Principal,
+    key: str | None,
+    operation: str,
+    document: dict[str, object],
+    run: Callable[[], list[int]],
+) -> list[int]:
+    """Run the processor once per Idempotency-Key (services/idempotency.py): the task ids it started."""
+    return idempotency.once(
+        db,
+        user.user_id,
+        key,
+        operation,
+        document,
+        run,
+        lambda ids: {"taskIds": ids},
+        lambda kept: [int(i) for i in kept["taskIds"]],
+        clock,
+    )
+
+
 def _as_sent(body: BaseModel) -> dict[str, object]:
     """The request body as the task keeps it (`settings`): wire names, fields the client left out omitted."""
     return body.model_dump(mode="json", by_alias=True, exclude_unset=True)
@@ -95,12 +118,18 @@ def execute_bill_split_processor(
     jobs: JobsDep,
     body: ChargebackProcessorSettings,
     user: Runner,
+    key: IdempotencyKeyHeader = None,
 ) -> ChargebackTaskResponse:
     """Process the bill split versions effective in a billing period; returns the finished (or queued) task."""
     queued = _queued(db, app_settings)
-    task_id = processing.run_bill_split(db, _settings(body), user, clock, queued=queued)
-    if queued:
-        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+
+    def run() -> list[int]:
+        task_id = processing.run_bill_split(db, _settings(body), user, clock, queued=queued)
+        if queued:
+            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+        return [task_id]
+
+    (task_id,) = _once(db, clock, user, key, "billSplit/exec", _as_sent(body), run)
     return render(chargeback_tasks.get_task(db, task_id))
 
 
@@ -112,12 +141,18 @@ def execute_calculate_bill_processor(
     jobs: JobsDep,
     body: ChargebackProcessorSettings,
     user: Runner,
+    key: IdempotencyKeyHeader = None,
 ) -> ChargebackTaskResponse:
     """Process the calculated bill versions effective in a billing period; returns the finished (or queued) task."""
     queued = _queued(db, app_settings)
-    task_id = processing.run_calculated_bills(db, _settings(body), user, clock, queued=queued)
-    if queued:
-        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+
+    def run() -> list[int]:
+        task_id = processing.run_calculated_bills(db, _settings(body), user, clock, queued=queued)
+        if queued:
+            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+        return [task_id]
+
+    (task_id,) = _once(db, clock, user, key, "calculatedBill/exec", _as_sent(body), run)
     return render(chargeback_tasks.get_task(db, task_id))
 
 
@@ -130,13 +165,20 @@ def execute_processor_by_workflow_step(
     chargebackWorkflowStepId: int,
     body: ChargebackProcessorSettingsWithoutFilters,
     user: Runner,
+    key: IdempotencyKeyHeader = None,
 ) -> ChargebackTaskResponse:
     """Process the versions assigned to one workflow step for a billing period."""
     queued = _queued(db, app_settings)
     settings = _settings(body)
-    task_id = processing.run_workflow_step(db, chargebackWorkflowStepId, settings, user, clock, queued=queued)
-    if queued:
-        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+
+    def run() -> list[int]:
+        task_id = processing.run_workflow_step(db, chargebackWorkflowStepId, settings, user, clock, queued=queued)
+        if queued:
+            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+        return [task_id]
+
+    operation = f"chargebackWorkflowStep/{chargebackWorkflowStepId}/exec"
+    (task_id,) = _once(db, clock, user, key, operation, _as_sent(body), run)
     return render(chargeback_tasks.get_task(db, task_id))
 
 
@@ -149,6 +191,7 @@ def execute_processor_by_workflow(
     chargebackWorkflowId: int,
     user: Runner,
     body: Annotated[ChargebackProcessorSettingsWithoutFilters | None, Body()] = None,
+    key: IdempotencyKeyHeader = None,
 ) -> list[ChargebackTaskResponse]:
     """Run every step of a workflow in order (one task per step); without a body, last month.
 
@@ -156,9 +199,15 @@ def execute_processor_by_workflow(
     """
     settings = None if body is None else _settings(body)
     queued = _queued(db, app_settings)
-    task_ids = processing.run_workflow(db, chargebackWorkflowId, settings, user, clock, queued=queued)
-    if queued:
-        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_WORKFLOW, task_ids)
+
+    def run() -> list[int]:
+        task_ids = processing.run_workflow(db, chargebackWorkflowId, settings, user, clock, queued=queued)
+        if queued:
+            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_WORKFLOW, task_ids)
+        return task_ids
+
+    document = {} if body is None else _as_sent(body)
+    task_ids = _once(db, clock, user, key, f"chargebackWorkflow/{chargebackWorkflowId}/exec", document, run)
     return [render(row) for row in chargeback_tasks.get_tasks(db, task_ids)]
 
 
@@ -170,14 +219,22 @@ def execute_processor_aggregations(
     jobs: JobsDep,
     user: Runner,
     body: Annotated[ChargebackProcessorSettingsForAggregations | None, Body()] = None,
+    key: IdempotencyKeyHeader = None,
 ) -> ChargebackTaskResponse:
     """Process aggregations over the billing periods ending at the given one (the current one when omitted).
 
     How many periods: APPORTION_AGGREGATION_PERIODS (default 12, domain.md §7 Q12). An empty body is `{}`.
     """
-    settings = _settings(body or ChargebackProcessorSettingsForAggregations())
+    wire = body or ChargebackProcessorSettingsForAggregations()
+    settings = _settings(wire)
     queued = _queued(db, app_settings)
-    task_id = processing.run_aggregations(db, settings, app_settings.aggregation_periods, user, clock, queued=queued)
-    if queued:
-        _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+
+    def run() -> list[int]:
+        periods = app_settings.aggregation_periods
+        task_id = processing.run_aggregations(db, settings, periods, user, clock, queued=queued)
+        if queued:
+            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+        return [task_id]
+
+    (task_id,) = _once(db, clock, user, key, "aggregations/exec", _as_sent(wire), run)
     return render(chargeback_tasks.get_task(db, task_id))

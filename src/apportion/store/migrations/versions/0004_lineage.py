@@ -83,7 +83,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=255), nullable=False),
         sa.Column("operation", sa.String(length=255), nullable=False),
         sa.Column("request_hash", sa.String(length=64), nullable=False),
-        sa.Column("result", sa.JSON(), nullable=False),
+        sa.Column("result", sa.JSON(none_as_null=True), nullable=True),
         sa.Column("created_date", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.user_id"], name=op.f("fk_idempotency_keys_user_id_users"), ondelete="CASCADE"
