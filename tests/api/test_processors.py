@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from apportion.domain import calculations as calc
 from apportion.domain.permissions import Grants
 from apportion.services import auth, processing
-from apportion.store import split_inputs
 from apportion.services.batches import BatchSettings
+from apportion.store import split_inputs
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill, BillLine
 from apportion.store.models.chargebacks import ChargebackTask

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from apportion.store.models.chargebacks import IdempotencyKey
 
+
 @dataclass(frozen=True)
 class KeyRecord:
     """A key as stored: the operation and request it was used for, and the answer (None while running)."""
