@@ -20,7 +20,16 @@ from apportion.domain.batches import NEW as NEW_BATCH
 from apportion.domain.errors import DomainError, RuleViolation
 from apportion.domain.permissions import parse_grants
 from apportion.jobs import queue as job_queue
-from apportion.services import auth, bill_import, chargeback_tasks, demo, demo_chargebacks, import_tasks, processing
+from apportion.services import (
+    auth,
+    bill_import,
+    chargeback_lineage,
+    chargeback_tasks,
+    demo,
+    demo_chargebacks,
+    import_tasks,
+    processing,
+)
 from apportion.services import digest as digest_service
 from apportion.services.batches import BatchSettings
 from apportion.settings import Settings
@@ -279,11 +288,14 @@ def run_step(
                 db, step, _run_settings(period, note, batch_code), principal, datetime.now, report
             )
         row, errors = chargeback_tasks.get_task(db, task_id), chargeback_tasks.error_rows(db, task_id)
+        record = chargeback_lineage.task_conservation(db, task_id)
     except DomainError as error:
         raise _fail(error) from error
     finally:
         db.dispose()
-    console.chargeback_summary(console.stdout(), row, errors)
+    out = console.stdout()
+    console.chargeback_summary(out, row, errors)
+    console.conservation(out, record)
     if row["ChargebackTask"].status == processing.FAILED:
         raise typer.Exit(1)
 
@@ -304,6 +316,64 @@ def show_digest(
     finally:
         db.dispose()
     console.digest(console.stdout(), result)
+
+
+@app.command("lineage")
+def show_lineage(bill: Annotated[int, typer.Argument(help="Bill id.")]) -> None:
+    """Print what a bill was made from (each line's share and rounding) and the live bills made from it."""
+    db = _open(Settings())
+    try:
+        found = chargeback_lineage.bill_lineage(db, bill)
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    console.lineage(console.stdout(), found)
+
+
+@app.command("conservation")
+def show_conservation(
+    task: Annotated[int, typer.Argument(help="Chargeback task id.")],
+    csv: Annotated[Path | None, typer.Option(help="Also write the figures to this CSV file.")] = None,
+) -> None:
+    """Print where a split task's source amounts went: allocated, left on each source by reason, rounding."""
+    db = _open(Settings())
+    try:
+        report = chargeback_lineage.task_conservation(db, task)
+        if csv is not None:
+            _write(csv, chargeback_lineage.conservation_csv(report))
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    console.conservation(console.stdout(), report)
+
+
+@app.command("reruns")
+def show_reruns(
+    period: Annotated[int | None, typer.Option(help="Only this billing period YYYYMM.")] = None,
+    step: Annotated[int | None, typer.Option(help="Only this workflow step id.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include resolved and dismissed ones.")] = False,
+    csv: Annotated[Path | None, typer.Option(help="Also write the list to this CSV file.")] = None,
+) -> None:
+    """Print the step periods whose chargeback bills were undone by a correction and that need running again."""
+    db = _open(Settings())
+    try:
+        groups = chargeback_lineage.reruns(db, period, step, include_resolved=all_)
+        if csv is not None:
+            _write(csv, chargeback_lineage.reruns_csv(groups))
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    console.reruns(console.stdout(), groups)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        raise RuleViolation(f"Cannot write {path}: {problem.strerror or problem}.") from problem
 
 
 @app.command("demo")

@@ -19,6 +19,9 @@ from sqlalchemy import RowMapping
 
 from apportion.domain import periods
 from apportion.domain.digest import DigestFigures
+from apportion.domain.source_split import Left
+from apportion.services.chargeback_lineage import BillLineage, RerunGroup
+from apportion.services.chargeback_lineage import Conservation as ConservationReport
 from apportion.services.digest import DigestLine, WorkflowDigest
 from apportion.services.progress import Progress
 
@@ -158,3 +161,96 @@ def digest(console: Console, result: WorkflowDigest) -> None:
         )
         return
     console.print(digest_table(result))
+
+
+_LEFT_CAPTIONS = {
+    Left.ACCOUNT_CHARGES: "account charges of dynamic splits",
+    Left.UNSPLIT_METERS: "meters no version splits",
+    Left.PERCENTAGES: "percentages not totalling 100 %",
+    Left.VACANCY: "vacancy (days no account was linked)",
+    Left.FAILED_VERSIONS: "bills of failed versions",
+    Left.NOT_SPLIT: "cost a dynamic split of use does not split",
+}
+
+
+def conservation(console: Console, report: ConservationReport) -> None:
+    """Where a split task's source amounts went: allocated, left on the sources by reason, rounding; per source."""
+    total = report.total
+    if not report.sources:
+        return
+    console.print(
+        f"conservation: source {_money(total.source_amount)} = allocated {_money(total.allocated)}"
+        f" + left on the sources {_money(sum(total.left.values(), Decimal(0)))}"
+        f"   (rounding moved {_money(total.rounding)})"
+    )
+    for reason, caption in _LEFT_CAPTIONS.items():
+        amount = total.left.get(reason, Decimal(0))
+        if amount:
+            console.print(f"  left: {_money(amount)}  {caption}")
+    table = Table(box=box.SIMPLE_HEAD)
+    for name in ("source bill", "account", "meters", "source", "allocated", "left", "rounding"):
+        table.add_column(name, justify="left" if name in ("account", "meters") else "right")
+    for item in report.sources:
+        record, bill = item.record, item.bill
+        table.add_row(
+            str(record.source_bill_id),
+            bill.account_code if bill else "",
+            " ".join(bill.meter_codes) if bill else "",
+            _money(record.source_amount),
+            _money(record.allocated),
+            _money(sum(record.left.values(), Decimal(0))),
+            _money(record.rounding),
+        )
+    console.print(table)
+
+
+def lineage(console: Console, found: BillLineage) -> None:
+    """A bill's sources, its lines' shares and its live dependents, indented by depth."""
+    bill = found.bill
+    state = "void" if bill.void else "live"
+    console.print(
+        f"bill {bill.bill_id}: account {bill.account_code}, meter {' '.join(bill.meter_codes)}, "
+        f"{bill.billing_period}, {_money(bill.total_cost)} ({state})",
+        markup=False,
+    )
+    for source in found.sources:
+        kind = "split from" if source.split else "used"
+        console.print(
+            f"  {kind} bill {source.bill.bill_id}: account {source.bill.account_code}, "
+            f"{_money(source.bill.total_cost)}{' (void)' if source.bill.void else ''}",
+            markup=False,
+        )
+    for line in found.lines:
+        if line.basis is not None:
+            console.print(
+                f"  line {line.line_order}: {_money(line.cost) if line.cost is not None else '-'} from line "
+                f"{line.source_line_id}, {line.basis}, exact share {line.exact_share}, rounding "
+                f"{_money(line.rounding) if line.rounding is not None else '-'}",
+                markup=False,
+            )
+    for dependent in found.dependents:
+        made = "split to" if dependent.split else "used by"
+        console.print(
+            f"{'  ' * dependent.depth}{made} bill {dependent.bill.bill_id}: account {dependent.bill.account_code}, "
+            f"{_money(dependent.bill.total_cost)} (task {dependent.bill.chargeback_task_id})",
+            markup=False,
+        )
+    for correction in found.corrections:
+        console.print(f"  {correction.action} on {correction.created_date:%Y-%m-%d}: {correction.reason}", markup=False)
+
+
+def reruns(console: Console, groups: Sequence[RerunGroup]) -> None:
+    """The step periods that need running again, with each version and why."""
+    if not groups:
+        console.print("nothing needs running again")
+        return
+    for group in groups:
+        step = f"step {group.step_id} {group.step_info}" if group.step_id is not None else "versions outside a workflow"
+        console.print(f"[bold]{step}, billing period {group.billing_period}[/bold]")
+        for rerun in group.reruns:
+            done = f" (resolved by task {rerun.resolved_task_id})" if rerun.resolved_task_id else ""
+            console.print(
+                f"  {rerun.chargeback_type} version {rerun.version_id} ({rerun.account_code} / {rerun.meter_code}): "
+                f"{rerun.reason}{done}",
+                markup=False,
+            )

@@ -209,7 +209,8 @@ def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit, begin: date, end
         occupied = split.occupancy[index]
         basis = shares.basis(index)
         if piece.accounts:
-            basis = f"account charge over {piece.accounts} meters; {basis}"
+            meters = "meter" if piece.accounts == 1 else "meters"
+            basis = f"account charge over {piece.accounts} {meters}; {basis}"
         if len(occupied) == 1 and occupied[0].account_id == destination.account_id:
             stay = occupied[0]
             if piece.accounts:

@@ -56,3 +56,4 @@ def page_requires(name: str, level: str) -> Callable[[Principal], Principal]:
 
 ChargebackViewer = Annotated[Principal, Depends(page_requires("ChargebacksModule", "View"))]
 BillViewer = Annotated[Principal, Depends(page_requires("BillsAndBatches", "View"))]
+ChargebackManager = Annotated[Principal, Depends(page_requires("Chargebacks", "Manage"))]

@@ -11,11 +11,21 @@ from markupsafe import Markup
 
 from apportion.domain import periods
 from apportion.domain.digest import DigestFigures
+from apportion.domain.source_split import Left
 from apportion.services.digest import DigestLine, WorkflowDigest
 from apportion.web.charts import BarGroup, Series, bar_chart
 from apportion.web.formats import money, quantity
 
 SERIES = (Series("Prior year", "s-year"), Series("Prior period", "s-prior"), Series("Current", "s-current"))
+LEFT_CAPTIONS = {
+    Left.ACCOUNT_CHARGES: "Account charges of dynamic splits",
+    Left.UNSPLIT_METERS: "Meters no version splits",
+    Left.PERCENTAGES: "Percentages not totalling 100 %",
+    Left.VACANCY: "Vacancy (days no account was linked)",
+    Left.FAILED_VERSIONS: "Bills of failed versions",
+    Left.NOT_SPLIT: "Cost a dynamic split of use does not split",
+}
+"""How the pages name what stayed on a source bill (the conservation record's reasons)."""
 METERS_PER_PAGE = 20
 
 
