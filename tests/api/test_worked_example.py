@@ -9,28 +9,16 @@ from typing import Any
 
 from tests.api import master_builders as mb
 from tests.conftest import Api
+from tests.support import docs
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "worked-example.md"
 USE, KWH, BUILDING = 1, 1, 3
-Row = dict[str, str]
+Row = docs.Row
 
 
 def doc_tables() -> dict[str, list[Row]]:
     """Every table of the document under the title of the heading above it; rows as {column: cell}."""
-    tables: dict[str, list[Row]] = {}
-    heading, header = "", list[str]()
-    for line in DOC.read_text().splitlines():
-        if line.startswith("#"):
-            heading, header = line.lstrip("#").strip(), []
-        elif line.startswith("|"):
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            if not header:
-                header = cells
-            elif not set("".join(cells)) <= set("-: "):
-                tables.setdefault(heading, []).append(dict(zip(header, cells, strict=True)))
-        else:
-            header = []
-    return tables
+    return docs.doc_tables(DOC)
 
 
 def number(text: str) -> Decimal | None:

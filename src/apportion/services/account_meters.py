@@ -18,8 +18,9 @@ from sqlalchemy import RowMapping, select
 from sqlalchemy.orm import Session
 
 from apportion.domain.errors import NotFound, ValidationFailed
-from apportion.services import dependents
+from apportion.services import corrections, dependents
 from apportion.services.child_columns import join_account_child, join_meter_child, join_vendor_type_child
+from apportion.services.corrections import Cause, Change
 from apportion.services.ids import fetch, known
 from apportion.store.database import Database
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
@@ -166,15 +167,21 @@ def insert_links(session: Session, links: Sequence[LinkInput]) -> list[int]:
     return [row.account_meter_id for row in rows]
 
 
-def create_links(db: Database, links: Sequence[LinkInput]) -> list[int]:
-    """Link accounts and meters; one bad element writes nothing (400 naming `[i].field`)."""
+def create_links(db: Database, links: Sequence[LinkInput], user_id: int, now: datetime) -> list[int]:
+    """Link accounts and meters; one bad element writes nothing (400 naming `[i].field`). A new link covering days
+    a split left vacant undoes that split, so running it again charges the new occupant."""
     if not links:
         raise ValidationFailed.single("body", "At least one account meter is required.")
     with db.transaction() as session:
         errors = check_links(session, links)
         if errors:
             raise ValidationFailed(errors)
-        return insert_links(session, links)
+        ids = insert_links(session, links)
+        for link_id in ids:
+            link = session.get(AccountMeter, link_id)
+            assert link is not None
+            _relinked(session, link, link.begin_date, link.end_date, user_id, now, "added")
+        return ids
 
 
 @cache
@@ -233,9 +240,13 @@ def edit_link(
             raise ValidationFailed(errors)
         uncovered = dependents.link_bill_ids(session, link.account_id, link.meter_id, new.begin, new.end, outside=True)
         dependents.refuse_or_delete_bills(session, uncovered, delete_bills, f"Account meter {link_id}", user_id, now)
+        before = (link.begin_date, link.end_date)
         link.begin_date, link.end_date = new.begin, new.end
         if vendor_type_id is not None:
             link.vendor_type_id = vendor_type_id
+        session.flush()
+        if before != (new.begin, new.end):
+            _relinked(session, link, min(before[0], new.begin), max(before[1], new.end), user_id, now, "changed")
 
 
 def delete_link(db: Database, link_id: int, delete_bills: bool, user_id: int, now: datetime) -> None:
@@ -256,3 +267,20 @@ def delete_link(db: Database, link_id: int, delete_bills: bool, user_id: int, no
         covered = dependents.link_bill_ids(session, link.account_id, link.meter_id, link.begin_date, link.end_date)
         dependents.refuse_or_delete_bills(session, covered, delete_bills, f"Account meter {link_id}", user_id, now)
         session.delete(link)
+        session.flush()
+        _relinked(session, link, link.begin_date, link.end_date, user_id, now, "deleted")
+
+
+def _relinked(
+    session: Session, link: AccountMeter, begin: date, end: date, user_id: int | None, now: datetime, what: str
+) -> None:
+    """Undo the splits that no longer charge whoever occupied the meter (services/corrections.py)."""
+    codes = session.execute(
+        select(Account.account_code, Meter.meter_code)
+        .join(Meter, Meter.meter_id == link.meter_id)
+        .where(Account.account_id == link.account_id)
+    ).first()
+    account, meter = codes if codes is not None else (str(link.account_id), str(link.meter_id))
+    subject = f"the link of account {account} to meter {meter} was {what}"
+    change = Change(Cause.LINK_CHANGED, user_id, now, subject=subject)
+    corrections.relinked(session, link.meter_id, begin, end, change)

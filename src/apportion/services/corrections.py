@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from apportion.store import lineage
+from apportion.domain.occupancy import Link, occupancy
+from apportion.store import lineage, split_inputs
 from apportion.store.lineage import BillFacts, Correction, DerivedBill, Rerun
 
 
@@ -41,6 +42,7 @@ class Cause(StrEnum):
     REPLACED_BY_RUN = "replacedByRun"
     TASK_REVERSED = "taskReversed"
     BATCH_PENDING = "batchPending"
+    LINK_CHANGED = "linkChanged"
 
 
 _VERBS = {
@@ -50,6 +52,7 @@ _VERBS = {
     Cause.REPLACED_BY_IMPORT: "was replaced by bill import task {import_task}",
     Cause.REPLACED_BY_RUN: "was replaced by chargeback task {chargeback_task}",
     Cause.TASK_REVERSED: "was reversed",
+    Cause.LINK_CHANGED: "was charged for days its account-meter link no longer covers",
     Cause.BATCH_PENDING: "was voided with its batch made pending",
 }
 
@@ -64,6 +67,7 @@ class Change:
     import_task_id: int | None = None
     chargeback_task_id: int | None = None
     deleting: bool = False  # the changed bills are about to be deleted (else they stay, void or edited)
+    subject: str | None = None  # what changed, when it is not a bill ("the link of account A-1 to meter M-1")
 
     @property
     def survives(self) -> bool:
@@ -86,6 +90,8 @@ def describe(facts: BillFacts | None, bill_id: int, change: Change) -> str:
     """
     if change.cause is Cause.TASK_REVERSED:
         return f"chargeback task {change.chargeback_task_id} was {'deleted' if change.deleting else 'voided'}"
+    if change.subject is not None:
+        return change.subject
     verb = _VERBS[change.cause].format(import_task=change.import_task_id, chargeback_task=change.chargeback_task_id)
     noun = "bill" if facts is not None and facts.chargeback_task_id is not None else "source bill"
     if facts is None:
@@ -181,8 +187,8 @@ def _reset_and_rerun(
     def add(bill: DerivedBill, root: int) -> None:
         if bill.version_id is None or bill.chargeback_type is None:
             return
-        if bill.split and bill.source_bill_id not in live_sources:
-            return  # nothing live to split again
+        if bill.split and bill.source_bill_id not in live_sources and change.cause is not Cause.REPLACED_BY_IMPORT:
+            return  # nothing live to split again (an import's replacement bill is: it needs the run)
         key = (bill.version_id, bill.billing_period)
         if key not in pending:
             pending[key] = Rerun(
@@ -261,6 +267,13 @@ def revive(session: Session, bill_ids: Sequence[int], user_id: int | None, now: 
 def replace(session: Session, bill_ids: Sequence[int], change: Change) -> Undone:
     """A re-run replacing a version's earlier bills for a period: undo what was made from them, void them, and
     record each replaced bill in the correction log with the task that replaced it."""
+    reason = f"replaced by chargeback task {change.chargeback_task_id}, which ran the version for {{period}} again"
+    return undo(session, bill_ids, change, reason)
+
+
+def undo(session: Session, bill_ids: Sequence[int], change: Change, reason: str) -> Undone:
+    """Void chargeback bills themselves (and what was made from them), each logged with `reason` ("{period}" is
+    filled in with the bill's billing period)."""
     roots = sorted(set(bill_ids))
     if not roots:
         return Undone()
@@ -282,8 +295,7 @@ def replace(session: Session, bill_ids: Sequence[int], change: Change) -> Undone
                 cause_bill_id=None,
                 cause_chargeback_task_id=change.chargeback_task_id,
                 cause_import_task_id=change.import_task_id,
-                reason=f"replaced by chargeback task {change.chargeback_task_id}, which ran the version for "
-                f"{facts[bill_id].billing_period} again",
+                reason=reason.format(period=facts[bill_id].billing_period)[:1000],
                 user_id=change.user_id,
                 created_date=change.now,
             )
@@ -291,3 +303,54 @@ def replace(session: Session, bill_ids: Sequence[int], change: Change) -> Undone
         ],
     )
     return Undone(tuple(sorted({*undone.voided, *voided})), undone.reruns)
+
+
+def relinked(session: Session, meter_id: int, begin: date, end: date, change: Change) -> Undone:
+    """After a link of the meter changed over [begin, end]: undo the split bills that now charge an account for
+    days its link no longer covers, and the splits that left days of the meter vacant which an account now covers,
+    so that running the step again charges whoever occupied the meter."""
+    links = split_inputs.meter_links(session, [meter_id]).get(meter_id, [])
+    stale = [
+        bill.bill_id
+        for bill in lineage.split_bills_on_meter(session, meter_id, begin, end)
+        if not _covered(links, bill.account_id, bill.begin, bill.end)
+    ]
+    undone = undo(session, stale, change, change.subject or "its account-meter link changed")
+    vacant = [
+        source for source in lineage.vacant_sources(session, meter_id, begin, end) if source not in set(undone.voided)
+    ]
+    if not vacant:
+        return undone
+    with_bills = lineage.sources_with_live_destinations(session, vacant, ())
+    split_bills = lineage.live_split_bills_of(session, vacant)
+    more = undo(session, split_bills, change, change.subject or "its account-meter link changed")
+    # A split that left the whole meter vacant has no bill to undo: its source still goes back to "not split".
+    lonely = sorted(set(vacant) - with_bills)
+    lineage.reset_split(session, lonely)
+    reruns = 0
+    versions = lineage.last_split_versions(session, lonely)
+    facts = lineage.bill_facts(session, lonely)
+    pending = []
+    for source_id in lonely:
+        for version_id, step_id, kind in versions.get(source_id, []):
+            pending.append(
+                Rerun(
+                    step_id=step_id,
+                    version_id=version_id,
+                    chargeback_type=kind,
+                    billing_period=facts[source_id].billing_period,
+                    reason=(change.subject or "an account-meter link changed")[:1000],
+                    cause_bill_id=source_id,
+                    recorded_date=change.now,
+                    recorded_by=change.user_id,
+                )
+            )
+            reruns += 1
+    lineage.record_reruns(session, pending)
+    return Undone(tuple(sorted({*undone.voided, *more.voided})), undone.reruns + more.reruns + reruns)
+
+
+def _covered(links: Sequence[Link], account_id: int, begin: date, end: date) -> bool:
+    """Whether the account occupied the meter on every day of [begin, end) (a one-day bill: its first day)."""
+    stays = occupancy([link for link in links if link.account_id == account_id], account_id, begin, end)
+    return all(stay.account_id == account_id for stay in stays)

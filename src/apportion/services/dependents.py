@@ -32,8 +32,13 @@ def meter_bill_ids(session: Session, meter_id: int) -> list[int]:
 def link_bill_ids(
     session: Session, account_id: int, meter_id: int, begin: date, end: date, outside: bool = False
 ) -> list[int]:
-    """Bills of the account on the meter that the link [begin, end] covers (or, with `outside`, does not)."""
-    covered = (Bill.begin_date <= end) & (Bill.end_date >= begin)
+    """Bills of the account on the meter that the link covers some day of (or, with `outside`, none).
+
+    A link covers [begin, end) and a bill [begin_date, end_date) (a one-day bill its begin day): a read date ends
+    one span and starts the next (domain.md §1.9), so a link ending the day a bill begins does not cover it.
+    """
+    one_day = (Bill.end_date == Bill.begin_date) & (Bill.begin_date >= begin)
+    covered = (Bill.begin_date < end) & ((Bill.end_date > begin) | one_day)
     statement = (
         select(Bill.bill_id)
         .join(BillMeter, BillMeter.bill_id == Bill.bill_id)

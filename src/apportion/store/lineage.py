@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session
@@ -29,8 +29,9 @@ from apportion.store.models.chargebacks import (
     ChargebackTaskVersion,
     ChargebackWorkflowStep,
     DistributionVersion,
+    SplitDestination,
 )
-from apportion.store.models.organisation import Account, Meter
+from apportion.store.models.organisation import Account, Meter, MeterGroupMember
 
 SOURCES = Base.metadata.tables[BillSource.__tablename__]
 TASK_SOURCES = Base.metadata.tables[ChargebackTaskSource.__tablename__]
@@ -660,3 +661,77 @@ def dismiss_rerun(session: Session, rerun_id: int, user_id: int) -> bool:
         .values(dismissed_by=user_id)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class SplitBillDays(NamedTuple):
+    """A live split bill on a meter: its account and the days it charges."""
+
+    bill_id: int
+    account_id: int
+    begin: date
+    end: date
+
+
+def split_bills_on_meter(session: Session, meter_id: int, begin: date, end: date) -> list[SplitBillDays]:
+    """Live split bills charging the meter for days that meet [begin, end]."""
+    rows = session.execute(
+        select(Bill.bill_id, Bill.account_id, Bill.begin_date, Bill.end_date)
+        .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
+        .where(
+            BillMeter.meter_id == meter_id,
+            Bill.void.is_(False),
+            Bill.source_bill_id.is_not(None),
+            Bill.chargeback_task_id.is_not(None),
+            Bill.begin_date <= end,
+            Bill.end_date >= begin,
+        )
+        .order_by(Bill.bill_id)
+    )
+    return [SplitBillDays(*row) for row in rows]
+
+
+def vacant_sources(session: Session, meter_id: int, begin: date, end: date) -> list[int]:
+    """Live split sources whose split left days of the meter vacant, with dates meeting [begin, end]."""
+    destination_meters = select(SplitDestination.version_id).where(SplitDestination.meter_id == meter_id)
+    group_meters = (
+        select(DistributionVersion.version_id)
+        .join(MeterGroupMember, MeterGroupMember.meter_group_id == DistributionVersion.dynamic_meter_group_id)
+        .where(MeterGroupMember.meter_id == meter_id)
+    )
+    rows = session.execute(
+        select(Bill.bill_id)
+        .join(ChargebackTaskSource, ChargebackTaskSource.source_bill_id == Bill.bill_id)
+        .join(ChargebackTask, ChargebackTask.task_id == ChargebackTaskSource.task_id)
+        .join(
+            ChargebackTaskVersion,
+            and_(
+                ChargebackTaskVersion.task_id == ChargebackTask.task_id,
+                ChargebackTaskVersion.source_bill_id == Bill.bill_id,
+            ),
+        )
+        .where(
+            ChargebackTaskSource.left_vacancy != 0,
+            ChargebackTask.reversed_date.is_(None),
+            Bill.void.is_(False),
+            Bill.has_been_split.is_(True),
+            Bill.begin_date <= end,
+            Bill.end_date >= begin,
+            ChargebackTaskVersion.version_id.in_(destination_meters.union(group_meters)),
+        )
+        .distinct()
+    )
+    return sorted(rows.scalars())
+
+
+def live_split_bills_of(session: Session, source_ids: Sequence[int]) -> list[int]:
+    """The live split bills made from the sources."""
+    if not source_ids:
+        return []
+    rows = session.execute(
+        select(Bill.bill_id).where(
+            among(Bill.source_bill_id, sorted(set(source_ids))),
+            Bill.void.is_(False),
+            Bill.chargeback_task_id.is_not(None),
+        )
+    )
+    return sorted(rows.scalars())

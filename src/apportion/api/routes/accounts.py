@@ -227,8 +227,9 @@ def render_link(row: RowMapping) -> AccountMeterResponse:
 @router.post("/api/v3/accountmeter", response_model=list[AccountMeterResponse])
 def create_account_meter(
     db: DatabaseDep,
+    clock: ClockDep,
     body: list[AccountMeterRequest],
-    _: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
+    user: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
 ) -> list[AccountMeterResponse]:
     """Links accounts and meters; one bad element writes none."""
     links = [
@@ -243,7 +244,7 @@ def create_account_meter(
         )
         for item in body
     ]
-    ids = account_meters.create_links(db, links)
+    ids = account_meters.create_links(db, links, user.user_id, clock())
     return [render_link(row) for row in account_meters.get_links(db, ids)]
 
 
