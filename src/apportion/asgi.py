@@ -13,5 +13,8 @@ from apportion.settings import Settings
 from apportion.store.database import Database
 
 settings = Settings()
-database = Database(settings.database_url)
-app = create_app(settings, database=database, jobs=task_queue_for(database, settings))
+# Statements of API requests are bounded by APPORTION_STATEMENT_TIMEOUT_SECONDS (PostgreSQL); imports the inline
+# runner does in this process are background work, as on `apportion worker`, and have a database of their own.
+database = Database(settings.database_url, statement_timeout_seconds=settings.statement_timeout_seconds)
+runner_database = Database(settings.database_url) if database.statement_timeout_seconds else database
+app = create_app(settings, database=database, jobs=task_queue_for(runner_database, settings))

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         ge=0,
         description="Memory each API process keeps for finished digests, valid until the next write (0: none).",
     )
+    statement_timeout_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="PostgreSQL: longest a statement of an API request may run before it is stopped (0: no limit).",
+    )
     run_jobs_inline: bool = Field(
         default=True, description="Run imports in the API process; false hands them to `apportion worker`."
     )
