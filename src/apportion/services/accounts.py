@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import RowMapping, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from apportion.domain import filters
+from apportion.domain import filters, texts
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services import dependents
@@ -187,6 +187,8 @@ def _check(session: Session, fields: AccountFields, account_id: int | None, vend
     amount = fields.deposit_amount
     if amount is not None and (abs(amount) >= Decimal(10) ** 16 or amount != amount.quantize(Decimal("0.01"))):
         errors["depositAmount"] = ["depositAmount is below 10^16 with at most 2 decimals."]
+    notes = {"memo": (fields.memo, texts.MAX_NOTE), "depositNote": (fields.deposit_note, texts.MAX_NOTE)}
+    errors |= texts.too_long(notes)
     return errors
 
 

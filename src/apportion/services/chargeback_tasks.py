@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import RowMapping, case, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from apportion.domain import filters, periods
-from apportion.domain.errors import NotFound, RuleViolation
+from apportion.domain import filters, periods, texts
+from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.versions import SPLIT
 from apportion.services.child_columns import join_workflow_step_child
@@ -117,6 +117,8 @@ def get_tasks(db: Database, task_ids: Sequence[int]) -> list[RowMapping]:
 
 def update_comment(db: Database, task_id: int, comment: str) -> None:
     """PUT /api/v3/chargebackTask/{id}: replace the task's comment."""
+    if errors := texts.too_long({"comment": (comment, texts.MAX_NOTE)}):
+        raise ValidationFailed(errors)
     with db.transaction() as session:
         task = session.get(ChargebackTask, task_id)
         if task is None:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from apportion.domain import filters, periods
+from apportion.domain import filters, periods, texts
 from apportion.domain.errors import DomainError, NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.versions import CALCULATION, SPLIT
@@ -116,6 +116,7 @@ def _checked(settings: RunSettings, default_period: int) -> int:
     start, end = settings.start_date_for_bill, settings.end_date_for_bill
     if start is not None and end is not None and end <= start:
         errors["endDateForBill"] = ["endDateForBill must be after startDateForBill."]
+    errors |= texts.too_long({"note": (settings.note, texts.MAX_NOTE)})
     if errors:
         raise ValidationFailed(errors)
     return period
