@@ -22,6 +22,7 @@ from apportion.domain import filters, periods, texts
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.versions import SPLIT
+from apportion.importer.formulas import neutralise
 from apportion.services.child_columns import join_workflow_step_child
 from apportion.services.run_context import chunks, delete_bills_in, reset_split_sources, sources_of
 from apportion.store.database import Database
@@ -140,11 +141,15 @@ def error_rows(db: Database, task_id: int) -> list[tuple[int, str]]:
 
 
 def error_file(db: Database, task_id: int) -> str:
-    """The task's error log: CSV text with a header row and one row per failed version."""
+    """The task's error log: CSV text with a header row and one row per failed version.
+
+    A message a spreadsheet would run as a formula (it may quote a code someone typed) gets a quote in front, as
+    in kickout files (importer.formulas).
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["versionId", "errorMessage"])
-    writer.writerows(error_rows(db, task_id))
+    writer.writerows((version_id, neutralise(message or "")) for version_id, message in error_rows(db, task_id))
     return out.getvalue()
 
 
