@@ -15,6 +15,8 @@ from apportion.store.database import Database
 settings = Settings()
 # Statements of API requests are bounded by APPORTION_STATEMENT_TIMEOUT_SECONDS (PostgreSQL); imports the inline
 # runner does in this process are background work, as on `apportion worker`, and have a database of their own.
+# (The worker queue only inserts its job during the request, on the API's database.)
 database = Database(settings.database_url, statement_timeout_seconds=settings.statement_timeout_seconds)
-runner_database = Database(settings.database_url) if database.statement_timeout_seconds else database
+own_runner_database = settings.run_jobs_inline and database.statement_timeout_seconds
+runner_database = Database(settings.database_url) if own_runner_database else database
 app = create_app(settings, database=database, jobs=task_queue_for(runner_database, settings))
