@@ -193,3 +193,23 @@ def test_a_statement_past_its_time_limit_is_a_503_with_retry_after(
     assert response.headers["Retry-After"] == "5"
     # The connection is fine afterwards: the next request is answered.
     assert client.get("/api/v3/me", headers={"ECI-ApiKey": key}).status_code == 200
+
+
+def test_processor_quick_filters_have_the_same_caps(api: Api) -> None:
+    def split(quick: list[dict[str, str]]) -> Any:
+        return api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401, "filters": quick})
+
+    not_equals = [{"caption": "accountCode", "operator": "not equals", "value": f"X{n}"} for n in range(51)]
+    assert refused_on(split(not_equals), "filters") == "There are more than 50 filters; at most 50 are allowed."
+    assert split(not_equals[:50]).status_code == 200
+    many = [{"caption": "accountCode", "operator": "one of", "value": "|".join(f"X{n}" for n in range(1001))}]
+    assert (
+        refused_on(split(many), "filters") == "The filters have more than 1000 values; at most 1000 are allowed in all."
+    )
+    assert len(api.get("/api/v3/chargebackTask").json()) == 1  # only the run within the caps
+
+
+def refused_on(response: Any, field: str) -> str:
+    assert response.status_code == 400, response.text
+    [reason] = response.json()["modelState"][field]
+    return str(reason)

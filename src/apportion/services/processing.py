@@ -123,7 +123,16 @@ def _checked(settings: RunSettings, default_period: int) -> int:
 
 
 def quick_filter_conditions(quick: Sequence[QuickFilter]) -> tuple[filters.Condition, ...]:
-    """QuickFilters as filter conditions; a bad caption, operator or value is a 400 on `filters[i]`."""
+    """QuickFilters as filter conditions; a bad caption, operator or value is a 400 on `filters[i]`, and more
+    QuickFilters or values than one filter may hold (filters.MAX_CONDITIONS, MAX_VALUES) a 400 on `filters`."""
+    if len(quick) > filters.MAX_CONDITIONS:
+        limit = filters.MAX_CONDITIONS
+        raise ValidationFailed.single("filters", f"There are more than {limit} filters; at most {limit} are allowed.")
+    if sum(item.value.count("|") + 1 for item in quick) > filters.MAX_VALUES:
+        limit = filters.MAX_VALUES
+        raise ValidationFailed.single(
+            "filters", f"The filters have more than {limit} values; at most {limit} are allowed in all."
+        )
     conditions: list[filters.Condition] = []
     for i, item in enumerate(quick):
         operator = " ".join(item.operator.split()).lower()
