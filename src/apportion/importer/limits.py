@@ -41,3 +41,10 @@ class ImportFileRejected(RuleViolation):
 
     def __init__(self, message: str, field: str = "data") -> None:
         super().__init__(message, field)
+
+
+def row_too_wide(name: str, line_number: int, cells: int, limits: ImportLimits) -> ImportFileRejected:
+    """The refusal of a row (a CSV record, a sheet row) with more cells than `limits.max_cells_per_row`."""
+    return ImportFileRejected(
+        f"{name}: row {line_number} has {cells:,} cells; at most {limits.max_cells_per_row:,} are allowed."
+    )

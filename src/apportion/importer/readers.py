@@ -24,17 +24,15 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, BinaryIO, cast
 
 import openpyxl
-from openpyxl.worksheet._reader import WorkSheetParser
 
 from apportion.domain.errors import ValidationFailed
 from apportion.importer import formulas
-from apportion.importer.limits import ImportFileRejected, ImportLimits
+from apportion.importer.limits import ImportFileRejected, ImportLimits, row_too_wide
+from apportion.importer.sheets import cell_text, check_dimension, sheet_rows
 
 CSV_EXTENSIONS = frozenset({"csv", "txt", "dat"})
 XLSX_EXTENSIONS = frozenset({"xlsx"})
@@ -243,12 +241,6 @@ def _read_one(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, 
     )
 
 
-def _too_wide(name: str, line_number: int, cells: int, limits: ImportLimits) -> ImportFileRejected:
-    return ImportFileRejected(
-        f"{name}: row {line_number} has {cells:,} cells; at most {limits.max_cells_per_row:,} are allowed."
-    )
-
-
 def _csv_source(name: str, stream: _Counted, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceFile:
     try:
         return _source(name, "csv", _csv_records(name, stream, limits, budget), limits, keep_rows)
@@ -269,7 +261,7 @@ def _csv_records(
         for record in reader:
             budget.take(name)
             if len(record) > limits.max_cells_per_row:
-                raise _too_wide(name, start, len(record), limits)
+                raise row_too_wide(name, start, len(record), limits)
             yield start, record
             start = reader.line_num + 1
     except csv.Error as error:
@@ -294,9 +286,10 @@ def _xlsx_source(name: str, data: bytes, limits: ImportLimits, budget: _RowBudge
             raise ImportFileRejected(f"{name} is not a valid XLSX file.") from error
         try:
             sheet = workbook.worksheets[0]  # domain.md §4.10: the first sheet only
-            _check_dimension(name, sheet, limits, budget)
+            check_dimension(name, sheet, limits, budget.left)
             records = (
-                (number, [cell_text(v) for v in values]) for number, values in _sheet_rows(name, sheet, limits, budget)
+                (number, [cell_text(v) for v in values])
+                for number, values in sheet_rows(name, sheet, limits, budget.take)
             )
             return _source(name, "xlsx", records, limits, keep_rows)
         except ImportFileRejected:
@@ -305,81 +298,6 @@ def _xlsx_source(name: str, data: bytes, limits: ImportLimits, budget: _RowBudge
             raise ImportFileRejected(f"{name}: the first sheet cannot be read.") from error
         finally:
             workbook.close()
-
-
-def _check_dimension(name: str, sheet: Any, limits: ImportLimits, budget: _RowBudget) -> None:
-    """Refuse a sheet whose stored dimension (`<dimension ref="A1:XFD9"/>`) is over the limits, before any cell.
-
-    The stored dimension may be missing, or smaller than the cells: `_sheet_rows` checks each row as well.
-    """
-    columns, rows = sheet.max_column, sheet.max_row
-    if columns is None or rows is None:
-        return
-    where = f"{name}: the first sheet's dimension ({sheet.calculate_dimension()})"
-    if columns > limits.max_cells_per_row:
-        raise ImportFileRejected(
-            f"{where} spans {columns:,} columns; at most {limits.max_cells_per_row:,} are allowed."
-        )
-    if rows > budget.left:
-        raise ImportFileRejected(f"{where} spans {rows:,} rows; the upload may have at most {limits.max_rows:,}.")
-
-
-def _sheet_rows(name: str, sheet: Any, limits: ImportLimits, budget: _RowBudget) -> Iterator[tuple[int, list[Any]]]:
-    """(sheet row number, values from column A to the row's last cell) for each row that has cells.
-
-    openpyxl's own row iterator pads every row to the widest one and yields every missing row, so one cell in
-    column XFD, or in row 1,048,576, costs millions of empty cells; this reads the sheet's rows as they are stored
-    (with openpyxl's parser, as its read-only worksheet does) and checks each row's width before building it.
-    """
-    workbook = sheet.parent
-    with workbook._archive.open(sheet._worksheet_path) as source:
-        parser = WorkSheetParser(
-            source,
-            sheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        last = 0
-        for number, cells in parser.parse():
-            budget.take(name, max(1, number - last))  # rows left out of the sheet count as the blank rows they are
-            last = max(last, number)
-            if not cells:
-                continue
-            width = max(cell["column"] for cell in cells)
-            if width > limits.max_cells_per_row:
-                raise _too_wide(name, number, width, limits)
-            values: list[Any] = [None] * width
-            for cell in cells:
-                values[cell["column"] - 1] = cell["value"]
-            yield number, values
-
-
-def cell_text(value: object) -> str:
-    """A spreadsheet value as stable text: dates ISO (yyyy-mm-dd), numbers exactly as stored, no float noise.
-
-    cell_text(12) == "12"; cell_text(0.1) == "0.1"; cell_text(1e20) == "100000000000000000000";
-    cell_text(datetime(2024, 1, 2)) == "2024-01-02"; cell_text(None) == "".
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # repr is the shortest text that round-trips the stored double; Decimal keeps it exact from here on.
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
 
 
 def _restored(cell: str, restoring: bool) -> str:
