@@ -13,5 +13,10 @@ from apportion.settings import Settings
 from apportion.store.database import Database
 
 settings = Settings()
-database = Database(settings.database_url)
-app = create_app(settings, database=database, jobs=task_queue_for(database, settings))
+# Statements of API requests are bounded by APPORTION_STATEMENT_TIMEOUT_SECONDS (PostgreSQL); imports the inline
+# runner does in this process are background work, as on `apportion worker`, and have a database of their own.
+# (The worker queue only inserts its job during the request, on the API's database.)
+database = Database(settings.database_url, statement_timeout_seconds=settings.statement_timeout_seconds)
+own_runner_database = settings.run_jobs_inline and database.statement_timeout_seconds
+runner_database = Database(settings.database_url) if own_runner_database else database
+app = create_app(settings, database=database, jobs=task_queue_for(runner_database, settings))

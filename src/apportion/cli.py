@@ -50,10 +50,10 @@ def _database(settings: Settings) -> Database:
 
 
 def _fail(error: DomainError) -> typer.Exit:
-    typer.secho(f"error: {error.message}", fg=typer.colors.RED, err=True)
-    if hasattr(error, "errors"):
-        for field, reasons in error.errors.items():
-            typer.secho(f"  {field}: {'; '.join(reasons)}", fg=typer.colors.RED, err=True)
+    """One line on stderr saying why (each field and its reasons when the input broke field rules); exit code 2."""
+    fields: dict[str, list[str]] = getattr(error, "errors", {})
+    reason = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in fields.items()) or error.message
+    typer.secho(f"error: {reason}", fg=typer.colors.RED, err=True)
     return typer.Exit(2)
 
 
@@ -90,6 +90,8 @@ def user_create(
         _user_id, key = auth.create_user_with_key(db, user_code, full_name or user_code[:32], grants, datetime.now())
     except DomainError as error:
         raise _fail(error) from error
+    finally:
+        db.dispose()
     typer.echo(key)
 
 

@@ -25,10 +25,32 @@ class Settings(BaseSettings):
     import_max_uncompressed_bytes: int = Field(
         default=200 * 1024 * 1024, ge=1, description="Largest total size of a ZIP import's members."
     )
+    import_max_files_in_zip: int = Field(default=200, ge=1, description="Most files a ZIP import may hold.")
+    import_max_compression_ratio: int = Field(
+        default=100, ge=1, description="Most a ZIP (or XLSX) may expand, as a multiple of its size, past 1 MiB."
+    )
+    import_max_rows: int = Field(
+        default=1_000_000, ge=1, description="Most rows an import may have over all its files, blank rows included."
+    )
+    import_max_columns: int = Field(default=500, ge=1, description="Most columns an import file's header may have.")
+    import_max_cells_per_row: int = Field(
+        default=1_000, ge=1, description="Most cells any row of an import file may have (XLSX: its last used column)."
+    )
+    import_max_message_chars: int = Field(
+        default=4_000, ge=100, description="Longest kickout message of one row; longer ones are cut."
+    )
+    import_max_kickout_bytes: int = Field(
+        default=256 * 1024 * 1024, ge=1, description="Largest total size of one import's kickout files."
+    )
     read_cache_bytes: int = Field(
         default=256 * 1024 * 1024,
         ge=0,
         description="Memory each API process keeps for finished digests, valid until the next write (0: none).",
+    )
+    statement_timeout_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="PostgreSQL: longest a statement of an API request may run before it is stopped (0: no limit).",
     )
     run_jobs_inline: bool = Field(
         default=True, description="Run imports in the API process; false hands them to `apportion worker`."

@@ -228,7 +228,7 @@ def test_bad_open_requests_write_nothing(api: Api) -> None:
         ({"batchCode": "N", "note": "x" * 256}, "note"),
         ({"batchCode": "N", "accountPeriodYear": 1899}, "accountPeriodYear"),
         ({"batchCode": "N", "accountPeriodNumber": 14}, "accountPeriodNumber"),
-        ({"batchCode": "N", "invoiceNumber": "x" * 33}, "invoiceNumber"),
+        ({"batchCode": "N", "invoiceNumber": "x" * 256}, "invoiceNumber"),
         ({"batchCode": "N", "dueDate": "2024-13-01"}, "dueDate"),
         ({"batchCode": "N", "closeExistingBatch": "perhaps"}, "closeExistingBatch"),
     ]

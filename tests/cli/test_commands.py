@@ -21,6 +21,7 @@ from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import ChargebackTask
 from apportion.store.models.imports import Task
 from apportion.store.models.organisation import Account, Vendor
+from apportion.store.models.users import User
 from tests.conftest import NOW
 from tests.support.servers import apportion_command
 
@@ -250,3 +251,27 @@ def test_a_database_out_of_reach_is_a_message_and_exit_2(url: str) -> None:
     assert "cannot be reached" in done.stderr
     assert "Traceback" not in done.stderr
     assert "secret" not in done.stderr
+
+
+def test_user_create_refuses_a_code_in_use_or_empty_in_one_line_with_exit_code_2(env: Database) -> None:
+    code, output = invoke("user", "create", "clerk", "-p", "BillsAndBatches:View")
+    assert code == 0, output
+    for user_code, reason in (
+        ("CLERK", "userCode: User code 'CLERK' is already in use."),
+        ("  ", "userCode: userCode must not be empty.; fullName: fullName must not be empty."),  # the code by default
+    ):
+        code, output = invoke("user", "create", user_code)
+        assert code == 2
+        assert output.strip().splitlines() == [f"error: {reason}"]
+    with env.reading() as session:
+        assert session.execute(select(func.count()).select_from(User)).scalar_one() == 1
+
+
+def test_user_create_in_a_real_process_prints_no_traceback(env: Database) -> None:
+    environment = {**os.environ, "APPORTION_DATABASE_URL": env.url}
+    command = [*apportion_command(), "user", "create", "clerk"]
+    assert subprocess.run(command, env=environment, capture_output=True, text=True, check=False).returncode == 0
+    again = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    assert again.returncode == 2
+    assert again.stdout == ""
+    assert again.stderr.strip().splitlines() == ["error: userCode: User code 'clerk' is already in use."]

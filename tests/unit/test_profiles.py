@@ -397,12 +397,12 @@ def test_value_places_and_size_limits() -> None:
     assert zeros.bills[0].meters[0].lines[0].cost == Decimal("2.5000")
 
 
-def test_layout_error_kicks_out_every_row() -> None:
+def test_layout_error_kicks_out_every_row_and_tells_the_header_problems_once() -> None:
     result = parse_file(source("AccountCode,StartDate", "A,2024-01-01", "B,2024-01-01"))
     assert result.bills == ()
     assert [(k.line_number, k.message) for k in result.kickouts] == [
         (2, "The file has no EndDate column."),
-        (3, "The file has no EndDate column."),
+        (3, "The header cannot be read with this profile; see the message of row 2."),
     ]
 
 

@@ -92,9 +92,9 @@ def test_star_columns_are_dropped_and_rows_only_filled_there_skipped() -> None:
     assert source.rows == (Row(2, ("1", "2")),)
 
 
-def test_short_rows_are_padded_and_extra_cells_kept_without_trailing_blanks() -> None:
+def test_short_rows_keep_their_cells_and_extra_cells_are_kept_without_trailing_blanks() -> None:
     [source] = read_files("bills.csv", b"A,B,C\r\n1\r\n1,2,3,4,,\r\n")
-    assert source.rows == (Row(2, ("1", "", "")), Row(3, ("1", "2", "3", "4")))
+    assert source.rows == (Row(2, ("1",)), Row(3, ("1", "2", "3", "4")))
 
 
 def test_cells_are_not_stripped() -> None:

@@ -35,7 +35,9 @@ def create_app(
         description="Utility-bill chargebacks with EnergyCAP's REST API: splits, calculated bills, imports.",
     )
     app.state.settings = settings
-    app.state.db = database or Database(settings.database_url)
+    app.state.db = database or Database(
+        settings.database_url, statement_timeout_seconds=settings.statement_timeout_seconds
+    )
     app.state.clock = clock or datetime.now
     app.state.jobs = jobs or RunNow(app.state.db, settings, app.state.clock)
     app.state.read_cache = ReadCache(settings.read_cache_bytes)

@@ -3,6 +3,7 @@
 {"message": "..."}                                                    401, 403, 404, rule violations
 {"message": "The request is invalid.", "modelState": {field: [reason, ...]}}   validation (400)
 {"message": "The database is unavailable; try again shortly."} with Retry-After    a lost database (503)
+{"message": "The request ran longer than ..."} with Retry-After      a statement past its time limit (503)
 """
 
 from __future__ import annotations
@@ -104,6 +105,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def database_error(_request: Request, error: DBAPIError) -> JSONResponse:
+        if is_timed_out(error.orig):
+            log.warning("statement stopped at its time limit: %s", error.statement)
+            return timed_out()
         if is_unavailable(error):
             log.warning("database unavailable: %s", error.orig)
             return unavailable()
@@ -123,6 +127,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(psycopg.OperationalError)
     async def driver_unavailable(_request: Request, error: psycopg.OperationalError) -> JSONResponse:
         # Raised by the driver outside SQLAlchemy: the task queue's insert (jobs.queue) on a lost database.
+        if is_timed_out(error):
+            return timed_out()
         log.warning("database unavailable: %s", error)
         return unavailable()
 
@@ -134,6 +140,23 @@ RETRY_AFTER_SECONDS = 5
 def unavailable() -> JSONResponse:
     """503 with a Retry-After: the request may succeed once the database is back; nothing was half-written."""
     return JSONResponse({"message": UNAVAILABLE}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+TIMED_OUT = (
+    "The request ran longer than the database's statement time limit and was stopped; nothing was changed. "
+    "Narrow it (fewer filter conditions, a smaller page) or try again later."
+)
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement stopped by statement_timeout (or a cancel)
+
+
+def is_timed_out(error: BaseException | None) -> bool:
+    """A statement PostgreSQL stopped at APPORTION_STATEMENT_TIMEOUT_SECONDS."""
+    return getattr(error, "sqlstate", None) == QUERY_CANCELED
+
+
+def timed_out() -> JSONResponse:
+    """503 with a Retry-After: the server would not spend longer on it now; the transaction was rolled back."""
+    return JSONResponse({"message": TIMED_OUT}, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 DATA_REFUSED = "The request holds a value that cannot be stored, such as a NUL character in text."

@@ -92,6 +92,23 @@ def meter_totals(
     }
 
 
+MAX_INVOICE_NUMBER = 32
+"""A bill's invoice number holds 32 characters (models.md BillCreate); a batch's holds 255 (BatchCreate)."""
+
+
+def invoice_number_for_bills(batch_invoice_number: str | None) -> str | None:
+    """A batch's invoice number as the default of its bills: itself when it fits a bill's 32 characters, else none.
+
+    A batch may carry an invoice number of up to 255 characters (models.md BatchCreate), which no bill can hold;
+    its bills are then left without that default rather than refused, and keep any invoice number of their own.
+
+    invoice_number_for_bills("INV-9") == "INV-9"; invoice_number_for_bills("x" * 33) is None.
+    """
+    if batch_invoice_number is None or len(batch_invoice_number) > MAX_INVOICE_NUMBER:
+        return None
+    return batch_invoice_number
+
+
 @dataclass(frozen=True)
 class BillHeader:
     """Header fields a batch may default (domain.md §4.9) or a source bill may pass on."""

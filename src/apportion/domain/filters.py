@@ -4,6 +4,9 @@ Each list endpoint declares a FieldSpec per field (type and allowed operators). 
 the operator and each value against that table and raises ValidationFailed on the "filter" key naming the
 offending field, operator or value (domain.md §1.7, §7 Q5). Values are typed here; the store binds them
 as parameters, never as SQL text.
+
+A filter holds at most MAX_CONDITIONS conditions and MAX_VALUES values in all (docs/security.md#limits): past
+either it is refused while it is read, before any query is built.
 """
 
 from __future__ import annotations
@@ -78,6 +81,12 @@ NUMBER_OPS = frozenset(
     }
 )
 BOOLEAN_OPS = frozenset({"equals", "not equals"})
+MAX_CONDITIONS = 50
+"""Most conditions one filter may join with `and`."""
+MAX_VALUES = 1000
+"""Most values one filter may hold in all (`one of` lists count each value)."""
+MAX_DECIMAL_EXPONENT = 100
+"""Decimal values lie within 1e-100 .. 1e100 in magnitude (or are 0): finite, and what both databases compare."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +169,10 @@ def _convert(spec: FieldSpec, raw: str) -> FilterValue:
                 raise ValueError
             return int(raw)
         if kind is FieldType.DECIMAL:
-            return Decimal(raw.strip())
+            number = Decimal(raw.strip())
+            if not number.is_finite() or (number and abs(number.adjusted()) > MAX_DECIMAL_EXPONENT):
+                raise ValueError  # NaN, sNaN and infinities are no amounts; 1e999999 fits no column
+            return number
         if kind is FieldType.BOOLEAN:
             lowered = raw.strip().lower()
             if lowered not in ("true", "false"):
@@ -185,6 +197,7 @@ def parse(text: str | None, fields: Mapping[str, FieldSpec]) -> list[Condition]:
     if text is None or not text.strip():
         return []
     conditions: list[Condition] = []
+    value_count = 0
     pos = 0
     while True:
         match = _FIELD.match(text, pos)
@@ -213,6 +226,13 @@ def parse(text: str | None, fields: Mapping[str, FieldSpec]) -> list[Condition]:
                 raise _invalid(f"Operator '{operator}' on '{spec.name}' takes two values: 'low'|'high'.")
         values = tuple(_convert(spec, raw) for raw in raw_values)
         conditions.append(Condition(spec.name, spec.type, operator, values))
+        if len(conditions) > MAX_CONDITIONS:
+            raise _invalid(
+                f"The filter has more than {MAX_CONDITIONS} conditions; at most {MAX_CONDITIONS} are allowed."
+            )
+        value_count += len(values)
+        if value_count > MAX_VALUES:
+            raise _invalid(f"The filter has more than {MAX_VALUES} values; at most {MAX_VALUES} are allowed in all.")
         if pos >= len(text) or not text[pos:].strip():
             return conditions
         joiner = _AND.match(text, pos)

@@ -88,6 +88,11 @@ class Layout:
         return f"{field} (column {index + 1})" if self.positional and index is not None else field
 
 
+def _shown(name: str) -> str:
+    """A header as messages quote it: at most 40 characters, so a huge header cell cannot make a huge message."""
+    return name if len(name) <= 40 else name[:37] + "..."
+
+
 def _squash(name: str) -> str:
     return "".join(name.split()).replace("_", "").casefold()
 
@@ -131,20 +136,21 @@ def layout_for(
         name = title.strip()
         if not name:
             continue  # an unnamed column carries nothing
+        shown = _shown(name)
         if ":" in name:
             parts = [part.strip() for part in name.split(":", 2)]
             if len(parts) < 3 or not parts[0]:
-                errors.append(f"Column '{name}' is not a line item header (TYPE:UNIT:Caption).")
+                errors.append(f"Column '{shown}' is not a line item header (TYPE:UNIT:Caption).")
             elif len(parts[2]) > MAX_CAPTION:
-                errors.append(f"Column '{name}': the caption is longer than {MAX_CAPTION} characters.")
+                errors.append(f"Column '{shown}': the caption is longer than {MAX_CAPTION} characters.")
             else:
-                lines.add(index, parts[0], parts[1], parts[2] or None, name, f"Column '{name}'")
+                lines.add(index, parts[0], parts[1], parts[2] or None, name, f"Column '{shown}'")
             continue
         field = _BY_NAME.get(_squash(name))
         if field is None:
-            errors.append(f"Column '{name}' is unknown; prefix its header with * to skip it.")
+            errors.append(f"Column '{shown}' is unknown; prefix its header with * to skip it.")
         elif field in fields:
-            errors.append(f"Column '{name}' repeats {field}.")
+            errors.append(f"Column '{shown}' repeats {field}.")
         else:
             fields[field] = index
     missing = [field for field in REQUIRED_FIELDS if field not in fields]
@@ -152,7 +158,7 @@ def layout_for(
         errors.insert(0, f"The file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}.")
     errors.extend(lines.errors)
     if errors:
-        raise LayoutError(" ".join(errors))
+        raise LayoutError(" ".join(dict.fromkeys(errors)))  # a column named twice is told of once
     return Layout(fields, tuple(lines.lines.values()), STANDARD_DATES)
 
 

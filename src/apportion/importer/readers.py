@@ -8,8 +8,9 @@ Every reader hands back the same shape, a `SourceFile`::
 
 Cells are text exactly as written (not stripped). The header is the first non-blank row; a column whose
 header starts with `*` is dropped, which is how a kickout file's message column is ignored when it is
-imported again (domain.md §4.10, §4.11). Rows that are blank (or only commas) are skipped. `line_number`
-is the file line where the row starts (CSV) or the sheet row (XLSX), counting the header as line 1 when
+imported again (domain.md §4.10, §4.11); in a CSV kickout file the quote put before cells a spreadsheet would
+run as formulas is taken off again (`importer.formulas`). Rows that are blank (or only commas) are skipped.
+`line_number` is the file line where the row starts (CSV) or the sheet row (XLSX), counting the header as line 1 when
 it is the first line. Readers do no lookups; any unreadable input raises `ImportFileRejected`.
 """
 
@@ -21,16 +22,17 @@ import io
 import warnings
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import PurePosixPath
+from typing import IO, BinaryIO, cast
 
 import openpyxl
 
 from apportion.domain.errors import ValidationFailed
-from apportion.importer.limits import ImportFileRejected, ImportLimits
+from apportion.importer import formulas
+from apportion.importer.limits import ImportFileRejected, ImportLimits, row_too_wide
+from apportion.importer.sheets import cell_text, check_dimension, sheet_rows
 
 CSV_EXTENSIONS = frozenset({"csv", "txt", "dat"})
 XLSX_EXTENSIONS = frozenset({"xlsx"})
@@ -84,7 +86,8 @@ def read_files(
     """Read an upload by its extension: one `SourceFile`, or one per CSV/XLSX member of a ZIP (in ZIP order).
 
     `keep_rows=False` checks the upload exactly as a full read would (every ImportFileRejected the same) but
-    builds no rows: the request that accepts a file only needs to know it will read.
+    builds no rows: the request that accepts a file only needs to know it will read. Either way CSV text is read
+    as a stream, a ZIP member at a time, so checking an upload holds one member's rows at most.
     """
     limits = limits or ImportLimits()
     if not data:
@@ -103,8 +106,8 @@ class _RowBudget:
     def __init__(self, max_rows: int) -> None:
         self.left = max_rows
 
-    def take(self, name: str) -> None:
-        self.left -= 1
+    def take(self, name: str, rows: int = 1) -> None:
+        self.left -= rows
         if self.left < 0:
             raise ImportFileRejected(f"{name}: the upload has more rows than the limit allows.")
 
@@ -126,14 +129,18 @@ class _Expansion:
                 f"{self.name} is compressed more than {limits.max_compression_ratio} to 1; it is refused as unsafe."
             )
 
+    def add(self, size: int) -> None:
+        """`size` more bytes came out of the archive."""
+        self.total += size
+        self.check(self.total)
+
     def read(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo, keep: bool) -> bytes:
         """A member's bytes, read in chunks so a lying header cannot make us expand past the limits."""
         parts: list[bytes] = []
         try:
             with archive.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
-                    self.total += len(chunk)
-                    self.check(self.total)
+                    self.add(len(chunk))
                     if keep:
                         parts.append(chunk)
         except ImportFileRejected:
@@ -141,6 +148,36 @@ class _Expansion:
         except _ZIP_ERRORS as error:
             raise ImportFileRejected(f"{self.name}: {info.filename} cannot be read ({error}).") from error
         return b"".join(parts)
+
+
+class _Counted(io.BufferedIOBase):
+    """A byte stream that counts what it hands on and, for a ZIP member, expands it under the archive's limits.
+
+    Closing it (as its text reader does when collected) leaves the stream underneath to its owner.
+    """
+
+    def __init__(self, stream: IO[bytes], expansion: _Expansion | None = None, member: str = "") -> None:
+        super().__init__()
+        self.stream, self.expansion, self.member, self.total = stream, expansion, member, 0
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            chunk = self.stream.read(_CHUNK if size is None or size < 0 else size)
+        except _ZIP_ERRORS as error:
+            name = self.expansion.name if self.expansion else self.member
+            raise ImportFileRejected(f"{name}: {self.member} cannot be read ({error}).") from error
+        self.total += len(chunk)
+        self.ended = self.ended or not chunk
+        if self.expansion is not None:
+            self.expansion.add(len(chunk))
+        return chunk
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size)
 
 
 def _open_archive(name: str, data: bytes, what: str) -> zipfile.ZipFile:
@@ -171,8 +208,21 @@ def _read_zip(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, 
             raise ImportFileRejected(f"{name} holds no CSV, TXT, DAT or XLSX file.")
         expansion = _Expansion(name, len(data), limits)
         expansion.check(sum(info.file_size for info in members))  # declared sizes: refuse early when they say so
-        contents = [(info.filename, expansion.read(archive, info, keep=True)) for info in members]
-    return [_read_one(member, content, limits, budget, keep_rows) for member, content in contents]
+        files: list[SourceFile] = []
+        for info in members:  # one member at a time: its text is read as a stream, its rows built as it goes
+            if extension_of(info.filename) in XLSX_EXTENSIONS:
+                content = expansion.read(archive, info, keep=True)
+                files.append(_read_one(info.filename, content, limits, budget, keep_rows))
+                continue
+            try:
+                stream = archive.open(info)
+            except _ZIP_ERRORS as error:
+                raise ImportFileRejected(f"{name}: {info.filename} cannot be read ({error}).") from error
+            with stream:
+                files.append(
+                    _csv_source(info.filename, _Counted(stream, expansion, info.filename), limits, budget, keep_rows)
+                )
+    return files
 
 
 def _read_one(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceFile:
@@ -180,9 +230,9 @@ def _read_one(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, 
     if not data:
         raise ImportFileRejected(f"{name} is empty.")
     if extension in CSV_EXTENSIONS:
-        return _source(name, "csv", _csv_records(name, data, budget), keep_rows)
+        return _csv_source(name, _Counted(io.BytesIO(data), member=name), limits, budget, keep_rows)
     if extension in XLSX_EXTENSIONS:
-        return _source(name, "xlsx", _xlsx_records(name, data, limits, budget), keep_rows)
+        return _xlsx_source(name, data, limits, budget, keep_rows)
     if extension in ZIP_EXTENSIONS:
         raise ImportFileRejected(f"{name} is a ZIP inside the ZIP; nested archives are refused.")
     shown = f".{extension}" if extension else "no extension"
@@ -191,32 +241,43 @@ def _read_one(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, 
     )
 
 
-def _csv_records(name: str, data: bytes, budget: _RowBudget) -> list[tuple[int, list[str]]]:
+def _csv_source(name: str, stream: _Counted, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceFile:
     try:
-        text = data.decode("utf-8-sig")  # a leading byte-order mark is dropped
-    except UnicodeDecodeError as error:
-        raise ImportFileRejected(f"{name} is not UTF-8 text (invalid byte at offset {error.start}).") from error
-    reader = csv.reader(io.StringIO(text, newline=""))  # newline="" keeps CRLF and quoted line breaks intact
-    records: list[tuple[int, list[str]]] = []
+        return _source(name, "csv", _csv_records(name, stream, limits, budget), limits, keep_rows)
+    except ImportFileRejected:
+        if stream.ended and stream.total == 0:  # a ZIP member is read as a stream: only now is it known to be empty
+            raise ImportFileRejected(f"{name} is empty.") from None
+        raise
+
+
+def _csv_records(
+    name: str, stream: _Counted, limits: ImportLimits, budget: _RowBudget
+) -> Iterator[tuple[int, list[str]]]:
+    # A leading byte-order mark is dropped; newline="" keeps CRLF and quoted line breaks intact.
+    text = io.TextIOWrapper(cast(BinaryIO, stream), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text)
     start = 1
     try:
         for record in reader:
             budget.take(name)
-            records.append((start, record))
+            if len(record) > limits.max_cells_per_row:
+                raise row_too_wide(name, start, len(record), limits)
+            yield start, record
             start = reader.line_num + 1
     except csv.Error as error:
         raise ImportFileRejected(f"{name} is not readable CSV (line {reader.line_num}): {error}.") from error
-    return records
+    except UnicodeDecodeError as error:
+        offset = max(0, stream.total - len(error.object) + error.start)
+        raise ImportFileRejected(f"{name} is not UTF-8 text (invalid byte at offset {offset}).") from error
 
 
-def _xlsx_records(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget) -> list[tuple[int, list[str]]]:
+def _xlsx_source(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceFile:
     # An XLSX is a ZIP: expand it once under the limits before openpyxl does, so a bomb is refused early.
     with _open_archive(name, data, "XLSX") as archive:
         expansion = _Expansion(name, len(data), limits)
         expansion.check(sum(info.file_size for info in archive.infolist()))
         for info in archive.infolist():
             expansion.read(archive, info, keep=False)
-    records: list[tuple[int, list[str]]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
         try:
@@ -225,43 +286,22 @@ def _xlsx_records(name: str, data: bytes, limits: ImportLimits, budget: _RowBudg
             raise ImportFileRejected(f"{name} is not a valid XLSX file.") from error
         try:
             sheet = workbook.worksheets[0]  # domain.md §4.10: the first sheet only
-            sheet.reset_dimensions()  # the stored dimension may be wrong; read what is there
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                budget.take(name)
-                records.append((number, [cell_text(value) for value in values]))
+            check_dimension(name, sheet, limits, budget.left)
+            records = (
+                (number, [cell_text(v) for v in values])
+                for number, values in sheet_rows(name, sheet, limits, budget.take)
+            )
+            return _source(name, "xlsx", records, limits, keep_rows)
         except ImportFileRejected:
             raise
         except Exception as error:
             raise ImportFileRejected(f"{name}: the first sheet cannot be read.") from error
         finally:
             workbook.close()
-    return records
 
 
-def cell_text(value: object) -> str:
-    """A spreadsheet value as stable text: dates ISO (yyyy-mm-dd), numbers exactly as stored, no float noise.
-
-    cell_text(12) == "12"; cell_text(0.1) == "0.1"; cell_text(1e20) == "100000000000000000000";
-    cell_text(datetime(2024, 1, 2)) == "2024-01-02"; cell_text(None) == "".
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # repr is the shortest text that round-trips the stored double; Decimal keeps it exact from here on.
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    return str(value)
+def _restored(cell: str, restoring: bool) -> str:
+    return formulas.restore(cell) if restoring else cell
 
 
 def _blank(cells: Sequence[str]) -> bool:
@@ -269,29 +309,47 @@ def _blank(cells: Sequence[str]) -> bool:
     return not "".join(cells).strip()
 
 
-def _source(name: str, kind: str, records: list[tuple[int, list[str]]], keep_rows: bool = True) -> SourceFile:
-    """Header = first non-blank record; `*` columns dropped; blank rows skipped; short rows padded."""
+def _source(
+    name: str, kind: str, records: Iterable[tuple[int, list[str]]], limits: ImportLimits, keep_rows: bool = True
+) -> SourceFile:
+    """Header = first non-blank record; `*` columns dropped; blank rows skipped.
+
+    A short row keeps only its own cells (a missing cell reads as empty): padding every row to the header would
+    let a file of a few bytes a row hold millions of cells.
+
+    Without `keep_rows` every record is still read (its limits checked) but no row is built.
+    """
     header: tuple[str, ...] | None = None
     keep: list[int] = []
     width = 0
+    restoring = False
     rows: list[Row] = []
     for line_number, cells in records:
         if header is None:
             if _blank(cells):
                 continue
             width = len(cells)
+            used = width - next((i for i, title in enumerate(reversed(cells)) if title.strip()), width)
+            if used > limits.max_columns:
+                raise ImportFileRejected(
+                    f"{name}: the header has {used:,} columns; at most {limits.max_columns:,} are allowed."
+                )
             keep = [i for i, title in enumerate(cells) if not title.strip().startswith(SKIP_PREFIX)]
-            header = tuple(cells[i] for i in keep)
-            if not keep_rows:
-                break
+            # A CSV kickout file quoted the cells a spreadsheet would run as formulas: take those quotes off.
+            restoring = kind == "csv" and any(title.strip() == formulas.MESSAGE_HEADER for title in cells)
+            header = tuple(_restored(cells[i], restoring) for i in keep)
             continue
-        if len(cells) == width and len(keep) == width:  # the usual row: every column kept, nothing extra
+        if not keep_rows:
+            continue
+        if restoring:
+            cells = [formulas.restore(cell) for cell in cells]
+        if len(cells) <= width and len(keep) == width:  # the usual row: every column kept, nothing extra
             kept = tuple(cells)
         else:
             extra = list(cells[width:])
             while extra and not extra[-1].strip():
                 extra.pop()
-            kept = tuple(cells[i] if i < len(cells) else "" for i in keep) + tuple(extra)
+            kept = tuple(cells[i] for i in keep if i < len(cells)) + tuple(extra)
         if not _blank(kept):
             rows.append(Row(line_number, kept))
     if header is None:

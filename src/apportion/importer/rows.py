@@ -25,6 +25,7 @@ VOID, PRESERVE, REJECT = "V", "P", "R"
 # BillCreate ranges (models.md) and the bill columns' sizes.
 MAX_BILL_PERIOD, MAX_ACCOUNT_PERIOD = 209912, 209913
 MAX_INVOICE_NUMBER, MAX_CONTROL_CODE, MAX_NOTE = 32, 255, 4000
+MAX_MESSAGE_CHARS = 4000  # ImportLimits.max_message_chars: one row's kickout message
 _COST_PLACES, _COST_DIGITS, _VALUE_PLACES, _VALUE_DIGITS = 2, 16, 6, 18
 
 
@@ -115,26 +116,48 @@ def billing_period_for(start: date, end: date) -> int:
 
 
 def parse_file(
-    source: SourceFile, profile: ImportProfile = STANDARD, currency_units: frozenset[str] = DEFAULT_CURRENCY_UNITS
+    source: SourceFile,
+    profile: ImportProfile = STANDARD,
+    currency_units: frozenset[str] = DEFAULT_CURRENCY_UNITS,
+    max_message_chars: int = MAX_MESSAGE_CHARS,
 ) -> ParseResult:
-    """Parse a source file with a profile into bills and kickouts; `currency_units` mark cost columns."""
+    """Parse a source file with a profile into bills and kickouts; `currency_units` mark cost columns.
+
+    A row's kickout message is cut at `max_message_chars`. A header the profile cannot read kicks out every row,
+    but only the first row's message lists the header's problems (each unknown column once); the others point to it.
+    """
     try:
         layout = layout_for(source.header, profile, currency_units)
     except LayoutError as error:
-        kicked = tuple(Kickout(row.line_number, row.cells, error.message) for row in source.rows)
-        return ParseResult(source.name, (), kicked)
+        kicked: list[Kickout] = []
+        if source.rows:
+            first = source.rows[0]
+            kicked.append(Kickout(first.line_number, first.cells, cut(error.message, max_message_chars)))
+            see = f"The header cannot be read with this profile; see the message of row {first.line_number}."
+            kicked.extend(Kickout(row.line_number, row.cells, see) for row in source.rows[1:])
+        return ParseResult(source.name, (), tuple(kicked))
     plan = _Plan(layout)
     bills: list[ParsedBill] = []
     kickouts: list[Kickout] = []
     for group in _groups(source.rows, plan):
-        reader = _BillReader(source.name, plan, group)
+        reader = _BillReader(source.name, plan, group, max_message_chars)
         bill = reader.bill()
         if bill is None:
-            message = "; ".join(reader.errors)
+            message = reader.message()
             kickouts.extend(Kickout(row.line_number, row.cells, message) for row in group)
         else:
             bills.append(bill)
     return ParseResult(source.name, tuple(bills), tuple(kickouts))
+
+
+def cut(message: str, max_chars: int) -> str:
+    """`message` if it fits in `max_chars`, else its start and a note that it was cut (the result fits)."""
+    if len(message) <= max_chars:
+        return message
+    note = f" ... (cut at {max_chars:,} characters)"
+    if len(note) >= max_chars:
+        return message[:max_chars]
+    return message[: max_chars - len(note)] + note
 
 
 def _cell(row: Row, layout: Layout, field: str) -> str:
@@ -234,15 +257,36 @@ def _places(value: Decimal, limit: int) -> int:
 
 
 class _BillReader:
-    """Reads the rows of one bill, collecting every problem as "Row n: ..." before deciding."""
+    """Reads the rows of one bill, collecting every problem as "Row n: ..." before deciding.
 
-    def __init__(self, source_name: str, plan: _Plan, rows: list[Row]) -> None:
+    Problems past `max_message_chars` of text are counted, not kept: a bill of many rows with many bad cells
+    costs no more memory, and gives no longer a message, than the limit.
+    """
+
+    def __init__(
+        self, source_name: str, plan: _Plan, rows: list[Row], max_message_chars: int = MAX_MESSAGE_CHARS
+    ) -> None:
         self.source_name, self.plan, self.layout, self.rows = source_name, plan, plan.layout, rows
         self.errors: list[str] = []
         self.row: Row = rows[0]
+        self._room = max_message_chars
+        self._max_message_chars = max_message_chars
+        self.problems = 0
 
     def fail(self, text: str) -> None:
-        self.errors.append(f"Row {self.row.line_number}: {text}")
+        self.problems += 1
+        if self._room > 0:
+            problem = f"Row {self.row.line_number}: {text}"
+            self.errors.append(problem)
+            self._room -= len(problem) + 2
+
+    def message(self) -> str:
+        """Every problem found, "; "-separated, cut to the limit with a count of those left out."""
+        text = "; ".join(self.errors)
+        untold = self.problems - len(self.errors)
+        if untold:
+            text += f"; and {untold:,} more problems"
+        return cut(text, self._max_message_chars)
 
     def text(self, field: str, max_length: int | None = None) -> str | None:
         value = _cell(self.row, self.layout, field)
@@ -378,7 +422,7 @@ class _BillReader:
             for field in (c.BILLING_PERIOD, c.ACCOUNT_PERIOD, c.ACE, c.VPR):
                 if field in heads:
                     self.one(field, heads[field])
-        if self.errors or start is None or end is None:
+        if self.problems or start is None or end is None:
             return None
 
         def first_of(field: str) -> Any:

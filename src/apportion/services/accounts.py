@@ -9,10 +9,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, exists, func, select
+from sqlalchemy import RowMapping, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
-from apportion.domain import filters
+from apportion.domain import filters, texts
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services import dependents
@@ -28,7 +28,7 @@ from apportion.services.child_columns import (
 )
 from apportion.services.ids import fetch, in_range, parse_filter, require
 from apportion.store.database import Database
-from apportion.store.filtering import compile_condition, compile_filter
+from apportion.store.filtering import Related, compile_filter, related_exists
 from apportion.store.models.organisation import Account, AccountMeter, CostCenter, Meter, Vendor
 from apportion.store.models.reference import AccountType, Unit
 from apportion.store.models.users import User
@@ -100,17 +100,11 @@ def _select() -> Any:
     )
 
 
-def _linked(meter_column: Any, today: date) -> Any:
-    """A filter on the account's linked meters (any link, any dates)."""
-
-    def build(condition: filters.Condition) -> Any:
-        return exists().where(
-            AccountMeter.account_id == Account.account_id,
-            Meter.meter_id == AccountMeter.meter_id,
-            compile_condition(condition, meter_column, today),
-        )
-
-    return build
+def _linked(meter_column: Any) -> Related:
+    """A filter on the account's linked meters (any link, any dates): one EXISTS for all of a field's conditions."""
+    return related_exists(
+        meter_column, AccountMeter.account_id == Account.account_id, Meter.meter_id == AccountMeter.meter_id
+    )
 
 
 def list_accounts(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
@@ -130,8 +124,8 @@ def list_accounts(db: Database, filter_text: str | None, page_number: int, page_
         "costCenterId": Account.cost_center_id,
         "costCenterCode": cc_code,
         "accountTypeId": Account.account_type_id,
-        "meterId": _linked(Meter.meter_id, today),
-        "meterCode": _linked(Meter.meter_code, today),
+        "meterId": _linked(Meter.meter_id),
+        "meterCode": _linked(Meter.meter_code),
     }
     statement = _select().where(compile_filter(conditions, targets, today)).order_by(Account.account_id)
     with db.reading() as session:
@@ -193,6 +187,8 @@ def _check(session: Session, fields: AccountFields, account_id: int | None, vend
     amount = fields.deposit_amount
     if amount is not None and (abs(amount) >= Decimal(10) ** 16 or amount != amount.quantize(Decimal("0.01"))):
         errors["depositAmount"] = ["depositAmount is below 10^16 with at most 2 decimals."]
+    notes = {"memo": (fields.memo, texts.MAX_NOTE), "depositNote": (fields.deposit_note, texts.MAX_NOTE)}
+    errors |= texts.too_long(notes)
     return errors
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping, func, select
 
-from apportion.domain import filters
+from apportion.domain import filters, texts
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services.auth import hash_key, new_key
@@ -66,6 +66,8 @@ def create_api_key(db: Database, user_id: int, name: str, description: str | Non
     """A new key for the caller (it carries the caller's permissions, domain.md §1.2): (id, key in clear)."""
     if not name.strip():
         raise ValidationFailed.single("apiKeyName", "apiKeyName must not be empty.")
+    if errors := texts.too_long({"apiKeyDescription": (description, texts.MAX_NOTE)}):
+        raise ValidationFailed(errors)
     key = new_key()
     with db.transaction() as session:
         clash = session.execute(

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, Unauthenticated
+from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, Unauthenticated, ValidationFailed
 from apportion.domain.permissions import Grants
 from apportion.store.database import Database
 from apportion.store.models.users import ApiKey, User
@@ -74,9 +75,14 @@ def principal_of(db: Database, user_code: str | None) -> Principal:
 def create_user_with_key(
     db: Database, user_code: str, full_name: str, grants: Grants, now: datetime, key: str | None = None
 ) -> tuple[int, str]:
-    """Create a user holding `grants` and one API key; returns (user id, the key in clear, shown once)."""
+    """Create a user holding `grants` and one API key; returns (user id, the key in clear, shown once).
+
+    The code must be new (compared without case) and, like the full name, hold something besides spaces and fit
+    its column; otherwise ValidationFailed names `userCode` or `fullName` and nothing is written.
+    """
     key = key or new_key()
     with db.transaction() as session:
+        _check_new_user(session, user_code, full_name)
         user = User(user_code=user_code, full_name=full_name, permissions=grants.to_document(), created_date=now)
         session.add(user)
         session.flush()
@@ -91,3 +97,22 @@ def bootstrap_administrator(db: Database, key: str, now: datetime) -> bool:
             return False
     create_user_with_key(db, "admin", "Administrator", Grants.everything(), now, key)
     return True
+
+
+MAX_USER_CODE, MAX_FULL_NAME = 65, 32  # the users table's columns
+
+
+def _check_new_user(session: Session, user_code: str, full_name: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not user_code.strip():
+        errors["userCode"] = ["userCode must not be empty."]
+    elif len(user_code) > MAX_USER_CODE:
+        errors["userCode"] = [f"userCode must be at most {MAX_USER_CODE} characters."]
+    elif session.execute(select(User.user_id).where(func.lower(User.user_code) == user_code.lower())).first():
+        errors["userCode"] = [f"User code '{user_code}' is already in use."]
+    if not full_name.strip():
+        errors["fullName"] = ["fullName must not be empty."]
+    elif len(full_name) > MAX_FULL_NAME:
+        errors["fullName"] = [f"fullName must be at most {MAX_FULL_NAME} characters."]
+    if errors:
+        raise ValidationFailed(errors)

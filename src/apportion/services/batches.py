@@ -10,7 +10,7 @@ from sqlalchemy import RowMapping, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters
-from apportion.domain.bills import BillHeader
+from apportion.domain.bills import BillHeader, invoice_number_for_bills
 from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.services import corrections
@@ -25,7 +25,7 @@ from apportion.store.paging import AnySelect, Page, paginate
 from apportion.store.sums import COST_SCALE, exact_sum
 
 OPEN, PENDING, CLOSED = "Open", "Pending", "Closed"
-MAX_BILL_INVOICE_NUMBER = 32
+MAX_BATCH_INVOICE_NUMBER = 255
 
 FILTERS = filters.specs(
     FieldSpec("batchId", FieldType.INTEGER, filters.NUMBER_OPS),
@@ -56,7 +56,8 @@ class BatchSettings:
 
 
 def header_defaults(batch: Batch) -> BillHeader:
-    """The defaults a batch applies to each bill added to it (accountPeriod = year x 100 + number)."""
+    """The defaults a batch applies to each bill added to it (accountPeriod = year x 100 + number); its invoice
+    number only when it fits a bill's (domain.bills.invoice_number_for_bills)."""
     account_period = None
     if batch.account_period_year and batch.account_period_number:
         account_period = batch.account_period_year * 100 + batch.account_period_number
@@ -65,7 +66,7 @@ def header_defaults(batch: Batch) -> BillHeader:
         due_date=batch.due_date,
         next_reading=batch.next_reading,
         control_code=batch.control_code,
-        invoice_number=batch.invoice_number,
+        invoice_number=invoice_number_for_bills(batch.invoice_number),
         account_period=account_period,
     )
 
@@ -74,11 +75,9 @@ def _check_settings(settings: BatchSettings, prefix: str) -> None:
     errors: dict[str, list[str]] = {}
     if not settings.batch_code or not settings.batch_code.strip():
         errors[f"{prefix}batchCode"] = ["The batchCode field is required."]
-    if settings.invoice_number is not None and len(settings.invoice_number) > MAX_BILL_INVOICE_NUMBER:
-        # The batch passes its invoice number on to every bill (§4.9), and a bill's holds 32 characters.
-        errors[f"{prefix}invoiceNumber"] = [
-            f"invoiceNumber must be at most {MAX_BILL_INVOICE_NUMBER} characters, the length of a bill's."
-        ]
+    if settings.invoice_number is not None and len(settings.invoice_number) > MAX_BATCH_INVOICE_NUMBER:
+        # models.md BatchCreate: 255; bills take it only when it fits their 32 (header_defaults).
+        errors[f"{prefix}invoiceNumber"] = [f"invoiceNumber must be at most {MAX_BATCH_INVOICE_NUMBER} characters."]
     number = settings.account_period_number
     if number is not None and not 1 <= number <= 13:
         errors[f"{prefix}accountPeriodNumber"] = ["accountPeriodNumber must be between 1 and 13."]

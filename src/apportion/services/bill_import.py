@@ -57,7 +57,15 @@ STAGES = ("read", "parse", "load", "resolve", "write", "kickouts")
 def limits_for(settings: Settings) -> ImportLimits:
     """The import size limits the settings configure."""
     return ImportLimits(
-        max_bytes=settings.import_max_bytes, max_uncompressed_bytes=settings.import_max_uncompressed_bytes
+        max_bytes=settings.import_max_bytes,
+        max_uncompressed_bytes=settings.import_max_uncompressed_bytes,
+        max_files_in_zip=settings.import_max_files_in_zip,
+        max_compression_ratio=settings.import_max_compression_ratio,
+        max_rows=settings.import_max_rows,
+        max_columns=settings.import_max_columns,
+        max_cells_per_row=settings.import_max_cells_per_row,
+        max_message_chars=settings.import_max_message_chars,
+        max_kickout_bytes=settings.import_max_kickout_bytes,
     )
 
 
@@ -127,7 +135,7 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
     files = read_files(source.file_name, source.content, limits)
     watch.lap("read")
     currency = _currency_units(session)
-    results = [parse_file(file, profile, currency) for file in files]
+    results = [parse_file(file, profile, currency, limits.max_message_chars) for file in files]
     watch.lap("parse")
     catalog = load_catalog(session, [bill for result in results for bill in result.bills])
     watch.lap("load")
@@ -162,7 +170,7 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
         import_batches.finish(decision, batch, now)
         task.batch_id = batch.batch_id
     watch.lap("write")
-    kicked_rows = _store_kickouts(session, task_id, files, kickouts)
+    kicked_rows = _store_kickouts(session, task_id, files, kickouts, limits)
     watch.lap("kickouts")
     rows = sum(len(file.rows) for file in files)
     task.status = COMPLETED_WITH_KICKOUTS if kicked_rows else COMPLETED
@@ -206,14 +214,23 @@ class _Stopwatch:
 
 
 def _store_kickouts(
-    session: Session, task_id: int, files: Sequence[SourceFile], kickouts: Sequence[Sequence[Kickout]]
+    session: Session,
+    task_id: int,
+    files: Sequence[SourceFile],
+    kickouts: Sequence[Sequence[Kickout]],
+    limits: ImportLimits,
 ) -> int:
-    """One kickout file per source file with kickouts; returns how many rows were kicked out."""
+    """One kickout file per source file with kickouts; returns how many rows were kicked out.
+
+    Past `limits.max_kickout_bytes` for all of them together, ImportFileRejected fails the task: nothing imported.
+    """
     total = 0
+    size = 0
     for file, kicked in zip(files, kickouts, strict=True):
         if not kicked:
             continue
-        name, content = write_kickout_file(file, kicked)
+        name, content = write_kickout_file(file, kicked, limits, used=size)
+        size += len(content)
         lines = {k.line_number for k in kicked}
         total += len(lines)
         messages = list(dict.fromkeys(k.message for k in kicked))

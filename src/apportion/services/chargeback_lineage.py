@@ -12,6 +12,7 @@ from decimal import Decimal
 from apportion.domain import periods
 from apportion.domain.errors import NotFound
 from apportion.domain.source_split import Left
+from apportion.importer.formulas import neutralise
 from apportion.services import import_tasks
 from apportion.services.auth import Principal
 from apportion.services.ids import require
@@ -200,17 +201,12 @@ LEFT_ORDER = (
 
 
 def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading quote (OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return True
+    """A CSV cell: figures as they are; text (codes, reasons) neutralised against spreadsheet formulas."""
+    if value is None:
+        return ""
+    if isinstance(value, int | Decimal):
+        return str(value)
+    return neutralise(str(value))
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import RowMapping, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from apportion.domain import filters, periods
-from apportion.domain.errors import NotFound, RuleViolation
+from apportion.domain import filters, periods, texts
+from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import SPLIT
+from apportion.importer.formulas import neutralise
 from apportion.services import corrections
 from apportion.services.child_columns import join_workflow_step_child
 from apportion.services.corrections import Cause, Change
@@ -121,6 +122,8 @@ def get_tasks(db: Database, task_ids: Sequence[int]) -> list[RowMapping]:
 
 def update_comment(db: Database, task_id: int, comment: str) -> None:
     """PUT /api/v3/chargebackTask/{id}: replace the task's comment."""
+    if errors := texts.too_long({"comment": (comment, texts.MAX_NOTE)}):
+        raise ValidationFailed(errors)
     with db.transaction() as session:
         task = session.get(ChargebackTask, task_id)
         if task is None:
@@ -142,11 +145,15 @@ def error_rows(db: Database, task_id: int) -> list[tuple[int, str]]:
 
 
 def error_file(db: Database, task_id: int) -> str:
-    """The task's error log: CSV text with a header row and one row per failed version."""
+    """The task's error log: CSV text with a header row and one row per failed version.
+
+    A message a spreadsheet would run as a formula (it may quote a code someone typed) gets a quote in front, as
+    in kickout files (importer.formulas).
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["versionId", "errorMessage"])
-    writer.writerows(error_rows(db, task_id))
+    writer.writerows((version_id, neutralise(message or "")) for version_id, message in error_rows(db, task_id))
     return out.getvalue()
 
 

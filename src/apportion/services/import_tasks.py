@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import RowMapping, func, select
 from sqlalchemy.orm import Session, aliased
 
-from apportion.domain import filters
+from apportion.domain import filters, texts
 from apportion.domain.batches import ImportBatchSettings
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
@@ -131,6 +131,7 @@ def start_import(
     """POST /api/v3/import/bill up to the queue: (task id, task GUID) of the new Queued task, or a 400."""
     if not (file_name or "").strip():
         raise ValidationFailed.single("fileName", "The fileName field is required.")
+    _check_texts(options, {"fileName": (file_name.strip(), texts.MAX_FILE_NAME)})
     if data is not None and len(data) > (limits.max_bytes + 2) // 3 * 4 + len(data) // 60 + 4:
         # Base64 text this long cannot decode to an allowed file (line breaks allowed): refuse before decoding it.
         raise ImportFileRejected(f"{file_name} is larger than the {limits.max_bytes:,}-byte limit.")
@@ -140,6 +141,14 @@ def start_import(
     with db.transaction() as session:
         task = queue_import(session, file_name.strip(), content, options, principal, now)
         return task.task_id, task.task_guid
+
+
+def _check_texts(options: ImportOptions, more: dict[str, tuple[str | None, int]] | None = None) -> None:
+    """400 naming each text of the request longer than its limit (domain.texts)."""
+    notes = {"importNote": (options.import_note, texts.MAX_NOTE), "comment": (options.comment, texts.MAX_NOTE)}
+    errors = texts.too_long({**notes, **(more or {})})
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _task_by_guid(session: Session, task_guid: str) -> Task:
@@ -163,6 +172,7 @@ def reimport_kickouts(
     The new task uses the original's profile, so the kickout files (same columns plus a skipped
     "*Kickout Message" column) read as the original did; the original task is left unchanged.
     """
+    _check_texts(options)
     with db.transaction() as session:
         original = _task_by_guid(session, task_guid)
         if original.user_id != principal.user_id and not import_batches.can_manage(principal.grants):

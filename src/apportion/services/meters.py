@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import RowMapping, delete, exists, func, select
+from sqlalchemy import RowMapping, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters
@@ -26,7 +26,7 @@ from apportion.services.child_columns import (
 )
 from apportion.services.ids import fetch, in_range, parse_filter, require
 from apportion.store.database import Database
-from apportion.store.filtering import compile_condition, compile_filter
+from apportion.store.filtering import Related, compile_filter, related_exists
 from apportion.store.models.organisation import Account, AccountMeter, Channel, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, CommodityUnitConversion, MeterType, Unit, UnitType
 from apportion.store.models.users import User
@@ -91,18 +91,14 @@ def _select() -> Any:
     return join_unit_child(statement, Meter.demand_unit_id, "demand_unit")
 
 
-def _via_link(column: Any, today: date) -> Any:
-    """A filter on the meter's linked accounts (any link, any dates)."""
-
-    def build(condition: filters.Condition) -> Any:
-        return exists().where(
-            AccountMeter.meter_id == Meter.meter_id,
-            Account.account_id == AccountMeter.account_id,
-            Vendor.vendor_id == Account.vendor_id,
-            compile_condition(condition, column, today),
-        )
-
-    return build
+def _via_link(column: Any) -> Related:
+    """A filter on the meter's linked accounts (any link, any dates): one EXISTS for all of a field's conditions."""
+    return related_exists(
+        column,
+        AccountMeter.meter_id == Meter.meter_id,
+        Account.account_id == AccountMeter.account_id,
+        Vendor.vendor_id == Account.vendor_id,
+    )
 
 
 def list_meters(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
@@ -121,9 +117,9 @@ def list_meters(db: Database, filter_text: str | None, page_number: int, page_si
         "commodityCode": commodity_code.scalar_subquery(),
         "placeId": Meter.place_id,
         "placeCode": place_code.scalar_subquery(),
-        "accountId": _via_link(Account.account_id, today),
-        "accountCode": _via_link(Account.account_code, today),
-        "vendorCode": _via_link(Vendor.vendor_code, today),
+        "accountId": _via_link(Account.account_id),
+        "accountCode": _via_link(Account.account_code),
+        "vendorCode": _via_link(Vendor.vendor_code),
     }
     statement = _select().where(compile_filter(conditions, targets, today)).order_by(Meter.meter_id)
     with db.reading() as session:

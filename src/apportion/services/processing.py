@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from apportion.domain import filters, periods
+from apportion.domain import filters, periods, texts
 from apportion.domain.errors import DomainError, NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.task_status import TaskStatus
@@ -118,13 +118,23 @@ def _checked(settings: RunSettings, default_period: int) -> int:
     start, end = settings.start_date_for_bill, settings.end_date_for_bill
     if start is not None and end is not None and end <= start:
         errors["endDateForBill"] = ["endDateForBill must be after startDateForBill."]
+    errors |= texts.too_long({"note": (settings.note, texts.MAX_NOTE)})
     if errors:
         raise ValidationFailed(errors)
     return period
 
 
 def quick_filter_conditions(quick: Sequence[QuickFilter]) -> tuple[filters.Condition, ...]:
-    """QuickFilters as filter conditions; a bad caption, operator or value is a 400 on `filters[i]`."""
+    """QuickFilters as filter conditions; a bad caption, operator or value is a 400 on `filters[i]`, and more
+    QuickFilters or values than one filter may hold (filters.MAX_CONDITIONS, MAX_VALUES) a 400 on `filters`."""
+    if len(quick) > filters.MAX_CONDITIONS:
+        limit = filters.MAX_CONDITIONS
+        raise ValidationFailed.single("filters", f"There are more than {limit} filters; at most {limit} are allowed.")
+    if sum(item.value.count("|") + 1 for item in quick) > filters.MAX_VALUES:
+        limit = filters.MAX_VALUES
+        raise ValidationFailed.single(
+            "filters", f"The filters have more than {limit} values; at most {limit} are allowed in all."
+        )
     conditions: list[filters.Condition] = []
     for i, item in enumerate(quick):
         operator = " ".join(item.operator.split()).lower()

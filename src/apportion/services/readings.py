@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from apportion.domain import texts
 from apportion.services.ids import known
 from apportion.store.database import Database
 from apportion.store.models.organisation import Channel, Reading
@@ -97,6 +98,8 @@ def _resolve(group: ReadingGroup, by_id: dict[int, Channel], by_import: dict[str
 
 
 def _problem(reading: ReadingValue, channel: Channel) -> str | None:
+    if reading.note is not None and len(reading.note) > texts.MAX_NOTE:
+        return f"note must be at most {texts.MAX_NOTE} characters."
     if not FIRST_TIME <= reading.time <= LAST_TIME:
         return f"time must lie between {FIRST_TIME:%Y-%m-%d} and {LAST_TIME:%Y-%m-%d}."
     value = reading.value

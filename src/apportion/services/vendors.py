@@ -10,7 +10,7 @@ from sqlalchemy import RowMapping, func, select
 from sqlalchemy.orm import aliased
 
 from apportion.domain import filters
-from apportion.domain.errors import NotFound, RuleViolation
+from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
@@ -71,7 +71,16 @@ def get_vendor(db: Database, vendor_id: int) -> RowMapping:
     return row
 
 
-def _check_code_free(session: Any, code: str, except_id: int | None) -> None:
+def _check(session: Any, fields: VendorFields, except_id: int | None) -> None:
+    """Required text holds something besides spaces (as accounts', meters' and places' do); codes are unique."""
+    errors: dict[str, list[str]] = {}
+    if not fields.vendor_code.strip():
+        errors["vendorCode"] = ["vendorCode must not be empty."]
+    if not fields.vendor_info.strip():
+        errors["vendorInfo"] = ["vendorInfo must not be empty."]
+    if errors:
+        raise ValidationFailed(errors)
+    code = fields.vendor_code
     clash = session.execute(
         select(Vendor.vendor_id).where(
             func.lower(Vendor.vendor_code) == code.lower(), Vendor.vendor_id != (except_id or 0)
@@ -84,7 +93,7 @@ def _check_code_free(session: Any, code: str, except_id: int | None) -> None:
 def create_vendor(db: Database, fields: VendorFields, user_id: int, now: datetime) -> int:
     """Create a vendor; codes are unique (case-insensitive)."""
     with db.transaction() as session:
-        _check_code_free(session, fields.vendor_code, None)
+        _check(session, fields, None)
         vendor = Vendor(
             vendor_code=fields.vendor_code,
             vendor_info=fields.vendor_info,
@@ -106,7 +115,7 @@ def edit_vendor(db: Database, vendor_id: int, fields: VendorFields, user_id: int
         vendor = session.get(Vendor, vendor_id)
         if vendor is None:
             raise NotFound("Vendor", vendor_id)
-        _check_code_free(session, fields.vendor_code, vendor_id)
+        _check(session, fields, vendor_id)
         vendor.vendor_code = fields.vendor_code
         vendor.vendor_info = fields.vendor_info
         vendor.website = fields.website

@@ -23,7 +23,7 @@ from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services.child_columns import join_account_child, join_meter_child, join_workflow_step_child
 from apportion.services.ids import in_range, parse_filter
 from apportion.store.database import Database
-from apportion.store.filtering import Clause, compile_condition, compile_filter
+from apportion.store.filtering import Clause, Related, compile_filter, related_in
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import DistributionVersion
 from apportion.store.models.organisation import Account, Meter
@@ -97,17 +97,14 @@ def _type_id() -> Any:
     )
 
 
-def _through(key: Any, model_key: Any, column: Any, today: date) -> Any:
-    """A filter on a column of the version's account or meter, as `key IN (SELECT ... WHERE condition)`.
+def _through(key: Any, model_key: Any, column: Any) -> Related:
+    """A filter on a column of the version's account or meter, as `key IN (SELECT ... WHERE conditions)`, one
+    sub-select for all of a field's conditions.
 
     Every version has exactly one account and one meter, so the IN form keeps "not equals" and "not like"
     meaning what they say while the outer query can use the version's (account_id, meter_id) index.
     """
-
-    def build(condition: Condition) -> Clause:
-        return key.in_(select(model_key).where(compile_condition(condition, column, today)))  # type: ignore[no-any-return]
-
-    return build
+    return related_in(key, select(model_key), column)
 
 
 def _effective_in(condition: Condition) -> Clause:
@@ -120,10 +117,10 @@ def _effective_in(condition: Condition) -> Clause:
 def _targets(today: date) -> dict[str, Any]:
     dv = DistributionVersion
     return {
-        "accountCode": _through(dv.account_id, Account.account_id, Account.account_code, today),
-        "accountInfo": _through(dv.account_id, Account.account_id, Account.account_info, today),
-        "meterCode": _through(dv.meter_id, Meter.meter_id, Meter.meter_code, today),
-        "meterInfo": _through(dv.meter_id, Meter.meter_id, Meter.meter_info, today),
+        "accountCode": _through(dv.account_id, Account.account_id, Account.account_code),
+        "accountInfo": _through(dv.account_id, Account.account_id, Account.account_info),
+        "meterCode": _through(dv.meter_id, Meter.meter_id, Meter.meter_code),
+        "meterInfo": _through(dv.meter_id, Meter.meter_id, Meter.meter_info),
         "billingPeriod": _effective_in,
         "calculateBillTypeID": _type_id(),
         "calculateBillVersionID": dv.version_id,

@@ -34,8 +34,12 @@ def _unicode_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Build an engine; SQLite gets foreign keys, WAL and a busy timeout so API threads can share it."""
+def make_engine(url: str, statement_timeout_seconds: float | None = None, **kwargs: Any) -> Engine:
+    """Build an engine; SQLite gets foreign keys, WAL and a busy timeout so API threads can share it.
+
+    On PostgreSQL, `statement_timeout_seconds` (when set and above 0) makes the server cancel any statement of
+    this engine's connections that runs longer (SQLSTATE 57014); SQLite has no such setting.
+    """
     # JSON documents (calculated bill instructions, task settings): pydantic-core's parser reads them into the same
     # Python values as json.loads (decimals are stored as strings), about twice as fast, and a run loads thousands.
     kwargs.setdefault("json_deserializer", pydantic_core.from_json)
@@ -43,15 +47,22 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    if statement_timeout_seconds:
+        milliseconds = max(1, round(statement_timeout_seconds * 1000))
+        kwargs.setdefault("connect_args", {})["options"] = f"-c statement_timeout={milliseconds}"
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 class Database:
-    """An engine and its session factory, built once by an entry point."""
+    """An engine and its session factory, built once by an entry point.
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    `statement_timeout_seconds` bounds every statement on PostgreSQL (the API's database; see `make_engine`).
+    """
+
+    def __init__(self, url: str, engine: Engine | None = None, statement_timeout_seconds: float | None = None) -> None:
         self.url = url
-        self.engine = engine or make_engine(url)
+        self.engine = engine or make_engine(url, statement_timeout_seconds)
+        self.statement_timeout_seconds = statement_timeout_seconds if self.engine.dialect.name != "sqlite" else None
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

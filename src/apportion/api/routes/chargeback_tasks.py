@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import RowMapping
 
+from apportion.api import files
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child, workflow_step_child
@@ -104,10 +104,20 @@ def delete_chargeback_task(db: DatabaseDep, clock: ClockDep, taskId: int, user: 
     return Response(status_code=204)
 
 
-@router.get("/api/v3/chargebackTask/{taskId}/errorOutput", response_class=PlainTextResponse)
-def get_chargeback_task_error_file(db: DatabaseDep, taskId: int, _: Viewer) -> PlainTextResponse:
-    """The task's error log: CSV with one row per failed version (versionId, errorMessage)."""
-    return PlainTextResponse(chargeback_tasks.error_file(db, taskId), media_type="text/csv")
+ERROR_LOG_TYPE = "text/csv; charset=utf-8"
+
+
+@router.get(
+    "/api/v3/chargebackTask/{taskId}/errorOutput",
+    response_class=Response,
+    responses=files.documented("The error log: CSV, or its text as a JSON string", "text/csv"),
+)
+def get_chargeback_task_error_file(request: Request, db: DatabaseDep, taskId: int, _: Viewer) -> Response:
+    """The task's error log: CSV with one row per failed version (versionId, errorMessage); its text as a JSON
+    string when the request asks for application/json (as EnergyCAP's SDK does)."""
+    log = chargeback_tasks.error_file(db, taskId)
+    name = f"chargeback-task-{taskId}-errors.csv"
+    return files.file_response(request, log, ERROR_LOG_TYPE, text=True, file_name=name)
 
 
 def _history(

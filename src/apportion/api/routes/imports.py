@@ -16,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import RowMapping
 
+from apportion.api import files
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, IdempotencyKeyHeader, SettingsDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child
@@ -273,13 +274,20 @@ def get_task(db: DatabaseDep, taskGuid: str, user: CurrentUser) -> TaskResponse:
     return render_task(import_tasks.get_task(db, taskGuid, user))
 
 
-@router.get("/api/v3/task/{taskGuid}/errorOutput")
-def get_task_output_file(db: DatabaseDep, taskGuid: str, user: CurrentUser) -> Response:
-    """A bill import task's kickout file (a ZIP when several source files had kickouts)."""
+@router.get(
+    "/api/v3/task/{taskGuid}/errorOutput",
+    response_class=Response,
+    responses=files.documented(
+        "The kickout file (CSV, XLSX, or a ZIP of them), or a JSON string: a CSV's text, else the file in base64",
+        *MEDIA_TYPES.values(),
+    ),
+)
+def get_task_output_file(request: Request, db: DatabaseDep, taskGuid: str, user: CurrentUser) -> Response:
+    """A bill import task's kickout file (a ZIP when several source files had kickouts); as a JSON string when the
+    request asks for application/json: a CSV's text, an XLSX's or ZIP's bytes in base64."""
     output = import_tasks.error_output(db, taskGuid, user)
-    name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in output.name)
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(output.content, media_type=MEDIA_TYPES[output.kind], headers=headers)
+    kind = MEDIA_TYPES[output.kind]
+    return files.file_response(request, output.content, kind, text=output.kind == "csv", file_name=output.name)
 
 
 def _summary(summary: import_tasks.KickoutSummary) -> BillImportTaskKickoutSummaryResponse:
