@@ -34,6 +34,7 @@ from procrastinate.exceptions import ConnectorException
 from sqlalchemy.engine import make_url
 
 from apportion.jobs.inline import InlineRunner
+from apportion.services import task_queue
 from apportion.services.task_queue import BODIES, REQUEUES, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
@@ -144,7 +145,12 @@ class PostgresQueue:
 def task_queue_for(db: Database, settings: Settings) -> TaskQueue:
     """The runner the settings ask for: the inline thread runner, or the PostgreSQL queue for workers."""
     if settings.run_jobs_inline:
-        return InlineRunner(db, settings)
+        # The inline runner's queue is in this process's memory: imports a stopped process accepted but never
+        # finished (kill -9, a power cut) run now instead of staying Queued or Processing for ever.
+        runner = InlineRunner(db, settings)
+        for task_id in task_queue.left_behind_imports(db):
+            runner.enqueue(task_queue.BILL_IMPORT, task_id)
+        return runner
     return PostgresQueue(db, settings)
 
 

@@ -17,6 +17,7 @@ from apportion.services import corrections
 from apportion.services.auth import Principal
 from apportion.services.corrections import Cause, Change
 from apportion.services.ids import fetch, parse_filter, require
+from apportion.store import locks
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.bills import Batch, Bill
@@ -148,6 +149,7 @@ def batch_for_new_bill(session: Session, batch_id: int | None, principal: Princi
         if batch.created_by != principal.user_id and not principal.grants.allows("BillsAndBatches", "Manage"):
             raise PermissionDenied("Adding bills to another user's batch requires BillsAndBatches (Manage).")
         return batch
+    locks.lock_batches_of(session, principal.user_id)
     batches = open_batches_of(session, principal.user_id)
     if len(batches) > 1:
         raise RuleViolation("You have several open batches; pass batchId to choose one.", "batchId")

@@ -35,11 +35,12 @@ from apportion.services import corrections
 from apportion.services.corrections import Cause, Change
 from apportion.services.rates import price_in_note
 from apportion.services.run_context import RunContext, VersionOutcome, chunks
-from apportion.store import lineage
+from apportion.store import lineage, locks
 from apportion.store.bill_writer import BillWriter
 from apportion.store.chargeback_versions import CalculatedVersion
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
+from apportion.store.models.chargebacks import DistributionVersion
 from apportion.store.models.organisation import AccountMeter, Channel, Meter, MeterGroupMember, Reading
 from apportion.store.models.reference import Commodity, ObservationType, Rate
 from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
@@ -52,6 +53,8 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     if not versions:
         return []
     session = ctx.session
+    # Runs of the same versions at once take turns here, so each replaces the one before (never two live bills).
+    locks.lock_rows(session, DistributionVersion.version_id, [v.version_id for v in versions])
     earlier = lineage.live_bills_of_versions(session, [v.version_id for v in versions], period)
     change = Change(Cause.REPLACED_BY_RUN, ctx.user_id, ctx.now, chargeback_task_id=ctx.task_id)
     corrections.replace(session, earlier, change)

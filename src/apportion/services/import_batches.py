@@ -19,6 +19,7 @@ from apportion.domain.batches import BatchDecision, BatchFacts, BatchInfo, Impor
 from apportion.domain.permissions import Grants
 from apportion.services import ids
 from apportion.services.batches import BatchSettings, automatic_code, open_batch_in
+from apportion.store import locks
 from apportion.store.models.bills import Batch
 from apportion.store.models.users import User
 
@@ -37,6 +38,7 @@ def load_facts(session: Session, settings: ImportBatchSettings | None, user_id: 
     user = session.get(User, user_id)
     user_code = user.user_code if user is not None else str(user_id)
     grants = Grants.from_document(user.permissions or {}) if user is not None else Grants(frozenset())
+    locks.lock_batches_of(session, user_id)  # two imports at once find (or open) the same batch
     open_batches = session.execute(
         select(Batch).where(Batch.created_by == user_id, Batch.status == modes.OPEN).order_by(Batch.batch_id)
     ).scalars()

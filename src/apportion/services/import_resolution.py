@@ -36,6 +36,7 @@ from apportion.importer.rows import (
     ParsedMeterRow,
     billing_period_for,
 )
+from apportion.store import locks
 from apportion.store.bill_writer import load_unit_table
 from apportion.store.models.bills import Bill
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
@@ -146,6 +147,8 @@ def load_catalog(session: Session, bills: Sequence[ParsedBill]) -> Catalog:
             catalog.meters[facts.code.lower()] = facts
             catalog.meters_by_id[facts.meter_id] = facts
     account_ids = sorted({a.account_id for found in catalog.accounts.values() for a in found})
+    # Two imports of one file at once: the second waits here, then finds the first one's bills as existing ones.
+    locks.lock_rows(session, Account.account_id, account_ids)
     for chunk in chunks(account_ids):
         links = session.execute(
             select(AccountMeter.account_id, AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.end_date)

@@ -42,7 +42,7 @@ from apportion.services.memory import cyclic_gc_paused
 from apportion.services.progress import Progress, shifted
 from apportion.services.run_context import RunContext, VersionOutcome
 from apportion.services.split_run import run_splits
-from apportion.store import lineage
+from apportion.store import lineage, locks
 from apportion.store.bulk import insert_rows
 from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
 from apportion.store.database import Database
@@ -158,6 +158,7 @@ def _batch_for_run(session: Session, settings: BatchSettings | None, principal: 
     """
     if settings is not None:
         return open_batch_in(session, settings, principal.user_id, now, prefix="batchSettings.")
+    locks.lock_batches_of(session, principal.user_id)  # two runs at once find or make one batch, not two
     mine = open_batches_of(session, principal.user_id)
     if len(mine) == 1:
         return mine[0]

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from apportion.services import bill_import, processing
 from apportion.services.import_tasks import PROCESSING, QUEUED
@@ -94,6 +94,19 @@ def requeue_chargeback(db: Database, task_id: int) -> bool:
 def requeue_chargeback_workflow(db: Database, task_id: int) -> bool:
     """As `requeue_chargeback`, for the step tasks of a workflow exec (steps already finished stay finished)."""
     return processing.still_processing(db, processing.workflow_run_tasks(db, task_id))
+
+
+def left_behind_imports(db: Database) -> list[int]:
+    """Imports a stopped process accepted and never finished: its queue lived in its memory (the inline runner).
+
+    Processing ones go back to Queued (their import transaction was rolled back with the process); every Queued
+    one is returned for the runner to run again. A task still running in another process of the same database is
+    safe too: its claim and row lock make a second run wait and then find it finished.
+    """
+    with db.transaction() as session:
+        session.execute(update(Task).where(Task.status == PROCESSING).values(status=QUEUED))
+        found = session.execute(select(Task.task_id).where(Task.status == QUEUED).order_by(Task.task_id))
+        return list(found.scalars())
 
 
 REQUEUES: Mapping[str, Callable[[Database, int], bool]] = {
