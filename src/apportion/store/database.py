@@ -88,6 +88,13 @@ class Database:
             session.execute(_ADVANCE_REVISION)
 
     @contextmanager
+    def bookkeeping(self) -> Iterator[Session]:
+        """A unit of work on rows no answer is computed from (the pages' sessions): it commits like `transaction()`
+        but leaves the data revision alone, so a visitor's page views do not make kept answers stale."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
         """A session for reads only; nothing is committed."""
         with self.sessions() as session:
