@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    PlainSerializer,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 # A bare date with a zone ('2024-01-31Z', '2024-01-31+02:00'): pydantic refuses it, so keep the date part.
 _ZONED_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:[Zz]|[+-]\d{2}:?\d{2})\s*$")
@@ -67,15 +78,59 @@ WireDecimal = Annotated[Decimal, PlainSerializer(_decimal_out, when_used="json")
 shortest text, so `0.1` is `Decimal('0.1')`), written as a JSON number."""
 
 
+def _is_text(value: str) -> bool:
+    """Whether a str is Unicode text: JSON's \\ud800-style escapes can make a lone surrogate, which no database
+    column (nor UTF-8) can hold."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_text(value: str) -> str:
+    code = next(ord(c) for c in value if 0xD800 <= ord(c) <= 0xDFFF)
+    return f"Must be Unicode text: \\u{code:04x} is half of a surrogate pair without its other half."
+
+
+def _lone_surrogates(value: Any, loc: tuple[int | str, ...]) -> Iterator[InitErrorDetails]:
+    """An error for every string (or object key) under `value`, at its wire path, that is not text."""
+    if isinstance(value, str):
+        if not _is_text(value):
+            yield InitErrorDetails(type=PydanticCustomError("lone_surrogate", _not_text(value)), loc=loc, input=value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            path = (*loc, key if _is_text(str(key)) else "(name)")
+            yield from _lone_surrogates(str(key), path)
+            yield from _lone_surrogates(item, path)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _lone_surrogates(item, (*loc, index))
+
+
 class WireModel(BaseModel):
     """A JSON model of EnergyCAP's contract.
 
     Fields have snake_case Python names and EnergyCAP's camelCase aliases: construct with either, validate
     request bodies by alias, and dump by alias (the default here, so FastAPI responses and `model_dump()` both
     write the wire names). Unknown fields are ignored, as EnergyCAP does; None values are written as nulls.
+
+    Every string of a body, at any depth and whatever its field's type, must be Unicode text: a lone surrogate
+    (`"\\ud800"` in JSON) is a 400 naming its field, before anything could try to store it.
     """
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", serialize_by_alias=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _text_only(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        if isinstance(data, dict):
+            errors = list(_lone_surrogates(data, ()))
+            if errors:
+                raise ValidationError.from_exception_data(cls.__name__, errors)
+        return handler(data)
 
 
 def dump(model: BaseModel) -> dict[str, Any]:
