@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from apportion.domain import calculations as calc
 from apportion.domain import periods
-from apportion.domain.bills import BillDraft, BillOrigin
+from apportion.domain.bills import BillDraft, BillOrigin, storage_problem
 from apportion.domain.errors import RuleViolation
 from apportion.domain.money import multiply
 from apportion.domain.units import UnitTable
@@ -91,6 +92,11 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
                 from_vendor=False,
                 origin=BillOrigin(ctx.task_id, version.version_id),
             )
+            # A figure beyond its column fails this version alone, before the run's one write (domain.bills).
+            too_large = storage_problem(draft, partial(units.to_common, commodity_id=meter.commodity_id))
+            if too_large is not None:
+                outcome.error_message = f"Calculated bill version {version.version_id}: {too_large}"
+                continue
             drafts.append((outcome, draft))
             _add_figures(figures, meter, result, units)
     for (outcome, _), bill_id in zip(drafts, ctx.write([d for _, d in drafts]), strict=True):
