@@ -33,7 +33,7 @@ from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import AccountMeter, Channel, Meter, MeterGroupMember, Reading
 from apportion.store.models.reference import ObservationType, Rate
-from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
+from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units, minor_units_sum
 
 ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
 
@@ -306,8 +306,8 @@ def _channel_figures(
             Reading.channel_id,
             Channel.multiplier,
             minor_units_sum(Reading.value, USE_SCALE),
-            func.max(Reading.value),
-            func.min(Reading.value),
+            func.max(minor_units(Reading.value, USE_SCALE)),
+            func.min(minor_units(Reading.value, USE_SCALE)),
         )
         .join(Channel, Channel.channel_id == Reading.channel_id)
         .where(Reading.channel_id.in_(sorted(wanted)), Reading.time >= begin, Reading.time < end)
@@ -321,7 +321,7 @@ def _channel_figures(
         if use:
             reading = from_minor_units(total, USE_SCALE) or Decimal(0)
         else:
-            reading = Decimal(largest if factor >= 0 else smallest)
+            reading = from_minor_units(largest if factor >= 0 else smallest, USE_SCALE) or Decimal(0)
         found[channel_id] = multiply(reading, factor)
     return found
 
