@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,6 +16,7 @@ from pydantic import (
     ConfigDict,
     ModelWrapValidatorHandler,
     PlainSerializer,
+    SerializationInfo,
     ValidationError,
     model_validator,
 )
@@ -47,14 +49,30 @@ def _datetime_out(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-def _decimal_out(value: Decimal) -> int | float:
-    # A JSON number at the boundary only; integral values stay exact as ints.
-    if value == value.to_integral_value() and abs(value) < 2**53:
+# JSON writers (pydantic's, Python's) write numbers from ints and floats only. An integral decimal is an int, and one
+# of at most FLOAT_DIGITS significant digits a float whose shortest text is that decimal; a longer one
+# (98765432109876.54) would lose digits as a float, so it is written as a string carrying EXACT_MARK, which the API's
+# route class (api.wire.WireRoute) turns back into the number with every digit in the response body. The mark holds a
+# random part drawn at start-up: no stored text can forge it.
+FLOAT_DIGITS = 15
+EXACT_MARK = f"exact-number-{secrets.token_hex(8)}:"
+DOCUMENT = "document"
+"""Serialization context key: set (see `document`), long decimals are written as plain strings, for storing."""
+
+
+def _decimal_out(value: Decimal, info: SerializationInfo | None = None) -> int | float | str:
+    if not value.is_finite():
+        return float(value)
+    if value == value.to_integral_value():
         return int(value)
-    return float(value)
+    if len(value.as_tuple().digits) <= FLOAT_DIGITS:
+        return float(value)
+    if info is not None and isinstance(info.context, dict) and info.context.get(DOCUMENT):
+        return f"{value:f}"
+    return f"{EXACT_MARK}{value:f}"
 
 
-def wire_number(value: Decimal | None) -> int | float | None:
+def wire_number(value: Decimal | None) -> int | float | str | None:
     """A Decimal as WireDecimal writes it (None stays None), for renderers that build JSON without models."""
     return None if value is None else _decimal_out(value)
 
@@ -74,8 +92,8 @@ WireDateTime = Annotated[
 writes `YYYY-MM-DDTHH:MM:SS` in JSON."""
 
 WireDecimal = Annotated[Decimal, PlainSerializer(_decimal_out, when_used="json")]
-"""An exact Decimal in Python; read from JSON numbers or numeric strings (pydantic reads a JSON number through its
-shortest text, so `0.1` is `Decimal('0.1')`), written as a JSON number."""
+"""An exact Decimal in Python; read from JSON numbers (the API parses request bodies with decimals, api.wire) or
+numeric strings, written as a JSON number with every digit."""
 
 
 def _is_text(value: str) -> bool:
@@ -135,4 +153,10 @@ class WireModel(BaseModel):
 
 def dump(model: BaseModel) -> dict[str, Any]:
     """The JSON-ready wire form of a model: camelCase keys, nulls kept, Decimals as numbers, naive date-times."""
-    return model.model_dump(mode="json", by_alias=True)
+    return document(model)
+
+
+def document(model: BaseModel, **options: Any) -> dict[str, Any]:
+    """A model as a JSON document to store (a task's settings, an address): its wire form, with a decimal a float
+    cannot carry written as its exact text (WireDecimal reads it back). `options` go to model_dump."""
+    return model.model_dump(mode="json", by_alias=True, context={DOCUMENT: True}, **options)
