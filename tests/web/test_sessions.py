@@ -16,9 +16,9 @@ from apportion.services import auth, page_sessions
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.users import PageSession, User
-from apportion.web.access import COOKIE, SIGN_IN_COOKIE
+from apportion.web.access import COOKIE, FORMER_KEY_COOKIE, SIGN_IN_COOKIE
 from tests.conftest import NOW, Api
-from tests.web.signing_in import form_token, sign_in, sign_out
+from tests.web.signing_in import form_token, post_sign_in, sign_in, sign_out
 
 
 class Clock:
@@ -66,6 +66,17 @@ def test_the_cookie_names_a_session_not_the_key_and_only_its_digest_is_stored(pa
     # The key itself does not open the pages, in the new cookie or the old one's place.
     pages.client.cookies.set(COOKIE, pages.admin_key)
     assert not _signed_in(pages)
+    pages.client.cookies.clear()
+    pages.client.cookies.set(FORMER_KEY_COOKIE, pages.admin_key, path="/ui")
+    assert not _signed_in(pages)
+
+
+def test_signing_in_and_out_drops_the_cookie_that_held_the_key_in_earlier_versions(pages: Api) -> None:
+    pages.client.cookies.set(FORMER_KEY_COOKIE, pages.admin_key, path="/ui")
+    for response in (post_sign_in(pages, pages.admin_key), sign_out(pages)):
+        dropped = [c for c in response.headers.get_list("set-cookie") if c.startswith(f"{FORMER_KEY_COOKIE}=")]
+        assert len(dropped) == 1
+        assert "max-age=0" in dropped[0].lower()
 
 
 def test_signing_out_revokes_the_session_wherever_its_cookie_went(pages: Api) -> None:

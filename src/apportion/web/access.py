@@ -22,6 +22,8 @@ from apportion.store.database import Database
 COOKIE = "apportion_ui_session"
 COOKIE_PATH = "/ui"
 SIGN_IN_COOKIE = "apportion_ui_sign_in"
+# Earlier versions kept the API key itself in this cookie (8 hours): signing in or out drops it from the browser.
+FORMER_KEY_COOKIE = "apportion_ui_key"
 SIGN_IN_PATH = "/ui/login"
 FORM_TOKEN_FIELD = "csrfToken"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -19,6 +19,7 @@ from apportion.store.database import Database
 from apportion.web.access import (
     COOKIE,
     COOKIE_PATH,
+    FORMER_KEY_COOKIE,
     SIGN_IN_COOKIE,
     SIGN_IN_PATH,
     BillViewer,
@@ -100,6 +101,7 @@ async def login(request: Request, db: DbDep, clock: ClockDep) -> Response:
     response = RedirectResponse(target, status_code=303)
     set_cookie(request, response, COOKIE, cookie, COOKIE_PATH, None)  # ends with the browser, or idle on the server
     delete_cookie(response, SIGN_IN_COOKIE, SIGN_IN_PATH)
+    delete_cookie(response, FORMER_KEY_COOKIE, COOKIE_PATH)
     return response
 
 
@@ -109,6 +111,7 @@ def logout(request: Request, db: DbDep, clock: ClockDep) -> Response:
     page_sessions.sign_out(db, request.cookies.get(COOKIE), clock())
     response = RedirectResponse("/ui/login", status_code=303)
     delete_cookie(response, COOKIE, COOKIE_PATH)
+    delete_cookie(response, FORMER_KEY_COOKIE, COOKIE_PATH)
     return response
 
 
