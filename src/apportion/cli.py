@@ -4,6 +4,9 @@ chargebacks and show their digest."""
 from __future__ import annotations
 
 import base64
+import os
+import shlex
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -95,34 +98,68 @@ def user_create(
     typer.echo(key)
 
 
-def _bootstrap(settings: Settings) -> tuple[Database, str | None]:
-    """Migrate and create the first administrator if needed; returns a key to show."""
+@dataclass(frozen=True)
+class Bootstrap:
+    """What start-up did about the first administrator: the key it created (shown once) and where a key is kept."""
+
+    db: Database
+    created_key: str | None = None
+    from_setting: bool = False
+    key_file: Path | None = None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to `path`, readable and writable by its owner only (0600), whatever mode the file had."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        os.fchmod(descriptor, 0o600)
+        out.write(text)
+
+
+def _bootstrap(settings: Settings) -> Bootstrap:
+    """Migrate and create the first administrator if needed.
+
+    A key made here is kept in KEY_FILE (0600) and returned once, to be printed once; a key from
+    APPORTION_BOOTSTRAP_API_KEY is the operator's own and is never printed.
+    """
     db = _database(settings)
     _migrate(settings, db)
-    shown: str | None = None
     if settings.bootstrap_api_key:
-        auth.bootstrap_administrator(db, settings.bootstrap_api_key, datetime.now())
-        shown = settings.bootstrap_api_key
-    elif auth.bootstrap_administrator(db, key := auth.new_key(), datetime.now()):
-        KEY_FILE.write_text(key + "\n")
-        shown = key
-    elif KEY_FILE.exists():
-        shown = KEY_FILE.read_text().strip()
-    return db, shown
+        created = auth.bootstrap_administrator(db, settings.bootstrap_api_key, datetime.now())
+        return Bootstrap(db, from_setting=created, key_file=_existing(KEY_FILE))
+    if auth.bootstrap_administrator(db, key := auth.new_key(), datetime.now()):
+        _write_private(KEY_FILE, key + "\n")
+        return Bootstrap(db, created_key=key, key_file=KEY_FILE.resolve())
+    return Bootstrap(db, key_file=_existing(KEY_FILE))
 
 
-def _prepare(settings: Settings) -> tuple[Database, str | None, demo_chargebacks.DemoWorkflow | None]:
+def _existing(path: Path) -> Path | None:
+    return path.resolve() if path.exists() else None
+
+
+def _announce_key(start: Bootstrap) -> None:
+    """Say which key to use: the new administrator's key itself (the only time it is printed), else where it is."""
+    if start.created_key:
+        typer.echo(f"API key (administrator): {start.created_key}")
+        typer.echo(f"  shown this once; kept in {start.key_file} (readable by you only)")
+    elif start.from_setting:
+        typer.echo("created the administrator with the key in APPORTION_BOOTSTRAP_API_KEY")
+    elif start.key_file:
+        typer.echo(f"API key (administrator): in {start.key_file}")
+
+
+def _prepare(settings: Settings) -> tuple[Bootstrap, demo_chargebacks.DemoWorkflow | None]:
     """Migrate, create the first administrator if needed, load demo data (campus and workflow) when asked; returns
-    the database, a key to show and the demo workflow when there is one."""
-    db, shown = _bootstrap(settings)
+    what bootstrapping did and the demo workflow when there is one."""
+    start = _bootstrap(settings)
     flow = None
     if settings.load_demo_data:
-        if demo.load_if_empty(db, datetime.now()):
-            flow = demo_chargebacks.ensure_workflow(db)
+        if demo.load_if_empty(start.db, datetime.now()):
+            flow = demo_chargebacks.ensure_workflow(start.db)
             typer.echo(f"loaded the demo campus and its chargeback workflow ({flow.versions} split versions)")
         else:
-            flow = demo_chargebacks.find_workflow(db)
-    return db, shown, flow
+            flow = demo_chargebacks.find_workflow(start.db)
+    return start, flow
 
 
 @app.command("demo-data")
@@ -134,7 +171,9 @@ def demo_data(
 ) -> None:
     """Load a generated campus with 24 months of vendor bills into an empty APPORTION_DATABASE_URL."""
     settings = Settings()
-    db, _key = _bootstrap(settings)
+    start = _bootstrap(settings)
+    db = start.db
+    _announce_key(start)
     try:
         summary = demo.load_campus(db, datetime.now(), meters=meters, seed=seed)
     except DomainError as error:
@@ -161,31 +200,36 @@ def serve(
     import uvicorn
 
     settings = Settings()
-    _db, key, flow = _prepare(settings)
-    base = f"http://{host}:{port}"
-    if key:
-        typer.echo(f"API key (administrator): {key}")
-        typer.echo("Try:")
-        typer.echo(f"  curl -s -H 'ECI-ApiKey: {key}' {base}/api/v3/me")
-        typer.echo(f"  curl -s -H 'ECI-ApiKey: {key}' '{base}/api/v3/meter?pageSize=5'")
-        # Last month's bills: the demo campus holds the 24 billing periods ending this month.
-        period = periods.prior(periods.of_date(date.today()))
-        typer.echo(
-            f"  curl -s -H 'ECI-ApiKey: {key}' '{base}/api/v3/bill?filter=billingPeriod%20equals%20%27{period}%27'"
-        )
-        typer.echo(f"  curl -s -H 'ECI-ApiKey: {key}' {base}/api/v3/chargebackWorkflow")
-        if flow is not None:
-            typer.echo(f"Run last month's chargebacks, then read the step's digest (pages: {base}/ui):")
-            typer.echo(
-                f"  curl -s -X POST -H 'ECI-ApiKey: {key}' -H 'Content-Type: application/json' "
-                f"-d '{{\"billingPeriod\": {period}}}' {base}/api/v3/chargebackWorkflowStep/{flow.step_id}/exec"
-            )
-            typer.echo(
-                f"  curl -s -H 'ECI-ApiKey: {key}' '{base}/api/v3/chargebackWorkflow/{flow.step_id}/digest"
-                f"?billingPeriod={period}'"
-            )
-    typer.echo(f"API docs: {base}/docs")
+    start, flow = _prepare(settings)
+    announce(start, flow, f"http://{host}:{port}")
     uvicorn.run("apportion.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+def announce(start: Bootstrap, flow: demo_chargebacks.DemoWorkflow | None, base: str) -> None:
+    """What `serve` prints before serving: the key (only when just created) or its file, and curl examples that read
+    the key from $KEY."""
+    _announce_key(start)
+    if start.key_file:
+        typer.echo("Try:")
+        typer.echo(f"  KEY=$(cat {shlex.quote(str(start.key_file))})")
+    else:
+        typer.echo("Try (KEY=your API key):")
+    header = '-H "ECI-ApiKey: $KEY"'
+    typer.echo(f"  curl -s {header} {base}/api/v3/me")
+    typer.echo(f"  curl -s {header} '{base}/api/v3/meter?pageSize=5'")
+    # Last month's bills: the demo campus holds the 24 billing periods ending this month.
+    period = periods.prior(periods.of_date(date.today()))
+    typer.echo(f"  curl -s {header} '{base}/api/v3/bill?filter=billingPeriod%20equals%20%27{period}%27'")
+    typer.echo(f"  curl -s {header} {base}/api/v3/chargebackWorkflow")
+    if flow is not None:
+        typer.echo(f"Run last month's chargebacks, then read the step's digest (pages: {base}/ui):")
+        typer.echo(
+            f"  curl -s -X POST {header} -H 'Content-Type: application/json' "
+            f"-d '{{\"billingPeriod\": {period}}}' {base}/api/v3/chargebackWorkflowStep/{flow.step_id}/exec"
+        )
+        digest = f"{base}/api/v3/chargebackWorkflow/{flow.step_id}/digest?billingPeriod={period}"
+        typer.echo(f"  curl -s {header} '{digest}'")
+    typer.echo(f"API docs: {base}/docs")
 
 
 UserOption = Annotated[
@@ -389,7 +433,9 @@ def run_demo(
 ) -> None:
     """A guided month of chargebacks: load the demo campus into an empty database, run its workflow, show the digest."""
     out = console.stdout()
-    db, key = _bootstrap(Settings())
+    start = _bootstrap(Settings())
+    db = start.db
+    _announce_key(start)
     try:
         if demo.is_empty(db):
             summary = demo.load_campus(db, datetime.now(), meters=meters)
@@ -423,8 +469,7 @@ def run_demo(
     out.print("4. the digest of the split step:")
     console.digest(out, result)
     out.print(f"again: apportion digest --step {flow.step_id} --period {result.billing_period}")
-    if key:
-        out.print(f"the API: apportion serve (API key: {key})")
+    out.print("the API and the pages: apportion serve")
 
 
 @app.command("worker")

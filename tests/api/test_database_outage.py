@@ -79,3 +79,24 @@ def test_losing_the_database_answers_503_and_the_api_recovers_when_it_returns(ow
         assert created.status_code == 200, created.text
         # The import refused while the database was away left no task behind.
         assert client.get("/api/v3/task", headers=headers).json() == tasks_before.json()
+
+
+def test_a_read_only_sqlite_database_answers_reads_and_503_for_writes(tmp_path: Path) -> None:
+    # The database file opened read-only (as a file the server's user may not write, or on a read-only mount).
+    with fresh_database("sqlite", str(tmp_path)) as writable:
+        _user_id, key = auth.create_user_with_key(writable, "admin", "Administrator", Grants.everything(), NOW)
+        path = writable.engine.url.database
+    url = f"sqlite:///file:{path}?mode=ro&uri=true"
+    db = Database(url)
+    app = create_app(Settings(database_url=url), database=db, clock=lambda: NOW)
+    headers = {"ECI-ApiKey": key}
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            assert client.get("/api/v3/me", headers=headers).status_code == 200
+            _assert_unavailable(
+                client.post(
+                    "/api/v3/vendor", json={"vendorCode": "WATERCO", "vendorInfo": "City Water"}, headers=headers
+                )
+            )
+    finally:
+        db.dispose()

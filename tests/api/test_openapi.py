@@ -46,3 +46,18 @@ def test_real_error_bodies_match_the_documented_schema(api: Api) -> None:
             assert reasons
             assert all(isinstance(reason, str) for reason in reasons)
     assert answers[400].json()["modelState"]
+
+
+def test_the_api_key_header_is_the_declared_security_of_every_operation(api: Api) -> None:
+    document = _document(api)
+    assert document["components"]["securitySchemes"]["ECI-ApiKey"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "ECI-ApiKey",
+        "description": document["components"]["securitySchemes"]["ECI-ApiKey"]["description"],
+    }
+    operations = [op for item in document["paths"].values() for op in item.values() if "responses" in op]
+    for operation in operations:
+        assert operation["security"] == [{"ECI-ApiKey": []}], operation["operationId"]
+        # The header is the scheme's, not also a parameter of its own.
+        assert "ECI-ApiKey" not in [p["name"] for p in operation.get("parameters", [])]

@@ -160,6 +160,36 @@ def test_calculated_bills_fail_alone_and_follow_dependencies(api: Api) -> None:
     assert again["numberOfBillsCreated"] == 3
 
 
+@pytest.mark.parametrize(
+    ("use", "cost"),
+    [
+        (calc.FixedUse(Decimal("-1e20"), cb.KWH), calc.FixedCost(Decimal("20.00"))),  # a use NUMERIC(24, 6) cannot hold
+        (calc.FixedUse(Decimal("1"), cb.KWH), calc.FixedCost(Decimal("1e16"))),  # a cost NUMERIC(18, 2) cannot hold
+    ],
+)
+def test_a_calculated_figure_beyond_its_column_fails_that_version_alone(
+    api: Api, use: calc.UseInstruction, cost: calc.CostInstruction
+) -> None:
+    # Stored before versions were checked against the columns (the API refuses such amounts now).
+    ids = cb.accounts_and_meters(api.db, ["HUGE", "FIX"])
+    huge = cb.calculated_version(api.db, *ids["HUGE"], calc.CalculatedBillInstructions(0, use=use, cost=cost))
+    fixed = calc.CalculatedBillInstructions(0, use=calc.FixedUse(D("12.5"), cb.KWH), cost=calc.FixedCost(D("20.00")))
+    cb.calculated_version(api.db, *ids["FIX"], fixed)
+    for _ in range(2):  # the first run must not break the next
+        response = api.post("/api/v3/calculatedBill/exec", json={"billingPeriod": PERIOD})
+        assert response.status_code == 200, response.text
+        task = response.json()
+        assert (task["status"], task["numberOfBillsCreated"], task["numberOfFailedVersions"]) == (
+            "Completed with errors",
+            1,
+            1,
+        )
+        errors = api.get(f"/api/v3/chargebackTask/{task['taskId']}/errorOutput").text
+        assert f"{huge},Calculated bill version {huge}:" in errors
+        assert "is beyond what a bill holds" in errors
+        assert {b[1] for b in cb.bills_of_task(api.db, task["taskId"])} == {ids["FIX"][0]}
+
+
 def test_workflow_runs_steps_in_order_into_one_batch(api: Api) -> None:
     ids = cb.accounts_and_meters(api.db, ["SRC", "D1", "TOT"])
     workflow_id, split_step, calc_step_id = cb.split_then_calculation(api.db, ids, "SRC", "D1", "TOT")

@@ -1,7 +1,7 @@
 """The README's first command: `APPORTION_LOAD_DEMO_DATA=true apportion serve` on a fresh SQLite database.
 
-Start-up loads the demo campus, prints the administrator's key and `curl` examples; the examples must answer,
-and an energycapsdk client must see the demo's vendors and meters.
+Start-up loads the demo campus, prints the administrator's key (once) and `curl` examples reading it from $KEY;
+the examples must answer, and an energycapsdk client must see the demo's vendors and meters.
 """
 
 from __future__ import annotations
@@ -82,7 +82,10 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstRun]:
         key = match.group(1)
         base_url = f"http://127.0.0.1:{port}"
         wait_until_answering(api_request(base_url, key), process, log)
-        examples = [shlex.split(line.strip()) for line in text.splitlines() if line.strip().startswith("curl ")]
+        assert text.count(key) == 1, text  # printed once, where it is announced
+        lines = [line.strip() for line in text.splitlines() if line.strip().startswith("curl ")]
+        # The examples read the key from the shell variable the printed `KEY=$(cat …)` line sets.
+        examples = [shlex.split(line.replace("$KEY", key)) for line in lines]
         yield FirstRun(base_url, key, examples, directory)
     finally:
         stop(process)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from apportion.web.access import COOKIE, SIGN_IN_COOKIE
 from tests.web.conftest import WebServer
 
 
@@ -25,9 +26,10 @@ def test_sign_in_and_read_the_digest_in_a_browser(browser: Any, web_server: WebS
         page.click("button[type=submit]")
         page.wait_for_url(f"{web_server.base_url}/ui/steps/{step_id}/digest")
 
-        # The key is in an HttpOnly cookie: the page's scripts cannot read it.
+        # The session is in an HttpOnly cookie, the only one left once signed in: the page's scripts cannot read it.
         (cookie,) = context.cookies()
-        assert cookie["httpOnly"] is True
+        assert (cookie["name"], cookie["httpOnly"]) == (COOKIE, True)
+        assert web_server.api_key not in cookie["value"]
         assert page.evaluate("document.cookie") == ""
 
         assert page.locator("h1").inner_text() == "Digest: Campus split (Split step)"
@@ -57,6 +59,10 @@ def test_sign_in_and_read_the_digest_in_a_browser(browser: Any, web_server: WebS
 
         page.click("text=Sign out")
         page.wait_for_url(f"{web_server.base_url}/ui/login")
-        assert context.cookies() == []
+        # The session cookie is gone (the sign-in form has set its own again), and the session with it.
+        assert [c["name"] for c in context.cookies()] == [SIGN_IN_COOKIE]
+        context.add_cookies([cookie])
+        page.goto(f"{web_server.base_url}/ui/workflows")
+        assert page.url.startswith(f"{web_server.base_url}/ui/login?next=")
     finally:
         context.close()

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from tests.conftest import Api
 from tests.support import chargebacks as cb
-from tests.web.test_pages import page, sign_in, text_of
+from tests.web.signing_in import form_token, sign_in
+from tests.web.test_pages import page, text_of
 
 D = Decimal
 PERIOD = 202403
@@ -49,7 +50,12 @@ def test_reruns_are_listed_exported_and_dismissed(api: Api) -> None:
     assert f"chargeback task {task['taskId']} was voided" in text_of(listed)
     assert "A-SRC" in api.client.get("/ui/reruns.csv").text
     (rerun,) = api.get("/apportion/v1/rerun").json()[0]["reruns"]
-    dismissed = api.client.post(f"/ui/reruns/{rerun['rerunId']}/dismiss", follow_redirects=False)
+    token = form_token(page(api, "/ui/reruns"))
+    refused = api.client.post(f"/ui/reruns/{rerun['rerunId']}/dismiss", follow_redirects=False)
+    assert refused.status_code == 403  # no CSRF token
+    dismissed = api.client.post(
+        f"/ui/reruns/{rerun['rerunId']}/dismiss", data={"csrfToken": token}, follow_redirects=False
+    )
     assert dismissed.status_code == 303
     assert "Nothing needs running again." in text_of(page(api, "/ui/reruns"))
     assert "dismissed" in text_of(page(api, "/ui/reruns?all=true"))

@@ -13,17 +13,9 @@ from tests.api.import_builders import csv_file, import_api, row, site
 from tests.conftest import Api
 from tests.support import chargeback_builders as cb
 from tests.web.builders import Campus, campus
+from tests.web.signing_in import post_sign_in, sign_in, sign_out
 
 VIEWER = "ChargebacksModule:View"
-
-
-def sign_in(api: Api, key: str | None = None) -> None:
-    """Sign in through the form with `key` (the administrator's by default)."""
-    response = api.client.post(
-        "/ui/login", data={"apiKey": key or api.admin_key, "next": "/ui/workflows"}, follow_redirects=False
-    )
-    assert response.status_code == 303, response.text
-    assert response.headers["location"] == "/ui/workflows"
 
 
 def page(api: Api, url: str, status: int = 200) -> str:
@@ -45,21 +37,20 @@ def built(api: Api) -> Campus:
     return campus(api)
 
 
-def test_sign_in_sets_an_http_only_cookie_and_sign_out_drops_it(api: Api) -> None:
+def test_sign_in_starts_a_session_in_an_http_only_cookie_and_sign_out_drops_it(api: Api) -> None:
     form = page(api, "/ui/login?next=/ui/tasks")
     assert 'name="apiKey"' in form
     assert 'value="/ui/tasks"' in form
 
-    refused = api.client.post("/ui/login", data={"apiKey": "nope", "next": "/ui/tasks"}, follow_redirects=False)
+    refused = post_sign_in(api, "nope", "/ui/tasks")
     assert refused.status_code == 401
     assert "That API key is not known" in refused.text
     assert COOKIE not in refused.headers.get("set-cookie", "")
 
-    accepted = api.client.post("/ui/login", data={"apiKey": api.admin_key, "next": "/ui/tasks"}, follow_redirects=False)
+    accepted = post_sign_in(api, api.admin_key, "/ui/tasks")
     assert accepted.status_code == 303
     assert accepted.headers["location"] == "/ui/tasks"
-    cookie = accepted.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE}=")
+    (cookie,) = [c for c in accepted.headers.get_list("set-cookie") if c.startswith(f"{COOKIE}=")]
     for attribute in ("HttpOnly", "Path=/ui", "SameSite=strict"):
         assert attribute.lower() in cookie.lower()
     tasks = api.client.get("/ui/tasks")
@@ -70,7 +61,7 @@ def test_sign_in_sets_an_http_only_cookie_and_sign_out_drops_it(api: Api) -> Non
         landing = api.client.get(home, follow_redirects=False)
         assert (landing.status_code, landing.headers["location"]) == (303, "/ui/workflows")
 
-    out = api.client.post("/ui/logout", follow_redirects=False)
+    out = sign_out(api)
     assert out.status_code == 303
     assert out.headers["location"] == "/ui/login"
     after = api.client.get("/ui/tasks", follow_redirects=False)
@@ -89,7 +80,7 @@ def test_pages_without_a_key_go_to_the_sign_in_form_and_come_back(api: Api) -> N
 
 def test_next_is_only_ever_a_page_of_this_app(api: Api) -> None:
     for target in ("https://elsewhere.example/", "//elsewhere.example/ui", "/api/v3/me"):
-        response = api.client.post("/ui/login", data={"apiKey": api.admin_key, "next": target}, follow_redirects=False)
+        response = post_sign_in(api, api.admin_key, target)
         assert response.headers["location"] == "/ui/workflows"
 
 

@@ -165,6 +165,7 @@ CONFLICT = "The request conflicts with existing data (a code already in use or a
 UNAVAILABLE_HINTS = (
     "database is locked",
     "unable to open database",
+    "readonly database",
     "connection",
     "server closed",
     "terminating",
@@ -173,6 +174,9 @@ UNAVAILABLE_HINTS = (
 )
 # SQLSTATE classes of a lost server: 08 connection exception, 57P admin/crash shutdown and cannot connect now.
 UNAVAILABLE_SQLSTATES = ("08", "57P")
+# SQLite's primary result codes for a database file the server cannot use now: BUSY, LOCKED, READONLY (a file or
+# directory the process may not write), IOERR, FULL (the disk) and CANTOPEN. The operator fixes these, not the client.
+UNAVAILABLE_SQLITE_CODES = frozenset({5, 6, 8, 10, 13, 14})
 
 
 def is_unavailable(error: DBAPIError) -> bool:
@@ -183,6 +187,9 @@ def is_unavailable(error: DBAPIError) -> bool:
         return False
     sqlstate = getattr(error.orig, "sqlstate", None) or ""
     if sqlstate.startswith(UNAVAILABLE_SQLSTATES):
+        return True
+    sqlite_code = getattr(error.orig, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int) and sqlite_code & 0xFF in UNAVAILABLE_SQLITE_CODES:
         return True
     text = str(error.orig).lower()
     return any(hint in text for hint in UNAVAILABLE_HINTS)

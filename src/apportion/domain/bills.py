@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import NamedTuple
 
 # Seeded observation types (store/reference_data.py): 1 USE is a meter's total use; other observation types of
@@ -142,6 +142,7 @@ class BillOrigin:
     chargeback_version_id: int | None = None
     source_bill_id: int | None = None
     import_task_id: int | None = None
+    calculated: bool = False  # made by a calculated bill (or aggregation) version: one live bill per period
 
 
 @dataclass(frozen=True)
@@ -177,3 +178,59 @@ def figures_of(lines: Iterable[LineDraft]) -> tuple[tuple[object, ...], ...]:
     """What a bill's lines say in figures, for telling whether an edit changed them: observation type, meter,
     value, unit and cost of each line in order (captions and line ids are not figures)."""
     return tuple((line.observation_type_id, line.meter_id, line.value, line.value_unit_id, line.cost) for line in lines)
+
+
+# What a stored bill holds (store/models/base.py): costs are NUMERIC(18, 2), quantities NUMERIC(24, 6).
+MAX_COST = Decimal(10) ** 16
+MAX_QUANTITY = Decimal(10) ** 18
+LIMITS = "quantities must be below 10^18 and costs below 10^16 in absolute value"
+_WIDE = 120  # digits enough for any product of stored values and unit factors, so checking never rounds
+
+
+def _beyond(value: Decimal, limit: Decimal) -> bool:
+    return not value.is_finite() or abs(value) >= limit
+
+
+def _shown(value: Decimal) -> str:
+    return f"{value:f}" if value.is_finite() else str(value)
+
+
+def storage_problem(draft: BillDraft, to_common: Callable[[Decimal, int | None], Decimal] | None = None) -> str | None:
+    """Why the bill cannot be stored, or None: a line's quantity or cost, a meter's total use (in its commodity's
+    common unit: `to_common(value, unit_id)`) or cost, or the bill's total cost beyond what its column holds.
+
+    Example: a use line of -1e20 on meter 7 gives "The use of meter 7 (-100000000000000000000) is beyond what
+    a bill holds: quantities must be below 10^18 and costs below 10^16 in absolute value."
+    """
+    with localcontext() as context:
+        context.prec = _WIDE
+        problem = _first_beyond(draft, to_common)
+    if problem is None:
+        return None
+    return f"{problem} is beyond what a bill holds: {LIMITS}."
+
+
+def _first_beyond(draft: BillDraft, to_common: Callable[[Decimal, int | None], Decimal] | None) -> str | None:
+    uses: dict[int, Decimal] = {}
+    costs: dict[int | None, Decimal] = {}
+    for line in draft.lines:
+        where = f"meter {line.meter_id}" if line.meter_id is not None else "the account"
+        if line.value is not None and _beyond(line.value, MAX_QUANTITY):
+            return f"The {line.kind} of {where} ({_shown(line.value)})"
+        if line.cost is not None and _beyond(line.cost, MAX_COST):
+            return f"A cost of {where} ({_shown(line.cost)})"
+        if line.cost is not None:
+            costs[line.meter_id] = costs.get(line.meter_id, Decimal(0)) + line.cost
+        if line.meter_id is not None and line.kind == "use" and line.value is not None:
+            common = to_common(line.value, line.value_unit_id) if to_common is not None else line.value
+            uses[line.meter_id] = uses.get(line.meter_id, Decimal(0)) + common
+    for meter_id, use in uses.items():
+        if _beyond(use, MAX_QUANTITY):
+            return f"The total use of meter {meter_id} in its commodity's common unit ({_shown(use)})"
+    for cost_meter, cost in costs.items():
+        if cost_meter is not None and _beyond(cost, MAX_COST):
+            return f"The total cost of meter {cost_meter} ({_shown(cost)})"
+    total = sum(costs.values(), Decimal(0))
+    if _beyond(total, MAX_COST):
+        return f"The bill's total cost ({_shown(total)})"
+    return None

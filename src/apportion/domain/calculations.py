@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar
 
-from apportion.domain.bills import TOTAL_USE_TYPE_ID, LineDraft
+from apportion.domain.bills import MAX_COST, MAX_QUANTITY, TOTAL_USE_TYPE_ID, LineDraft
 from apportion.domain.errors import RuleViolation, ValidationFailed
 from apportion.domain.money import CENT, HUNDRED, USE_QUANTUM, decimal_places, multiply, round_half_up
 
@@ -482,6 +482,7 @@ def _components(needs: Mapping[int, set[int]]) -> list[frozenset[int]]:
 
 # Validation of the wire requests (CalculatedBillUse/Cost/DemandRequest, GenericBodylineRequest).
 USE_SCALE, UNIT_COST_SCALE, COST_SCALE, PERCENT_SCALE = 6, 8, 2, 8
+MAX_RATIO = Decimal(10) ** 16  # unit costs and percentages: NUMERIC(24, 8) where they are stored as columns
 MAX_CAPTION = 32
 
 
@@ -505,9 +506,9 @@ def validate_use(
     }
     errors = _option_errors(options, {"useWatticsDataPoint": use_wattics_data_point}, required=True)
     if fixed_amount is not None:
-        _scale(errors, "fixedAmount.fixedUseAmount", fixed_amount.amount, USE_SCALE)
+        _scale(errors, "fixedAmount.fixedUseAmount", fixed_amount.amount, USE_SCALE, MAX_QUANTITY)
     if copy_use_from_meter is not None:
-        _scale(errors, "copyUseFromMeter.percentage", copy_use_from_meter.percentage, PERCENT_SCALE)
+        _scale(errors, "copyUseFromMeter.percentage", copy_use_from_meter.percentage, PERCENT_SCALE, MAX_RATIO)
     return _chosen(errors, [option for option in options.values() if option is not None])
 
 
@@ -536,11 +537,11 @@ def validate_cost(
     if rate is False:
         errors.setdefault("useCurrentMetersRateSchedule", []).append("'true' is the only valid value.")
     if fixed_unit_cost is not None:
-        _scale(errors, "fixedUnitCost.unitCost", fixed_unit_cost.unit_cost, UNIT_COST_SCALE)
+        _scale(errors, "fixedUnitCost.unitCost", fixed_unit_cost.unit_cost, UNIT_COST_SCALE, MAX_RATIO)
     if fixed_amount is not None:
-        _scale(errors, "fixedAmount", fixed_amount, COST_SCALE)
+        _scale(errors, "fixedAmount", fixed_amount, COST_SCALE, MAX_COST)
     if copy_cost_from_meter is not None:
-        _scale(errors, "copyCostFromMeter.percentage", copy_cost_from_meter.percentage, PERCENT_SCALE)
+        _scale(errors, "copyCostFromMeter.percentage", copy_cost_from_meter.percentage, PERCENT_SCALE, MAX_RATIO)
     return _chosen(errors, [option for option in options.values() if option is not None])
 
 
@@ -555,7 +556,7 @@ def validate_demand(
     options: dict[str, DemandInstruction | None] = {"readingsChannelId": channel, "fixedDemand": fixed_demand}
     errors = _option_errors(options, {"useWatticsDataPoint": use_wattics_data_point}, required=False)
     if fixed_demand is not None:
-        _scale(errors, "fixedDemand.fixedDemandAmount", fixed_demand.amount, USE_SCALE)
+        _scale(errors, "fixedDemand.fixedDemandAmount", fixed_demand.amount, USE_SCALE, MAX_QUANTITY)
     if errors:
         raise ValidationFailed(errors)
     return next((option for option in options.values() if option is not None), None)
@@ -580,7 +581,14 @@ def validate_line_items(
             if item.value is None:
                 _add(errors, f"[{i}].value", f"The value is required for {kind} lines.")
             else:
-                _scale(errors, f"[{i}].value", item.value, COST_SCALE if kind == FIXED else PERCENT_SCALE)
+                fixed = kind == FIXED
+                _scale(
+                    errors,
+                    f"[{i}].value",
+                    item.value,
+                    COST_SCALE if fixed else PERCENT_SCALE,
+                    MAX_COST if fixed else MAX_RATIO,
+                )
             type_id, path = item.observation_type_id, f"[{i}].observationTypeId"
             if type_id is None:
                 _add(errors, path, f"The observation type is required for {kind} lines.")
@@ -629,8 +637,10 @@ def _chosen(errors: dict[str, list[str]], chosen: Sequence[_T]) -> _T:
     return chosen[0]
 
 
-def _scale(errors: dict[str, list[str]], path: str, value: Decimal, places: int) -> None:
+def _scale(errors: dict[str, list[str]], path: str, value: Decimal, places: int, limit: Decimal) -> None:
     if not value.is_finite():
         _add(errors, path, f"{value} is not a number.")
     elif decimal_places(value) > places:
         _add(errors, path, f"Max scale of {places}: {value} has more decimal places.")
+    elif abs(value) >= limit:
+        _add(errors, path, f"Must be below {limit:,.0f} in absolute value.")

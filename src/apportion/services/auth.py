@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, Unauthenticated, ValidationFailed
 from apportion.domain.permissions import Grants
+from apportion.store import credentials
 from apportion.store.database import Database
 from apportion.store.models.users import ApiKey, User
 
@@ -43,17 +44,23 @@ def new_key() -> str:
 
 def authenticate(db: Database, key: str | None) -> Principal:
     """Resolve an ECI-ApiKey header value, or raise Unauthenticated."""
+    return principal(key_holder(db, key))
+
+
+def key_holder(db: Database, key: str | None) -> credentials.Holder:
+    """The active user holding `key` (and the key's id), or Unauthenticated."""
     if not key:
         raise Unauthenticated()
     with db.reading() as session:
-        row = session.execute(
-            select(User.user_id, User.user_code, User.full_name, User.permissions, User.active)
-            .join(ApiKey, ApiKey.user_id == User.user_id)
-            .where(ApiKey.key_hash == hash_key(key))
-        ).one_or_none()
-    if row is None or not row.active:
+        holder = credentials.key_holder(session, hash_key(key))
+    if holder is None or not holder.active:
         raise Unauthenticated()
-    return Principal(row.user_id, row.user_code, row.full_name, Grants.from_document(row.permissions or {}))
+    return holder
+
+
+def principal(holder: credentials.Holder) -> Principal:
+    """The Principal a credential's holder acts as."""
+    return Principal(holder.user_id, holder.user_code, holder.full_name, Grants.from_document(holder.permissions))
 
 
 def principal_of(db: Database, user_code: str | None) -> Principal:

@@ -13,7 +13,7 @@ from sqlalchemy import RowMapping, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters
-from apportion.domain.bills import BillDraft, BillHeader, LineDraft, figures_of
+from apportion.domain.bills import MAX_COST, MAX_QUANTITY, BillDraft, BillHeader, LineDraft, figures_of
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
@@ -35,8 +35,6 @@ from apportion.store.paging import AnySelect, Page, paginate
 
 MAX_BILL_PERIOD, MAX_ACCOUNT_PERIOD = 209912, 209913
 MAX_NOTE = 4000
-# Column limits (store/models/base.py): Money is NUMERIC(18, 2), Quantity NUMERIC(24, 6).
-MAX_COST, MAX_VALUE = Decimal(10) ** 16, Decimal(10) ** 18
 UNIT_COST_QUANTUM = Decimal("0.00000001")  # unit costs have 8 decimals (domain.md §2.6 item 8)
 
 FILTERS = filters.specs(
@@ -188,7 +186,7 @@ def _validate(session: Session, bill: BillInput) -> BillDraft:
                     f"Unit {units[line.value_unit_id]} cannot measure meter {code}'s {commodity_code} use."
                 )
         _check_amount(line.cost, CENT, MAX_COST, f"{where}.cost", errors)
-        _check_amount(line.value, USE_QUANTUM, MAX_VALUE, f"{where}.value", errors)
+        _check_amount(line.value, USE_QUANTUM, MAX_QUANTITY, f"{where}.value", errors)
         total += line.cost if line.cost is not None and line.cost.is_finite() else Decimal(0)
         lines.append(
             LineDraft(

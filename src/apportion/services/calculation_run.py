@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, time
 from decimal import Decimal
+from functools import partial
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from apportion.domain import calculations as calc
 from apportion.domain import periods
-from apportion.domain.bills import BillDraft, BillOrigin
+from apportion.domain.bills import BillDraft, BillOrigin, storage_problem
 from apportion.domain.errors import RuleViolation
 from apportion.domain.money import multiply
 from apportion.domain.units import UnitTable
@@ -43,7 +44,7 @@ from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.chargebacks import DistributionVersion
 from apportion.store.models.organisation import AccountMeter, Channel, Meter, MeterGroupMember, Reading
 from apportion.store.models.reference import Commodity, ObservationType, Rate
-from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
+from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units, minor_units_sum
 
 ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
 
@@ -113,8 +114,13 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
                 lines=result.lines,
                 header=ctx.header,
                 from_vendor=False,
-                origin=BillOrigin(ctx.task_id, version.version_id),
+                origin=BillOrigin(ctx.task_id, version.version_id, calculated=True),
             )
+            # A figure beyond its column fails this version alone, before the run's one write (domain.bills).
+            too_large = storage_problem(draft, partial(units.to_common, commodity_id=meter.commodity_id))
+            if too_large is not None:
+                outcome.error_message = f"Calculated bill version {version.version_id}: {too_large}"
+                continue
             made_here.setdefault(meter_id, []).append(len(drafts))
             drafts.append((outcome, draft, meter_id))
             _add_figures(figures, meter, result, units)
@@ -347,8 +353,8 @@ def _channel_figures(
             Reading.channel_id,
             Channel.multiplier,
             minor_units_sum(Reading.value, USE_SCALE),
-            func.max(Reading.value),
-            func.min(Reading.value),
+            func.max(minor_units(Reading.value, USE_SCALE)),
+            func.min(minor_units(Reading.value, USE_SCALE)),
         )
         .join(Channel, Channel.channel_id == Reading.channel_id)
         .where(Reading.channel_id.in_(sorted(wanted)), Reading.time >= begin, Reading.time < end)
@@ -362,7 +368,7 @@ def _channel_figures(
         if use:
             reading = from_minor_units(total, USE_SCALE) or Decimal(0)
         else:
-            reading = Decimal(largest if factor >= 0 else smallest)
+            reading = from_minor_units(largest if factor >= 0 else smallest, USE_SCALE) or Decimal(0)
         found[channel_id] = multiply(reading, factor)
     return found
 

@@ -156,4 +156,5 @@ class BillWriter:
             "chargeback_version_id": draft.origin.chargeback_version_id,
             "source_bill_id": draft.origin.source_bill_id,
             "import_task_id": draft.origin.import_task_id,
+            "calculated": draft.origin.calculated,
         }

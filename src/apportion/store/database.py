@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pydantic_core
 from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from apportion.store.models.revision import DataRevision
@@ -34,6 +37,22 @@ def _unicode_lower(value: Any) -> Any:
     return value.lower() if isinstance(value, str) else value
 
 
+def create_private_file(url: str) -> None:
+    """Create a SQLite URL's database file, readable and writable by its owner only (0600), if it does not exist.
+
+    SQLite would create it with the process's umask (usually world-readable); it gives the -wal and -shm files it
+    makes later the database file's mode. An existing file keeps its mode; a missing directory is left to SQLite to
+    report when it connects.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(Path(database), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:  # already there, or a directory SQLite cannot use either
+        return
+
+
 def make_engine(url: str, statement_timeout_seconds: float | None = None, **kwargs: Any) -> Engine:
     """Build an engine; SQLite gets foreign keys, WAL and a busy timeout so API threads can share it.
 
@@ -44,6 +63,7 @@ def make_engine(url: str, statement_timeout_seconds: float | None = None, **kwar
     # Python values as json.loads (decimals are stored as strings), about twice as fast, and a run loads thousands.
     kwargs.setdefault("json_deserializer", pydantic_core.from_json)
     if url.startswith("sqlite"):
+        create_private_file(url)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -88,6 +108,13 @@ class Database:
                 return
             yield session
             session.execute(_ADVANCE_REVISION)
+
+    @contextmanager
+    def bookkeeping(self) -> Iterator[Session]:
+        """A unit of work on rows no answer is computed from (the pages' sessions): it commits like `transaction()`
+        but leaves the data revision alone, so a visitor's page views do not make kept answers stale."""
+        with self.sessions() as session, session.begin():
+            yield session
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Date, DateTime, Select, and_, exists, func
 
 from apportion.domain import periods
 from apportion.domain.filters import Condition, FieldType
+from apportion.store.sums import comparable
 
 Clause = ColumnElement[bool]
 
@@ -110,6 +111,8 @@ def compile_condition(condition: Condition, column: ColumnElement[Any], today: d
     if condition.type is FieldType.STRING:
         target = func.lower(column)
         values = [str(v).lower() for v in values]
+    elif condition.type is FieldType.DECIMAL:
+        target = comparable(column)  # SQLite keeps a long decimal as exact text (models.base.SQLiteExactNumeric)
     if not values and op not in ("equals", "not equals"):
         low, high = _shortcut_range(condition, today)
         return target.between(literal(_on_date_column(column, low)), literal(_on_date_column(column, high)))

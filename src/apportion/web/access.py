@@ -1,7 +1,8 @@
-"""Who is looking at a page: the API key kept in an HttpOnly cookie, checked as the API checks its header.
+"""Who is looking at a page: the server-side session named by an HttpOnly cookie (services.page_sessions), and the
+CSRF check every form that changes something goes through.
 
-The login form stores the key in the cookie; each page resolves it with `services.auth.authenticate` and asks for
-the same permission (name and level) as the API operation whose data it shows.
+Each page asks for the same permission (name and level) as the API operation whose data it shows. The router
+depends on `form_token_checked`, so no POST under /ui is handled without its form's CSRF token.
 """
 
 from __future__ import annotations
@@ -9,14 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
+from urllib.parse import parse_qs
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
-from apportion.services.auth import Principal, authenticate
+from apportion.services import page_sessions
+from apportion.services.auth import Principal
 from apportion.store.database import Database
 
-COOKIE = "apportion_ui_key"
+COOKIE = "apportion_ui_session"
 COOKIE_PATH = "/ui"
+SIGN_IN_COOKIE = "apportion_ui_sign_in"
+# Earlier versions kept the API key itself in this cookie (8 hours): signing in or out drops it from the browser.
+FORMER_KEY_COOKIE = "apportion_ui_key"
+SIGN_IN_PATH = "/ui/login"
+FORM_TOKEN_FIELD = "csrfToken"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def page_db(request: Request) -> Database:
@@ -35,9 +45,17 @@ DbDep = Annotated[Database, Depends(page_db)]
 ClockDep = Annotated[Callable[[], datetime], Depends(page_clock)]
 
 
-def page_principal(request: Request, db: DbDep) -> Principal:
-    """The user whose key is in the cookie; Unauthenticated (the login page) without a known key."""
-    return authenticate(db, request.cookies.get(COOKIE))
+def visit(request: Request) -> page_sessions.PageVisit:
+    """The signed-in visitor (Unauthenticated without a live session); their CSRF token is kept on the request for
+    the forms the page renders (rendering.render)."""
+    found = page_sessions.visit(page_db(request), request.cookies.get(COOKIE), page_clock(request)())
+    request.state.form_token = found.form_token
+    return found
+
+
+def page_principal(request: Request) -> Principal:
+    """The user whose session the cookie names; Unauthenticated (the sign-in page) without one."""
+    return visit(request).principal
 
 
 Visitor = Annotated[Principal, Depends(page_principal)]
@@ -57,3 +75,42 @@ def page_requires(name: str, level: str) -> Callable[[Principal], Principal]:
 ChargebackViewer = Annotated[Principal, Depends(page_requires("ChargebacksModule", "View"))]
 BillViewer = Annotated[Principal, Depends(page_requires("BillsAndBatches", "View"))]
 ChargebackManager = Annotated[Principal, Depends(page_requires("Chargebacks", "Manage"))]
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """A url-encoded form body's fields (the first value of each), read once and kept by the request."""
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    return {name: values[0] for name, values in form.items() if values}
+
+
+async def form_token_checked(request: Request) -> None:
+    """Refuse (403 page) a POST whose form lacks the right CSRF token: on the sign-in form the HMAC of the value in
+    its sign-in cookie, on every other form the signed-in visitor's token. Safe methods pass."""
+    if request.method in SAFE_METHODS:
+        return
+    given = (await form_fields(request)).get(FORM_TOKEN_FIELD)
+    db, now = page_db(request), page_clock(request)()
+    if request.url.path == SIGN_IN_PATH:
+        nonce = request.cookies.get(SIGN_IN_COOKIE)
+        await run_in_threadpool(page_sessions.check_sign_in_token, db, nonce, given, now)
+        return
+    found = await run_in_threadpool(visit, request)
+    page_sessions.check_form_token(found, given)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, path: str, max_age: int | None) -> None:
+    """An HttpOnly, SameSite=Strict cookie, Secure when the request came over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+
+
+def delete_cookie(response: Response, name: str, path: str) -> None:
+    """Tell the browser to drop a cookie set by `set_cookie`."""
+    response.delete_cookie(name, path=path, httponly=True, samesite="strict")

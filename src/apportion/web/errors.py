@@ -17,8 +17,8 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from apportion.domain.errors import DomainError, NotFound, PermissionDenied, Unauthenticated, ValidationFailed
-from apportion.services.auth import Principal, authenticate
-from apportion.web.access import COOKIE, page_db
+from apportion.services.auth import Principal
+from apportion.web.access import visit
 from apportion.web.rendering import render
 
 
@@ -31,9 +31,9 @@ def error_page(
 
 
 def _visitor(request: Request) -> Principal | None:
-    """The signed-in visitor, if any (for the navigation of an error page)."""
+    """The signed-in visitor, if any (for the navigation of an error page and its sign-out form)."""
     try:
-        return authenticate(page_db(request), request.cookies.get(COOKIE))
+        return visit(request).principal
     except Unauthenticated:
         return None
 

@@ -5,36 +5,53 @@ Every page reads through the services the API routes call, with the same permiss
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
-from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from apportion.domain import periods
 from apportion.domain.errors import NotFound, Unauthenticated, ValidationFailed
-from apportion.services import chargeback_lineage, chargeback_tasks, digest, ids, import_tasks, processing, workflows
-from apportion.services.auth import authenticate
+from apportion.services import (
+    chargeback_lineage,
+    chargeback_tasks,
+    digest,
+    ids,
+    import_tasks,
+    page_sessions,
+    processing,
+    workflows,
+)
+from apportion.store.database import Database
 from apportion.web.access import (
     COOKIE,
     COOKIE_PATH,
+    FORMER_KEY_COOKIE,
+    SIGN_IN_COOKIE,
+    SIGN_IN_PATH,
     BillViewer,
     ChargebackManager,
     ChargebackViewer,
     ClockDep,
     DbDep,
     Visitor,
+    delete_cookie,
+    form_fields,
+    form_token_checked,
+    set_cookie,
 )
 from apportion.web.errors import PageRoute
 from apportion.web.rendering import render
 from apportion.web.views import LEFT_CAPTIONS, digest_view, pager
 
-router = APIRouter(prefix="/ui", route_class=PageRoute, include_in_schema=False)
+router = APIRouter(
+    prefix="/ui", route_class=PageRoute, include_in_schema=False, dependencies=[Depends(form_token_checked)]
+)
 
 TASKS_PER_PAGE = 50
 TASK_STATUSES = (processing.PROCESSING, processing.COMPLETED, processing.COMPLETED_WITH_ERRORS, processing.FAILED)
-COOKIE_MAX_AGE = 8 * 3600
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "zip": "application/zip"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
@@ -62,41 +79,49 @@ def _download(name: str, content: bytes | str, media_type: str) -> Response:
 # Signing in ------------------------------------------------------------------------------------------------------
 
 
+def _sign_in_form(
+    request: Request, db: Database, now: datetime, target: str, error: str | None, status_code: int = 200
+) -> Response:
+    """The sign-in form with its CSRF token, and the sign-in cookie the token is checked against."""
+    nonce, token = page_sessions.sign_in_challenge(db, request.cookies.get(SIGN_IN_COOKIE), now)
+    context = {"next": target, "error": error, "form_token": token}
+    response = render(request, "login.html", context, status_code=status_code)
+    set_cookie(request, response, SIGN_IN_COOKIE, nonce, SIGN_IN_PATH, page_sessions.SIGN_IN_CHALLENGE_SECONDS)
+    return response
+
+
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> Response:
+def login_form(request: Request, db: DbDep, clock: ClockDep, next: str | None = None) -> Response:
     """The sign-in form: paste an API key."""
-    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+    return _sign_in_form(request, db, clock(), _safe_next(next), None)
 
 
 @router.post("/login")
-async def login(request: Request, db: DbDep) -> Response:
-    """Check the key as the API does; keep it in an HttpOnly cookie and go to the page asked for."""
-    form = parse_qs((await request.body()).decode("utf-8", "replace"))
-    key = (form.get("apiKey") or [""])[0].strip()
-    target = _safe_next((form.get("next") or [""])[0])
+async def login(request: Request, db: DbDep, clock: ClockDep) -> Response:
+    """Check the key as the API does, start a session kept in an HttpOnly cookie and go to the page asked for
+    (the CSRF token was checked by the router's form_token_checked)."""
+    form = await form_fields(request)
+    target = _safe_next(form.get("next"))
+    now = clock()
     try:
-        await run_in_threadpool(authenticate, db, key)
+        cookie = await run_in_threadpool(page_sessions.sign_in, db, form.get("apiKey", ""), now)
     except Unauthenticated:
-        context = {"next": target, "error": "That API key is not known, or its user is inactive."}
-        return render(request, "login.html", context, status_code=401)
+        error = "That API key is not known, or its user is inactive."
+        return await run_in_threadpool(_sign_in_form, request, db, now, target, error, 401)
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        COOKIE,
-        key,
-        max_age=COOKIE_MAX_AGE,
-        path=COOKIE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
+    set_cookie(request, response, COOKIE, cookie, COOKIE_PATH, None)  # ends with the browser, or idle on the server
+    delete_cookie(response, SIGN_IN_COOKIE, SIGN_IN_PATH)
+    delete_cookie(response, FORMER_KEY_COOKIE, COOKIE_PATH)
     return response
 
 
 @router.post("/logout")
-def logout() -> Response:
-    """Forget the key and show the sign-in form."""
+def logout(request: Request, db: DbDep, clock: ClockDep) -> Response:
+    """End the session (its cookie no longer works, wherever it was copied to) and show the sign-in form."""
+    page_sessions.sign_out(db, request.cookies.get(COOKIE), clock())
     response = RedirectResponse("/ui/login", status_code=303)
-    response.delete_cookie(COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict")
+    delete_cookie(response, COOKIE, COOKIE_PATH)
+    delete_cookie(response, FORMER_KEY_COOKIE, COOKIE_PATH)
     return response
 
 

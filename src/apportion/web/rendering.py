@@ -31,6 +31,9 @@ HEADERS = {
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-    """The template `name` as an HTML response; `visitor` (the signed-in user or None) is always defined."""
-    page = ENVIRONMENT.get_template(name).render({"visitor": None, "request_path": request.url.path, **context})
+    """The template `name` as an HTML response; `visitor` (the signed-in user or None) and `form_token` (the CSRF
+    token of the page's forms, web.access) are always defined."""
+    form_token = getattr(request.state, "form_token", "")
+    defaults = {"visitor": None, "request_path": request.url.path, "form_token": form_token}
+    page = ENVIRONMENT.get_template(name).render({**defaults, **context})
     return HTMLResponse(page, status_code=status_code, headers=HEADERS)

@@ -35,11 +35,12 @@ from apportion.api.schemas.contract import (
     AddressChild,
     RateChild,
 )
+from apportion.api.wire import WireRoute
 from apportion.services import account_meters, accounts
 from apportion.services.auth import Principal
 from apportion.store.database import Database
 
-router = APIRouter(tags=["Accounts"])
+router = APIRouter(tags=["Accounts"], route_class=WireRoute)
 DeleteBills = Annotated[bool, Query(alias="deleteBills", description="Delete the bills that depend on it too")]
 
 

@@ -14,6 +14,7 @@ from apportion.api.paging import FilterQuery, PageRequest, page_request, set_pag
 from apportion.api.render import user_child
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import BatchCreate, BatchEdit, BatchResponse, UpdateBatchStatusRequest
+from apportion.api.wire import WireRoute
 from apportion.services import batches
 from apportion.services.auth import Principal
 
@@ -34,7 +35,7 @@ def batch_settings(body: BatchCreate) -> batches.BatchSettings:
     )
 
 
-router = APIRouter(tags=["Batches"])
+router = APIRouter(tags=["Batches"], route_class=WireRoute)
 
 
 def _setting_date(value: date | None) -> str | None:

@@ -31,13 +31,14 @@ from apportion.api.schemas.contract import (
     MeterBillResponse,
     UpdateResult,
 )
+from apportion.api.wire import WireRoute
 from apportion.domain.bills import BillHeader
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.money import USE_QUANTUM
 from apportion.services import bills
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Bills"])
+router = APIRouter(tags=["Bills"], route_class=WireRoute)
 
 
 def _bill_input(body: BillCreate | BillEdit, batch_id: int | None = None) -> bills.BillInput:

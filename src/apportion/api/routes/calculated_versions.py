@@ -41,12 +41,13 @@ from apportion.api.schemas.contract import (
     UnitChild,
     UpsertAggregateMeterRequest,
 )
+from apportion.api.wire import WireRoute
 from apportion.domain import calculations as calc
 from apportion.domain.versions import CALCULATION
 from apportion.services import aggregate_meters, calculated_details, channels, version_lists
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Calculated bills"])
+router = APIRouter(tags=["Calculated bills"], route_class=WireRoute)
 
 
 @router.get("/api/v3/calculatedBill", response_model=list[DistributionVersionResponse])

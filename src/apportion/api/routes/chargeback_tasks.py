@@ -18,11 +18,12 @@ from apportion.api.schemas.contract import (
     ChargebackTaskResponse,
     ChargebackTaskVersionResponse,
 )
+from apportion.api.wire import WireRoute
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services import chargeback_tasks
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Chargeback tasks"])
+router = APIRouter(tags=["Chargeback tasks"], route_class=WireRoute)
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
 Reverser = Annotated[Principal, Depends(requires("ChargebackReversals", "Manage"))]
 

@@ -16,13 +16,14 @@ from fastapi import APIRouter, Depends, Query, Response
 from apportion.api.deps import ClockDep, DatabaseDep, ReadCacheDep, requires
 from apportion.api.schemas.base import wire_number
 from apportion.api.schemas.contract import ChargebackWorkflowDigestResponse
+from apportion.api.wire import WireRoute
 from apportion.domain import periods
 from apportion.domain.digest import ComparisonFigures, PeriodFigures
 from apportion.services import digest
 from apportion.services.auth import Principal
 from apportion.services.memory import cyclic_gc_paused
 
-router = APIRouter(tags=["ChargebackWorkflow"])
+router = APIRouter(tags=["ChargebackWorkflow"], route_class=WireRoute)
 
 Wire = dict[str, Any]
 

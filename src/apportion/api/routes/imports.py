@@ -33,6 +33,7 @@ from apportion.api.schemas.contract import (
     TaskResponse,
     TaskType,
 )
+from apportion.api.wire import WireRoute
 from apportion.domain.batches import ImportBatchSettings
 from apportion.importer.profiles import ColumnMapping, ObservationColumn
 from apportion.services import bill_import, idempotency, import_profiles, import_tasks, task_queue
@@ -40,7 +41,7 @@ from apportion.services.auth import Principal
 from apportion.services.task_queue import TaskQueue
 from apportion.store.database import Database
 
-router = APIRouter(tags=["Bill import"])
+router = APIRouter(tags=["Bill import"], route_class=WireRoute)
 Creator = Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))]
 Viewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 MEDIA_TYPES = {

@@ -27,13 +27,14 @@ from apportion.api.schemas.extension import (
     RerunResponse,
     TaskHistoryResponse,
 )
+from apportion.api.wire import WireRoute
 from apportion.domain.source_split import Left
 from apportion.services import chargeback_lineage
 from apportion.services.auth import Principal
 from apportion.store.lineage import BillFacts, ConservationRow, CorrectionRow, RerunRow
 
 PREFIX = "/apportion/v1"
-router = APIRouter(tags=["Apportion: chargeback lineage"])
+router = APIRouter(tags=["Apportion: chargeback lineage"], route_class=WireRoute)
 BillViewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
 Manager = Annotated[Principal, Depends(requires("Chargebacks", "Manage"))]

@@ -20,6 +20,7 @@ from apportion.api.render import (
     vendor_child,
     vendor_type_child,
 )
+from apportion.api.schemas.base import document
 from apportion.api.schemas.contract import (
     AddressChild,
     ChannelChild,
@@ -43,11 +44,12 @@ from apportion.api.schemas.contract import (
     ReadingCreate,
     ReadingResponse,
 )
+from apportion.api.wire import WireRoute
 from apportion.services import channels, meter_groups, meters, readings
 from apportion.services.auth import Principal
 from apportion.store.database import Database
 
-router = APIRouter(tags=["Meters"])
+router = APIRouter(tags=["Meters"], route_class=WireRoute)
 
 
 def meter_account(row: RowMapping) -> MeterAccountChild:
@@ -150,7 +152,7 @@ def create_meter(
         commodity_id=body.commodity_id,
         place_id=body.place_id,
         meter_type_id=body.meter_type_id,
-        address=body.address.model_dump(by_alias=True, mode="json"),
+        address=document(body.address),
         bill_entry_note=body.bill_entry_note,
         include_in_energy_star=bool(body.include_in_energy_star),
         properties=body.properties,

@@ -20,11 +20,12 @@ from apportion.api.schemas.contract import (
     PlaceSizeCreate,
     WeatherStationChild,
 )
+from apportion.api.wire import WireRoute
 from apportion.services import place_sizes, places
 from apportion.services.auth import Principal
 from apportion.store.database import Database
 
-router = APIRouter(tags=["Places"])
+router = APIRouter(tags=["Places"], route_class=WireRoute)
 Viewer = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "View"))]
 Editor = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Edit"))]
 

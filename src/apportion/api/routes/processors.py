@@ -19,7 +19,7 @@ from apportion.api.deps import ClockDep, DatabaseDep, IdempotencyKeyHeader, Sett
 from apportion.api.routes.batches import batch_settings
 from apportion.api.routes.chargeback_tasks import render
 from apportion.api.routes.imports import JobsDep
-from apportion.api.schemas.base import wire_day
+from apportion.api.schemas.base import document, wire_day
 from apportion.api.schemas.contract import (
     BatchCreate,
     ChargebackProcessorSettings,
@@ -27,6 +27,7 @@ from apportion.api.schemas.contract import (
     ChargebackProcessorSettingsWithoutFilters,
     ChargebackTaskResponse,
 )
+from apportion.api.wire import WireRoute
 from apportion.services import chargeback_tasks, idempotency, processing, task_queue
 from apportion.services.auth import Principal
 from apportion.services.batches import BatchSettings
@@ -34,7 +35,7 @@ from apportion.services.task_queue import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 
-router = APIRouter(tags=["Chargeback processors"])
+router = APIRouter(tags=["Chargeback processors"], route_class=WireRoute)
 
 Runner = Annotated[Principal, Depends(requires("Chargebacks", "Run"))]
 
@@ -107,7 +108,7 @@ def _once(
 
 def _as_sent(body: BaseModel) -> dict[str, object]:
     """The request body as the task keeps it (`settings`): wire names, fields the client left out omitted."""
-    return body.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return document(body, exclude_unset=True)
 
 
 @router.post("/api/v3/billSplit/exec", response_model=ChargebackTaskResponse)

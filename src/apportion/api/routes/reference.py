@@ -30,10 +30,11 @@ from apportion.api.schemas.contract import (
     Unit,
     UnitType,
 )
+from apportion.api.wire import WireRoute
 from apportion.services import cost_centers, rates, reference
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Reference data"])
+router = APIRouter(tags=["Reference data"], route_class=WireRoute)
 
 
 def render_commodity(row: RowMapping) -> CommodityResponse:

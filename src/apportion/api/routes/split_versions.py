@@ -32,12 +32,13 @@ from apportion.api.schemas.contract import (
     MeterGroupChild,
     PlaceChildWithFloorArea,
 )
+from apportion.api.wire import WireRoute
 from apportion.domain import splits
 from apportion.domain.versions import SPLIT
 from apportion.services import split_details, version_lists
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Bill splits"])
+router = APIRouter(tags=["Bill splits"], route_class=WireRoute)
 
 
 @router.get("/api/v3/billSplit", response_model=list[DistributionVersionResponse])

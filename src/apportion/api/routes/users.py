@@ -26,11 +26,12 @@ from apportion.api.schemas.contract import (
     UserCreateRequest,
     UserResponse,
 )
+from apportion.api.wire import WireRoute
 from apportion.domain.permissions import LEVELS, Grants
 from apportion.services import api_keys, users
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Users"])
+router = APIRouter(tags=["Users"], route_class=WireRoute)
 
 
 @cache

@@ -10,11 +10,13 @@ from sqlalchemy import RowMapping
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child
+from apportion.api.schemas.base import document
 from apportion.api.schemas.contract import VendorRequest, VendorResponse
+from apportion.api.wire import WireRoute
 from apportion.services import vendors
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Vendors"])
+router = APIRouter(tags=["Vendors"], route_class=WireRoute)
 
 
 def render(row: RowMapping) -> VendorResponse:
@@ -37,7 +39,7 @@ def render(row: RowMapping) -> VendorResponse:
 
 def _fields(body: VendorRequest) -> vendors.VendorFields:
     # JSON mode: latitude and longitude are decimals, which the JSON column cannot hold as such.
-    address = body.address.model_dump(by_alias=True, mode="json") if body.address is not None else None
+    address = document(body.address) if body.address is not None else None
     return vendors.VendorFields(body.vendor_code, body.vendor_info, body.website, body.vendor_description, address)
 
 

@@ -14,11 +14,12 @@ from fastapi import APIRouter, Depends
 from apportion.api.deps import DatabaseDep, requires
 from apportion.api.render import distribution_version
 from apportion.api.schemas.contract import DistributionVersionManage, DistributionVersionResponse
+from apportion.api.wire import WireRoute
 from apportion.domain.versions import CALCULATION, SPLIT, RequestedVersion
 from apportion.services import version_history
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Version history"])
+router = APIRouter(tags=["Version history"], route_class=WireRoute)
 
 # domain.md Appendix A: split reads need Accounts (View), calculated bill reads Meters (View),
 # every PUT Chargebacks (Manage).

@@ -21,10 +21,11 @@ from apportion.api.schemas.contract import (
     ChargebackWorkflowStepCreate,
     ChargebackWorkflowStepEdit,
 )
+from apportion.api.wire import WireRoute
 from apportion.services import workflows
 from apportion.services.auth import Principal
 
-router = APIRouter(tags=["Chargeback workflows"])
+router = APIRouter(tags=["Chargeback workflows"], route_class=WireRoute)
 
 # domain.md Appendix A: reads need ChargebacksModule (View), changes Chargebacks (Manage).
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import re
+import secrets
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    PlainSerializer,
+    SerializationInfo,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 # A bare date with a zone ('2024-01-31Z', '2024-01-31+02:00'): pydantic refuses it, so keep the date part.
 _ZONED_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:[Zz]|[+-]\d{2}:?\d{2})\s*$")
@@ -36,14 +49,30 @@ def _datetime_out(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-def _decimal_out(value: Decimal) -> int | float:
-    # A JSON number at the boundary only; integral values stay exact as ints.
-    if value == value.to_integral_value() and abs(value) < 2**53:
+# JSON writers (pydantic's, Python's) write numbers from ints and floats only. An integral decimal is an int, and one
+# of at most FLOAT_DIGITS significant digits a float whose shortest text is that decimal; a longer one
+# (98765432109876.54) would lose digits as a float, so it is written as a string carrying EXACT_MARK, which the API's
+# route class (api.wire.WireRoute) turns back into the number with every digit in the response body. The mark holds a
+# random part drawn at start-up: no stored text can forge it.
+FLOAT_DIGITS = 15
+EXACT_MARK = f"exact-number-{secrets.token_hex(8)}:"
+DOCUMENT = "document"
+"""Serialization context key: set (see `document`), long decimals are written as plain strings, for storing."""
+
+
+def _decimal_out(value: Decimal, info: SerializationInfo | None = None) -> int | float | str:
+    if not value.is_finite():
+        return float(value)
+    if value == value.to_integral_value():
         return int(value)
-    return float(value)
+    if len(value.as_tuple().digits) <= FLOAT_DIGITS:
+        return float(value)
+    if info is not None and isinstance(info.context, dict) and info.context.get(DOCUMENT):
+        return f"{value:f}"
+    return f"{EXACT_MARK}{value:f}"
 
 
-def wire_number(value: Decimal | None) -> int | float | None:
+def wire_number(value: Decimal | None) -> int | float | str | None:
     """A Decimal as WireDecimal writes it (None stays None), for renderers that build JSON without models."""
     return None if value is None else _decimal_out(value)
 
@@ -63,8 +92,40 @@ WireDateTime = Annotated[
 writes `YYYY-MM-DDTHH:MM:SS` in JSON."""
 
 WireDecimal = Annotated[Decimal, PlainSerializer(_decimal_out, when_used="json")]
-"""An exact Decimal in Python; read from JSON numbers or numeric strings (pydantic reads a JSON number through its
-shortest text, so `0.1` is `Decimal('0.1')`), written as a JSON number."""
+"""An exact Decimal in Python; read from JSON numbers (the API parses request bodies with decimals, api.wire) or
+numeric strings, written as a JSON number with every digit."""
+
+
+def _is_text(value: str) -> bool:
+    """Whether a str is Unicode text: JSON's \\ud800-style escapes can make a lone surrogate, which no database
+    column (nor UTF-8) can hold."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _not_text(value: str) -> str:
+    code = next(ord(c) for c in value if 0xD800 <= ord(c) <= 0xDFFF)
+    return f"Must be Unicode text: \\u{code:04x} is half of a surrogate pair without its other half."
+
+
+def _lone_surrogates(value: Any, loc: tuple[int | str, ...]) -> Iterator[InitErrorDetails]:
+    """An error for every string (or object key) under `value`, at its wire path, that is not text."""
+    if isinstance(value, str):
+        if not _is_text(value):
+            yield InitErrorDetails(type=PydanticCustomError("lone_surrogate", _not_text(value)), loc=loc, input=value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            path = (*loc, key if _is_text(str(key)) else "(name)")
+            yield from _lone_surrogates(str(key), path)
+            yield from _lone_surrogates(item, path)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _lone_surrogates(item, (*loc, index))
 
 
 class WireModel(BaseModel):
@@ -73,11 +134,29 @@ class WireModel(BaseModel):
     Fields have snake_case Python names and EnergyCAP's camelCase aliases: construct with either, validate
     request bodies by alias, and dump by alias (the default here, so FastAPI responses and `model_dump()` both
     write the wire names). Unknown fields are ignored, as EnergyCAP does; None values are written as nulls.
+
+    Every string of a body, at any depth and whatever its field's type, must be Unicode text: a lone surrogate
+    (`"\\ud800"` in JSON) is a 400 naming its field, before anything could try to store it.
     """
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", serialize_by_alias=True)
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _text_only(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        if isinstance(data, dict):
+            errors = list(_lone_surrogates(data, ()))
+            if errors:
+                raise ValidationError.from_exception_data(cls.__name__, errors)
+        return handler(data)
+
 
 def dump(model: BaseModel) -> dict[str, Any]:
     """The JSON-ready wire form of a model: camelCase keys, nulls kept, Decimals as numbers, naive date-times."""
-    return model.model_dump(mode="json", by_alias=True)
+    return document(model)
+
+
+def document(model: BaseModel, **options: Any) -> dict[str, Any]:
+    """A model as a JSON document to store (a task's settings, an address): its wire form, with a decimal a float
+    cannot carry written as its exact text (WireDecimal reads it back). `options` go to model_dump."""
+    return model.model_dump(mode="json", by_alias=True, context={DOCUMENT: True}, **options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, String, text
+from sqlalchemy import Date, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apportion.store.models.base import Base, Money, Quantity
@@ -71,18 +71,19 @@ class Bill(Base):
     )
     source_bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.bill_id", ondelete="SET NULL"), index=True)
     import_task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.task_id", ondelete="SET NULL"), index=True)
+    calculated: Mapped[bool] = mapped_column(default=False, server_default=false())  # made by a calculation run
 
     __table_args__ = (
         Index("ix_bills_account_period", "account_id", "billing_period"),
         # Re-runs replace: a calculated or aggregate version has at most one live bill per period, whatever runs
-        # race (split bills name a source and are many per period; they are guarded by the source's claim).
+        # race (split bills are many per period; they are guarded by their source's claim).
         Index(
             "ux_bills_live_calculated",
             "chargeback_version_id",
             "billing_period",
             unique=True,
-            sqlite_where=text("void = 0 AND chargeback_version_id IS NOT NULL AND source_bill_id IS NULL"),
-            postgresql_where=text("NOT void AND chargeback_version_id IS NOT NULL AND source_bill_id IS NULL"),
+            sqlite_where=text("calculated = 1 AND void = 0"),
+            postgresql_where=text("calculated AND NOT void"),
         ),
     )
 

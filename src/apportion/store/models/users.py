@@ -44,3 +44,29 @@ class ApiKey(Base):
     description: Mapped[str | None] = mapped_column(Text)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_date: Mapped[datetime]
+
+
+class PageSession(Base):
+    """A signed-in visitor of the pages (/ui): only the SHA-256 digest of the session token in their cookie is kept.
+
+    A session belongs to the API key it was signed in with: deleting the key (or its user) ends it.
+    """
+
+    __tablename__ = "page_sessions"
+
+    session_id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), index=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.api_key_id", ondelete="CASCADE"), index=True)
+    created_date: Mapped[datetime]
+    last_seen: Mapped[datetime] = mapped_column(index=True)
+
+
+class PageSigningKey(Base):
+    """The secret the pages sign their cookies and form tokens with: one row (id 1), drawn at first use."""
+
+    __tablename__ = "page_signing_keys"
+
+    key_id: Mapped[int] = mapped_column(primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_date: Mapped[datetime]

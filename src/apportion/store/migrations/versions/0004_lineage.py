@@ -128,13 +128,16 @@ def upgrade() -> None:
     op.add_column("bill_lines", sa.Column("share_basis", sa.String(length=255), nullable=True))
     op.add_column("bill_lines", sa.Column("exact_share", sa.String(length=64), nullable=True))
     op.add_column("bill_lines", sa.Column("rounding", sa.Numeric(precision=18, scale=2), nullable=True))
+    op.add_column("bills", sa.Column("calculated", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Bills of calculation runs so far: made by a version and split from nothing.
+    op.execute("UPDATE bills SET calculated = true WHERE chargeback_version_id IS NOT NULL AND source_bill_id IS NULL")
     op.create_index(
         "ux_bills_live_calculated",
         "bills",
         ["chargeback_version_id", "billing_period"],
         unique=True,
-        sqlite_where=sa.text("void = 0 AND chargeback_version_id IS NOT NULL AND source_bill_id IS NULL"),
-        postgresql_where=sa.text("NOT void AND chargeback_version_id IS NOT NULL AND source_bill_id IS NULL"),
+        sqlite_where=sa.text("calculated = 1 AND void = 0"),
+        postgresql_where=sa.text("calculated AND NOT void"),
     )
     op.create_index(
         op.f("ix_chargeback_task_versions_source_bill_id"), "chargeback_task_versions", ["source_bill_id"], unique=False
@@ -144,6 +147,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_chargeback_task_versions_source_bill_id"), table_name="chargeback_task_versions")
     op.drop_index("ux_bills_live_calculated", table_name="bills")
+    op.drop_column("bills", "calculated")
     op.drop_column("bill_lines", "rounding")
     op.drop_column("bill_lines", "exact_share")
     op.drop_column("bill_lines", "share_basis")

@@ -1,0 +1,102 @@
+"""What start-up prints and creates: the administrator's key once, only when made, and files only their owner reads."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from apportion import cli
+from apportion.settings import Settings
+from apportion.store.database import Database
+
+BASE = "http://127.0.0.1:8000"
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch working directory with a SQLite database that does not exist yet."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("APPORTION_DATABASE_URL", f"sqlite:///{tmp_path}/apportion.db")
+    monkeypatch.delenv("APPORTION_BOOTSTRAP_API_KEY", raising=False)
+    return tmp_path
+
+
+def _serve_start(capsys: pytest.CaptureFixture[str]) -> str:
+    """What `apportion serve` prints before uvicorn starts (bootstrap, then the announcement)."""
+    start, flow = cli._prepare(Settings())
+    try:
+        cli.announce(start, flow, BASE)
+    finally:
+        start.db.dispose()
+    return capsys.readouterr().out
+
+
+def test_the_key_is_printed_once_when_created_and_never_again(
+    directory: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = _serve_start(capsys)
+    key = (directory / "apportion-api-key.txt").read_text().strip()
+    assert first.count(key) == 1
+    assert f"API key (administrator): {key}\n" in first
+    assert f"KEY=$(cat {directory / 'apportion-api-key.txt'})" in first
+    assert '-H "ECI-ApiKey: $KEY"' in first  # the examples read the key from the shell, never print it
+
+    for _ in range(2):
+        later = _serve_start(capsys)
+        assert key not in later
+        assert f"API key (administrator): in {directory / 'apportion-api-key.txt'}" in later
+
+
+def test_the_key_file_and_the_database_are_readable_by_their_owner_only(
+    directory: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _serve_start(capsys)
+    assert _mode(directory / "apportion-api-key.txt") == 0o600
+    assert _mode(directory / "apportion.db") == 0o600
+    db = Database(f"sqlite:///{directory}/apportion.db")
+    try:
+        with db.transaction():  # a write leaves the write-ahead log and its index next to the file
+            pass
+        for companion in ("apportion.db-wal", "apportion.db-shm"):
+            assert _mode(directory / companion) == 0o600
+    finally:
+        db.dispose()
+
+
+def test_a_key_file_left_readable_by_others_is_made_private_when_a_new_key_goes_in(
+    directory: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = directory / "apportion-api-key.txt"
+    old.write_text("an old key\n")
+    old.chmod(0o644)
+    _serve_start(capsys)
+    assert _mode(old) == 0o600
+    assert old.read_text().strip() != "an old key"
+
+
+def test_a_key_from_the_setting_is_never_printed(
+    directory: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("APPORTION_BOOTSTRAP_API_KEY", "operator.chosen.key")
+    out = _serve_start(capsys)
+    assert "operator.chosen.key" not in out
+    assert "created the administrator with the key in APPORTION_BOOTSTRAP_API_KEY" in out
+    assert not (directory / "apportion-api-key.txt").exists()
+
+
+def test_demo_data_prints_the_key_it_creates_once(directory: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli.app, ["demo-data", "--meters", "3"])
+    assert result.exit_code == 0, result.output
+    key = (directory / "apportion-api-key.txt").read_text().strip()
+    assert result.output.count(key) == 1
+    again = runner.invoke(cli.app, ["demo", "--meters", "3"])
+    assert again.exit_code == 0, again.output
+    assert key not in again.output
