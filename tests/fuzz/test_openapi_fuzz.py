@@ -4,11 +4,15 @@
 Every operation gets the schema's examples, schemathesis's coverage cases (valid values only: boundaries, enums,
 missing optional fields) and EXAMPLES generated requests, valid and invalid, derandomized so a run is repeatable.
 SQLite only, on a database holding the small demo campus; about 30-40 s on a busy 2-core machine.
+
+The nightly-sized run (README, "Longer runs") sets APPORTION_FUZZ_EXAMPLES (e.g. 200) and APPORTION_FUZZ_FULL=1: the
+coverage phase's invalid cases too, and hypothesis's target and shrink phases.
 """
 
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -30,7 +34,9 @@ from apportion.store.database import Database
 from apportion.store.migrate import upgrade
 
 NOW = datetime(2024, 6, 15, 9, 30)
-EXAMPLES = 8
+EXAMPLES = int(os.environ.get("APPORTION_FUZZ_EXAMPLES", "8"))
+FULL = os.environ.get("APPORTION_FUZZ_FULL") == "1"
+PHASES = list(Phase) if FULL else [Phase.explicit, Phase.generate]
 
 
 _DIRECTORY = Path(tempfile.mkdtemp(prefix="apportion-fuzz-"))
@@ -40,7 +46,8 @@ _APP = create_app(Settings(database_url=_DB.url), database=_DB, clock=lambda: NO
 # The schema is read at collection (from the app's /openapi.json, which needs no database).
 schema = schemathesis.openapi.from_asgi("/openapi.json", _APP)
 # Invalid inputs come from the generated requests; the coverage phase's own invalid cases would double the time.
-schema.config.phases.coverage.generation.update(modes=[schemathesis.GenerationMode.POSITIVE])
+if not FULL:
+    schema.config.phases.coverage.generation.update(modes=[schemathesis.GenerationMode.POSITIVE])
 
 
 class AdminKey:
@@ -82,7 +89,7 @@ def admin_key() -> Iterator[AdminKey]:
     suppress_health_check=list(HealthCheck),
     derandomize=True,
     database=None,
-    phases=[Phase.explicit, Phase.generate],
+    phases=PHASES,
 )
 def test_no_server_errors_and_responses_match_the_schema(case: schemathesis.Case, admin_key: AdminKey) -> None:
     # The generated ECI-ApiKey header (the schema declares it on every operation) is replaced by a valid key.
