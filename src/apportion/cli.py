@@ -357,11 +357,16 @@ def show_digest(
     db = _open(Settings())
     try:
         result = digest_service.get_digest(db, step, period, date.today())
+        waiting = chargeback_lineage.reruns(db, result.billing_period, step)
     except DomainError as error:
         raise _fail(error) from error
     finally:
         db.dispose()
-    console.digest(console.stdout(), result)
+    out = console.stdout()
+    console.digest(out, result)
+    if waiting:
+        out.print("[bold]This period needs running again[/bold]: a correction undid bills of these versions.")
+        console.reruns(out, waiting)
 
 
 @app.command("lineage")

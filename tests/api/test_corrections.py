@@ -123,7 +123,10 @@ def test_a_split_bill_cannot_be_edited_and_voiding_one_undoes_the_whole_split(ap
     first, second = (b[0] for b in cb.bills_of_task(api.db, task["taskId"]))
     refused = api.put(f"/api/v3/bill/{first}", json=edit_body(first, api, "1.00"))
     assert refused.status_code == 400
-    assert f"split from bill {source} by chargeback task {task['taskId']}" in refused.json()["message"]
+    assert (
+        f"split from bill {source} (account A-SRC, {PERIOD}) by chargeback task {task['taskId']}"
+        in refused.json()["message"]
+    )
     voided = api.put("/api/v3/bill/void", json={"ids": [first], "void": True})
     assert voided.json() == {"selected": 1, "updated": 1}
     assert bill_row(api, second).void

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from apportion.cli import app
 from apportion.domain.permissions import Grants
-from apportion.services import auth, bill_import, demo, demo_chargebacks, import_tasks, processing
+from apportion.services import auth, bill_import, bills, demo, demo_chargebacks, import_tasks, processing
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill
@@ -275,3 +275,33 @@ def test_user_create_in_a_real_process_prints_no_traceback(env: Database) -> Non
     assert again.returncode == 2
     assert again.stdout == ""
     assert again.stderr.strip().splitlines() == ["error: userCode: User code 'clerk' is already in use."]
+
+
+def test_a_correction_month_from_the_command_line(
+    campus: demo_chargebacks.DemoWorkflow, env: Database, tmp_path: Path
+) -> None:
+    code, output = invoke("run", "--step", str(campus.step_id), "--period", str(PERIOD))
+    assert code == 0, output
+    assert "conservation: source " in output
+    with env.reading() as session:
+        task = session.execute(select(ChargebackTask)).scalar_one()
+        source = session.execute(
+            select(Bill.source_bill_id).where(Bill.chargeback_task_id == task.task_id).limit(1)
+        ).scalar_one()
+    code, output = invoke("lineage", str(source))
+    assert code == 0, output
+    assert "split to bill" in output
+    code, output = invoke("conservation", str(task.task_id), "--csv", str(tmp_path / "c.csv"))
+    assert code == 0, output
+    assert (tmp_path / "c.csv").read_text().startswith("sourceBillId,accountCode,meterCodes,sourceAmount,allocated")
+    assert invoke("reruns")[1].strip() == "nothing needs running again"
+    admin = auth.principal_of(env, None)
+    bills.void_bills(env, [source], True, admin.user_id, NOW)  # the vendor bill turns out wrong
+    code, output = invoke("reruns", "--csv", str(tmp_path / "r.csv"))
+    assert code == 0, output
+    assert "nothing needs running again" in output  # a void source has nothing left to split
+    code, output = invoke("digest", "--step", str(campus.step_id), "--period", str(PERIOD))
+    assert code == 0, output
+    code, output = invoke("lineage", "999999999")
+    assert code == 2
+    assert "Bill 999999999 was not found." in output

@@ -23,7 +23,7 @@ from apportion.services.batches import PENDING, batch_for_new_bill, header_defau
 from apportion.services.child_columns import join_account_child, join_unit_child
 from apportion.services.corrections import Cause, Change
 from apportion.services.ids import fetch, known, parse_filter, require
-from apportion.store import bill_reads
+from apportion.store import bill_reads, lineage
 from apportion.store.bill_writer import BillWriter, load_unit_table
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter, related_in
@@ -243,10 +243,13 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
         if changed:
             if existing.source_bill_id is not None and existing.chargeback_task_id is not None:
                 # Editing one split bill would leave its source charged other than once (docs/chargebacks.md).
+                source = existing.source_bill_id
+                facts = lineage.bill_facts(session, [source]).get(source)
+                where = f" (account {facts.account_code}, {facts.billing_period})" if facts is not None else ""
                 raise RuleViolation(
-                    f"Bill {bill_id} was split from bill {existing.source_bill_id} by chargeback task "
-                    f"{existing.chargeback_task_id}: correct bill {existing.source_bill_id} (its split bills are "
-                    "undone and the period marked for a re-run), or void the task, rather than edit this bill."
+                    f"Bill {bill_id} was split from bill {source}{where} by chargeback task "
+                    f"{existing.chargeback_task_id}: correct bill {source} (its split bills are undone and the "
+                    "period marked for a re-run), or void the task, rather than edit this bill."
                 )
             corrections.undo_dependents(session, [bill_id], Change(Cause.EDITED, principal.user_id, now))
         BillWriter(session).replace_lines(bill_id, draft)
