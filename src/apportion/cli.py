@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import os
 import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -245,6 +247,18 @@ def _open(settings: Settings) -> Database:
     return db
 
 
+@contextmanager
+def _reading(settings: Settings) -> Iterator[Database]:
+    """The migrated database for a command that reads and prints: a refusal is one line and exit code 2."""
+    db = _open(settings)
+    try:
+        yield db
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+
+
 @app.command("import")
 def import_file(
     file: Annotated[Path, typer.Argument(help="CSV/TXT/DAT, XLSX or ZIP bill file (docs/import-format.md).")],
@@ -354,14 +368,9 @@ def show_digest(
     ] = None,
 ) -> None:
     """Print a step's digest: each meter's use and cost against the prior period and the same period last year."""
-    db = _open(Settings())
-    try:
+    with _reading(Settings()) as db:
         result = digest_service.get_digest(db, step, period, date.today())
         waiting = chargeback_lineage.reruns(db, result.billing_period, step)
-    except DomainError as error:
-        raise _fail(error) from error
-    finally:
-        db.dispose()
     out = console.stdout()
     console.digest(out, result)
     if waiting:
@@ -372,13 +381,8 @@ def show_digest(
 @app.command("lineage")
 def show_lineage(bill: Annotated[int, typer.Argument(help="Bill id.")]) -> None:
     """Print what a bill was made from (each line's share and rounding) and the live bills made from it."""
-    db = _open(Settings())
-    try:
+    with _reading(Settings()) as db:
         found = chargeback_lineage.bill_lineage(db, bill)
-    except DomainError as error:
-        raise _fail(error) from error
-    finally:
-        db.dispose()
     console.lineage(console.stdout(), found)
 
 
@@ -388,15 +392,10 @@ def show_conservation(
     csv: Annotated[Path | None, typer.Option(help="Also write the figures to this CSV file.")] = None,
 ) -> None:
     """Print where a split task's source amounts went: allocated, left on each source by reason, rounding."""
-    db = _open(Settings())
-    try:
+    with _reading(Settings()) as db:
         report = chargeback_lineage.task_conservation(db, task)
         if csv is not None:
             _write(csv, chargeback_lineage.conservation_csv(report))
-    except DomainError as error:
-        raise _fail(error) from error
-    finally:
-        db.dispose()
     console.conservation(console.stdout(), report)
 
 
@@ -408,15 +407,10 @@ def show_reruns(
     csv: Annotated[Path | None, typer.Option(help="Also write the list to this CSV file.")] = None,
 ) -> None:
     """Print the step periods whose chargeback bills were undone by a correction and that need running again."""
-    db = _open(Settings())
-    try:
+    with _reading(Settings()) as db:
         groups = chargeback_lineage.reruns(db, period, step, include_resolved=all_)
         if csv is not None:
             _write(csv, chargeback_lineage.reruns_csv(groups))
-    except DomainError as error:
-        raise _fail(error) from error
-    finally:
-        db.dispose()
     console.reruns(console.stdout(), groups)
 
 

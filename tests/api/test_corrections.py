@@ -342,23 +342,23 @@ def test_reruns_can_be_dismissed_and_exported(api: Api) -> None:
     assert api.delete(f"/apportion/v1/rerun/{rerun_id}").status_code == 404
 
 
-def test_use_lines_must_measure_the_meters_commodity(api: Api) -> None:
-    ids = cb.accounts_and_meters(api.db, ["E"])
-    account_id, meter_id = ids["E"]
-    body = {
+def manual_bill(account_id: int, meter_id: int, lines: list[dict[str, Any]], period: int = PERIOD) -> dict[str, Any]:
+    """A BillCreate body for the period's calendar month with the meter's lines."""
+    begin, end = periods.first_day(period), periods.end_date(period)
+    return {
         "accountId": account_id,
-        "billingPeriod": PERIOD,
-        "beginDate": "2024-03-01",
-        "endDate": "2024-04-01",
+        "billingPeriod": period,
+        "beginDate": f"{begin}",
+        "endDate": f"{end}",
         "manualEntry": True,
-        "meters": [
-            {
-                "meterId": meter_id,
-                "bodyLines": [{"observationTypeId": USE, "caption": "Use", "value": 10, "valueUnitId": 10, "cost": 1}],
-            }
-        ],
+        "meters": [{"meterId": meter_id, "bodyLines": lines}],
     }
-    refused = api.post("/api/v3/bill", json=body)
+
+
+def test_use_lines_must_measure_the_meters_commodity(api: Api) -> None:
+    account_id, meter_id = cb.accounts_and_meters(api.db, ["E"])["E"]
+    gallons = [{"observationTypeId": USE, "caption": "Use", "value": 10, "valueUnitId": 10, "cost": 1}]
+    refused = api.post("/api/v3/bill", json=manual_bill(account_id, meter_id, gallons))
     assert refused.status_code == 400
     assert refused.json()["modelState"] == {
         "meters[0].bodyLines[0].valueUnitId": ["Unit gal cannot measure meter M-E's ELECTRIC use."]
@@ -366,27 +366,17 @@ def test_use_lines_must_measure_the_meters_commodity(api: Api) -> None:
 
 
 def test_time_of_use_lines_are_parts_of_the_total(api: Api) -> None:
-    ids = cb.accounts_and_meters(api.db, ["E"])
-    account_id, meter_id = ids["E"]
+    account_id, meter_id = cb.accounts_and_meters(api.db, ["E"])["E"]
     lines = [
         {"observationTypeId": USE, "caption": "Use", "value": 7500, "valueUnitId": KWH, "cost": 750},
         {"observationTypeId": ONPEAK, "caption": "On-peak", "value": 4000, "valueUnitId": KWH},
         {"observationTypeId": OFFPEAK, "caption": "Off-peak", "value": 3500, "valueUnitId": KWH},
     ]
-    body = {
-        "accountId": account_id,
-        "billingPeriod": PERIOD,
-        "beginDate": "2024-03-01",
-        "endDate": "2024-04-01",
-        "manualEntry": True,
-        "meters": [{"meterId": meter_id, "bodyLines": lines}],
-    }
-    created = api.post("/api/v3/bill", json=body)
+    created = api.post("/api/v3/bill", json=manual_bill(account_id, meter_id, lines))
     assert created.status_code == 200, created.text
     (row,) = api.get(f"/api/v3/meter/{meter_id}/bill").json()
     assert row["usage"] == 7500
-    without_total = body | {"meters": [{"meterId": meter_id, "bodyLines": lines[1:]}], "billingPeriod": 202404}
-    without_total |= {"beginDate": "2024-04-01", "endDate": "2024-05-01"}
+    without_total = manual_bill(account_id, meter_id, lines[1:], 202404)
     assert api.post("/api/v3/bill", json=without_total).status_code == 200
     uses = [b["usage"] for b in api.get(f"/api/v3/meter/{meter_id}/bill").json()]
     assert uses == [7500, 7500]

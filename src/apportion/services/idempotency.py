@@ -97,3 +97,35 @@ def once(
     with db.transaction() as session:
         idempotency.complete(session, user_id, key, encode(answer))
     return answer
+
+
+def tasks_once(
+    db: Database,
+    user_id: int,
+    key: str | None,
+    operation: str,
+    document: Mapping[str, Any],
+    run: Callable[[], list[int]],
+    clock: Callable[[], datetime],
+) -> list[int]:
+    """`once` for a processor request: the chargeback task ids it started."""
+    return once(db, user_id, key, operation, document, run, lambda ids: {"taskIds": ids}, _task_ids, clock)
+
+
+def _task_ids(kept: dict[str, Any]) -> list[int]:
+    return [int(i) for i in kept["taskIds"]]
+
+
+def import_once(
+    db: Database,
+    user_id: int,
+    key: str | None,
+    operation: str,
+    document: Mapping[str, Any],
+    run: Callable[[], str],
+    clock: Callable[[], datetime],
+) -> str:
+    """`once` for an import request: the GUID of the import task it started."""
+    return once(
+        db, user_id, key, operation, document, run, lambda guid: {"taskGuid": guid}, lambda k: str(k["taskGuid"]), clock
+    )

@@ -508,24 +508,10 @@ def conservation_of(session: Session, task_id: int) -> list[ConservationRow]:
 
 
 @dataclass(frozen=True)
-class CorrectionRow:
-    """A correction log entry as read back."""
+class CorrectionRow(Correction):
+    """A correction log entry as read back, with its id."""
 
     correction_id: int
-    bill_id: int
-    amount: Decimal
-    chargeback_task_id: int | None
-    version_id: int | None
-    step_id: int | None
-    billing_period: int
-    action: str
-    cause: str
-    cause_bill_id: int | None
-    cause_chargeback_task_id: int | None
-    cause_import_task_id: int | None
-    reason: str
-    user_id: int | None
-    created_date: datetime
 
 
 def corrections(
@@ -571,12 +557,7 @@ def corrections(
         .order_by(C.correction_id)
         .limit(limit)
     )
-    found = []
-    for row in rows:
-        values: list[Any] = list(row)
-        values[2] = Decimal(values[2])
-        found.append(CorrectionRow(*values))
-    return found
+    return [CorrectionRow(**(row._asdict() | {"amount": Decimal(row.amount)})) for row in rows]
 
 
 @dataclass(frozen=True)

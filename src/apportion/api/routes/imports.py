@@ -9,7 +9,6 @@ GET /api/v3/task/{taskGuid} shows how the import went.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated
 
@@ -39,7 +38,6 @@ from apportion.importer.profiles import ColumnMapping, ObservationColumn
 from apportion.services import bill_import, idempotency, import_profiles, import_tasks, task_queue
 from apportion.services.auth import Principal
 from apportion.services.task_queue import TaskQueue
-from apportion.store.database import Database
 
 router = APIRouter(tags=["Bill import"], route_class=WireRoute)
 Creator = Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))]
@@ -171,30 +169,7 @@ def bill_import_v3(
 
     document = body.model_dump(mode="json", by_alias=True, exclude={"data"})
     document["dataSha256"] = hashlib.sha256((body.data or "").encode()).hexdigest()
-    return GuidResponse(task_gu_id=_once(db, clock, user, key, "import/bill", document, run))
-
-
-def _once(
-    db: Database,
-    clock: ClockDep,
-    user: Principal,
-    key: str | None,
-    operation: str,
-    document: dict[str, object],
-    run: Callable[[], str],
-) -> str:
-    """Start the import once per Idempotency-Key (services/idempotency.py): its task GUID."""
-    return idempotency.once(
-        db,
-        user.user_id,
-        key,
-        operation,
-        document,
-        run,
-        lambda guid: {"taskGuid": guid},
-        lambda kept: str(kept["taskGuid"]),
-        clock,
-    )
+    return GuidResponse(task_gu_id=idempotency.import_once(db, user.user_id, key, "import/bill", document, run, clock))
 
 
 @router.post("/api/v202401/import/bill/task/{taskGuid}/kickout", response_model=GuidResponse)
@@ -222,7 +197,11 @@ def import_bill_import_task_kickouts(
         return guid
 
     document = body.model_dump(mode="json", by_alias=True)
-    return GuidResponse(task_gu_id=_once(db, clock, user, key, f"import/bill/task/{taskGuid}/kickout", document, run))
+    return GuidResponse(
+        task_gu_id=idempotency.import_once(
+            db, user.user_id, key, f"import/bill/task/{taskGuid}/kickout", document, run, clock
+        )
+    )
 
 
 # Tasks ---------------------------------------------------------------------------------------------------------

@@ -83,29 +83,6 @@ def _enqueue(db: Database, jobs: TaskQueue, clock: Callable[[], datetime], kind:
         raise
 
 
-def _once(
-    db: Database,
-    clock: ClockDep,
-    user: Principal,
-    key: str | None,
-    operation: str,
-    document: dict[str, object],
-    run: Callable[[], list[int]],
-) -> list[int]:
-    """Run the processor once per Idempotency-Key (services/idempotency.py): the task ids it started."""
-    return idempotency.once(
-        db,
-        user.user_id,
-        key,
-        operation,
-        document,
-        run,
-        lambda ids: {"taskIds": ids},
-        lambda kept: [int(i) for i in kept["taskIds"]],
-        clock,
-    )
-
-
 def _as_sent(body: BaseModel) -> dict[str, object]:
     """The request body as the task keeps it (`settings`): wire names, fields the client left out omitted."""
     return document(body, exclude_unset=True)
@@ -130,7 +107,7 @@ def execute_bill_split_processor(
             _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
         return [task_id]
 
-    (task_id,) = _once(db, clock, user, key, "billSplit/exec", _as_sent(body), run)
+    (task_id,) = idempotency.tasks_once(db, user.user_id, key, "billSplit/exec", _as_sent(body), run, clock)
     return render(chargeback_tasks.get_task(db, task_id))
 
 
@@ -153,7 +130,7 @@ def execute_calculate_bill_processor(
             _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
         return [task_id]
 
-    (task_id,) = _once(db, clock, user, key, "calculatedBill/exec", _as_sent(body), run)
+    (task_id,) = idempotency.tasks_once(db, user.user_id, key, "calculatedBill/exec", _as_sent(body), run, clock)
     return render(chargeback_tasks.get_task(db, task_id))
 
 
@@ -179,7 +156,7 @@ def execute_processor_by_workflow_step(
         return [task_id]
 
     operation = f"chargebackWorkflowStep/{chargebackWorkflowStepId}/exec"
-    (task_id,) = _once(db, clock, user, key, operation, _as_sent(body), run)
+    (task_id,) = idempotency.tasks_once(db, user.user_id, key, operation, _as_sent(body), run, clock)
     return render(chargeback_tasks.get_task(db, task_id))
 
 
@@ -208,7 +185,9 @@ def execute_processor_by_workflow(
         return task_ids
 
     document = {} if body is None else _as_sent(body)
-    task_ids = _once(db, clock, user, key, f"chargebackWorkflow/{chargebackWorkflowId}/exec", document, run)
+    task_ids = idempotency.tasks_once(
+        db, user.user_id, key, f"chargebackWorkflow/{chargebackWorkflowId}/exec", document, run, clock
+    )
     return [render(row) for row in chargeback_tasks.get_tasks(db, task_ids)]
 
 
@@ -237,5 +216,5 @@ def execute_processor_aggregations(
             _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
         return [task_id]
 
-    (task_id,) = _once(db, clock, user, key, "aggregations/exec", _as_sent(wire), run)
+    (task_id,) = idempotency.tasks_once(db, user.user_id, key, "aggregations/exec", _as_sent(wire), run, clock)
     return render(chargeback_tasks.get_task(db, task_id))
