@@ -23,7 +23,7 @@ from apportion.api.app import create_app
 from apportion.domain import periods
 from apportion.domain.bills import BillDraft, LineDraft
 from apportion.domain.permissions import Grants
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database

@@ -31,9 +31,10 @@ from sqlalchemy.engine import make_url
 from apportion.domain import periods
 from apportion.domain.bills import BillDraft
 from apportion.domain.permissions import Grants
-from apportion.services import auth, demo
-from apportion.services.batches import BatchSettings, open_batch_in
-from apportion.services.demo_bills import TARIFFS, bill_lines
+from apportion.services.access import auth
+from apportion.services.billing.batches import BatchSettings, open_batch_in
+from apportion.services.demo import campus
+from apportion.services.demo.campus_bills import TARIFFS, bill_lines
 from apportion.store.bill_writer import BillWriter, load_unit_table
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill, BillLine, BillMeter
@@ -78,20 +79,20 @@ class Setup:
 def prepare(db: Database, bills: int, seed: int) -> Setup:
     """Load the campus and open a batch (not timed); build `bills` drafts on its master meters, oldest first."""
     user_id = auth.create_user_with_key(db, "bench", "Benchmark", Grants.everything(), NOW)[0]
-    demo.load_campus(db, NOW, meters=CAMPUS_METERS, seed=seed)
+    campus.load_campus(db, NOW, meters=CAMPUS_METERS, seed=seed)
     with db.transaction() as session:
         masters = session.execute(
             select(AccountMeter.account_id, Meter.meter_id, Meter.commodity_id, PlaceSize.value)
             .join(Meter, Meter.meter_id == AccountMeter.meter_id)
             .join(PlaceSize, PlaceSize.place_id == Meter.place_id)
-            .where(Meter.meter_type_id == demo.STANDARD_METER)
+            .where(Meter.meter_type_id == campus.STANDARD_METER)
             .order_by(Meter.meter_id)
         ).all()
         batch_id = open_batch_in(session, BatchSettings("BENCH"), user_id, NOW).batch_id
     tariffs = {t.commodity_id: t for t in TARIFFS}
     rng = random.Random(seed)
     # Periods before the demo's 24 months, going back one month per round over the master meters.
-    start = periods.add_months(periods.of_date(NOW.date()), -demo.MONTHS)
+    start = periods.add_months(periods.of_date(NOW.date()), -campus.MONTHS)
     drafts = []
     for k in range(bills):
         account_id, meter_id, commodity_id, area = masters[k % len(masters)]
@@ -271,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bills", type=int, default=100_000, help="bills to write (3 line items each)")
     parser.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, help="bills per transaction")
     parser.add_argument("--database-url", help="a PostgreSQL server URL to measure as well")
-    parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
+    parser.add_argument("--seed", type=int, default=campus.DEFAULT_SEED)
     args = parser.parse_args(argv)
     targets: list[tuple[str, str | None]] = [("SQLite", None)]
     if args.database_url and not args.database_url.startswith("sqlite"):

@@ -32,8 +32,10 @@ from apportion.domain import calculations as calc
 from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
 from apportion.domain.permissions import Grants
-from apportion.services import auth, chargeback_tasks, processing
-from apportion.services.batches import BatchSettings, open_batch_in
+from apportion.services.access import auth
+from apportion.services.billing.batches import BatchSettings, open_batch_in
+from apportion.services.chargebacks import chargeback_tasks
+from apportion.services.runs import processing
 from apportion.store import instructions
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database

@@ -29,8 +29,9 @@ from apportion.api.routes import digest as digest_routes
 from apportion.domain import periods
 from apportion.domain.bills import BillDraft, BillOrigin, LineDraft
 from apportion.domain.permissions import Grants
-from apportion.services import auth, digest
-from apportion.services.memory import cyclic_gc_paused
+from apportion.runtime.memory import cyclic_gc_paused
+from apportion.services.access import auth
+from apportion.services.chargebacks import digest
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database

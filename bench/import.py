@@ -26,8 +26,9 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 
 from apportion.domain.permissions import Grants
-from apportion.services import auth, bill_import, import_tasks
-from apportion.services.auth import Principal
+from apportion.services.access import auth
+from apportion.services.access.auth import Principal
+from apportion.services.imports import bill_import, import_tasks
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill

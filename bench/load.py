@@ -36,7 +36,9 @@ import httpx
 
 from apportion.domain import periods
 from apportion.domain.permissions import Grants
-from apportion.services import auth, demo, demo_chargebacks, processing
+from apportion.services.access import auth
+from apportion.services.demo import campus, demo_workflow
+from apportion.services.runs import processing
 from apportion.store.database import Database
 from bench.databases import fresh_database
 
@@ -56,8 +58,8 @@ def build(db: Database, meters: int) -> tuple[str, int, int]:
     """Administrator key, the demo workflow's split step id and the period its workflow ran for."""
     now = datetime.now()
     _user, key = auth.create_user_with_key(db, "admin", "Administrator", Grants.everything(), now)
-    demo.load_campus(db, now, meters=meters)
-    flow = demo_chargebacks.ensure_workflow(db)
+    campus.load_campus(db, now, meters=meters)
+    flow = demo_workflow.ensure_workflow(db)
     period = periods.prior(periods.of_date(now.date()))
     settings = processing.RunSettings(billing_period=period, document={"billingPeriod": period})
     processing.run_workflow(db, flow.workflow_id, settings, auth.principal_of(db, None), datetime.now)

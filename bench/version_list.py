@@ -26,7 +26,8 @@ from sqlalchemy import func, insert, select
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants
 from apportion.domain.versions import CALCULATION
-from apportion.services import auth, version_lists
+from apportion.services.access import auth
+from apportion.services.chargebacks import version_lists
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.chargebacks import ChargebackWorkflow, ChargebackWorkflowStep, DistributionVersion

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants, parse_grants
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.support.databases import POSTGRES_URL, backends, clean, fresh_database

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants
 from apportion.jobs.inline import InlineRunner
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.api import master_builders as mb

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from apportion.api import errors
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.conftest import NOW

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from apportion.api.app import create_app
-from apportion.services.read_cache import ReadCache
+from apportion.runtime.read_cache import ReadCache
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.organisation import Meter

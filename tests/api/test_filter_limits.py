@@ -16,7 +16,7 @@ from apportion.api.app import create_app
 from apportion.api.errors import TIMED_OUT
 from apportion.domain.filters import MAX_CONDITIONS, MAX_VALUES
 from apportion.domain.permissions import Grants
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.api.master_builders import account, link, meter, vendor

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.api.import_builders import ImportApi, csv_file, import_api, row, site

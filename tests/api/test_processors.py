@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from apportion.domain import calculations as calc
 from apportion.domain.permissions import Grants
-from apportion.services import auth, processing
-from apportion.services.batches import BatchSettings
+from apportion.services.access import auth
+from apportion.services.billing.batches import BatchSettings
+from apportion.services.runs import processing
 from apportion.store import split_inputs
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill, BillLine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from apportion.services.users import hash_password, is_strong, verify_password
+from apportion.services.access.users import hash_password, is_strong, verify_password
 from tests.conftest import Api
 
 

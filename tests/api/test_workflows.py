@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from apportion.services import workflows
+from apportion.services.chargebacks import workflows
 from apportion.store.models.chargebacks import ChargebackTask, DistributionVersion
 from apportion.store.models.users import User
 from tests.api import master_builders as mb

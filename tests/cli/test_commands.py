@@ -14,7 +14,12 @@ from typer.testing import CliRunner
 
 from apportion.cli import app
 from apportion.domain.permissions import Grants
-from apportion.services import auth, bill_import, bills, demo, demo_chargebacks, import_tasks, processing
+from apportion.services.access import auth
+from apportion.services.billing import bills
+from apportion.services.demo import campus as demo_campus
+from apportion.services.demo import demo_workflow
+from apportion.services.imports import bill_import, import_tasks
+from apportion.services.runs import processing
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill
@@ -39,11 +44,11 @@ def env(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Databa
 
 
 @pytest.fixture
-def campus(env: Database) -> demo_chargebacks.DemoWorkflow:
+def campus(env: Database) -> demo_workflow.DemoWorkflow:
     """An administrator, the 3-meter demo campus and its workflow."""
     auth.create_user_with_key(env, "admin", "Administrator", Grants.everything(), NOW)
-    demo.load_campus(env, NOW, meters=3)
-    return demo_chargebacks.ensure_workflow(env)
+    demo_campus.load_campus(env, NOW, meters=3)
+    return demo_workflow.ensure_workflow(env)
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -105,10 +110,10 @@ def test_demo_refuses_a_database_without_the_campus(env: Database) -> None:
     assert "Traceback" not in output
 
 
-def test_run_a_step_prints_the_task(campus: demo_chargebacks.DemoWorkflow, env: Database) -> None:
+def test_run_a_step_prints_the_task(campus: demo_workflow.DemoWorkflow, env: Database) -> None:
     code, output = invoke("run", "--step", str(campus.step_id), "--period", str(PERIOD), "--note", "May")
     assert code == 0, output
-    assert f"(Split, period {PERIOD}, step {campus.step_id} {demo_chargebacks.STEP_INFO}): Completed" in output
+    assert f"(Split, period {PERIOD}, step {campus.step_id} {demo_workflow.STEP_INFO}): Completed" in output
     assert "bills created: 6   failed versions: 0" in output
     with env.reading() as session:
         task = session.execute(select(ChargebackTask)).scalar_one()
@@ -128,7 +133,7 @@ def test_run_a_step_prints_the_task(campus: demo_chargebacks.DemoWorkflow, env: 
     ],
 )
 def test_run_refuses_bad_input(
-    campus: demo_chargebacks.DemoWorkflow, env: Database, args: list[str], message: str
+    campus: demo_workflow.DemoWorkflow, env: Database, args: list[str], message: str
 ) -> None:
     code, output = invoke("run", *(a.replace("{step}", str(campus.step_id)) for a in args))
     assert code == 2
@@ -137,7 +142,7 @@ def test_run_refuses_bad_input(
     assert count(env, select(func.count()).select_from(ChargebackTask)) == 0
 
 
-def test_digest_shows_meters_periods_and_splits(campus: demo_chargebacks.DemoWorkflow) -> None:
+def test_digest_shows_meters_periods_and_splits(campus: demo_workflow.DemoWorkflow) -> None:
     assert invoke("run", "--step", str(campus.step_id), "--period", str(PERIOD))[0] == 0
     code, output = invoke("digest", "--step", str(campus.step_id), "--period", str(PERIOD))
     assert code == 0, output
@@ -156,7 +161,7 @@ def test_digest_shows_meters_periods_and_splits(campus: demo_chargebacks.DemoWor
     assert invoke("digest", "--step", str(campus.step_id))[1] == output
 
 
-def test_digest_of_a_step_without_tasks_and_bad_input(campus: demo_chargebacks.DemoWorkflow) -> None:
+def test_digest_of_a_step_without_tasks_and_bad_input(campus: demo_workflow.DemoWorkflow) -> None:
     code, output = invoke("digest", "--step", str(campus.step_id), "--period", "202001")
     assert code == 0
     assert "has no chargeback task in period 202001" in output
@@ -172,7 +177,7 @@ def _write(path: Path, *rows: str) -> Path:
     return path
 
 
-def test_import_creates_bills_and_saves_kickouts(campus: demo_chargebacks.DemoWorkflow, env: Database) -> None:
+def test_import_creates_bills_and_saves_kickouts(campus: demo_workflow.DemoWorkflow, env: Database) -> None:
     bills_before = count(env, select(func.count()).select_from(Bill))
     source = _write(
         env_path := Path("july.csv"),
@@ -208,7 +213,7 @@ def test_import_creates_bills_and_saves_kickouts(campus: demo_chargebacks.DemoWo
     ],
 )
 def test_import_refuses_bad_input(
-    campus: demo_chargebacks.DemoWorkflow, env: Database, args: list[str], message: str
+    campus: demo_workflow.DemoWorkflow, env: Database, args: list[str], message: str
 ) -> None:
     _write(Path("good.csv"), "PPL-00001-1,B001-ELEC,2024-07-01,2024-08-01,1000,85.00")
     Path("empty.csv").write_text("")
@@ -219,7 +224,7 @@ def test_import_refuses_bad_input(
     assert count(env, select(func.count()).select_from(Task)) == 0
 
 
-def test_runs_and_imports_report_each_step(campus: demo_chargebacks.DemoWorkflow, env: Database) -> None:
+def test_runs_and_imports_report_each_step(campus: demo_workflow.DemoWorkflow, env: Database) -> None:
     heard: list[tuple[int, int, str]] = []
     admin = auth.principal_of(env, None)
     settings = processing.RunSettings(billing_period=PERIOD)
@@ -278,7 +283,7 @@ def test_user_create_in_a_real_process_prints_no_traceback(env: Database) -> Non
 
 
 def test_a_correction_month_from_the_command_line(
-    campus: demo_chargebacks.DemoWorkflow, env: Database, tmp_path: Path
+    campus: demo_workflow.DemoWorkflow, env: Database, tmp_path: Path
 ) -> None:
     code, output = invoke("run", "--step", str(campus.step_id), "--period", str(PERIOD))
     assert code == 0, output

@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 from apportion.domain import calculations as calc
 from apportion.domain.permissions import Grants
 from apportion.importer.limits import ImportLimits
-from apportion.services import auth, bill_import, import_tasks
+from apportion.services.access import auth
+from apportion.services.imports import bill_import, import_tasks
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import DistributionVersion

@@ -11,7 +11,7 @@ from energycap.sdk import models
 from msrest.exceptions import HttpOperationError
 
 from apportion.domain.permissions import parse_grants
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.store.database import Database
 from tests.conftest import NOW
 from tests.e2e.conftest import Server, sdk_client

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from apportion.domain import periods
-from apportion.services.demo import DEFAULT_METERS
+from apportion.services.demo.campus import DEFAULT_METERS
 from tests.e2e.conftest import sdk_client
 from tests.support.servers import (
     START_TIMEOUT_SECONDS,

@@ -28,7 +28,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from apportion.api.app import create_app
 from apportion.domain.errors import Unauthenticated
 from apportion.domain.permissions import Grants
-from apportion.services import auth, demo
+from apportion.services.access import auth
+from apportion.services.demo import campus
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.migrate import upgrade
@@ -73,7 +74,7 @@ def admin_key() -> Iterator[AdminKey]:
     """Migrate the fuzzed app's database, load the small demo campus, and keep an administrator's key."""
     upgrade(_DB.engine)
     demo_admin = auth.create_user_with_key(_DB, "admin", "Administrator", Grants.everything(), NOW)[1]
-    demo.load_campus(_DB, NOW, meters=3)
+    campus.load_campus(_DB, NOW, meters=3)
     key = AdminKey(_DB)
     key.key = demo_admin
     try:

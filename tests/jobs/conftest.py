@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants
 from apportion.jobs.queue import PostgresQueue
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.conftest import NOW, Api

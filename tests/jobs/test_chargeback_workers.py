@@ -21,8 +21,8 @@ from sqlalchemy import func, insert, select, text
 
 from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
-from apportion.services import processing, task_queue
-from apportion.services.run_context import RunContext
+from apportion.services.runs import processing, task_queue
+from apportion.services.runs.run_context import RunContext
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apportion.domain import periods
-from apportion.services.aggregate_meters import place_version
+from apportion.services.chargebacks.aggregate_meters import place_version
 
 MONTHS = list(periods.span(202001, 202312))
 

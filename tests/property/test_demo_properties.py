@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apportion.services import demo
-from apportion.services.demo_bills import HOURS_AT_PEAK, TARIFFS, VARIATION, Tariff, bill_lines, cents
+from apportion.services.demo import campus
+from apportion.services.demo.campus_bills import HOURS_AT_PEAK, TARIFFS, VARIATION, Tariff, bill_lines, cents
 
 tariffs = st.sampled_from(TARIFFS)
 areas = st.integers(min_value=1, max_value=2_000_000)
@@ -56,7 +56,7 @@ def test_the_same_seed_gives_the_same_bill(tariff: Tariff, area: int, period: in
 
 @given(st.integers(min_value=1, max_value=400), seeds)
 def test_buildings_hold_every_master_meter_three_to_a_building(meters: int, seed: int) -> None:
-    buildings = demo.plan_buildings(meters, seed)
+    buildings = campus.plan_buildings(meters, seed)
     assert sum(len(b.tariffs) for b in buildings) == meters
     assert all(len(b.tariffs) == 3 for b in buildings[:-1])
     assert len({b.code for b in buildings}) == len(buildings)

@@ -33,8 +33,12 @@ from apportion.domain.bills import BillHeader
 from apportion.domain.errors import DomainError
 from apportion.domain.permissions import Grants
 from apportion.importer.limits import ImportLimits
-from apportion.services import auth, bill_import, bills, chargeback_tasks, import_tasks, processing
-from apportion.services.account_meters import LinkInput, create_links, edit_link
+from apportion.services.access import auth
+from apportion.services.billing import bills
+from apportion.services.chargebacks import chargeback_tasks
+from apportion.services.imports import bill_import, import_tasks
+from apportion.services.master.account_meters import LinkInput, create_links, edit_link
+from apportion.services.runs import processing
 from apportion.store.database import Database
 from apportion.store.migrate import upgrade
 from apportion.store.models.bills import Batch, Bill, BillMeter, BillSource

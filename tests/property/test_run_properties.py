@@ -19,7 +19,9 @@ from sqlalchemy import select
 from apportion.domain import splits
 from apportion.domain.money import PERCENT_QUANTUM, allocate
 from apportion.domain.permissions import Grants
-from apportion.services import auth, chargeback_tasks, processing
+from apportion.services.access import auth
+from apportion.services.chargebacks import chargeback_tasks
+from apportion.services.runs import processing
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill, BillLine
 from apportion.store.models.organisation import MeterGroup, MeterGroupMember, PlaceSize

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from apportion.domain.bills import BillDraft, BillHeader, LineDraft
 from apportion.domain.permissions import Grants
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.store.bill_writer import BillWriter
 from apportion.store.bulk import insert_rows, insert_with_ids
 from apportion.store.database import Database

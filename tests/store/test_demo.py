@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from apportion.domain import periods
 from apportion.domain.errors import RuleViolation, ValidationFailed
 from apportion.domain.permissions import Grants
-from apportion.services import auth, demo
-from apportion.services.demo_bills import TARIFFS, Tariff, bill_lines
+from apportion.services.access import auth
+from apportion.services.demo import campus
+from apportion.services.demo.campus_bills import TARIFFS, Tariff, bill_lines
 from apportion.store.database import Database
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import (
@@ -44,7 +45,7 @@ def count(db: Database, model: Any, *where: Any) -> int:
 
 
 def test_default_campus_counts(db: Database, admin: int) -> None:
-    summary = demo.load_campus(db, NOW)
+    summary = campus.load_campus(db, NOW)
     # 9 master meters, three to a building; two tenants per building, one submeter per master meter each.
     assert (summary.buildings, summary.master_meters, summary.submeters) == (3, 9, 18)
     assert (summary.vendor_accounts, summary.tenant_accounts, summary.meter_groups) == (9, 6, 4)
@@ -70,7 +71,7 @@ def test_default_campus_counts(db: Database, admin: int) -> None:
 
 
 def test_bills_add_up_to_the_cent(db: Database, admin: int) -> None:
-    summary = demo.load_campus(db, NOW, meters=6)
+    summary = campus.load_campus(db, NOW, meters=6)
     with db.reading() as session:
         line_sums = dict(
             session.execute(select(BillLine.bill_id, func.sum(BillLine.cost)).group_by(BillLine.bill_id)).all()
@@ -84,7 +85,7 @@ def test_bills_add_up_to_the_cent(db: Database, admin: int) -> None:
 
 
 def test_use_rolls_up_and_follows_the_seasons(db: Database, admin: int) -> None:
-    demo.load_campus(db, NOW, meters=3)
+    campus.load_campus(db, NOW, meters=3)
     with db.reading() as session:
         rows = session.execute(
             select(Meter.commodity_id, BillMeter.billing_period, BillMeter.use, BillMeter.demand).join(
@@ -93,7 +94,7 @@ def test_use_rolls_up_and_follows_the_seasons(db: Database, admin: int) -> None:
         ).all()
     use = {(c, p): u for c, p, u, _d in rows}
     demand = {(c, p): d for c, p, _u, d in rows}
-    # Electric peaks in summer, natural gas in winter (domain-realistic profiles, services/demo_bills.py).
+    # Electric peaks in summer, natural gas in winter (domain-realistic profiles, services/demo/campus_bills.py).
     assert use[(1, 202307)] > use[(1, 202401)]
     assert use[(2, 202401)] > 3 * use[(2, 202307)]
     assert use[(3, 202307)] > use[(3, 202401)]
@@ -113,18 +114,18 @@ def test_use_rolls_up_and_follows_the_seasons(db: Database, admin: int) -> None:
 
 
 def test_load_if_empty_loads_once(db: Database, admin: int) -> None:
-    assert demo.is_empty(db)
-    assert demo.load_if_empty(db, NOW) is True
+    assert campus.is_empty(db)
+    assert campus.load_if_empty(db, NOW) is True
     bills = count(db, Bill)
-    assert demo.load_if_empty(db, NOW) is False
-    assert count(db, Bill) == bills == demo.DEFAULT_METERS * demo.MONTHS
-    assert not demo.is_empty(db)
+    assert campus.load_if_empty(db, NOW) is False
+    assert count(db, Bill) == bills == campus.DEFAULT_METERS * campus.MONTHS
+    assert not campus.is_empty(db)
 
 
 def test_a_second_load_is_refused_without_writing(db: Database, admin: int) -> None:
-    demo.load_campus(db, NOW, meters=3)
+    campus.load_campus(db, NOW, meters=3)
     with pytest.raises(RuleViolation):
-        demo.load_campus(db, NOW, meters=3)
+        campus.load_campus(db, NOW, meters=3)
     assert count(db, Meter) == 3 + 6
     assert count(db, Batch) == 1
 
@@ -132,32 +133,32 @@ def test_a_second_load_is_refused_without_writing(db: Database, admin: int) -> N
 def test_refuses_a_database_with_master_data(db: Database, admin: int) -> None:
     with db.transaction() as session:
         session.add(Vendor(vendor_code="OTHER", vendor_info="Other", vendor_type_id=1))
-    assert not demo.load_if_empty(db, NOW)
+    assert not campus.load_if_empty(db, NOW)
     with pytest.raises(RuleViolation):
-        demo.load_campus(db, NOW)
+        campus.load_campus(db, NOW)
     assert count(db, Meter) == 0
 
 
 def test_needs_a_user(db: Database) -> None:
     with pytest.raises(RuleViolation, match="user"):
-        demo.load_campus(db, NOW)
+        campus.load_campus(db, NOW)
     assert count(db, Place) == 1
 
 
-@pytest.mark.parametrize("meters", [0, -1, demo.MAX_METERS + 1])
+@pytest.mark.parametrize("meters", [0, -1, campus.MAX_METERS + 1])
 def test_meter_count_is_checked(db: Database, meters: int) -> None:
     with pytest.raises(ValidationFailed) as raised:
-        demo.load_campus(db, NOW, meters=meters)
+        campus.load_campus(db, NOW, meters=meters)
     assert "meters" in raised.value.errors
 
 
 def test_sizes_scale_with_meters(db: Database, admin: int) -> None:
-    summary = demo.load_campus(db, NOW, meters=31)
+    summary = campus.load_campus(db, NOW, meters=31)
     # 31 master meters: ten full buildings and an eleventh with an electric meter only.
     assert summary.buildings == 11
     assert summary.master_meters == 31
-    assert summary.submeters == 31 * demo.TENANTS_PER_BUILDING
-    assert summary.tenant_accounts == 11 * demo.TENANTS_PER_BUILDING
+    assert summary.submeters == 31 * campus.TENANTS_PER_BUILDING
+    assert summary.tenant_accounts == 11 * campus.TENANTS_PER_BUILDING
     assert count(db, Bill) == 31 * 24
     assert count(db, BillLine) == 31 * 24 * 3
     assert count(db, Meter) == 31 * 3
@@ -165,11 +166,11 @@ def test_sizes_scale_with_meters(db: Database, admin: int) -> None:
 
 
 def test_plan_is_deterministic_per_seed() -> None:
-    assert demo.plan_buildings(12, 5) == demo.plan_buildings(12, 5)
-    assert demo.plan_buildings(12, 5) != demo.plan_buildings(12, 6)
-    areas = [b.area for b in demo.plan_buildings(300, 1)]
+    assert campus.plan_buildings(12, 5) == campus.plan_buildings(12, 5)
+    assert campus.plan_buildings(12, 5) != campus.plan_buildings(12, 6)
+    areas = [b.area for b in campus.plan_buildings(300, 1)]
     assert all(20_000 <= a <= 180_000 and a % 500 == 0 for a in areas)
-    assert len({b.code for b in demo.plan_buildings(300, 1)}) == 100
+    assert len({b.code for b in campus.plan_buildings(300, 1)}) == 100
 
 
 @pytest.mark.parametrize("tariff", TARIFFS)

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from apportion.domain.batches import ImportBatchSettings
+from apportion.domain.batch_modes import ImportBatchSettings
 from apportion.domain.permissions import Grants
 from apportion.importer.limits import ImportLimits
-from apportion.services import auth, bill_import, import_profiles, import_tasks
-from apportion.services.auth import Principal
+from apportion.services.access import auth
+from apportion.services.access.auth import Principal
+from apportion.services.imports import bill_import, import_tasks, saved_profiles
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
 from apportion.store.models.bills import Batch, Bill, BillLine
@@ -124,9 +125,9 @@ def test_a_rule_broken_by_the_time_the_task_runs_fails_it_with_the_rule(db: Data
 
 
 def test_a_profile_deleted_before_the_run_fails_the_task(db: Database, admin: Principal) -> None:
-    profile_id = import_profiles.create_profile(db, "HEADERS", None, admin.user_id, NOW)
+    profile_id = saved_profiles.create_profile(db, "HEADERS", None, admin.user_id, NOW)
     task_id = _queue(db, admin, profile_code="HEADERS")
-    import_profiles.delete_profile(db, profile_id)
+    saved_profiles.delete_profile(db, profile_id)
     bill_import.run_import(db, task_id, lambda: NOW, LIMITS)
     task = _task(db, task_id)
     assert task.status == "Failed"

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from apportion.domain import periods
 from apportion.domain.errors import DomainError
 from apportion.domain.versions import CALCULATION, SPLIT, RequestedVersion
-from apportion.services import version_history
+from apportion.services.chargebacks import version_history
 from apportion.store.database import Database
 from apportion.store.models.bills import Batch, Bill
 from apportion.store.models.chargebacks import (

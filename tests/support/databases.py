@@ -14,7 +14,7 @@ from apportion.store.database import Database
 from apportion.store.migrate import upgrade
 from apportion.store.models import Base
 from apportion.store.models.revision import DataRevision
-from apportion.store.reference_data import TABLES
+from apportion.store.seed_data import TABLES
 
 POSTGRES_URL = os.environ.get("APPORTION_TEST_DATABASE_URL")
 SEEDED = dict(TABLES)

@@ -31,8 +31,9 @@ import openpyxl
 from apportion.domain.errors import DomainError
 from apportion.domain.permissions import Grants
 from apportion.importer.limits import ImportLimits
-from apportion.services import auth, bill_import, import_tasks
-from apportion.services.auth import Principal
+from apportion.services.access import auth
+from apportion.services.access.auth import Principal
+from apportion.services.imports import bill_import, import_tasks
 from apportion.store.database import Database
 
 NOW = datetime(2024, 6, 15, 9, 30, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apportion.domain.batches import (
+from apportion.domain.batch_modes import (
     BATCH_MODES,
     CLOSED,
     NEW,

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants
-from apportion.services import auth
+from apportion.services.access import auth
 from apportion.settings import Settings
 from tests.conftest import NOW, Api
 from tests.support.databases import fresh_database

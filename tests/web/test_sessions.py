@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants
-from apportion.services import auth, page_sessions
+from apportion.services.access import auth, page_sessions
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.users import PageSession, User

@@ -11,8 +11,8 @@ from apportion import __version__
 from apportion.api import errors, openapi
 from apportion.api.deps import path_ids_in_range
 from apportion.api.routes import ROUTERS
-from apportion.services.read_cache import ReadCache
-from apportion.services.task_queue import RunNow, TaskQueue
+from apportion.runtime.read_cache import ReadCache
+from apportion.services.runs.task_queue import RunNow, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.web import pages as web_pages
@@ -27,7 +27,7 @@ def create_app(
     """Build the app; nothing connects at import time, the database comes from `settings` or the caller.
 
     `jobs` runs background tasks (bill imports); the entry point builds it (apportion.asgi: the inline runner).
-    Without one, tasks run at once inside the request that queues them (`services.task_queue.RunNow`).
+    Without one, tasks run at once inside the request that queues them (`services.runs.task_queue.RunNow`).
     """
     app = FastAPI(
         title="Apportion",

@@ -10,9 +10,9 @@ from fastapi import Depends, Header, Request, Security
 from fastapi.security import APIKeyHeader
 
 from apportion.domain.errors import NotFound
+from apportion.runtime.read_cache import ReadCache
 from apportion.services import ids
-from apportion.services.auth import Principal, authenticate
-from apportion.services.read_cache import ReadCache
+from apportion.services.access.auth import Principal, authenticate
 from apportion.settings import Settings
 from apportion.store.database import Database
 
@@ -36,7 +36,7 @@ def get_clock(request: Request) -> Callable[[], datetime]:
 
 
 def get_read_cache(request: Request) -> ReadCache:
-    """The app's cache of finished answers (services.read_cache), built once by create_app()."""
+    """The app's cache of finished answers (runtime.read_cache), built once by create_app()."""
     cache: ReadCache = request.app.state.read_cache
     return cache
 

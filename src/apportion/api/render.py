@@ -190,7 +190,7 @@ def account_child_with_type(
 
 def place_size_child(row: Mapping[str, Any] | RowMapping, prefix: str = "size") -> PlaceSizeChild | None:
     """PlaceSizeChild from `<prefix>_id`, `_begin_date`, `_end_date`, `_value`, `_unit_id`, `_unit_code`,
-    `_unit_info` (apportion.services.place_sizes.join_size_child); dates become midnight date-times."""
+    `_unit_info` (apportion.services.master.place_sizes.join_size_child); dates become midnight date-times."""
     if row.get(f"{prefix}_id") is None:
         return None
     begin, end = row.get(f"{prefix}_begin_date"), row.get(f"{prefix}_end_date")
@@ -235,7 +235,7 @@ def workflow_step_child(
 def distribution_version(row: Mapping[str, Any] | RowMapping) -> DistributionVersionResponse:
     """DistributionVersionResponse from `version_id`, `version_info`, `chargeback_type`, `begin_period`,
     `end_period`, `has_bills`, the account under `account` (with type), the meter under `meter` and the workflow
-    step under `workflow` (apportion.services.version_lists.version_select)."""
+    step under `workflow` (apportion.services.chargebacks.version_lists.version_select)."""
     return DistributionVersionResponse(
         version_id=row["version_id"],
         version_info=row.get("version_info"),

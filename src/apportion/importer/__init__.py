@@ -3,5 +3,5 @@
 Stages, one module each: `readers` (CSV/XLSX/ZIP -> SourceFile), `profiles` (column mappings, date and
 number cells), `columns` (header + profile -> Layout), `rows` (SourceFile -> ParsedBill | Kickout),
 `kickouts` (kickout files and the ZIP for re-import), `limits` (size limits, ImportFileRejected).
-The batch-mode decision is pure domain: `apportion.domain.batches`.
+The batch-mode decision is pure domain: `apportion.domain.batch_modes`.
 """

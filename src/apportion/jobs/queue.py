@@ -2,11 +2,11 @@
 
 API processes keep no state: `PostgresQueue.enqueue` inserts a procrastinate job through the app's own
 SQLAlchemy connection pool, and any number of workers, on any host, fetch jobs with `FOR UPDATE SKIP LOCKED`, so
-each job goes to one worker. The job runs the same body as the inline runner (`services.task_queue.BODIES`).
+each job goes to one worker. The job runs the same body as the inline runner (`services.runs.task_queue.BODIES`).
 
 Workers that die: each worker writes a heartbeat every `worker_heartbeat_seconds`. At the same pace every worker
 looks for jobs left "doing" by a worker silent for `worker_stalled_seconds` (procrastinate's `get_stalled_jobs`),
-puts their task back to Queued (`services.task_queue.REQUEUES`) and retries the job (`retry_job`), so another
+puts their task back to Queued (`services.runs.task_queue.REQUEUES`) and retries the job (`retry_job`), so another
 worker runs it again. One worker at a time does this, under a PostgreSQL advisory lock. The dead run left
 nothing: an import writes in one transaction, rolled back with its connection; so does each chargeback task,
 which stays Processing and needs no reset (a workflow job's finished steps are skipped on the second run).
@@ -34,8 +34,8 @@ from procrastinate.exceptions import ConnectorException
 from sqlalchemy.engine import make_url
 
 from apportion.jobs.inline import InlineRunner
-from apportion.services import task_queue
-from apportion.services.task_queue import BODIES, REQUEUES, TaskQueue
+from apportion.services.runs import task_queue
+from apportion.services.runs.task_queue import BODIES, REQUEUES, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 
@@ -119,7 +119,7 @@ def check_ready(settings: Settings) -> None:
 
 
 class PostgresQueue:
-    """A `services.task_queue.TaskQueue` that defers a procrastinate job; an `apportion worker` runs it."""
+    """A `services.runs.task_queue.TaskQueue` that defers a procrastinate job; an `apportion worker` runs it."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
         conninfo(settings.database_url)  # refuse SQLite at start-up, not at the first import

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from apportion.services import page_sessions
-from apportion.services.auth import Principal
+from apportion.services.access import page_sessions
+from apportion.services.access.auth import Principal
 from apportion.store.database import Database
 
 COOKIE = "apportion_ui_session"

@@ -17,9 +17,9 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
 from apportion.domain.errors import DomainError, NotFound, PermissionDenied, Unauthenticated, ValidationFailed
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
 from apportion.web.access import visit
-from apportion.web.rendering import render
+from apportion.web.html import render
 
 
 def error_page(

@@ -14,16 +14,11 @@ from fastapi.responses import RedirectResponse
 
 from apportion.domain import periods
 from apportion.domain.errors import NotFound, Unauthenticated, ValidationFailed
-from apportion.services import (
-    chargeback_lineage,
-    chargeback_tasks,
-    digest,
-    ids,
-    import_tasks,
-    page_sessions,
-    processing,
-    workflows,
-)
+from apportion.services import ids
+from apportion.services.access import page_sessions
+from apportion.services.chargebacks import chargeback_tasks, digest, lineage_reports, workflows
+from apportion.services.imports import import_tasks
+from apportion.services.runs import processing
 from apportion.store.database import Database
 from apportion.web.access import (
     COOKIE,
@@ -43,7 +38,7 @@ from apportion.web.access import (
     set_cookie,
 )
 from apportion.web.errors import PageRoute
-from apportion.web.rendering import render
+from apportion.web.html import render
 from apportion.web.views import LEFT_CAPTIONS, digest_view, pager
 
 router = APIRouter(
@@ -192,8 +187,8 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
         "visitor": visitor,
         "row": row,
         "errors": chargeback_tasks.error_rows(db, taskId),
-        "conservation": chargeback_lineage.task_conservation(db, taskId),
-        "history": chargeback_lineage.task_history(db, taskId),
+        "conservation": lineage_reports.task_conservation(db, taskId),
+        "history": lineage_reports.task_history(db, taskId),
         "left_captions": LEFT_CAPTIONS,
     }
     return render(request, "task.html", context)
@@ -202,8 +197,8 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
 @router.get("/tasks/{taskId}/conservation.csv")
 def task_conservation(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
     """The task's conservation record as CSV: each source bill and the total."""
-    report = chargeback_lineage.task_conservation(db, _known(taskId, "Chargeback task"))
-    content = chargeback_lineage.conservation_csv(report)
+    report = lineage_reports.task_conservation(db, _known(taskId, "Chargeback task"))
+    content = lineage_reports.conservation_csv(report)
     return _download(f"chargeback-task-{taskId}-conservation.csv", content, "text/csv; charset=utf-8")
 
 
@@ -214,28 +209,28 @@ def task_conservation(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
 def bill_page(request: Request, db: DbDep, visitor: BillViewer, billId: int) -> Response:
     """One bill's lineage: what it was made from (each line's share and rounding), the live bills made from it,
     and the corrections that voided it."""
-    found = chargeback_lineage.bill_lineage(db, _known(billId, "Bill"))
+    found = lineage_reports.bill_lineage(db, _known(billId, "Bill"))
     return render(request, "bill.html", {"visitor": visitor, "lineage": found})
 
 
 @router.get("/reruns")
 def rerun_list(request: Request, db: DbDep, visitor: ChargebackViewer, all: bool = False) -> Response:
     """The step periods whose chargeback bills were undone by a correction, with each version and why."""
-    groups = chargeback_lineage.reruns(db, None, None, include_resolved=all)
+    groups = lineage_reports.reruns(db, None, None, include_resolved=all)
     return render(request, "reruns.html", {"visitor": visitor, "groups": groups, "all": all})
 
 
 @router.get("/reruns.csv")
 def rerun_export(db: DbDep, _: ChargebackViewer, all: bool = False) -> Response:
     """The re-run list as CSV."""
-    groups = chargeback_lineage.reruns(db, None, None, include_resolved=all)
-    return _download("chargeback-reruns.csv", chargeback_lineage.reruns_csv(groups), "text/csv; charset=utf-8")
+    groups = lineage_reports.reruns(db, None, None, include_resolved=all)
+    return _download("chargeback-reruns.csv", lineage_reports.reruns_csv(groups), "text/csv; charset=utf-8")
 
 
 @router.post("/reruns/{rerunId}/dismiss")
 def rerun_dismiss(db: DbDep, visitor: ChargebackManager, rerunId: int) -> Response:
     """Decide that a period needs no re-run; back to the list."""
-    chargeback_lineage.dismiss_rerun(db, _known(rerunId, "Re-run"), visitor.user_id)
+    lineage_reports.dismiss_rerun(db, _known(rerunId, "Re-run"), visitor.user_id)
     return RedirectResponse("/ui/reruns", status_code=303)
 
 
@@ -268,7 +263,7 @@ def digest_page(
     context = {
         "visitor": visitor,
         "view": view,
-        "reruns": chargeback_lineage.reruns(db, view.billing_period, stepId),
+        "reruns": lineage_reports.reruns(db, view.billing_period, stepId),
         "earlier": periods.prior(view.billing_period),
         "later": periods.following(view.billing_period),
     }

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from apportion.domain import periods
 from apportion.domain.digest import DigestFigures
 from apportion.domain.source_split import Left
-from apportion.services.digest import DigestLine, WorkflowDigest
+from apportion.services.chargebacks.digest import DigestLine, WorkflowDigest
 from apportion.web.charts import BarGroup, Series, bar_chart
 from apportion.web.formats import money, quantity
 

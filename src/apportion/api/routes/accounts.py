@@ -36,8 +36,8 @@ from apportion.api.schemas.contract import (
     RateChild,
 )
 from apportion.api.wire import WireRoute
-from apportion.services import account_meters, accounts
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.master import account_meters, accounts
 from apportion.store.database import Database
 
 router = APIRouter(tags=["Accounts"], route_class=WireRoute)

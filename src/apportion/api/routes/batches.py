@@ -15,8 +15,8 @@ from apportion.api.render import user_child
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import BatchCreate, BatchEdit, BatchResponse, UpdateBatchStatusRequest
 from apportion.api.wire import WireRoute
-from apportion.services import batches
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.billing import batches
 
 
 def batch_settings(body: BatchCreate) -> batches.BatchSettings:

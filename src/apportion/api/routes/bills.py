@@ -35,8 +35,8 @@ from apportion.api.wire import WireRoute
 from apportion.domain.bills import BillHeader
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.money import USE_QUANTUM
-from apportion.services import bills
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.billing import bills
 
 router = APIRouter(tags=["Bills"], route_class=WireRoute)
 

@@ -44,8 +44,9 @@ from apportion.api.schemas.contract import (
 from apportion.api.wire import WireRoute
 from apportion.domain import calculations as calc
 from apportion.domain.versions import CALCULATION
-from apportion.services import aggregate_meters, calculated_details, channels, version_lists
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.chargebacks import aggregate_meters, calculated_details, version_lists
+from apportion.services.master import channels
 
 router = APIRouter(tags=["Calculated bills"], route_class=WireRoute)
 

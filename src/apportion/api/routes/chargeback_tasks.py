@@ -20,8 +20,8 @@ from apportion.api.schemas.contract import (
 )
 from apportion.api.wire import WireRoute
 from apportion.domain.versions import CALCULATION, SPLIT
-from apportion.services import chargeback_tasks
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.chargebacks import chargeback_tasks
 
 router = APIRouter(tags=["Chargeback tasks"], route_class=WireRoute)
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]

@@ -19,9 +19,9 @@ from apportion.api.schemas.contract import ChargebackWorkflowDigestResponse
 from apportion.api.wire import WireRoute
 from apportion.domain import periods
 from apportion.domain.digest import ComparisonFigures, PeriodFigures
-from apportion.services import digest
-from apportion.services.auth import Principal
-from apportion.services.memory import cyclic_gc_paused
+from apportion.runtime.memory import cyclic_gc_paused
+from apportion.services.access.auth import Principal
+from apportion.services.chargebacks import digest
 
 router = APIRouter(tags=["ChargebackWorkflow"], route_class=WireRoute)
 

@@ -33,11 +33,12 @@ from apportion.api.schemas.contract import (
     TaskType,
 )
 from apportion.api.wire import WireRoute
-from apportion.domain.batches import ImportBatchSettings
+from apportion.domain.batch_modes import ImportBatchSettings
 from apportion.importer.profiles import ColumnMapping, ObservationColumn
-from apportion.services import bill_import, idempotency, import_profiles, import_tasks, task_queue
-from apportion.services.auth import Principal
-from apportion.services.task_queue import TaskQueue
+from apportion.services.access.auth import Principal
+from apportion.services.imports import bill_import, import_tasks, saved_profiles
+from apportion.services.runs import idempotency, task_queue
+from apportion.services.runs.task_queue import TaskQueue
 
 router = APIRouter(tags=["Bill import"], route_class=WireRoute)
 Creator = Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))]
@@ -61,7 +62,7 @@ JobsDep = Annotated[TaskQueue, Depends(get_jobs)]
 # Profiles ------------------------------------------------------------------------------------------------------
 
 
-def render_profile(profile: import_profiles.SavedProfile) -> BillImportProfileResponse:
+def render_profile(profile: saved_profiles.SavedProfile) -> BillImportProfileResponse:
     """Wire form of a stored profile."""
     mapping = profile.column_mapping
     return BillImportProfileResponse(
@@ -88,13 +89,13 @@ def _mapping(body: BillImportProfileRequest) -> ColumnMapping | None:
 @router.get("/api/v3/import/bill/profile", response_model=list[BillImportProfileResponse])
 def get_bill_import_profiles(db: DatabaseDep, _: Viewer) -> list[BillImportProfileResponse]:
     """Get all bill import profiles."""
-    return [render_profile(row) for row in import_profiles.list_profiles(db)]
+    return [render_profile(row) for row in saved_profiles.list_profiles(db)]
 
 
 @router.get("/api/v3/import/bill/profile/{profileId}", response_model=BillImportProfileResponse)
 def get_bill_import_profile(db: DatabaseDep, profileId: int, _: Viewer) -> BillImportProfileResponse:
     """Get a bill import profile."""
-    return render_profile(import_profiles.get_profile(db, profileId))
+    return render_profile(saved_profiles.get_profile(db, profileId))
 
 
 @router.post("/api/v3/import/bill/profile", response_model=BillImportProfileResponse)
@@ -102,8 +103,8 @@ def write_bill_import_profile(
     db: DatabaseDep, clock: ClockDep, body: BillImportProfileRequest, user: Creator
 ) -> BillImportProfileResponse:
     """Creates a bill import profile (200, as the SDK expects)."""
-    profile_id = import_profiles.create_profile(db, body.profile_code, _mapping(body), user.user_id, clock())
-    return render_profile(import_profiles.get_profile(db, profile_id))
+    profile_id = saved_profiles.create_profile(db, body.profile_code, _mapping(body), user.user_id, clock())
+    return render_profile(saved_profiles.get_profile(db, profile_id))
 
 
 @router.put("/api/v3/import/bill/profile/{profileId}", response_model=BillImportProfileResponse)
@@ -111,8 +112,8 @@ def edit_bill_import_profile(
     db: DatabaseDep, profileId: int, body: BillImportProfileRequest, _: Creator
 ) -> BillImportProfileResponse:
     """Edit a bill import profile."""
-    import_profiles.edit_profile(db, profileId, body.profile_code, _mapping(body))
-    return render_profile(import_profiles.get_profile(db, profileId))
+    saved_profiles.edit_profile(db, profileId, body.profile_code, _mapping(body))
+    return render_profile(saved_profiles.get_profile(db, profileId))
 
 
 @router.delete("/api/v3/import/bill/profile/{profileId}", status_code=204)
@@ -120,7 +121,7 @@ def delete_bill_import_profile(
     db: DatabaseDep, profileId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))]
 ) -> Response:
     """Deletes a bill import profile (204, as the SDK expects)."""
-    import_profiles.delete_profile(db, profileId)
+    saved_profiles.delete_profile(db, profileId)
     return Response(status_code=204)
 
 

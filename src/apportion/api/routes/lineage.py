@@ -29,8 +29,8 @@ from apportion.api.schemas.extension import (
 )
 from apportion.api.wire import WireRoute
 from apportion.domain.source_split import Left
-from apportion.services import chargeback_lineage
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.chargebacks import lineage_reports
 from apportion.store.lineage import BillFacts, ConservationRow, CorrectionRow, RerunRow
 
 PREFIX = "/apportion/v1"
@@ -97,7 +97,7 @@ def rerun(row: RerunRow) -> RerunResponse:
 @router.get(f"{PREFIX}/bill/{{billId}}/lineage", response_model=BillLineageResponse)
 def get_bill_lineage(db: DatabaseDep, billId: int, _: BillViewer) -> BillLineageResponse:
     """What a bill was made from (per line for a split bill), the live bills made from it, and why it was voided."""
-    found = chargeback_lineage.bill_lineage(db, billId)
+    found = lineage_reports.bill_lineage(db, billId)
     return BillLineageResponse(
         bill=bill_reference(found.bill),
         sources=[
@@ -158,9 +158,9 @@ def _conservation_line(record: ConservationRow, bill: BillFacts | None) -> Conse
 )
 def get_task_conservation(db: DatabaseDep, taskId: int, _: Viewer, format: Format = "json") -> object:
     """Where every source bill's amount went in a split task: allocated, left on the source by reason, rounding."""
-    report = chargeback_lineage.task_conservation(db, taskId)
+    report = lineage_reports.task_conservation(db, taskId)
     if format == "csv":
-        return _csv(chargeback_lineage.conservation_csv(report), f"chargeback-task-{taskId}-conservation.csv")
+        return _csv(lineage_reports.conservation_csv(report), f"chargeback-task-{taskId}-conservation.csv")
     return ConservationResponse(
         task_id=taskId,
         total=_conservation_line(report.total, None),
@@ -171,7 +171,7 @@ def get_task_conservation(db: DatabaseDep, taskId: int, _: Viewer, format: Forma
 @router.get(f"{PREFIX}/chargebackTask/{{taskId}}/history", response_model=TaskHistoryResponse)
 def get_task_history(db: DatabaseDep, taskId: int, _: Viewer) -> TaskHistoryResponse:
     """A task's bills undone by later corrections, the bills it replaced, and the re-runs it resolved."""
-    history = chargeback_lineage.task_history(db, taskId)
+    history = lineage_reports.task_history(db, taskId)
     return TaskHistoryResponse(
         task_id=taskId,
         undone=[correction(c) for c in history.undone],
@@ -183,7 +183,7 @@ def get_task_history(db: DatabaseDep, taskId: int, _: Viewer) -> TaskHistoryResp
 @router.get(f"{PREFIX}/importTask/{{taskGuid}}/corrections", response_model=list[CorrectionResponse])
 def get_import_corrections(db: DatabaseDep, taskGuid: str, user: BillViewer) -> list[CorrectionResponse]:
     """The chargeback bills a bill import undid when it replaced the bills they were made from (VPR V, A/E)."""
-    return [correction(c) for c in chargeback_lineage.import_corrections(db, taskGuid, user)]
+    return [correction(c) for c in lineage_reports.import_corrections(db, taskGuid, user)]
 
 
 @router.get(f"{PREFIX}/rerun", response_model=list[RerunGroupResponse], responses=CSV_RESPONSE)  # type: ignore[arg-type]
@@ -196,9 +196,9 @@ def get_reruns(
     format: Format = "json",
 ) -> object:
     """The (workflow step, billing period) pairs whose chargeback bills were undone and that need running again."""
-    groups = chargeback_lineage.reruns(db, billing_period, step_id, include_resolved)
+    groups = lineage_reports.reruns(db, billing_period, step_id, include_resolved)
     if format == "csv":
-        return _csv(chargeback_lineage.reruns_csv(groups), "chargeback-reruns.csv")
+        return _csv(lineage_reports.reruns_csv(groups), "chargeback-reruns.csv")
     return [
         RerunGroupResponse(
             workflow_step_id=g.step_id,
@@ -213,7 +213,7 @@ def get_reruns(
 @router.delete(f"{PREFIX}/rerun/{{rerunId}}", status_code=204)
 def dismiss_rerun(db: DatabaseDep, rerunId: int, user: Manager) -> Response:
     """Decide that a recorded re-run is not needed (it stays listed with includeResolved=true)."""
-    chargeback_lineage.dismiss_rerun(db, rerunId, user.user_id)
+    lineage_reports.dismiss_rerun(db, rerunId, user.user_id)
     return Response(status_code=204)
 
 

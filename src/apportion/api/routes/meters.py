@@ -45,8 +45,8 @@ from apportion.api.schemas.contract import (
     ReadingResponse,
 )
 from apportion.api.wire import WireRoute
-from apportion.services import channels, meter_groups, meters, readings
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.master import channels, meter_groups, meters, readings
 from apportion.store.database import Database
 
 router = APIRouter(tags=["Meters"], route_class=WireRoute)

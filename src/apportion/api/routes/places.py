@@ -21,8 +21,8 @@ from apportion.api.schemas.contract import (
     WeatherStationChild,
 )
 from apportion.api.wire import WireRoute
-from apportion.services import place_sizes, places
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.master import place_sizes, places
 from apportion.store.database import Database
 
 router = APIRouter(tags=["Places"], route_class=WireRoute)

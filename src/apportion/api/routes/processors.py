@@ -28,10 +28,11 @@ from apportion.api.schemas.contract import (
     ChargebackTaskResponse,
 )
 from apportion.api.wire import WireRoute
-from apportion.services import chargeback_tasks, idempotency, processing, task_queue
-from apportion.services.auth import Principal
-from apportion.services.batches import BatchSettings
-from apportion.services.task_queue import TaskQueue
+from apportion.services.access.auth import Principal
+from apportion.services.billing.batches import BatchSettings
+from apportion.services.chargebacks import chargeback_tasks
+from apportion.services.runs import idempotency, processing, task_queue
+from apportion.services.runs.task_queue import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 

@@ -31,8 +31,8 @@ from apportion.api.schemas.contract import (
     UnitType,
 )
 from apportion.api.wire import WireRoute
-from apportion.services import cost_centers, rates, reference
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.master import cost_centers, rates, reference
 
 router = APIRouter(tags=["Reference data"], route_class=WireRoute)
 

@@ -35,8 +35,8 @@ from apportion.api.schemas.contract import (
 from apportion.api.wire import WireRoute
 from apportion.domain import splits
 from apportion.domain.versions import SPLIT
-from apportion.services import split_details, version_lists
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.chargebacks import split_details, version_lists
 
 router = APIRouter(tags=["Bill splits"], route_class=WireRoute)
 

@@ -28,8 +28,8 @@ from apportion.api.schemas.contract import (
 )
 from apportion.api.wire import WireRoute
 from apportion.domain.permissions import LEVELS, Grants
-from apportion.services import api_keys, users
-from apportion.services.auth import Principal
+from apportion.services.access import api_keys, users
+from apportion.services.access.auth import Principal
 
 router = APIRouter(tags=["Users"], route_class=WireRoute)
 

@@ -13,8 +13,8 @@ from apportion.api.render import user_child
 from apportion.api.schemas.base import document
 from apportion.api.schemas.contract import VendorRequest, VendorResponse
 from apportion.api.wire import WireRoute
-from apportion.services import vendors
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.master import vendors
 
 router = APIRouter(tags=["Vendors"], route_class=WireRoute)
 

@@ -1,8 +1,8 @@
 """Routes: version histories of bill splits and calculated bills on an account and meter (★002, domain.md §4.1).
 
 GET/PUT /api/v3/account/{accountId}/meter/{meterId}/billSplit and …/calculatedBill share one implementation
-(apportion.services.version_history) and differ only in the chargeback type and the read permission; so do the
-lists GET /api/v3/account/{accountId}/billSplit and GET /api/v3/meter/{meterId}/calculatedBill.
+(apportion.services.chargebacks.version_history) and differ only in the chargeback type and the read permission;
+so do the lists GET /api/v3/account/{accountId}/billSplit and GET /api/v3/meter/{meterId}/calculatedBill.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from apportion.api.render import distribution_version
 from apportion.api.schemas.contract import DistributionVersionManage, DistributionVersionResponse
 from apportion.api.wire import WireRoute
 from apportion.domain.versions import CALCULATION, SPLIT, RequestedVersion
-from apportion.services import version_history
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.chargebacks import version_history
 
 router = APIRouter(tags=["Version history"], route_class=WireRoute)
 

@@ -22,8 +22,8 @@ from apportion.api.schemas.contract import (
     ChargebackWorkflowStepEdit,
 )
 from apportion.api.wire import WireRoute
-from apportion.services import workflows
-from apportion.services.auth import Principal
+from apportion.services.access.auth import Principal
+from apportion.services.chargebacks import workflows
 
 router = APIRouter(tags=["Chargeback workflows"], route_class=WireRoute)
 

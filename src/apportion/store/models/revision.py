@@ -1,6 +1,6 @@
 """The data revision: one row that every write transaction advances (store.database.Database.transaction).
 
-Readers that keep results computed from the database (services.read_cache) compare the revision they were computed
+Readers that keep results computed from the database (runtime.read_cache) compare the revision they were computed
 at with the current one. `epoch` is drawn when the database is created, so a database made anew under the same URL
 never repeats an earlier one's (epoch, revision).
 """

@@ -1,4 +1,4 @@
-"""Seed reference data with stable ids (apportion.store.reference_data).
+"""Seed reference data with stable ids (apportion.store.seed_data).
 
 Revision ID: 0002
 Revises: 0001
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from apportion.store.models import Base
-from apportion.store.reference_data import TABLES
+from apportion.store.seed_data import TABLES
 
 revision: str = "0002"
 down_revision: str | None = "0001"

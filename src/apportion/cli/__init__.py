@@ -1,0 +1,497 @@
+"""The `apportion` command: serve the API, migrate the database, manage users, load demo data, import bills, run
+chargebacks and show their digest."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated
+
+import psycopg
+import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from apportion.cli import views
+from apportion.domain import periods
+from apportion.domain.batch_modes import BATCH_MODES, ImportBatchSettings
+from apportion.domain.batch_modes import NEW as NEW_BATCH
+from apportion.domain.errors import DomainError, RuleViolation
+from apportion.domain.permissions import parse_grants
+from apportion.jobs import queue as job_queue
+from apportion.services.access import auth
+from apportion.services.billing.batches import BatchSettings
+from apportion.services.chargebacks import chargeback_tasks, lineage_reports
+from apportion.services.chargebacks import digest as digest_service
+from apportion.services.demo import campus, demo_workflow
+from apportion.services.imports import bill_import, import_tasks
+from apportion.services.runs import processing
+from apportion.settings import Settings
+from apportion.store.database import Database
+from apportion.store.migrate import upgrade
+
+app = typer.Typer(help="Apportion: utility-bill chargebacks with an EnergyCAP-compatible API.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+user_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+KEY_FILE = Path("apportion-api-key.txt")
+
+
+def _database(settings: Settings) -> Database:
+    return Database(settings.database_url)
+
+
+def _fail(error: DomainError) -> typer.Exit:
+    """One line on stderr saying why (each field and its reasons when the input broke field rules); exit code 2."""
+    fields: dict[str, list[str]] = getattr(error, "errors", {})
+    reason = "; ".join(f"{field}: {' '.join(reasons)}" for field, reasons in fields.items()) or error.message
+    typer.secho(f"error: {reason}", fg=typer.colors.RED, err=True)
+    return typer.Exit(2)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every Alembic migration to APPORTION_DATABASE_URL."""
+    settings = Settings()
+    db = _database(settings)
+    _migrate(settings, db)
+    typer.echo(f"database is up to date: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+def _migrate(settings: Settings, db: Database) -> None:
+    """The Alembic migrations and, on PostgreSQL, the task queue's schema (procrastinate's tables)."""
+    upgrade(db.engine)
+    if job_queue.is_postgres(settings.database_url) and job_queue.apply_schema(settings):
+        typer.echo("created the task queue schema")
+
+
+@user_app.command("create")
+def user_create(
+    user_code: Annotated[str, typer.Argument(help="Login code of the new user.")],
+    permission: Annotated[
+        list[str] | None,
+        typer.Option("--permission", "-p", help="NAME:LEVEL[,LEVEL] (e.g. Chargebacks:Run,Manage) or Administrator."),
+    ] = None,
+    full_name: Annotated[str | None, typer.Option(help="Full name (defaults to the code).")] = None,
+) -> None:
+    """Create a user with the named permissions and print a new API key (shown once)."""
+    settings = Settings()
+    db = _database(settings)
+    try:
+        grants = parse_grants(permission or [])
+        _user_id, key = auth.create_user_with_key(db, user_code, full_name or user_code[:32], grants, datetime.now())
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    typer.echo(key)
+
+
+@dataclass(frozen=True)
+class Bootstrap:
+    """What start-up did about the first administrator: the key it created (shown once) and where a key is kept."""
+
+    db: Database
+    created_key: str | None = None
+    from_setting: bool = False
+    key_file: Path | None = None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write `text` to `path`, readable and writable by its owner only (0600), whatever mode the file had."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        os.fchmod(descriptor, 0o600)
+        out.write(text)
+
+
+def _bootstrap(settings: Settings) -> Bootstrap:
+    """Migrate and create the first administrator if needed.
+
+    A key made here is kept in KEY_FILE (0600) and returned once, to be printed once; a key from
+    APPORTION_BOOTSTRAP_API_KEY is the operator's own and is never printed.
+    """
+    db = _database(settings)
+    _migrate(settings, db)
+    if settings.bootstrap_api_key:
+        created = auth.bootstrap_administrator(db, settings.bootstrap_api_key, datetime.now())
+        return Bootstrap(db, from_setting=created, key_file=_existing(KEY_FILE))
+    if auth.bootstrap_administrator(db, key := auth.new_key(), datetime.now()):
+        _write_private(KEY_FILE, key + "\n")
+        return Bootstrap(db, created_key=key, key_file=KEY_FILE.resolve())
+    return Bootstrap(db, key_file=_existing(KEY_FILE))
+
+
+def _existing(path: Path) -> Path | None:
+    return path.resolve() if path.exists() else None
+
+
+def _announce_key(start: Bootstrap) -> None:
+    """Say which key to use: the new administrator's key itself (the only time it is printed), else where it is."""
+    if start.created_key:
+        typer.echo(f"API key (administrator): {start.created_key}")
+        typer.echo(f"  shown this once; kept in {start.key_file} (readable by you only)")
+    elif start.from_setting:
+        typer.echo("created the administrator with the key in APPORTION_BOOTSTRAP_API_KEY")
+    elif start.key_file:
+        typer.echo(f"API key (administrator): in {start.key_file}")
+
+
+def _prepare(settings: Settings) -> tuple[Bootstrap, demo_workflow.DemoWorkflow | None]:
+    """Migrate, create the first administrator if needed, load demo data (campus and workflow) when asked; returns
+    what bootstrapping did and the demo workflow when there is one."""
+    start = _bootstrap(settings)
+    flow = None
+    if settings.load_demo_data:
+        if campus.load_if_empty(start.db, datetime.now()):
+            flow = demo_workflow.ensure_workflow(start.db)
+            typer.echo(f"loaded the demo campus and its chargeback workflow ({flow.versions} split versions)")
+        else:
+            flow = demo_workflow.find_workflow(start.db)
+    return start, flow
+
+
+@app.command("demo-data")
+def demo_data(
+    meters: Annotated[
+        int, typer.Option(min=1, max=campus.MAX_METERS, help="Master meters to generate (three to a building).")
+    ] = campus.DEFAULT_METERS,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the generated floor areas and bill figures.")
+    ] = campus.DEFAULT_SEED,
+) -> None:
+    """Load a generated campus with 24 months of vendor bills into an empty APPORTION_DATABASE_URL."""
+    settings = Settings()
+    start = _bootstrap(settings)
+    db = start.db
+    _announce_key(start)
+    try:
+        summary = campus.load_campus(db, datetime.now(), meters=meters, seed=seed)
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    typer.echo(f"buildings: {summary.buildings} (places: {summary.places})")
+    typer.echo(f"master meters: {summary.master_meters} on {summary.vendor_accounts} vendor accounts")
+    typer.echo(f"submeters: {summary.submeters} on {summary.tenant_accounts} tenant accounts")
+    typer.echo(f"meter groups: {summary.meter_groups}")
+    typer.echo(
+        f"bills: {summary.bills} ({summary.line_items} line items, periods {summary.first_period}"
+        f"..{summary.last_period}, total {summary.total_cost} USD)"
+    )
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+) -> None:
+    """Serve the API with uvicorn after applying migrations."""
+    import uvicorn
+
+    settings = Settings()
+    start, flow = _prepare(settings)
+    announce(start, flow, f"http://{host}:{port}")
+    uvicorn.run("apportion.asgi:app", host=host, port=port, workers=workers, log_level="info")
+
+
+def announce(start: Bootstrap, flow: demo_workflow.DemoWorkflow | None, base: str) -> None:
+    """What `serve` prints before serving: the key (only when just created) or its file, and curl examples that read
+    the key from $KEY."""
+    _announce_key(start)
+    if start.key_file:
+        typer.echo("Try:")
+        typer.echo(f"  KEY=$(cat {shlex.quote(str(start.key_file))})")
+    else:
+        typer.echo("Try (KEY=your API key):")
+    header = '-H "ECI-ApiKey: $KEY"'
+    typer.echo(f"  curl -s {header} {base}/api/v3/me")
+    typer.echo(f"  curl -s {header} '{base}/api/v3/meter?pageSize=5'")
+    # Last month's bills: the demo campus holds the 24 billing periods ending this month.
+    period = periods.prior(periods.of_date(date.today()))
+    typer.echo(f"  curl -s {header} '{base}/api/v3/bill?filter=billingPeriod%20equals%20%27{period}%27'")
+    typer.echo(f"  curl -s {header} {base}/api/v3/chargebackWorkflow")
+    if flow is not None:
+        typer.echo(f"Run last month's chargebacks, then read the step's digest (pages: {base}/ui):")
+        typer.echo(
+            f"  curl -s -X POST {header} -H 'Content-Type: application/json' "
+            f"-d '{{\"billingPeriod\": {period}}}' {base}/api/v3/chargebackWorkflowStep/{flow.step_id}/exec"
+        )
+        digest = f"{base}/api/v3/chargebackWorkflow/{flow.step_id}/digest?billingPeriod={period}"
+        typer.echo(f"  curl -s {header} '{digest}'")
+    typer.echo(f"API docs: {base}/docs")
+
+
+UserOption = Annotated[
+    str | None, typer.Option("--user", help="Code of the user to act as (default: the first user, the administrator).")
+]
+StepOption = Annotated[int, typer.Option("--step", help="Chargeback workflow step id.")]
+
+
+def _open(settings: Settings) -> Database:
+    """The migrated database the people-facing commands work on."""
+    db = _database(settings)
+    upgrade(db.engine)
+    return db
+
+
+@contextmanager
+def _reading(settings: Settings) -> Iterator[Database]:
+    """The migrated database for a command that reads and prints: a refusal is one line and exit code 2."""
+    db = _open(settings)
+    try:
+        yield db
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV/TXT/DAT, XLSX or ZIP bill file (docs/import-format.md).")],
+    profile: Annotated[str | None, typer.Option(help="Bill import profile code (default: the standard one).")] = None,
+    batch_mode: Annotated[str | None, typer.Option(help=f"One of: {', '.join(BATCH_MODES)}.")] = None,
+    batch_code: Annotated[
+        str | None, typer.Option(help="Code of the new batch the bills go into (batch mode 'new batch' by default).")
+    ] = None,
+    existing_batch: Annotated[int | None, typer.Option(help="Open batch id, for 'use existing batch'.")] = None,
+    pending_batch: Annotated[int | None, typer.Option(help="Pending batch id, for 'use pending batch'.")] = None,
+    leave_batches_open: Annotated[
+        bool | None, typer.Option("--leave-batches-open/--close-batches", help="Keep your other open batches open.")
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Import note kept on the task.")] = None,
+    kickouts: Annotated[Path | None, typer.Option(help="Write the kickout file (if any) to this path.")] = None,
+    user: UserOption = None,
+) -> None:
+    """Import a bill file as POST /api/v3/import/bill does, with progress, then print the task's result."""
+    settings = Settings()
+    db = _open(settings)
+    limits = bill_import.limits_for(settings)
+    if batch_code is not None and batch_mode is None:
+        batch_mode = NEW_BATCH
+    wanted = (batch_mode, batch_code, existing_batch, pending_batch, leave_batches_open)
+    batch = None
+    if any(value is not None for value in wanted):
+        batch = ImportBatchSettings(batch_mode, existing_batch, leave_batches_open, batch_code, pending_batch)
+    options = import_tasks.ImportOptions(profile_code=profile, batch_settings=batch, import_note=note)
+    try:
+        principal = auth.principal_of(db, user)
+        try:
+            content = file.read_bytes()
+        except OSError as problem:
+            raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
+        if not content:
+            raise RuleViolation(f"{file} is empty: there is nothing to import.")
+        data = base64.b64encode(content).decode("ascii")
+        task_id, guid = import_tasks.start_import(db, file.name, data, options, principal, datetime.now(), limits)
+        with views.progress_bar(f"importing {file.name}") as report:
+            bill_import.run_import(db, task_id, datetime.now, limits, report)
+        row = import_tasks.get_task(db, guid, principal)
+        task = row["Task"]
+        hint = None
+        if task.status == import_tasks.COMPLETED_WITH_KICKOUTS:
+            hint = f"kickout file: GET /api/v3/task/{guid}/errorOutput"
+            if kickouts is not None:
+                output = import_tasks.error_output(db, guid, principal)
+                try:
+                    kickouts.write_bytes(output.content)
+                except OSError as problem:
+                    raise RuleViolation(f"Cannot write {kickouts}: {problem.strerror or problem}.") from problem
+                hint = f"kickout file ({output.name}) written to {kickouts}; also GET /api/v3/task/{guid}/errorOutput"
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    views.import_summary(views.stdout(), task, row["batch_code"], hint)
+    if task.status == import_tasks.FAILED:
+        raise typer.Exit(2)
+
+
+def _run_settings(period: int | None, note: str | None, batch_code: str | None) -> processing.RunSettings:
+    """RunSettings as the processor routes build them; `document` is the equivalent request body."""
+    document: dict[str, object] = {"billingPeriod": period} if period is not None else {}
+    if note is not None:
+        document["note"] = note
+    if batch_code is not None:
+        document["batchSettings"] = {"batchCode": batch_code}
+    batch = BatchSettings(batch_code) if batch_code is not None else None
+    return processing.RunSettings(billing_period=period, batch=batch, note=note, document=document)
+
+
+@app.command("run")
+def run_step(
+    step: StepOption,
+    period: Annotated[int, typer.Option(help="Billing period YYYYMM.")],
+    note: Annotated[str | None, typer.Option(help="Note kept on the task.")] = None,
+    batch_code: Annotated[str | None, typer.Option(help="Put the bills into a new batch with this code.")] = None,
+    user: UserOption = None,
+) -> None:
+    """Run a chargeback workflow step for a billing period, with progress, then print the task's summary."""
+    db = _open(Settings())
+    try:
+        principal = auth.principal_of(db, user)
+        with views.progress_bar(f"running step {step}") as report:
+            task_id = processing.run_workflow_step(
+                db, step, _run_settings(period, note, batch_code), principal, datetime.now, report
+            )
+        row, errors = chargeback_tasks.get_task(db, task_id), chargeback_tasks.error_rows(db, task_id)
+        record = lineage_reports.task_conservation(db, task_id)
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    out = views.stdout()
+    views.chargeback_summary(out, row, errors)
+    views.conservation(out, record)
+    if row["ChargebackTask"].status == processing.FAILED:
+        raise typer.Exit(1)
+
+
+@app.command("digest")
+def show_digest(
+    step: StepOption,
+    period: Annotated[
+        int | None, typer.Option(help="Billing period YYYYMM (default: the step's latest task period).")
+    ] = None,
+) -> None:
+    """Print a step's digest: each meter's use and cost against the prior period and the same period last year."""
+    with _reading(Settings()) as db:
+        result = digest_service.get_digest(db, step, period, date.today())
+        waiting = lineage_reports.reruns(db, result.billing_period, step)
+    out = views.stdout()
+    views.digest(out, result)
+    if waiting:
+        out.print("[bold]This period needs running again[/bold]: a correction undid bills of these versions.")
+        views.reruns(out, waiting)
+
+
+@app.command("lineage")
+def show_lineage(bill: Annotated[int, typer.Argument(help="Bill id.")]) -> None:
+    """Print what a bill was made from (each line's share and rounding) and the live bills made from it."""
+    with _reading(Settings()) as db:
+        found = lineage_reports.bill_lineage(db, bill)
+    views.lineage(views.stdout(), found)
+
+
+@app.command("conservation")
+def show_conservation(
+    task: Annotated[int, typer.Argument(help="Chargeback task id.")],
+    csv: Annotated[Path | None, typer.Option(help="Also write the figures to this CSV file.")] = None,
+) -> None:
+    """Print where a split task's source amounts went: allocated, left on each source by reason, rounding."""
+    with _reading(Settings()) as db:
+        report = lineage_reports.task_conservation(db, task)
+        if csv is not None:
+            _write(csv, lineage_reports.conservation_csv(report))
+    views.conservation(views.stdout(), report)
+
+
+@app.command("reruns")
+def show_reruns(
+    period: Annotated[int | None, typer.Option(help="Only this billing period YYYYMM.")] = None,
+    step: Annotated[int | None, typer.Option(help="Only this workflow step id.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include resolved and dismissed ones.")] = False,
+    csv: Annotated[Path | None, typer.Option(help="Also write the list to this CSV file.")] = None,
+) -> None:
+    """Print the step periods whose chargeback bills were undone by a correction and that need running again."""
+    with _reading(Settings()) as db:
+        groups = lineage_reports.reruns(db, period, step, include_resolved=all_)
+        if csv is not None:
+            _write(csv, lineage_reports.reruns_csv(groups))
+    views.reruns(views.stdout(), groups)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as problem:
+        raise RuleViolation(f"Cannot write {path}: {problem.strerror or problem}.") from problem
+
+
+@app.command("demo")
+def run_demo(
+    period: Annotated[
+        int | None, typer.Option(help="Billing period YYYYMM to charge back (default: last month).")
+    ] = None,
+    meters: Annotated[
+        int, typer.Option(min=1, max=campus.MAX_METERS, help="Master meters of the campus, when one is loaded.")
+    ] = campus.DEFAULT_METERS,
+) -> None:
+    """A guided month of chargebacks: load the demo campus into an empty database, run its workflow, show the digest."""
+    out = views.stdout()
+    start = _bootstrap(Settings())
+    db = start.db
+    _announce_key(start)
+    try:
+        if campus.is_empty(db):
+            summary = campus.load_campus(db, datetime.now(), meters=meters)
+            out.print(
+                f"1. loaded the demo campus: {summary.buildings} buildings, {summary.master_meters} master meters, "
+                f"{summary.submeters} tenant submeters, {summary.bills} vendor bills "
+                f"({summary.first_period}..{summary.last_period})"
+            )
+        else:
+            out.print("1. the database already holds data: using it")
+        flow = demo_workflow.ensure_workflow(db)
+        made = "created" if flow.created else "found"
+        out.print(
+            f"2. {made} workflow {flow.workflow_id} '{demo_workflow.WORKFLOW_INFO}': step {flow.step_id} splits "
+            f"{flow.versions} master meters' bills among their buildings' tenants"
+        )
+        principal = auth.principal_of(db, None)
+        settings = _run_settings(period, "apportion demo", None)
+        with views.progress_bar("running the workflow") as report:
+            task_ids = processing.run_workflow(db, flow.workflow_id, settings, principal, datetime.now, report)
+        out.print("3. ran the workflow:")
+        rows = chargeback_tasks.get_tasks(db, task_ids)
+        for row in rows:
+            views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, row["ChargebackTask"].task_id))
+        ran = rows[0]["ChargebackTask"].billing_period if rows else period
+        result = digest_service.get_digest(db, flow.step_id, ran, date.today())
+    except DomainError as error:
+        raise _fail(error) from error
+    finally:
+        db.dispose()
+    out.print("4. the digest of the split step:")
+    views.digest(out, result)
+    out.print(f"again: apportion digest --step {flow.step_id} --period {result.billing_period}")
+    out.print("the API and the pages: apportion serve")
+
+
+@app.command("worker")
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, max=16, help="Tasks this process runs at once.")] = 1,
+    name: Annotated[str | None, typer.Option(help="Worker name in the logs (default: the host name).")] = None,
+) -> None:
+    """Run queued tasks (bill imports) from the PostgreSQL queue until SIGINT/SIGTERM; run any number, anywhere."""
+    import logging
+
+    settings = Settings()
+    try:
+        job_queue.check_ready(settings)
+    except job_queue.QueueNotReady as error:
+        typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from error
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    job_queue.run_worker(settings, concurrency=concurrency, name=name)
+
+
+def main() -> None:
+    """Entry point of the `apportion` script; a database it cannot reach is a message and exit code 2."""
+    try:
+        app()
+    except (OperationalError, psycopg.OperationalError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        url = make_url(Settings().database_url).render_as_string(hide_password=True)
+        typer.secho(f"error: the database {url} cannot be reached: {reason}", fg=typer.colors.RED, err=True)
+        raise SystemExit(2) from None

@@ -1,0 +1,1 @@
+"""Sign-in and permissions: API keys, users, the pages' sessions."""

@@ -1,0 +1,1 @@
+"""Bills and batches: entering, listing, editing, voiding and deleting bills; batch statuses and defaults."""

@@ -1,0 +1,352 @@
+"""Bill import tasks: start one (checked at once, run later), list and read them, and fetch their kickout files.
+
+A request is checked before any task exists: base64, file type, size limits and readability (a ZIP bomb is
+refused here), the profile and the batch mode's rules. Only then is a Queued task stored with the uploaded
+file, and its id handed to the task queue; the import itself is `services.imports.bill_import.run_import`.
+Statuses follow domain.md §7 Q2: Queued, Processing, Completed, Completed with kickouts, Failed.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, func, select
+from sqlalchemy.orm import Session, aliased
+
+from apportion.domain import filters, texts
+from apportion.domain.batch_modes import ImportBatchSettings
+from apportion.domain.errors import NotFound, ValidationFailed
+from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.task_status import TaskStatus
+from apportion.importer.kickouts import kickout_file_name, zip_files
+from apportion.importer.limits import ImportFileRejected, ImportLimits
+from apportion.importer.readers import decode_base64, read_files
+from apportion.services import ids
+from apportion.services.access.auth import Principal
+from apportion.services.imports import batch_choice, saved_profiles
+from apportion.store.database import Database
+from apportion.store.filtering import compile_filter
+from apportion.store.models.bills import Batch, Bill
+from apportion.store.models.imports import Task, TaskFile
+from apportion.store.models.users import User
+from apportion.store.paging import AnySelect, Page, paginate
+
+QUEUED, PROCESSING, COMPLETED = TaskStatus.QUEUED, TaskStatus.PROCESSING, TaskStatus.COMPLETED
+COMPLETED_WITH_KICKOUTS, FAILED = TaskStatus.COMPLETED_WITH_KICKOUTS, TaskStatus.FAILED
+BILL_IMPORT = "BillImport"
+SOURCE, KICKOUT = "source", "kickout"
+# GET /api/v3/task's taskTypeCode values (domain.md §3.9); bill imports are the only tasks kept here.
+TASK_TYPE_CODES = (
+    "AuditGroup", "CostAvoidance", "Report", "Chargeback", "SetupSheet", "UnitsOfMeasure", "Accrual", BILL_IMPORT,
+    "EnergyStar", "BillExport", "ReadingImport", "SummarizeReading", "BillUnexport", "V7CostAvoidance", "V7Accrual",
+    "Budget", "CostUnitUpdate", "RecordImportPfl", "EsaReadingImpPfl", "RecordImport", "EsaReadingImport",
+)  # fmt: skip
+TASK_TYPES = {code: (number, code) for number, code in enumerate(TASK_TYPE_CODES, start=1)}
+
+FILTERS = filters.specs(
+    FieldSpec("taskId", FieldType.INTEGER, filters.NUMBER_OPS),
+    FieldSpec("status", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("batchId", FieldType.INTEGER, filters.NUMBER_OPS),
+    FieldSpec("batchCode", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("beginDate", FieldType.DATE_TIME, filters.NUMBER_OPS),
+    FieldSpec("endDate", FieldType.DATE_TIME, filters.NUMBER_OPS),
+    FieldSpec("fullName", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("userId", FieldType.INTEGER, filters.NUMBER_OPS),
+    FieldSpec("taskNote", FieldType.STRING, filters.STRING_OPS),
+)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What an import (or a kickout re-import) asks for besides its file: BillImportRequest's other fields.
+
+    `save_as_resolved` and `comment` are kept on the task: Apportion runs no bill audits, so there are no
+    failed audits to resolve (domain.md §7 Q26).
+    """
+
+    profile_code: str | None = None
+    batch_settings: ImportBatchSettings | None = None
+    import_note: str | None = None
+    save_as_resolved: bool = False
+    comment: str | None = None
+
+
+def _settings_document(
+    file_name: str, options: ImportOptions, profile_code: str, reimport_of: str | None
+) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "fileName": file_name,
+        "profileCode": profile_code,
+        "batchSettings": batch_choice.settings_document(options.batch_settings),
+        "importNote": options.import_note,
+        "saveAsResolved": options.save_as_resolved,
+        "comment": options.comment,
+    }
+    if reimport_of is not None:
+        document["kickoutsOfTaskGUId"] = reimport_of
+    return document
+
+
+def queue_import(
+    session: Session,
+    file_name: str,
+    content: bytes,
+    options: ImportOptions,
+    principal: Principal,
+    now: datetime,
+    parent: Task | None = None,
+) -> Task:
+    """Check the profile and batch rules, then store a Queued task with its source file (inside the caller's UoW)."""
+    profile = saved_profiles.profile_in(session, options.profile_code)
+    batch_choice.decide(session, options.batch_settings, principal.user_id, now)  # raises the broken rule
+    task = Task(
+        task_guid=str(uuid.uuid4()),
+        task_type_code=BILL_IMPORT,
+        status=QUEUED,
+        user_id=principal.user_id,
+        begin_date=now,
+        task_note=options.import_note,
+        settings=_settings_document(file_name, options, profile.code, parent.task_guid if parent else None),
+        parent_task_id=parent.task_id if parent else None,
+    )
+    session.add(task)
+    session.flush()
+    session.add(TaskFile(task_id=task.task_id, kind=SOURCE, file_name=file_name, content=content))
+    session.flush()
+    return task
+
+
+def start_import(
+    db: Database,
+    file_name: str,
+    data: str | None,
+    options: ImportOptions,
+    principal: Principal,
+    now: datetime,
+    limits: ImportLimits,
+) -> tuple[int, str]:
+    """POST /api/v3/import/bill up to the queue: (task id, task GUID) of the new Queued task, or a 400."""
+    if not (file_name or "").strip():
+        raise ValidationFailed.single("fileName", "The fileName field is required.")
+    _check_texts(options, {"fileName": (file_name.strip(), texts.MAX_FILE_NAME)})
+    if data is not None and len(data) > (limits.max_bytes + 2) // 3 * 4 + len(data) // 60 + 4:
+        # Base64 text this long cannot decode to an allowed file (line breaks allowed): refuse before decoding it.
+        raise ImportFileRejected(f"{file_name} is larger than the {limits.max_bytes:,}-byte limit.")
+    content = decode_base64(data)
+    # Every file problem is a 400 now, not a failed task later; the rows themselves are the task's to build.
+    read_files(file_name, content, limits, keep_rows=False)
+    with db.transaction() as session:
+        task = queue_import(session, file_name.strip(), content, options, principal, now)
+        return task.task_id, task.task_guid
+
+
+def _check_texts(options: ImportOptions, more: dict[str, tuple[str | None, int]] | None = None) -> None:
+    """400 naming each text of the request longer than its limit (domain.texts)."""
+    notes = {"importNote": (options.import_note, texts.MAX_NOTE), "comment": (options.comment, texts.MAX_NOTE)}
+    errors = texts.too_long({**notes, **(more or {})})
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _task_by_guid(session: Session, task_guid: str) -> Task:
+    task = None
+    try:
+        guid = str(uuid.UUID(task_guid))
+    except ValueError:
+        guid = None
+    if guid is not None:
+        task = session.execute(select(Task).where(Task.task_guid == guid)).scalar_one_or_none()
+    if task is None:
+        raise NotFound("Task", task_guid)
+    return task
+
+
+def reimport_kickouts(
+    db: Database, task_guid: str, options: ImportOptions, principal: Principal, now: datetime
+) -> tuple[int, str]:
+    """SEED-004: zip every kickout file of a "Completed with kickouts" import into one new Queued task.
+
+    The new task uses the original's profile, so the kickout files (same columns plus a skipped
+    "*Kickout Message" column) read as the original did; the original task is left unchanged.
+    """
+    _check_texts(options)
+    with db.transaction() as session:
+        original = _task_by_guid(session, task_guid)
+        if original.user_id != principal.user_id and not batch_choice.can_manage(principal.grants):
+            raise NotFound("Task", task_guid)  # as GET /task/{guid}: another user's task is not visible
+        if original.task_type_code != BILL_IMPORT:
+            raise ValidationFailed.single("taskGuid", f"Task {original.task_guid} is not a bill import task.")
+        if original.status != COMPLETED_WITH_KICKOUTS:
+            raise ValidationFailed.single(
+                "taskGuid",
+                f"Task {original.task_guid} has status '{original.status}'; only a bill import task with "
+                f"status '{COMPLETED_WITH_KICKOUTS}' has kickouts to import again.",
+            )
+        files = session.execute(
+            select(TaskFile.file_name, TaskFile.content)
+            .where(TaskFile.task_id == original.task_id, TaskFile.kind == KICKOUT)
+            .order_by(TaskFile.task_file_id)
+        ).all()
+        archive = zip_files([(row.file_name, row.content) for row in files])
+        options = ImportOptions(
+            profile_code=(original.settings or {}).get("profileCode"),
+            batch_settings=options.batch_settings,
+            import_note=options.import_note,
+            save_as_resolved=options.save_as_resolved,
+            comment=options.comment,
+        )
+        task = queue_import(session, f"kickouts-{original.task_guid}.zip", archive, options, principal, now, original)
+        return task.task_id, task.task_guid
+
+
+def _select() -> AnySelect:
+    owner = aliased(User)
+    success = (
+        select(func.count(Bill.bill_id)).where(Bill.import_task_id == Task.task_id).correlate(Task).scalar_subquery()
+    )
+    return (
+        select(
+            Task,
+            owner.user_id.label("user_user_id"),
+            owner.user_code.label("user_user_code"),
+            owner.full_name.label("user_full_name"),
+            Batch.batch_code.label("batch_code"),
+            success.label("current_success_count"),
+        )
+        .join(owner, owner.user_id == Task.user_id)
+        .outerjoin(Batch, Batch.batch_id == Task.batch_id)
+    )
+
+
+def _visible(statement: AnySelect, principal: Principal) -> AnySelect:
+    # domain.md Appendix A: /task has no permission line; users see their own tasks, BillsAndBatches Manage all.
+    if batch_choice.can_manage(principal.grants):
+        return statement
+    return statement.where(Task.user_id == principal.user_id)
+
+
+def list_tasks(
+    db: Database,
+    task_type_code: str | None,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    principal: Principal,
+    today: date,
+) -> Page:
+    """GET /api/v3/task: one page of the caller's tasks (everyone's with Manage), newest first."""
+    statement = _visible(_select(), principal)
+    if task_type_code is not None and task_type_code.strip():
+        known = {code.casefold(): code for code in TASK_TYPE_CODES}.get(task_type_code.strip().casefold())
+        if known is None:
+            raise ValidationFailed.single("taskTypeCode", f"taskTypeCode must be one of {', '.join(TASK_TYPE_CODES)}.")
+        statement = statement.where(Task.task_type_code == known)
+    conditions = ids.parse_filter(filter_text, FILTERS)
+    owner = statement.selected_columns
+    targets = {
+        "taskId": Task.task_id,
+        "status": Task.status,
+        "batchId": Task.batch_id,
+        "batchCode": Batch.batch_code,
+        "beginDate": Task.begin_date,
+        "endDate": Task.end_date,
+        "fullName": owner.user_full_name,
+        "userId": Task.user_id,
+        "taskNote": Task.task_note,
+    }
+    statement = statement.where(compile_filter(conditions, targets, today)).order_by(Task.task_id.desc())
+    with db.reading() as session:
+        return paginate(session, statement, page_number, page_size)
+
+
+def get_task(db: Database, task_guid: str, principal: Principal) -> RowMapping:
+    """GET /api/v3/task/{taskGuid}: one task with its user, batch and surviving bill count, or NotFound."""
+    with db.reading() as session:
+        task = _task_by_guid(session, task_guid)
+        row = session.execute(_visible(_select(), principal).where(Task.task_id == task.task_id)).mappings().first()
+    if row is None:
+        raise NotFound("Task", task_guid)
+    return row
+
+
+def task_id_of(db: Database, task_guid: str, principal: Principal) -> int:
+    """The id of a task the principal may see, by its GUID (NotFound otherwise)."""
+    task: Task = get_task(db, task_guid, principal)["Task"]
+    return task.task_id
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file to download: its name, content and kind ("csv", "xlsx" or "zip")."""
+
+    name: str
+    content: bytes
+    kind: str
+
+
+def error_output(db: Database, task_guid: str, principal: Principal) -> OutputFile:
+    """GET /api/v3/task/{taskGuid}/errorOutput: the task's kickout file, or a ZIP of them when there are several."""
+    row = get_task(db, task_guid, principal)
+    task: Task = row["Task"]
+    with db.reading() as session:
+        files = session.execute(
+            select(TaskFile.file_name, TaskFile.content)
+            .where(TaskFile.task_id == task.task_id, TaskFile.kind == KICKOUT)
+            .order_by(TaskFile.task_file_id)
+        ).all()
+    if not files:
+        raise NotFound(f"A kickout file of task {task.task_guid} (status '{task.status}')")
+    if len(files) == 1:
+        name = files[0].file_name
+        return OutputFile(
+            name.rsplit("/", 1)[-1], files[0].content, "xlsx" if name.lower().endswith(".xlsx") else "csv"
+        )
+    return OutputFile(f"kickouts-{task.task_guid}.zip", zip_files([(f.file_name, f.content) for f in files]), "zip")
+
+
+_ROW_PREFIX = re.compile(r"^Row \d+: ")
+_NEXT_ROW = re.compile(r"; (?=Row \d+: )")
+
+
+def _reasons(messages: list[str] | None) -> list[str]:
+    """Distinct reasons without their "Row n: " prefixes, in first-seen order: a summary of a file's kickouts."""
+    reasons = (_ROW_PREFIX.sub("", part) for message in messages or () for part in _NEXT_ROW.split(message))
+    return list(dict.fromkeys(reasons))
+
+
+@dataclass(frozen=True)
+class KickoutSummary:
+    """BillImportTaskKickoutSummaryResponse: a file name, its distinct kickout reasons, the task GUID."""
+
+    file_name: str
+    kickout_messages: list[str]
+    task_guid: str
+
+
+def kickout_summary(db: Database, task_guid: str, principal: Principal, file_name: str | None = None) -> KickoutSummary:
+    """GET …/kickout/summary (the whole upload) or …/kickout/{filename}/summary (one file of it, by its name in the
+    upload or its kickout file's name); 404 for an unknown task or file, 400 for a task that is not a bill import."""
+    task: Task = get_task(db, task_guid, principal)["Task"]
+    if task.task_type_code != BILL_IMPORT:
+        raise ValidationFailed.single("taskGuid", f"Task {task.task_guid} is not a bill import task.")
+    with db.reading() as session:
+        files = session.execute(
+            select(TaskFile.file_name, TaskFile.messages)
+            .where(TaskFile.task_id == task.task_id, TaskFile.kind == KICKOUT)
+            .order_by(TaskFile.task_file_id)
+        ).all()
+    if file_name is None:
+        name = str((task.settings or {}).get("fileName") or "")
+        return KickoutSummary(name, _reasons([m for f in files for m in f.messages or ()]), task.task_guid)
+    wanted = {file_name.casefold(), kickout_file_name(file_name).casefold()}
+    # A ZIP member in a folder can be named by its base name too: a path segment cannot hold a "/".
+    found = [f for f in files if {f.file_name.casefold(), f.file_name.rsplit("/", 1)[-1].casefold()} & wanted]
+    if not found:
+        sources = [str(f.get("fileName")) for f in (task.output or {}).get("files", [])]
+        if file_name.casefold() not in {s.casefold() for s in sources}:
+            raise NotFound(f"File '{file_name}' of task {task.task_guid}")
+    return KickoutSummary(file_name, _reasons([m for f in found for m in f.messages or ()]), task.task_guid)

@@ -1,0 +1,135 @@
+"""Where use cases hand long work: a task kind and the task's id, run by a runner.
+
+Services cannot import the jobs package (the layers flow api|jobs -> services), so the API holds a `TaskQueue`
+given to it by the entry point: the inline thread runner on the embedded default, or the PostgreSQL-backed queue
+(`jobs.queue`) run by `apportion worker` processes. Whatever runs them, the bodies are `BODIES[kind]`, which take
+ids and call one service; `REQUEUES[kind]` readies a task whose runner died mid-body for a second run. Kinds: bill
+imports, and chargeback runs when the processors are queued (APPORTION_RUN_JOBS_INLINE=false on PostgreSQL).
+
+`RunNow` is the queue an app gets when its builder names none: it runs the body in the calling thread, so an
+import finishes before its request answers. Slower for the client than a background runner, but an app built
+without a runner still imports, rather than failing every import request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import select, update
+
+from apportion.services.imports import bill_import
+from apportion.services.imports.import_tasks import PROCESSING, QUEUED
+from apportion.services.runs import processing
+from apportion.settings import Settings
+from apportion.store.database import Database
+from apportion.store.models.imports import Task
+
+BILL_IMPORT = "bill_import"
+"""Import the source file of a bill import task (`services.imports.bill_import.run_import`)."""
+CHARGEBACK_RUN = "chargeback_run"
+"""Run a Processing chargeback task a processor request opened (`services.runs.processing.run_queued_task`)."""
+CHARGEBACK_WORKFLOW = "chargeback_workflow"
+"""Run the step tasks of a workflow exec in order, given the first one's id (`processing.run_queued_workflow`)."""
+
+log = logging.getLogger("apportion.jobs")
+
+Body = Callable[[Database, int, Settings, Callable[[], datetime]], None]
+
+
+class TaskQueue(Protocol):
+    """Accepts a task for running outside the request; `enqueue` returns at once."""
+
+    def enqueue(self, kind: str, task_id: int) -> None:
+        """Run the body registered for `kind` with this task id, in the background."""
+        ...
+
+
+def import_bills(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Import a bill import task's file: Queued -> Processing -> Completed | Completed with kickouts | Failed."""
+    bill_import.run_import(db, task_id, clock, bill_import.limits_for(settings))
+
+
+def run_chargeback(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Run a queued chargeback task: Processing -> Completed | Completed with errors | Failed."""
+    processing.run_queued_task(db, task_id, clock, settings.aggregation_periods)
+
+
+def run_chargeback_workflow(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Run the step tasks of a queued workflow exec, the first of which is `task_id`, one after another."""
+    processing.run_queued_workflow(db, task_id, clock, settings.aggregation_periods)
+
+
+BODIES: Mapping[str, Body] = {
+    BILL_IMPORT: import_bills,
+    CHARGEBACK_RUN: run_chargeback,
+    CHARGEBACK_WORKFLOW: run_chargeback_workflow,
+}
+"""The body of each task kind; every runner looks bodies up here."""
+
+
+def requeue_import(db: Database, task_id: int) -> bool:
+    """Processing -> Queued for an import whose runner died; False when the task is not Processing.
+
+    The dead run's import transaction was rolled back with its connection, so nothing of it is left; the row lock
+    the import transaction holds (`bill_import.run_import`) makes this wait for, and then skip, a run still alive.
+    """
+    with db.transaction() as session:
+        result = session.execute(
+            update(Task).where(Task.task_id == task_id, Task.status == PROCESSING).values(status=QUEUED)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def requeue_chargeback(db: Database, task_id: int) -> bool:
+    """Whether a chargeback task whose runner died still needs its run; there is nothing to reset.
+
+    Its one transaction was rolled back with the connection, so it is Processing as the request left it. Waits
+    for the row lock of a run still alive, which then has finished it.
+    """
+    return processing.still_processing(db, [task_id])
+
+
+def requeue_chargeback_workflow(db: Database, task_id: int) -> bool:
+    """As `requeue_chargeback`, for the step tasks of a workflow exec (steps already finished stay finished)."""
+    return processing.still_processing(db, processing.workflow_run_tasks(db, task_id))
+
+
+def left_behind_imports(db: Database) -> list[int]:
+    """Imports a stopped process accepted and never finished: its queue lived in its memory (the inline runner).
+
+    Processing ones go back to Queued (their import transaction was rolled back with the process); every Queued
+    one is returned for the runner to run again. A task still running in another process of the same database is
+    safe too: its claim and row lock make a second run wait and then find it finished.
+    """
+    with db.transaction() as session:
+        session.execute(update(Task).where(Task.status == PROCESSING).values(status=QUEUED))
+        found = session.execute(select(Task.task_id).where(Task.status == QUEUED).order_by(Task.task_id))
+        return list(found.scalars())
+
+
+REQUEUES: Mapping[str, Callable[[Database, int], bool]] = {
+    BILL_IMPORT: requeue_import,
+    CHARGEBACK_RUN: requeue_chargeback,
+    CHARGEBACK_WORKFLOW: requeue_chargeback_workflow,
+}
+"""For each task kind: make a task a dead runner left half-way claimable again (before the queue re-runs it)."""
+
+
+class RunNow:
+    """A `TaskQueue` that runs each body at once in the calling thread (the default of `api.create_app`)."""
+
+    def __init__(
+        self, db: Database, settings: Settings, clock: Callable[[], datetime], bodies: Mapping[str, Body] = BODIES
+    ) -> None:
+        self.db, self.settings, self.clock, self.bodies = db, settings, clock, bodies
+
+    def enqueue(self, kind: str, task_id: int) -> None:
+        """Run the body registered for `kind`; unknown kinds are a programming error."""
+        body = self.bodies[kind]
+        try:
+            body(self.db, task_id, self.settings, self.clock)
+        except Exception:  # a body records its own failure on the task; the request that queued it still succeeds
+            log.exception("task %s %s failed", kind, task_id)
