@@ -1,14 +1,23 @@
-"""docs/compatibility.md against the app: every operation marked served is served, and every served one is listed."""
+"""docs/compatibility.md against the app: every operation marked served is served, and every served one is listed.
+
+The document is also compared with ../shared/energycap-reference/operations.md, which it is generated from, through
+tests/support/reference.py: a missing operations.md fails that test (naming the path) whenever ../shared exists or
+APPORTION_REQUIRE_REFERENCE=1 (CI); it skips only in a checkout that stands alone.
+"""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from apportion.api.app import create_app
 from apportion.settings import Settings
+from tests.support.reference import reference_file
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "compatibility.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "compatibility.md"
 ROW = re.compile(r"^\| (GET|POST|PUT|DELETE|PATCH) \| `([^`]+)` \| `[^`]+` \| (yes|no) \|$")
 
 
@@ -24,3 +33,15 @@ def test_the_compatibility_table_matches_the_apps_operations() -> None:
     total = re.search(r"serves \*\*(\d+) of (\d+)\*\*", DOC.read_text())
     assert total is not None
     assert (int(total[1]), int(total[2])) == (sum(mark == "yes" for mark in listed.values()), len(listed))
+
+
+def test_the_document_is_current_with_operations_md() -> None:
+    reference_file("operations.md")  # what scripts/gen_compatibility.py reads
+    run = subprocess.run(
+        [sys.executable, "scripts/gen_compatibility.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -1,4 +1,9 @@
-"""The generated wire schemas match models.md, keep numbers and dates exact, and speak msrest both ways."""
+"""The generated wire schemas match models.md, keep numbers and dates exact, and speak msrest both ways.
+
+The models.md checks read ../shared/energycap-reference/models.md through tests/support/reference.py: a missing file
+fails them (naming the path) whenever ../shared exists or APPORTION_REQUIRE_REFERENCE=1 (CI); they skip only in a
+checkout that stands alone.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +26,9 @@ from pydantic import ValidationError
 
 from apportion.api.schemas import contract
 from apportion.api.schemas.base import WireDateTime, WireDecimal, WireModel, dump
+from tests.support.reference import reference_file
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS_MD = ROOT.parent / "shared" / "energycap-reference" / "models.md"
-needs_models_md = pytest.mark.skipif(not MODELS_MD.exists(), reason="the EnergyCAP reference is not checked out")
 
 # Fields newer than SDK 8.2309 that the generator adds (scripts/gen_contract.py EXTRAS).
 NEWER_FIELDS = {
@@ -58,7 +62,8 @@ class Row:
 def documented_models() -> dict[str, list[Row]]:
     """models.md: model name -> its table rows in order."""
     models: dict[str, list[Row]] = {}
-    for section in re.split(r"^## ", MODELS_MD.read_text(encoding="utf-8"), flags=re.MULTILINE)[1:]:
+    models_md = reference_file("models.md")
+    for section in re.split(r"^## ", models_md.read_text(encoding="utf-8"), flags=re.MULTILINE)[1:]:
         rows = re.findall(r"^\| (\w+) \| ([^|]*) \| ([^|]*) \|", section, re.MULTILINE)
         models[section.split()[0]] = [Row(a, t.strip(), r.strip() == "yes") for a, t, r in rows if a != "field"]
     return models
@@ -102,7 +107,6 @@ def error_locs(error: pytest.ExceptionInfo[ValidationError]) -> list[tuple[int |
 # (a), (b): names, types and required flags against models.md
 
 
-@needs_models_md
 def test_every_documented_model_has_exactly_its_documented_fields() -> None:
     documented = documented_models()
     assert len(documented) == 367
@@ -111,7 +115,6 @@ def test_every_documented_model_has_exactly_its_documented_fields() -> None:
         assert aliases == [row.alias for row in rows] + NEWER_FIELDS.get(name, []), name
 
 
-@needs_models_md
 def test_field_types_and_required_flags_match_models_md() -> None:
     for name, rows in documented_models().items():
         fields = {field.alias: field for field in model(name).model_fields.values()}
@@ -121,8 +124,8 @@ def test_field_types_and_required_flags_match_models_md() -> None:
             assert plain_type(field.annotation) == expected_type(row.type_), f"{name}.{row.alias}"
 
 
-@needs_models_md
 def test_the_generated_module_is_current() -> None:
+    reference_file("models.md")  # what scripts/gen_contract.py reads
     run = subprocess.run(
         [sys.executable, "scripts/gen_contract.py", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
     )
