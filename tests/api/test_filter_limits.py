@@ -97,7 +97,8 @@ def test_conditions_on_one_field_of_related_rows_hold_for_one_and_the_same_row(a
     assert found(api, "meterCode equals 'M-A' and meterId equals '" + str(m2) + "'") == [bill_id]
 
 
-def test_many_conditions_on_linked_accounts_and_meters(api: Api, bills: dict[str, int]) -> None:
+@pytest.mark.usefixtures("bills")
+def test_many_conditions_on_linked_accounts_and_meters(api: Api) -> None:
     decoys = [f"X{n}" for n in range(MAX_CONDITIONS - 1)]
     meters = found(api, none_of("accountCode", ["A0", *decoys]), "/api/v3/meter")
     assert len(meters) == 4

@@ -149,8 +149,8 @@ def test_dynamic_split_replaces_destinations(api: Api, setup: Setup) -> None:
     ("make", "field"),
     [
         (lambda s: {**_fixed(s), "floorAreaSplit": [_area(s.a1, s.m1)]}, "fixedPercentageSplit"),
-        (lambda s: {}, "fixedPercentageSplit"),
-        (lambda s: {"fixedPercentageSplit": []}, "fixedPercentageSplit"),
+        (lambda _: {}, "fixedPercentageSplit"),
+        (lambda _: {"fixedPercentageSplit": []}, "fixedPercentageSplit"),
         (lambda s: _one(s.master_account, s.master_meter), "fixedPercentageSplit[0].destinationAccountId"),
         (lambda s: _one(s.a1, s.gas), "fixedPercentageSplit[0].destinationMeterId"),
         (lambda s: _one(s.a1, s.unlinked), "fixedPercentageSplit[0].destinationMeterId"),
@@ -163,7 +163,7 @@ def test_dynamic_split_replaces_destinations(api: Api, setup: Setup) -> None:
         (lambda s: _fixed(s, "50", "50") | _dup(s), "fixedPercentageSplit[2].destinationMeterId"),
         (lambda s: {"floorAreaSplit": [_area(s.a1, s.m1, "-1")]}, "floorAreaSplit[0].weightingFactor"),
         (lambda s: {"floorAreaSplit": [_area(s.a2, s.m1)]}, "floorAreaSplit[0].destinationMeterId"),
-        (lambda s: _dynamic(999999, "use", "use"), "dynamicPercentageSplit.destinationMeterGroupId"),
+        (lambda _: _dynamic(999999, "use", "use"), "dynamicPercentageSplit.destinationMeterGroupId"),
         (lambda s: _dynamic(s.group, "demand", "use"), "dynamicPercentageSplit.sourceValueToSplit"),
         (lambda s: _dynamic(s.group, "use", "useAndCost"), "dynamicPercentageSplit.destinationShareValue"),
         (

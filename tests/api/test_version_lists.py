@@ -129,7 +129,8 @@ def test_every_calculated_bill_filter(api: Api, setup: Setup) -> None:
         ("accountCode equals 'A' or meterCode equals 'B'", "and"),
     ],
 )
-def test_filter_errors_are_400_naming_the_problem(api: Api, setup: Setup, filter_text: str, needle: str) -> None:
+@pytest.mark.usefixtures("setup")
+def test_filter_errors_are_400_naming_the_problem(api: Api, filter_text: str, needle: str) -> None:
     for url in ("/api/v3/calculatedBill", "/api/v3/billSplit"):
         response = api.get(url, params={"filter": filter_text})
         assert response.status_code == 400, (url, filter_text, response.text)
@@ -146,7 +147,8 @@ def test_bill_split_list_has_only_split_versions(api: Api, setup: Setup) -> None
     assert body["account"]["hasSplitParentMeter"] is True
 
 
-def test_auth_401_and_403(api: Api, setup: Setup) -> None:
+@pytest.mark.usefixtures("setup")
+def test_auth_401_and_403(api: Api) -> None:
     for url in ("/api/v3/calculatedBill", "/api/v3/billSplit"):
         assert api.get(url, key=None).status_code == 401
         assert api.get(url, key="nope").status_code == 401

@@ -177,7 +177,8 @@ def _write(path: Path, *rows: str) -> Path:
     return path
 
 
-def test_import_creates_bills_and_saves_kickouts(campus: demo_workflow.DemoWorkflow, env: Database) -> None:
+@pytest.mark.usefixtures("campus")
+def test_import_creates_bills_and_saves_kickouts(env: Database) -> None:
     bills_before = count(env, select(func.count()).select_from(Bill))
     source = _write(
         env_path := Path("july.csv"),
@@ -212,9 +213,8 @@ def test_import_creates_bills_and_saves_kickouts(campus: demo_workflow.DemoWorkf
         (["empty.csv"], "empty"),
     ],
 )
-def test_import_refuses_bad_input(
-    campus: demo_workflow.DemoWorkflow, env: Database, args: list[str], message: str
-) -> None:
+@pytest.mark.usefixtures("campus")
+def test_import_refuses_bad_input(env: Database, args: list[str], message: str) -> None:
     _write(Path("good.csv"), "PPL-00001-1,B001-ELEC,2024-07-01,2024-08-01,1000,85.00")
     Path("empty.csv").write_text("")
     code, output = invoke("import", *args)

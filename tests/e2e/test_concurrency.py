@@ -167,9 +167,7 @@ def test_runs_of_one_user_without_batch_settings_share_one_batch(
     assert len({a.json()["batch"]["batchId"] for a in answers}) == 1
 
 
-def test_imports_of_one_file_at_once_make_each_bill_once(
-    server: Server, db: Database, unique: Callable[[str], str]
-) -> None:
+def test_imports_of_one_file_at_once_make_each_bill_once(db: Database, unique: Callable[[str], str]) -> None:
     tag = unique("I")
     codes = [f"{tag}{n}" for n in range(5)]
     cb.accounts_and_meters(db, codes)

@@ -352,7 +352,7 @@ def test_a_queued_workflow_whose_first_step_breaks_does_not_run_the_later_steps(
     queued = api.post(f"/api/v202304/chargebackWorkflow/{workflow_id}/exec", json={"billingPeriod": PERIOD}).json()
     assert [t["status"] for t in queued] == ["Processing", "Processing"]
 
-    def fail(self: Any, *args: Any, **kwargs: Any) -> list[int]:
+    def fail(*_args: Any, **_kwargs: Any) -> list[int]:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(RunContext, "write", fail)

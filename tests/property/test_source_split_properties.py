@@ -99,8 +99,8 @@ def bills(draw: st.DrawFn) -> tuple[list[LineDraft], date, dict[int, MeterSplit]
 def test_a_split_conserves_the_source_to_the_cent(
     case: tuple[list[LineDraft], date, dict[int, MeterSplit], bool],
 ) -> None:
-    lines, end, splits, simple = case
-    result = split_source_bill(lines, BEGIN, end, splits)
+    lines, _, splits, simple = case
+    result = split_source_bill(lines, splits)
     record = result.conservation
     allocated = sum((line.cost or Decimal(0) for bill in result.destinations for line in bill.lines), Decimal(0))
     assert record.allocated == allocated
@@ -116,8 +116,8 @@ def test_a_split_conserves_the_source_to_the_cent(
 def test_nobody_is_charged_for_days_outside_their_link(
     case: tuple[list[LineDraft], date, dict[int, MeterSplit], bool],
 ) -> None:
-    lines, end, splits, _ = case
-    result = split_source_bill(lines, BEGIN, end, splits)
+    lines, _, splits, _ = case
+    result = split_source_bill(lines, splits)
     for bill in result.destinations:
         split = splits[bill.version_id]
         index = [d.meter_id for d in split.shares.destinations].index(bill.meter_id)

@@ -70,7 +70,8 @@ def test_default_campus_counts(db: Database, admin: int) -> None:
         assert billed == 24
 
 
-def test_bills_add_up_to_the_cent(db: Database, admin: int) -> None:
+@pytest.mark.usefixtures("admin")
+def test_bills_add_up_to_the_cent(db: Database) -> None:
     summary = campus.load_campus(db, NOW, meters=6)
     with db.reading() as session:
         line_sums = dict(
@@ -84,7 +85,8 @@ def test_bills_add_up_to_the_cent(db: Database, admin: int) -> None:
     assert grand == summary.total_cost
 
 
-def test_use_rolls_up_and_follows_the_seasons(db: Database, admin: int) -> None:
+@pytest.mark.usefixtures("admin")
+def test_use_rolls_up_and_follows_the_seasons(db: Database) -> None:
     campus.load_campus(db, NOW, meters=3)
     with db.reading() as session:
         rows = session.execute(
@@ -113,7 +115,8 @@ def test_use_rolls_up_and_follows_the_seasons(db: Database, admin: int) -> None:
     assert values == {c: sum(u for (cc, _p), u in use.items() if cc == c) for c in (1, 2, 3)}
 
 
-def test_load_if_empty_loads_once(db: Database, admin: int) -> None:
+@pytest.mark.usefixtures("admin")
+def test_load_if_empty_loads_once(db: Database) -> None:
     assert campus.is_empty(db)
     assert campus.load_if_empty(db, NOW) is True
     bills = count(db, Bill)
@@ -122,7 +125,8 @@ def test_load_if_empty_loads_once(db: Database, admin: int) -> None:
     assert not campus.is_empty(db)
 
 
-def test_a_second_load_is_refused_without_writing(db: Database, admin: int) -> None:
+@pytest.mark.usefixtures("admin")
+def test_a_second_load_is_refused_without_writing(db: Database) -> None:
     campus.load_campus(db, NOW, meters=3)
     with pytest.raises(RuleViolation):
         campus.load_campus(db, NOW, meters=3)
@@ -130,7 +134,8 @@ def test_a_second_load_is_refused_without_writing(db: Database, admin: int) -> N
     assert count(db, Batch) == 1
 
 
-def test_refuses_a_database_with_master_data(db: Database, admin: int) -> None:
+@pytest.mark.usefixtures("admin")
+def test_refuses_a_database_with_master_data(db: Database) -> None:
     with db.transaction() as session:
         session.add(Vendor(vendor_code="OTHER", vendor_info="Other", vendor_type_id=1))
     assert not campus.load_if_empty(db, NOW)
@@ -152,7 +157,8 @@ def test_meter_count_is_checked(db: Database, meters: int) -> None:
     assert "meters" in raised.value.errors
 
 
-def test_sizes_scale_with_meters(db: Database, admin: int) -> None:
+@pytest.mark.usefixtures("admin")
+def test_sizes_scale_with_meters(db: Database) -> None:
     summary = campus.load_campus(db, NOW, meters=31)
     # 31 master meters: ten full buildings and an eleventh with an electric meter only.
     assert summary.buildings == 11

@@ -53,8 +53,9 @@ def reports(_session_db: Database) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("case", list(EXPECTED))
+@pytest.mark.usefixtures("db")  # empties the database after the test, as after any database test
 def test_a_hostile_import_is_refused_or_imported_with_bounded_memory_and_time(
-    db: Database, reports: dict[str, dict[str, Any]], case: str
+    reports: dict[str, dict[str, Any]], case: str
 ) -> None:
     outcome, words, most_mib = EXPECTED[case]
     report = reports[case]

@@ -136,7 +136,7 @@ PERIODS = [202301, 202312, 202401, 202406, 202407, 202413, 189912]
 
 
 @st.composite
-def request_for(draw: st.DrawFn, kind: str, existing: list[int], steps: dict[str, int]) -> list[RequestedVersion]:
+def request_for(draw: st.DrawFn, existing: list[int], steps: dict[str, int]) -> list[RequestedVersion]:
     """A DistributionVersionManage array, often valid, often breaking one rule or another."""
     items = []
     for _ in range(draw(st.integers(0, 4))):
@@ -164,7 +164,7 @@ def test_a_replace_applies_exactly_or_changes_nothing(store: Store, data: st.Dat
         existing = [row["version_id"] for row in current]
         if existing and round_number == 2 and data.draw(st.booleans(), label="bill"):
             _bill(store, existing[0])
-        request = data.draw(request_for(kind, existing, store.steps), label=f"request {round_number}")
+        request = data.draw(request_for(existing, store.steps), label=f"request {round_number}")
         before = _snapshot(store.db)
         try:
             result = version_history.replace_history(store.db, store.account_id, store.meter_id, kind, request)

@@ -48,7 +48,7 @@ def fixed(meter: int, *shares: tuple[int, int, str], version: int = 1) -> MeterS
 
 def test_account_charges_follow_a_fixed_split_and_the_destinations_sum_to_the_source() -> None:
     result = split_source_bill(
-        [use_line("100.00"), tax("20.00")], *MARCH, {SOURCE_METER: fixed(SOURCE_METER, (7, 70, "50"), (8, 80, "50"))}
+        [use_line("100.00"), tax("20.00")], {SOURCE_METER: fixed(SOURCE_METER, (7, 70, "50"), (8, 80, "50"))}
     )
     assert [sum(line.cost or 0 for line in bill.lines) for bill in result.destinations] == [D("60.00"), D("60.00")]
     assert [line.meter_id for line in result.destinations[0].lines] == [70, None]  # the tax stays an account line
@@ -62,7 +62,7 @@ def test_account_charges_follow_a_fixed_split_and_the_destinations_sum_to_the_so
 def test_a_dynamic_split_leaves_account_charges_on_the_source() -> None:
     shares = dynamic_shares(DynamicSplit(3, "cost", "use"), [DynamicShare(7, 70, D("1")), DynamicShare(8, 80, D("3"))])
     split = MeterSplit(1, SOURCE_METER, shares, whole_month(7, 8))
-    result = split_source_bill([use_line("100.00"), tax("20.00")], *MARCH, {SOURCE_METER: split})
+    result = split_source_bill([use_line("100.00"), tax("20.00")], {SOURCE_METER: split})
     assert [bill.lines[0].cost for bill in result.destinations] == [D("25.00"), D("75.00")]
     assert [bill.lines[0].value for bill in result.destinations] == [None, None]  # use is not split
     assert result.conservation.left == {Left.ACCOUNT_CHARGES: D("20.00")}
@@ -70,16 +70,14 @@ def test_a_dynamic_split_leaves_account_charges_on_the_source() -> None:
 
 def test_meters_no_version_splits_keep_their_lines_and_their_part_of_the_account_charges() -> None:
     lines = [use_line("100.00"), use_line("50.00", meter=6, line_id=13), tax("10.01")]
-    result = split_source_bill(lines, *MARCH, {SOURCE_METER: fixed(SOURCE_METER, (7, 70, "100"))})
+    result = split_source_bill(lines, {SOURCE_METER: fixed(SOURCE_METER, (7, 70, "100"))})
     (bill,) = result.destinations
     assert [line.cost for line in bill.lines] == [D("100.00"), D("5.01")]  # the first meter takes the odd cent
     assert result.conservation.left == {Left.UNSPLIT_METERS: D("55.00")}
 
 
 def test_percentages_under_100_leave_the_rest_on_the_source() -> None:
-    result = split_source_bill(
-        [use_line("100.01")], *MARCH, {SOURCE_METER: fixed(SOURCE_METER, (7, 70, "60"), (8, 80, "30"))}
-    )
+    result = split_source_bill([use_line("100.01")], {SOURCE_METER: fixed(SOURCE_METER, (7, 70, "60"), (8, 80, "30"))})
     assert [bill.lines[0].cost for bill in result.destinations] == [D("60.01"), D("30.00")]
     assert result.conservation.left == {Left.PERCENTAGES: D("10.00")}
     assert result.conservation.balanced
@@ -88,7 +86,7 @@ def test_percentages_under_100_leave_the_rest_on_the_source() -> None:
 def test_floor_area_shares_record_their_basis() -> None:
     shares = floor_area_shares([FloorAreaShare(7, 70, D("1000"), D("1")), FloorAreaShare(8, 80, D("2000"), D("1"))])
     result = split_source_bill(
-        [use_line("100.00")], *MARCH, {SOURCE_METER: MeterSplit(1, SOURCE_METER, shares, whole_month(7, 8))}
+        [use_line("100.00")], {SOURCE_METER: MeterSplit(1, SOURCE_METER, shares, whole_month(7, 8))}
     )
     first, second = (bill.lines[0] for bill in result.destinations)
     assert (first.cost, second.cost) == (D("33.33"), D("66.67"))  # the larger remainder takes the cent
@@ -107,7 +105,7 @@ def test_occupancy_prorates_by_days_and_leaves_vacancy() -> None:
     )
     shares = fixed_percentage_shares([FixedPercentage(7, 70, D("100"))])
     result = split_source_bill(
-        [use_line("310.00", "3100")], *MARCH, {SOURCE_METER: MeterSplit(1, SOURCE_METER, shares, (stays,))}
+        [use_line("310.00", "3100")], {SOURCE_METER: MeterSplit(1, SOURCE_METER, shares, (stays,))}
     )
     assert [
         (b.account_id, b.begin_date, b.end_date, b.lines[0].cost, b.lines[0].value) for b in result.destinations

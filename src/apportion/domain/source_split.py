@@ -140,9 +140,7 @@ class _Plan:
             self.rounding += line.share.rounding
 
 
-def split_source_bill(
-    lines: Sequence[LineDraft], begin: date, end: date, meter_splits: Mapping[int, MeterSplit]
-) -> SourceSplit:
+def split_source_bill(lines: Sequence[LineDraft], meter_splits: Mapping[int, MeterSplit]) -> SourceSplit:
     """Split a source bill by every meter's split at once (see the module docstring); `meter_splits` by meter id.
 
     Example: one meter, 100.00 on the meter and a 20.00 tax on the account, split 50/50 between two tenants who
@@ -173,7 +171,7 @@ def split_source_bill(
             elif piece.accounts and not split.shares.carries_account_charges:
                 plan.leave(Left.ACCOUNT_CHARGES, piece.line.cost)
             else:
-                _split_piece(plan, piece, split, begin, end)
+                _split_piece(plan, piece, split)
     destinations = tuple(
         DestinationBill(version_id, account_id, meter_id, first, last, tuple(parts))
         for (version_id, account_id, meter_id, first, last), parts in plan.bills.items()
@@ -184,7 +182,7 @@ def split_source_bill(
     return SourceSplit(destinations, conservation)
 
 
-def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit, begin: date, end: date) -> None:
+def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit) -> None:
     """Cut one line (or account-charge part) over the split's destinations and their occupants."""
     line, shares = piece.line, split.shares
     count = len(shares.destinations)
@@ -220,13 +218,12 @@ def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit, begin: date, end
             key = (split.version_id, destination.account_id, destination.meter_id, stay.begin, stay.end)
             plan.add(key, _line(line, meter_id, value, cost, share))
             continue
-        _prorate(plan, line, piece, split, index, meter_id, value, cost, basis)
+        _prorate(plan, line, split, index, meter_id, value, cost, basis)
 
 
 def _prorate(
     plan: _Plan,
     line: LineDraft,
-    piece: _Piece,
     split: MeterSplit,
     index: int,
     meter_id: int | None,

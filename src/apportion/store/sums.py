@@ -112,7 +112,7 @@ class _MinorUnitsValue(TypeDecorator[Decimal]):
         super().__init__()
         self.scale = scale
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+    def process_result_value(self, value: Any, _dialect: Dialect) -> Decimal | None:
         return from_minor_units(value, self.scale)
 
 

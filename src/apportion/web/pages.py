@@ -306,6 +306,6 @@ def import_kickouts(db: DbDep, visitor: Visitor, taskGuid: str) -> Response:
 
 
 @router.get("/{anything:path}")
-def unknown_page(request: Request, _: Visitor, anything: str) -> Response:
+def unknown_page(_: Visitor, anything: str) -> Response:
     """Any other address under /ui: the 404 page."""
     raise NotFound(f"The page /ui/{anything}")

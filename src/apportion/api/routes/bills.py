@@ -178,8 +178,8 @@ def create_bill(
     clock: ClockDep,
     body: BillCreate,
     user: Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))],
-    save_as_resolved: Annotated[bool | None, Query(alias="saveAsResolved")] = None,
-    comment: Annotated[str | None, Query(alias="comment")] = None,
+    _save_as_resolved: Annotated[bool | None, Query(alias="saveAsResolved")] = None,
+    _comment: Annotated[str | None, Query(alias="comment")] = None,
 ) -> BillIdResponse:
     """Creates a bill (200, as the SDK expects). No audits run (domain.md §7 Q26), so saveAsResolved and
     comment have nothing to resolve."""

@@ -272,7 +272,7 @@ def get_meter_group_members(
     db: DatabaseDep,
     groupId: int,
     _: GroupViewer,
-    always_limit_by_topmost: Annotated[bool | None, Query(alias="alwaysLimitByTopmost")] = None,
+    _always_limit_by_topmost: Annotated[bool | None, Query(alias="alwaysLimitByTopmost")] = None,
 ) -> list[MeterGroupMemberChild]:
     """Gets a list of meter group members (every user's scope is the whole tree, so the flag changes nothing)."""
     out = []

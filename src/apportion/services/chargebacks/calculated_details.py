@@ -256,7 +256,7 @@ def set_line_items(
 ) -> CalculatedDetailsView:
     """Replace the meter (or, with `account`, the account) line items; list order is calculation order."""
 
-    def change(session: Session, version: RowMapping, old: calc.CalculatedBillInstructions) -> Any:
+    def change(session: Session, _version: RowMapping, old: calc.CalculatedBillInstructions) -> Any:
         type_ids = known(item.observation_type_id for item in items)
         kinds = dict(
             session.execute(

@@ -114,7 +114,7 @@ def _effective_in(condition: Condition) -> Clause:
     return and_(dv.begin_period <= period, or_(dv.end_period.is_(None), dv.end_period >= period))
 
 
-def _targets(today: date) -> dict[str, Any]:
+def _targets() -> dict[str, Any]:
     dv = DistributionVersion
     return {
         "accountCode": _through(dv.account_id, Account.account_id, Account.account_code),
@@ -131,7 +131,7 @@ def _targets(today: date) -> dict[str, Any]:
 def list_statements(chargeback_type: str, filter_text: str | None, today: date) -> tuple[Any, Any]:
     """(page SELECT ordered by versionId, the leaner SELECT of the same versions that the COUNT runs on)."""
     conditions = parse_filter(filter_text, FILTERS)
-    where = (DistributionVersion.chargeback_type == chargeback_type, compile_filter(conditions, _targets(today), today))
+    where = (DistributionVersion.chargeback_type == chargeback_type, compile_filter(conditions, _targets(), today))
     statement = version_select().where(*where).order_by(DistributionVersion.version_id)
     # Every child join is an outer join on a key, so the versions alone have the same count.
     return statement, select(DistributionVersion.version_id).where(*where)

@@ -99,7 +99,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
             outcomes.append(outcome)
             if version.is_aggregation and not any(m in figures for m in reads[meter_id]):
                 continue  # domain.md §4.5 step 3: an aggregation skips periods without source bills
-            inputs = shared.inputs(version, meter, figures, units, period, meters, reads[meter_id])
+            inputs = shared.inputs(version, meter, figures, units, meters, reads[meter_id])
             try:
                 result = calc.evaluate(version.instructions, inputs)
             except RuleViolation as problem:
@@ -161,7 +161,6 @@ class _SharedInputs:
         meter: _Meter,
         figures: dict[int, calc.MeterFigures],
         units: UnitTable,
-        period: int,
         meters: dict[int, _Meter],
         reads: frozenset[int],
     ) -> calc.CalculationInputs:

@@ -70,7 +70,7 @@ def run_splits(ctx: RunContext, versions: Sequence[SplitVersion], period: int) -
             except RuleViolation as problem:
                 failed[version.version_id] = problem.message
         if len(meter_splits) == len(rows):
-            planned[bill_id] = split_source_bill(lines.get(bill_id, []), first.begin_date, first.end_date, meter_splits)
+            planned[bill_id] = split_source_bill(lines.get(bill_id, []), meter_splits)
     # A version that failed on any bill splits none: its bills stay whole on the source, to be split by a re-run.
     records: dict[int, Conservation] = {}
     for bill_id, rows in sources.items():

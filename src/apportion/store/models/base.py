@@ -43,7 +43,7 @@ class SQLiteExactNumeric(UserDefinedType[Decimal]):
         """The DDL type: the same NUMERIC(p, s) as on PostgreSQL (and as the migrations create)."""
         return f"NUMERIC({self.precision}, {self.scale})"
 
-    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any]:
+    def bind_processor(self, _dialect: Dialect) -> Callable[[Any], Any]:
         """Decimal -> float below 10^(15 - scale), else the BLOB of its exact text at the column's scale."""
         float_limit = 10.0 ** (FLOAT_DIGITS - self.scale)
         column_limit = Decimal(10) ** (self.precision - self.scale)
@@ -64,7 +64,7 @@ class SQLiteExactNumeric(UserDefinedType[Decimal]):
 
         return process
 
-    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Decimal | None]:
+    def result_processor(self, _dialect: Dialect, _coltype: object) -> Callable[[Any], Decimal | None]:
         """A stored float as SQLAlchemy's Numeric reads it (rounded to the scale), a BLOB as the exact Decimal."""
         form = f"%.{self.scale}f"
 
