@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
+from apportion.domain import calculations
 from apportion.domain.bills import LineDraft
 from apportion.domain.calculations import (
     CalculatedBillInstructions,
@@ -29,11 +32,15 @@ from apportion.domain.calculations import (
     copy_instructions,
     dependency_order,
     evaluate,
+    evaluation,
+    instructions,
+    ordering,
     source_meter_ids,
     validate_cost,
     validate_demand,
     validate_line_items,
     validate_use,
+    validation,
 )
 from apportion.domain.errors import RuleViolation, ValidationFailed
 
@@ -294,3 +301,17 @@ def test_validate_line_items() -> None:
         "[3].observationTypeId",
         "[4].observationTypeId",
     }
+
+
+def test_the_package_re_exports_exactly_what_its_modules_define() -> None:
+    """`calc.X` reaches every public name of instructions, evaluation, ordering and validation, and nothing else."""
+    defined: set[str] = set()
+    for module in (instructions, evaluation, ordering, validation):
+        for node in ast.parse(inspect.getsource(module)).body:
+            if isinstance(node, ast.ClassDef | ast.FunctionDef):
+                defined.add(node.name)
+            elif isinstance(node, ast.Assign):
+                defined.update(n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name))
+    public = {name for name in defined if not name.startswith("_")}
+    assert sorted(calculations.__all__) == sorted(public)
+    assert all(hasattr(calculations, name) for name in calculations.__all__)

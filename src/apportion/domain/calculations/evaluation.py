@@ -1,0 +1,274 @@
+"""A calculated bill evaluated for one billing period from its instructions and the figures the run resolved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from apportion.domain.bills import LineDraft
+from apportion.domain.calculations.instructions import (
+    CHARGE_OBSERVATION_TYPE_ID,
+    DEMAND_OBSERVATION_TYPE_ID,
+    FIXED,
+    PERCENTAGE,
+    SUBTOTAL,
+    USE_OBSERVATION_TYPE_ID,
+    CalculatedBillInstructions,
+    CalendarizedSum,
+    CopyFromMeter,
+    CostInstruction,
+    DemandInstruction,
+    FixedCost,
+    FixedDemand,
+    FixedUnitCost,
+    FixedUse,
+    LineItem,
+    MeterCalculation,
+    ReadingsChannel,
+    UnitCostFromMeter,
+    UseInstruction,
+)
+from apportion.domain.errors import RuleViolation
+from apportion.domain.money import CENT, HUNDRED, USE_QUANTUM, multiply, round_half_up
+
+PEAK_DEMAND_CAPTION = "Peak Demand from Readings"  # domain.md §4.4 demand from readings
+
+
+class CalculationFailed(RuleViolation):
+    """The calculated bill cannot be computed for this billing period."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class MeterFigures:
+    """A meter's totals over its non-void bills of the period; use in the calculated meter's common unit (the run
+    converts another commodity's use where a conversion exists, domain/units.py)."""
+
+    use: Decimal
+    cost: Decimal
+
+
+@dataclass(frozen=True)
+class CalculationInputs:
+    """Figures for one calculated meter and billing period, resolved by the caller.
+
+    `meters` holds only meters with bills in the period (copy and unit-cost sources summed across all
+    their accounts); `unit_factors[u]` converts a value in unit u to the common unit (value x factor).
+    """
+
+    meter_id: int
+    common_unit_id: int | None = None
+    meters: Mapping[int, MeterFigures] = field(default_factory=dict)
+    calendarized: Mapping[int, MeterFigures] = field(default_factory=dict)
+    groups: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    channel_use: Mapping[int, Decimal] = field(default_factory=dict)
+    channel_demand: Mapping[int, Decimal] = field(default_factory=dict)
+    demand_unit_id: int | None = None
+    rate_unit_price: Decimal | None = None
+    unit_factors: Mapping[int, Decimal] = field(default_factory=dict)
+    observation_kinds: Mapping[int, str] = field(default_factory=dict)
+    # Meters whose use cannot be expressed in this meter's unit (another kind of quantity: gallons for a kWh
+    # meter), with the reason; their cost can still be copied or summed, their use cannot.
+    unconvertible: Mapping[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvaluatedLineItem:
+    """A line item with the cost it came to (None for Subtotal lines)."""
+
+    item: LineItem
+    cost: Decimal | None
+
+
+@dataclass(frozen=True)
+class CalculatedBillResult:
+    """The evaluated bill: use, base cost, demand, line items and the LineDrafts for a BillDraft."""
+
+    use: Decimal
+    use_unit_id: int | None
+    cost: Decimal
+    demand: Decimal | None
+    demand_unit_id: int | None
+    meter_line_items: tuple[EvaluatedLineItem, ...]
+    account_line_items: tuple[EvaluatedLineItem, ...]
+    lines: tuple[LineDraft, ...]
+
+    @property
+    def total_cost(self) -> Decimal:
+        """Base cost plus every meter and account line item."""
+        return sum((line.cost for line in self.lines if line.cost is not None), Decimal(0))
+
+
+def evaluate(instructions: CalculatedBillInstructions, inputs: CalculationInputs) -> CalculatedBillResult:
+    """Compute a calculated bill for one period (domain.md §4.4); CalculationFailed names what is missing.
+
+    Use is rounded half-up to 6 places, every cost to cents. Line items follow §4.4 "Recommended
+    evaluation": running = base cost and subtotal = base cost; Subtotal sets subtotal = running;
+    Fixed adds its value; Percentage adds round2(subtotal x value / 100). Account Percentage lines take
+    the total meter cost. Example: base 100.00, items 10 %, 5 % -> 10.00, 5.00 (both on 100.00);
+    items 10 %, Subtotal, 5 % -> 10.00, 5.50.
+    """
+    meter = inputs.meter_id
+    if instructions.use is None or instructions.cost is None:
+        raise CalculationFailed(f"Calculated bill version {instructions.version_id} has no use or no cost instruction.")
+    use, use_unit = _use(instructions.use, inputs)
+    cost = round_half_up(_cost(instructions.cost, use, use_unit, inputs), CENT)
+    demand, demand_unit = _demand(instructions.demand, inputs)
+    lines = [LineDraft(USE_OBSERVATION_TYPE_ID, "use", meter, None, use, use_unit, cost)]
+    if demand is not None:
+        caption = PEAK_DEMAND_CAPTION if isinstance(instructions.demand, ReadingsChannel) else None
+        lines.append(LineDraft(DEMAND_OBSERVATION_TYPE_ID, "demand", meter, caption, demand, demand_unit))
+    meter_items, running = _meter_line_items(instructions.meter_line_items, cost)
+    account_items = tuple(
+        EvaluatedLineItem(item, _percentage_or_fixed(item, running)) for item in instructions.account_line_items
+    )
+    for meter_id, evaluated in [(meter, e) for e in meter_items] + [(None, e) for e in account_items]:
+        type_id = evaluated.item.observation_type_id or CHARGE_OBSERVATION_TYPE_ID
+        kind = inputs.observation_kinds.get(type_id, "cost")
+        lines.append(LineDraft(type_id, kind, meter_id, evaluated.item.caption, None, None, evaluated.cost))
+    return CalculatedBillResult(use, use_unit, cost, demand, demand_unit, meter_items, account_items, tuple(lines))
+
+
+def _meter_line_items(items: Sequence[LineItem], base: Decimal) -> tuple[tuple[EvaluatedLineItem, ...], Decimal]:
+    running = subtotal = base
+    evaluated: list[EvaluatedLineItem] = []
+    for item in items:
+        if item.calculation_type == SUBTOTAL:
+            subtotal = running
+            evaluated.append(EvaluatedLineItem(item, None))
+            continue
+        cost = _percentage_or_fixed(item, subtotal)
+        running += cost
+        evaluated.append(EvaluatedLineItem(item, cost))
+    return tuple(evaluated), running
+
+
+def _percentage_or_fixed(item: LineItem, base: Decimal) -> Decimal:
+    value = item.value if item.value is not None else Decimal(0)
+    if item.calculation_type == PERCENTAGE:
+        return round_half_up(multiply(base, value, HUNDRED), CENT)
+    if item.calculation_type == FIXED:
+        return round_half_up(value, CENT)
+    raise CalculationFailed(f"Line item '{item.caption}' has an unknown calculation type '{item.calculation_type}'.")
+
+
+def _use(instruction: UseInstruction, inputs: CalculationInputs) -> tuple[Decimal, int | None]:
+    if isinstance(instruction, FixedUse):
+        return round_half_up(instruction.amount, USE_QUANTUM), instruction.unit_id
+    if isinstance(instruction, CopyFromMeter):
+        _convertible(inputs, [instruction.meter_id])
+        source = _figures(inputs, instruction.meter_id, "copy use from")
+        value = multiply(source.use, instruction.percentage, HUNDRED)
+    elif isinstance(instruction, MeterCalculation):
+        _convertible(inputs, _read(instruction, inputs))
+        value = _calculate(instruction, inputs, lambda f: f.use)
+    elif isinstance(instruction, CalendarizedSum):
+        _convertible(inputs, instruction.meter_ids)
+        value = sum((f.use for f in _calendarized(instruction, inputs)), Decimal(0))
+    else:
+        if instruction.channel_id not in inputs.channel_use:
+            raise CalculationFailed(
+                f"Meter {inputs.meter_id}: channel {instruction.channel_id} has no readings in the billing period."
+            )
+        value = inputs.channel_use[instruction.channel_id]
+    return round_half_up(value, USE_QUANTUM), inputs.common_unit_id
+
+
+def _cost(instruction: CostInstruction, use: Decimal, use_unit: int | None, inputs: CalculationInputs) -> Decimal:
+    if isinstance(instruction, FixedCost):
+        return instruction.amount
+    if isinstance(instruction, FixedUnitCost):
+        return multiply(_convert(use, use_unit, instruction.unit_id, inputs), instruction.unit_cost)
+    if isinstance(instruction, CopyFromMeter):
+        source = _figures(inputs, instruction.meter_id, "copy cost from")
+        return multiply(source.cost, instruction.percentage, HUNDRED)
+    if isinstance(instruction, MeterCalculation):
+        return _calculate(instruction, inputs, lambda f: f.cost)
+    if isinstance(instruction, CalendarizedSum):
+        return sum((f.cost for f in _calendarized(instruction, inputs)), Decimal(0))
+    common_use = _convert(use, use_unit, inputs.common_unit_id, inputs)
+    if isinstance(instruction, UnitCostFromMeter):
+        _convertible(inputs, [instruction.meter_id])
+        source = _figures(inputs, instruction.meter_id, "take a unit cost from")
+        if source.use == 0:
+            raise CalculationFailed(
+                f"Meter {inputs.meter_id}: meter {instruction.meter_id} has zero use in the billing period, "
+                "so it has no unit cost."
+            )
+        return multiply(common_use, source.cost, source.use)
+    if inputs.rate_unit_price is None:
+        raise CalculationFailed(f"Meter {inputs.meter_id} has no current rate with a unit price.")
+    return multiply(common_use, inputs.rate_unit_price)
+
+
+def _demand(instruction: DemandInstruction | None, inputs: CalculationInputs) -> tuple[Decimal | None, int | None]:
+    if instruction is None:
+        return None, None
+    if isinstance(instruction, FixedDemand):
+        return round_half_up(instruction.amount, USE_QUANTUM), instruction.unit_id
+    reading = inputs.channel_demand.get(instruction.channel_id)
+    if reading is None:  # domain.md §4.4: no readings -> no demand line
+        return None, None
+    return round_half_up(reading, USE_QUANTUM), inputs.demand_unit_id
+
+
+def _convertible(inputs: CalculationInputs, meter_ids: Sequence[int]) -> None:
+    """Fail when a meter whose use this instruction reads measures another kind of quantity (domain.md §4.4:
+    "the other meter may be another commodity if a unit conversion exists")."""
+    for meter_id in meter_ids:
+        if meter_id in inputs.unconvertible:
+            raise CalculationFailed(inputs.unconvertible[meter_id])
+
+
+def _read(instruction: MeterCalculation, inputs: CalculationInputs) -> list[int]:
+    added = _members(inputs, instruction.sum_meter_ids, instruction.sum_meter_group_ids)
+    return added + _members(inputs, instruction.subtract_meter_ids, instruction.subtract_meter_group_ids)
+
+
+def _figures(inputs: CalculationInputs, meter_id: int, purpose: str) -> MeterFigures:
+    figures = inputs.meters.get(meter_id)
+    if figures is None:
+        raise CalculationFailed(
+            f"Meter {inputs.meter_id}: meter {meter_id} has no bills in the billing period to {purpose}."
+        )
+    return figures
+
+
+def _members(inputs: CalculationInputs, meter_ids: Sequence[int], group_ids: Sequence[int]) -> list[int]:
+    distinct = dict.fromkeys(meter_ids)
+    for group_id in group_ids:
+        if group_id not in inputs.groups:
+            raise CalculationFailed(f"Meter {inputs.meter_id}: meter group {group_id} was not found.")
+        distinct.update(dict.fromkeys(inputs.groups[group_id]))
+    return list(distinct)
+
+
+def _calculate(
+    instruction: MeterCalculation, inputs: CalculationInputs, pick: Callable[[MeterFigures], Decimal]
+) -> Decimal:
+    """Σ sum meters − Σ subtract meters; a meter without bills in the period counts as zero."""
+    zero = MeterFigures(Decimal(0), Decimal(0))
+    added = _members(inputs, instruction.sum_meter_ids, instruction.sum_meter_group_ids)
+    taken = _members(inputs, instruction.subtract_meter_ids, instruction.subtract_meter_group_ids)
+    plus = sum((pick(inputs.meters.get(m, zero)) for m in added), Decimal(0))
+    return plus - sum((pick(inputs.meters.get(m, zero)) for m in taken), Decimal(0))
+
+
+def _calendarized(instruction: CalendarizedSum, inputs: CalculationInputs) -> list[MeterFigures]:
+    zero = MeterFigures(Decimal(0), Decimal(0))
+    return [inputs.calendarized.get(m, zero) for m in dict.fromkeys(instruction.meter_ids)]
+
+
+def _convert(value: Decimal, from_unit: int | None, to_unit: int | None, inputs: CalculationInputs) -> Decimal:
+    """`value` in `from_unit` expressed in `to_unit`, through the common unit."""
+    if from_unit == to_unit:
+        return value
+    factors = {**inputs.unit_factors}
+    if inputs.common_unit_id is not None:
+        factors.setdefault(inputs.common_unit_id, Decimal(1))
+    if from_unit not in factors or to_unit not in factors:
+        raise CalculationFailed(f"Meter {inputs.meter_id}: no conversion from unit {from_unit} to unit {to_unit}.")
+    return multiply(value, factors[from_unit], factors[to_unit])
