@@ -24,6 +24,7 @@ from apportion.domain.batch_modes import BATCH_MODES, ImportBatchSettings
 from apportion.domain.batch_modes import NEW as NEW_BATCH
 from apportion.domain.errors import DomainError, RuleViolation
 from apportion.domain.permissions import parse_grants
+from apportion.domain.task_status import TaskStatus
 from apportion.jobs import queue as job_queue
 from apportion.services.access import auth
 from apportion.services.billing.batches import BatchSettings
@@ -299,7 +300,7 @@ def import_file(
         row = import_tasks.get_task(db, guid, principal)
         task = row["Task"]
         hint = None
-        if task.status == import_tasks.COMPLETED_WITH_KICKOUTS:
+        if task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
             hint = f"kickout file: GET /api/v3/task/{guid}/errorOutput"
             if kickouts is not None:
                 output = import_tasks.error_output(db, guid, principal)
@@ -313,7 +314,7 @@ def import_file(
     finally:
         db.dispose()
     views.import_summary(views.stdout(), task, row["batch_code"], hint)
-    if task.status == import_tasks.FAILED:
+    if task.status == TaskStatus.FAILED:
         raise typer.Exit(2)
 
 
@@ -353,7 +354,7 @@ def run_step(
     out = views.stdout()
     views.chargeback_summary(out, row, errors)
     views.conservation(out, record)
-    if row["ChargebackTask"].status == processing.FAILED:
+    if row["ChargebackTask"].status == TaskStatus.FAILED:
         raise typer.Exit(1)
 
 

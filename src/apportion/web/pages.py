@@ -14,11 +14,11 @@ from fastapi.responses import RedirectResponse
 
 from apportion.domain import periods
 from apportion.domain.errors import NotFound, Unauthenticated, ValidationFailed
+from apportion.domain.task_status import TaskStatus
 from apportion.services import ids
 from apportion.services.access import page_sessions
 from apportion.services.chargebacks import chargeback_tasks, digest, lineage_reports, workflows
 from apportion.services.imports import import_tasks
-from apportion.services.runs import processing
 from apportion.store.database import Database
 from apportion.web.access import (
     COOKIE,
@@ -46,7 +46,7 @@ router = APIRouter(
 )
 
 TASKS_PER_PAGE = 50
-TASK_STATUSES = (processing.PROCESSING, processing.COMPLETED, processing.COMPLETED_WITH_ERRORS, processing.FAILED)
+TASK_STATUSES = (TaskStatus.PROCESSING, TaskStatus.COMPLETED, TaskStatus.COMPLETED_WITH_ERRORS, TaskStatus.FAILED)
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "zip": "application/zip"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
@@ -281,7 +281,7 @@ def import_list(request: Request, db: DbDep, clock: ClockDep, visitor: Visitor, 
         "visitor": visitor,
         "rows": result.rows,
         "page": pager(page, TASKS_PER_PAGE, result.total),
-        "with_kickouts": import_tasks.COMPLETED_WITH_KICKOUTS,
+        "with_kickouts": TaskStatus.COMPLETED_WITH_KICKOUTS,
     }
     return render(request, "imports.html", context)
 
@@ -292,7 +292,7 @@ def import_page(request: Request, db: DbDep, visitor: BillViewer, taskGuid: str)
     row = import_tasks.get_task(db, taskGuid, visitor)
     task = row["Task"]
     summary = None
-    if task.status == import_tasks.COMPLETED_WITH_KICKOUTS:
+    if task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
         summary = import_tasks.kickout_summary(db, taskGuid, visitor)
     context = {"visitor": visitor, "row": row, "summary": summary}
     return render(request, "import.html", context)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from apportion.domain.batch_modes import PENDING
 from apportion.domain.bills import BillDraft
 from apportion.domain.errors import DomainError, ValidationFailed
+from apportion.domain.task_status import TaskStatus
 from apportion.importer.kickouts import write_kickout_file
 from apportion.importer.limits import ImportLimits
 from apportion.importer.readers import SourceFile, read_files
@@ -33,15 +34,7 @@ from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.services.imports import batch_choice, saved_profiles
 from apportion.services.imports.import_resolution import Resolver, chunks, load_catalog
-from apportion.services.imports.import_tasks import (
-    COMPLETED,
-    COMPLETED_WITH_KICKOUTS,
-    FAILED,
-    KICKOUT,
-    PROCESSING,
-    QUEUED,
-    SOURCE,
-)
+from apportion.services.imports.import_tasks import KICKOUT, SOURCE
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
@@ -84,7 +77,9 @@ def run_import(
     with db.transaction() as session:
         # Claim the task with one conditional UPDATE, so two runners handed the same id never both run it.
         claimed = session.execute(
-            update(Task).where(Task.task_id == task_id, Task.status == QUEUED).values(status=PROCESSING)
+            update(Task)
+            .where(Task.task_id == task_id, Task.status == TaskStatus.QUEUED)
+            .values(status=TaskStatus.PROCESSING)
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return  # deleted, or already taken by another run
@@ -109,8 +104,8 @@ def _describe(error: DomainError) -> str:
 def _fail(db: Database, task_id: int, now: datetime, message: str) -> None:
     with db.transaction() as session:
         task = session.get(Task, task_id, with_for_update=True)
-        if task is not None and task.status == PROCESSING:  # not a task another run has since finished
-            task.status, task.end_date, task.message = FAILED, now, message[:4000]
+        if task is not None and task.status == TaskStatus.PROCESSING:  # not a task another run has since finished
+            task.status, task.end_date, task.message = TaskStatus.FAILED, now, message[:4000]
 
 
 def _currency_units(session: Session) -> frozenset[str]:
@@ -127,7 +122,7 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
     # Locked until the commit, and still ours: a run re-queued after its runner was taken for dead waits here for
     # that runner's import to commit or roll back, so a task's bills are written once however often it is run.
     task = session.get(Task, task_id, with_for_update=True)
-    if task is None or task.status != PROCESSING:
+    if task is None or task.status != TaskStatus.PROCESSING:
         return
     source = session.execute(select(TaskFile).where(TaskFile.task_id == task_id, TaskFile.kind == SOURCE)).scalar_one()
     settings: dict[str, Any] = dict(task.settings or {})
@@ -174,7 +169,7 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
     kicked_rows = _store_kickouts(session, task_id, files, kickouts, limits)
     watch.lap("kickouts")
     rows = sum(len(file.rows) for file in files)
-    task.status = COMPLETED_WITH_KICKOUTS if kicked_rows else COMPLETED
+    task.status = TaskStatus.COMPLETED_WITH_KICKOUTS if kicked_rows else TaskStatus.COMPLETED
     task.end_date = now
     task.message = f"{len(drafts)} bills imported from {rows} rows; {kicked_rows} rows kicked out."
     if undone.voided:

@@ -35,8 +35,6 @@ from apportion.store.models.imports import Task, TaskFile
 from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, Page, paginate
 
-QUEUED, PROCESSING, COMPLETED = TaskStatus.QUEUED, TaskStatus.PROCESSING, TaskStatus.COMPLETED
-COMPLETED_WITH_KICKOUTS, FAILED = TaskStatus.COMPLETED_WITH_KICKOUTS, TaskStatus.FAILED
 BILL_IMPORT = "BillImport"
 SOURCE, KICKOUT = "source", "kickout"
 # GET /api/v3/task's taskTypeCode values (domain.md §3.9); bill imports are the only tasks kept here.
@@ -106,7 +104,7 @@ def queue_import(
     task = Task(
         task_guid=str(uuid.uuid4()),
         task_type_code=BILL_IMPORT,
-        status=QUEUED,
+        status=TaskStatus.QUEUED,
         user_id=principal.user_id,
         begin_date=now,
         task_note=options.import_note,
@@ -180,11 +178,11 @@ def reimport_kickouts(
             raise NotFound("Task", task_guid)  # as GET /task/{guid}: another user's task is not visible
         if original.task_type_code != BILL_IMPORT:
             raise ValidationFailed.single("taskGuid", f"Task {original.task_guid} is not a bill import task.")
-        if original.status != COMPLETED_WITH_KICKOUTS:
+        if original.status != TaskStatus.COMPLETED_WITH_KICKOUTS:
             raise ValidationFailed.single(
                 "taskGuid",
                 f"Task {original.task_guid} has status '{original.status}'; only a bill import task with "
-                f"status '{COMPLETED_WITH_KICKOUTS}' has kickouts to import again.",
+                f"status '{TaskStatus.COMPLETED_WITH_KICKOUTS}' has kickouts to import again.",
             )
         files = session.execute(
             select(TaskFile.file_name, TaskFile.content)

@@ -57,12 +57,6 @@ from apportion.store.models.chargebacks import (
 
 log = logging.getLogger("apportion.processing")
 
-# domain.md §7 Q2: chargeback task statuses (domain/task_status.py).
-PROCESSING = TaskStatus.PROCESSING
-COMPLETED = TaskStatus.COMPLETED
-COMPLETED_WITH_ERRORS = TaskStatus.COMPLETED_WITH_ERRORS
-FAILED = TaskStatus.FAILED
-
 # domain.md §7 Q20: the QuickFilter captions the bill split and calculated bill processors accept.
 QUICK_FILTERS = filters.specs(
     FieldSpec("accountCode", FieldType.STRING, filters.STRING_OPS),
@@ -169,10 +163,10 @@ def _batch_for_run(session: Session, settings: BatchSettings | None, principal: 
 def _status(outcomes: Sequence[VersionOutcome]) -> str:
     failed = {o.version_id for o in outcomes if o.error_message}
     if not failed:
-        return COMPLETED
+        return TaskStatus.COMPLETED
     if failed == {o.version_id for o in outcomes}:
-        return FAILED
-    return COMPLETED_WITH_ERRORS
+        return TaskStatus.FAILED
+    return TaskStatus.COMPLETED_WITH_ERRORS
 
 
 def _open_task(
@@ -190,7 +184,7 @@ def _open_task(
         batch_id=batch.batch_id,
         settings=dict(settings.document),
         comment=settings.note,
-        status=PROCESSING,
+        status=TaskStatus.PROCESSING,
         task_begin=now,
         user_id=principal.user_id,
     )
@@ -503,8 +497,8 @@ def fail_tasks(db: Database, task_ids: Sequence[int], now: datetime, message: st
     with db.transaction() as session:
         for task_id in task_ids:
             task = session.get(ChargebackTask, task_id, with_for_update=True)
-            if task is not None and task.status == PROCESSING:
-                task.status, task.task_end = FAILED, now
+            if task is not None and task.status == TaskStatus.PROCESSING:
+                task.status, task.task_end = TaskStatus.FAILED, now
                 task.comment = (f"{task.comment}\n{message}" if task.comment else message)[:4000]
 
 
@@ -515,7 +509,7 @@ def _run_queued(db: Database, task_id: int, clock: Clock, period_count: int) -> 
             # Locked until the commit: a second run of the task (its job retried after the worker was taken for
             # dead) waits here for the first to commit or roll back, then finds it finished, or runs it itself.
             task = session.get(ChargebackTask, task_id, with_for_update=True)
-            if task is None or task.status != PROCESSING:
+            if task is None or task.status != TaskStatus.PROCESSING:
                 return True
             job = _queued_job(session, task, period_count)
             _work(session, task, job, _settings_of(task), clock, clock(), _silent)
@@ -596,4 +590,4 @@ def still_processing(db: Database, task_ids: Sequence[int]) -> bool:
             .order_by(ChargebackTask.task_id)
             .with_for_update()
         ).scalars()
-        return PROCESSING in list(statuses)
+        return TaskStatus.PROCESSING in list(statuses)

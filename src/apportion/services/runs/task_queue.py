@@ -20,8 +20,8 @@ from typing import Protocol
 
 from sqlalchemy import select, update
 
+from apportion.domain.task_status import TaskStatus
 from apportion.services.imports import bill_import
-from apportion.services.imports.import_tasks import PROCESSING, QUEUED
 from apportion.services.runs import processing
 from apportion.settings import Settings
 from apportion.store.database import Database
@@ -78,7 +78,9 @@ def requeue_import(db: Database, task_id: int) -> bool:
     """
     with db.transaction() as session:
         result = session.execute(
-            update(Task).where(Task.task_id == task_id, Task.status == PROCESSING).values(status=QUEUED)
+            update(Task)
+            .where(Task.task_id == task_id, Task.status == TaskStatus.PROCESSING)
+            .values(status=TaskStatus.QUEUED)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
@@ -105,8 +107,8 @@ def left_behind_imports(db: Database) -> list[int]:
     safe too: its claim and row lock make a second run wait and then find it finished.
     """
     with db.transaction() as session:
-        session.execute(update(Task).where(Task.status == PROCESSING).values(status=QUEUED))
-        found = session.execute(select(Task.task_id).where(Task.status == QUEUED).order_by(Task.task_id))
+        session.execute(update(Task).where(Task.status == TaskStatus.PROCESSING).values(status=TaskStatus.QUEUED))
+        found = session.execute(select(Task.task_id).where(Task.status == TaskStatus.QUEUED).order_by(Task.task_id))
         return list(found.scalars())
 
 
