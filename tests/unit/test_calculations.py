@@ -15,6 +15,7 @@ from apportion.domain.calculations import (
     CalculatedBillInstructions,
     CalculationFailed,
     CalculationInputs,
+    CalculationType,
     CalendarizedSum,
     CopyFromMeter,
     CostInstruction,
@@ -315,3 +316,7 @@ def test_the_package_re_exports_exactly_what_its_modules_define() -> None:
     public = {name for name in defined if not name.startswith("_")}
     assert sorted(calculations.__all__) == sorted(public)
     assert all(hasattr(calculations, name) for name in calculations.__all__)
+
+
+def test_calculation_types_keep_their_wire_and_stored_spelling() -> None:
+    assert [str(kind) for kind in CalculationType] == ["Fixed", "Percentage", "Subtotal"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import get_args
 
 import pytest
 
@@ -61,3 +62,20 @@ def test_decimals_are_strings_and_shapes_follow_the_wire() -> None:
 def test_empty_document_is_a_version_without_instructions() -> None:
     assert instructions.from_document(9, None) == calc.CalculatedBillInstructions(9)
     assert instructions.from_document(9, {}) == calc.CalculatedBillInstructions(9)
+
+
+def test_every_instruction_type_has_a_round_trip_case() -> None:
+    """A type added to a union needs its stored form (mypy's assert_never) and a case above (this test)."""
+    for union, part in (
+        (calc.UseInstruction, "use"),
+        (calc.CostInstruction, "cost"),
+        (calc.DemandInstruction, "demand"),
+    ):
+        covered = {type(getattr(case, part)) for case in CASES}
+        assert set(get_args(union)) <= covered, part
+
+
+@pytest.mark.parametrize("part", ["use", "cost"])
+def test_a_stored_option_this_code_does_not_know_fails_instead_of_becoming_a_default(part: str) -> None:
+    with pytest.raises(ValueError, match=f"stored {part} instruction sets none of the options"):
+        instructions.from_document(9, {part: {"useSmartAnalytics": True}})

@@ -5,7 +5,7 @@ GET/PUT …/use, …/cost, …/demand, …/meterLineItem, …/accountLineItem) a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, assert_never
 
 from fastapi import APIRouter, Depends, Response
 
@@ -148,6 +148,8 @@ def render_use(view: calculated_details.CalculatedDetailsView) -> CalculatedBill
         )
     elif isinstance(use, calc.ReadingsChannel):
         response.readings_from_channel = _channel(view, use.channel_id)
+    elif use is not None:
+        assert_never(use)
     return response
 
 
@@ -177,6 +179,8 @@ def render_cost(view: calculated_details.CalculatedDetailsView) -> CalculatedBil
         response.calendarized_cost_calculation = CalendarizedCalculationResponse(
             calendarized_sum=_meters(view, cost.meter_ids)
         )
+    elif cost is not None:
+        assert_never(cost)
     return response
 
 
@@ -188,6 +192,8 @@ def render_demand(view: calculated_details.CalculatedDetailsView) -> CalculatedB
         response.fixed_demand = FixedAmountResponse(amount=demand.amount, unit=_unit(view, demand.unit_id))
     elif isinstance(demand, calc.ReadingsChannel):
         response.readings_from_channel = _channel(view, demand.channel_id)
+    elif demand is not None:
+        assert_never(demand)
     return response
 
 

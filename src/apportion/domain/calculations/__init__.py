@@ -19,14 +19,11 @@ from apportion.domain.calculations.evaluation import (
     evaluate,
 )
 from apportion.domain.calculations.instructions import (
-    CALCULATION_TYPES,
     CHARGE_OBSERVATION_TYPE_ID,
     DEMAND_OBSERVATION_TYPE_ID,
-    FIXED,
-    PERCENTAGE,
-    SUBTOTAL,
     USE_OBSERVATION_TYPE_ID,
     CalculatedBillInstructions,
+    CalculationType,
     CalendarizedSum,
     CopyFromMeter,
     CostInstruction,
@@ -58,17 +55,13 @@ from apportion.domain.calculations.validation import (
 )
 
 __all__ = [
-    "CALCULATION_TYPES",
     "CHARGE_OBSERVATION_TYPE_ID",
     "COST_SCALE",
     "DEMAND_OBSERVATION_TYPE_ID",
-    "FIXED",
     "MAX_CAPTION",
     "MAX_RATIO",
     "PEAK_DEMAND_CAPTION",
-    "PERCENTAGE",
     "PERCENT_SCALE",
-    "SUBTOTAL",
     "UNIT_COST_SCALE",
     "USE_OBSERVATION_TYPE_ID",
     "USE_SCALE",
@@ -77,6 +70,7 @@ __all__ = [
     "CalculationFailed",
     "CalculationInputs",
     "CalculationOrder",
+    "CalculationType",
     "CalendarizedSum",
     "CopyFromMeter",
     "CostInstruction",

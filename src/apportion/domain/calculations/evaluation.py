@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import assert_never
 
 from apportion.domain.bills import LineDraft
 from apportion.domain.calculations.instructions import (
     CHARGE_OBSERVATION_TYPE_ID,
     DEMAND_OBSERVATION_TYPE_ID,
-    FIXED,
-    PERCENTAGE,
-    SUBTOTAL,
     USE_OBSERVATION_TYPE_ID,
     CalculatedBillInstructions,
+    CalculationType,
     CalendarizedSum,
     CopyFromMeter,
     CostInstruction,
@@ -25,6 +24,7 @@ from apportion.domain.calculations.instructions import (
     FixedUse,
     LineItem,
     MeterCalculation,
+    RateSchedule,
     ReadingsChannel,
     UnitCostFromMeter,
     UseInstruction,
@@ -136,7 +136,7 @@ def _meter_line_items(items: Sequence[LineItem], base: Decimal) -> tuple[tuple[E
     running = subtotal = base
     evaluated: list[EvaluatedLineItem] = []
     for item in items:
-        if item.calculation_type == SUBTOTAL:
+        if _calculation_type(item) is CalculationType.SUBTOTAL:
             subtotal = running
             evaluated.append(EvaluatedLineItem(item, None))
             continue
@@ -148,11 +148,25 @@ def _meter_line_items(items: Sequence[LineItem], base: Decimal) -> tuple[tuple[E
 
 def _percentage_or_fixed(item: LineItem, base: Decimal) -> Decimal:
     value = item.value if item.value is not None else Decimal(0)
-    if item.calculation_type == PERCENTAGE:
+    kind = _calculation_type(item)
+    if kind is CalculationType.PERCENTAGE:
         return round_half_up(multiply(base, value, HUNDRED), CENT)
-    if item.calculation_type == FIXED:
+    if kind is CalculationType.FIXED:
         return round_half_up(value, CENT)
-    raise CalculationFailed(f"Line item '{item.caption}' has an unknown calculation type '{item.calculation_type}'.")
+    if kind is CalculationType.SUBTOTAL:  # an account line item (validation lets one through): it has no base
+        raise _unknown_calculation_type(item)
+    assert_never(kind)
+
+
+def _calculation_type(item: LineItem) -> CalculationType:
+    try:
+        return CalculationType(item.calculation_type)
+    except ValueError:
+        raise _unknown_calculation_type(item) from None
+
+
+def _unknown_calculation_type(item: LineItem) -> CalculationFailed:
+    return CalculationFailed(f"Line item '{item.caption}' has an unknown calculation type '{item.calculation_type}'.")
 
 
 def _use(instruction: UseInstruction, inputs: CalculationInputs) -> tuple[Decimal, int | None]:
@@ -168,12 +182,14 @@ def _use(instruction: UseInstruction, inputs: CalculationInputs) -> tuple[Decima
     elif isinstance(instruction, CalendarizedSum):
         _convertible(inputs, instruction.meter_ids)
         value = sum((f.use for f in _calendarized(instruction, inputs)), Decimal(0))
-    else:
+    elif isinstance(instruction, ReadingsChannel):
         if instruction.channel_id not in inputs.channel_use:
             raise CalculationFailed(
                 f"Meter {inputs.meter_id}: channel {instruction.channel_id} has no readings in the billing period."
             )
         value = inputs.channel_use[instruction.channel_id]
+    else:
+        assert_never(instruction)
     return round_half_up(value, USE_QUANTUM), inputs.common_unit_id
 
 
@@ -199,9 +215,11 @@ def _cost(instruction: CostInstruction, use: Decimal, use_unit: int | None, inpu
                 "so it has no unit cost."
             )
         return multiply(common_use, source.cost, source.use)
-    if inputs.rate_unit_price is None:
-        raise CalculationFailed(f"Meter {inputs.meter_id} has no current rate with a unit price.")
-    return multiply(common_use, inputs.rate_unit_price)
+    if isinstance(instruction, RateSchedule):
+        if inputs.rate_unit_price is None:
+            raise CalculationFailed(f"Meter {inputs.meter_id} has no current rate with a unit price.")
+        return multiply(common_use, inputs.rate_unit_price)
+    assert_never(instruction)
 
 
 def _demand(instruction: DemandInstruction | None, inputs: CalculationInputs) -> tuple[Decimal | None, int | None]:
@@ -209,10 +227,12 @@ def _demand(instruction: DemandInstruction | None, inputs: CalculationInputs) ->
         return None, None
     if isinstance(instruction, FixedDemand):
         return round_half_up(instruction.amount, USE_QUANTUM), instruction.unit_id
-    reading = inputs.channel_demand.get(instruction.channel_id)
-    if reading is None:  # domain.md §4.4: no readings -> no demand line
-        return None, None
-    return round_half_up(reading, USE_QUANTUM), inputs.demand_unit_id
+    if isinstance(instruction, ReadingsChannel):
+        reading = inputs.channel_demand.get(instruction.channel_id)
+        if reading is None:  # domain.md §4.4: no readings -> no demand line
+            return None, None
+        return round_half_up(reading, USE_QUANTUM), inputs.demand_unit_id
+    assert_never(instruction)
 
 
 def _convertible(inputs: CalculationInputs, meter_ids: Sequence[int]) -> None:

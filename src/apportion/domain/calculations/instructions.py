@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from enum import StrEnum
 
 from apportion.domain.bills import TOTAL_USE_TYPE_ID
 
@@ -12,8 +13,13 @@ USE_OBSERVATION_TYPE_ID = TOTAL_USE_TYPE_ID
 DEMAND_OBSERVATION_TYPE_ID = 2
 CHARGE_OBSERVATION_TYPE_ID = 3
 
-FIXED, PERCENTAGE, SUBTOTAL = "Fixed", "Percentage", "Subtotal"
-CALCULATION_TYPES = (FIXED, PERCENTAGE, SUBTOTAL)
+
+class CalculationType(StrEnum):
+    """GenericBodyline calculationType: how a line item comes to its cost (domain.md §4.4), as stored and sent."""
+
+    FIXED = "Fixed"  # its value is the cost
+    PERCENTAGE = "Percentage"  # its value is a percentage of the subtotal above it
+    SUBTOTAL = "Subtotal"  # no cost: the percentages below it apply to the running total up to here
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,10 @@ DemandInstruction = FixedDemand | ReadingsChannel
 
 @dataclass(frozen=True)
 class LineItem:
-    """GenericBodyline: a meter or account line item, evaluated in list order."""
+    """GenericBodyline: a meter or account line item, evaluated in list order.
+
+    `calculation_type` is the text as received; `validate_line_items` gives it back as a CalculationType.
+    """
 
     calculation_type: str
     caption: str | None

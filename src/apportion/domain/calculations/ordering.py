@@ -5,13 +5,19 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import assert_never
 
 from apportion.domain.calculations.evaluation import CalculationFailed
 from apportion.domain.calculations.instructions import (
     CalculatedBillInstructions,
     CalendarizedSum,
     CopyFromMeter,
+    FixedCost,
+    FixedUnitCost,
+    FixedUse,
     MeterCalculation,
+    RateSchedule,
+    ReadingsChannel,
     UnitCostFromMeter,
 )
 
@@ -30,6 +36,8 @@ def source_meter_ids(
             found.update(instruction.sum_meter_ids, instruction.subtract_meter_ids)
             for group_id in instruction.sum_meter_group_ids + instruction.subtract_meter_group_ids:
                 found.update((groups or {}).get(group_id, ()))
+        elif not isinstance(instruction, FixedUse | ReadingsChannel | FixedCost | FixedUnitCost | RateSchedule | None):
+            assert_never(instruction)  # every other instruction reads no meter's bills
     return frozenset(found)
 
 

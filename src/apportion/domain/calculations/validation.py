@@ -9,9 +9,7 @@ from typing import TypeVar
 
 from apportion.domain.bills import MAX_COST, MAX_QUANTITY
 from apportion.domain.calculations.instructions import (
-    CALCULATION_TYPES,
-    FIXED,
-    PERCENTAGE,
+    CalculationType,
     CalendarizedSum,
     CopyFromMeter,
     CostInstruction,
@@ -123,16 +121,16 @@ def validate_line_items(
     errors: dict[str, list[str]] = {}
     checked: list[LineItem] = []
     for i, item in enumerate(items):
-        kind = next((t for t in CALCULATION_TYPES if t.lower() == (item.calculation_type or "").lower()), None)
+        kind = next((t for t in CalculationType if t.lower() == (item.calculation_type or "").lower()), None)
         if kind is None:
-            _add(errors, f"[{i}].calculationType", f"Must be one of {', '.join(CALCULATION_TYPES)}.")
+            _add(errors, f"[{i}].calculationType", f"Must be one of {', '.join(CalculationType)}.")
         if not item.caption or len(item.caption) > MAX_CAPTION:
             _add(errors, f"[{i}].caption", f"Required, between 1 and {MAX_CAPTION} characters.")
-        if kind in (FIXED, PERCENTAGE):
+        if kind in (CalculationType.FIXED, CalculationType.PERCENTAGE):
             if item.value is None:
                 _add(errors, f"[{i}].value", f"The value is required for {kind} lines.")
             else:
-                fixed = kind == FIXED
+                fixed = kind is CalculationType.FIXED
                 _scale(
                     errors,
                     f"[{i}].value",
