@@ -6,11 +6,10 @@ import pytest
 
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.versions import (
-    COPY,
-    CREATE,
-    UPDATE,
+    ChargebackType,
     ExistingVersion,
     RequestedVersion,
+    VersionAction,
     VersionFields,
     VersionPlan,
     plan_version_history,
@@ -40,7 +39,7 @@ def test_update_copy_create_and_order() -> None:
         RequestedVersion("Original", 202301, 202312, version_id=10),
         RequestedVersion("Second copy", 202401, 202412, copy_version_id=11),
     )
-    assert [v.action for v in result.versions] == [CREATE, UPDATE, COPY]
+    assert [v.action for v in result.versions] == [VersionAction.CREATE, VersionAction.UPDATE, VersionAction.COPY]
     assert result.updates[0].version_id == 10
     assert result.updates[0].changed is False
     assert result.copies[0].source_version_id == 11
@@ -153,3 +152,8 @@ def test_calculation_history_ignores_split_versions() -> None:
     )
     assert result.deletes == ()
     assert result.updates[0].fields == VersionFields("Calc 2", 202301, None, 2)
+
+
+def test_the_vocabularies_keep_their_stored_and_wire_spelling() -> None:
+    assert [str(kind) for kind in ChargebackType] == ["Split", "Calculation"]
+    assert [str(action) for action in VersionAction] == ["update", "copy", "create"]

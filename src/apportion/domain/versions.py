@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from apportion.domain import periods
 from apportion.domain.errors import ValidationFailed
 
-SPLIT = "Split"
-CALCULATION = "Calculation"
+
+class ChargebackType(StrEnum):
+    """What a version, a workflow step or a chargeback task does, as stored and sent (chargebackType, stepType)."""
+
+    SPLIT = "Split"
+    CALCULATION = "Calculation"
+
+
+# The members under the short names the services and routes import.
+SPLIT, CALCULATION = ChargebackType.SPLIT, ChargebackType.CALCULATION
 MAX_NAME = 64
 
-UPDATE, COPY, CREATE = "update", "copy", "create"
+
+class VersionAction(StrEnum):
+    """What a version history replace does with one requested version."""
+
+    UPDATE = "update"  # an existing version keeps its id and takes the request's fields
+    COPY = "copy"  # a new version with a deep copy of copyVersionId's instructions
+    CREATE = "create"  # a new version with empty instructions
 
 
 @dataclass(frozen=True)
@@ -55,12 +70,12 @@ class PlannedVersion:
     """One version of the resulting history.
 
     `action` is UPDATE (`version_id` is the existing id), COPY (`source_version_id` is copyVersionId;
-    the new version gets a deep copy of its instructions) or CREATE (empty instructions).
+    the new version gets a deep copy of its instructions) or CREATE (empty instructions): see VersionAction.
     `changed` is False for an update that leaves every field as it was.
     """
 
     request_index: int
-    action: str
+    action: VersionAction
     fields: VersionFields
     version_id: int | None = None
     source_version_id: int | None = None
@@ -81,17 +96,17 @@ class VersionPlan:
     @property
     def updates(self) -> tuple[PlannedVersion, ...]:
         """Existing versions kept, with their new fields."""
-        return tuple(v for v in self.versions if v.action == UPDATE)
+        return tuple(v for v in self.versions if v.action is VersionAction.UPDATE)
 
     @property
     def copies(self) -> tuple[PlannedVersion, ...]:
         """New versions copying another version's instructions."""
-        return tuple(v for v in self.versions if v.action == COPY)
+        return tuple(v for v in self.versions if v.action is VersionAction.COPY)
 
     @property
     def creates(self) -> tuple[PlannedVersion, ...]:
         """New versions with empty instructions."""
-        return tuple(v for v in self.versions if v.action == CREATE)
+        return tuple(v for v in self.versions if v.action is VersionAction.CREATE)
 
     @property
     def ordered(self) -> tuple[PlannedVersion, ...]:
@@ -227,10 +242,10 @@ def _planned(
             fields.end_period,
             fields.workflow_step_id,
         )
-        return PlannedVersion(i, UPDATE, fields, version_id=item.version_id, changed=not same)
+        return PlannedVersion(i, VersionAction.UPDATE, fields, version_id=item.version_id, changed=not same)
     if item.copy_version_id is not None:
-        return PlannedVersion(i, COPY, fields, source_version_id=item.copy_version_id)
-    return PlannedVersion(i, CREATE, fields)
+        return PlannedVersion(i, VersionAction.COPY, fields, source_version_id=item.copy_version_id)
+    return PlannedVersion(i, VersionAction.CREATE, fields)
 
 
 def _check_overlaps(planned: Sequence[PlannedVersion], errors: dict[str, list[str]]) -> None:

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, assert_never
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ from apportion.domain import filters, periods, texts
 from apportion.domain.errors import DomainError, NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.task_status import TaskStatus
-from apportion.domain.versions import CALCULATION, SPLIT
+from apportion.domain.versions import CALCULATION, SPLIT, ChargebackType
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.runtime.progress import Progress, shifted
 from apportion.services.access.auth import Principal
@@ -96,7 +96,7 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class _Job:
-    chargeback_type: str
+    chargeback_type: ChargebackType
     period: int
     work: Callable[[RunContext], list[VersionOutcome]]
     step_id: int | None = None
@@ -292,12 +292,21 @@ def _calculation_job(period: int, selection: VersionSelection, step_id: int | No
     return _Job(CALCULATION, period, work, step_id)
 
 
-def _processor_job(chargeback_type: str, period: int, quick: Sequence[QuickFilter], today: date) -> _Job:
+def _processor_job(chargeback_type: ChargebackType, period: int, quick: Sequence[QuickFilter], today: date) -> _Job:
     """The bill split or calculated bill processor: versions effective in the period, narrowed by QuickFilters."""
-    selection = VersionSelection(period, conditions=quick_filter_conditions(quick), today=today)
-    if chargeback_type == SPLIT:
-        return _split_job(period, selection)
-    return _calculation_job(period, selection)
+    return _job_of(
+        chargeback_type, period, VersionSelection(period, conditions=quick_filter_conditions(quick), today=today)
+    )
+
+
+def _job_of(
+    chargeback_type: ChargebackType, period: int, selection: VersionSelection, step_id: int | None = None
+) -> _Job:
+    if chargeback_type is ChargebackType.SPLIT:
+        return _split_job(period, selection, step_id)
+    if chargeback_type is ChargebackType.CALCULATION:
+        return _calculation_job(period, selection, step_id)
+    assert_never(chargeback_type)
 
 
 def _start(
@@ -340,9 +349,7 @@ def run_calculated_bills(
 
 def _step_job(step: ChargebackWorkflowStep, period: int) -> _Job:
     selection = VersionSelection(period, step_id=step.step_id)
-    if step.step_type == SPLIT:
-        return _split_job(period, selection, step.step_id)
-    return _calculation_job(period, selection, step.step_id)
+    return _job_of(ChargebackType(step.step_type), period, selection, step.step_id)
 
 
 def run_workflow_step(
@@ -479,7 +486,7 @@ def _queued_job(session: Session, task: ChargebackTask, period_count: int) -> _J
         return _step_job(step, task.billing_period)
     # The request's day decides which versions count as effective, not the day the worker got to it.
     quick = _settings_of(task).filters
-    return _processor_job(task.chargeback_type, task.billing_period, quick, task.task_begin.date())
+    return _processor_job(ChargebackType(task.chargeback_type), task.billing_period, quick, task.task_begin.date())
 
 
 def _describe(error: DomainError) -> str:
