@@ -20,8 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from apportion.cli import views
 from apportion.domain import periods
-from apportion.domain.batch_modes import BATCH_MODES, ImportBatchSettings
-from apportion.domain.batch_modes import NEW as NEW_BATCH
+from apportion.domain.batch_modes import BatchMode, ImportBatchSettings
 from apportion.domain.errors import DomainError, RuleViolation
 from apportion.domain.permissions import parse_grants
 from apportion.domain.task_status import TaskStatus
@@ -261,7 +260,7 @@ def _reading(settings: Settings) -> Iterator[Database]:
 def import_file(
     file: Annotated[Path, typer.Argument(help="CSV/TXT/DAT, XLSX or ZIP bill file (docs/import-format.md).")],
     profile: Annotated[str | None, typer.Option(help="Bill import profile code (default: the standard one).")] = None,
-    batch_mode: Annotated[str | None, typer.Option(help=f"One of: {', '.join(BATCH_MODES)}.")] = None,
+    batch_mode: Annotated[str | None, typer.Option(help=f"One of: {', '.join(BatchMode)}.")] = None,
     batch_code: Annotated[
         str | None, typer.Option(help="Code of the new batch the bills go into (batch mode 'new batch' by default).")
     ] = None,
@@ -279,7 +278,7 @@ def import_file(
     db = _open(settings)
     limits = bill_import.limits_for(settings)
     if batch_code is not None and batch_mode is None:
-        batch_mode = NEW_BATCH
+        batch_mode = BatchMode.NEW
     wanted = (batch_mode, batch_code, existing_batch, pending_batch, leave_batches_open)
     batch = None
     if any(value is not None for value in wanted):

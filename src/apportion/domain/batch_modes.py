@@ -8,16 +8,30 @@ code), generates the automatic code and the unique suffix, and applies the decis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import assert_never
 
 from apportion.domain.errors import RuleViolation, ValidationFailed
 
-USE_EXISTING = "use existing batch"
-NEW = "new batch"
-NEW_SELF_CONTAINED = "new self-contained batch"
-USE_PENDING = "use pending batch"
-SMART = "smart batch"
-BATCH_MODES = (USE_EXISTING, NEW, NEW_SELF_CONTAINED, USE_PENDING, SMART)
-OPEN, PENDING, CLOSED = "Open", "Pending", "Closed"
+
+class BatchMode(StrEnum):
+    """BatchSettings.batchMode (SEED-004), as sent and stored with a task's settings."""
+
+    USE_EXISTING = "use existing batch"
+    NEW = "new batch"
+    NEW_SELF_CONTAINED = "new self-contained batch"
+    USE_PENDING = "use pending batch"
+    SMART = "smart batch"
+
+
+class BatchStatus(StrEnum):
+    """A batch's status, as stored and sent (domain.md §4.9): bills of a pending batch are void until it opens."""
+
+    OPEN = "Open"
+    PENDING = "Pending"
+    CLOSED = "Closed"
+
+
 MAX_CODE = 255
 MANAGE = "BillsAndBatches (Manage)"
 
@@ -35,7 +49,7 @@ class ImportBatchSettings:
 
 @dataclass(frozen=True)
 class BatchInfo:
-    """A batch as the decision needs it: id, code, status (Open | Pending | Closed) and owner."""
+    """A batch as the decision needs it: id, code, status (a BatchStatus as stored) and owner."""
 
     batch_id: int
     code: str
@@ -68,8 +82,8 @@ class UseBatch:
     """Put the bills into this open batch and leave it open."""
 
     batch_id: int
-    mode_applied: str
-    requested_mode: str | None
+    mode_applied: BatchMode
+    requested_mode: BatchMode | None
 
 
 @dataclass(frozen=True)
@@ -80,8 +94,8 @@ class CreateBatch:
     close_batch_ids: tuple[int, ...]
     close_after: bool
     leave_existing_batches_open: bool
-    mode_applied: str
-    requested_mode: str | None
+    mode_applied: BatchMode
+    requested_mode: BatchMode | None
 
 
 @dataclass(frozen=True)
@@ -89,18 +103,22 @@ class UsePendingBatch:
     """Put the bills into this pending batch and leave it pending (its bills are void)."""
 
     batch_id: int
-    mode_applied: str
-    requested_mode: str | None
+    mode_applied: BatchMode
+    requested_mode: BatchMode | None
 
 
 BatchDecision = UseBatch | CreateBatch | UsePendingBatch
 
 
-def normalize_mode(mode: str | None) -> str | None:
-    """The canonical spelling of a batch mode (case and surrounding spaces ignored), or None when absent."""
+def normalize_mode(mode: str | None) -> BatchMode | str | None:
+    """The batch mode meant (case and runs of spaces ignored), the text as given when it names none, or None when
+    absent."""
     if mode is None or not mode.strip():
         return None
-    return {m: m for m in BATCH_MODES}.get(" ".join(mode.split()).casefold(), mode)
+    try:
+        return BatchMode(" ".join(mode.split()).casefold())
+    except ValueError:
+        return mode
 
 
 def batch_ids_named(settings: ImportBatchSettings | None) -> tuple[int, ...]:
@@ -108,16 +126,20 @@ def batch_ids_named(settings: ImportBatchSettings | None) -> tuple[int, ...]:
     if settings is None:
         return ()
     mode = normalize_mode(settings.batch_mode)
-    if mode == USE_EXISTING and settings.existing_open_batch_id is not None:
+    if mode is BatchMode.USE_EXISTING and settings.existing_open_batch_id is not None:
         return (settings.existing_open_batch_id,)
-    if mode == USE_PENDING and settings.pending_batch_id is not None:
+    if mode is BatchMode.USE_PENDING and settings.pending_batch_id is not None:
         return (settings.pending_batch_id,)
     return ()
 
 
 def code_to_look_up(settings: ImportBatchSettings | None) -> str | None:
     """The batch code whose batches the service must load into `BatchFacts.batches_with_code`."""
-    if settings is None or normalize_mode(settings.batch_mode) not in (NEW, NEW_SELF_CONTAINED, SMART):
+    if settings is None or normalize_mode(settings.batch_mode) not in (
+        BatchMode.NEW,
+        BatchMode.NEW_SELF_CONTAINED,
+        BatchMode.SMART,
+    ):
         return None
     return (settings.new_batch_code or "").strip() or None
 
@@ -133,11 +155,11 @@ def decide_batch(
     mode = normalize_mode(settings.batch_mode if settings else None)
     if settings is None or mode is None:
         if len(facts.open_batches) == 1:
-            return UseBatch(facts.open_batches[0].batch_id, USE_EXISTING, None)
-        return CreateBatch(facts.auto_code, (), False, True, NEW, None)
-    if mode not in BATCH_MODES:
+            return UseBatch(facts.open_batches[0].batch_id, BatchMode.USE_EXISTING, None)
+        return CreateBatch(facts.auto_code, (), False, True, BatchMode.NEW, None)
+    if not isinstance(mode, BatchMode):
         raise ValidationFailed.single(
-            f"{prefix}batchMode", f"batchMode must be one of: {', '.join(repr(m) for m in BATCH_MODES)}."
+            f"{prefix}batchMode", f"batchMode must be one of: {', '.join(repr(m.value) for m in BatchMode)}."
         )
     return _Decision(settings, facts, prefix, mode).decide()
 
@@ -145,24 +167,31 @@ def decide_batch(
 class _Decision:
     """One decision in progress; `mode` is the requested mode until smart batch rewrites it."""
 
-    def __init__(self, settings: ImportBatchSettings, facts: BatchFacts, prefix: str, mode: str) -> None:
+    def __init__(self, settings: ImportBatchSettings, facts: BatchFacts, prefix: str, mode: BatchMode) -> None:
         self.settings, self.facts, self.prefix = settings, facts, prefix
-        self.requested = self.mode = mode
+        self.requested: BatchMode = mode
+        self.mode: BatchMode = mode
 
     def refuse(self, text: str, field: str | None = None) -> RuleViolation:
         return RuleViolation(f"Batch mode '{self.mode}': {text}", f"{self.prefix}{field}" if field else None)
 
     def decide(self) -> BatchDecision:
-        if self.mode == USE_EXISTING:
+        mode = self.mode
+        if mode is BatchMode.USE_EXISTING:
             return self.use_existing()
-        if self.mode == USE_PENDING:
+        if mode is BatchMode.USE_PENDING:
             return self.use_pending()
-        code = self.requested_code()
-        if self.mode == SMART:
-            return self.smart(code)
+        if mode is BatchMode.SMART:
+            return self.smart(self.requested_code())
+        if mode is BatchMode.NEW or mode is BatchMode.NEW_SELF_CONTAINED:
+            return self.new_batch(self.requested_code())
+        assert_never(mode)
+
+    def new_batch(self, code: str | None) -> CreateBatch:
+        """new batch / new self-contained batch: a batch with the requested (or automatic) code."""
         if code is not None and self.with_code():
             raise self.refuse(f"batch code '{code}' is already in use.", "newBatchCode")
-        if self.mode == NEW_SELF_CONTAINED:
+        if self.mode is BatchMode.NEW_SELF_CONTAINED:
             return self.create(code or self.facts.auto_code, close=(), close_after=True, leave_open=True)
         leave_open = bool(self.settings.leave_existing_batches_open)
         close: tuple[int, ...] = ()
@@ -196,7 +225,7 @@ class _Decision:
             raise self.refuse(f"batch {batch_id} does not exist.", field)
         return found
 
-    def has_status(self, batch: BatchInfo, status: str, field: str) -> None:
+    def has_status(self, batch: BatchInfo, status: BatchStatus, field: str) -> None:
         if batch.status != status:
             state = f"is {batch.status.lower()}, not {status.lower()}"
             raise self.refuse(f"batch '{batch.code}' ({batch.batch_id}) {state}.", field)
@@ -219,7 +248,7 @@ class _Decision:
                 )
             return UseBatch(self.facts.open_batches[0].batch_id, self.mode, self.requested)
         batch = self.named(batch_id, "existingOpenBatchId")
-        self.has_status(batch, OPEN, "existingOpenBatchId")
+        self.has_status(batch, BatchStatus.OPEN, "existingOpenBatchId")
         self.may_use(batch, "existingOpenBatchId")
         return UseBatch(batch.batch_id, self.mode, self.requested)
 
@@ -227,33 +256,34 @@ class _Decision:
         batch_id = self.settings.pending_batch_id
         if batch_id is None:
             raise ValidationFailed.single(
-                f"{self.prefix}pendingBatchId", f"pendingBatchId is required when batchMode is '{USE_PENDING}'."
+                f"{self.prefix}pendingBatchId",
+                f"pendingBatchId is required when batchMode is '{BatchMode.USE_PENDING}'.",
             )
         batch = self.named(batch_id, "pendingBatchId")
         # SEED-004 sets no owner rule for a pending batch: the caller's Create permission suffices.
-        self.has_status(batch, PENDING, "pendingBatchId")
+        self.has_status(batch, BatchStatus.PENDING, "pendingBatchId")
         return UsePendingBatch(batch.batch_id, self.mode, self.requested)
 
     def smart(self, code: str | None) -> BatchDecision:
         """SEED-004 smart batch: follow the path the code's batch decides, rewriting the mode."""
         if code is None:
             raise ValidationFailed.single(
-                f"{self.prefix}newBatchCode", f"newBatchCode is required when batchMode is '{SMART}'."
+                f"{self.prefix}newBatchCode", f"newBatchCode is required when batchMode is '{BatchMode.SMART}'."
             )
         batches = self.with_code()
         # Codes are unique, so at most one batch matches; should several, open wins over pending over closed.
-        mine = [b for b in batches if b.status == OPEN and b.owner_user_id == self.facts.user_id]
-        others = [b for b in batches if b.status == OPEN and b.owner_user_id != self.facts.user_id]
-        pending = [b for b in batches if b.status == PENDING]
+        mine = [b for b in batches if b.status == BatchStatus.OPEN and b.owner_user_id == self.facts.user_id]
+        others = [b for b in batches if b.status == BatchStatus.OPEN and b.owner_user_id != self.facts.user_id]
+        pending = [b for b in batches if b.status == BatchStatus.PENDING]
         if mine or others:
-            self.mode = USE_EXISTING
+            self.mode = BatchMode.USE_EXISTING
             batch = (mine or others)[0]
             self.may_use(batch, "newBatchCode")
             return UseBatch(batch.batch_id, self.mode, self.requested)
         if pending:
-            self.mode = USE_PENDING
+            self.mode = BatchMode.USE_PENDING
             return UsePendingBatch(pending[0].batch_id, self.mode, self.requested)
-        self.mode = NEW
+        self.mode = BatchMode.NEW
         if batches:  # only closed batches carry the code: make it unique with the caller's GUID
             suffix = f"-{self.facts.new_code_suffix}"
             return self.create(code[: MAX_CODE - len(suffix)] + suffix, close=(), close_after=False, leave_open=True)

@@ -10,6 +10,7 @@ from sqlalchemy import RowMapping, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters
+from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.bills import BillHeader, invoice_number_for_bills
 from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
@@ -25,7 +26,7 @@ from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, Page, paginate
 from apportion.store.sums import COST_SCALE, exact_sum
 
-OPEN, PENDING, CLOSED = "Open", "Pending", "Closed"
+OPEN, PENDING, CLOSED = BatchStatus.OPEN, BatchStatus.PENDING, BatchStatus.CLOSED  # as this family names them
 MAX_BATCH_INVOICE_NUMBER = 255
 
 FILTERS = filters.specs(

@@ -40,7 +40,9 @@ def load_facts(session: Session, settings: ImportBatchSettings | None, user_id: 
     grants = Grants.from_document(user.permissions or {}) if user is not None else Grants(frozenset())
     locks.lock_batches_of(session, user_id)  # two imports at once find (or open) the same batch
     open_batches = session.execute(
-        select(Batch).where(Batch.created_by == user_id, Batch.status == modes.OPEN).order_by(Batch.batch_id)
+        select(Batch)
+        .where(Batch.created_by == user_id, Batch.status == modes.BatchStatus.OPEN)
+        .order_by(Batch.batch_id)
     ).scalars()
     named = [batch for i in modes.batch_ids_named(settings) if (batch := ids.fetch(session, Batch, i)) is not None]
     code = modes.code_to_look_up(settings)
@@ -70,8 +72,8 @@ def apply(session: Session, decision: BatchDecision, user_id: int, now: datetime
         if decision.close_batch_ids:
             session.execute(
                 update(Batch)
-                .where(Batch.batch_id.in_(decision.close_batch_ids), Batch.status == modes.OPEN)
-                .values(status=modes.CLOSED, end_date=now)
+                .where(Batch.batch_id.in_(decision.close_batch_ids), Batch.status == modes.BatchStatus.OPEN)
+                .values(status=modes.BatchStatus.CLOSED, end_date=now)
             )
         return open_batch_in(session, BatchSettings(decision.code), user_id, now, prefix="batchSettings.")
     batch = session.get(Batch, decision.batch_id)
@@ -83,7 +85,7 @@ def apply(session: Session, decision: BatchDecision, user_id: int, now: datetime
 def finish(decision: BatchDecision, batch: Batch, now: datetime) -> None:
     """After the bills are written: a new self-contained batch is closed (SEED-004)."""
     if isinstance(decision, modes.CreateBatch) and decision.close_after:
-        batch.status = modes.CLOSED
+        batch.status = modes.BatchStatus.CLOSED
         batch.end_date = now
 
 

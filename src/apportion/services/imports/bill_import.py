@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from apportion.domain.batch_modes import PENDING
+from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.bills import BillDraft
 from apportion.domain.errors import DomainError, ValidationFailed
 from apportion.domain.task_status import TaskStatus
@@ -161,7 +161,7 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
         for ids in chunks(sorted(resolver.to_void)):
             session.execute(update(Bill).where(Bill.bill_id.in_(ids)).values(void=True))
         BillWriter(session).write(
-            drafts, batch.batch_id, task.user_id, now, header_defaults(batch), void=batch.status == PENDING
+            drafts, batch.batch_id, task.user_id, now, header_defaults(batch), void=batch.status == BatchStatus.PENDING
         )
         batch_choice.finish(decision, batch, now)
         task.batch_id = batch.batch_id
