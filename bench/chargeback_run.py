@@ -136,7 +136,7 @@ def build_campus(db: Database, versions: int) -> tuple[auth.Principal, int]:
                     "name": "Original",
                     "begin_period": 200001,
                     "workflow_step_id": split_step.step_id,
-                    "split_method": splits.FIXED_PERCENTAGE,
+                    "split_method": splits.SplitMethod.FIXED_PERCENTAGE,
                 }
             )
             first = destination_base + 5 * (i - 1) + 1

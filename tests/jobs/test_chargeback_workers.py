@@ -80,7 +80,7 @@ def split_campus(db: Database, sources: int, step_id: int) -> dict[int, Decimal]
                         "name": f"Split {n}",
                         "begin_period": 202401,
                         "workflow_step_id": step_id,
-                        "split_method": splits.FIXED_PERCENTAGE,
+                        "split_method": splits.SplitMethod.FIXED_PERCENTAGE,
                     }
                     for n in range(sources)
                 ],

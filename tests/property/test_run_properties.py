@@ -35,7 +35,9 @@ uses = st.decimals(min_value=Decimal("-100000"), max_value=Decimal("1000000"), p
 costs = st.decimals(min_value=Decimal("-10000"), max_value=Decimal("100000"), places=2)
 lines = st.lists(st.tuples(uses, costs), min_size=1, max_size=4)
 weights = st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=5)
-methods = st.sampled_from([splits.FIXED_PERCENTAGE, splits.FLOOR_AREA, splits.DYNAMIC_PERCENTAGE])
+methods = st.sampled_from(
+    [splits.SplitMethod.FIXED_PERCENTAGE, splits.SplitMethod.FLOOR_AREA, splits.SplitMethod.DYNAMIC_PERCENTAGE]
+)
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +58,14 @@ def _campus(
     ids = cb.accounts_and_meters(db, codes)
     destinations = [ids[f"D{i}"] for i in range(len(shares))]
     group_id = None
-    if method == splits.FIXED_PERCENTAGE:
+    if method == splits.SplitMethod.FIXED_PERCENTAGE:
         parts = allocate(Decimal(100), [Decimal(w) for w in shares], PERCENT_QUANTUM)
     else:
         parts = [Decimal(w) for w in shares]
-    if method == splits.FLOOR_AREA:  # every destination meter is on the root place
+    if method == splits.SplitMethod.FLOOR_AREA:  # every destination meter is on the root place
         with db.transaction() as session:
             session.add(PlaceSize(place_id=1, value=1000, unit_code="SQFEET", begin_date=date(2000, 1, 1)))
-    if method == splits.DYNAMIC_PERCENTAGE:
+    if method == splits.SplitMethod.DYNAMIC_PERCENTAGE:
         with db.transaction() as session:
             group = MeterGroup(meter_group_code="G", meter_group_info="Group")
             session.add(group)

@@ -123,7 +123,7 @@ def split_version(
     meter_id: int,
     destinations: Sequence[tuple[int, int, Decimal]],
     *,
-    method: str = splits.FIXED_PERCENTAGE,
+    method: str = splits.SplitMethod.FIXED_PERCENTAGE,
     begin: int = 202401,
     end: int | None = None,
     step_id: int | None = None,
@@ -154,8 +154,8 @@ def split_version(
                 position=i,
                 account_id=a,
                 meter_id=m,
-                split_percentage=share if method == splits.FIXED_PERCENTAGE else None,
-                weighting_factor=share if method == splits.FLOOR_AREA else None,
+                split_percentage=share if method == splits.SplitMethod.FIXED_PERCENTAGE else None,
+                weighting_factor=share if method == splits.SplitMethod.FLOOR_AREA else None,
             )
             for i, (a, m, share) in enumerate(destinations)
         )

@@ -9,16 +9,16 @@ import pytest
 from apportion.domain.bills import LineDraft
 from apportion.domain.errors import RuleViolation, ValidationFailed
 from apportion.domain.splits import (
-    DYNAMIC_PERCENTAGE,
-    FIXED_PERCENTAGE,
-    FLOOR_AREA,
     Destination,
     DynamicShare,
     DynamicSplit,
     FixedPercentage,
     FloorAreaShare,
     FloorAreaSplit,
+    ShareValue,
+    SourceValue,
     SplitDetails,
+    SplitMethod,
     copy_instructions,
     dynamic_shares,
     fixed_percentage_shares,
@@ -157,7 +157,7 @@ def test_validate_fixed_percentage_details() -> None:
         master_commodity_id=1,
         meter_commodities={200: 1, 201: 1},
     )
-    assert details.method == FIXED_PERCENTAGE
+    assert details.method is SplitMethod.FIXED_PERCENTAGE
     assert details.fixed_percentage == tuple(fixed("50", "50.12345678"))
 
 
@@ -209,13 +209,13 @@ def test_floor_area_weighting_rules() -> None:
         validate_split_details(5, 1, floor_area=items)
     assert set(caught.value.errors) == {"floorAreaSplit[0].weightingFactor", "floorAreaSplit[1].weightingFactor"}
     ok = validate_split_details(5, 1, floor_area=[FloorAreaSplit(2, 3, Decimal("0"))])
-    assert ok.method == FLOOR_AREA
+    assert ok.method is SplitMethod.FLOOR_AREA
 
 
 def test_dynamic_vocabulary_is_case_insensitive_and_canonical() -> None:
     details = validate_split_details(5, 1, dynamic=DynamicSplit(9, "USEANDCOST", "Cost"))
     assert details.dynamic == DynamicSplit(9, "useAndCost", "cost")
-    assert details.method == DYNAMIC_PERCENTAGE
+    assert details.method is SplitMethod.DYNAMIC_PERCENTAGE
     with pytest.raises(ValidationFailed) as caught:
         validate_split_details(5, 1, dynamic=DynamicSplit(9, "demand", "useAndCost"))
     assert set(caught.value.errors) == {
@@ -231,3 +231,9 @@ def test_copy_instructions_keeps_everything_but_the_version() -> None:
     assert copied.fixed_percentage == details.fixed_percentage
     assert SplitDetails(5, fixed_percentage=copied.fixed_percentage) == details
     assert SplitDetails(5).method is None
+
+
+def test_the_vocabularies_keep_their_stored_and_wire_spelling() -> None:
+    assert [str(method) for method in SplitMethod] == ["fixedPercentage", "floorArea", "dynamicPercentage"]
+    assert [str(value) for value in SourceValue] == ["use", "cost", "useAndCost"]
+    assert [str(value) for value in ShareValue] == ["use", "cost"]

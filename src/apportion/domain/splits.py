@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, assert_never
 
 from apportion.domain.bills import LineDraft
 from apportion.domain.errors import RuleViolation, ValidationFailed
@@ -24,14 +25,31 @@ from apportion.domain.money import (
     ratio_text,
 )
 
-# Split methods, as stored on the version (one per version, domain.md §2.4).
-FIXED_PERCENTAGE = "fixedPercentage"
-FLOOR_AREA = "floorArea"
-DYNAMIC_PERCENTAGE = "dynamicPercentage"
 
-# DynamicPercentageBillSplit vocabularies, canonical spelling.
-SOURCE_VALUES = ("use", "cost", "useAndCost")
-SHARE_VALUES = ("use", "cost")
+class SplitMethod(StrEnum):
+    """A split version's method, as stored on the version (one per version, domain.md §2.4)."""
+
+    FIXED_PERCENTAGE = "fixedPercentage"
+    FLOOR_AREA = "floorArea"
+    DYNAMIC_PERCENTAGE = "dynamicPercentage"
+
+
+class SourceValue(StrEnum):
+    """DynamicPercentageBillSplit.sourceValueToSplit, canonical spelling: what of the source bill is split."""
+
+    USE = "use"
+    COST = "cost"
+    USE_AND_COST = "useAndCost"
+
+
+class ShareValue(StrEnum):
+    """DynamicPercentageBillSplit.destinationShareValue, canonical spelling: what each group meter's share rests on."""
+
+    USE = "use"
+    COST = "cost"
+
+
+_Vocabulary = TypeVar("_Vocabulary", SourceValue, ShareValue)
 
 MAX_SCALE = 8
 _METHOD_NAMES = ("fixedPercentageSplit", "floorAreaSplit", "dynamicPercentageSplit")
@@ -119,7 +137,10 @@ def floor_area_on(sizes: Sequence[AreaSize], day: date) -> Decimal:
 
 @dataclass(frozen=True)
 class DynamicSplit:
-    """DynamicPercentageBillSplit: split `source_value_to_split` over a meter group by `destination_share_value`."""
+    """DynamicPercentageBillSplit: split `source_value_to_split` over a meter group by `destination_share_value`.
+
+    Both are the text as received; `validate_split_details` gives them back as a SourceValue and a ShareValue.
+    """
 
     meter_group_id: int
     source_value_to_split: str
@@ -150,14 +171,14 @@ class SplitDetails:
     dynamic: DynamicSplit | None = None
 
     @property
-    def method(self) -> str | None:
-        """FIXED_PERCENTAGE, FLOOR_AREA, DYNAMIC_PERCENTAGE, or None for a version with no details yet."""
+    def method(self) -> SplitMethod | None:
+        """The method whose details are set, or None for a version with no details yet."""
         if self.fixed_percentage is not None:
-            return FIXED_PERCENTAGE
+            return SplitMethod.FIXED_PERCENTAGE
         if self.floor_area is not None:
-            return FLOOR_AREA
+            return SplitMethod.FLOOR_AREA
         if self.dynamic is not None:
-            return DYNAMIC_PERCENTAGE
+            return SplitMethod.DYNAMIC_PERCENTAGE
         return None
 
 
@@ -273,12 +294,20 @@ def dynamic_shares(split: DynamicSplit, destinations: Sequence[DynamicShare]) ->
             f"Cannot split by meter group {split.meter_group_id}: the group's total {basis} for the period is zero."
         )
     total = sum(weights, Decimal(0))
+    if source is SourceValue.USE:
+        split_use, split_cost = True, False
+    elif source is SourceValue.COST:
+        split_use, split_cost = False, True
+    elif source is SourceValue.USE_AND_COST:
+        split_use, split_cost = True, True
+    else:
+        assert_never(source)
     return SplitShares(
         destinations=tuple(d.destination for d in destinations),
         shares=tuple(weights),
         as_percentages=False,
-        split_use=source in ("use", "useAndCost"),
-        split_cost=source in ("cost", "useAndCost"),
+        split_use=split_use,
+        split_cost=split_cost,
         bases=tuple(
             f"{basis} {_plain(d.share_value)} of {_plain(total)} in meter group {split.meter_group_id}"
             for d in destinations
@@ -342,20 +371,20 @@ def split_bill(
     return [(destination, tuple(parts[i])) for i, destination in enumerate(shares.destinations)]
 
 
-def canonical_source_value(value: str) -> str:
-    """'USE' -> 'use', 'UseAndCost' -> 'useAndCost'; RuleViolation for anything else."""
-    return _canonical(value, SOURCE_VALUES, "sourceValueToSplit")
+def canonical_source_value(value: str) -> SourceValue:
+    """'USE' -> SourceValue.USE, 'UseAndCost' -> SourceValue.USE_AND_COST; RuleViolation for anything else."""
+    return _canonical(value, SourceValue, "sourceValueToSplit")
 
 
-def canonical_share_value(value: str) -> str:
-    """'Cost' -> 'cost'; RuleViolation for anything but use or cost."""
-    return _canonical(value, SHARE_VALUES, "destinationShareValue")
+def canonical_share_value(value: str) -> ShareValue:
+    """'Cost' -> ShareValue.COST; RuleViolation for anything but use or cost."""
+    return _canonical(value, ShareValue, "destinationShareValue")
 
 
-def _canonical(value: str, allowed: Sequence[str], field: str) -> str:
-    for name in allowed:
-        if name.lower() == value.strip().lower():
-            return name
+def _canonical(value: str, allowed: type[_Vocabulary], field: str) -> _Vocabulary:
+    for member in allowed:
+        if member.lower() == value.strip().lower():
+            return member
     raise RuleViolation(f"{field} must be one of {', '.join(allowed)}, not '{value}'.", field)
 
 
@@ -443,18 +472,16 @@ def _check_number(errors: dict[str, list[str]], path: str, value: Decimal, *, po
 
 
 def _check_dynamic(dynamic: DynamicSplit, errors: dict[str, list[str]]) -> DynamicSplit:
-    source, share = dynamic.source_value_to_split, dynamic.destination_share_value
-    for path, value, allowed in (
-        ("dynamicPercentageSplit.sourceValueToSplit", source, SOURCE_VALUES),
-        ("dynamicPercentageSplit.destinationShareValue", share, SHARE_VALUES),
-    ):
-        try:
-            canonical = _canonical(value or "", allowed, path)
-        except RuleViolation as problem:
-            errors.setdefault(path, []).append(problem.message)
-            continue
-        if path.endswith("sourceValueToSplit"):
-            source = canonical
-        else:
-            share = canonical
+    source: str = dynamic.source_value_to_split
+    share: str = dynamic.destination_share_value
+    path = "dynamicPercentageSplit.sourceValueToSplit"
+    try:
+        source = _canonical(source or "", SourceValue, path)
+    except RuleViolation as problem:
+        errors.setdefault(path, []).append(problem.message)
+    path = "dynamicPercentageSplit.destinationShareValue"
+    try:
+        share = _canonical(share or "", ShareValue, path)
+    except RuleViolation as problem:
+        errors.setdefault(path, []).append(problem.message)
     return DynamicSplit(dynamic.meter_group_id, source, share)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, assert_never
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -149,22 +149,28 @@ def split_details(row: Any, destinations: Sequence[_Destination]) -> splits.Spli
 
     `row` has the split columns of distribution_versions, `destinations` the destination columns.
     """
-    if row.split_method == splits.FIXED_PERCENTAGE:
+    method = None if row.split_method is None else splits.SplitMethod(row.split_method)
+    if method is None:
+        return splits.SplitDetails(row.version_id)
+    if method is splits.SplitMethod.FIXED_PERCENTAGE:
         fixed = tuple(
             splits.FixedPercentage(account, meter, percentage or ZERO) for account, meter, percentage, _ in destinations
         )
         return splits.SplitDetails(row.version_id, fixed_percentage=fixed)
-    if row.split_method == splits.FLOOR_AREA:
+    if method is splits.SplitMethod.FLOOR_AREA:
         area = tuple(
             splits.FloorAreaSplit(account, meter, weighting or ZERO) for account, meter, _, weighting in destinations
         )
         return splits.SplitDetails(row.version_id, floor_area=area)
-    if row.split_method == splits.DYNAMIC_PERCENTAGE and row.dynamic_meter_group_id is not None:
-        dynamic = splits.DynamicSplit(
-            row.dynamic_meter_group_id, row.dynamic_source_value or "useAndCost", row.dynamic_share_value or "use"
+    if method is splits.SplitMethod.DYNAMIC_PERCENTAGE:
+        if row.dynamic_meter_group_id is None:
+            return splits.SplitDetails(row.version_id)
+        source = row.dynamic_source_value or splits.SourceValue.USE_AND_COST
+        share = row.dynamic_share_value or splits.ShareValue.USE
+        return splits.SplitDetails(
+            row.version_id, dynamic=splits.DynamicSplit(row.dynamic_meter_group_id, source, share)
         )
-        return splits.SplitDetails(row.version_id, dynamic=dynamic)
-    return splits.SplitDetails(row.version_id)
+    assert_never(method)
 
 
 def load_calculated_versions(session: Session, selection: VersionSelection) -> list[CalculatedVersion]:

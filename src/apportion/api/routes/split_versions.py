@@ -3,7 +3,7 @@ the split parents of an account or a meter (GET …/billSplit/parent)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, assert_never
 
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import RowMapping
@@ -82,7 +82,8 @@ def _place(row: RowMapping) -> PlaceChildWithFloorArea | None:
 def render_details(view: split_details.SplitDetailsView) -> BillSplitDetailsResponse:
     """Wire form of a version's split details: only the version's one method is populated."""
     response = BillSplitDetailsResponse(version=distribution_version(view.version))
-    if view.method == splits.FIXED_PERCENTAGE:
+    method = None if view.method is None else splits.SplitMethod(view.method)
+    if method is splits.SplitMethod.FIXED_PERCENTAGE:
         response.fixed_percentage_split = [
             FixedPercentageResponse(
                 destination_account=account_child_with_type(row, "account"),
@@ -92,7 +93,7 @@ def render_details(view: split_details.SplitDetailsView) -> BillSplitDetailsResp
             )
             for row in view.destinations
         ]
-    elif view.method == splits.FLOOR_AREA:
+    elif method is splits.SplitMethod.FLOOR_AREA:
         response.floor_area_split = [
             FloorAreaSplitResponse(
                 destination_account=account_child_with_type(row, "account"),
@@ -103,7 +104,7 @@ def render_details(view: split_details.SplitDetailsView) -> BillSplitDetailsResp
             )
             for row, percentage in zip(view.destinations, view.percentages, strict=True)
         ]
-    elif view.method == splits.DYNAMIC_PERCENTAGE:
+    elif method is splits.SplitMethod.DYNAMIC_PERCENTAGE:
         group = view.group
         response.dynamic_percentage_split = DynamicPercentageBillSplitResponse(
             destination_meter_group=None
@@ -118,6 +119,8 @@ def render_details(view: split_details.SplitDetailsView) -> BillSplitDetailsResp
             source_value_to_split=view.source_value,
             destination_share_value=view.share_value,
         )
+    elif method is not None:
+        assert_never(method)
     return response
 
 

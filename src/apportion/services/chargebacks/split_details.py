@@ -83,7 +83,7 @@ def _view(session: Session, version: RowMapping, today: date) -> SplitDetailsVie
     stored = session.get(DistributionVersion, version["version_id"])
     assert stored is not None  # version_row found it in this session
     method = stored.split_method
-    if method == splits.DYNAMIC_PERCENTAGE:
+    if method == splits.SplitMethod.DYNAMIC_PERCENTAGE:
         group = fetch(session, MeterGroup, stored.dynamic_meter_group_id)
         return SplitDetailsView(version, method, [], [], group, stored.dynamic_source_value, stored.dynamic_share_value)
     rows = list(
@@ -94,7 +94,7 @@ def _view(session: Session, version: RowMapping, today: date) -> SplitDetailsVie
         ).mappings()
     )
     percentages: list[Decimal | None] = [None] * len(rows)
-    if method == splits.FLOOR_AREA and rows:
+    if method == splits.SplitMethod.FLOOR_AREA and rows:
         shares = [
             splits.FloorAreaShare(r["account_id"], r["meter_id"], _area(r), r["weighting_factor"] or Decimal(0))
             for r in rows
@@ -252,7 +252,7 @@ def _parents(session: Session, destination: Any, dynamic_member: Any) -> list[Ro
     dv = DistributionVersion
     as_destination = exists().where(SplitDestination.version_id == dv.version_id, destination)
     in_group = and_(
-        dv.split_method == splits.DYNAMIC_PERCENTAGE,
+        dv.split_method == splits.SplitMethod.DYNAMIC_PERCENTAGE,
         exists().where(MeterGroupMember.meter_group_id == dv.dynamic_meter_group_id, dynamic_member),
     )
     statement = (

@@ -120,7 +120,7 @@ def _create(session: Session) -> DemoWorkflow:
                     "name": f"Split {code}"[:64],
                     "begin_period": begin,
                     "workflow_step_id": step_id,
-                    "split_method": splits.FIXED_PERCENTAGE,
+                    "split_method": splits.SplitMethod.FIXED_PERCENTAGE,
                 }
                 for meter_id, account_id, code, _tenants in plan
             ],

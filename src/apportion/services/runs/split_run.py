@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import assert_never
 
 from sqlalchemy import update
 
@@ -223,6 +224,11 @@ class _ShareResolver:
                     f"billing period {self.period}."
                 )
             figures = self.figures.get(meter_id, split_inputs.MeterUseCost(Decimal(0), Decimal(0)))
-            value = figures.use if basis == "use" else figures.cost
+            if basis is splits.ShareValue.USE:
+                value = figures.use
+            elif basis is splits.ShareValue.COST:
+                value = figures.cost
+            else:
+                assert_never(basis)
             shares.append(splits.DynamicShare(min(during), meter_id, value))
         return shares
