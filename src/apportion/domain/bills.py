@@ -6,11 +6,21 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
+from enum import StrEnum
 from typing import NamedTuple
 
-# Seeded observation types (store/reference_data.py): 1 USE is a meter's total use; other observation types of
+# Seeded observation types (store/seed_data.py): 1 USE is a meter's total use; other observation types of
 # kind "use" (on-peak, off-peak) are time-of-use parts of it, not additions to it.
 TOTAL_USE_TYPE_ID = 1
+
+
+class ObservationKind(StrEnum):
+    """What an observation type's lines measure (observation_types.kind), as stored."""
+
+    USE = "use"
+    DEMAND = "demand"
+    COST = "cost"  # a charge: a cost with no quantity
+    OTHER = "other"  # a type whose kind is not known
 
 
 class LineShare(NamedTuple):
@@ -32,8 +42,7 @@ class LineDraft:
     """One bill line item (EnergyCAP "body line").
 
     `meter_id` None means an account-level line. `value` is in `value_unit_id`; `cost` is in the system
-    currency (cents precision). `kind` is the observation kind of the line's type: "use", "demand",
-    "cost" (a charge with no quantity) or "other".
+    currency (cents precision). `kind` is the observation kind of the line's type, an ObservationKind value.
     """
 
     observation_type_id: int
@@ -76,12 +85,12 @@ def meter_totals(
             total = totals[meter_id] = [None, None, Decimal(0), None]
         value = line.value
         if value is not None:
-            if line.kind == "use":
+            if line.kind == ObservationKind.USE:
                 slot = 0 if line.observation_type_id == TOTAL_USE_TYPE_ID else 1
                 common = to_common(value, line.value_unit_id, commodities[meter_id])
                 before = total[slot]
                 total[slot] = common if before is None else before + common
-            elif line.kind == "demand":
+            elif line.kind == ObservationKind.DEMAND:
                 demand = total[3]
                 total[3] = value if demand is None else max(demand, value)
         if line.cost is not None:
@@ -221,7 +230,7 @@ def _first_beyond(draft: BillDraft, to_common: Callable[[Decimal, int | None], D
             return f"A cost of {where} ({_shown(line.cost)})"
         if line.cost is not None:
             costs[line.meter_id] = costs.get(line.meter_id, Decimal(0)) + line.cost
-        if line.meter_id is not None and line.kind == "use" and line.value is not None:
+        if line.meter_id is not None and line.kind == ObservationKind.USE and line.value is not None:
             common = to_common(line.value, line.value_unit_id) if to_common is not None else line.value
             uses[line.meter_id] = uses.get(line.meter_id, Decimal(0)) + common
     for meter_id, use in uses.items():

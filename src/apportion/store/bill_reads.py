@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from apportion.domain.bills import LineDraft
+from apportion.domain.bills import LineDraft, ObservationKind
 from apportion.store.id_lists import among
 from apportion.store.models.bills import BillLine
 from apportion.store.models.reference import ObservationType
@@ -32,6 +32,8 @@ def lines_of(session: Session, bill_ids: Sequence[int]) -> dict[int, list[LineDr
     )
     found: dict[int, list[LineDraft]] = {}
     for bill_id, line_id, type_id, meter_id, caption, value, unit_id, cost in rows:
-        line = LineDraft(type_id, kinds.get(type_id, "other"), meter_id, caption, value, unit_id, cost, line_id)
+        line = LineDraft(
+            type_id, kinds.get(type_id, ObservationKind.OTHER), meter_id, caption, value, unit_id, cost, line_id
+        )
         found.setdefault(bill_id, []).append(line)
     return found

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import assert_never
 
-from apportion.domain.bills import LineDraft
+from apportion.domain.bills import LineDraft, ObservationKind
 from apportion.domain.calculations.instructions import (
     CHARGE_OBSERVATION_TYPE_ID,
     DEMAND_OBSERVATION_TYPE_ID,
@@ -117,17 +117,17 @@ def evaluate(instructions: CalculatedBillInstructions, inputs: CalculationInputs
     use, use_unit = _use(instructions.use, inputs)
     cost = round_half_up(_cost(instructions.cost, use, use_unit, inputs), CENT)
     demand, demand_unit = _demand(instructions.demand, inputs)
-    lines = [LineDraft(USE_OBSERVATION_TYPE_ID, "use", meter, None, use, use_unit, cost)]
+    lines = [LineDraft(USE_OBSERVATION_TYPE_ID, ObservationKind.USE, meter, None, use, use_unit, cost)]
     if demand is not None:
         caption = PEAK_DEMAND_CAPTION if isinstance(instructions.demand, ReadingsChannel) else None
-        lines.append(LineDraft(DEMAND_OBSERVATION_TYPE_ID, "demand", meter, caption, demand, demand_unit))
+        lines.append(LineDraft(DEMAND_OBSERVATION_TYPE_ID, ObservationKind.DEMAND, meter, caption, demand, demand_unit))
     meter_items, running = _meter_line_items(instructions.meter_line_items, cost)
     account_items = tuple(
         EvaluatedLineItem(item, _percentage_or_fixed(item, running)) for item in instructions.account_line_items
     )
     for meter_id, evaluated in [(meter, e) for e in meter_items] + [(None, e) for e in account_items]:
         type_id = evaluated.item.observation_type_id or CHARGE_OBSERVATION_TYPE_ID
-        kind = inputs.observation_kinds.get(type_id, "cost")
+        kind = inputs.observation_kinds.get(type_id, ObservationKind.COST)
         lines.append(LineDraft(type_id, kind, meter_id, evaluated.item.caption, None, None, evaluated.cost))
     return CalculatedBillResult(use, use_unit, cost, demand, demand_unit, meter_items, account_items, tuple(lines))
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
 
-from apportion.domain.bills import MAX_COST, MAX_QUANTITY
+from apportion.domain.bills import MAX_COST, MAX_QUANTITY, ObservationKind
 from apportion.domain.calculations.instructions import (
     CalculationType,
     CalendarizedSum,
@@ -143,7 +143,7 @@ def validate_line_items(
                 _add(errors, path, f"The observation type is required for {kind} lines.")
             elif observation_kinds is not None and type_id not in observation_kinds:
                 _add(errors, path, f"Observation type {type_id} was not found.")
-            elif observation_kinds is not None and account and observation_kinds[type_id] != "cost":
+            elif observation_kinds is not None and account and observation_kinds[type_id] != ObservationKind.COST:
                 _add(errors, path, f"Account lines need a charge observation type; {type_id} is not one.")
         checked.append(replace(item, calculation_type=kind or item.calculation_type))
     if errors:

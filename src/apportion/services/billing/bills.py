@@ -13,7 +13,7 @@ from sqlalchemy import RowMapping, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters
-from apportion.domain.bills import MAX_COST, MAX_QUANTITY, BillDraft, BillHeader, LineDraft, figures_of
+from apportion.domain.bills import MAX_COST, MAX_QUANTITY, BillDraft, BillHeader, LineDraft, ObservationKind, figures_of
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
@@ -171,14 +171,14 @@ def _validate(session: Session, bill: BillInput) -> BillDraft:
                 f"Observation type {line.observation_type_id} does not exist."
             )
             continue
-        if line.meter_id is None and kind != "cost":
+        if line.meter_id is None and kind != ObservationKind.COST:
             # Account line items carry charges only (domain.md §2.1: a *charge* observation type).
             errors.setdefault(f"{where}.observationTypeId", []).append(
                 f"Observation type {line.observation_type_id} is not a charge; account line items must be charges."
             )
         if line.value_unit_id is not None and line.value_unit_id not in units:
             errors.setdefault(f"{where}.valueUnitId", []).append(f"Unit {line.value_unit_id} does not exist.")
-        elif kind == "use" and line.value_unit_id is not None and line.meter_id in meter_commodities:
+        elif kind == ObservationKind.USE and line.value_unit_id is not None and line.meter_id in meter_commodities:
             # A use line's unit must measure the meter's commodity, as imports require (no gallons on kWh meters).
             code, commodity_id, commodity_code = meter_commodities[line.meter_id]
             if not unit_table.measures(line.value_unit_id, commodity_id):

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from apportion.domain.bills import LineDraft
+from apportion.domain.bills import LineDraft, ObservationKind
 
 CENT = Decimal("0.01")
 # Observation type ids seeded in reference data (docs/reference-data.md).
@@ -113,11 +113,19 @@ def monthly_use(tariff: Tariff, area: int, period: int, rng: random.Random) -> D
 def bill_lines(tariff: Tariff, meter_id: int, area: int, period: int, rng: random.Random) -> tuple[LineDraft, ...]:
     """The three line items of a master meter's bill for `period` (draws one number from `rng`)."""
     use = monthly_use(tariff, area, period, rng)
-    use_line = LineDraft(USE, "use", meter_id, "Energy use", use, tariff.use_unit_id, cents(use * tariff.use_price))
+    use_line = LineDraft(
+        USE, ObservationKind.USE, meter_id, "Energy use", use, tariff.use_unit_id, cents(use * tariff.use_price)
+    )
     if tariff.demand_price is not None:
         demand = (use / HOURS_AT_PEAK).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-        second = LineDraft(DEMAND, "demand", meter_id, "Peak demand", demand, KW, cents(demand * tariff.demand_price))
+        second = LineDraft(
+            DEMAND, ObservationKind.DEMAND, meter_id, "Peak demand", demand, KW, cents(demand * tariff.demand_price)
+        )
     else:
-        second = LineDraft(OTHER_CHARGE, "cost", meter_id, tariff.other_caption, cost=cents(use * tariff.other_price))
-    customer = LineDraft(CUSTOMER_CHARGE, "cost", meter_id, "Customer charge", cost=tariff.customer_charge)
+        second = LineDraft(
+            OTHER_CHARGE, ObservationKind.COST, meter_id, tariff.other_caption, cost=cents(use * tariff.other_price)
+        )
+    customer = LineDraft(
+        CUSTOMER_CHARGE, ObservationKind.COST, meter_id, "Customer charge", cost=tariff.customer_charge
+    )
     return (use_line, second, customer)

@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from apportion.domain.bills import BillDraft, BillOrigin, LineDraft
+from apportion.domain.bills import BillDraft, BillOrigin, LineDraft, ObservationKind
 from apportion.domain.units import UnitTable
 from apportion.importer.rows import (
     CORRECTED,
@@ -328,7 +328,11 @@ class Resolver:
                 if unit_id is None:
                     problems.add(row.line_number, f"unit '{line.unit_code}' does not exist")
                     continue
-                if meter is not None and kind == "use" and not self._measures(unit_id, meter.commodity_id):
+                if (
+                    meter is not None
+                    and kind == ObservationKind.USE
+                    and not self._measures(unit_id, meter.commodity_id)
+                ):
                     what = f"meter '{meter.code}''s {meter.commodity_code} use"
                     problems.add(row.line_number, f"unit '{line.unit_code}' cannot measure {what}")
                     continue
