@@ -71,3 +71,38 @@ def test_malformed_filters_name_the_problem(text: str, fragment: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         filters.parse(text, FIELDS)
     assert fragment in caught.value.errors["filter"][0]
+
+
+def test_every_value_operator_says_how_many_values_it_takes() -> None:
+    assert set(filters.VALUE_OPERATORS) == set(filters.FilterOperator)
+
+
+def test_operators_keep_their_spelling() -> None:
+    assert [str(op) for op in filters.FilterOperator] == [
+        "equals",
+        "not equals",
+        "less than",
+        "greater than",
+        "less than equal",
+        "greater than equal",
+        "like",
+        "not like",
+        "between",
+        "not between",
+        "one of",
+        "not one of",
+    ]
+    assert [str(op) for op in filters.DateShortcut] == [
+        "today",
+        "yesterday",
+        "last 7 days",
+        "last 14 days",
+        "last 30 days",
+        "last 60 days",
+        "last 90 days",
+        "current month",
+        "prior month",
+        "prior year",
+        "prior 12 months",
+        "year-to-date",
+    ]

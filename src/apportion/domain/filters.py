@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import assert_never
 
 from apportion.domain import periods
 from apportion.domain.errors import ValidationFailed
@@ -33,54 +34,78 @@ class FieldType(Enum):
     DATE_TIME = "DateTime"
 
 
-# Operators with how many values they take: 1, "list" (| separated), "pair" or 0 (date shortcuts).
-VALUE_OPERATORS: dict[str, int | str] = {
-    "equals": 1,
-    "not equals": 1,
-    "less than": 1,
-    "greater than": 1,
-    "less than equal": 1,
-    "greater than equal": 1,
-    "like": 1,
-    "not like": 1,
-    "between": "pair",
-    "not between": "pair",
-    "one of": "list",
-    "not one of": "list",
-}
-DATE_SHORTCUTS = (
-    "today",
-    "yesterday",
-    "last 7 days",
-    "last 14 days",
-    "last 30 days",
-    "last 60 days",
-    "last 90 days",
-    "current month",
-    "prior month",
-    "prior year",
-    "prior 12 months",
-    "year-to-date",
-)
-# Longest first so "less than equal" wins over "less than".
-_OPERATORS = sorted([*VALUE_OPERATORS, *DATE_SHORTCUTS], key=len, reverse=True)
+class FilterOperator(StrEnum):
+    """An operator that compares a field with values, as a filter spells it."""
 
-STRING_OPS = frozenset({"equals", "not equals", "one of", "not one of", "like", "not like"})
+    EQUALS = "equals"
+    NOT_EQUALS = "not equals"
+    LESS_THAN = "less than"
+    GREATER_THAN = "greater than"
+    LESS_THAN_EQUAL = "less than equal"
+    GREATER_THAN_EQUAL = "greater than equal"
+    LIKE = "like"
+    NOT_LIKE = "not like"
+    BETWEEN = "between"
+    NOT_BETWEEN = "not between"
+    ONE_OF = "one of"
+    NOT_ONE_OF = "not one of"
+
+
+class DateShortcut(StrEnum):
+    """An operator that takes no value: a date range relative to today, as a filter spells it."""
+
+    TODAY = "today"
+    YESTERDAY = "yesterday"
+    LAST_7_DAYS = "last 7 days"
+    LAST_14_DAYS = "last 14 days"
+    LAST_30_DAYS = "last 30 days"
+    LAST_60_DAYS = "last 60 days"
+    LAST_90_DAYS = "last 90 days"
+    CURRENT_MONTH = "current month"
+    PRIOR_MONTH = "prior month"
+    PRIOR_YEAR = "prior year"
+    PRIOR_12_MONTHS = "prior 12 months"
+    YEAR_TO_DATE = "year-to-date"
+
+
+Operator = FilterOperator | DateShortcut
+
+# Operators with how many values they take: 1, "list" (| separated) or "pair"; a DateShortcut takes none.
+VALUE_OPERATORS: dict[FilterOperator, int | str] = {
+    FilterOperator.EQUALS: 1,
+    FilterOperator.NOT_EQUALS: 1,
+    FilterOperator.LESS_THAN: 1,
+    FilterOperator.GREATER_THAN: 1,
+    FilterOperator.LESS_THAN_EQUAL: 1,
+    FilterOperator.GREATER_THAN_EQUAL: 1,
+    FilterOperator.LIKE: 1,
+    FilterOperator.NOT_LIKE: 1,
+    FilterOperator.BETWEEN: "pair",
+    FilterOperator.NOT_BETWEEN: "pair",
+    FilterOperator.ONE_OF: "list",
+    FilterOperator.NOT_ONE_OF: "list",
+}
+DATE_SHORTCUTS = tuple(DateShortcut)
+# Longest first so "less than equal" wins over "less than".
+_OPERATORS: list[Operator] = sorted([*FilterOperator, *DateShortcut], key=len, reverse=True)
+
+_Op = FilterOperator
+STRING_OPS = frozenset({_Op.EQUALS, _Op.NOT_EQUALS, _Op.ONE_OF, _Op.NOT_ONE_OF, _Op.LIKE, _Op.NOT_LIKE})
 NUMBER_OPS = frozenset(
     {
-        "equals",
-        "not equals",
-        "less than",
-        "greater than",
-        "less than equal",
-        "greater than equal",
-        "between",
-        "not between",
-        "one of",
-        "not one of",
+        _Op.EQUALS,
+        _Op.NOT_EQUALS,
+        _Op.LESS_THAN,
+        _Op.GREATER_THAN,
+        _Op.LESS_THAN_EQUAL,
+        _Op.GREATER_THAN_EQUAL,
+        _Op.BETWEEN,
+        _Op.NOT_BETWEEN,
+        _Op.ONE_OF,
+        _Op.NOT_ONE_OF,
     }
 )
-BOOLEAN_OPS = frozenset({"equals", "not equals"})
+BOOLEAN_OPS = frozenset({_Op.EQUALS, _Op.NOT_EQUALS})
 MAX_CONDITIONS = 50
 """Most conditions one filter may join with `and`."""
 MAX_VALUES = 1000
@@ -91,7 +116,7 @@ MAX_DECIMAL_EXPONENT = 100
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """A filterable field of one list endpoint: its type and the operators it allows."""
+    """A filterable field of one list endpoint: its type and the operators it allows (their spellings)."""
 
     name: str
     type: FieldType
@@ -107,7 +132,7 @@ class Condition:
 
     field: str
     type: FieldType
-    operator: str
+    operator: Operator
     values: tuple[FilterValue, ...]
 
 
@@ -182,7 +207,9 @@ def _convert(spec: FieldSpec, raw: str) -> FilterValue:
             if not re.fullmatch(r"\d{6}", raw.strip()) or not periods.is_valid(int(raw)):
                 raise ValueError
             return int(raw)
-        return datetime.fromisoformat(raw.strip().replace("Z", "")).replace(tzinfo=None)
+        if kind is FieldType.DATE_TIME:
+            return datetime.fromisoformat(raw.strip().replace("Z", "")).replace(tzinfo=None)
+        assert_never(kind)
     except (ValueError, InvalidOperation):
         raise _invalid(f"'{raw}' is not a valid {kind.value} value for field '{spec.name}'.") from None
 
@@ -216,7 +243,7 @@ def parse(text: str | None, fields: Mapping[str, FieldSpec]) -> list[Condition]:
             allowed = ", ".join(sorted(spec.operators))
             raise _invalid(f"Operator '{operator}' is not allowed for field '{spec.name}'. Allowed: {allowed}.")
         pos += len(operator)
-        arity = VALUE_OPERATORS.get(operator, 0)
+        arity = 0 if isinstance(operator, DateShortcut) else VALUE_OPERATORS[operator]
         raw_values: list[str] = []
         if arity != 0:
             raw_values, pos = _read_values(text, pos)

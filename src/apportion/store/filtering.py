@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import Any, assert_never, cast
 
 from sqlalchemy import ColumnElement, Date, DateTime, Select, and_, exists, func, literal, not_, or_
 
 from apportion.domain import periods
-from apportion.domain.filters import Condition, FieldType
+from apportion.domain.filters import Condition, DateShortcut, FieldType, FilterOperator
 from apportion.store.sums import comparable
 
 Clause = ColumnElement[bool]
@@ -52,43 +52,82 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _shortcut_range(condition: Condition, today: date) -> tuple[Any, Any]:
+def _containing(value: Any) -> str:
+    """The LIKE pattern of a `like` filter: the value anywhere in the text, its wildcards taken literally."""
+    return f"%{_escape_like(str(value))}%"
+
+
+def _shortcut_range(op: DateShortcut, field_type: FieldType, today: date) -> tuple[Any, Any]:
     """Inclusive bounds of a value-less date operator, in the field's own terms."""
-    op = condition.operator
+    if field_type is FieldType.DATE_PERIOD:
+        bounds = _period_range(op, today)
+        if bounds is not None:
+            return bounds
+    return _date_time_range(op, today)
+
+
+def _period_range(op: DateShortcut, today: date) -> tuple[int, int] | None:
+    """The billing periods a month-wise shortcut covers; None for a day-wise one (compared as date-times)."""
     this_period = periods.of_date(today)
-    if condition.type is FieldType.DATE_PERIOD:
-        ranges = {
-            "current month": (this_period, this_period),
-            "prior month": (periods.prior(this_period), periods.prior(this_period)),
-            "prior year": ((today.year - 1) * 100 + 1, (today.year - 1) * 100 + 12),
-            "prior 12 months": (periods.add_months(this_period, -12), periods.prior(this_period)),
-            "year-to-date": (today.year * 100 + 1, this_period),
-        }
-        if op in ranges:
-            return ranges[op]
+    match op:
+        case DateShortcut.CURRENT_MONTH:
+            return this_period, this_period
+        case DateShortcut.PRIOR_MONTH:
+            return periods.prior(this_period), periods.prior(this_period)
+        case DateShortcut.PRIOR_YEAR:
+            return (today.year - 1) * 100 + 1, (today.year - 1) * 100 + 12
+        case DateShortcut.PRIOR_12_MONTHS:
+            return periods.add_months(this_period, -12), periods.prior(this_period)
+        case DateShortcut.YEAR_TO_DATE:
+            return today.year * 100 + 1, this_period
+        case (
+            DateShortcut.TODAY
+            | DateShortcut.YESTERDAY
+            | DateShortcut.LAST_7_DAYS
+            | DateShortcut.LAST_14_DAYS
+            | DateShortcut.LAST_30_DAYS
+            | DateShortcut.LAST_60_DAYS
+            | DateShortcut.LAST_90_DAYS
+        ):
+            return None
+        case _:
+            assert_never(op)
+
+
+def _date_time_range(op: DateShortcut, today: date) -> tuple[datetime, datetime]:
+    tick = timedelta(microseconds=1)
     start_of_day = datetime(today.year, today.month, today.day)
-    days = {"today": 0, "yesterday": 1}
-    if op in days:
-        begin = start_of_day - timedelta(days=days[op])
-        return begin, begin + timedelta(days=1) - timedelta(microseconds=1)
-    if op.startswith("last "):
-        n = int(op.split()[1])
-        return start_of_day - timedelta(days=n), start_of_day + timedelta(days=1) - timedelta(microseconds=1)
+    end_of_today = start_of_day + timedelta(days=1) - tick
+    this_period = periods.of_date(today)
     first = periods.first_day(this_period)
     month_begin = datetime(first.year, first.month, 1)
-    if op == "current month":
-        return month_begin, datetime.combine(periods.end_date(this_period), datetime.min.time()) - timedelta(
-            microseconds=1
-        )
-    if op == "prior month":
-        prior_first = periods.first_day(periods.prior(this_period))
-        return datetime(prior_first.year, prior_first.month, 1), month_begin - timedelta(microseconds=1)
-    if op == "prior year":
-        return datetime(today.year - 1, 1, 1), datetime(today.year, 1, 1) - timedelta(microseconds=1)
-    if op == "year-to-date":
-        return datetime(today.year, 1, 1), start_of_day + timedelta(days=1) - timedelta(microseconds=1)
-    prior12 = periods.first_day(periods.add_months(this_period, -12))
-    return datetime(prior12.year, prior12.month, 1), month_begin - timedelta(microseconds=1)
+    match op:
+        case DateShortcut.TODAY:
+            return start_of_day, end_of_today
+        case DateShortcut.YESTERDAY:
+            return start_of_day - timedelta(days=1), start_of_day - tick
+        case (
+            DateShortcut.LAST_7_DAYS
+            | DateShortcut.LAST_14_DAYS
+            | DateShortcut.LAST_30_DAYS
+            | DateShortcut.LAST_60_DAYS
+            | DateShortcut.LAST_90_DAYS
+        ):
+            return start_of_day - timedelta(days=int(op.split()[1])), end_of_today
+        case DateShortcut.CURRENT_MONTH:
+            return month_begin, datetime.combine(periods.end_date(this_period), datetime.min.time()) - tick
+        case DateShortcut.PRIOR_MONTH:
+            prior_first = periods.first_day(periods.prior(this_period))
+            return datetime(prior_first.year, prior_first.month, 1), month_begin - tick
+        case DateShortcut.PRIOR_YEAR:
+            return datetime(today.year - 1, 1, 1), datetime(today.year, 1, 1) - tick
+        case DateShortcut.YEAR_TO_DATE:
+            return datetime(today.year, 1, 1), end_of_today
+        case DateShortcut.PRIOR_12_MONTHS:
+            prior12 = periods.first_day(periods.add_months(this_period, -12))
+            return datetime(prior12.year, prior12.month, 1), month_begin - tick
+        case _:
+            assert_never(op)
 
 
 def _on_date_column(column: ColumnElement[Any], value: Any) -> Any:
@@ -113,33 +152,36 @@ def compile_condition(condition: Condition, column: ColumnElement[Any], today: d
         values = [str(v).lower() for v in values]
     elif condition.type is FieldType.DECIMAL:
         target = comparable(column)  # SQLite keeps a long decimal as exact text (models.base.SQLiteExactNumeric)
-    if not values and op not in ("equals", "not equals"):
-        low, high = _shortcut_range(condition, today)
+    if isinstance(op, DateShortcut):
+        low, high = _shortcut_range(op, condition.type, today)
         return target.between(literal(_on_date_column(column, low)), literal(_on_date_column(column, high)))
-    if op == "equals":
-        return _clause(target == values[0])
-    if op == "not equals":
-        return or_(target != values[0], column.is_(None))
-    if op == "less than":
-        return _clause(target < values[0])
-    if op == "greater than":
-        return _clause(target > values[0])
-    if op == "less than equal":
-        return _clause(target <= values[0])
-    if op == "greater than equal":
-        return _clause(target >= values[0])
-    if op == "between":
-        return target.between(values[0], values[1])
-    if op == "not between":
-        return not_(target.between(values[0], values[1]))
-    if op == "one of":
-        return target.in_(values)
-    if op == "not one of":
-        return or_(target.not_in(values), column.is_(None))
-    pattern = f"%{_escape_like(str(values[0]))}%"
-    if op == "like":
-        return target.like(pattern, escape="\\")
-    return or_(not_(target.like(pattern, escape="\\")), column.is_(None))
+    match op:
+        case FilterOperator.EQUALS:
+            return _clause(target == values[0])
+        case FilterOperator.NOT_EQUALS:
+            return or_(target != values[0], column.is_(None))
+        case FilterOperator.LESS_THAN:
+            return _clause(target < values[0])
+        case FilterOperator.GREATER_THAN:
+            return _clause(target > values[0])
+        case FilterOperator.LESS_THAN_EQUAL:
+            return _clause(target <= values[0])
+        case FilterOperator.GREATER_THAN_EQUAL:
+            return _clause(target >= values[0])
+        case FilterOperator.BETWEEN:
+            return target.between(values[0], values[1])
+        case FilterOperator.NOT_BETWEEN:
+            return not_(target.between(values[0], values[1]))
+        case FilterOperator.ONE_OF:
+            return target.in_(values)
+        case FilterOperator.NOT_ONE_OF:
+            return or_(target.not_in(values), column.is_(None))
+        case FilterOperator.LIKE:
+            return target.like(_containing(values[0]), escape="\\")
+        case FilterOperator.NOT_LIKE:
+            return or_(not_(target.like(_containing(values[0]), escape="\\")), column.is_(None))
+        case _:
+            assert_never(op)
 
 
 def compile_filter(conditions: Iterable[Condition], targets: Mapping[str, Any], today: date) -> Clause:
