@@ -71,7 +71,7 @@ class DateShortcut(StrEnum):
 Operator = FilterOperator | DateShortcut
 
 # Operators with how many values they take: 1, "list" (| separated) or "pair"; a DateShortcut takes none.
-VALUE_OPERATORS: dict[FilterOperator, int | str] = {
+VALUE_OPERATORS: dict[str, int | str] = {
     FilterOperator.EQUALS: 1,
     FilterOperator.NOT_EQUALS: 1,
     FilterOperator.LESS_THAN: 1,

@@ -132,9 +132,7 @@ def quick_filter_conditions(quick: Sequence[QuickFilter]) -> tuple[filters.Condi
     conditions: list[filters.Condition] = []
     for i, item in enumerate(quick):
         operator = " ".join(item.operator.split()).lower()
-        values = (
-            item.value.split("|") if operator in ("one of", "not one of", "between", "not between") else [item.value]
-        )
+        values = item.value.split("|") if filters.VALUE_OPERATORS.get(operator) in ("list", "pair") else [item.value]
         quoted = "|".join("'" + v.replace("'", "''") + "'" for v in values)
         try:
             conditions.extend(filters.parse(f"{item.caption} {operator} {quoted}", QUICK_FILTERS))
