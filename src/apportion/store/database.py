@@ -73,6 +73,11 @@ def make_engine(url: str, statement_timeout_seconds: float | None = None, **kwar
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+UnitOfWork = Session
+"""The open unit of work a `Database` hands out (`transaction()`, `reading()`): services pass it to store functions
+and never look inside it."""
+
+
 class Database:
     """An engine and its session factory, built once by an entry point.
 
