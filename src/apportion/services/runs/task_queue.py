@@ -18,14 +18,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import select, update
-
 from apportion.services.imports import bill_import
-from apportion.services.imports.import_tasks import PROCESSING, QUEUED
 from apportion.services.runs import processing
 from apportion.settings import Settings
+from apportion.store import import_queue
 from apportion.store.database import Database
-from apportion.store.models.imports import Task
 
 BILL_IMPORT = "bill_import"
 """Import the source file of a bill import task (`services.imports.bill_import.run_import`)."""
@@ -77,10 +74,7 @@ def requeue_import(db: Database, task_id: int) -> bool:
     the import transaction holds (`bill_import.run_import`) makes this wait for, and then skip, a run still alive.
     """
     with db.transaction() as session:
-        result = session.execute(
-            update(Task).where(Task.task_id == task_id, Task.status == PROCESSING).values(status=QUEUED)
-        )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return import_queue.requeue(session, task_id)
 
 
 def requeue_chargeback(db: Database, task_id: int) -> bool:
@@ -105,9 +99,7 @@ def left_behind_imports(db: Database) -> list[int]:
     safe too: its claim and row lock make a second run wait and then find it finished.
     """
     with db.transaction() as session:
-        session.execute(update(Task).where(Task.status == PROCESSING).values(status=QUEUED))
-        found = session.execute(select(Task.task_id).where(Task.status == QUEUED).order_by(Task.task_id))
-        return list(found.scalars())
+        return import_queue.requeue_all(session)
 
 
 REQUEUES: Mapping[str, Callable[[Database, int], bool]] = {
