@@ -87,12 +87,26 @@ class SplitDestination(Base):
     weighting_factor: Mapped[Decimal | None] = mapped_column(Ratio)
 
 
+class ChargebackRun(Base):
+    """A processor request: its kind and plan (domain/runs.py), who made it and when; its tasks name it."""
+
+    __tablename__ = "chargeback_runs"
+
+    run_id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"))
+    created_date: Mapped[datetime]
+
+
 class ChargebackTask(Base):
     """One processor run: its settings, period, batch, status and counters (SEED-000)."""
 
     __tablename__ = "chargeback_tasks"
 
     task_id: Mapped[int] = mapped_column(primary_key=True)
+    # The run (request) that opened the task; a workflow's step tasks share one, in step order.
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("chargeback_runs.run_id", ondelete="SET NULL"), index=True)
     chargeback_type: Mapped[str] = mapped_column(String(16))
     is_aggregation: Mapped[bool] = mapped_column(default=False)
     billing_period: Mapped[int] = mapped_column(index=True)
