@@ -23,6 +23,7 @@ from datetime import date, datetime
 from typing import Any, assert_never
 
 from apportion.domain import filters, periods, texts
+from apportion.domain.batch_modes import default_batch
 from apportion.domain.errors import DomainError, NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.runs import QuickFilter, RunKind, RunPlan
@@ -144,8 +145,9 @@ def _batch_for_run(session: UnitOfWork, settings: BatchSettings | None, principa
         return open_batch_in(session, settings, principal.user_id, now, prefix="batchSettings.")
     locks.lock_batches_of(session, principal.user_id)  # two runs at once find or make one batch, not two
     mine = open_batches_of(session, principal.user_id)
-    if len(mine) == 1:
-        return mine[0]
+    chosen = default_batch([batch.batch_id for batch in mine])
+    if chosen is not None:
+        return next(batch for batch in mine if batch.batch_id == chosen)
     code = automatic_code(session, principal.user_code, now)
     return open_batch_in(session, BatchSettings(code), principal.user_id, now)
 
