@@ -31,6 +31,7 @@ from apportion.api.schemas.contract import (
     VendorTypeChild,
 )
 from apportion.store.queries import children
+from apportion.store.queries.place_sizes import PlaceSizeRow
 
 
 def user_child(row: Mapping[str, Any] | RowMapping, prefix: str) -> UserChild | None:
@@ -394,4 +395,19 @@ def account_of(account: children.AccountChild | None) -> AccountChild | None:
         has_calculated_meter=account.flags.has_calculated_meter,
         has_split_parent_meter=account.flags.has_split_parent_meter,
         has_split_child_meter=account.flags.has_split_child_meter,
+    )
+
+
+def place_size_of(size: PlaceSizeRow | None) -> PlaceSizeChild | None:
+    """PlaceSizeChild of a place's size version; dates become midnight date-times."""
+    if size is None:
+        return None
+    return PlaceSizeChild(
+        place_size_id=size.place_size_id,
+        begin_date=datetime.combine(size.begin_date, time()),
+        end_date=datetime.combine(size.end_date, time()) if size.end_date is not None else None,
+        value=size.value,
+        unit_id=size.unit_id,
+        unit_code=size.unit_code,
+        unit_info=size.unit_info,
     )
