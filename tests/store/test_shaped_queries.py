@@ -6,8 +6,20 @@ from __future__ import annotations
 from datetime import date
 
 from apportion.store.database import Database
-from apportion.store.queries import place_sizes, places
+from apportion.store.queries import place_sizes, places, users
 from apportion.store.queries.place_sizes import NewSize
+
+
+def test_a_fresh_statement_of_the_same_shape_reads_the_same_values(db: Database) -> None:
+    # topmost() makes fresh aliases on every call: the second call is compiled from the cache of the first.
+    with db.reading() as session:
+        first, second = users.topmost(session), users.topmost(session)
+    assert first == second
+    assert first.place is not None
+    assert first.place.place_type is not None
+    assert first.place.place_type.place_type_code == "ORGANIZATION"
+    assert first.currency_unit is not None
+    assert first.currency_unit.unit_code == "USD"
 
 
 def test_each_day_reads_the_size_effective_that_day(db: Database) -> None:
