@@ -30,11 +30,11 @@ from sqlalchemy.engine import make_url
 
 from apportion.domain import periods
 from apportion.domain.bills import BillDraft
+from apportion.domain.demo_campus import TARIFFS, bill_lines
 from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.services.billing.batches import BatchSettings, open_batch_in
 from apportion.services.demo import campus
-from apportion.services.demo.campus_bills import TARIFFS, bill_lines
 from apportion.store.bill_writer import BillWriter, load_unit_table
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill, BillLine, BillMeter

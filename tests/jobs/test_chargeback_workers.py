@@ -193,7 +193,7 @@ def test_a_queued_workflow_exec_runs_split_then_calculation_in_order(api: Api, t
     assert [b[4] for b in cb.bills_of_task(api.db, tasks[1]["taskId"])] == [D("70.01")]
     # One job ran both steps, in order.
     assert [(job["status"], job["args"]) for job in job_rows(api.db)] == [
-        ("succeeded", {"kind": "chargeback_workflow", "task_id": queued[0]["taskId"]})
+        ("succeeded", {"kind": "chargeback_run", "task_id": queued[0]["taskId"]})
     ]
 
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from apportion.domain.demo_campus import HOURS_AT_PEAK, TARIFFS, VARIATION, Tariff, bill_lines, cents
 from apportion.services.demo import campus
-from apportion.services.demo.campus_bills import HOURS_AT_PEAK, TARIFFS, VARIATION, Tariff, bill_lines, cents
 
 tariffs = st.sampled_from(TARIFFS)
 areas = st.integers(min_value=1, max_value=2_000_000)

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from apportion.domain import periods
+from apportion.domain.demo_campus import TARIFFS, Tariff, bill_lines
 from apportion.domain.errors import RuleViolation, ValidationFailed
 from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.services.demo import campus
-from apportion.services.demo.campus_bills import TARIFFS, Tariff, bill_lines
 from apportion.store.database import Database
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import (

@@ -7,6 +7,7 @@ code), generates the automatic code and the unique suffix, and applies the decis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import assert_never
@@ -144,6 +145,12 @@ def code_to_look_up(settings: ImportBatchSettings | None) -> str | None:
     return (settings.new_batch_code or "").strip() or None
 
 
+def default_batch(open_batch_ids: Sequence[int]) -> int | None:
+    """The batch a run or an import without batch settings uses: the caller's one open batch; None when they have
+    none or several, and a new batch with an automatic code is opened instead (§7 Q13)."""
+    return open_batch_ids[0] if len(open_batch_ids) == 1 else None
+
+
 def decide_batch(
     settings: ImportBatchSettings | None, facts: BatchFacts, prefix: str = "batchSettings."
 ) -> BatchDecision:
@@ -154,8 +161,9 @@ def decide_batch(
     """
     mode = normalize_mode(settings.batch_mode if settings else None)
     if settings is None or mode is None:
-        if len(facts.open_batches) == 1:
-            return UseBatch(facts.open_batches[0].batch_id, BatchMode.USE_EXISTING, None)
+        chosen = default_batch([batch.batch_id for batch in facts.open_batches])
+        if chosen is not None:
+            return UseBatch(chosen, BatchMode.USE_EXISTING, None)
         return CreateBatch(facts.auto_code, (), False, True, BatchMode.NEW, None)
     if not isinstance(mode, BatchMode):
         raise ValidationFailed.single(

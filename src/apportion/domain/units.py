@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from apportion.domain.money import USE_QUANTUM
+from apportion.domain.money import USE_QUANTUM, multiply
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,19 @@ class UnitTable:
         if unit is None or wanted is None or unit[0] != wanted[0]:
             return None
         return (value * unit[1] / wanted[1]).quantize(USE_QUANTUM)
+
+    def factors_to_common(self, commodity_id: int) -> dict[int, Decimal]:
+        """unit id -> factor into the commodity's common unit (same unit type, or a commodity conversion)."""
+        common = self.common_unit.get(commodity_id)
+        if common is None or common not in self.units:
+            return {}
+        common_type, common_factor = self.units[common]
+        factors = {
+            unit_id: multiply(factor, Decimal(1), common_factor)
+            for unit_id, (unit_type, factor) in self.units.items()
+            if unit_type == common_type
+        }
+        factors.update(
+            {unit: factor for (commodity, unit), factor in self.commodity_factors.items() if commodity == commodity_id}
+        )
+        return factors

@@ -13,9 +13,15 @@ from apportion.store.models.bills import BillLine
 from apportion.store.models.reference import ObservationType
 
 
+def observation_kinds(session: Session) -> dict[int, str]:
+    """Observation type id -> its kind ("use", "demand", "cost", "other"): a few dozen seeded rows."""
+    rows = session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all()
+    return {row.observation_type_id: row.kind for row in rows}
+
+
 def lines_of(session: Session, bill_ids: Sequence[int]) -> dict[int, list[LineDraft]]:
     """Each bill's line items in order, with their ids (a destination line names the line it was made from)."""
-    kinds = dict(session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all())
+    kinds = observation_kinds(session)
     rows = session.connection().execute(
         select(
             BillLine.bill_id,

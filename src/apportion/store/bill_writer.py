@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.bills import BillDraft, BillHeader, meter_totals
@@ -158,3 +158,12 @@ class BillWriter:
             "import_task_id": draft.origin.import_task_id,
             "calculated": draft.origin.calculated,
         }
+
+
+def delete_bills(session: Session, bill_ids: Sequence[int]) -> None:
+    """Delete bills (their lines and meter totals cascade); bills split from them forget their source."""
+    ids = sorted(set(bill_ids))
+    if not ids:
+        return
+    session.execute(update(Bill).where(among(Bill.source_bill_id, ids)).values(source_bill_id=None))
+    session.execute(delete(Bill).where(among(Bill.bill_id, ids)))

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import pydantic_core
 from sqlalchemy import Engine, create_engine, event, select, update
@@ -14,6 +14,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from apportion.store.models.revision import DataRevision
+
+DbSession: TypeAlias = Session
+"""The session a unit of work hands out (`Database.transaction()`, `reading()`, `bookkeeping()`): services pass it
+to store functions and never query through it themselves."""
 
 # The last statement of every write transaction: taking the row lock only then keeps concurrent writers waiting on
 # each other for no longer than a commit.
@@ -71,6 +75,11 @@ def make_engine(url: str, statement_timeout_seconds: float | None = None, **kwar
         milliseconds = max(1, round(statement_timeout_seconds * 1000))
         kwargs.setdefault("connect_args", {})["options"] = f"-c statement_timeout={milliseconds}"
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+UnitOfWork = Session
+"""The open unit of work a `Database` hands out (`transaction()`, `reading()`): services pass it to store functions
+and never look inside it."""
 
 
 class Database:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from apportion.store.id_lists import among
+from apportion.store.models.chargebacks import DistributionVersion
 
 # Advisory lock namespaces (the first key of pg_advisory_xact_lock(int, int)).
 USER_BATCHES = 1
@@ -30,6 +31,11 @@ def lock_rows(session: Session, key: Any, ids: Iterable[int]) -> None:
     if not wanted or not _postgresql(session):
         return
     session.execute(select(key).where(among(key, wanted)).order_by(key).with_for_update()).all()
+
+
+def lock_versions(session: Session, version_ids: Iterable[int]) -> None:
+    """Lock chargeback versions, so runs of the same versions take turns (each replaces the one before)."""
+    lock_rows(session, DistributionVersion.version_id, version_ids)
 
 
 def lock_batches_of(session: Session, user_id: int) -> None:

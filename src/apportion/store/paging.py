@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, Generic, TypeAlias, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import RowMapping
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 """A SELECT of any columns."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,19 @@ def paginate(
     key = ordered_keys.selected_columns[0]
     page = ordered_keys.limit(page_size).offset(offset).scalar_subquery()
     return Page(list(session.execute(statement.where(key.in_(page))).mappings()), total)
+
+
+@dataclass(frozen=True)
+class TypedPage(Generic[T]):
+    """One page of typed values and the total number of matching rows."""
+
+    rows: list[T]
+    total: int
+
+
+def paginate_as(
+    read: Callable[[RowMapping], T], session: Session, statement: AnySelect, page_number: int, page_size: int
+) -> TypedPage[T]:
+    """`paginate`, each row of the page turned into a typed value by `read`."""
+    page = paginate(session, statement, page_number, page_size)
+    return TypedPage([read(row) for row in page.rows], page.total)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.bills import BillHeader
@@ -180,6 +180,24 @@ def already_split(session: Session, account_id: int, meter_id: int, period: int)
         .order_by(Bill.bill_id)
     )
     return [SplitBy(bill_id, task_id) for bill_id, task_id in rows]
+
+
+def claim_sources(session: Session, bill_ids: Sequence[int], now: datetime) -> list[int]:
+    """Mark source bills split, keeping only those no other run claimed first; the ids claimed, in order.
+
+    One conditional `UPDATE ... WHERE has_been_split = false RETURNING bill_id`: on PostgreSQL a second run's
+    UPDATE waits for the first transaction's row locks and then re-checks the condition; on SQLite writers run one
+    at a time.
+    """
+    if not bill_ids:
+        return []
+    statement = (
+        update(Bill)
+        .where(among(Bill.bill_id, sorted(set(bill_ids))), Bill.has_been_split.is_(False))
+        .values(has_been_split=True, was_split_date=now)
+        .returning(Bill.bill_id)
+    )
+    return sorted(session.execute(statement).scalars())
 
 
 def account_and_meter_codes(session: Session, account_id: int, meter_id: int) -> tuple[str, str]:

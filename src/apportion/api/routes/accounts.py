@@ -6,21 +6,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
-    account_child,
-    account_type_child,
-    commodity_child,
-    cost_center_child,
-    meter_child,
-    place_child,
-    unit_child,
-    user_child,
-    vendor_child,
-    vendor_type_child,
+    account_of,
+    account_type_of,
+    commodity_of,
+    cost_center_of,
+    meter_of,
+    place_of,
+    unit_of,
+    user_of,
+    vendor_of,
+    vendor_type_of,
 )
 from apportion.api.schemas.contract import (
     AccountCodeHistoryChild,
@@ -39,50 +38,53 @@ from apportion.api.wire import WireRoute
 from apportion.services.access.auth import Principal
 from apportion.services.master import account_meters, accounts
 from apportion.store.database import Database
+from apportion.store.queries.account_meters import LinkRow
+from apportion.store.queries.accounts import AccountMeterLink, AccountRow
 
 router = APIRouter(tags=["Accounts"], route_class=WireRoute)
 DeleteBills = Annotated[bool, Query(alias="deleteBills", description="Delete the bills that depend on it too")]
 
 
-def linked_meter(row: RowMapping) -> AccountMeterChildWithSerialNumber:
-    """Wire form of one link row of accounts.meters_of."""
+def linked_meter(link: AccountMeterLink) -> AccountMeterChildWithSerialNumber:
+    """Wire form of one of an account's meter links (accounts.meters_of)."""
+    meter = link.meter
     return AccountMeterChildWithSerialNumber(
-        account_meter_id=row["account_meter_id"],
-        start_date=row["begin_date"],
-        end_date=row["end_date"],
-        meter_id=row["meter_id"],
-        meter_code=row["meter_code"],
-        meter_info=row["meter_info"],
-        serial_number=row["meter_serial_number"],
-        place=place_child(row, "meter_place"),
-        commodity=commodity_child(row, "meter_commodity"),
-        vendor_type=vendor_type_child(row),
-        active=row["meter_active"],
-        is_calculated_meter=row["meter_is_calculated_meter"],
-        is_split_parent_meter=row["meter_is_split_parent_meter"],
-        is_split_child_meter=row["meter_is_split_child_meter"],
+        account_meter_id=link.account_meter_id,
+        start_date=link.begin_date,
+        end_date=link.end_date,
+        meter_id=meter.meter_id,
+        meter_code=meter.meter_code,
+        meter_info=meter.meter_info,
+        serial_number=meter.serial_number,
+        place=place_of(meter.place),
+        commodity=commodity_of(meter.commodity),
+        vendor_type=vendor_type_of(link.vendor_type),
+        active=meter.active,
+        is_calculated_meter=meter.flags.is_calculated_meter,
+        is_split_parent_meter=meter.flags.is_split_parent_meter,
+        is_split_child_meter=meter.flags.is_split_child_meter,
     )
 
 
-def render_accounts(db: Database, rows: list[RowMapping]) -> list[AccountResponse]:
-    """Wire form of account rows with their linked meters (one more query for the whole list)."""
-    links = accounts.meters_of(db, [row["Account"].account_id for row in rows])
+def render_accounts(db: Database, rows: list[AccountRow]) -> list[AccountResponse]:
+    """Wire form of accounts with their linked meters (one more query for the whole list)."""
+    links = accounts.meters_of(db, [row.account_id for row in rows])
     out = []
     for row in rows:
-        a = row["Account"]
+        a = row.values
         history = None
-        if a.previous_account_code is not None:
+        if row.previous_account_code is not None:
             history = AccountCodeHistoryChild(
-                previous_account_code=a.previous_account_code, end_date=a.account_code_changed
+                previous_account_code=row.previous_account_code, end_date=row.account_code_changed
             )
         out.append(
             AccountResponse(
-                account_id=a.account_id,
+                account_id=row.account_id,
                 account_code=a.account_code,
                 account_info=a.account_info,
-                account_type=account_type_child(row),
-                cost_center=cost_center_child(row),
-                vendor=vendor_child(row),
+                account_type=account_type_of(row.account_type),
+                cost_center=cost_center_of(row.cost_center),
+                vendor=vendor_of(row.vendor),
                 active=a.active,
                 accrual_enabled=a.accrual_enabled,
                 address=AddressChild.model_validate(a.address) if a.address else None,
@@ -93,15 +95,15 @@ def render_accounts(db: Database, rows: list[RowMapping]) -> list[AccountRespons
                 memo=a.memo,
                 service_start=a.begin_date,
                 service_end=a.end_date,
-                meters=[linked_meter(link) for link in links[a.account_id]],
-                created_by=user_child(row, "created"),
-                created_date=a.created_date,
-                modified_by=user_child(row, "modified"),
-                modified_date=a.modified_date,
-                cost_unit=unit_child(row, "cost_unit"),
-                has_calculated_meter=row["account_has_calculated_meter"],
-                has_split_parent_meter=row["account_has_split_parent_meter"],
-                has_split_child_meter=row["account_has_split_child_meter"],
+                meters=[linked_meter(link) for link in links[row.account_id]],
+                created_by=user_of(row.created_by),
+                created_date=row.created_date,
+                modified_by=user_of(row.modified_by),
+                modified_date=row.modified_date,
+                cost_unit=unit_of(row.cost_unit),
+                has_calculated_meter=row.flags.has_calculated_meter,
+                has_split_parent_meter=row.flags.has_split_parent_meter,
+                has_split_child_meter=row.flags.has_split_child_meter,
                 account_code_history=history,
                 account_description=a.description,
                 audit_enabled=False,
@@ -205,20 +207,19 @@ def delete_account(
     return Response(status_code=204)
 
 
-def render_link(row: RowMapping) -> AccountMeterResponse:
-    """Wire form of a link row of account_meters.get_links."""
-    link = row["AccountMeter"]
+def render_link(link: LinkRow) -> AccountMeterResponse:
+    """Wire form of a link (account_meters.get_links)."""
     rates = []
-    if row["rate_id"] is not None:
-        rate = RateChild(rate_id=row["rate_id"], name=row["rate_name"])
+    if link.rate is not None:
+        rate = RateChild(rate_id=link.rate.rate_id, name=link.rate.name)
         rates.append(AccountRateChild(rate=rate, start_date=link.begin_date, end_date=link.end_date))
     return AccountMeterResponse(
         account_meter_id=link.account_meter_id,
-        account=account_child(row),
-        meter=meter_child(row),
+        account=account_of(link.account),
+        meter=meter_of(link.meter),
         begin_date=link.begin_date,
         end_date=link.end_date,
-        vendor_type=vendor_type_child(row),
+        vendor_type=vendor_type_of(link.vendor_type),
         deregulated=link.deregulated,
         form_templates=[],
         rates=rates,

@@ -3,22 +3,21 @@ meter channels (GET/POST /api/v202101/meter/{meterId}/channel) and readings (POS
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
-    commodity_child,
-    meter_child,
-    meter_type_child,
-    place_child,
-    unit_child,
-    user_child,
-    vendor_child,
-    vendor_type_child,
+    commodity_of,
+    meter_of,
+    meter_type_of,
+    place_of,
+    unit_of,
+    user_of,
+    vendor_of,
+    vendor_type_of,
 )
 from apportion.api.schemas.base import document
 from apportion.api.schemas.contract import (
@@ -48,66 +47,67 @@ from apportion.api.wire import WireRoute
 from apportion.services.access.auth import Principal
 from apportion.services.master import channels, meter_groups, meters, readings
 from apportion.store.database import Database
+from apportion.store.queries.channels import ChannelRow
+from apportion.store.queries.meter_groups import GroupRow, MeterGroupRecord
+from apportion.store.queries.meters import MeterAccountLink, MeterRow
 
 router = APIRouter(tags=["Meters"], route_class=WireRoute)
 
 
-def meter_account(row: RowMapping) -> MeterAccountChild:
-    """Wire form of one link row of meters.accounts_of."""
+def meter_account(link: MeterAccountLink) -> MeterAccountChild:
+    """Wire form of one of a meter's account links (meters.accounts_of)."""
+    account = link.account
     return MeterAccountChild(
-        account_meter_id=row["account_meter_id"],
-        account_id=row["account_id"],
-        account_code=row["account_code"],
-        account_info=row["account_info"],
-        active=row["account_active"],
-        has_calculated_meter=row["account_has_calculated_meter"],
-        has_split_parent_meter=row["account_has_split_parent_meter"],
-        has_split_child_meter=row["account_has_split_child_meter"],
-        vendor=vendor_child(row, "account_vendor"),
-        vendor_type=vendor_type_child(row),
-        start_date=row["begin_date"],
-        end_date=row["end_date"],
+        account_meter_id=link.account_meter_id,
+        account_id=account.account_id,
+        account_code=account.account_code,
+        account_info=account.account_info,
+        active=account.active,
+        has_calculated_meter=account.flags.has_calculated_meter,
+        has_split_parent_meter=account.flags.has_split_parent_meter,
+        has_split_child_meter=account.flags.has_split_child_meter,
+        vendor=vendor_of(account.vendor),
+        vendor_type=vendor_type_of(link.vendor_type),
+        start_date=link.begin_date,
+        end_date=link.end_date,
     )
 
 
-def render_meters(db: Database, rows: list[RowMapping]) -> list[MeterResponse]:
-    """Wire form of meter rows with their accounts and channels (two more queries for the whole list)."""
-    ids = [row["Meter"].meter_id for row in rows]
+def render_meters(db: Database, rows: list[MeterRow]) -> list[MeterResponse]:
+    """Wire form of meters with their accounts and channels (two more queries for the whole list)."""
+    ids = [row.meter_id for row in rows]
     links = meters.accounts_of(db, ids)
     channels = meters.channels_of(db, ids)
     out = []
-    for row in rows:
-        m = row["Meter"]
+    for m in rows:
         out.append(
             MeterResponse(
                 meter_id=m.meter_id,
                 meter_code=m.meter_code,
                 meter_info=m.meter_info,
-                meter_type=meter_type_child(row),
+                meter_type=meter_type_of(m.meter_type),
                 channels=[
-                    ChannelChild(
-                        channel_id=c["channel_id"], channel_code=c["channel_code"], interval=c["interval_minutes"]
-                    )
+                    ChannelChild(channel_id=c.channel_id, channel_code=c.channel_code, interval=c.interval_minutes)
                     for c in channels[m.meter_id]
                 ],
                 accounts=[meter_account(link) for link in links[m.meter_id]],
-                commodity=commodity_child(row),
-                place=place_child(row),
+                commodity=commodity_of(m.commodity),
+                place=place_of(m.place),
                 address=AddressChild.model_validate(m.address) if m.address else None,
                 bill_entry_note=m.bill_entry_note,
                 include_in_energy_star=m.include_in_energy_star,
-                created_by=user_child(row, "created"),
+                created_by=user_of(m.created_by),
                 created_date=m.created_date,
-                modified_by=user_child(row, "modified"),
+                modified_by=user_of(m.modified_by),
                 modified_date=m.modified_date,
                 properties=m.properties,
                 include_in_cost_avoidance=False,
                 active=m.active,
-                is_calculated_meter=row["meter_is_calculated_meter"],
-                is_split_parent_meter=row["meter_is_split_parent_meter"],
-                is_split_child_meter=row["meter_is_split_child_meter"],
-                use_unit=unit_child(row, "use_unit"),
-                demand_unit=unit_child(row, "demand_unit"),
+                is_calculated_meter=m.flags.is_calculated_meter,
+                is_split_parent_meter=m.flags.is_split_parent_meter,
+                is_split_child_meter=m.flags.is_split_child_meter,
+                use_unit=unit_of(m.use_unit),
+                demand_unit=unit_of(m.demand_unit),
                 serial_number=m.serial_number,
                 meter_description=m.description,
             )
@@ -177,7 +177,7 @@ def delete_meter(
     return Response(status_code=204)
 
 
-def _category(group: Any) -> MeterGroupCategoryChild | None:
+def _category(group: MeterGroupRecord) -> MeterGroupCategoryChild | None:
     category = meter_groups.category_of(group)
     if category is None:
         return None
@@ -188,22 +188,22 @@ def _category(group: Any) -> MeterGroupCategoryChild | None:
     )
 
 
-def render_group(row: RowMapping) -> GroupMeterGroupResponse:
-    """Wire form of a meter group row (meter_groups.list_groups)."""
-    g = row["MeterGroup"]
+def render_group(row: GroupRow) -> GroupMeterGroupResponse:
+    """Wire form of a meter group (meter_groups.list_groups)."""
+    g = row.group
     return GroupMeterGroupResponse(
         meter_group_id=g.meter_group_id,
         meter_group_code=g.meter_group_code,
         meter_group_info=g.meter_group_info,
         auto_group=g.auto_group,
-        member_count=row["member_count"],
-        member_count_with_topmost=row["member_count"],
+        member_count=row.member_count,
+        member_count_with_topmost=row.member_count,
         meter_group_category=_category(g),
         limit_members_by_topmost=g.limit_members_by_topmost,
         user_defined_auto_group=False,
         user_defined_auto_group_filters=[],
         last_updated=g.last_updated,
-        member_commodity_code=row["member_commodity_code"],
+        member_commodity_code=row.member_commodity_code,
     )
 
 
@@ -276,13 +276,13 @@ def get_meter_group_members(
 ) -> list[MeterGroupMemberChild]:
     """Gets a list of meter group members (every user's scope is the whole tree, so the flag changes nothing)."""
     out = []
-    for row in meter_groups.members(db, groupId):
-        child = meter_child(row)
+    for member in meter_groups.members(db, groupId):
+        child = meter_of(member.meter)
         if child is not None:
             fields = child.model_dump(by_alias=False, exclude={"serial_number"})
             out.append(
                 MeterGroupMemberChild(
-                    **fields, place=place_child(row, "meter_place"), include_in_charts=row["include_in_charts"]
+                    **fields, place=place_of(member.meter.place), include_in_charts=member.include_in_charts
                 )
             )
     return out
@@ -297,7 +297,7 @@ def edit_meter_group_membership(
         meter_groups.Membership(m.meter_group_id, m.include_in_charts if m.include_in_charts is not None else True)
         for m in body
     ]
-    rows = meter_groups.set_meter_groups(db, meterId, memberships, clock())
+    groups = meter_groups.set_meter_groups(db, meterId, memberships, clock())
     return [
         MeterGroupResponse(
             meter_group_id=g.meter_group_id,
@@ -308,13 +308,12 @@ def edit_meter_group_membership(
             user_defined_auto_group=False,
             last_updated=g.last_updated,
         )
-        for g in (row["MeterGroup"] for row in rows)
+        for g in groups
     ]
 
 
-def render_channel(row: RowMapping) -> ChannelResponse:
-    """Wire form of a channel row (channels.list_channels); one channel version per channel."""
-    c = row["Channel"]
+def render_channel(c: ChannelRow) -> ChannelResponse:
+    """Wire form of a channel (channels.list_channels); one channel version per channel."""
     rule_id = channels.OBSERVATION_RULES.get(c.observation_rule or "")
     rule = ObservationRule(
         observation_rule_id=rule_id, observation_rule_code=c.observation_rule, observation_rule_info=c.observation_rule
@@ -322,27 +321,27 @@ def render_channel(row: RowMapping) -> ChannelResponse:
     version = ChannelVersionResponse(
         channel_version_id=c.channel_id,
         multiplier=c.multiplier,
-        unit=unit_child(row),
+        unit=unit_of(c.unit),
         observation_rule=rule if c.observation_rule else None,
         maximum_reading=c.maximum_reading,
         begin_date=c.begin_date,
         end_date=c.end_date,
         udfs=[],
     )
-    meter = meter_child(row)
+    meter = meter_of(c.meter)
     return ChannelResponse(
         channel_id=c.channel_id,
         interval_minutes=c.interval_minutes,
         observation_type=ObservationTypeChild(
-            observation_type_id=row["observation_type_id"],
-            observation_type_code=row["observation_type_code"],
-            observation_type_info=row["observation_type_info"],
+            observation_type_id=c.observation_type.observation_type_id,
+            observation_type_code=c.observation_type.observation_type_code,
+            observation_type_info=c.observation_type.observation_type_info,
         ),
         channel_description=c.description,
         channel_import_id=c.import_id,
-        has_readings=row["first_reading"] is not None,
-        first_reading_date=row["first_reading"],
-        last_reading_date=row["last_reading"],
+        has_readings=c.first_reading is not None,
+        first_reading_date=c.first_reading,
+        last_reading_date=c.last_reading,
         channel_versions=[version],
         is_used_on_distribution=False,
         meter=MeterChildIncludeMeterImportIdAndRoute(**meter.model_dump(by_alias=False)) if meter else None,

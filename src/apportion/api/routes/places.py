@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import meter_child, place_child, place_size_child, place_type_child, user_child
+from apportion.api.render import meter_of, place_of, place_size_of, place_type_of, user_of
 from apportion.api.schemas.contract import (
     AddressChild,
     PlaceCreate,
@@ -24,20 +23,22 @@ from apportion.api.wire import WireRoute
 from apportion.services.access.auth import Principal
 from apportion.services.master import place_sizes, places
 from apportion.store.database import Database
+from apportion.store.queries.place_sizes import PlaceSizeRow
+from apportion.store.queries.places import PlaceRow
 
 router = APIRouter(tags=["Places"], route_class=WireRoute)
 Viewer = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "View"))]
 Editor = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Edit"))]
 
 
-def render_places(db: Database, rows: list[RowMapping]) -> list[PlaceResponse]:
-    """Wire form of place rows with their child places and meters (two queries for the whole list)."""
-    ids = [row["Place"].place_id for row in rows]
+def render_places(db: Database, rows: list[PlaceRow]) -> list[PlaceResponse]:
+    """Wire form of places with their child places and meters (two queries for the whole list)."""
+    ids = [row.place_id for row in rows]
     children = places.children_of(db, ids)
     meters = places.meters_of(db, ids)
     out = []
     for row in rows:
-        p = row["Place"]
+        p = row.values
         address = AddressChild(
             address_type_id=p.address_type_id,
             line1=p.address,
@@ -52,24 +53,24 @@ def render_places(db: Database, rows: list[RowMapping]) -> list[PlaceResponse]:
         )
         out.append(
             PlaceResponse(
-                place_id=p.place_id,
+                place_id=row.place_id,
                 place_code=p.place_code,
                 place_info=p.place_info,
-                parent=place_child(row, "parent"),
-                place_type=place_type_child(row),
-                created_date=p.created_date,
-                created_by=user_child(row, "created"),
-                modified_date=p.modified_date,
-                modified_by=user_child(row, "modified"),
+                parent=place_of(row.parent),
+                place_type=place_type_of(row.place_type),
+                created_date=row.created_date,
+                created_by=user_of(row.created_by),
+                modified_date=row.modified_date,
+                modified_by=user_of(row.modified_by),
                 address=address,
                 build_date=p.build_date,
                 weather_station=WeatherStationChild(station_code=p.weather_station_code)
                 if p.weather_station_code
                 else None,
-                size=place_size_child(row),
+                size=place_size_of(row.size),
                 energy_star_enabled=False,
-                places=[c for c in (place_child(child) for child in children[p.place_id]) if c is not None],
-                meters=[m for m in (meter_child(meter) for meter in meters[p.place_id]) if m is not None],
+                places=[c for c in (place_of(child) for child in children[row.place_id]) if c is not None],
+                meters=[m for m in (meter_of(meter) for meter in meters[row.place_id]) if m is not None],
                 place_description=p.description,
             )
         )
@@ -148,8 +149,8 @@ def delete_place(
     return Response(status_code=204)
 
 
-def _sizes(rows: list[RowMapping]) -> list[PlaceSizeChild]:
-    return [s for s in (place_size_child(row) for row in rows) if s is not None]
+def _sizes(rows: list[PlaceSizeRow]) -> list[PlaceSizeChild]:
+    return [s for s in (place_size_of(row) for row in rows) if s is not None]
 
 
 def _size_input(body: PlaceSizeCreate) -> place_sizes.SizeInput:

@@ -7,9 +7,6 @@ poll GET /api/v3/chargebackTask/{id}.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Sequence
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
@@ -28,10 +25,11 @@ from apportion.api.schemas.contract import (
     ChargebackTaskResponse,
 )
 from apportion.api.wire import WireRoute
+from apportion.domain.runs import QuickFilter
 from apportion.services.access.auth import Principal
 from apportion.services.billing.batches import BatchSettings
 from apportion.services.chargebacks import chargeback_tasks
-from apportion.services.runs import idempotency, processing, task_queue
+from apportion.services.runs import idempotency, processing
 from apportion.services.runs.task_queue import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
@@ -61,27 +59,15 @@ def _settings(
         note=body.note,
         start_date_for_bill=wire_day(start),
         end_date_for_bill=wire_day(end),
-        filters=tuple(processing.QuickFilter(f.caption, f.operator, f.value) for f in quick),
+        filters=tuple(QuickFilter(f.caption, f.operator, f.value) for f in quick),
         document=_as_sent(body),
     )
 
 
-def _queued(db: Database, settings: Settings) -> bool:
-    """Whether runs go to the workers: the PostgreSQL queue is the app's runner (never on SQLite)."""
-    return not settings.run_jobs_inline and not db.is_sqlite
-
-
-def _enqueue(db: Database, jobs: TaskQueue, clock: Callable[[], datetime], kind: str, task_ids: Sequence[int]) -> None:
-    """Queue the job that runs the committed Processing tasks (its id: the first task's)."""
-    if not task_ids:
-        return
-    try:
-        jobs.enqueue(kind, task_ids[0])
-    except Exception:
-        # Without a job they would stay Processing for ever; the error itself still answers (a lost database: 503).
-        with contextlib.suppress(Exception):
-            processing.fail_tasks(db, task_ids, clock(), "The run could not be queued; nothing was run.")
-        raise
+def _queue(db: Database, settings: Settings, jobs: TaskQueue) -> TaskQueue | None:
+    """The queue runs go to when the workers run them (the PostgreSQL queue is the app's runner, never on SQLite);
+    None to run them inside the request."""
+    return jobs if not settings.run_jobs_inline and not db.is_sqlite else None
 
 
 def _as_sent(body: BaseModel) -> dict[str, object]:
@@ -100,12 +86,10 @@ def execute_bill_split_processor(
     key: IdempotencyKeyHeader = None,
 ) -> ChargebackTaskResponse:
     """Process the bill split versions effective in a billing period; returns the finished (or queued) task."""
-    queued = _queued(db, app_settings)
+    queue = _queue(db, app_settings, jobs)
 
     def run() -> list[int]:
-        task_id = processing.run_bill_split(db, _settings(body), user, clock, queued=queued)
-        if queued:
-            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+        task_id = processing.run_bill_split(db, _settings(body), user, clock, queue=queue)
         return [task_id]
 
     (task_id,) = idempotency.tasks_once(db, user.user_id, key, "billSplit/exec", _as_sent(body), run, clock)
@@ -123,12 +107,10 @@ def execute_calculate_bill_processor(
     key: IdempotencyKeyHeader = None,
 ) -> ChargebackTaskResponse:
     """Process the calculated bill versions effective in a billing period; returns the finished (or queued) task."""
-    queued = _queued(db, app_settings)
+    queue = _queue(db, app_settings, jobs)
 
     def run() -> list[int]:
-        task_id = processing.run_calculated_bills(db, _settings(body), user, clock, queued=queued)
-        if queued:
-            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+        task_id = processing.run_calculated_bills(db, _settings(body), user, clock, queue=queue)
         return [task_id]
 
     (task_id,) = idempotency.tasks_once(db, user.user_id, key, "calculatedBill/exec", _as_sent(body), run, clock)
@@ -147,13 +129,11 @@ def execute_processor_by_workflow_step(
     key: IdempotencyKeyHeader = None,
 ) -> ChargebackTaskResponse:
     """Process the versions assigned to one workflow step for a billing period."""
-    queued = _queued(db, app_settings)
+    queue = _queue(db, app_settings, jobs)
     settings = _settings(body)
 
     def run() -> list[int]:
-        task_id = processing.run_workflow_step(db, chargebackWorkflowStepId, settings, user, clock, queued=queued)
-        if queued:
-            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+        task_id = processing.run_workflow_step(db, chargebackWorkflowStepId, settings, user, clock, queue=queue)
         return [task_id]
 
     operation = f"chargebackWorkflowStep/{chargebackWorkflowStepId}/exec"
@@ -177,12 +157,10 @@ def execute_processor_by_workflow(
     Queued: every step's task answers Processing at once and one job runs them in step order.
     """
     settings = None if body is None else _settings(body)
-    queued = _queued(db, app_settings)
+    queue = _queue(db, app_settings, jobs)
 
     def run() -> list[int]:
-        task_ids = processing.run_workflow(db, chargebackWorkflowId, settings, user, clock, queued=queued)
-        if queued:
-            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_WORKFLOW, task_ids)
+        task_ids = processing.run_workflow(db, chargebackWorkflowId, settings, user, clock, queue=queue)
         return task_ids
 
     document = {} if body is None else _as_sent(body)
@@ -208,13 +186,11 @@ def execute_processor_aggregations(
     """
     wire = body or ChargebackProcessorSettingsForAggregations()
     settings = _settings(wire)
-    queued = _queued(db, app_settings)
+    queue = _queue(db, app_settings, jobs)
 
     def run() -> list[int]:
         periods = app_settings.aggregation_periods
-        task_id = processing.run_aggregations(db, settings, periods, user, clock, queued=queued)
-        if queued:
-            _enqueue(db, jobs, clock, task_queue.CHARGEBACK_RUN, [task_id])
+        task_id = processing.run_aggregations(db, settings, periods, user, clock, queue=queue)
         return [task_id]
 
     (task_id,) = idempotency.tasks_once(db, user.user_id, key, "aggregations/exec", _as_sent(wire), run, clock)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
-    account_type_child,
-    commodity_child,
-    cost_center_child,
-    unit_child,
-    vendor_child,
+    account_type_of,
+    commodity_of,
+    cost_center_of,
+    place_type_of,
+    unit_of,
+    vendor_of,
 )
 from apportion.api.schemas.contract import (
     CommodityRequest,
@@ -33,13 +33,15 @@ from apportion.api.schemas.contract import (
 from apportion.api.wire import WireRoute
 from apportion.services.access.auth import Principal
 from apportion.services.master import cost_centers, rates, reference
+from apportion.store.queries.cost_centers import CostCenterRow
+from apportion.store.queries.rates import RateRow
+from apportion.store.queries.reference import CommodityRow
 
 router = APIRouter(tags=["Reference data"], route_class=WireRoute)
 
 
-def render_commodity(row: RowMapping) -> CommodityResponse:
-    """Wire form of a commodity row (reference.list_commodities)."""
-    c = row["Commodity"]
+def render_commodity(c: CommodityRow) -> CommodityResponse:
+    """Wire form of a commodity (reference.list_commodities)."""
     return CommodityResponse(
         commodity_id=c.commodity_id,
         commodity_code=c.commodity_code,
@@ -47,11 +49,11 @@ def render_commodity(row: RowMapping) -> CommodityResponse:
         abbreviation=c.abbreviation,
         description=c.description,
         icon=Icon(code=c.icon_code, color=c.icon_color),
-        use_rollup_unit=unit_child(row, "use_rollup_unit"),
-        demand_rollup_unit=unit_child(row, "demand_rollup_unit"),
+        use_rollup_unit=unit_of(c.use_rollup_unit),
+        demand_rollup_unit=unit_of(c.demand_rollup_unit),
         include_in_energy_reporting=c.include_in_energy_reporting,
         energy_reporting_unit_conversion_multiplier=c.energy_conversion,
-        in_use=bool(row["in_use"]),
+        in_use=c.in_use,
         is_system_commodity=c.is_system,
     )
 
@@ -89,17 +91,17 @@ def get_units(db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQu
     """Retrieves all units."""
     return [
         Unit(
-            unit_id=row["Unit"].unit_id,
-            unit_code=row["Unit"].unit_code,
-            unit_info=row["Unit"].unit_info,
-            unit_display_name=row["Unit"].unit_code,
+            unit_id=unit.unit_id,
+            unit_code=unit.unit_code,
+            unit_info=unit.unit_info,
+            unit_display_name=unit.unit_code,
             unit_type=UnitType(
-                unit_type_id=row["UnitType"].unit_type_id,
-                unit_type_code=row["UnitType"].unit_type_code,
-                unit_type_info=row["UnitType"].unit_type_info,
+                unit_type_id=unit.unit_type.unit_type_id,
+                unit_type_code=unit.unit_type.unit_type_code,
+                unit_type_info=unit.unit_type.unit_type_info,
             ),
         )
-        for row in reference.list_units(db, filter, clock().date())
+        for unit in reference.list_units(db, filter, clock().date())
     ]
 
 
@@ -110,11 +112,11 @@ def get_observation_types(
     """Get the observation types (bill line item types)."""
     return [
         ObservationTypeChild(
-            observation_type_id=row["ObservationType"].observation_type_id,
-            observation_type_code=row["ObservationType"].observation_type_code,
-            observation_type_info=row["ObservationType"].observation_type_info,
+            observation_type_id=t.observation_type_id,
+            observation_type_code=t.observation_type_code,
+            observation_type_info=t.observation_type_info,
         )
-        for row in reference.list_observation_types(db, filter, clock().date())
+        for t in reference.list_observation_types(db, filter, clock().date())
     ]
 
 
@@ -124,41 +126,36 @@ def get_place_types(
 ) -> list[PlaceTypeResponse]:
     """Retrieves all place types."""
     return [
-        PlaceTypeResponse(
-            place_type_id=row["PlaceType"].place_type_id,
-            place_type_code=row["PlaceType"].place_type_code,
-            place_type_info=row["PlaceType"].place_type_info,
-            structure=row["PlaceType"].is_building,
-        )
-        for row in reference.list_place_types(db, filter, clock().date())
+        place_type
+        for place_type in map(place_type_of, reference.list_place_types(db, filter, clock().date()))
+        if place_type is not None
     ]
 
 
-def render_cost_centers(db: DatabaseDep, rows: list[RowMapping]) -> list[CostCenterResponse]:
-    """Wire form of cost center rows, with their children and accounts (two queries for the whole list)."""
-    ids = [row["CostCenter"].cost_center_id for row in rows]
+def render_cost_centers(db: DatabaseDep, rows: list[CostCenterRow]) -> list[CostCenterResponse]:
+    """Wire form of cost centers, with their children and accounts (two queries for the whole list)."""
+    ids = [row.cost_center_id for row in rows]
     children = cost_centers.children_of(db, ids)
     accounts = cost_centers.accounts_of(db, ids)
     out = []
-    for row in rows:
-        cc = row["CostCenter"]
+    for cc in rows:
         out.append(
             CostCenterResponse(
                 cost_center_id=cc.cost_center_id,
                 cost_center_code=cc.cost_center_code,
                 cost_center_info=cc.cost_center_info,
-                parent=cost_center_child(row, "parent"),
-                cost_centers=[cost_center_child(child) for child in children[cc.cost_center_id]],
+                parent=cost_center_of(cc.parent),
+                cost_centers=[cost_center_of(child) for child in children[cc.cost_center_id]],
                 accounts=[
                     CostCenterAccountChild(
-                        account_id=a["account_id"],
-                        account_code=a["account_code"],
-                        account_info=a["account_info"],
-                        active=a["account_active"],
-                        has_calculated_meter=a["account_has_calculated_meter"],
-                        has_split_parent_meter=a["account_has_split_parent_meter"],
-                        has_split_child_meter=a["account_has_split_child_meter"],
-                        account_type=account_type_child(a),
+                        account_id=a.account_id,
+                        account_code=a.account_code,
+                        account_info=a.account_info,
+                        active=a.active,
+                        has_calculated_meter=a.flags.has_calculated_meter,
+                        has_split_parent_meter=a.flags.has_split_parent_meter,
+                        has_split_child_meter=a.flags.has_split_child_meter,
+                        account_type=account_type_of(a.account_type),
                     )
                     for a in accounts[cc.cost_center_id]
                 ],
@@ -201,15 +198,14 @@ def create_cost_center(
     return render_cost_centers(db, [cost_centers.get_cost_center(db, new_id)])[0]
 
 
-def render_rate(row: RowMapping) -> RateResponse:
-    """Wire form of a rate row; rates have no dated versions here (one flat unit price)."""
-    rate = row["Rate"]
+def render_rate(rate: RateRow) -> RateResponse:
+    """Wire form of a rate; rates have no dated versions here (one flat unit price)."""
     return RateResponse(
         rate_id=rate.rate_id,
-        name=rate.rate_info,
+        name=rate.name,
         note=rate.note,
-        vendor=vendor_child(row),
-        commodity=commodity_child(row),
+        vendor=vendor_of(rate.vendor),
+        commodity=commodity_of(rate.commodity),
         versions=[],
     )
 

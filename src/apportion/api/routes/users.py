@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, requires
 from apportion.api.paging import FilterQuery
-from apportion.api.render import cost_center_child, place_child, place_type_child, unit_child, user_child
+from apportion.api.render import cost_center_of, place_of, place_type_of, unit_of, user_of
 from apportion.api.schemas.contract import (
     ApiKeyCreateRequest,
     ApiKeyCreateResponse,
@@ -30,6 +28,8 @@ from apportion.api.wire import WireRoute
 from apportion.domain.permissions import LEVELS, Grants
 from apportion.services.access import api_keys, users
 from apportion.services.access.auth import Principal
+from apportion.store.queries.api_keys import ApiKeyRow
+from apportion.store.queries.users import Topmost, UserRow
 
 router = APIRouter(tags=["Users"], route_class=WireRoute)
 
@@ -55,9 +55,9 @@ def permissions_of(grants: Grants) -> Permissions:
     return Permissions(**values)
 
 
-def _topmost_place(scope: Mapping[str, Any]) -> TopmostPlace | None:
-    root = place_child(scope)
-    if root is None:
+def _topmost_place(scope: Topmost) -> TopmostPlace | None:
+    root = place_of(scope.place)
+    if scope.place is None or root is None:
         return None
     return TopmostPlace(
         is_multi_topmost_place=False,
@@ -65,12 +65,12 @@ def _topmost_place(scope: Mapping[str, Any]) -> TopmostPlace | None:
         place_id=root.place_id,
         place_code=root.place_code,
         place_info=root.place_info,
-        place_type=place_type_child(scope, "place_type"),
+        place_type=place_type_of(scope.place.place_type),
     )
 
 
-def _topmost_cost_center(scope: Mapping[str, Any]) -> TopmostCostCenter | None:
-    root = cost_center_child(scope)
+def _topmost_cost_center(scope: Topmost) -> TopmostCostCenter | None:
+    root = cost_center_of(scope.cost_center)
     if root is None:
         return None
     return TopmostCostCenter(
@@ -82,15 +82,14 @@ def _topmost_cost_center(scope: Mapping[str, Any]) -> TopmostCostCenter | None:
     )
 
 
-def _role(row: RowMapping) -> SystemUserRoleChild | None:
-    role = users.role_of(row["User"].user_role_id)
+def _role(user: UserRow) -> SystemUserRoleChild | None:
+    role = users.role_of(user.user_role_id)
     return SystemUserRoleChild(user_role_id=role.role_id, user_role_info=role.info) if role else None
 
 
-def render_user(row: RowMapping, scope: Mapping[str, Any], full: bool = True) -> UserResponse:
-    """Wire form of a user; `full=False` gives the restricted set shown without Users & Roles View."""
-    user = row["User"]
-    if not full:
+def render_user(user: UserRow, scope: Topmost | None) -> UserResponse:
+    """Wire form of a user; without a `scope` (no Users & Roles View) the restricted set of properties."""
+    if scope is None:
         return UserResponse(
             user_id=user.user_id, user_code=user.user_code, full_name=user.full_name, active=user.active
         )
@@ -98,7 +97,7 @@ def render_user(row: RowMapping, scope: Mapping[str, Any], full: bool = True) ->
         user_id=user.user_id,
         user_code=user.user_code,
         full_name=user.full_name,
-        user_role=_role(row),
+        user_role=_role(user),
         cost_center=_topmost_cost_center(scope),
         place=_topmost_place(scope),
         active_directory=user.active_directory,
@@ -115,8 +114,7 @@ def render_user(row: RowMapping, scope: Mapping[str, Any], full: bool = True) ->
 @router.get("/api/v3/me", response_model=Me)
 def me_method(db: DatabaseDep, principal: CurrentUser) -> Me:
     """Initial session starting point: the caller, its scope and its permissions."""
-    row = users.get_user(db, principal.user_id)
-    user = row["User"]
+    user = users.get_user(db, principal.user_id)
     scope = users.topmost(db)
     role = users.role_of(user.user_role_id)
     return Me(
@@ -128,8 +126,8 @@ def me_method(db: DatabaseDep, principal: CurrentUser) -> Me:
         cost_center=_topmost_cost_center(scope),
         number_of_accounting_periods=12,
         fiscal_year_start_month=1,
-        currency_unit=unit_child(scope, "currency_unit"),
-        floor_area_unit=unit_child(scope, "area_unit"),
+        currency_unit=unit_of(scope.currency_unit),
+        floor_area_unit=unit_of(scope.area_unit),
         user_role_name=role.info if role else ("Administrator" if principal.grants.administrator else None),
         permissions=permissions_of(principal.grants),
         feature_flags=[],
@@ -144,8 +142,8 @@ def get_users(
     """Gets a list of users; without Users & Roles View only a restricted set of properties is returned."""
     full = principal.grants.allows("UsersAndUserGroups", "View")
     rows = users.list_users(db, filter, clock().date())
-    scope = users.topmost(db) if full else {}
-    return [render_user(row, scope, full) for row in rows]
+    scope = users.topmost(db) if full else None
+    return [render_user(row, scope) for row in rows]
 
 
 @router.get("/api/v3/user/{userId}", response_model=UserResponse)
@@ -181,14 +179,14 @@ def create_user(
     return render_user(users.get_user(db, user_id), users.topmost(db))
 
 
-def render_key(row: RowMapping) -> ApiKeyResponse:
-    """Wire form of an API key row (the key itself is never shown again)."""
+def render_key(key: ApiKeyRow) -> ApiKeyResponse:
+    """Wire form of an API key (the key itself is never shown again)."""
     return ApiKeyResponse(
-        api_key_id=row["api_key_id"],
-        api_key_name=row["name"],
-        api_key_description=row["description"],
-        created_by=user_child(row, "created"),
-        created_date=row["created_date"],
+        api_key_id=key.api_key_id,
+        api_key_name=key.name,
+        api_key_description=key.description,
+        created_by=user_of(key.created_by),
+        created_date=key.created_date,
     )
 
 

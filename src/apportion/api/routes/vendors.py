@@ -5,23 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import user_child
+from apportion.api.render import user_of
 from apportion.api.schemas.base import document
 from apportion.api.schemas.contract import VendorRequest, VendorResponse
 from apportion.api.wire import WireRoute
 from apportion.services.access.auth import Principal
 from apportion.services.master import vendors
+from apportion.store.queries.vendors import VendorRow
 
 router = APIRouter(tags=["Vendors"], route_class=WireRoute)
 
 
-def render(row: RowMapping) -> VendorResponse:
-    """Wire form of a vendor row."""
-    vendor = row["Vendor"]
+def render(vendor: VendorRow) -> VendorResponse:
+    """Wire form of a vendor."""
     return VendorResponse(
         vendor_id=vendor.vendor_id,
         vendor_code=vendor.vendor_code,
@@ -29,9 +28,9 @@ def render(row: RowMapping) -> VendorResponse:
         website=vendor.website,
         vendor_description=vendor.description,
         address=vendor.address,
-        created_by=user_child(row, "created"),
+        created_by=user_of(vendor.created_by),
         created_date=vendor.created_date,
-        modified_by=user_child(row, "modified"),
+        modified_by=user_of(vendor.modified_by),
         modified_date=vendor.modified_date,
         rates=[],
     )

@@ -7,14 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, Unauthenticated, ValidationFailed
 from apportion.domain.permissions import Grants
 from apportion.store import credentials
-from apportion.store.database import Database
-from apportion.store.models.users import ApiKey, User
+from apportion.store.database import Database, DbSession
+from apportion.store.queries import api_keys, users
+from apportion.store.queries.users import UserValues
 
 
 @dataclass(frozen=True)
@@ -65,18 +63,13 @@ def principal(holder: credentials.Holder) -> Principal:
 
 def principal_of(db: Database, user_code: str | None) -> Principal:
     """The active user with this code (case-insensitive), or the first user when None: who a CLI command acts as."""
-    statement = select(User.user_id, User.user_code, User.full_name, User.permissions).where(User.active.is_(True))
-    if user_code is None:
-        statement = statement.order_by(User.user_id).limit(1)
-    else:
-        statement = statement.where(func.lower(User.user_code) == user_code.lower())
     with db.reading() as session:
-        row = session.execute(statement).first()
-    if row is None and user_code is not None:
+        user = users.acting_user(session, user_code)
+    if user is None and user_code is not None:
         raise NotFound("User", user_code)
-    if row is None:
+    if user is None:
         raise RuleViolation("No user exists yet: create one (apportion user create CODE -p Administrator).")
-    return Principal(row.user_id, row.user_code, row.full_name, Grants.from_document(row.permissions or {}))
+    return Principal(user.user_id, user.user_code, user.full_name, Grants.from_document(user.permissions))
 
 
 def create_user_with_key(
@@ -90,17 +83,15 @@ def create_user_with_key(
     key = key or new_key()
     with db.transaction() as session:
         _check_new_user(session, user_code, full_name)
-        user = User(user_code=user_code, full_name=full_name, permissions=grants.to_document(), created_date=now)
-        session.add(user)
-        session.flush()
-        session.add(ApiKey(user_id=user.user_id, name="Default", key_hash=hash_key(key), created_date=now))
-        return user.user_id, key
+        user_id = users.insert_user(session, UserValues(user_code, full_name, grants.to_document()), now)
+        api_keys.insert_api_key(session, user_id, "Default", None, hash_key(key), now)
+        return user_id, key
 
 
 def bootstrap_administrator(db: Database, key: str, now: datetime) -> bool:
     """Create an administrator with `key` when no user exists yet; returns whether one was created."""
     with db.reading() as session:
-        if session.execute(select(func.count()).select_from(User)).scalar_one():
+        if users.any_user(session):
             return False
     create_user_with_key(db, "admin", "Administrator", Grants.everything(), now, key)
     return True
@@ -109,13 +100,13 @@ def bootstrap_administrator(db: Database, key: str, now: datetime) -> bool:
 MAX_USER_CODE, MAX_FULL_NAME = 65, 32  # the users table's columns
 
 
-def _check_new_user(session: Session, user_code: str, full_name: str) -> None:
+def _check_new_user(session: DbSession, user_code: str, full_name: str) -> None:
     errors: dict[str, list[str]] = {}
     if not user_code.strip():
         errors["userCode"] = ["userCode must not be empty."]
     elif len(user_code) > MAX_USER_CODE:
         errors["userCode"] = [f"userCode must be at most {MAX_USER_CODE} characters."]
-    elif session.execute(select(User.user_id).where(func.lower(User.user_code) == user_code.lower())).first():
+    elif users.code_taken(session, user_code):
         errors["userCode"] = [f"User code '{user_code}' is already in use."]
     if not full_name.strip():
         errors["fullName"] = ["fullName must not be empty."]

@@ -9,22 +9,15 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from typing import Any
-
-from sqlalchemy import RowMapping, func, select
 
 from apportion.domain import filters
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.ids import parse_filter, require
 from apportion.domain.permissions import CATALOGUE, Grants
-from apportion.services.child_columns import join_place_type_child
-from apportion.services.ids import parse_filter, require
-from apportion.store.database import Database
-from apportion.store.filtering import compile_filter
-from apportion.store.models.organisation import CostCenter, Place
-from apportion.store.models.reference import Unit
-from apportion.store.models.users import User
+from apportion.store.database import Database, DbSession
+from apportion.store.queries import users as store
+from apportion.store.queries.users import Topmost, UserRow, UserValues
 
 FILTERS = filters.specs(
     FieldSpec("userId", FieldType.INTEGER, filters.NUMBER_OPS),
@@ -107,70 +100,28 @@ def is_strong(password: str) -> bool:
     return len(password) >= 8 and sum(classes) >= 3
 
 
-@cache
-def _select() -> Any:
-    return select(User)
-
-
-def list_users(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
+def list_users(db: Database, filter_text: str | None, today: date) -> list[UserRow]:
     """Every user matching the filter, ordered by id."""
     conditions = parse_filter(filter_text, FILTERS)
-    targets = {
-        "userId": User.user_id,
-        "userCode": User.user_code,
-        "fullName": User.full_name,
-        "email": User.email,
-        "active": User.active,
-    }
-    statement = _select().where(compile_filter(conditions, targets, today)).order_by(User.user_id)
     with db.reading() as session:
-        return list(session.execute(statement).mappings())
+        return store.list_users(session, conditions, today)
 
 
-def get_user(db: Database, user_id: int) -> RowMapping:
+def get_user(db: Database, user_id: int) -> UserRow:
     """One user, or NotFound."""
     require(user_id, "User")
     with db.reading() as session:
-        row = session.execute(_select().where(User.user_id == user_id)).mappings().one_or_none()
+        row = store.get_user(session, user_id)
     if row is None:
         raise NotFound("User", user_id)
     return row
 
 
-def topmost(db: Database) -> dict[str, Any]:
+def topmost(db: Database) -> Topmost:
     """The whole-tree scope every user has (domain.md §1.10 [rec]): the root place and cost center, and the
-    currency and floor-area units, as labelled columns `place_*` (with `place_type_*`), `cost_center_*`,
-    `currency_unit_*` and `area_unit_*`."""
-    place: Any = select(
-        Place.place_id.label("place_id"), Place.place_code.label("place_code"), Place.place_info.label("place_info")
-    )
-    place = join_place_type_child(place, Place.place_type_id, "place_type")
-    place = place.where(Place.parent_id.is_(None)).order_by(Place.place_id).limit(1)
-    cost_center = (
-        select(
-            CostCenter.cost_center_id.label("cost_center_id"),
-            CostCenter.cost_center_code.label("cost_center_code"),
-            CostCenter.cost_center_info.label("cost_center_info"),
-        )
-        .where(CostCenter.parent_id.is_(None))
-        .order_by(CostCenter.cost_center_id)
-        .limit(1)
-    )
-    out: dict[str, Any] = {}
+    currency and floor-area units."""
     with db.reading() as session:
-        for statement in (place, cost_center):
-            row = session.execute(statement).mappings().first()
-            out.update(row or {})
-        units = {
-            code: (uid, info)
-            for uid, code, info in session.execute(
-                select(Unit.unit_id, Unit.unit_code, Unit.unit_info).where(Unit.unit_code.in_(("USD", "SQFEET")))
-            )
-        }
-    for prefix, code in (("currency_unit", "USD"), ("area_unit", "SQFEET")):
-        if code in units:
-            out.update({f"{prefix}_id": units[code][0], f"{prefix}_code": code, f"{prefix}_info": units[code][1]})
-    return out
+        return store.topmost(session)
 
 
 def role_of(user_role_id: int | None) -> Role | None:
@@ -178,9 +129,9 @@ def role_of(user_role_id: int | None) -> Role | None:
     return ROLES.get(user_role_id) if user_role_id is not None else None
 
 
-def _validate(session: Any, user: NewUser) -> None:
+def _validate(session: DbSession, user: NewUser) -> None:
     errors: dict[str, list[str]] = {}
-    clash = session.execute(select(User.user_id).where(func.lower(User.user_code) == user.user_code.lower())).first()
+    clash = store.code_taken(session, user.user_code)
     if not user.user_code.strip():
         errors["userCode"] = ["userCode must not be empty."]
     elif clash:
@@ -212,14 +163,13 @@ def create_user(db: Database, user: NewUser, now: datetime) -> int:
     """Create a user holding its role's grants; codes are unique (case-insensitive)."""
     with db.transaction() as session:
         _validate(session, user)
-        row = User(
+        values = UserValues(
             user_code=user.user_code,
             full_name=user.full_name,
+            permissions=ROLES[user.user_role_id].grants.to_document(),
             email=user.email,
             active=user.active,
             password_hash=hash_password(user.password),
-            permissions=ROLES[user.user_role_id].grants.to_document(),
-            created_date=now,
             user_role_id=user.user_role_id,
             active_directory=user.active_directory,
             password_expiration_interval=user.password_expiration_interval,
@@ -227,6 +177,4 @@ def create_user(db: Database, user: NewUser, now: datetime) -> int:
             force_password_change=user.force_password_change,
             max_approval_amount=user.max_approval_amount,
         )
-        session.add(row)
-        session.flush()
-        return row.user_id
+        return store.insert_user(session, values, now)

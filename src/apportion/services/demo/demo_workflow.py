@@ -8,32 +8,18 @@ Written in one transaction; a database that already holds the workflow keeps it 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
-
-from apportion.domain import money, periods, splits
+from apportion.domain import money, periods
 from apportion.domain.errors import RuleViolation
-from apportion.domain.versions import SPLIT
-from apportion.services.demo.campus import CHARGEBACK_METER, STANDARD_METER
-from apportion.store.database import Database
-from apportion.store.models.bills import BillMeter
-from apportion.store.models.chargebacks import (
-    ChargebackWorkflow,
-    ChargebackWorkflowStep,
-    DistributionVersion,
-    SplitDestination,
-)
-from apportion.store.models.organisation import AccountMeter, Meter
+from apportion.store import demo_campus
+from apportion.store.database import Database, UnitOfWork
 
 WORKFLOW_INFO = "Campus chargebacks"
 STEP_INFO = "Split master meters to tenants"
 STEP_DESCRIPTION = "Each building's vendor bills shared among its tenants: T1 60 %, T2 40 %."
 TENANT_SHARES = (Decimal(60), Decimal(40))
-_TENANT_CODE = re.compile(r"^(?P<master>.+)-T(?P<number>\d+)$")
 
 
 @dataclass(frozen=True)
@@ -68,96 +54,23 @@ def find_workflow(db: Database) -> DemoWorkflow | None:
         return _found(session)
 
 
-def _found(session: Session) -> DemoWorkflow | None:
-    found = session.execute(
-        select(ChargebackWorkflowStep.workflow_id, ChargebackWorkflowStep.step_id)
-        .join(ChargebackWorkflow, ChargebackWorkflow.workflow_id == ChargebackWorkflowStep.workflow_id)
-        .where(ChargebackWorkflow.workflow_info == WORKFLOW_INFO, ChargebackWorkflowStep.step_type == SPLIT)
-        .order_by(ChargebackWorkflowStep.step_order, ChargebackWorkflowStep.step_id)
-        .limit(1)
-    ).first()
+def _found(session: UnitOfWork) -> DemoWorkflow | None:
+    found = demo_campus.find_workflow(session, WORKFLOW_INFO)
     if found is None:
         return None
-    count = session.execute(
-        select(func.count()).where(DistributionVersion.workflow_step_id == found.step_id)
-    ).scalar_one()
-    return DemoWorkflow(found.workflow_id, found.step_id, count, created=False)
+    return DemoWorkflow(found.workflow_id, found.step_id, found.versions, created=False)
 
 
-def _create(session: Session) -> DemoWorkflow:
-    plan = _plan(session)
+def _create(session: UnitOfWork) -> DemoWorkflow:
+    plan = demo_campus.masters_with_tenants(session)
     if not plan:
         raise RuleViolation(
             "The database holds no demo campus (master meters with tenant submeters); "
             "run this on an empty database to load one."
         )
-    first = session.execute(
-        select(func.min(BillMeter.billing_period)).where(BillMeter.meter_id.in_([m for m, _a, _c, _t in plan]))
-    ).scalar()
-    workflow_id = session.execute(
-        insert(ChargebackWorkflow).values(workflow_info=WORKFLOW_INFO).returning(ChargebackWorkflow.workflow_id)
-    ).scalar_one()
-    step_id = session.execute(
-        insert(ChargebackWorkflowStep)
-        .values(
-            workflow_id=workflow_id,
-            step_info=STEP_INFO,
-            step_description=STEP_DESCRIPTION,
-            step_type=SPLIT,
-            step_order=1,
-        )
-        .returning(ChargebackWorkflowStep.step_id)
-    ).scalar_one()
+    first = demo_campus.first_period(session, [master.meter_id for master in plan])
     begin = first if first is not None else periods.MIN_PERIOD
-    version_ids = list(
-        session.execute(
-            insert(DistributionVersion).returning(DistributionVersion.version_id, sort_by_parameter_order=True),
-            [
-                {
-                    "chargeback_type": SPLIT,
-                    "account_id": account_id,
-                    "meter_id": meter_id,
-                    "name": f"Split {code}"[:64],
-                    "begin_period": begin,
-                    "workflow_step_id": step_id,
-                    "split_method": splits.SplitMethod.FIXED_PERCENTAGE,
-                }
-                for meter_id, account_id, code, _tenants in plan
-            ],
-        ).scalars()
-    )
-    destinations = [
-        {
-            "version_id": version_id,
-            "position": position,
-            "account_id": account_id,
-            "meter_id": meter_id,
-            "split_percentage": share,
-        }
-        for version_id, (_m, _a, _c, tenants) in zip(version_ids, plan, strict=True)
-        for position, ((meter_id, account_id), share) in enumerate(zip(tenants, shares(len(tenants)), strict=True))
-    ]
-    session.execute(insert(SplitDestination), destinations)
-    return DemoWorkflow(workflow_id, step_id, len(version_ids), created=True)
-
-
-def _plan(session: Session) -> list[tuple[int, int, str, list[tuple[int, int]]]]:
-    """(master meter, its account, its code, [(tenant submeter, its account)] in tenant order), by meter code."""
-    rows = session.execute(
-        select(Meter.meter_id, Meter.meter_code, Meter.meter_type_id, AccountMeter.account_id)
-        .join(AccountMeter, AccountMeter.meter_id == Meter.meter_id)
-        .where(Meter.meter_type_id.in_([STANDARD_METER, CHARGEBACK_METER]))
-        .order_by(Meter.meter_code, AccountMeter.begin_date)
-    ).all()
-    masters: dict[str, tuple[int, int]] = {}
-    tenants: dict[str, dict[int, tuple[int, int]]] = {}
-    for row in rows:
-        if row.meter_type_id == STANDARD_METER:
-            masters.setdefault(row.meter_code, (row.meter_id, row.account_id))
-        elif (match := _TENANT_CODE.match(row.meter_code)) is not None:
-            tenants.setdefault(match["master"], {}).setdefault(int(match["number"]), (row.meter_id, row.account_id))
-    return [
-        (meter_id, account_id, code, [tenants[code][n] for n in sorted(tenants[code])])
-        for code, (meter_id, account_id) in sorted(masters.items())
-        if tenants.get(code)
-    ]
+    names = (WORKFLOW_INFO, STEP_INFO, STEP_DESCRIPTION)
+    versions = [(master, shares(len(master.tenants))) for master in plan]
+    workflow_id, step_id, count = demo_campus.create_split_workflow(session, names, begin, versions)
+    return DemoWorkflow(workflow_id, step_id, count, created=True)

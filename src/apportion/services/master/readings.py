@@ -12,13 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, or_, select
-from sqlalchemy.orm import Session
-
 from apportion.domain import texts
-from apportion.services.ids import known
-from apportion.store.database import Database
-from apportion.store.models.organisation import Channel, Reading
+from apportion.domain.ids import known
+from apportion.store.database import Database, DbSession
+from apportion.store.queries import readings as store
+from apportion.store.queries.readings import NewReading, ReadingChannel
 
 FIRST_TIME, LAST_TIME = datetime(1899, 12, 31), datetime(3000, 1, 1)
 USE_SCALE, MAX_VALUE = Decimal("0.000001"), Decimal(10) ** 18
@@ -69,22 +67,23 @@ class ReadingResult:
         return sum(len(f.group.readings) if f.error else len(f.readings) for f in self.failed)
 
 
-def _channels(session: Session, groups: Sequence[ReadingGroup]) -> tuple[dict[int, Channel], dict[str, list[Channel]]]:
+def _channels(
+    session: DbSession, groups: Sequence[ReadingGroup]
+) -> tuple[dict[int, ReadingChannel], dict[str, list[ReadingChannel]]]:
     ids = sorted(set(known(g.channel_id for g in groups)))
     import_ids = sorted({g.channel_import_id for g in groups if g.channel_id is None and g.channel_import_id})
-    rows = session.execute(
-        select(Channel).where(or_(Channel.channel_id.in_(ids), Channel.import_id.in_(import_ids)))
-    ).scalars()
-    by_id: dict[int, Channel] = {}
-    by_import: dict[str, list[Channel]] = {}
-    for channel in rows:
+    by_id: dict[int, ReadingChannel] = {}
+    by_import: dict[str, list[ReadingChannel]] = {}
+    for channel in store.channels_named(session, ids, import_ids):
         by_id[channel.channel_id] = channel
         if channel.import_id:
             by_import.setdefault(channel.import_id, []).append(channel)
     return by_id, by_import
 
 
-def _resolve(group: ReadingGroup, by_id: dict[int, Channel], by_import: dict[str, list[Channel]]) -> Channel | str:
+def _resolve(
+    group: ReadingGroup, by_id: dict[int, ReadingChannel], by_import: dict[str, list[ReadingChannel]]
+) -> ReadingChannel | str:
     if group.channel_id is not None:
         return by_id.get(group.channel_id) or f"Channel {group.channel_id} does not exist."
     if group.channel_import_id:
@@ -97,7 +96,7 @@ def _resolve(group: ReadingGroup, by_id: dict[int, Channel], by_import: dict[str
     return "channelId or channelImportId is required."
 
 
-def _problem(reading: ReadingValue, channel: Channel) -> str | None:
+def _problem(reading: ReadingValue, channel: ReadingChannel) -> str | None:
     if reading.note is not None and len(reading.note) > texts.MAX_NOTE:
         return f"note must be at most {texts.MAX_NOTE} characters."
     if not FIRST_TIME <= reading.time <= LAST_TIME:
@@ -134,19 +133,7 @@ def create_readings(db: Database, groups: Sequence[ReadingGroup]) -> ReadingResu
                     good[(channel.channel_id, time)] = reading
             if failed.readings:
                 result.failed.append(failed)
-        times: dict[int, list[datetime]] = {}
-        for channel_id, time in good:
-            times.setdefault(channel_id, []).append(time)
-        for channel_id, channel_times in times.items():
-            # Replace what the channel already has at these times (index channel_id, time).
-            for start in range(0, len(channel_times), 900):
-                chunk = channel_times[start : start + 900]
-                session.execute(delete(Reading).where(Reading.channel_id == channel_id, Reading.time.in_(chunk)))
-        rows = [
-            {"channel_id": c, "time": t, "value": r.value, "estimated": bool(r.estimated), "note": r.note}
-            for (c, t), r in good.items()
-        ]
-        if rows:
-            session.execute(insert(Reading), rows)
+        rows = [NewReading(c, t, r.value, bool(r.estimated), r.note) for (c, t), r in good.items()]
+        store.replace_readings(session, rows)
         result.imported = len(rows)
     return result

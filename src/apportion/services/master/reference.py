@@ -6,20 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from typing import Any
-
-from sqlalchemy import Boolean, RowMapping, exists, func, select, type_coerce
 
 from apportion.domain import filters
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
-from apportion.services.child_columns import join_unit_child
-from apportion.services.ids import fetch, parse_filter
+from apportion.domain.ids import parse_filter
 from apportion.store.database import Database
-from apportion.store.filtering import compile_filter
-from apportion.store.models.organisation import Meter
-from apportion.store.models.reference import Commodity, ObservationType, PlaceType, Unit, UnitType
+from apportion.store.queries import reference as store
+from apportion.store.queries.children import PlaceTypeChild
+from apportion.store.queries.reference import CommodityRow, CommodityValues, ObservationTypeRow, UnitRow
 
 COMMODITY_FILTERS = filters.specs(
     FieldSpec("commodityId", FieldType.INTEGER, filters.NUMBER_OPS),
@@ -63,36 +58,20 @@ class CommodityFields:
     energy_conversion: Decimal | None = None
 
 
-def _in_use() -> Any:
-    return type_coerce(exists().where(Meter.commodity_id == Commodity.commodity_id), Boolean)
-
-
-@cache
-def _commodities() -> Any:
-    statement = select(Commodity, _in_use().label("in_use"))
-    statement = join_unit_child(statement, Commodity.common_unit_id, "use_rollup_unit")
-    return join_unit_child(statement, Commodity.demand_unit_id, "demand_rollup_unit")
-
-
-def list_commodities(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
+def list_commodities(db: Database, filter_text: str | None, today: date) -> list[CommodityRow]:
     """Commodities matching the filter with their rollup units and whether a meter uses them, by id."""
     conditions = parse_filter(filter_text, COMMODITY_FILTERS)
-    targets = {
-        "commodityId": Commodity.commodity_id,
-        "commodityCode": Commodity.commodity_code,
-        "commodityInfo": Commodity.commodity_info,
-        "inUse": _in_use(),
-        "isSystemCommodity": Commodity.is_system,
-    }
-    statement = _commodities().where(compile_filter(conditions, targets, today)).order_by(Commodity.commodity_id)
     with db.reading() as session:
-        return list(session.execute(statement).mappings())
+        return store.list_commodities(session, conditions, today)
 
 
-def get_commodity(db: Database, commodity_id: int) -> RowMapping:
-    """One commodity row as list_commodities gives it."""
+def get_commodity(db: Database, commodity_id: int) -> CommodityRow:
+    """One commodity as list_commodities gives it."""
     with db.reading() as session:
-        return session.execute(_commodities().where(Commodity.commodity_id == commodity_id)).mappings().one()
+        row = store.get_commodity(session, commodity_id)
+    if row is None:
+        raise LookupError(f"Commodity {commodity_id} does not exist.")
+    return row
 
 
 def create_commodity(db: Database, fields: CommodityFields) -> int:
@@ -107,18 +86,13 @@ def create_commodity(db: Database, fields: CommodityFields) -> int:
     if conversion is not None and not 0 < conversion < Decimal(10) ** 16:
         errors["energyReportingUnitConversionMultiplier"] = ["The multiplier must be greater than 0 and below 10^16."]
     with db.transaction() as session:
-        if (
-            code
-            and session.execute(
-                select(Commodity.commodity_id).where(func.upper(Commodity.commodity_code) == code)
-            ).first()
-        ):
+        if code and store.commodity_code_taken(session, code):
             errors.setdefault("abbreviation", []).append(f"Commodity code '{code}' is already in use.")
-        if fields.rollup_unit_id is not None and fetch(session, Unit, fields.rollup_unit_id) is None:
+        if fields.rollup_unit_id is not None and not store.unit_exists(session, fields.rollup_unit_id):
             errors["commodityRollupUnitId"] = [f"Unit {fields.rollup_unit_id} does not exist."]
         if errors:
             raise ValidationFailed(errors)
-        row = Commodity(
+        values = CommodityValues(
             commodity_code=code,
             commodity_info=fields.commodity_info,
             abbreviation=code,
@@ -128,60 +102,26 @@ def create_commodity(db: Database, fields: CommodityFields) -> int:
             common_unit_id=fields.rollup_unit_id,
             include_in_energy_reporting=fields.include_in_energy_reporting,
             energy_conversion=fields.energy_conversion,
-            is_system=False,
         )
-        session.add(row)
-        session.flush()
-        return row.commodity_id
+        return store.insert_commodity(session, values)
 
 
-def list_units(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
+def list_units(db: Database, filter_text: str | None, today: date) -> list[UnitRow]:
     """Units matching the filter with their unit type, by id."""
     conditions = parse_filter(filter_text, UNIT_FILTERS)
-    targets = {
-        "unitId": Unit.unit_id,
-        "unitCode": Unit.unit_code,
-        "unitInfo": Unit.unit_info,
-        "unitTypeId": Unit.unit_type_id,
-        "unitTypeCode": UnitType.unit_type_code,
-    }
-    statement = (
-        select(Unit, UnitType)
-        .join(UnitType, UnitType.unit_type_id == Unit.unit_type_id)
-        .where(compile_filter(conditions, targets, today))
-        .order_by(Unit.unit_id)
-    )
     with db.reading() as session:
-        return list(session.execute(statement).mappings())
+        return store.list_units(session, conditions, today)
 
 
-def list_observation_types(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
+def list_observation_types(db: Database, filter_text: str | None, today: date) -> list[ObservationTypeRow]:
     """Observation types (bill line item types) matching the filter, by id."""
     conditions = parse_filter(filter_text, OBSERVATION_TYPE_FILTERS)
-    targets = {
-        "observationTypeId": ObservationType.observation_type_id,
-        "observationTypeCode": ObservationType.observation_type_code,
-        "observationTypeInfo": ObservationType.observation_type_info,
-        "nounClassCode": ObservationType.noun_class_code,
-    }
-    statement = (
-        select(ObservationType)
-        .where(compile_filter(conditions, targets, today))
-        .order_by(ObservationType.observation_type_id)
-    )
     with db.reading() as session:
-        return list(session.execute(statement).mappings())
+        return store.list_observation_types(session, conditions, today)
 
 
-def list_place_types(db: Database, filter_text: str | None, today: date) -> list[RowMapping]:
+def list_place_types(db: Database, filter_text: str | None, today: date) -> list[PlaceTypeChild]:
     """Place types matching the filter, by id."""
     conditions = parse_filter(filter_text, PLACE_TYPE_FILTERS)
-    targets = {
-        "placeTypeId": PlaceType.place_type_id,
-        "placeTypeCode": PlaceType.place_type_code,
-        "placeTypeInfo": PlaceType.place_type_info,
-        "structure": PlaceType.is_building,
-    }
-    statement = select(PlaceType).where(compile_filter(conditions, targets, today)).order_by(PlaceType.place_type_id)
     with db.reading() as session:
-        return list(session.execute(statement).mappings())
+        return store.list_place_types(session, conditions, today)

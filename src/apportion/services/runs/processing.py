@@ -15,18 +15,18 @@ task (`_work`) on the task row locked FOR UPDATE, and do nothing for a task no l
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, assert_never
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from apportion.domain import filters, periods, texts
+from apportion.domain.batch_modes import default_batch
 from apportion.domain.errors import DomainError, NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.runs import QuickFilter, RunKind, RunPlan
 from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import CALCULATION, SPLIT, ChargebackType
 from apportion.runtime.memory import cyclic_gc_paused
@@ -40,20 +40,14 @@ from apportion.services.billing.batches import (
     open_batches_of,
 )
 from apportion.services.runs.calculation_run import run_calculations
+from apportion.services.runs.queueing import CHARGEBACK_RUN, TaskQueue
 from apportion.services.runs.run_context import RunContext, VersionOutcome
 from apportion.services.runs.split_run import run_splits
-from apportion.store import lineage, locks
-from apportion.store.bulk import insert_rows
+from apportion.store import lineage, locks, runs
 from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
-from apportion.store.database import Database
-from apportion.store.models.base import Base
+from apportion.store.database import Database, UnitOfWork
 from apportion.store.models.bills import Batch
-from apportion.store.models.chargebacks import (
-    ChargebackTask,
-    ChargebackTaskVersion,
-    ChargebackWorkflow,
-    ChargebackWorkflowStep,
-)
+from apportion.store.runs import OpenTask, StepToRun
 
 log = logging.getLogger("apportion.processing")
 
@@ -67,15 +61,6 @@ QUICK_FILTERS = filters.specs(
 Clock = Callable[[], datetime]
 RUN_STAGES = ("task opened", "versions run", "task recorded")
 """The progress steps of one task: opened with its batch, its versions run and bills written, counters stored."""
-
-
-@dataclass(frozen=True)
-class QuickFilter:
-    """One QuickFilter of ChargebackProcessorSettings: caption, operator and value ('a|b' for lists)."""
-
-    caption: str
-    operator: str
-    value: str
 
 
 @dataclass(frozen=True)
@@ -142,7 +127,7 @@ def quick_filter_conditions(quick: Sequence[QuickFilter]) -> tuple[filters.Condi
     return tuple(conditions)
 
 
-def _batch_for_run(session: Session, settings: BatchSettings | None, principal: Principal, now: datetime) -> Batch:
+def _batch_for_run(session: UnitOfWork, settings: BatchSettings | None, principal: Principal, now: datetime) -> Batch:
     """The batch all of a run's bills go into (domain.md §4.9 "Chargeback processors").
 
     With batchSettings: a new batch, as OpenBatch would make it (closeExistingBatch honoured). Without:
@@ -152,13 +137,14 @@ def _batch_for_run(session: Session, settings: BatchSettings | None, principal: 
         return open_batch_in(session, settings, principal.user_id, now, prefix="batchSettings.")
     locks.lock_batches_of(session, principal.user_id)  # two runs at once find or make one batch, not two
     mine = open_batches_of(session, principal.user_id)
-    if len(mine) == 1:
-        return mine[0]
+    chosen = default_batch([batch.batch_id for batch in mine])
+    if chosen is not None:
+        return next(batch for batch in mine if batch.batch_id == chosen)
     code = automatic_code(session, principal.user_code, now)
     return open_batch_in(session, BatchSettings(code), principal.user_id, now)
 
 
-def _status(outcomes: Sequence[VersionOutcome]) -> str:
+def _status(outcomes: Sequence[VersionOutcome]) -> TaskStatus:
     failed = {o.version_id for o in outcomes if o.error_message}
     if not failed:
         return TaskStatus.COMPLETED
@@ -167,113 +153,7 @@ def _status(outcomes: Sequence[VersionOutcome]) -> str:
     return TaskStatus.COMPLETED_WITH_ERRORS
 
 
-def _open_task(
-    session: Session, job: _Job, settings: RunSettings, principal: Principal, now: datetime, batch_id: int | None
-) -> ChargebackTask:
-    """A Processing task row for the job in its batch (the given one, else as `_batch_for_run` picks it)."""
-    batch = session.get(Batch, batch_id) if batch_id is not None else None
-    if batch is None:
-        batch = _batch_for_run(session, settings.batch, principal, now)
-    task = ChargebackTask(
-        chargeback_type=job.chargeback_type,
-        is_aggregation=job.is_aggregation,
-        billing_period=job.period,
-        workflow_step_id=job.step_id,
-        batch_id=batch.batch_id,
-        settings=dict(settings.document),
-        comment=settings.note,
-        status=TaskStatus.PROCESSING,
-        task_begin=now,
-        user_id=principal.user_id,
-    )
-    session.add(task)
-    session.flush()
-    return task
-
-
-def _work(
-    session: Session,
-    task: ChargebackTask,
-    job: _Job,
-    settings: RunSettings,
-    clock: Clock,
-    now: datetime,
-    report: Progress,
-) -> None:
-    """Run an open task's versions and record their outcomes, counters, status and end, in the caller's session.
-
-    The one body of every run, inline (`_run`) or queued (`run_queued_task`).
-    """
-    batch = session.get(Batch, task.batch_id) if task.batch_id is not None else None
-    if batch is None:
-        raise RuleViolation(f"The batch of chargeback task {task.task_id} no longer exists.")
-    context = RunContext(
-        session=session,
-        task_id=task.task_id,
-        user_id=task.user_id,
-        batch_id=batch.batch_id,
-        header=header_defaults(batch),
-        now=now,
-        start_date_for_bill=settings.start_date_for_bill,
-        end_date_for_bill=settings.end_date_for_bill,
-    )
-    outcomes = job.work(context)
-    report(2, len(RUN_STAGES), RUN_STAGES[1])
-    rows = [
-        {
-            "task_id": task.task_id,
-            "version_id": o.version_id,
-            "source_bill_id": o.source_bill_id,
-            "number_of_bills_created": len(o.bill_ids),
-            "error_message": o.error_message,
-        }
-        for o in outcomes
-    ]
-    insert_rows(session, Base.metadata.tables[ChargebackTaskVersion.__tablename__], rows)
-    ran = [(o.version_id, o.billing_period or task.billing_period) for o in outcomes if not o.error_message]
-    lineage.resolve_reruns(session, task.task_id, ran, now)
-    task.number_of_bills_created = sum(len(o.bill_ids) for o in outcomes)
-    task.number_of_failed_versions = len({o.version_id for o in outcomes if o.error_message})
-    task.status = _status(outcomes)
-    task.task_end = clock()
-    report(3, len(RUN_STAGES), RUN_STAGES[2])
-
-
-def _silent(_done: int, _total: int, _label: str) -> None:
-    return None
-
-
-def _run(
-    db: Database,
-    job: _Job,
-    settings: RunSettings,
-    principal: Principal,
-    clock: Clock,
-    batch_id: int | None = None,
-    progress: Progress | None = None,
-) -> tuple[int, int]:
-    """Run one task in one transaction; returns (task id, batch id). `progress` hears of each of RUN_STAGES."""
-    report = progress or _silent
-    with db.transaction() as session, cyclic_gc_paused():
-        now = clock()
-        task = _open_task(session, job, settings, principal, now, batch_id)
-        report(1, len(RUN_STAGES), RUN_STAGES[0])
-        _work(session, task, job, settings, clock, now, report)
-        assert task.batch_id is not None  # set by _open_task
-        return task.task_id, task.batch_id
-
-
-def _open(db: Database, jobs: Sequence[_Job], settings: RunSettings, principal: Principal, clock: Clock) -> list[int]:
-    """Commit one Processing task per job, in order, all in the first one's batch, for a worker to run."""
-    task_ids: list[int] = []
-    with db.transaction() as session:
-        now = clock()
-        batch_id: int | None = None
-        for job in jobs:
-            task = _open_task(session, job, settings, principal, now, batch_id)
-            batch_id = task.batch_id
-            task_ids.append(task.task_id)
-    return task_ids
+# The work a plan describes -----------------------------------------------------------------------------------------
 
 
 def _split_job(period: int, selection: VersionSelection, step_id: int | None = None) -> _Job:
@@ -290,124 +170,14 @@ def _calculation_job(period: int, selection: VersionSelection, step_id: int | No
     return _Job(CALCULATION, period, work, step_id)
 
 
-def _processor_job(chargeback_type: ChargebackType, period: int, quick: Sequence[QuickFilter], today: date) -> _Job:
-    """The bill split or calculated bill processor: versions effective in the period, narrowed by QuickFilters."""
-    return _job_of(
-        chargeback_type, period, VersionSelection(period, conditions=quick_filter_conditions(quick), today=today)
-    )
-
-
-def _job_of(
-    chargeback_type: ChargebackType, period: int, selection: VersionSelection, step_id: int | None = None
-) -> _Job:
-    if chargeback_type is ChargebackType.SPLIT:
-        return _split_job(period, selection, step_id)
-    if chargeback_type is ChargebackType.CALCULATION:
-        return _calculation_job(period, selection, step_id)
-    assert_never(chargeback_type)
-
-
-def _start(
-    db: Database,
-    job: _Job,
-    settings: RunSettings,
-    principal: Principal,
-    clock: Clock,
-    queued: bool,
-    progress: Progress | None = None,
-) -> int:
-    """Run the job now, or (queued) only commit its Processing task; the task's id."""
-    if queued:
-        return _open(db, [job], settings, principal, clock)[0]
-    return _run(db, job, settings, principal, clock, progress=progress)[0]
-
-
-def run_bill_split(
-    db: Database, settings: RunSettings, principal: Principal, clock: Clock, *, queued: bool = False
-) -> int:
-    """POST /api/v3/billSplit/exec: split versions effective in the period (QuickFilters narrow them).
-
-    Queued: the task is committed as Processing for `run_queued_task` (likewise for every processor below).
-    """
-    now = clock()
-    period = _checked(settings, periods.of_date(now.date()))
-    job = _processor_job(SPLIT, period, settings.filters, now.date())
-    return _start(db, job, settings, principal, clock, queued)
-
-
-def run_calculated_bills(
-    db: Database, settings: RunSettings, principal: Principal, clock: Clock, *, queued: bool = False
-) -> int:
-    """POST /api/v3/calculatedBill/exec: calculated bill versions effective in the period."""
-    now = clock()
-    period = _checked(settings, periods.of_date(now.date()))
-    job = _processor_job(CALCULATION, period, settings.filters, now.date())
-    return _start(db, job, settings, principal, clock, queued)
-
-
-def _step_job(step: ChargebackWorkflowStep, period: int) -> _Job:
+def _step_job(step: StepToRun, period: int) -> _Job:
     selection = VersionSelection(period, step_id=step.step_id)
-    return _job_of(ChargebackType(step.step_type), period, selection, step.step_id)
-
-
-def run_workflow_step(
-    db: Database,
-    step_id: int,
-    settings: RunSettings,
-    principal: Principal,
-    clock: Clock,
-    progress: Progress | None = None,
-    *,
-    queued: bool = False,
-) -> int:
-    """POST /api/v3/chargebackWorkflowStep/{id}/exec: the versions assigned to one step (domain.md §4.6)."""
-    with db.reading() as session:
-        step = session.get(ChargebackWorkflowStep, step_id)
-    if step is None:
-        raise NotFound("Chargeback workflow step", step_id)
-    period = _checked(settings, periods.of_date(clock().date()))
-    return _start(db, _step_job(step, period), settings, principal, clock, queued, progress)
-
-
-def run_workflow(
-    db: Database,
-    workflow_id: int,
-    settings: RunSettings | None,
-    principal: Principal,
-    clock: Clock,
-    progress: Progress | None = None,
-    *,
-    queued: bool = False,
-) -> list[int]:
-    """POST /api/v202304/chargebackWorkflow/{id}/exec: one task per step in step order, all bills in one batch.
-
-    Without settings the last month is processed (SDK docstring); the first task opens the batch the
-    later steps reuse. Queued: every step's task is committed as Processing at once, in step order, for
-    `run_queued_workflow` (given the first task's id) to run one after another.
-    """
-    with db.reading() as session:
-        workflow = session.get(ChargebackWorkflow, workflow_id)
-        steps = list(
-            session.execute(
-                select(ChargebackWorkflowStep)
-                .where(ChargebackWorkflowStep.workflow_id == workflow_id)
-                .order_by(ChargebackWorkflowStep.step_order, ChargebackWorkflowStep.step_id)
-            ).scalars()
-        )
-    if workflow is None:
-        raise NotFound("Chargeback workflow", workflow_id)
-    settings = settings or RunSettings()
-    period = _checked(settings, periods.prior(periods.of_date(clock().date())))
-    if queued:
-        return _open(db, [_step_job(step, period) for step in steps], settings, principal, clock)
-    task_ids: list[int] = []
-    batch_id: int | None = None
-    total = len(steps) * len(RUN_STAGES)
-    for number, step in enumerate(steps):
-        part = shifted(progress, number * len(RUN_STAGES), total)
-        task_id, batch_id = _run(db, _step_job(step, period), settings, principal, clock, batch_id, part)
-        task_ids.append(task_id)
-    return task_ids
+    step_type = ChargebackType(step.step_type)
+    if step_type is ChargebackType.SPLIT:
+        return _split_job(period, selection, step.step_id)
+    if step_type is ChargebackType.CALCULATION:
+        return _calculation_job(period, selection, step.step_id)
+    assert_never(step_type)
 
 
 def aggregation_periods(end: int, count: int) -> list[int]:
@@ -428,6 +198,284 @@ def _aggregation_job(end: int, period_count: int) -> _Job:
     return _Job(CALCULATION, end, work, is_aggregation=True)
 
 
+def _jobs(session: UnitOfWork, plan: RunPlan) -> list[_Job]:
+    """The tasks' work of a run, in order, from its plan (NotFound for a step or workflow that is gone)."""
+    period = plan.billing_period
+    if plan.kind is RunKind.BILL_SPLIT or plan.kind is RunKind.CALCULATED_BILLS:
+        conditions = quick_filter_conditions(plan.filters)
+        # The request's day decides which versions count as effective, not the day a worker got to it.
+        selection = VersionSelection(period, conditions=conditions, today=plan.requested_on)
+        split = plan.kind is RunKind.BILL_SPLIT
+        return [_split_job(period, selection) if split else _calculation_job(period, selection)]
+    if plan.kind is RunKind.STEP:
+        assert plan.step_id is not None
+        step = runs.step(session, plan.step_id)
+        if step is None:
+            raise NotFound("Chargeback workflow step", plan.step_id)
+        return [_step_job(step, period)]
+    if plan.kind is RunKind.WORKFLOW:
+        assert plan.workflow_id is not None
+        steps = runs.workflow_steps(session, plan.workflow_id)
+        if steps is None:
+            raise NotFound("Chargeback workflow", plan.workflow_id)
+        return [_step_job(step, period) for step in steps]
+    if plan.kind is RunKind.AGGREGATIONS:
+        return [_aggregation_job(period, plan.period_count or 1)]
+    assert_never(plan.kind)
+
+
+def _plan(
+    kind: RunKind,
+    period: int,
+    settings: RunSettings,
+    today: date,
+    *,
+    step_id: int | None = None,
+    workflow_id: int | None = None,
+    period_count: int | None = None,
+) -> RunPlan:
+    return RunPlan(
+        kind=kind,
+        billing_period=period,
+        requested_on=today,
+        note=settings.note,
+        start_date_for_bill=settings.start_date_for_bill,
+        end_date_for_bill=settings.end_date_for_bill,
+        filters=settings.filters,
+        step_id=step_id,
+        workflow_id=workflow_id,
+        period_count=period_count,
+    )
+
+
+# One task's work ---------------------------------------------------------------------------------------------------
+
+
+def _open_task(
+    session: UnitOfWork,
+    run_id: int,
+    job: _Job,
+    settings: RunSettings,
+    principal: Principal,
+    now: datetime,
+    batch_id: int | None,
+) -> tuple[int, int]:
+    """A Processing task of the run for the job in its batch (the given one, else as `_batch_for_run` picks it);
+    (task id, batch id)."""
+    batch = session.get(Batch, batch_id) if batch_id is not None else None
+    if batch is None:
+        batch = _batch_for_run(session, settings.batch, principal, now)
+    task_id = runs.open_task(
+        session,
+        run_id=run_id,
+        chargeback_type=job.chargeback_type,
+        is_aggregation=job.is_aggregation,
+        billing_period=job.period,
+        step_id=job.step_id,
+        batch_id=batch.batch_id,
+        settings=settings.document,
+        comment=settings.note,
+        user_id=principal.user_id,
+        now=now,
+    )
+    return task_id, batch.batch_id
+
+
+def _work(
+    session: UnitOfWork,
+    task: OpenTask,
+    job: _Job,
+    plan: RunPlan,
+    clock: Clock,
+    now: datetime,
+    report: Progress,
+) -> None:
+    """Run an open task's versions and record their outcomes, counters, status and end, in the caller's session.
+
+    The one body of every run, inline (`_run`) or queued (`run_queued`).
+    """
+    batch = session.get(Batch, task.batch_id) if task.batch_id is not None else None
+    if batch is None:
+        raise RuleViolation(f"The batch of chargeback task {task.task_id} no longer exists.")
+    context = RunContext(
+        session=session,
+        task_id=task.task_id,
+        user_id=task.user_id,
+        batch_id=batch.batch_id,
+        header=header_defaults(batch),
+        now=now,
+        start_date_for_bill=plan.start_date_for_bill,
+        end_date_for_bill=plan.end_date_for_bill,
+    )
+    outcomes = job.work(context)
+    report(2, len(RUN_STAGES), RUN_STAGES[1])
+    runs.record_outcomes(
+        session,
+        task.task_id,
+        ((o.version_id, o.source_bill_id, len(o.bill_ids), o.error_message) for o in outcomes),
+    )
+    ran = [(o.version_id, o.billing_period or task.billing_period) for o in outcomes if not o.error_message]
+    lineage.resolve_reruns(session, task.task_id, ran, now)
+    runs.finish_task(
+        session,
+        task.task_id,
+        bills_created=sum(len(o.bill_ids) for o in outcomes),
+        failed_versions=len({o.version_id for o in outcomes if o.error_message}),
+        status=_status(outcomes),
+        end=clock(),
+    )
+    report(3, len(RUN_STAGES), RUN_STAGES[2])
+
+
+def _silent(_done: int, _total: int, _label: str) -> None:
+    return None
+
+
+# Inline and queued runs --------------------------------------------------------------------------------------------
+
+
+def _run(
+    db: Database, plan: RunPlan, settings: RunSettings, principal: Principal, clock: Clock, progress: Progress | None
+) -> list[int]:
+    """Run the plan's tasks now, each in its own transaction, all in one batch (the first task's); their ids.
+
+    `progress` hears of each of RUN_STAGES of every task, as parts of one whole.
+    """
+    with db.reading() as session:
+        jobs = _jobs(session, plan)
+    task_ids: list[int] = []
+    run_id: int | None = None
+    batch_id: int | None = None
+    total = len(jobs) * len(RUN_STAGES)
+    for number, job in enumerate(jobs):
+        report = shifted(progress, number * len(RUN_STAGES), total) or _silent
+        with db.transaction() as session, cyclic_gc_paused():
+            now = clock()
+            if run_id is None:
+                run_id = runs.create_run(session, plan, principal.user_id, now)
+            task_id, batch_id = _open_task(session, run_id, job, settings, principal, now, batch_id)
+            report(1, len(RUN_STAGES), RUN_STAGES[0])
+            task = runs.lock_task(session, task_id)
+            assert task is not None
+            _work(session, task, job, plan, clock, now, report)
+        task_ids.append(task_id)
+    return task_ids
+
+
+def _open(db: Database, plan: RunPlan, settings: RunSettings, principal: Principal, clock: Clock) -> list[int]:
+    """Commit the run with one Processing task per job, in order, all in the first one's batch, for a worker."""
+    task_ids: list[int] = []
+    with db.transaction() as session:
+        now = clock()
+        jobs = _jobs(session, plan)
+        run_id = runs.create_run(session, plan, principal.user_id, now)
+        batch_id: int | None = None
+        for job in jobs:
+            task_id, batch_id = _open_task(session, run_id, job, settings, principal, now, batch_id)
+            task_ids.append(task_id)
+    return task_ids
+
+
+def _start(
+    db: Database,
+    plan: RunPlan,
+    settings: RunSettings,
+    principal: Principal,
+    clock: Clock,
+    queue: TaskQueue | None,
+    progress: Progress | None = None,
+) -> list[int]:
+    """Run the plan now, or (with a queue) commit its run and Processing tasks and queue them; the task ids.
+
+    A queued run whose job cannot be queued would stay Processing for ever: its tasks are marked Failed before
+    the error (a lost database: a 503) is raised again.
+    """
+    if queue is None:
+        return _run(db, plan, settings, principal, clock, progress)
+    task_ids = _open(db, plan, settings, principal, clock)
+    if task_ids:
+        try:
+            queue.enqueue(CHARGEBACK_RUN, task_ids[0])
+        except Exception:
+            with contextlib.suppress(Exception):
+                fail_tasks(db, task_ids, clock(), "The run could not be queued; nothing was run.")
+            raise
+    return task_ids
+
+
+def run_bill_split(
+    db: Database, settings: RunSettings, principal: Principal, clock: Clock, *, queue: TaskQueue | None = None
+) -> int:
+    """POST /api/v3/billSplit/exec: split versions effective in the period (QuickFilters narrow them).
+
+    With a queue the task is committed as Processing and queued (likewise for every processor below).
+    """
+    today = clock().date()
+    period = _checked(settings, periods.of_date(today))
+    quick_filter_conditions(settings.filters)  # a bad filter is a 400 now, not a failed task later
+    (task_id,) = _start(db, _plan(RunKind.BILL_SPLIT, period, settings, today), settings, principal, clock, queue)
+    return task_id
+
+
+def run_calculated_bills(
+    db: Database, settings: RunSettings, principal: Principal, clock: Clock, *, queue: TaskQueue | None = None
+) -> int:
+    """POST /api/v3/calculatedBill/exec: calculated bill versions effective in the period."""
+    today = clock().date()
+    period = _checked(settings, periods.of_date(today))
+    quick_filter_conditions(settings.filters)
+    plan = _plan(RunKind.CALCULATED_BILLS, period, settings, today)
+    (task_id,) = _start(db, plan, settings, principal, clock, queue)
+    return task_id
+
+
+def run_workflow_step(
+    db: Database,
+    step_id: int,
+    settings: RunSettings,
+    principal: Principal,
+    clock: Clock,
+    progress: Progress | None = None,
+    *,
+    queue: TaskQueue | None = None,
+) -> int:
+    """POST /api/v3/chargebackWorkflowStep/{id}/exec: the versions assigned to one step (domain.md §4.6)."""
+    with db.reading() as session:
+        if runs.step(session, step_id) is None:
+            raise NotFound("Chargeback workflow step", step_id)
+    today = clock().date()
+    period = _checked(settings, periods.of_date(today))
+    plan = _plan(RunKind.STEP, period, settings, today, step_id=step_id)
+    (task_id,) = _start(db, plan, settings, principal, clock, queue, progress)
+    return task_id
+
+
+def run_workflow(
+    db: Database,
+    workflow_id: int,
+    settings: RunSettings | None,
+    principal: Principal,
+    clock: Clock,
+    progress: Progress | None = None,
+    *,
+    queue: TaskQueue | None = None,
+) -> list[int]:
+    """POST /api/v202304/chargebackWorkflow/{id}/exec: one task per step in step order, all bills in one batch.
+
+    Without settings the last month is processed (SDK docstring); the first task opens the batch the later
+    steps reuse. With a queue every step's task is committed as Processing at once, in step order, and one job
+    runs them one after another.
+    """
+    with db.reading() as session:
+        if runs.workflow_steps(session, workflow_id) is None:
+            raise NotFound("Chargeback workflow", workflow_id)
+    settings = settings or RunSettings()
+    today = clock().date()
+    period = _checked(settings, periods.prior(periods.of_date(today)))
+    plan = _plan(RunKind.WORKFLOW, period, settings, today, workflow_id=workflow_id)
+    return _start(db, plan, settings, principal, clock, queue, progress)
+
+
 def run_aggregations(
     db: Database,
     settings: RunSettings,
@@ -435,56 +483,24 @@ def run_aggregations(
     principal: Principal,
     clock: Clock,
     *,
-    queued: bool = False,
+    queue: TaskQueue | None = None,
 ) -> int:
     """POST /api/v202203/utilityPlatform/aggregations/exec: aggregate versions over a range of periods.
 
-    One Calculation task for the range ending at the given period (the current one when omitted); each
-    period's aggregate versions replace their earlier bills, so a re-run is idempotent (§4.5, §7 Q12).
-    Queued, the worker covers its own APPORTION_AGGREGATION_PERIODS (one setting for every process).
+    One Calculation task for the `period_count` periods ending at the given period (the current one when omitted);
+    each period's aggregate versions replace their earlier bills, so a re-run is idempotent (§4.5, §7 Q12).
     """
-    end = _checked(settings, periods.of_date(clock().date()))
-    return _start(db, _aggregation_job(end, period_count), settings, principal, clock, queued)
+    today = clock().date()
+    end = _checked(settings, periods.of_date(today))
+    plan = _plan(RunKind.AGGREGATIONS, end, settings, today, period_count=period_count)
+    (task_id,) = _start(db, plan, settings, principal, clock, queue)
+    return task_id
 
 
-# Queued runs -----------------------------------------------------------------------------------------------------
+# Queued runs, on a worker ------------------------------------------------------------------------------------------
 
 UNEXPECTED_ERROR = "The run stopped on an unexpected error; no bills were written."
-
-
-def _day(value: object) -> date | None:
-    return datetime.fromisoformat(value).date() if isinstance(value, str) else None
-
-
-def _settings_of(task: ChargebackTask) -> RunSettings:
-    """What a queued task's work needs of its request, read back from the settings it keeps (wire names)."""
-    document: dict[str, Any] = dict(task.settings or {})
-    quick = tuple(
-        QuickFilter(str(item.get("caption")), str(item.get("operator")), str(item.get("value")))
-        for item in document.get("filters") or ()
-    )
-    return RunSettings(
-        billing_period=task.billing_period,
-        note=task.comment,
-        start_date_for_bill=_day(document.get("startDateForBill")),
-        end_date_for_bill=_day(document.get("endDateForBill")),
-        filters=quick,
-        document=document,
-    )
-
-
-def _queued_job(session: Session, task: ChargebackTask, period_count: int) -> _Job:
-    """The job the request built for this task, built again from the task row (the same constructors)."""
-    if task.is_aggregation:
-        return _aggregation_job(task.billing_period, period_count)
-    if task.workflow_step_id is not None:
-        step = session.get(ChargebackWorkflowStep, task.workflow_step_id)
-        if step is None:
-            raise NotFound("Chargeback workflow step", task.workflow_step_id)
-        return _step_job(step, task.billing_period)
-    # The request's day decides which versions count as effective, not the day the worker got to it.
-    quick = _settings_of(task).filters
-    return _processor_job(ChargebackType(task.chargeback_type), task.billing_period, quick, task.task_begin.date())
+NO_RUN = "This task was queued before runs were kept with their plans; void it and run it again."
 
 
 def _describe(error: DomainError) -> str:
@@ -500,24 +516,20 @@ def fail_tasks(db: Database, task_ids: Sequence[int], now: datetime, message: st
     The comment is the one free text a chargeback task shows (GET /chargebackTask/{id}); the note is kept.
     """
     with db.transaction() as session:
-        for task_id in task_ids:
-            task = session.get(ChargebackTask, task_id, with_for_update=True)
-            if task is not None and task.status == TaskStatus.PROCESSING:
-                task.status, task.task_end = TaskStatus.FAILED, now
-                task.comment = (f"{task.comment}\n{message}" if task.comment else message)[:4000]
+        runs.fail_tasks(session, task_ids, now, message)
 
 
-def _run_queued(db: Database, task_id: int, clock: Clock, period_count: int) -> bool:
-    """Run a queued task unless it is no longer Processing; False when it ended Failed on an error."""
+def _run_queued_task(db: Database, task_id: int, job_number: int, plan: RunPlan, clock: Clock) -> bool:
+    """Run one queued task of a run unless it is no longer Processing; False when it ended Failed on an error."""
     try:
         with db.transaction() as session, cyclic_gc_paused():
             # Locked until the commit: a second run of the task (its job retried after the worker was taken for
             # dead) waits here for the first to commit or roll back, then finds it finished, or runs it itself.
-            task = session.get(ChargebackTask, task_id, with_for_update=True)
+            task = runs.lock_task(session, task_id)
             if task is None or task.status != TaskStatus.PROCESSING:
                 return True
-            job = _queued_job(session, task, period_count)
-            _work(session, task, job, _settings_of(task), clock, clock(), _silent)
+            job = _jobs(session, plan)[job_number]
+            _work(session, task, job, plan, clock, clock(), _silent)
             return True
     except DomainError as error:
         fail_tasks(db, [task_id], clock(), _describe(error))
@@ -528,60 +540,37 @@ def _run_queued(db: Database, task_id: int, clock: Clock, period_count: int) -> 
         raise
 
 
-def run_queued_task(db: Database, task_id: int, clock: Clock, period_count: int) -> None:
-    """The body of a queued chargeback task: Processing -> Completed | Completed with errors | Failed.
+def run_queued(db: Database, task_id: int, clock: Clock) -> None:
+    """The body of a queued run, given its first task: its tasks one after another, each in its own transaction.
 
-    The same work as an inline run, in one transaction: an error rolls its bills back and leaves the task
-    Failed with the message in its comment (an unexpected error is raised again, for the queue to log).
-    `period_count`: the aggregation periods setting, for an aggregation task.
+    Processing -> Completed | Completed with errors | Failed, as inline. A later step sees the bills of the earlier
+    ones; tasks already finished (by an earlier run of the job) are skipped; once a task fails on an error the
+    later ones are marked Failed, not run; an unexpected error is raised again, for the queue to log.
     """
-    _run_queued(db, task_id, clock, period_count)
-
-
-def workflow_run_tasks(db: Database, first_task_id: int) -> list[int]:
-    """The tasks a queued workflow exec opened, in step order, given the first one's id."""
     with db.reading() as session:
-        first = session.get(ChargebackTask, first_task_id)
-        if first is None or first.workflow_step_id is None:
-            return []
-        workflow_id = (
-            select(ChargebackWorkflowStep.workflow_id)
-            .where(ChargebackWorkflowStep.step_id == first.workflow_step_id)
-            .scalar_subquery()
-        )
-        steps = select(ChargebackWorkflowStep.step_id).where(ChargebackWorkflowStep.workflow_id == workflow_id)
-        # `_open` made them in one transaction with one clock reading: same batch, user and begin, rising ids.
-        found = session.execute(
-            select(ChargebackTask.task_id)
-            .where(
-                ChargebackTask.task_id >= first_task_id,
-                ChargebackTask.batch_id == first.batch_id,
-                ChargebackTask.user_id == first.user_id,
-                ChargebackTask.task_begin == first.task_begin,
-                ChargebackTask.workflow_step_id.in_(steps),
-            )
-            .order_by(ChargebackTask.task_id)
-        )
-        return list(found.scalars())
-
-
-def run_queued_workflow(db: Database, first_task_id: int, clock: Clock, period_count: int) -> None:
-    """The body of a queued workflow exec: its step tasks one after another, each in its own transaction.
-
-    A later step sees the bills of the earlier ones, as inline. Tasks already finished (by an earlier run of
-    the job) are skipped; once a step fails on an error the later steps are marked Failed, not run.
-    """
-    task_ids = workflow_run_tasks(db, first_task_id)
-    for number, task_id in enumerate(task_ids):
+        found = runs.run_of(session, task_id)
+        task_ids = runs.tasks_of_run(session, found[0]) if found is not None else []
+    if found is None:
+        fail_tasks(db, [task_id], clock(), NO_RUN)
+        return
+    plan = found[1]
+    for number, queued_task in enumerate(task_ids):
         rest = task_ids[number + 1 :]
         try:
-            ok = _run_queued(db, task_id, clock, period_count)
+            ok = _run_queued_task(db, queued_task, number, plan, clock)
         except Exception:
-            fail_tasks(db, rest, clock(), f"Not run: the task of an earlier step ({task_id}) failed.")
+            fail_tasks(db, rest, clock(), f"Not run: the task of an earlier step ({queued_task}) failed.")
             raise
         if not ok:
-            fail_tasks(db, rest, clock(), f"Not run: the task of an earlier step ({task_id}) failed.")
+            fail_tasks(db, rest, clock(), f"Not run: the task of an earlier step ({queued_task}) failed.")
             return
+
+
+def run_tasks(db: Database, task_id: int) -> list[int]:
+    """The tasks of the run a task belongs to, in order (the task alone when it has no run)."""
+    with db.reading() as session:
+        found = runs.run_of(session, task_id)
+        return runs.tasks_of_run(session, found[0]) if found is not None else [task_id]
 
 
 def still_processing(db: Database, task_ids: Sequence[int]) -> bool:
@@ -589,10 +578,4 @@ def still_processing(db: Database, task_ids: Sequence[int]) -> bool:
     if not task_ids:
         return False
     with db.transaction() as session:
-        statuses = session.execute(
-            select(ChargebackTask.status)
-            .where(ChargebackTask.task_id.in_(task_ids))
-            .order_by(ChargebackTask.task_id)
-            .with_for_update()
-        ).scalars()
-        return TaskStatus.PROCESSING in list(statuses)
+        return TaskStatus.PROCESSING in runs.statuses(session, task_ids)

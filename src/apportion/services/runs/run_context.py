@@ -6,20 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, update
-from sqlalchemy.orm import Session
-
 from apportion.domain import periods
 from apportion.domain.bills import BillDraft, BillHeader
+from apportion.store import bill_writer
 from apportion.store.bill_writer import BillWriter
-from apportion.store.models.bills import Bill
+from apportion.store.database import UnitOfWork
 
 
 @dataclass
 class RunContext:
     """The open unit of work of one task: its ids, the batch's header defaults and the clock reading."""
 
-    session: Session
+    session: UnitOfWork
     task_id: int
     user_id: int
     batch_id: int
@@ -62,8 +60,5 @@ def chunks(ids: Sequence[int], size: int = 5000) -> list[Sequence[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-def delete_bills_in(session: Session, bill_ids: Sequence[int]) -> None:
-    """Delete bills (their lines and meter totals cascade); bills split from them forget their source."""
-    for chunk in chunks(list(bill_ids)):
-        session.execute(update(Bill).where(Bill.source_bill_id.in_(chunk)).values(source_bill_id=None))
-        session.execute(delete(Bill).where(Bill.bill_id.in_(chunk)))
+delete_bills_in = bill_writer.delete_bills
+"""Delete bills (their lines and meter totals cascade); bills split from them forget their source."""

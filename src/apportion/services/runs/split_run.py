@@ -22,8 +22,6 @@ from datetime import date
 from decimal import Decimal
 from typing import assert_never
 
-from sqlalchemy import update
-
 from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, BillOrigin
 from apportion.domain.errors import RuleViolation
@@ -36,11 +34,9 @@ from apportion.domain.source_split import (
     left_whole,
     split_source_bill,
 )
-from apportion.services.runs.run_context import RunContext, VersionOutcome, chunks
+from apportion.services.runs.run_context import RunContext, VersionOutcome
 from apportion.store import bill_reads, lineage, split_inputs
 from apportion.store.chargeback_versions import SplitVersion
-from apportion.store.id_lists import among
-from apportion.store.models.bills import Bill
 
 
 def run_splits(ctx: RunContext, versions: Sequence[SplitVersion], period: int) -> list[VersionOutcome]:
@@ -131,16 +127,7 @@ def _nothing_to_split(ctx: RunContext, version: SplitVersion, period: int) -> st
 
 def _claim(ctx: RunContext, bill_ids: list[int]) -> list[int]:
     """Mark the sources split, keeping only those no other run claimed first (see the module docstring)."""
-    claimed: list[int] = []
-    for chunk in chunks(sorted(bill_ids)):
-        statement = (
-            update(Bill)
-            .where(among(Bill.bill_id, chunk), Bill.has_been_split.is_(False))
-            .values(has_been_split=True, was_split_date=ctx.now)
-            .returning(Bill.bill_id)
-        )
-        claimed.extend(ctx.session.execute(statement).scalars())
-    return sorted(claimed)
+    return split_inputs.claim_sources(ctx.session, bill_ids, ctx.now)
 
 
 def _listed(details: splits.SplitDetails) -> list[splits.Destination]:

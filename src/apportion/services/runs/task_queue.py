@@ -16,35 +16,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Protocol
 
-from sqlalchemy import select, update
-
-from apportion.domain.task_status import TaskStatus
 from apportion.services.imports import bill_import
 from apportion.services.runs import processing
-from apportion.settings import Settings
-from apportion.store.database import Database
-from apportion.store.models.imports import Task
+from apportion.services.runs.queueing import BILL_IMPORT, CHARGEBACK_RUN, CHARGEBACK_WORKFLOW, TaskQueue
 
-BILL_IMPORT = "bill_import"
-"""Import the source file of a bill import task (`services.imports.bill_import.run_import`)."""
-CHARGEBACK_RUN = "chargeback_run"
-"""Run a Processing chargeback task a processor request opened (`services.runs.processing.run_queued_task`)."""
-CHARGEBACK_WORKFLOW = "chargeback_workflow"
-"""Run the step tasks of a workflow exec in order, given the first one's id (`processing.run_queued_workflow`)."""
+__all__ = ["BILL_IMPORT", "BODIES", "CHARGEBACK_RUN", "CHARGEBACK_WORKFLOW", "REQUEUES", "RunNow", "TaskQueue"]
+from apportion.settings import Settings
+from apportion.store import import_queue
+from apportion.store.database import Database
 
 log = logging.getLogger("apportion.jobs")
 
 Body = Callable[[Database, int, Settings, Callable[[], datetime]], None]
-
-
-class TaskQueue(Protocol):
-    """Accepts a task for running outside the request; `enqueue` returns at once."""
-
-    def enqueue(self, kind: str, task_id: int) -> None:
-        """Run the body registered for `kind` with this task id, in the background."""
-        ...
 
 
 def import_bills(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
@@ -52,20 +36,15 @@ def import_bills(db: Database, task_id: int, settings: Settings, clock: Callable
     bill_import.run_import(db, task_id, clock, bill_import.limits_for(settings))
 
 
-def run_chargeback(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
-    """Run a queued chargeback task: Processing -> Completed | Completed with errors | Failed."""
-    processing.run_queued_task(db, task_id, clock, settings.aggregation_periods)
-
-
-def run_chargeback_workflow(db: Database, task_id: int, settings: Settings, clock: Callable[[], datetime]) -> None:
-    """Run the step tasks of a queued workflow exec, the first of which is `task_id`, one after another."""
-    processing.run_queued_workflow(db, task_id, clock, settings.aggregation_periods)
+def run_chargeback(db: Database, task_id: int, _settings: Settings, clock: Callable[[], datetime]) -> None:
+    """Run a processor request's queued run from this task on: Processing -> Completed | ... | Failed, in order."""
+    processing.run_queued(db, task_id, clock)
 
 
 BODIES: Mapping[str, Body] = {
     BILL_IMPORT: import_bills,
     CHARGEBACK_RUN: run_chargeback,
-    CHARGEBACK_WORKFLOW: run_chargeback_workflow,
+    CHARGEBACK_WORKFLOW: run_chargeback,
 }
 """The body of each task kind; every runner looks bodies up here."""
 
@@ -77,26 +56,16 @@ def requeue_import(db: Database, task_id: int) -> bool:
     the import transaction holds (`bill_import.run_import`) makes this wait for, and then skip, a run still alive.
     """
     with db.transaction() as session:
-        result = session.execute(
-            update(Task)
-            .where(Task.task_id == task_id, Task.status == TaskStatus.PROCESSING)
-            .values(status=TaskStatus.QUEUED)
-        )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        return import_queue.requeue(session, task_id)
 
 
 def requeue_chargeback(db: Database, task_id: int) -> bool:
-    """Whether a chargeback task whose runner died still needs its run; there is nothing to reset.
+    """Whether the run of a chargeback task whose runner died still has work: a task of it still Processing.
 
-    Its one transaction was rolled back with the connection, so it is Processing as the request left it. Waits
-    for the row lock of a run still alive, which then has finished it.
+    Its transactions were rolled back with the connection, so an unfinished task is Processing as the request left
+    it (finished ones stay finished). Waits for the row locks of a run still alive, which has then finished it.
     """
-    return processing.still_processing(db, [task_id])
-
-
-def requeue_chargeback_workflow(db: Database, task_id: int) -> bool:
-    """As `requeue_chargeback`, for the step tasks of a workflow exec (steps already finished stay finished)."""
-    return processing.still_processing(db, processing.workflow_run_tasks(db, task_id))
+    return processing.still_processing(db, processing.run_tasks(db, task_id))
 
 
 def left_behind_imports(db: Database) -> list[int]:
@@ -107,15 +76,13 @@ def left_behind_imports(db: Database) -> list[int]:
     safe too: its claim and row lock make a second run wait and then find it finished.
     """
     with db.transaction() as session:
-        session.execute(update(Task).where(Task.status == TaskStatus.PROCESSING).values(status=TaskStatus.QUEUED))
-        found = session.execute(select(Task.task_id).where(Task.status == TaskStatus.QUEUED).order_by(Task.task_id))
-        return list(found.scalars())
+        return import_queue.requeue_all(session)
 
 
 REQUEUES: Mapping[str, Callable[[Database, int], bool]] = {
     BILL_IMPORT: requeue_import,
     CHARGEBACK_RUN: requeue_chargeback,
-    CHARGEBACK_WORKFLOW: requeue_chargeback_workflow,
+    CHARGEBACK_WORKFLOW: requeue_chargeback,
 }
 """For each task kind: make a task a dead runner left half-way claimable again (before the queue re-runs it)."""
 

@@ -59,9 +59,9 @@ class Bill(Base):
     control_code: Mapped[str | None] = mapped_column(String(255))
     invoice_number: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(String(4000))
-    created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
     created_date: Mapped[datetime]
-    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
     modified_date: Mapped[datetime | None]
     chargeback_task_id: Mapped[int | None] = mapped_column(
         ForeignKey("chargeback_tasks.task_id", ondelete="SET NULL"), index=True
@@ -95,12 +95,12 @@ class BillLine(Base):
 
     line_id: Mapped[int] = mapped_column(primary_key=True)
     bill_id: Mapped[int] = mapped_column(ForeignKey("bills.bill_id", ondelete="CASCADE"), index=True)
-    meter_id: Mapped[int | None] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"))
+    meter_id: Mapped[int | None] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), index=True)
     line_order: Mapped[int]
-    observation_type_id: Mapped[int] = mapped_column(ForeignKey("observation_types.observation_type_id"))
+    observation_type_id: Mapped[int] = mapped_column(ForeignKey("observation_types.observation_type_id"), index=True)
     caption: Mapped[str | None] = mapped_column(String(100))
     value: Mapped[Decimal | None] = mapped_column(Quantity)
-    value_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    value_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
     cost: Mapped[Decimal | None] = mapped_column(Money)
     # A split destination line: the source line it was made from (an id, not a key: the source may be deleted
     # later and its destinations' history stays), what its share rests on, the exact share and the rounding.

@@ -27,7 +27,9 @@ class ChargebackWorkflowStep(Base):
     __tablename__ = "chargeback_workflow_steps"
 
     step_id: Mapped[int] = mapped_column(primary_key=True)
-    workflow_id: Mapped[int] = mapped_column(ForeignKey("chargeback_workflows.workflow_id", ondelete="CASCADE"))
+    workflow_id: Mapped[int] = mapped_column(
+        ForeignKey("chargeback_workflows.workflow_id", ondelete="CASCADE"), index=True
+    )
     step_info: Mapped[str] = mapped_column(String(64))
     step_description: Mapped[str] = mapped_column(String(255))
     step_type: Mapped[str] = mapped_column(String(16))
@@ -52,7 +54,7 @@ class DistributionVersion(Base):
     is_aggregation: Mapped[bool] = mapped_column(default=False)
     # Split details: method is fixedPercentage, floorArea or dynamicPercentage (one per version).
     split_method: Mapped[str | None] = mapped_column(String(32))
-    dynamic_meter_group_id: Mapped[int | None] = mapped_column(ForeignKey("meter_groups.meter_group_id"))
+    dynamic_meter_group_id: Mapped[int | None] = mapped_column(ForeignKey("meter_groups.meter_group_id"), index=True)
     dynamic_source_value: Mapped[str | None] = mapped_column(String(16))
     dynamic_share_value: Mapped[str | None] = mapped_column(String(16))
     # Calculated bill instructions: use, cost, demand, meterLineItems, accountLineItems (decimals as strings).
@@ -87,26 +89,40 @@ class SplitDestination(Base):
     weighting_factor: Mapped[Decimal | None] = mapped_column(Ratio)
 
 
+class ChargebackRun(Base):
+    """A processor request: its kind and plan (domain/runs.py), who made it and when; its tasks name it."""
+
+    __tablename__ = "chargeback_runs"
+
+    run_id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
+    created_date: Mapped[datetime]
+
+
 class ChargebackTask(Base):
     """One processor run: its settings, period, batch, status and counters (SEED-000)."""
 
     __tablename__ = "chargeback_tasks"
 
     task_id: Mapped[int] = mapped_column(primary_key=True)
+    # The run (request) that opened the task; a workflow's step tasks share one, in step order.
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("chargeback_runs.run_id", ondelete="SET NULL"), index=True)
     chargeback_type: Mapped[str] = mapped_column(String(16))
     is_aggregation: Mapped[bool] = mapped_column(default=False)
     billing_period: Mapped[int] = mapped_column(index=True)
     workflow_step_id: Mapped[int | None] = mapped_column(ForeignKey("chargeback_workflow_steps.step_id"), index=True)
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.batch_id", ondelete="SET NULL"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.batch_id", ondelete="SET NULL"), index=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     comment: Mapped[str | None] = mapped_column(String(4000))
     status: Mapped[str] = mapped_column(String(32))
     task_begin: Mapped[datetime]
     task_end: Mapped[datetime | None]
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
     number_of_bills_created: Mapped[int] = mapped_column(default=0)
     number_of_failed_versions: Mapped[int] = mapped_column(default=0)
-    reversed_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    reversed_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
     reversed_date: Mapped[datetime | None]
 
 

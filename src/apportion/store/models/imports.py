@@ -20,7 +20,7 @@ class BillImportProfile(Base):
     profile_code: Mapped[str] = mapped_column(String(64), unique=True)
     profile_info: Mapped[str | None] = mapped_column(String(255))
     column_mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
     created_date: Mapped[datetime | None]
 
 
@@ -33,15 +33,15 @@ class Task(Base):
     task_guid: Mapped[str] = mapped_column(String(36), unique=True)
     task_type_code: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(32), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
     begin_date: Mapped[datetime]
     end_date: Mapped[datetime | None]
     message: Mapped[str | None] = mapped_column(String(4000))
     task_note: Mapped[str | None] = mapped_column(String(4000))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     output: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.batch_id", ondelete="SET NULL"))
-    parent_task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.task_id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.batch_id", ondelete="SET NULL"), index=True)
+    parent_task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.task_id"), index=True)
 
 
 class TaskFile(Base):

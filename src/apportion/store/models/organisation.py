@@ -32,7 +32,7 @@ class Place(Base):
     place_code: Mapped[str] = mapped_column(String(32), unique=True)
     place_info: Mapped[str] = mapped_column(String(50))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("places.place_id"), index=True)
-    place_type_id: Mapped[int] = mapped_column(ForeignKey("place_types.place_type_id"))
+    place_type_id: Mapped[int] = mapped_column(ForeignKey("place_types.place_type_id"), index=True)
     address: Mapped[str | None] = mapped_column(String(100))
     line2: Mapped[str | None] = mapped_column(String(100))
     line3: Mapped[str | None] = mapped_column(String(100))
@@ -46,9 +46,9 @@ class Place(Base):
     build_date: Mapped[datetime | None]
     weather_station_code: Mapped[str | None] = mapped_column(String(32))
     description: Mapped[str | None] = mapped_column(String(4000))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
     created_date: Mapped[datetime | None]
-    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
     modified_date: Mapped[datetime | None]
 
 
@@ -73,14 +73,14 @@ class Vendor(Base):
     vendor_id: Mapped[int] = mapped_column(primary_key=True)
     vendor_code: Mapped[str] = mapped_column(String(32), unique=True)
     vendor_info: Mapped[str] = mapped_column(String(50))
-    vendor_type_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_types.vendor_type_id"))
+    vendor_type_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_types.vendor_type_id"), index=True)
     website: Mapped[str | None] = mapped_column(String(255))
     description: Mapped[str | None] = mapped_column(String(4000))
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True)
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
     created_date: Mapped[datetime | None]
-    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
     modified_date: Mapped[datetime | None]
 
 
@@ -92,7 +92,7 @@ class Account(Base):
     account_id: Mapped[int] = mapped_column(primary_key=True)
     account_code: Mapped[str] = mapped_column(String(50), index=True)
     account_info: Mapped[str] = mapped_column(String(50))
-    account_type_id: Mapped[int] = mapped_column(ForeignKey("account_types.account_type_id"))
+    account_type_id: Mapped[int] = mapped_column(ForeignKey("account_types.account_type_id"), index=True)
     cost_center_id: Mapped[int] = mapped_column(ForeignKey("cost_centers.cost_center_id"), index=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.vendor_id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
@@ -109,9 +109,9 @@ class Account(Base):
     description: Mapped[str | None] = mapped_column(String(4000))
     previous_account_code: Mapped[str | None] = mapped_column(String(50))
     account_code_changed: Mapped[datetime | None]
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
     created_date: Mapped[datetime | None]
-    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
     modified_date: Mapped[datetime | None]
 
     __table_args__ = (UniqueConstraint("vendor_id", "account_code"),)
@@ -127,10 +127,10 @@ class Meter(Base):
     meter_info: Mapped[str] = mapped_column(String(50))
     commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.commodity_id"), index=True)
     place_id: Mapped[int] = mapped_column(ForeignKey("places.place_id"), index=True)
-    meter_type_id: Mapped[int] = mapped_column(ForeignKey("meter_types.meter_type_id"))
+    meter_type_id: Mapped[int] = mapped_column(ForeignKey("meter_types.meter_type_id"), index=True)
     serial_number: Mapped[str | None] = mapped_column(String(50))
-    use_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
-    demand_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    use_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    demand_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     begin_date: Mapped[date | None] = mapped_column(Date)
     memo: Mapped[str | None] = mapped_column(String(255))
@@ -140,9 +140,9 @@ class Meter(Base):
     include_in_energy_star: Mapped[bool] = mapped_column(default=False)
     properties: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(String(4000))
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
     created_date: Mapped[datetime | None]
-    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"))
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
     modified_date: Mapped[datetime | None]
 
 
@@ -156,8 +156,8 @@ class AccountMeter(Base):
     meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), index=True)
     begin_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    rate_id: Mapped[int | None] = mapped_column(ForeignKey("rates.rate_id"))
-    vendor_type_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_types.vendor_type_id"))
+    rate_id: Mapped[int | None] = mapped_column(ForeignKey("rates.rate_id"), index=True)
+    vendor_type_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_types.vendor_type_id"), index=True)
     deregulated: Mapped[bool] = mapped_column(default=False)
 
 
@@ -197,8 +197,8 @@ class Channel(Base):
     channel_id: Mapped[int] = mapped_column(primary_key=True)
     meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), index=True)
     channel_code: Mapped[str | None] = mapped_column(String(32))
-    observation_type_id: Mapped[int] = mapped_column(ForeignKey("observation_types.observation_type_id"))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.unit_id"))
+    observation_type_id: Mapped[int] = mapped_column(ForeignKey("observation_types.observation_type_id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.unit_id"), index=True)
     interval_minutes: Mapped[int] = mapped_column(default=43200)
     multiplier: Mapped[Decimal] = mapped_column(Quantity, default=Decimal(1))
     begin_date: Mapped[date | None] = mapped_column(Date)

@@ -28,7 +28,7 @@ class Unit(Base):
     unit_id: Mapped[int] = mapped_column(primary_key=True)
     unit_code: Mapped[str] = mapped_column(String(32), unique=True)
     unit_info: Mapped[str] = mapped_column(String(64))
-    unit_type_id: Mapped[int] = mapped_column(ForeignKey("unit_types.unit_type_id"))
+    unit_type_id: Mapped[int] = mapped_column(ForeignKey("unit_types.unit_type_id"), index=True)
     factor: Mapped[Decimal] = mapped_column(Ratio, default=Decimal(1))
 
 
@@ -40,8 +40,8 @@ class Commodity(Base):
     commodity_id: Mapped[int] = mapped_column(primary_key=True)
     commodity_code: Mapped[str] = mapped_column(String(32), unique=True)
     commodity_info: Mapped[str] = mapped_column(String(64))
-    common_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
-    demand_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    common_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    demand_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
     icon_code: Mapped[str | None] = mapped_column(String(64))
     icon_color: Mapped[str | None] = mapped_column(String(32))
     is_system: Mapped[bool] = mapped_column(default=False)
@@ -114,9 +114,9 @@ class Rate(Base):
     rate_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     rate_info: Mapped[str] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(String(255))
-    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.commodity_id"))
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.vendor_id"))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"))
+    commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.commodity_id"), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.vendor_id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
     unit_price: Mapped[Decimal | None] = mapped_column(Ratio)
     active: Mapped[bool] = mapped_column(default=True)
 
@@ -127,5 +127,5 @@ class CommodityUnitConversion(Base):
     __tablename__ = "commodity_unit_conversions"
 
     commodity_id: Mapped[int] = mapped_column(ForeignKey("commodities.commodity_id"), primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.unit_id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.unit_id"), primary_key=True, index=True)
     factor: Mapped[Decimal] = mapped_column(Ratio)

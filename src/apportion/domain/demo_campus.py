@@ -1,4 +1,6 @@
-"""Monthly vendor bill figures for the demo campus: seasonal use, demand and charges as exact decimals.
+"""The demo campus as a plan: its buildings, tariffs and monthly vendor bill figures, from a seed (no I/O).
+
+Monthly vendor bill figures: seasonal use, demand and charges as exact decimals.
 
 Each master meter gets one bill a month with three line items. The figures follow a building's floor area,
 the commodity's seasonal profile (electric peaks with summer cooling, natural gas with winter heating, water
@@ -129,3 +131,97 @@ def bill_lines(tariff: Tariff, meter_id: int, area: int, period: int, rng: rando
         CUSTOMER_CHARGE, ObservationKind.COST, meter_id, "Customer charge", cost=tariff.customer_charge
     )
     return (use_line, second, customer)
+
+
+DEFAULT_METERS = 9
+DEFAULT_SEED = 2024
+MONTHS = 24
+TENANTS_PER_BUILDING = 2
+MAX_METERS = 30_000
+# Drafts handed to BillWriter per call: keeps each insert's parameter list moderate on large campuses.
+BILL_CHUNK = 5_000
+# Seeded reference ids (docs/reference-data.md).
+ROOT_PLACE, ROOT_COST_CENTER = 1, 1
+CAMPUS_TYPE, BUILDING_TYPE = 2, 3
+STANDARD_METER, CHARGEBACK_METER = 1, 6
+STANDARD_ACCOUNT, CHARGEBACK_ACCOUNT = 1, 2
+UTILITY_VENDOR, INTERNAL_VENDOR = 1, 2
+
+VENDORS = {
+    "ELEC": ("PPL", "PPL Electric Utilities"),
+    "GAS": ("UGI", "UGI Utilities"),
+    "WATER": ("CITYWATER", "City Water Authority"),
+}
+BUILDING_NAMES = (
+    "Science Hall",
+    "Main Library",
+    "Student Union",
+    "Engineering Center",
+    "Fine Arts Building",
+    "Recreation Center",
+    "Administration",
+    "Health Sciences",
+    "Residence Hall North",
+    "Residence Hall South",
+    "Business School",
+    "Dining Commons",
+)
+TENANT_NAMES = (
+    "Chemistry",
+    "Physics",
+    "Biology",
+    "Mathematics",
+    "Athletics",
+    "Dining Services",
+    "Housing",
+    "Research Office",
+    "Bookstore",
+    "Information Technology",
+)
+COMMODITY_WORDS = {"ELEC": "electric", "GAS": "gas", "WATER": "water"}
+
+
+@dataclass(frozen=True)
+class Building:
+    """One generated building: its code, name, floor area and the tariffs of its master meters."""
+
+    index: int
+    code: str
+    name: str
+    area: int
+    tariffs: tuple[Tariff, ...]
+
+
+@dataclass(frozen=True)
+class CampusSummary:
+    """What a load wrote."""
+
+    buildings: int
+    places: int
+    master_meters: int
+    submeters: int
+    vendor_accounts: int
+    tenant_accounts: int
+    meter_groups: int
+    bills: int
+    line_items: int
+    first_period: int
+    last_period: int
+    total_cost: Decimal
+
+
+def plan_buildings(meters: int, seed: int) -> list[Building]:
+    """The buildings holding `meters` master meters, three to a building; areas drawn from `seed`.
+
+    Floor areas are 20,000-180,000 square feet in steps of 500.
+    """
+    rng = random.Random(seed)
+    buildings = []
+    for index in range((meters + len(TARIFFS) - 1) // len(TARIFFS)):
+        name = BUILDING_NAMES[index % len(BUILDING_NAMES)]
+        if index >= len(BUILDING_NAMES):
+            name = f"{name} {index // len(BUILDING_NAMES) + 1}"
+        count = min(len(TARIFFS), meters - index * len(TARIFFS))
+        area = rng.randint(40, 360) * 500
+        buildings.append(Building(index, f"B{index + 1:03d}", name, area, TARIFFS[:count]))
+    return buildings

@@ -1,0 +1,115 @@
+"""What a calculation run reads, as typed values: the meters it reads, the bills overlapping a month for
+calendarized sums, channel reading totals, and the rates linked to calculated meters.
+
+Each query takes the whole run's ids at once (DESIGN.md "Performance rules"); the rules that turn these figures
+into a bill (proration, the channel multiplier, unit conversion) are in the domain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from apportion.domain.calendarization import BillSpan
+from apportion.domain.channel_readings import ChannelTotals
+from apportion.store.id_lists import among
+from apportion.store.models.bills import Bill, BillMeter
+from apportion.store.models.organisation import AccountMeter, Channel, Meter, Reading
+from apportion.store.models.reference import Commodity, Rate
+from apportion.store.sums import USE_SCALE, from_minor_units, minor_units, minor_units_sum
+
+
+class MeterFacts(NamedTuple):
+    """What a run reads of a calculated meter or a meter it reads."""
+
+    meter_id: int
+    commodity_id: int
+    demand_unit_id: int | None
+    commodity_code: str
+
+
+def meter_facts(session: Session, meter_ids: Sequence[int]) -> dict[int, MeterFacts]:
+    """The meters' commodity and demand unit, by id."""
+    rows = session.connection().execute(
+        select(Meter.meter_id, Meter.commodity_id, Meter.demand_unit_id, Commodity.commodity_code)
+        .join(Commodity, Commodity.commodity_id == Meter.commodity_id)
+        .where(among(Meter.meter_id, sorted(set(meter_ids))))
+    )
+    return {row[0]: MeterFacts(*row) for row in rows}
+
+
+def bills_overlapping(session: Session, meter_ids: Sequence[int], first: date, stop: date) -> list[BillSpan]:
+    """The meters' live, non-accrual bills that share a day with [first, stop), with their dates and figures."""
+    if not meter_ids:
+        return []
+    rows = session.connection().execute(
+        select(BillMeter.meter_id, Bill.bill_id, BillMeter.use, BillMeter.cost, Bill.begin_date, Bill.end_date)
+        .join(Bill, Bill.bill_id == BillMeter.bill_id)
+        .where(
+            among(BillMeter.meter_id, sorted(set(meter_ids))),
+            Bill.begin_date < stop,
+            Bill.end_date > first,
+            Bill.void.is_(False),
+            Bill.accrual.is_(False),
+        )
+        .order_by(BillMeter.meter_id, Bill.bill_id)
+    )
+    return [BillSpan(*row) for row in rows]
+
+
+def channel_totals(session: Session, channel_ids: Sequence[int], begin: datetime, end: datetime) -> list[ChannelTotals]:
+    """Per channel, over readings at [begin, end): its multiplier, the readings' exact sum, largest and smallest.
+
+    The database adds whole millionths (exact on SQLite too); the multiplier is applied in the domain, in Decimal.
+    """
+    if not channel_ids:
+        return []
+    rows = session.execute(
+        select(
+            Reading.channel_id,
+            Channel.multiplier,
+            minor_units_sum(Reading.value, USE_SCALE),
+            func.max(minor_units(Reading.value, USE_SCALE)),
+            func.min(minor_units(Reading.value, USE_SCALE)),
+        )
+        .join(Channel, Channel.channel_id == Reading.channel_id)
+        .where(among(Reading.channel_id, sorted(set(channel_ids))), Reading.time >= begin, Reading.time < end)
+        .group_by(Reading.channel_id, Channel.multiplier)
+    )
+    return [
+        ChannelTotals(
+            channel_id,
+            None if multiplier is None else Decimal(multiplier),
+            from_minor_units(total, USE_SCALE),
+            from_minor_units(largest, USE_SCALE),
+            from_minor_units(smallest, USE_SCALE),
+        )
+        for channel_id, multiplier, total, largest, smallest in rows
+    ]
+
+
+class LinkedRate(NamedTuple):
+    """The rate on an account-meter link: its flat unit price and its note."""
+
+    account_id: int
+    meter_id: int
+    unit_price: Decimal | None
+    note: str | None
+
+
+def linked_rates(session: Session, meter_ids: Sequence[int]) -> list[LinkedRate]:
+    """The rates on the meters' links, the latest-ending link last."""
+    if not meter_ids:
+        return []
+    rows = session.execute(
+        select(AccountMeter.account_id, AccountMeter.meter_id, Rate.unit_price, Rate.note)
+        .join(Rate, Rate.rate_id == AccountMeter.rate_id)
+        .where(among(AccountMeter.meter_id, sorted(set(meter_ids))))
+        .order_by(AccountMeter.end_date)
+    )
+    return [LinkedRate(*row) for row in rows]

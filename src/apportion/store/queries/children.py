@@ -1,0 +1,384 @@
+"""The child objects many answers carry (a meter's type and commodity, an account's vendor, who created a row ...),
+as typed values, and the outer joins that read them in their parent's query: one query returns a whole page with
+its children, no query per row.
+
+Each `join_*` adds its outer joins and columns to a SELECT and returns the SELECT with a reader of the child (None
+when the joined row is absent; shaped.py). Derived chargeback flags are correlated EXISTS columns on indexed keys
+(domain.md §2.2: meter isCalculatedMeter / isSplitParentMeter / isSplitChildMeter, account hasCalculatedMeter /
+hasSplitParentMeter / hasSplitChildMeter).
+
+Each helper makes fresh aliases, which costs far more than running the query: build a statement once (a
+`functools.cache`d function) and add the per-request `.where(...)` to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import Boolean, ColumnElement, exists, type_coerce
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.orm import aliased
+
+from apportion.domain.versions import CALCULATION, SPLIT
+from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
+from apportion.store.models.organisation import Account, CostCenter, Meter, Place, Vendor
+from apportion.store.models.reference import AccountType, Commodity, MeterType, PlaceType, Unit, VendorType
+from apportion.store.models.users import User
+from apportion.store.paging import AnySelect
+from apportion.store.queries.shaped import Key, Read, labelled
+
+
+@dataclass(frozen=True)
+class UserChild:
+    """A user named on a row (its creator, its last editor)."""
+
+    user_id: int
+    user_code: str
+    full_name: str
+
+
+@dataclass(frozen=True)
+class VendorChild:
+    """A vendor named on a row."""
+
+    vendor_id: int
+    vendor_code: str
+    vendor_info: str
+
+
+@dataclass(frozen=True)
+class VendorTypeChild:
+    """A vendor type named on a row."""
+
+    vendor_type_id: int
+    vendor_type_code: str
+
+
+@dataclass(frozen=True)
+class CommodityChild:
+    """A commodity named on a row, with its icon."""
+
+    commodity_id: int
+    commodity_code: str
+    commodity_info: str
+    icon_code: str | None
+    icon_color: str | None
+
+
+@dataclass(frozen=True)
+class UnitChild:
+    """A unit named on a row."""
+
+    unit_id: int
+    unit_code: str
+    unit_info: str
+
+
+@dataclass(frozen=True)
+class MeterTypeChild:
+    """A meter type named on a row."""
+
+    meter_type_id: int
+    meter_type_code: str
+    meter_type_info: str
+
+
+@dataclass(frozen=True)
+class AccountTypeChild:
+    """An account type named on a row."""
+
+    account_type_id: int
+    account_type_code: str
+    account_type_info: str
+
+
+@dataclass(frozen=True)
+class CostCenterChild:
+    """A cost center named on a row."""
+
+    cost_center_id: int
+    cost_center_code: str
+    cost_center_info: str
+
+
+@dataclass(frozen=True)
+class PlaceTypeChild:
+    """A place type; `structure` is whether it is a building."""
+
+    place_type_id: int
+    place_type_code: str
+    place_type_info: str
+    structure: bool
+
+
+@dataclass(frozen=True)
+class PlaceChild:
+    """A place named on a row, with its type."""
+
+    place_id: int
+    place_code: str
+    place_info: str
+    place_type: PlaceTypeChild | None
+
+
+class MeterFlags(NamedTuple):
+    """A meter's chargeback roles: a calculated bill's meter, a split's source, a split's destination."""
+
+    is_calculated_meter: bool
+    is_split_parent_meter: bool
+    is_split_child_meter: bool
+
+
+class AccountFlags(NamedTuple):
+    """Whether an account has a calculated meter, a split source meter, a split destination meter."""
+
+    has_calculated_meter: bool
+    has_split_parent_meter: bool
+    has_split_child_meter: bool
+
+
+@dataclass(frozen=True)
+class MeterChild:
+    """A meter named on a row: its type, commodity and chargeback flags, and its place when asked for."""
+
+    meter_id: int
+    meter_code: str
+    meter_info: str
+    active: bool
+    serial_number: str | None
+    meter_type: MeterTypeChild | None
+    commodity: CommodityChild | None
+    flags: MeterFlags
+    place: PlaceChild | None = None
+
+
+@dataclass(frozen=True)
+class AccountChild:
+    """An account named on a row: its vendor and chargeback flags, and its type when asked for."""
+
+    account_id: int
+    account_code: str
+    account_info: str
+    active: bool
+    vendor: VendorChild | None
+    flags: AccountFlags
+    account_type: AccountTypeChild | None = None
+
+
+def _flag(condition: Any) -> ColumnElement[bool]:
+    return type_coerce(condition, Boolean).label(None)
+
+
+def meter_flags(statement: AnySelect, meter_id: Key) -> tuple[AnySelect, Read[MeterFlags]]:
+    """Add the meter's three chargeback flags."""
+    dv, dv2, sd = aliased(DistributionVersion), aliased(DistributionVersion), aliased(SplitDestination)
+    columns = (
+        _flag(exists().where(dv.meter_id == meter_id, dv.chargeback_type == CALCULATION)),
+        _flag(exists().where(dv2.meter_id == meter_id, dv2.chargeback_type == SPLIT)),
+        _flag(exists().where(sd.meter_id == meter_id)),
+    )
+
+    def read(row: RowMapping) -> MeterFlags:
+        return MeterFlags(*(bool(row[column]) for column in columns))
+
+    return statement.add_columns(*columns), read
+
+
+def account_flags(statement: AnySelect, account_id: Key) -> tuple[AnySelect, Read[AccountFlags]]:
+    """Add the account's three chargeback flags."""
+    dv, dv2, sd = aliased(DistributionVersion), aliased(DistributionVersion), aliased(SplitDestination)
+    columns = (
+        _flag(exists().where(dv.account_id == account_id, dv.chargeback_type == CALCULATION)),
+        _flag(exists().where(dv2.account_id == account_id, dv2.chargeback_type == SPLIT)),
+        _flag(exists().where(sd.account_id == account_id)),
+    )
+
+    def read(row: RowMapping) -> AccountFlags:
+        return AccountFlags(*(bool(row[column]) for column in columns))
+
+    return statement.add_columns(*columns), read
+
+
+def join_user(statement: AnySelect, user_id: Key) -> tuple[AnySelect, Read[UserChild | None]]:
+    """Add the user `user_id` names."""
+    u = aliased(User)
+    ident, code, name = labelled(u.user_id, u.user_code, u.full_name)
+    statement = statement.outerjoin(u, u.user_id == user_id).add_columns(ident, code, name)
+
+    def read(row: RowMapping) -> UserChild | None:
+        return None if row[ident] is None else UserChild(row[ident], row[code], row[name])
+
+    return statement, read
+
+
+def join_vendor(statement: AnySelect, vendor_id: Key) -> tuple[AnySelect, Read[VendorChild | None]]:
+    """Add the vendor `vendor_id` names."""
+    v = aliased(Vendor)
+    ident, code, info = labelled(v.vendor_id, v.vendor_code, v.vendor_info)
+    statement = statement.outerjoin(v, v.vendor_id == vendor_id).add_columns(ident, code, info)
+
+    def read(row: RowMapping) -> VendorChild | None:
+        return None if row[ident] is None else VendorChild(row[ident], row[code], row[info])
+
+    return statement, read
+
+
+def join_vendor_type(statement: AnySelect, vendor_type_id: Key) -> tuple[AnySelect, Read[VendorTypeChild | None]]:
+    """Add the vendor type `vendor_type_id` names."""
+    t = aliased(VendorType)
+    ident, code = labelled(t.vendor_type_id, t.vendor_type_code)
+    statement = statement.outerjoin(t, t.vendor_type_id == vendor_type_id).add_columns(ident, code)
+
+    def read(row: RowMapping) -> VendorTypeChild | None:
+        return None if row[ident] is None else VendorTypeChild(row[ident], row[code])
+
+    return statement, read
+
+
+def join_commodity(statement: AnySelect, commodity_id: Key) -> tuple[AnySelect, Read[CommodityChild | None]]:
+    """Add the commodity `commodity_id` names."""
+    c = aliased(Commodity)
+    columns = labelled(c.commodity_id, c.commodity_code, c.commodity_info, c.icon_code, c.icon_color)
+    statement = statement.outerjoin(c, c.commodity_id == commodity_id).add_columns(*columns)
+
+    def read(row: RowMapping) -> CommodityChild | None:
+        return None if row[columns[0]] is None else CommodityChild(*(row[column] for column in columns))
+
+    return statement, read
+
+
+def join_unit(statement: AnySelect, unit_id: Key) -> tuple[AnySelect, Read[UnitChild | None]]:
+    """Add the unit `unit_id` names."""
+    u = aliased(Unit)
+    ident, code, info = labelled(u.unit_id, u.unit_code, u.unit_info)
+    statement = statement.outerjoin(u, u.unit_id == unit_id).add_columns(ident, code, info)
+
+    def read(row: RowMapping) -> UnitChild | None:
+        return None if row[ident] is None else UnitChild(row[ident], row[code], row[info])
+
+    return statement, read
+
+
+def join_meter_type(statement: AnySelect, meter_type_id: Key) -> tuple[AnySelect, Read[MeterTypeChild | None]]:
+    """Add the meter type `meter_type_id` names."""
+    t = aliased(MeterType)
+    ident, code, info = labelled(t.meter_type_id, t.meter_type_code, t.meter_type_info)
+    statement = statement.outerjoin(t, t.meter_type_id == meter_type_id).add_columns(ident, code, info)
+
+    def read(row: RowMapping) -> MeterTypeChild | None:
+        return None if row[ident] is None else MeterTypeChild(row[ident], row[code], row[info])
+
+    return statement, read
+
+
+def join_account_type(statement: AnySelect, account_type_id: Key) -> tuple[AnySelect, Read[AccountTypeChild | None]]:
+    """Add the account type `account_type_id` names."""
+    t = aliased(AccountType)
+    ident, code, info = labelled(t.account_type_id, t.account_type_code, t.account_type_info)
+    statement = statement.outerjoin(t, t.account_type_id == account_type_id).add_columns(ident, code, info)
+
+    def read(row: RowMapping) -> AccountTypeChild | None:
+        return None if row[ident] is None else AccountTypeChild(row[ident], row[code], row[info])
+
+    return statement, read
+
+
+def join_cost_center(statement: AnySelect, cost_center_id: Key) -> tuple[AnySelect, Read[CostCenterChild | None]]:
+    """Add the cost center `cost_center_id` names."""
+    c = aliased(CostCenter)
+    ident, code, info = labelled(c.cost_center_id, c.cost_center_code, c.cost_center_info)
+    statement = statement.outerjoin(c, c.cost_center_id == cost_center_id).add_columns(ident, code, info)
+
+    def read(row: RowMapping) -> CostCenterChild | None:
+        return None if row[ident] is None else CostCenterChild(row[ident], row[code], row[info])
+
+    return statement, read
+
+
+def join_place_type(statement: AnySelect, place_type_id: Key) -> tuple[AnySelect, Read[PlaceTypeChild | None]]:
+    """Add the place type `place_type_id` names."""
+    t = aliased(PlaceType)
+    ident, code, info, building = labelled(t.place_type_id, t.place_type_code, t.place_type_info, t.is_building)
+    statement = statement.outerjoin(t, t.place_type_id == place_type_id).add_columns(ident, code, info, building)
+
+    def read(row: RowMapping) -> PlaceTypeChild | None:
+        if row[ident] is None:
+            return None
+        return PlaceTypeChild(row[ident], row[code], row[info], bool(row[building]))
+
+    return statement, read
+
+
+def join_place(statement: AnySelect, place_id: Key) -> tuple[AnySelect, Read[PlaceChild | None]]:
+    """Add the place `place_id` names, with its type."""
+    p = aliased(Place)
+    ident, code, info = labelled(p.place_id, p.place_code, p.place_info)
+    statement = statement.outerjoin(p, p.place_id == place_id).add_columns(ident, code, info)
+    statement, read_type = join_place_type(statement, p.place_type_id)
+
+    def read(row: RowMapping) -> PlaceChild | None:
+        return None if row[ident] is None else PlaceChild(row[ident], row[code], row[info], read_type(row))
+
+    return statement, read
+
+
+def join_meter(
+    statement: AnySelect, meter_id: Key, with_place: bool = False
+) -> tuple[AnySelect, Read[MeterChild | None]]:
+    """Add the meter `meter_id` names: its type, commodity and flags, and its place when `with_place`."""
+    m = aliased(Meter)
+    ident, code, info, active, serial = labelled(m.meter_id, m.meter_code, m.meter_info, m.active, m.serial_number)
+    statement = statement.outerjoin(m, m.meter_id == meter_id).add_columns(ident, code, info, active, serial)
+    statement, read_flags = meter_flags(statement, m.meter_id)
+    statement, read_type = join_meter_type(statement, m.meter_type_id)
+    statement, read_commodity = join_commodity(statement, m.commodity_id)
+    read_place: Read[PlaceChild | None] = lambda _row: None  # noqa: E731
+    if with_place:
+        statement, read_place = join_place(statement, m.place_id)
+
+    def read(row: RowMapping) -> MeterChild | None:
+        if row[ident] is None:
+            return None
+        return MeterChild(
+            meter_id=row[ident],
+            meter_code=row[code],
+            meter_info=row[info],
+            active=bool(row[active]),
+            serial_number=row[serial],
+            meter_type=read_type(row),
+            commodity=read_commodity(row),
+            flags=read_flags(row),
+            place=read_place(row),
+        )
+
+    return statement, read
+
+
+def join_account(
+    statement: AnySelect, account_id: Key, with_type: bool = False
+) -> tuple[AnySelect, Read[AccountChild | None]]:
+    """Add the account `account_id` names: its vendor and flags, and its type when `with_type`."""
+    a = aliased(Account)
+    ident, code, info, active = labelled(a.account_id, a.account_code, a.account_info, a.active)
+    statement = statement.outerjoin(a, a.account_id == account_id).add_columns(ident, code, info, active)
+    statement, read_flags = account_flags(statement, a.account_id)
+    statement, read_vendor = join_vendor(statement, a.vendor_id)
+    read_type: Read[AccountTypeChild | None] = lambda _row: None  # noqa: E731
+    if with_type:
+        statement, read_type = join_account_type(statement, a.account_type_id)
+
+    def read(row: RowMapping) -> AccountChild | None:
+        if row[ident] is None:
+            return None
+        return AccountChild(
+            account_id=row[ident],
+            account_code=row[code],
+            account_info=row[info],
+            active=bool(row[active]),
+            vendor=read_vendor(row),
+            flags=read_flags(row),
+            account_type=read_type(row),
+        )
+
+    return statement, read

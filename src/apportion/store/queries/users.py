@@ -1,0 +1,166 @@
+"""Users as typed values: the list, one user, a user acting from the command line, the whole-tree scope every
+user has; code clashes and the write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from apportion.domain.filters import Condition
+from apportion.store.filtering import compile_filter
+from apportion.store.models.organisation import CostCenter, Place
+from apportion.store.models.reference import Unit
+from apportion.store.models.users import User
+from apportion.store.queries.children import CostCenterChild, PlaceChild, UnitChild, join_place_type
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A user and the settings kept with it (never its password hash)."""
+
+    user_id: int
+    user_code: str
+    full_name: str
+    email: str | None
+    active: bool
+    user_role_id: int | None
+    active_directory: bool
+    password_expiration_interval: int | None
+    strong_password: bool
+    force_password_change: bool
+    max_approval_amount: int | None
+
+
+@dataclass(frozen=True)
+class UserValues:
+    """A new user's columns; `permissions` is its grants' document."""
+
+    user_code: str
+    full_name: str
+    permissions: dict[str, Any]
+    email: str | None = None
+    active: bool = True
+    password_hash: str | None = None
+    user_role_id: int | None = None
+    active_directory: bool = False
+    password_expiration_interval: int | None = None
+    strong_password: bool = False
+    force_password_change: bool = False
+    max_approval_amount: int | None = None
+
+
+class Acting(NamedTuple):
+    """An active user and the permissions document it acts with."""
+
+    user_id: int
+    user_code: str
+    full_name: str
+    permissions: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Topmost:
+    """The whole-tree scope: the root place (with its type) and cost center, the currency and floor-area units."""
+
+    place: PlaceChild | None
+    cost_center: CostCenterChild | None
+    currency_unit: UnitChild | None
+    area_unit: UnitChild | None
+
+
+_USER = (
+    User.user_id,
+    User.user_code,
+    User.full_name,
+    User.email,
+    User.active,
+    User.user_role_id,
+    User.active_directory,
+    User.password_expiration_interval,
+    User.strong_password,
+    User.force_password_change,
+    User.max_approval_amount,
+)
+
+
+def list_users(session: Session, conditions: Sequence[Condition], today: date) -> list[UserRow]:
+    """Every user matching the conditions, by id."""
+    targets = {
+        "userId": User.user_id,
+        "userCode": User.user_code,
+        "fullName": User.full_name,
+        "email": User.email,
+        "active": User.active,
+    }
+    statement = select(*_USER).where(compile_filter(conditions, targets, today)).order_by(User.user_id)
+    return [UserRow(*row) for row in session.execute(statement)]
+
+
+def get_user(session: Session, user_id: int) -> UserRow | None:
+    """One user, or None."""
+    row = session.execute(select(*_USER).where(User.user_id == user_id)).one_or_none()
+    return None if row is None else UserRow(*row)
+
+
+def acting_user(session: Session, user_code: str | None) -> Acting | None:
+    """The active user with this code (compared without case), or the first active user when None."""
+    statement = select(User.user_id, User.user_code, User.full_name, User.permissions).where(User.active.is_(True))
+    if user_code is None:
+        statement = statement.order_by(User.user_id).limit(1)
+    else:
+        statement = statement.where(func.lower(User.user_code) == user_code.lower())
+    row = session.execute(statement).first()
+    return None if row is None else Acting(row.user_id, row.user_code, row.full_name, row.permissions or {})
+
+
+def any_user(session: Session) -> bool:
+    """Whether any user exists."""
+    return bool(session.execute(select(func.count()).select_from(User)).scalar_one())
+
+
+def code_taken(session: Session, user_code: str) -> bool:
+    """Whether a user has this code (compared without case)."""
+    clash = select(User.user_id).where(func.lower(User.user_code) == user_code.lower())
+    return session.execute(clash).first() is not None
+
+
+def insert_user(session: Session, user: UserValues, now: datetime) -> int:
+    """Write a new user; returns its id."""
+    row = User(**vars(user), created_date=now)
+    session.add(row)
+    session.flush()
+    return row.user_id
+
+
+def topmost(session: Session) -> Topmost:
+    """The root place and cost center (the lowest ids without a parent), and the USD and SQFEET units."""
+    statement, read_type = join_place_type(
+        select(Place.place_id, Place.place_code, Place.place_info), Place.place_type_id
+    )
+    place_row = (
+        session.execute(statement.where(Place.parent_id.is_(None)).order_by(Place.place_id).limit(1)).mappings().first()
+    )
+    place = None
+    if place_row is not None:
+        place = PlaceChild(
+            place_row[Place.place_id], place_row[Place.place_code], place_row[Place.place_info], read_type(place_row)
+        )
+    cost_center_row = session.execute(
+        select(CostCenter.cost_center_id, CostCenter.cost_center_code, CostCenter.cost_center_info)
+        .where(CostCenter.parent_id.is_(None))
+        .order_by(CostCenter.cost_center_id)
+        .limit(1)
+    ).first()
+    cost_center = None if cost_center_row is None else CostCenterChild(*cost_center_row)
+    units = {
+        code: UnitChild(unit_id, code, info)
+        for unit_id, code, info in session.execute(
+            select(Unit.unit_id, Unit.unit_code, Unit.unit_info).where(Unit.unit_code.in_(("USD", "SQFEET")))
+        )
+    }
+    return Topmost(place, cost_center, units.get("USD"), units.get("SQFEET"))
