@@ -9,7 +9,9 @@ per master meter), then for each worker count starts `apportion serve` on 127.0.
   GET /api/v3/meter?pageSize=100 in turn.
 
 It prints requests/s, p50 and p99 latency and the error count (any non-200 or failed request) per worker count and
-endpoint, then stops the server. The clients run in this process: on a 2-core machine they share the cores with the
+endpoint, then stops the server. It exits non-zero, listing "errors", when any request failed, the server never
+became ready, or its log says a worker died, hung or was restarted (a slow-starting worker killed by the supervisor
+is exactly that). The clients run in this process: on a 2-core machine they share the cores with the
 server, so the figures are for the pair, not the server alone.
 
     .venv/bin/python -m bench.load --seconds 10                 # SQLite in a temporary file, 1, 2 and 4 workers
@@ -109,6 +111,18 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
+# What uvicorn's supervisor logs when a worker died, hung or never became ready (uvicorn.supervisors.multiprocess).
+WORKER_TROUBLE = ("died", "was not ready", "failed to start", "Traceback")
+
+
+def worker_trouble(log: Path, offset: int) -> list[str]:
+    """The server log's lines after `offset` that say a worker died, was killed or restarted, or a request crashed."""
+    with log.open("rb") as read:
+        read.seek(offset)
+        lines = read.read().decode("utf-8", "replace").splitlines()
+    return [line.strip() for line in lines if any(sign in line for sign in WORKER_TROUBLE)]
+
+
 def drive(base: str, key: str, paths: Sequence[str], clients: int, seconds: float) -> dict[str, Samples]:
     """`clients` threads, each with its own connection, requesting `paths` in turn until the time is up."""
     results = {path: Samples() for path in paths}
@@ -198,18 +212,34 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"{'workers':>7}  {'phase':<8} {'endpoint':<44} {'requests':>8} {'req/s':>9} {'p50 ms':>8} "
               f"{'p99 ms':>8} {'errors':>7}")  # fmt: skip
         log = Path(os.environ.get("TMPDIR", "/tmp")) / f"apportion-load-{os.getpid()}.log"
+        failures: list[str] = []
         for workers in counts:
             port = free_port()
             base = f"http://127.0.0.1:{port}"
+            logged = log.stat().st_size if log.exists() else 0
             server = start_server(url, workers, port, log)
+            errors = 0
             try:
                 wait_ready(base, key, server)
-                report(workers, "baseline", drive(base, key, baseline, args.clients, args.seconds), args.seconds)
-                report(workers, "mixed", drive(base, key, mixed, args.clients, args.seconds), args.seconds)
+                for label, paths in (("baseline", baseline), ("mixed", mixed)):
+                    results = drive(base, key, paths, args.clients, args.seconds)
+                    report(workers, label, results, args.seconds)
+                    errors += sum(samples.errors for samples in results.values())
+            except RuntimeError as error:
+                failures.append(f"{workers} workers: {error}")
             finally:
                 stop_server(server)
+            failures += [f"{workers} workers: {line}" for line in worker_trouble(log, logged)]
+            if errors:
+                failures.append(f"{workers} workers: {errors} failed requests")
         print("goal          zero errors; the mixed endpoints' requests/s rising with the workers")
         print(f"machine load  {os.getloadavg()[0]:.1f} (1-minute average) on {os.cpu_count()} CPUs; server log {log}")
+        if failures:
+            print(f"errors        {len(failures)}:")
+            for failure in failures:
+                print(f"  {failure}")
+            raise SystemExit(1)
+        print("errors        none: every request answered 200, no worker died or was restarted")
 
 
 if __name__ == "__main__":

@@ -100,3 +100,17 @@ def test_demo_data_prints_the_key_it_creates_once(directory: Path) -> None:
     again = runner.invoke(cli.app, ["demo", "--meters", "3"])
     assert again.exit_code == 0, again.output
     assert key not in again.output
+
+
+def test_serve_gives_slow_starting_workers_time_before_the_supervisor_replaces_them(
+    directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    seen: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.append({"app": app, **options}))
+    runner = CliRunner()
+    assert runner.invoke(cli.app, ["serve", "--workers", "2"]).exit_code == 0
+    assert runner.invoke(cli.app, ["serve", "--workers", "2", "--worker-timeout", "120"]).exit_code == 0
+    assert [(s["workers"], s["timeout_worker_healthcheck"]) for s in seen] == [(2, 60), (2, 120)]
+    assert runner.invoke(cli.app, ["serve", "--worker-timeout", "0"]).exit_code == 2

@@ -194,6 +194,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    worker_timeout: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Seconds a worker may take to start or to answer the supervisor's health check before it is "
+            "replaced (with --workers above 1).",
+        ),
+    ] = 60,
 ) -> None:
     """Serve the API with uvicorn after applying migrations."""
     import uvicorn
@@ -201,7 +209,16 @@ def serve(
     settings = Settings()
     start, flow = _prepare(settings)
     announce(start, flow, f"http://{host}:{port}")
-    uvicorn.run("apportion.asgi:app", host=host, port=port, workers=workers, log_level="info")
+    # uvicorn's own default (5 s) kills workers that start slowly on a loaded machine, then starts them again,
+    # for ever: a worker importing the app takes a few seconds of CPU, longer when the cores are busy.
+    uvicorn.run(
+        "apportion.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        timeout_worker_healthcheck=worker_timeout,
+    )
 
 
 def announce(start: Bootstrap, flow: demo_workflow.DemoWorkflow | None, base: str) -> None:
