@@ -102,8 +102,9 @@ def test_demo_data_prints_the_key_it_creates_once(directory: Path) -> None:
     assert key not in again.output
 
 
+@pytest.mark.usefixtures("directory")
 def test_serve_gives_slow_starting_workers_time_before_the_supervisor_replaces_them(
-    directory: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import uvicorn
 
