@@ -7,11 +7,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import user_child
+from apportion.api.render import user_of
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import BatchCreate, BatchEdit, BatchResponse, UpdateBatchStatusRequest
 from apportion.api.wire import WireRoute
@@ -43,9 +42,9 @@ def _setting_date(value: date | None) -> str | None:
     return f"{value.isoformat()}T00:00:00" if value is not None else None
 
 
-def render(row: RowMapping) -> BatchResponse:
-    """Wire form of a batch row of services.batches, with its bill count and running total."""
-    batch = row["Batch"]
+def render(listing: batches.BatchListing) -> BatchResponse:
+    """Wire form of a batch of services.batches, with its bill count and running total."""
+    batch = listing.batch
     return BatchResponse(
         batch_id=batch.batch_id,
         batch_code=batch.batch_code,
@@ -53,8 +52,8 @@ def render(row: RowMapping) -> BatchResponse:
         batch_status=batch.status,
         start_date=batch.start_date,
         end_date=batch.end_date,
-        bill_count=row["bill_count"],
-        running_total=row["running_total"],
+        bill_count=listing.bill_count,
+        running_total=listing.running_total,
         statement_date=_setting_date(batch.statement_date),
         due_date=_setting_date(batch.due_date),
         next_reading=_setting_date(batch.next_reading),
@@ -63,10 +62,10 @@ def render(row: RowMapping) -> BatchResponse:
         account_period_number=batch.account_period_number,
         account_period_year=batch.account_period_year,
         note=batch.note,
-        created_by=user_child(row, "created"),
+        created_by=user_of(listing.created_by),
         flag_count=0,
         analyzing_count=0,
-        has_imported_bills=row["any_import"] is not None,
+        has_imported_bills=listing.has_imported_bills,
     )
 
 
@@ -94,7 +93,7 @@ def get_batches(
     """Retrieves an array of batches, newest first."""
     result = batches.list_batches(db, filter, page.number, page.size, clock().date())
     set_paging_headers(response, page, result.total)
-    return [render(row) for row in result.rows]
+    return [render(listing) for listing in result.rows]
 
 
 @router.get("/api/v3/batch/{batchId}", response_model=BatchResponse)

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import account_child, unit_child, user_child
+from apportion.api.render import account_of, unit_of, user_of
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import (
     BatchChild,
@@ -91,14 +90,13 @@ def _bill_input(body: BillCreate | BillEdit, batch_id: int | None = None) -> bil
     )
 
 
-def _shared(row: RowMapping) -> dict[str, Any]:
+def _shared(bill: bills.BillListing) -> dict[str, Any]:
     """The fields BillResponse and MeterBillResponse share (no approval, export, payment or accrual workflow
     here, so those flags are false)."""
-    bill = row["Bill"]
     return {
         "bill_id": bill.bill_id,
-        "batch": BatchChild(batch_id=bill.batch_id, batch_code=row["batch_code"]),
-        "account": account_child(row),
+        "batch": BatchChild(batch_id=bill.batch_id, batch_code=bill.batch_code),
+        "account": account_of(bill.account),
         "begin_date": bill.begin_date,
         "end_date": bill.end_date,
         "billing_period": bill.billing_period,
@@ -111,9 +109,9 @@ def _shared(row: RowMapping) -> dict[str, Any]:
         "next_reading": bill.next_reading,
         "control_code": bill.control_code,
         "invoice_number": bill.invoice_number,
-        "created_by": user_child(row, "created"),
+        "created_by": user_of(bill.created_by),
         "created_date": bill.created_date,
-        "modified_by": user_child(row, "modified"),
+        "modified_by": user_of(bill.modified_by),
         "modified_date": bill.modified_date,
         "void": bill.void,
         "dirty": False,
@@ -128,11 +126,10 @@ def _shared(row: RowMapping) -> dict[str, Any]:
     }
 
 
-def render(row: RowMapping) -> BillResponse:
-    """Wire form of a bill row of services.bills."""
-    bill = row["Bill"]
+def render(bill: bills.BillListing) -> BillResponse:
+    """Wire form of a bill of services.bills."""
     return BillResponse(
-        **_shared(row),
+        **_shared(bill),
         total_cost=bill.total_cost,
         bill_note=bill.note,
         excluded_from_accruals=False,
@@ -140,20 +137,19 @@ def render(row: RowMapping) -> BillResponse:
     )
 
 
-def render_meter_bill(row: RowMapping) -> MeterBillResponse:
-    """Wire form of a row of services.bills.meter_bills: the bill with this meter's own cost, use and demand."""
-    bill = row["Bill"]
-    cost, use, demand = row["meter_cost"], row["meter_use"], row["meter_demand"]
+def render_meter_bill(found: bills.MeterBillListing) -> MeterBillResponse:
+    """Wire form of a bill of services.bills.meter_bills: the bill with this meter's own cost, use and demand."""
+    bill, cost, use, demand = found.bill, found.cost, found.use, found.demand
     return MeterBillResponse(
-        **_shared(row),
+        **_shared(bill),
         cost=cost,
         cost_per_day=bills.per_day(cost, bill.begin_date, bill.end_date, bills.UNIT_COST_QUANTUM),
         cost_per_unit=bills.per_unit(cost, use),
         usage=use,
         use_per_day=bills.per_day(use, bill.begin_date, bill.end_date, USE_QUANTUM),
-        use_unit=unit_child(row, "use_unit") if use is not None else None,
+        use_unit=unit_of(found.use_unit) if use is not None else None,
         actual_demand=demand,
-        actual_demand_unit=unit_child(row, "demand_unit") if demand is not None else None,
+        actual_demand_unit=unit_of(found.demand_unit) if demand is not None else None,
     )
 
 
@@ -169,7 +165,7 @@ def get_bills(
     """Retrieves an array of bills."""
     result = bills.list_bills(db, filter, page.number, page.size, clock().date())
     set_paging_headers(response, page, result.total)
-    return [render(row) for row in result.rows]
+    return [render(bill) for bill in result.rows]
 
 
 @router.post("/api/v3/bill", response_model=BillIdResponse)
@@ -239,4 +235,4 @@ def get_meter_bills(
     db: DatabaseDep, meterId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 ) -> list[MeterBillResponse]:
     """Retrieves all bills of a meter, with the meter's own cost, use and demand on each."""
-    return [render_meter_bill(row) for row in bills.meter_bills(db, meterId)]
+    return [render_meter_bill(found) for found in bills.meter_bills(db, meterId)]

@@ -6,32 +6,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
-from typing import Any
-
-from sqlalchemy import RowMapping, delete, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
 
 from apportion.domain import filters
 from apportion.domain.bills import MAX_COST, MAX_QUANTITY, BillDraft, BillHeader, LineDraft, ObservationKind, figures_of
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.ids import in_range, known, parse_filter, require
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
 from apportion.services.access.auth import Principal
-from apportion.services.billing.batches import PENDING, batch_for_new_bill, header_defaults
+from apportion.services.billing.batches import batch_for_new_bill, header_defaults
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
-from apportion.services.child_columns import join_account_child, join_unit_child
-from apportion.services.ids import fetch, known, parse_filter, require
 from apportion.store import bill_reads, lineage
-from apportion.store.bill_writer import BillWriter, load_unit_table
-from apportion.store.database import Database
-from apportion.store.filtering import compile_filter, related_in
-from apportion.store.models.bills import Batch, Bill, BillMeter
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from apportion.store.models.reference import Commodity, ObservationType, Unit
-from apportion.store.models.users import User
-from apportion.store.paging import AnySelect, Page, paginate
+from apportion.store.bill_writer import BillWriter
+from apportion.store.database import Database, UnitOfWork
+from apportion.store.queries import bills as stored
+from apportion.store.queries.bills import BillListing as BillListing
+from apportion.store.queries.bills import BillPage as BillPage
+from apportion.store.queries.bills import MeterBillListing as MeterBillListing
 
 MAX_BILL_PERIOD, MAX_ACCOUNT_PERIOD = 209912, 209913
 MAX_NOTE = 4000
@@ -114,50 +106,31 @@ def _check_amount(
         errors.setdefault(where, []).append(f"must be a number below {limit:,.0f} with at most {places} decimals.")
 
 
-def _validate(session: Session, bill: BillInput) -> BillDraft:
+def _validate(session: UnitOfWork, bill: BillInput) -> BillDraft:
     """Check a bill against the database: account, meters linked for the dates, types and units; nothing is
     written, every problem is reported at once under its wire field path."""
     errors: dict[str, list[str]] = {}
     _check_header(bill, errors)
-    account = fetch(session, Account, bill.account_id)
-    if account is None:
-        errors["accountId"] = [f"Account {bill.account_id} does not exist."]
     meter_ids = sorted({line.meter_id for line in bill.lines if line.meter_id is not None})
-    # The link must cover some day of the bill. A bill's end date is not one of its days, nor is a link's
-    # (domain.md §1.9: the read date ends one span and starts the next); a one-day bill has begin == end.
-    linked = set(
-        session.execute(
-            select(AccountMeter.meter_id).where(
-                AccountMeter.account_id == (bill.account_id if account is not None else 0),
-                AccountMeter.meter_id.in_(known(meter_ids) or [0]),
-                or_(AccountMeter.begin_date < bill.end_date, AccountMeter.begin_date <= bill.begin_date),
-                AccountMeter.end_date > bill.begin_date,
-            )
-        ).scalars()
+    account_id = bill.account_id if in_range(bill.account_id) else None
+    facts = stored.bill_references(session, account_id, known(meter_ids), bill.begin_date, bill.end_date)
+    if not facts.account_exists:
+        errors["accountId"] = [f"Account {bill.account_id} does not exist."]
+    kinds, units, unit_table, meter_commodities = (
+        facts.observation_kinds,
+        facts.unit_codes,
+        facts.units,
+        facts.meter_commodities,
     )
-    known_meters = set(
-        session.execute(select(Meter.meter_id).where(Meter.meter_id.in_(known(meter_ids) or [0]))).scalars()
-    )
-    kinds = dict(session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all())
-    units = dict(session.execute(select(Unit.unit_id, Unit.unit_code)).all())
-    unit_table = load_unit_table(session)
-    meter_commodities = {
-        meter_id: (code, commodity_id, commodity_code)
-        for meter_id, code, commodity_id, commodity_code in session.execute(
-            select(Meter.meter_id, Meter.meter_code, Meter.commodity_id, Commodity.commodity_code)
-            .join(Commodity, Commodity.commodity_id == Meter.commodity_id)
-            .where(Meter.meter_id.in_(known(meter_ids) or [0]))
-        )
-    }
     meter_paths: dict[int, str] = {}
     for line in bill.lines:
         if line.meter_id is not None and line.path.startswith("meters["):
             meter_paths.setdefault(line.meter_id, line.path.split(".bodyLines")[0] + ".meterId")
     for meter_id in meter_ids:
         where = meter_paths.get(meter_id, "meters")
-        if meter_id not in known_meters:
+        if meter_id not in facts.meters:
             errors.setdefault(where, []).append(f"Meter {meter_id} does not exist.")
-        elif account is not None and meter_id not in linked:
+        elif facts.account_exists and meter_id not in facts.linked_meters:
             errors.setdefault(where, []).append(
                 f"Meter {meter_id} is not linked to account {bill.account_id} for {bill.begin_date}..{bill.end_date}."
             )
@@ -178,7 +151,12 @@ def _validate(session: Session, bill: BillInput) -> BillDraft:
             )
         if line.value_unit_id is not None and line.value_unit_id not in units:
             errors.setdefault(f"{where}.valueUnitId", []).append(f"Unit {line.value_unit_id} does not exist.")
-        elif kind == ObservationKind.USE and line.value_unit_id is not None and line.meter_id in meter_commodities:
+        elif (
+            kind == ObservationKind.USE
+            and line.value_unit_id is not None
+            and line.meter_id is not None
+            and line.meter_id in meter_commodities
+        ):
             # A use line's unit must measure the meter's commodity, as imports require (no gallons on kWh meters).
             code, commodity_id, commodity_code = meter_commodities[line.meter_id]
             if not unit_table.measures(line.value_unit_id, commodity_id):
@@ -227,7 +205,7 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
     """Replace a bill's header and line items (PUT: absent fields become null); void bills cannot be edited."""
     require(bill_id, "Bill")
     with db.transaction() as session:
-        existing = session.get(Bill, bill_id)
+        existing = stored.bill_state(session, bill_id)
         if existing is None:
             raise NotFound("Bill", bill_id)
         if existing.void:
@@ -253,27 +231,12 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
                 )
             corrections.undo_dependents(session, [bill_id], Change(Cause.EDITED, principal.user_id, now))
         BillWriter(session).replace_lines(bill_id, draft)
-        header = draft.header
-        existing.account_id = draft.account_id
-        existing.begin_date = draft.begin_date
-        existing.end_date = draft.end_date
-        existing.billing_period = draft.billing_period
-        existing.account_period = header.account_period
-        existing.estimated = draft.estimated
-        existing.statement_date = header.statement_date
-        existing.due_date = header.due_date
-        existing.next_reading = header.next_reading
-        existing.control_code = header.control_code
-        existing.invoice_number = header.invoice_number
-        existing.note = header.note
-        existing.total_cost = draft.total_cost
-        existing.modified_by = principal.user_id
-        existing.modified_date = now
+        stored.update_header(session, bill_id, draft, principal.user_id, now)
 
 
-def _known_ids(session: Session, ids: Sequence[int]) -> list[int]:
+def _known_ids(session: UnitOfWork, ids: Sequence[int]) -> list[int]:
     candidates = known(ids)
-    found = set(session.execute(select(Bill.bill_id).where(Bill.bill_id.in_(candidates or [0]))).scalars())
+    found = stored.existing_bill_ids(session, candidates)
     return [i for i in candidates if i in found]
 
 
@@ -289,15 +252,12 @@ def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: 
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
         known_ids = _known_ids(session, ids)
-        statement = update(Bill).where(Bill.bill_id.in_(known_ids or [0]), Bill.void != void)
         if void:
-            live = session.execute(select(Bill.bill_id).where(Bill.bill_id.in_(known_ids or [0]), Bill.void.is_(False)))
-            corrections.undo_dependents(session, list(live.scalars()), Change(Cause.VOIDED, user_id, now))
+            live = stored.live_bill_ids(session, known_ids)
+            corrections.undo_dependents(session, live, Change(Cause.VOIDED, user_id, now))
+            changed = stored.void(session, known_ids)
         else:
-            pending = select(Batch.batch_id).where(Batch.status == PENDING)
-            statement = statement.where(Bill.batch_id.not_in(pending), Bill.chargeback_task_id.is_(None))
-        changed = list(session.execute(statement.values(void=void).returning(Bill.bill_id)).scalars())
-        if not void:
+            changed = stored.unvoid(session, known_ids)
             corrections.revive(session, changed, user_id, now)
         return len(set(ids)), len(changed)
 
@@ -308,112 +268,36 @@ def delete_bills(db: Database, ids: Sequence[int], user_id: int, now: datetime) 
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
-        known_ids = _known_ids(session, ids) or [0]
+        known_ids = _known_ids(session, ids)
         change = Change(Cause.DELETED, user_id, now, deleting=True)
-        corrections.undo_dependents(session, [i for i in known_ids if i], change)
-        session.execute(update(Bill).where(Bill.source_bill_id.in_(known_ids)).values(source_bill_id=None))
-        result = session.execute(delete(Bill).where(Bill.bill_id.in_(known_ids)))
-        return len(set(ids)), int(result.rowcount or 0)  # type: ignore[attr-defined]
+        corrections.undo_dependents(session, known_ids, change)
+        return len(set(ids)), stored.delete_bills(session, known_ids)
 
 
-@cache
-def _select() -> AnySelect:
-    """Bills with their batch code, creator, modifier and account child (flags, vendor); built once."""
-    creator, modifier = aliased(User), aliased(User)
-    statement = (
-        select(
-            Bill,
-            Batch.batch_code,
-            creator.user_id.label("created_user_id"),
-            creator.user_code.label("created_user_code"),
-            creator.full_name.label("created_full_name"),
-            modifier.user_id.label("modified_user_id"),
-            modifier.user_code.label("modified_user_code"),
-            modifier.full_name.label("modified_full_name"),
-        )
-        .join(Batch, Batch.batch_id == Bill.batch_id)
-        .outerjoin(creator, creator.user_id == Bill.created_by)
-        .outerjoin(modifier, modifier.user_id == Bill.modified_by)
-    )
-    return join_account_child(statement, Bill.account_id, "account")
-
-
-def list_bills(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> Page:
+def list_bills(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> BillPage:
     """One page of bills matching the filter, ordered by id."""
     conditions = parse_filter(filter_text, FILTERS)
-    on_meter = select(BillMeter.bill_id).join(Meter, Meter.meter_id == BillMeter.meter_id)
-    accounts = select(Account.account_id)
-    # Fields of related rows are uncorrelated IN sub-selects, one per field (store.filtering.Related): a correlated
-    # EXISTS or scalar subquery is run for every bill, which on 100,000 bills costs a hundred times more
-    # (bench/bill_list.py).
-    targets: dict[str, Any] = {
-        "billId": Bill.bill_id,
-        "accountId": Bill.account_id,
-        "accountCode": related_in(Bill.account_id, accounts, Account.account_code),
-        # A bill matches when one of its meters meets every condition on the field.
-        "meterId": related_in(Bill.bill_id, on_meter, Meter.meter_id),
-        "meterCode": related_in(Bill.bill_id, on_meter, Meter.meter_code),
-        "billingPeriod": Bill.billing_period,
-        "batchId": Bill.batch_id,
-        "batchCode": related_in(Bill.batch_id, select(Batch.batch_id), Batch.batch_code),
-        "totalCost": Bill.total_cost,
-        "void": Bill.void,
-        "beginDate": Bill.begin_date,
-        "endDate": Bill.end_date,
-        "vendorCode": related_in(
-            Bill.account_id, accounts.join(Vendor, Vendor.vendor_id == Account.vendor_id), Vendor.vendor_code
-        ),
-        "hasBeenSplit": Bill.has_been_split,
-        "fromVendor": Bill.from_vendor,
-    }
-    where = compile_filter(conditions, targets, today)
-    statement = _select().where(where).order_by(Bill.bill_id)
-    # Every bill has a batch and the other joins are outer joins on keys: the bills alone have the same count.
-    keys = select(Bill.bill_id).where(where)
     with db.reading() as session:
-        return paginate(session, statement, page_number, page_size, keys, keys.order_by(Bill.bill_id))
+        return stored.list_bills(session, conditions, page_number, page_size, today)
 
 
-def get_bill(db: Database, bill_id: int) -> RowMapping:
+def get_bill(db: Database, bill_id: int) -> BillListing:
     """One bill with account, vendor, batch and users, or NotFound."""
     require(bill_id, "Bill")
     with db.reading() as session:
-        row = session.execute(_select().where(Bill.bill_id == bill_id)).mappings().one_or_none()
-    if row is None:
+        listing = stored.bill_listing(session, bill_id)
+    if listing is None:
         raise NotFound("Bill", bill_id)
-    return row
+    return listing
 
 
-@cache
-def _meter_select() -> AnySelect:
-    """_select plus the meter's own totals on each bill and the units they are in: use in the commodity's common
-    unit (the bill writer converts to it), demand in the meter's demand unit, else the commodity's."""
-    commodity = aliased(Commodity)
-    meter = aliased(Meter)
-    statement = (
-        _select()
-        .add_columns(
-            BillMeter.use.label("meter_use"),
-            BillMeter.cost.label("meter_cost"),
-            BillMeter.demand.label("meter_demand"),
-        )
-        .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
-        .join(meter, meter.meter_id == BillMeter.meter_id)
-        .join(commodity, commodity.commodity_id == meter.commodity_id)
-    )
-    statement = join_unit_child(statement, commodity.common_unit_id, "use_unit")
-    demand_unit = func.coalesce(meter.demand_unit_id, commodity.demand_unit_id)
-    return join_unit_child(statement, demand_unit, "demand_unit")
-
-
-def meter_bills(db: Database, meter_id: int) -> list[RowMapping]:
+def meter_bills(db: Database, meter_id: int) -> list[MeterBillListing]:
     """GET /api/v3/meter/{id}/bill: the meter's bills with its own use, cost and demand on each."""
     require(meter_id, "Meter")
     with db.reading() as session:
-        if session.get(Meter, meter_id) is None:
+        if not stored.meter_exists(session, meter_id):
             raise NotFound("Meter", meter_id)
-        statement = _meter_select().where(BillMeter.meter_id == meter_id).order_by(Bill.billing_period, Bill.bill_id)
-        return list(session.execute(statement).mappings())
+        return stored.meter_bills(session, meter_id)
 
 
 def per_day(amount: Decimal | None, begin: date, end: date, quantum: Decimal) -> Decimal | None:

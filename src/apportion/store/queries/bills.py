@@ -1,0 +1,409 @@
+"""Bills as typed values: list and read them with their batch, account and users, a meter's bills with its own
+totals, what checking an entered bill needs, and the header, void and delete writes (operations.md §4).
+
+Line items and per-meter totals are written by the bill writer (store/bill_writer.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, NamedTuple, TypeAlias
+
+from sqlalchemy import RowMapping, delete, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from apportion.domain.batch_modes import BatchStatus
+from apportion.domain.bills import BillDraft
+from apportion.domain.filters import Condition
+from apportion.domain.units import UnitTable
+from apportion.store.bill_writer import load_unit_table
+from apportion.store.filtering import compile_filter, related_in
+from apportion.store.models.bills import Batch, Bill, BillMeter
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from apportion.store.models.reference import Commodity, ObservationType, Unit
+from apportion.store.paging import TypedPage, paginate
+from apportion.store.queries.children import AccountChild, UnitChild, UserChild, join_account, join_unit, join_user
+from apportion.store.queries.shaped import Shaped
+
+# The bill columns a listing carries, in BillListing's field order.
+_BILL_COLUMNS = (
+    Bill.bill_id,
+    Bill.batch_id,
+    Bill.billing_period,
+    Bill.begin_date,
+    Bill.end_date,
+    Bill.account_period,
+    Bill.total_cost,
+    Bill.estimated,
+    Bill.void,
+    Bill.approved,
+    Bill.exported,
+    Bill.accrual,
+    Bill.from_vendor,
+    Bill.has_been_split,
+    Bill.was_split_date,
+    Bill.statement_date,
+    Bill.due_date,
+    Bill.next_reading,
+    Bill.control_code,
+    Bill.invoice_number,
+    Bill.note,
+    Bill.created_date,
+    Bill.modified_date,
+)
+
+
+@dataclass(frozen=True)
+class BillListing:
+    """A bill as GET /api/v3/bill answers it: its header and flags, its batch's code, its account (with vendor
+    and flags) and the users who created and last changed it."""
+
+    bill_id: int
+    batch_id: int
+    billing_period: int
+    begin_date: date
+    end_date: date
+    account_period: int | None
+    total_cost: Decimal
+    estimated: bool
+    void: bool
+    approved: bool
+    exported: bool
+    accrual: bool
+    from_vendor: bool
+    has_been_split: bool
+    was_split_date: datetime | None
+    statement_date: date | None
+    due_date: date | None
+    next_reading: date | None
+    control_code: str | None
+    invoice_number: str | None
+    note: str | None
+    created_date: datetime
+    modified_date: datetime | None
+    batch_code: str
+    account: AccountChild | None
+    created_by: UserChild | None
+    modified_by: UserChild | None
+
+
+@dataclass(frozen=True)
+class MeterBillListing:
+    """A bill of one meter (GET /api/v3/meter/{id}/bill): the bill and the meter's own totals on it; use is in the
+    commodity's common unit, demand in the meter's demand unit (else the commodity's)."""
+
+    bill: BillListing
+    cost: Decimal | None
+    use: Decimal | None
+    demand: Decimal | None
+    use_unit: UnitChild | None
+    demand_unit: UnitChild | None
+
+
+BillPage: TypeAlias = TypedPage[BillListing]
+"""One page of bills and the number of bills the filter matches."""
+
+
+@dataclass(frozen=True)
+class BillState:
+    """What editing a bill checks and compares: its account, dates and period, whether it is void, and the
+    chargeback task and source bill of a split bill."""
+
+    account_id: int
+    begin_date: date
+    end_date: date
+    billing_period: int
+    void: bool
+    source_bill_id: int | None
+    chargeback_task_id: int | None
+
+
+class MeterCommodity(NamedTuple):
+    """A meter's code and the commodity it measures."""
+
+    meter_code: str
+    commodity_id: int
+    commodity_code: str
+
+
+@dataclass(frozen=True)
+class BillReferences:
+    """What checking an entered bill against the database needs (services.billing.bills): whether its account
+    exists, which of its meters exist and are linked to that account for its dates, each meter's commodity, and
+    the observation types and units there are."""
+
+    account_exists: bool
+    meters: frozenset[int]
+    linked_meters: frozenset[int]
+    meter_commodities: Mapping[int, MeterCommodity]
+    observation_kinds: Mapping[int, str]
+    unit_codes: Mapping[int, str]
+    units: UnitTable
+
+
+# Reads -------------------------------------------------------------------------------------------------------------
+
+
+def bill_references(
+    session: Session, account_id: int | None, meter_ids: Sequence[int], begin: date, end: date
+) -> BillReferences:
+    """The facts an entered bill is checked against; `account_id` None (an id no row can have) exists nowhere."""
+    account_exists = account_id is not None and session.get(Account, account_id) is not None
+    wanted = list(meter_ids) or [0]
+    # The link must cover some day of the bill. A bill's end date is not one of its days, nor is a link's
+    # (domain.md §1.9: the read date ends one span and starts the next); a one-day bill has begin == end.
+    linked = session.execute(
+        select(AccountMeter.meter_id).where(
+            AccountMeter.account_id == (account_id if account_exists else 0),
+            AccountMeter.meter_id.in_(wanted),
+            or_(AccountMeter.begin_date < end, AccountMeter.begin_date <= begin),
+            AccountMeter.end_date > begin,
+        )
+    ).scalars()
+    linked_meters = frozenset(linked)
+    meters = frozenset(session.execute(select(Meter.meter_id).where(Meter.meter_id.in_(wanted))).scalars())
+    kinds = dict(session.execute(select(ObservationType.observation_type_id, ObservationType.kind)).all())
+    units = dict(session.execute(select(Unit.unit_id, Unit.unit_code)).all())
+    unit_table = load_unit_table(session)
+    commodities = {
+        meter_id: MeterCommodity(code, commodity_id, commodity_code)
+        for meter_id, code, commodity_id, commodity_code in session.execute(
+            select(Meter.meter_id, Meter.meter_code, Meter.commodity_id, Commodity.commodity_code)
+            .join(Commodity, Commodity.commodity_id == Meter.commodity_id)
+            .where(Meter.meter_id.in_(wanted))
+        )
+    }
+    return BillReferences(account_exists, meters, linked_meters, commodities, kinds, units, unit_table)
+
+
+def bill_state(session: Session, bill_id: int) -> BillState | None:
+    """A bill's account, dates, period, void flag and split origin, or None."""
+    row = session.execute(
+        select(
+            Bill.account_id,
+            Bill.begin_date,
+            Bill.end_date,
+            Bill.billing_period,
+            Bill.void,
+            Bill.source_bill_id,
+            Bill.chargeback_task_id,
+        ).where(Bill.bill_id == bill_id)
+    ).first()
+    return None if row is None else BillState(*row)
+
+
+def existing_bill_ids(session: Session, bill_ids: Sequence[int]) -> set[int]:
+    """Those of the ids that are bills."""
+    return set(session.execute(select(Bill.bill_id).where(Bill.bill_id.in_(list(bill_ids) or [0]))).scalars())
+
+
+def live_bill_ids(session: Session, bill_ids: Sequence[int]) -> list[int]:
+    """Those of the bills that are not void."""
+    statement = select(Bill.bill_id).where(Bill.bill_id.in_(list(bill_ids) or [0]), Bill.void.is_(False))
+    return list(session.execute(statement).scalars())
+
+
+def meter_exists(session: Session, meter_id: int) -> bool:
+    """Whether the meter exists."""
+    return session.get(Meter, meter_id) is not None
+
+
+@cache
+def _listings() -> Shaped[BillListing]:
+    """Bills with their batch code, creator, modifier and account (vendor, flags); built once."""
+    statement = select(*_BILL_COLUMNS, Batch.batch_code).join(Batch, Batch.batch_id == Bill.batch_id)
+    statement, read_creator = join_user(statement, Bill.created_by)
+    statement, read_modifier = join_user(statement, Bill.modified_by)
+    statement, read_account = join_account(statement, Bill.account_id)
+
+    def read(row: RowMapping) -> BillListing:
+        return BillListing(
+            bill_id=row["bill_id"],
+            batch_id=row["batch_id"],
+            billing_period=row["billing_period"],
+            begin_date=row["begin_date"],
+            end_date=row["end_date"],
+            account_period=row["account_period"],
+            total_cost=row["total_cost"],
+            estimated=row["estimated"],
+            void=row["void"],
+            approved=row["approved"],
+            exported=row["exported"],
+            accrual=row["accrual"],
+            from_vendor=row["from_vendor"],
+            has_been_split=row["has_been_split"],
+            was_split_date=row["was_split_date"],
+            statement_date=row["statement_date"],
+            due_date=row["due_date"],
+            next_reading=row["next_reading"],
+            control_code=row["control_code"],
+            invoice_number=row["invoice_number"],
+            note=row["note"],
+            created_date=row["created_date"],
+            modified_date=row["modified_date"],
+            batch_code=row["batch_code"],
+            account=read_account(row),
+            created_by=read_creator(row),
+            modified_by=read_modifier(row),
+        )
+
+    return Shaped(statement, read)
+
+
+def _filter_targets() -> dict[str, Any]:
+    """The column (or related rows' column) each filter field of GET /api/v3/bill compares."""
+    on_meter = select(BillMeter.bill_id).join(Meter, Meter.meter_id == BillMeter.meter_id)
+    accounts = select(Account.account_id)
+    # Fields of related rows are uncorrelated IN sub-selects, one per field (store.filtering.Related): a correlated
+    # EXISTS or scalar subquery is run for every bill, which on 100,000 bills costs a hundred times more
+    # (bench/bill_list.py).
+    return {
+        "billId": Bill.bill_id,
+        "accountId": Bill.account_id,
+        "accountCode": related_in(Bill.account_id, accounts, Account.account_code),
+        # A bill matches when one of its meters meets every condition on the field.
+        "meterId": related_in(Bill.bill_id, on_meter, Meter.meter_id),
+        "meterCode": related_in(Bill.bill_id, on_meter, Meter.meter_code),
+        "billingPeriod": Bill.billing_period,
+        "batchId": Bill.batch_id,
+        "batchCode": related_in(Bill.batch_id, select(Batch.batch_id), Batch.batch_code),
+        "totalCost": Bill.total_cost,
+        "void": Bill.void,
+        "beginDate": Bill.begin_date,
+        "endDate": Bill.end_date,
+        "vendorCode": related_in(
+            Bill.account_id, accounts.join(Vendor, Vendor.vendor_id == Account.vendor_id), Vendor.vendor_code
+        ),
+        "hasBeenSplit": Bill.has_been_split,
+        "fromVendor": Bill.from_vendor,
+    }
+
+
+def list_bills(
+    session: Session, conditions: Sequence[Condition], page_number: int, page_size: int, today: date
+) -> BillPage:
+    """One page of the bills meeting every condition, by id."""
+    where = compile_filter(conditions, _filter_targets(), today)
+    listings = _listings()
+    statement = listings.statement.where(where).order_by(Bill.bill_id)
+    # Every bill has a batch and the other joins are outer joins on keys: the bills alone have the same count.
+    keys = select(Bill.bill_id).where(where)
+    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(Bill.bill_id))
+    return TypedPage([listings.read(row) for row in page.rows], page.total)
+
+
+def bill_listing(session: Session, bill_id: int) -> BillListing | None:
+    """One bill with its batch code, account and users, or None."""
+    return _listings().one(session, Bill.bill_id == bill_id)
+
+
+@cache
+def _meter_listings() -> Shaped[MeterBillListing]:
+    """The listing plus the meter's own totals on each bill and the units they are in: use in the commodity's
+    common unit (the bill writer converts to it), demand in the meter's demand unit, else the commodity's."""
+    commodity = aliased(Commodity)
+    meter = aliased(Meter)
+    listings = _listings()
+    statement = (
+        listings.statement.add_columns(
+            BillMeter.use.label("meter_use"),
+            BillMeter.cost.label("meter_cost"),
+            BillMeter.demand.label("meter_demand"),
+        )
+        .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
+        .join(meter, meter.meter_id == BillMeter.meter_id)
+        .join(commodity, commodity.commodity_id == meter.commodity_id)
+    )
+    statement, read_use_unit = join_unit(statement, commodity.common_unit_id)
+    statement, read_demand_unit = join_unit(statement, func.coalesce(meter.demand_unit_id, commodity.demand_unit_id))
+
+    def read(row: RowMapping) -> MeterBillListing:
+        return MeterBillListing(
+            bill=listings.read(row),
+            cost=row["meter_cost"],
+            use=row["meter_use"],
+            demand=row["meter_demand"],
+            use_unit=read_use_unit(row),
+            demand_unit=read_demand_unit(row),
+        )
+
+    return Shaped(statement, read)
+
+
+def meter_bills(session: Session, meter_id: int) -> list[MeterBillListing]:
+    """The meter's bills by period and id, each with the meter's own use, cost and demand."""
+    meter_listings = _meter_listings()
+    statement = meter_listings.statement.where(BillMeter.meter_id == meter_id)
+    ordered = statement.order_by(Bill.billing_period, Bill.bill_id)
+    return [meter_listings.read(row) for row in session.execute(ordered).mappings()]
+
+
+# Writes ------------------------------------------------------------------------------------------------------------
+
+
+def update_header(session: Session, bill_id: int, draft: BillDraft, user_id: int, now: datetime) -> None:
+    """Give a bill the draft's account, dates, period, header, estimate flag and total, changed by the user now
+    (its line items are the bill writer's: BillWriter.replace_lines)."""
+    header = draft.header
+    session.execute(
+        update(Bill)
+        .where(Bill.bill_id == bill_id)
+        .values(
+            account_id=draft.account_id,
+            begin_date=draft.begin_date,
+            end_date=draft.end_date,
+            billing_period=draft.billing_period,
+            account_period=header.account_period,
+            estimated=draft.estimated,
+            statement_date=header.statement_date,
+            due_date=header.due_date,
+            next_reading=header.next_reading,
+            control_code=header.control_code,
+            invoice_number=header.invoice_number,
+            note=header.note,
+            total_cost=draft.total_cost,
+            modified_by=user_id,
+            modified_date=now,
+        )
+    )
+
+
+def void(session: Session, bill_ids: Sequence[int]) -> list[int]:
+    """Void those of the bills that are live; the ids voided."""
+    changed = session.execute(
+        update(Bill)
+        .where(Bill.bill_id.in_(list(bill_ids) or [0]), Bill.void.is_(False))
+        .values(void=True)
+        .returning(Bill.bill_id)
+    )
+    return list(changed.scalars())
+
+
+def unvoid(session: Session, bill_ids: Sequence[int]) -> list[int]:
+    """Make those of the bills live that are void, outside pending batches and not chargeback bills (domain.md
+    §2.6 item 5: a pending batch's bills stay void; a chargeback bill once void stays void); the ids made live."""
+    pending = select(Batch.batch_id).where(Batch.status == BatchStatus.PENDING)
+    changed = session.execute(
+        update(Bill)
+        .where(
+            Bill.bill_id.in_(list(bill_ids) or [0]),
+            Bill.void.is_(True),
+            Bill.batch_id.not_in(pending),
+            Bill.chargeback_task_id.is_(None),
+        )
+        .values(void=False)
+        .returning(Bill.bill_id)
+    )
+    return list(changed.scalars())
+
+
+def delete_bills(session: Session, bill_ids: Sequence[int]) -> int:
+    """Delete the bills; bills made from them forget their source. How many were deleted."""
+    wanted = list(bill_ids) or [0]
+    session.execute(update(Bill).where(Bill.source_bill_id.in_(wanted)).values(source_bill_id=None))
+    result = session.execute(delete(Bill).where(Bill.bill_id.in_(wanted)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
