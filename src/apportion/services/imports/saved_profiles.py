@@ -11,9 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
+from apportion.domain import ids
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.importer.profiles import (
     STANDARD,
@@ -23,9 +21,9 @@ from apportion.importer.profiles import (
     ObservationColumn,
     check_column_mapping,
 )
-from apportion.services import ids
-from apportion.store.database import Database
-from apportion.store.models.imports import BillImportProfile
+from apportion.store.database import Database, UnitOfWork
+from apportion.store.queries import import_profiles as stored
+from apportion.store.queries.import_profiles import StoredProfile
 
 MAX_CODE = 64
 
@@ -46,16 +44,14 @@ def _document(mapping: ColumnMapping | None) -> dict[str, Any]:
     return {} if mapping is None else asdict(mapping)
 
 
-def profile_in(session: Session, code: str | None) -> ImportProfile:
+def profile_in(session: UnitOfWork, code: str | None) -> ImportProfile:
     """The profile an import names: STANDARD when absent or "STANDARD", else the stored one (400 if unknown)."""
     if code is None or not code.strip() or code.strip().casefold() == STANDARD_CODE.casefold():
         return STANDARD
-    row = session.execute(
-        select(BillImportProfile).where(func.lower(BillImportProfile.profile_code) == code.strip().lower())
-    ).scalar_one_or_none()
-    if row is None:
+    found = stored.profile_with_code(session, code.strip())
+    if found is None:
         raise ValidationFailed.single("profileCode", f"Bill import profile '{code}' does not exist.")
-    return ImportProfile(row.profile_code, mapping_from_document(row.column_mapping))
+    return ImportProfile(found.profile_code, mapping_from_document(found.column_mapping))
 
 
 @dataclass(frozen=True)
@@ -67,27 +63,30 @@ class SavedProfile:
     column_mapping: ColumnMapping | None
 
 
-def _saved(row: BillImportProfile) -> SavedProfile:
-    return SavedProfile(row.profile_id, row.profile_code, mapping_from_document(row.column_mapping))
+def _saved(found: StoredProfile) -> SavedProfile:
+    return SavedProfile(found.profile_id, found.profile_code, mapping_from_document(found.column_mapping))
 
 
 def list_profiles(db: Database) -> list[SavedProfile]:
     """Every saved profile, by id."""
     with db.reading() as session:
-        rows = session.execute(select(BillImportProfile).order_by(BillImportProfile.profile_id)).scalars()
-        return [_saved(row) for row in rows]
+        return [_saved(found) for found in stored.profiles(session)]
+
+
+def _existing(session: UnitOfWork, profile_id: int) -> StoredProfile:
+    found = stored.profile(session, profile_id) if ids.in_range(profile_id) else None
+    if found is None:
+        raise NotFound("Bill import profile", profile_id)
+    return found
 
 
 def get_profile(db: Database, profile_id: int) -> SavedProfile:
     """One profile, or NotFound."""
     with db.reading() as session:
-        row = ids.fetch(session, BillImportProfile, profile_id)
-        if row is None:
-            raise NotFound("Bill import profile", profile_id)
-        return _saved(row)
+        return _saved(_existing(session, profile_id))
 
 
-def _checked(session: Session, code: str, except_id: int | None) -> str:
+def _checked(session: UnitOfWork, code: str, except_id: int | None) -> str:
     code = (code or "").strip()
     if not code:
         raise ValidationFailed.single("profileCode", "The profileCode field is required.")
@@ -95,13 +94,7 @@ def _checked(session: Session, code: str, except_id: int | None) -> str:
         raise ValidationFailed.single("profileCode", f"profileCode is at most {MAX_CODE} characters.")
     if code.casefold() == STANDARD_CODE.casefold():
         raise RuleViolation(f"Profile code '{STANDARD_CODE}' is the built-in profile's.", "profileCode")
-    clash = session.execute(
-        select(BillImportProfile.profile_id).where(
-            func.lower(BillImportProfile.profile_code) == code.lower(),
-            BillImportProfile.profile_id != (except_id or 0),
-        )
-    ).first()
-    if clash:
+    if stored.code_in_use(session, code, except_id):
         raise RuleViolation(f"Profile code '{code}' is already in use.", "profileCode")
     return code
 
@@ -110,32 +103,19 @@ def create_profile(db: Database, code: str, mapping: ColumnMapping | None, user_
     """Save a new profile; codes are unique without regard to case."""
     mapping = check_column_mapping(mapping) if mapping is not None else None
     with db.transaction() as session:
-        row = BillImportProfile(
-            profile_code=_checked(session, code, None),
-            column_mapping=_document(mapping),
-            created_by=user_id,
-            created_date=now,
-        )
-        session.add(row)
-        session.flush()
-        return row.profile_id
+        return stored.insert_profile(session, _checked(session, code, None), _document(mapping), user_id, now)
 
 
 def edit_profile(db: Database, profile_id: int, code: str, mapping: ColumnMapping | None) -> None:
     """Replace a profile's code and mapping."""
     mapping = check_column_mapping(mapping) if mapping is not None else None
     with db.transaction() as session:
-        row = ids.fetch(session, BillImportProfile, profile_id)
-        if row is None:
-            raise NotFound("Bill import profile", profile_id)
-        row.profile_code = _checked(session, code, profile_id)
-        row.column_mapping = _document(mapping)
+        _existing(session, profile_id)
+        stored.update_profile(session, profile_id, _checked(session, code, profile_id), _document(mapping))
 
 
 def delete_profile(db: Database, profile_id: int) -> None:
     """Delete a profile; tasks that used it keep its code in their settings."""
     with db.transaction() as session:
-        row = ids.fetch(session, BillImportProfile, profile_id)
-        if row is None:
-            raise NotFound("Bill import profile", profile_id)
-        session.delete(row)
+        _existing(session, profile_id)
+        stored.delete_profile(session, profile_id)
