@@ -32,6 +32,7 @@ from apportion.services.imports import bill_import, import_tasks
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill
+from apportion.store.models.imports import Task
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
 from bench.databases import fresh_database
 
@@ -118,7 +119,7 @@ def full_import(db: Database, principal: Principal, content: bytes) -> tuple[flo
     bill_import.run_import(db, task_id, lambda: NOW, limits)
     elapsed = time.perf_counter() - started
     with db.reading() as session:
-        task = session.get_one(import_tasks.Task, task_id)
+        task = session.get_one(Task, task_id)
         output = dict(task.output or {}) | {"status": task.status}
         output["billsInDatabase"] = session.execute(select(func.count()).select_from(Bill)).scalar_one()
     return elapsed, output

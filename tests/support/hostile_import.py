@@ -178,7 +178,7 @@ def run_case(db: Database, principal: Principal, name: str) -> dict[str, object]
     else:
         del data
         bill_import.run_import(db, task_id, lambda: NOW, limits)
-        task = import_tasks.get_task(db, _guid, principal)["Task"]
+        task = import_tasks.get_task(db, _guid, principal).task
         outcome, message = task.status, task.message or ""
     seconds = time.perf_counter() - start
     peak = _status_kib("VmHWM")

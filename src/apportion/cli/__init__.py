@@ -313,8 +313,8 @@ def import_file(
         task_id, guid = import_tasks.start_import(db, file.name, data, options, principal, datetime.now(), limits)
         with views.progress_bar(f"importing {file.name}") as report:
             bill_import.run_import(db, task_id, datetime.now, limits, report)
-        row = import_tasks.get_task(db, guid, principal)
-        task = row["Task"]
+        listing = import_tasks.get_task(db, guid, principal)
+        task = listing.task
         hint = None
         if task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
             hint = f"kickout file: GET /api/v3/task/{guid}/errorOutput"
@@ -329,7 +329,7 @@ def import_file(
         raise _fail(error) from error
     finally:
         db.dispose()
-    views.import_summary(views.stdout(), task, row["batch_code"], hint)
+    views.import_summary(views.stdout(), task, listing.batch_code, hint)
     if task.status == TaskStatus.FAILED:
         raise typer.Exit(2)
 

@@ -24,6 +24,7 @@ from apportion.runtime.progress import Progress
 from apportion.services.chargebacks.digest import DigestLine, WorkflowDigest
 from apportion.services.chargebacks.lineage_reports import BillLineage, RerunGroup
 from apportion.services.chargebacks.lineage_reports import Conservation as ConservationReport
+from apportion.services.imports.import_tasks import TaskRecord
 
 WIDTH_OFF_TERMINAL = 180  # a file or a pipe gets the digest's full width unless COLUMNS says otherwise
 
@@ -56,7 +57,7 @@ def progress_bar(description: str) -> Iterator[Progress]:
         yield report
 
 
-def import_summary(console: Console, task: Any, batch_code: str | None, kickout_hint: str | None) -> None:
+def import_summary(console: Console, task: TaskRecord, batch_code: str | None, kickout_hint: str | None) -> None:
     """A finished bill import task: status, counts, its batch and where its kickout file is."""
     output: Mapping[str, Any] = task.output or {}
     console.print(f"import task {task.task_guid}: [bold]{task.status}[/bold]")

@@ -289,12 +289,11 @@ def import_list(request: Request, db: DbDep, clock: ClockDep, visitor: Visitor, 
 @router.get("/imports/{taskGuid}")
 def import_page(request: Request, db: DbDep, visitor: BillViewer, taskGuid: str) -> Response:
     """One bill import task: its files, counts and the distinct kickout reasons."""
-    row = import_tasks.get_task(db, taskGuid, visitor)
-    task = row["Task"]
+    listing = import_tasks.get_task(db, taskGuid, visitor)
     summary = None
-    if task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
+    if listing.task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
         summary = import_tasks.kickout_summary(db, taskGuid, visitor)
-    context = {"visitor": visitor, "row": row, "summary": summary}
+    context = {"visitor": visitor, "listing": listing, "summary": summary}
     return render(request, "import.html", context)
 
 

@@ -13,12 +13,11 @@ from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy import RowMapping
 
 from apportion.api import files
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, IdempotencyKeyHeader, SettingsDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import user_child
+from apportion.api.render import user_of
 from apportion.api.schemas.contract import (
     BatchChild,
     BatchSettings,
@@ -208,11 +207,11 @@ def import_bill_import_task_kickouts(
 # Tasks ---------------------------------------------------------------------------------------------------------
 
 
-def render_task(row: RowMapping) -> TaskResponse:
-    """Wire form of a task row of services.import_tasks."""
-    task = row["Task"]
+def render_task(listing: import_tasks.TaskListing) -> TaskResponse:
+    """Wire form of a task of services.import_tasks."""
+    task = listing.task
     type_id, type_code = import_tasks.TASK_TYPES[task.task_type_code]
-    batch = BatchChild(batch_id=task.batch_id, batch_code=row["batch_code"]) if task.batch_id is not None else None
+    batch = BatchChild(batch_id=task.batch_id, batch_code=listing.batch_code) if task.batch_id is not None else None
     return TaskResponse(
         has_attachments=True,  # deprecated by EnergyCAP, always true (domain.md §3.9)
         task_id=task.task_id,
@@ -220,7 +219,7 @@ def render_task(row: RowMapping) -> TaskResponse:
         task_type=TaskType(task_type_id=type_id, task_type_code=type_code, task_type_info="Bill Import"),
         begin_date=task.begin_date,
         end_date=task.end_date,
-        user=user_child(row, "user"),
+        user=user_of(listing.user),
         message=task.message,
         output=task.output,
         settings=task.settings,
@@ -228,7 +227,7 @@ def render_task(row: RowMapping) -> TaskResponse:
         task_note=task.task_note,
         analyzing_count=0,  # bills are not analysed after import (domain.md §7 Q26)
         unresolved_flag_count=0,
-        current_success_count=row["current_success_count"],
+        current_success_count=listing.current_success_count,
         batch=batch,
     )
 
@@ -246,7 +245,7 @@ def get_tasks(
     """Retrieves a list of tasks: the caller's, or everyone's with BillsAndBatches (Manage)."""
     result = import_tasks.list_tasks(db, taskTypeCode, filter, page.number, page.size, user, clock().date())
     set_paging_headers(response, page, result.total)
-    return [render_task(row) for row in result.rows]
+    return [render_task(listing) for listing in result.rows]
 
 
 @router.get("/api/v3/task/{taskGuid}", response_model=TaskResponse)

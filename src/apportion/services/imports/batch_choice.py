@@ -11,20 +11,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
-
 from apportion.domain import batch_modes as modes
+from apportion.domain import ids
 from apportion.domain.batch_modes import BatchDecision, BatchFacts, BatchInfo, ImportBatchSettings
 from apportion.domain.permissions import Grants
-from apportion.services import ids
-from apportion.services.billing.batches import BatchSettings, automatic_code, open_batch_in
+from apportion.services.billing.batches import BatchSettings, automatic_code, new_batch
 from apportion.store import locks
-from apportion.store.models.bills import Batch
-from apportion.store.models.users import User
+from apportion.store.database import UnitOfWork
+from apportion.store.queries import batches as stored
+from apportion.store.queries.batches import BatchRecord
 
 
-def _info(batch: Batch) -> BatchInfo:
+def _info(batch: BatchRecord) -> BatchInfo:
     return BatchInfo(batch.batch_id, batch.batch_code, batch.status, batch.created_by)
 
 
@@ -33,23 +31,16 @@ def can_manage(grants: Grants) -> bool:
     return grants.allows("BillsAndBatches", "Manage")
 
 
-def load_facts(session: Session, settings: ImportBatchSettings | None, user_id: int, now: datetime) -> BatchFacts:
+def load_facts(session: UnitOfWork, settings: ImportBatchSettings | None, user_id: int, now: datetime) -> BatchFacts:
     """What `domain.batches.decide_batch` needs for this user and these settings, in a few queries."""
-    user = session.get(User, user_id)
-    user_code = user.user_code if user is not None else str(user_id)
-    grants = Grants.from_document(user.permissions or {}) if user is not None else Grants(frozenset())
+    owner = stored.owner(session, user_id)
+    user_code = owner.user_code if owner is not None else str(user_id)
+    grants = Grants.from_document(owner.permissions) if owner is not None else Grants(frozenset())
     locks.lock_batches_of(session, user_id)  # two imports at once find (or open) the same batch
-    open_batches = session.execute(
-        select(Batch)
-        .where(Batch.created_by == user_id, Batch.status == modes.BatchStatus.OPEN)
-        .order_by(Batch.batch_id)
-    ).scalars()
-    named = [batch for i in modes.batch_ids_named(settings) if (batch := ids.fetch(session, Batch, i)) is not None]
+    open_batches = stored.open_batches_of(session, user_id)
+    named = stored.batches(session, [i for i in modes.batch_ids_named(settings) if ids.in_range(i)])
     code = modes.code_to_look_up(settings)
-    with_code: list[Batch] = []
-    if code is not None:
-        statement = select(Batch).where(func.lower(Batch.batch_code) == code.lower()).order_by(Batch.batch_id)
-        with_code = list(session.execute(statement).scalars())
+    with_code = stored.batches_with_code(session, code) if code is not None else []
     return BatchFacts(
         user_id=user_id,
         can_manage=can_manage(grants),
@@ -61,32 +52,27 @@ def load_facts(session: Session, settings: ImportBatchSettings | None, user_id: 
     )
 
 
-def decide(session: Session, settings: ImportBatchSettings | None, user_id: int, now: datetime) -> BatchDecision:
+def decide(session: UnitOfWork, settings: ImportBatchSettings | None, user_id: int, now: datetime) -> BatchDecision:
     """The batch decision for this user now, or the domain error naming the broken rule."""
     return modes.decide_batch(settings, load_facts(session, settings, user_id, now))
 
 
-def apply(session: Session, decision: BatchDecision, user_id: int, now: datetime) -> Batch:
+def apply(session: UnitOfWork, decision: BatchDecision, user_id: int, now: datetime) -> BatchRecord:
     """Make the decision true: close what it closes, open what it opens; the batch the bills go into."""
     if isinstance(decision, modes.CreateBatch):
         if decision.close_batch_ids:
-            session.execute(
-                update(Batch)
-                .where(Batch.batch_id.in_(decision.close_batch_ids), Batch.status == modes.BatchStatus.OPEN)
-                .values(status=modes.BatchStatus.CLOSED, end_date=now)
-            )
-        return open_batch_in(session, BatchSettings(decision.code), user_id, now, prefix="batchSettings.")
-    batch = session.get(Batch, decision.batch_id)
+            stored.close_batches(session, decision.close_batch_ids, now)
+        return new_batch(session, BatchSettings(decision.code), user_id, now, prefix="batchSettings.")
+    batch = stored.batch(session, decision.batch_id)
     if batch is None:  # decided in this transaction from a row just read, so it exists
         raise LookupError(decision.batch_id)
     return batch
 
 
-def finish(decision: BatchDecision, batch: Batch, now: datetime) -> None:
+def finish(session: UnitOfWork, decision: BatchDecision, batch: BatchRecord, now: datetime) -> None:
     """After the bills are written: a new self-contained batch is closed (SEED-004)."""
     if isinstance(decision, modes.CreateBatch) and decision.close_after:
-        batch.status = modes.BatchStatus.CLOSED
-        batch.end_date = now
+        stored.close(session, batch.batch_id, now)
 
 
 def settings_from(document: dict[str, Any] | None) -> ImportBatchSettings | None:

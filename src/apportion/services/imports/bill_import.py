@@ -16,9 +16,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
 from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.bills import BillDraft
 from apportion.domain.errors import DomainError, ValidationFailed
@@ -33,14 +30,12 @@ from apportion.services.billing.batches import header_defaults
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.services.imports import batch_choice, saved_profiles
-from apportion.services.imports.import_resolution import Resolver, chunks, load_catalog
+from apportion.services.imports.import_resolution import Resolver, load_catalog
 from apportion.services.imports.import_tasks import KICKOUT, SOURCE
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
-from apportion.store.database import Database
-from apportion.store.models.bills import Bill
-from apportion.store.models.imports import Task, TaskFile
-from apportion.store.models.reference import Unit, UnitType
+from apportion.store.database import Database, UnitOfWork
+from apportion.store.queries import import_tasks as stored
 
 log = logging.getLogger("apportion.import")
 CURRENCY_TYPE = "CURRENCY"
@@ -76,12 +71,7 @@ def run_import(
     """
     with db.transaction() as session:
         # Claim the task with one conditional UPDATE, so two runners handed the same id never both run it.
-        claimed = session.execute(
-            update(Task)
-            .where(Task.task_id == task_id, Task.status == TaskStatus.QUEUED)
-            .values(status=TaskStatus.PROCESSING)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not stored.claim(session, task_id):
             return  # deleted, or already taken by another run
     try:
         with db.transaction() as session, cyclic_gc_paused():
@@ -103,34 +93,22 @@ def _describe(error: DomainError) -> str:
 
 def _fail(db: Database, task_id: int, now: datetime, message: str) -> None:
     with db.transaction() as session:
-        task = session.get(Task, task_id, with_for_update=True)
-        if task is not None and task.status == TaskStatus.PROCESSING:  # not a task another run has since finished
-            task.status, task.end_date, task.message = TaskStatus.FAILED, now, message[:4000]
+        stored.fail(session, task_id, now, message[:4000])
 
 
-def _currency_units(session: Session) -> frozenset[str]:
-    """Unit codes of the CURRENCY type: a line column in one of them holds a cost (docs/import-format.md)."""
-    codes = session.execute(
-        select(Unit.unit_code)
-        .join(UnitType, UnitType.unit_type_id == Unit.unit_type_id)
-        .where(UnitType.unit_type_code == CURRENCY_TYPE)
-    ).scalars()
-    return frozenset(codes)
-
-
-def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits, progress: Progress | None) -> None:
+def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimits, progress: Progress | None) -> None:
     # Locked until the commit, and still ours: a run re-queued after its runner was taken for dead waits here for
     # that runner's import to commit or roll back, so a task's bills are written once however often it is run.
-    task = session.get(Task, task_id, with_for_update=True)
+    task = stored.locked_task(session, task_id)
     if task is None or task.status != TaskStatus.PROCESSING:
         return
-    source = session.execute(select(TaskFile).where(TaskFile.task_id == task_id, TaskFile.kind == SOURCE)).scalar_one()
+    [source] = stored.files_of(session, task_id, SOURCE)
     settings: dict[str, Any] = dict(task.settings or {})
     profile = saved_profiles.profile_in(session, settings.get("profileCode"))
     watch = _Stopwatch(progress)
     files = read_files(source.file_name, source.content, limits)
     watch.lap("read")
-    currency = _currency_units(session)
+    currency = stored.currency_unit_codes(session, CURRENCY_TYPE)
     results = [parse_file(file, profile, currency, limits.max_message_chars) for file in files]
     watch.lap("parse")
     catalog = load_catalog(session, [bill for result in results for bill in result.bills])
@@ -152,32 +130,30 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
     decision = batch_choice.decide(
         session, batch_choice.settings_from(settings.get("batchSettings")), task.user_id, now
     )
+    batch_id = None
     if drafts:
         batch = batch_choice.apply(session, decision, task.user_id, now)
         # domain.md §7 Q14: V (and A/E without VPR) replace an existing bill of the same account and dates; the
         # chargeback bills made from it are undone first, in this transaction (services/chargebacks/corrections.py).
         change = Change(Cause.REPLACED_BY_IMPORT, task.user_id, now, import_task_id=task_id)
         undone = corrections.undo_dependents(session, sorted(resolver.to_void), change)
-        for ids in chunks(sorted(resolver.to_void)):
-            session.execute(update(Bill).where(Bill.bill_id.in_(ids)).values(void=True))
+        stored.void_replaced(session, sorted(resolver.to_void))
         BillWriter(session).write(
             drafts, batch.batch_id, task.user_id, now, header_defaults(batch), void=batch.status == BatchStatus.PENDING
         )
-        batch_choice.finish(decision, batch, now)
-        task.batch_id = batch.batch_id
+        batch_choice.finish(session, decision, batch, now)
+        batch_id = batch.batch_id
     watch.lap("write")
     kicked_rows = _store_kickouts(session, task_id, files, kickouts, limits)
     watch.lap("kickouts")
     rows = sum(len(file.rows) for file in files)
-    task.status = TaskStatus.COMPLETED_WITH_KICKOUTS if kicked_rows else TaskStatus.COMPLETED
-    task.end_date = now
-    task.message = f"{len(drafts)} bills imported from {rows} rows; {kicked_rows} rows kicked out."
+    message = f"{len(drafts)} bills imported from {rows} rows; {kicked_rows} rows kicked out."
     if undone.voided:
-        task.message += (
+        message += (
             f" {len(resolver.to_void)} bills replaced; {len(undone.voided)} chargeback bills made from them voided,"
             f" {undone.reruns} chargeback periods to run again."
         )
-    task.output = {
+    output = {
         "rowCount": rows,
         "billCount": len(drafts),
         "kickoutRowCount": kicked_rows,
@@ -191,6 +167,8 @@ def _import(session: Session, task_id: int, now: datetime, limits: ImportLimits,
         ],
         "stageSeconds": watch.laps,  # where the time went, before the commit: read, parse, load, resolve, ...
     }
+    status = TaskStatus.COMPLETED_WITH_KICKOUTS if kicked_rows else TaskStatus.COMPLETED
+    stored.finish(session, task_id, status, now, message, output, batch_id)
 
 
 class _Stopwatch:
@@ -210,7 +188,7 @@ class _Stopwatch:
 
 
 def _store_kickouts(
-    session: Session,
+    session: UnitOfWork,
     task_id: int,
     files: Sequence[SourceFile],
     kickouts: Sequence[Sequence[Kickout]],
@@ -230,9 +208,5 @@ def _store_kickouts(
         lines = {k.line_number for k in kicked}
         total += len(lines)
         messages = list(dict.fromkeys(k.message for k in kicked))
-        session.add(
-            TaskFile(
-                task_id=task_id, kind=KICKOUT, file_name=name, content=content, messages=messages, row_count=len(lines)
-            )
-        )
+        stored.add_file(session, task_id, KICKOUT, name, content, messages, row_count=len(lines))
     return total

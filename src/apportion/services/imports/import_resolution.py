@@ -17,16 +17,11 @@ problem found, each as "Row n: ..." like the parser's own messages (docs/import-
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, Literal, TypeVar
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import Literal
 
 from apportion.domain.bills import BillDraft, BillOrigin, LineDraft, ObservationKind
-from apportion.domain.units import UnitTable
 from apportion.importer.rows import (
     CORRECTED,
     PRESERVE,
@@ -36,142 +31,22 @@ from apportion.importer.rows import (
     ParsedMeterRow,
     billing_period_for,
 )
-from apportion.store import locks
-from apportion.store.bill_writer import load_unit_table
-from apportion.store.models.bills import Bill
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from apportion.store.models.reference import Commodity, ObservationType, Unit
+from apportion.store.database import UnitOfWork
+from apportion.store.queries import import_catalog
+from apportion.store.queries.import_catalog import AccountFacts, Catalog, MeterFacts
 
 MIN_PERIOD, MAX_PERIOD = 190001, 209912
-_CHUNK = 900
-T = TypeVar("T")
 
 
-def chunks(values: Iterable[T], size: int = _CHUNK) -> Iterator[list[T]]:
-    """`values` in lists of at most `size`, for IN lists every backend accepts."""
-    batch: list[T] = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-@dataclass(frozen=True)
-class AccountFacts:
-    """An account as resolution needs it."""
-
-    account_id: int
-    code: str
-    vendor_code: str
-    active: bool
-    begin_date: date | None
-    end_date: date | None
-
-
-@dataclass(frozen=True)
-class MeterFacts:
-    """A meter as resolution needs it."""
-
-    meter_id: int
-    code: str
-    serial_number: str | None
-    commodity_id: int
-    commodity_code: str
-
-
-@dataclass(frozen=True)
-class Link:
-    """An account-meter link's meter and dates."""
-
-    meter_id: int
-    begin: date
-    end: date
-
-
-@dataclass
-class Catalog:
-    """What the bills of one import refer to, keyed by lower-cased code (codes match without regard to case)."""
-
-    accounts: dict[str, list[AccountFacts]] = field(default_factory=dict)
-    meters: dict[str, MeterFacts] = field(default_factory=dict)
-    meters_by_id: dict[int, MeterFacts] = field(default_factory=dict)
-    links: dict[int, list[Link]] = field(default_factory=dict)
-    observation_types: dict[str, tuple[int, str]] = field(default_factory=dict)
-    units: dict[str, int] = field(default_factory=dict)
-    existing: dict[tuple[int, date, date], list[int]] = field(default_factory=dict)
-    unit_table: UnitTable = field(default_factory=lambda: UnitTable({}, {}, {}))
-
-
-def _meter_facts(row: Any) -> MeterFacts:
-    return MeterFacts(row.meter_id, row.meter_code, row.serial_number, row.commodity_id, row.commodity_code)
-
-
-def _meter_select() -> Any:
-    return select(
-        Meter.meter_id, Meter.meter_code, Meter.serial_number, Meter.commodity_id, Commodity.commodity_code
-    ).join(Commodity, Commodity.commodity_id == Meter.commodity_id)
-
-
-def load_catalog(session: Session, bills: Sequence[ParsedBill]) -> Catalog:
+def load_catalog(session: UnitOfWork, bills: Sequence[ParsedBill]) -> Catalog:
     """Load the accounts, meters, links, existing bills and reference codes these bills name."""
-    catalog = Catalog(unit_table=load_unit_table(session))
-    for type_id, code, kind in session.execute(
-        select(ObservationType.observation_type_id, ObservationType.observation_type_code, ObservationType.kind)
-    ):
-        catalog.observation_types[code.lower()] = (type_id, kind)
-    catalog.units = {code.lower(): unit_id for unit_id, code in session.execute(select(Unit.unit_id, Unit.unit_code))}
-    account_codes = sorted({bill.account_code.lower() for bill in bills})
-    for codes in chunks(account_codes):
-        rows = session.execute(
-            select(
-                Account.account_id,
-                Account.account_code,
-                Vendor.vendor_code,
-                Account.active,
-                Account.begin_date,
-                Account.end_date,
-            )
-            .join(Vendor, Vendor.vendor_id == Account.vendor_id)
-            .where(func.lower(Account.account_code).in_(codes))
-            .order_by(Account.account_id)
-        )
-        for row in rows:
-            catalog.accounts.setdefault(row.account_code.lower(), []).append(AccountFacts(*row))
-    meter_codes = sorted({m.meter_code.lower() for bill in bills for m in bill.meters if m.meter_code})
-    for codes in chunks(meter_codes):
-        for row in session.execute(_meter_select().where(func.lower(Meter.meter_code).in_(codes))):
-            facts = _meter_facts(row)
-            catalog.meters[facts.code.lower()] = facts
-            catalog.meters_by_id[facts.meter_id] = facts
-    account_ids = sorted({a.account_id for found in catalog.accounts.values() for a in found})
-    # Two imports of one file at once: the second waits here, then finds the first one's bills as existing ones.
-    locks.lock_rows(session, Account.account_id, account_ids)
-    for chunk in chunks(account_ids):
-        links = session.execute(
-            select(AccountMeter.account_id, AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.end_date)
-            .where(AccountMeter.account_id.in_(chunk))
-            .order_by(AccountMeter.account_meter_id)
-        )
-        for account_id, meter_id, begin, end in links:
-            catalog.links.setdefault(account_id, []).append(Link(meter_id, begin, end))
-        existing = session.execute(
-            select(Bill.account_id, Bill.begin_date, Bill.end_date, Bill.bill_id)
-            .where(Bill.account_id.in_(chunk), Bill.void.is_(False))
-            .order_by(Bill.bill_id)
-        )
-        for account_id, begin, end, bill_id in existing:
-            catalog.existing.setdefault((account_id, begin, end), []).append(bill_id)
-    if any(m.serial_number and not m.meter_code for bill in bills for m in bill.meters):
+    return import_catalog.load_catalog(
+        session,
+        account_codes={bill.account_code for bill in bills},
+        meter_codes={m.meter_code for bill in bills for m in bill.meters if m.meter_code},
         # Rows that name their meter only by serial number: the account's linked meters are the candidates.
-        linked = {link.meter_id for links in catalog.links.values() for link in links}
-        linked -= set(catalog.meters_by_id)
-        for chunk in chunks(sorted(linked)):
-            for row in session.execute(_meter_select().where(Meter.meter_id.in_(chunk))):
-                catalog.meters_by_id[row.meter_id] = _meter_facts(row)
-    return catalog
+        serial_only_meters=any(m.serial_number and not m.meter_code for bill in bills for m in bill.meters),
+    )
 
 
 class _Problems:

@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, func, select
-from sqlalchemy.orm import Session, aliased
-
-from apportion.domain import filters, texts
+from apportion.domain import filters, ids, texts
 from apportion.domain.batch_modes import ImportBatchSettings
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
@@ -25,18 +22,18 @@ from apportion.domain.task_status import TaskStatus
 from apportion.importer.kickouts import kickout_file_name, zip_files
 from apportion.importer.limits import ImportFileRejected, ImportLimits
 from apportion.importer.readers import decode_base64, read_files
-from apportion.services import ids
 from apportion.services.access.auth import Principal
 from apportion.services.imports import batch_choice, saved_profiles
-from apportion.store.database import Database
-from apportion.store.filtering import compile_filter
-from apportion.store.models.bills import Batch, Bill
-from apportion.store.models.imports import Task, TaskFile
-from apportion.store.models.users import User
-from apportion.store.paging import AnySelect, Page, paginate
+from apportion.store.database import Database, UnitOfWork
+from apportion.store.queries import import_tasks as stored
+from apportion.store.queries.import_tasks import KICKOUT as KICKOUT
+from apportion.store.queries.import_tasks import SOURCE as SOURCE
+from apportion.store.queries.import_tasks import NewTask
+from apportion.store.queries.import_tasks import TaskListing as TaskListing
+from apportion.store.queries.import_tasks import TaskPage as TaskPage
+from apportion.store.queries.import_tasks import TaskRecord as TaskRecord
 
 BILL_IMPORT = "BillImport"
-SOURCE, KICKOUT = "source", "kickout"
 # GET /api/v3/task's taskTypeCode values (domain.md §3.9); bill imports are the only tasks kept here.
 TASK_TYPE_CODES = (
     "AuditGroup", "CostAvoidance", "Report", "Chargeback", "SetupSheet", "UnitsOfMeasure", "Accrual", BILL_IMPORT,
@@ -90,31 +87,30 @@ def _settings_document(
 
 
 def queue_import(
-    session: Session,
+    session: UnitOfWork,
     file_name: str,
     content: bytes,
     options: ImportOptions,
     principal: Principal,
     now: datetime,
-    parent: Task | None = None,
-) -> Task:
+    parent: TaskRecord | None = None,
+) -> TaskRecord:
     """Check the profile and batch rules, then store a Queued task with its source file (inside the caller's UoW)."""
     profile = saved_profiles.profile_in(session, options.profile_code)
     batch_choice.decide(session, options.batch_settings, principal.user_id, now)  # raises the broken rule
-    task = Task(
-        task_guid=str(uuid.uuid4()),
-        task_type_code=BILL_IMPORT,
-        status=TaskStatus.QUEUED,
-        user_id=principal.user_id,
-        begin_date=now,
-        task_note=options.import_note,
-        settings=_settings_document(file_name, options, profile.code, parent.task_guid if parent else None),
-        parent_task_id=parent.task_id if parent else None,
+    task = stored.insert_task(
+        session,
+        NewTask(
+            task_guid=str(uuid.uuid4()),
+            task_type_code=BILL_IMPORT,
+            user_id=principal.user_id,
+            begin_date=now,
+            task_note=options.import_note,
+            settings=_settings_document(file_name, options, profile.code, parent.task_guid if parent else None),
+            parent_task_id=parent.task_id if parent else None,
+        ),
     )
-    session.add(task)
-    session.flush()
-    session.add(TaskFile(task_id=task.task_id, kind=SOURCE, file_name=file_name, content=content))
-    session.flush()
+    stored.add_file(session, task.task_id, SOURCE, file_name, content)
     return task
 
 
@@ -150,14 +146,14 @@ def _check_texts(options: ImportOptions, more: dict[str, tuple[str | None, int]]
         raise ValidationFailed(errors)
 
 
-def _task_by_guid(session: Session, task_guid: str) -> Task:
+def _task_by_guid(session: UnitOfWork, task_guid: str) -> TaskRecord:
     task = None
     try:
         guid = str(uuid.UUID(task_guid))
     except ValueError:
         guid = None
     if guid is not None:
-        task = session.execute(select(Task).where(Task.task_guid == guid)).scalar_one_or_none()
+        task = stored.task_with_guid(session, guid)
     if task is None:
         raise NotFound("Task", task_guid)
     return task
@@ -184,12 +180,8 @@ def reimport_kickouts(
                 f"Task {original.task_guid} has status '{original.status}'; only a bill import task with "
                 f"status '{TaskStatus.COMPLETED_WITH_KICKOUTS}' has kickouts to import again.",
             )
-        files = session.execute(
-            select(TaskFile.file_name, TaskFile.content)
-            .where(TaskFile.task_id == original.task_id, TaskFile.kind == KICKOUT)
-            .order_by(TaskFile.task_file_id)
-        ).all()
-        archive = zip_files([(row.file_name, row.content) for row in files])
+        files = stored.files_of(session, original.task_id, KICKOUT)
+        archive = zip_files([(file.file_name, file.content) for file in files])
         options = ImportOptions(
             profile_code=(original.settings or {}).get("profileCode"),
             batch_settings=options.batch_settings,
@@ -201,30 +193,10 @@ def reimport_kickouts(
         return task.task_id, task.task_guid
 
 
-def _select() -> AnySelect:
-    owner = aliased(User)
-    success = (
-        select(func.count(Bill.bill_id)).where(Bill.import_task_id == Task.task_id).correlate(Task).scalar_subquery()
-    )
-    return (
-        select(
-            Task,
-            owner.user_id.label("user_user_id"),
-            owner.user_code.label("user_user_code"),
-            owner.full_name.label("user_full_name"),
-            Batch.batch_code.label("batch_code"),
-            success.label("current_success_count"),
-        )
-        .join(owner, owner.user_id == Task.user_id)
-        .outerjoin(Batch, Batch.batch_id == Task.batch_id)
-    )
-
-
-def _visible(statement: AnySelect, principal: Principal) -> AnySelect:
+def _visible_to(principal: Principal) -> int | None:
+    """Whose tasks the principal sees: None for everyone's."""
     # domain.md Appendix A: /task has no permission line; users see their own tasks, BillsAndBatches Manage all.
-    if batch_choice.can_manage(principal.grants):
-        return statement
-    return statement.where(Task.user_id == principal.user_id)
+    return None if batch_choice.can_manage(principal.grants) else principal.user_id
 
 
 def list_tasks(
@@ -235,46 +207,31 @@ def list_tasks(
     page_size: int,
     principal: Principal,
     today: date,
-) -> Page:
+) -> TaskPage:
     """GET /api/v3/task: one page of the caller's tasks (everyone's with Manage), newest first."""
-    statement = _visible(_select(), principal)
+    type_code = None
     if task_type_code is not None and task_type_code.strip():
-        known = {code.casefold(): code for code in TASK_TYPE_CODES}.get(task_type_code.strip().casefold())
-        if known is None:
+        type_code = {code.casefold(): code for code in TASK_TYPE_CODES}.get(task_type_code.strip().casefold())
+        if type_code is None:
             raise ValidationFailed.single("taskTypeCode", f"taskTypeCode must be one of {', '.join(TASK_TYPE_CODES)}.")
-        statement = statement.where(Task.task_type_code == known)
     conditions = ids.parse_filter(filter_text, FILTERS)
-    owner = statement.selected_columns
-    targets = {
-        "taskId": Task.task_id,
-        "status": Task.status,
-        "batchId": Task.batch_id,
-        "batchCode": Batch.batch_code,
-        "beginDate": Task.begin_date,
-        "endDate": Task.end_date,
-        "fullName": owner.user_full_name,
-        "userId": Task.user_id,
-        "taskNote": Task.task_note,
-    }
-    statement = statement.where(compile_filter(conditions, targets, today)).order_by(Task.task_id.desc())
     with db.reading() as session:
-        return paginate(session, statement, page_number, page_size)
+        return stored.list_tasks(session, type_code, conditions, _visible_to(principal), page_number, page_size, today)
 
 
-def get_task(db: Database, task_guid: str, principal: Principal) -> RowMapping:
+def get_task(db: Database, task_guid: str, principal: Principal) -> TaskListing:
     """GET /api/v3/task/{taskGuid}: one task with its user, batch and surviving bill count, or NotFound."""
     with db.reading() as session:
         task = _task_by_guid(session, task_guid)
-        row = session.execute(_visible(_select(), principal).where(Task.task_id == task.task_id)).mappings().first()
-    if row is None:
+        listing = stored.task_listing(session, task.task_id, _visible_to(principal))
+    if listing is None:
         raise NotFound("Task", task_guid)
-    return row
+    return listing
 
 
 def task_id_of(db: Database, task_guid: str, principal: Principal) -> int:
     """The id of a task the principal may see, by its GUID (NotFound otherwise)."""
-    task: Task = get_task(db, task_guid, principal)["Task"]
-    return task.task_id
+    return get_task(db, task_guid, principal).task.task_id
 
 
 @dataclass(frozen=True)
@@ -288,14 +245,9 @@ class OutputFile:
 
 def error_output(db: Database, task_guid: str, principal: Principal) -> OutputFile:
     """GET /api/v3/task/{taskGuid}/errorOutput: the task's kickout file, or a ZIP of them when there are several."""
-    row = get_task(db, task_guid, principal)
-    task: Task = row["Task"]
+    task = get_task(db, task_guid, principal).task
     with db.reading() as session:
-        files = session.execute(
-            select(TaskFile.file_name, TaskFile.content)
-            .where(TaskFile.task_id == task.task_id, TaskFile.kind == KICKOUT)
-            .order_by(TaskFile.task_file_id)
-        ).all()
+        files = stored.files_of(session, task.task_id, KICKOUT)
     if not files:
         raise NotFound(f"A kickout file of task {task.task_guid} (status '{task.status}')")
     if len(files) == 1:
@@ -328,15 +280,11 @@ class KickoutSummary:
 def kickout_summary(db: Database, task_guid: str, principal: Principal, file_name: str | None = None) -> KickoutSummary:
     """GET …/kickout/summary (the whole upload) or …/kickout/{filename}/summary (one file of it, by its name in the
     upload or its kickout file's name); 404 for an unknown task or file, 400 for a task that is not a bill import."""
-    task: Task = get_task(db, task_guid, principal)["Task"]
+    task = get_task(db, task_guid, principal).task
     if task.task_type_code != BILL_IMPORT:
         raise ValidationFailed.single("taskGuid", f"Task {task.task_guid} is not a bill import task.")
     with db.reading() as session:
-        files = session.execute(
-            select(TaskFile.file_name, TaskFile.messages)
-            .where(TaskFile.task_id == task.task_id, TaskFile.kind == KICKOUT)
-            .order_by(TaskFile.task_file_id)
-        ).all()
+        files = stored.kickout_messages(session, task.task_id)
     if file_name is None:
         name = str((task.settings or {}).get("fileName") or "")
         return KickoutSummary(name, _reasons([m for f in files for m in f.messages or ()]), task.task_guid)

@@ -1,0 +1,166 @@
+"""What the bills of one import refer to, loaded set-based before any bill is resolved (a few chunked IN queries
+however many rows): accounts and meters by code, the accounts' meter links and existing bills, and the
+observation type and unit codes. services.imports.import_resolution resolves each bill against it in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from apportion.domain.units import UnitTable
+from apportion.store import locks
+from apportion.store.bill_writer import load_unit_table
+from apportion.store.models.bills import Bill
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from apportion.store.models.reference import Commodity, ObservationType, Unit
+from apportion.store.paging import AnySelect
+
+_CHUNK = 900
+T = TypeVar("T")
+
+
+def chunks(values: Iterable[T], size: int = _CHUNK) -> Iterator[list[T]]:
+    """`values` in lists of at most `size`, for IN lists every backend accepts."""
+    batch: list[T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """An account as resolution needs it."""
+
+    account_id: int
+    code: str
+    vendor_code: str
+    active: bool
+    begin_date: date | None
+    end_date: date | None
+
+
+@dataclass(frozen=True)
+class MeterFacts:
+    """A meter as resolution needs it."""
+
+    meter_id: int
+    code: str
+    serial_number: str | None
+    commodity_id: int
+    commodity_code: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """An account-meter link's meter and dates."""
+
+    meter_id: int
+    begin: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the bills of one import refer to, keyed by lower-cased code (codes match without regard to case).
+
+    `observation_types` maps a code to (type id, kind); `existing` maps (account id, begin, end) to the ids of the
+    live bills with those dates.
+    """
+
+    accounts: Mapping[str, list[AccountFacts]] = field(default_factory=dict)
+    meters: Mapping[str, MeterFacts] = field(default_factory=dict)
+    meters_by_id: Mapping[int, MeterFacts] = field(default_factory=dict)
+    links: Mapping[int, list[Link]] = field(default_factory=dict)
+    observation_types: Mapping[str, tuple[int, str]] = field(default_factory=dict)
+    units: Mapping[str, int] = field(default_factory=dict)
+    existing: Mapping[tuple[int, date, date], list[int]] = field(default_factory=dict)
+    unit_table: UnitTable = field(default_factory=lambda: UnitTable({}, {}, {}))
+
+
+def _meter_facts(row: Row[Any]) -> MeterFacts:
+    return MeterFacts(row.meter_id, row.meter_code, row.serial_number, row.commodity_id, row.commodity_code)
+
+
+def _meter_select() -> AnySelect:
+    return select(
+        Meter.meter_id, Meter.meter_code, Meter.serial_number, Meter.commodity_id, Commodity.commodity_code
+    ).join(Commodity, Commodity.commodity_id == Meter.commodity_id)
+
+
+def load_catalog(
+    session: Session, account_codes: Collection[str], meter_codes: Collection[str], serial_only_meters: bool
+) -> Catalog:
+    """Load the accounts and meters with these codes (any case), the accounts' links and live bills, and the
+    reference codes; with `serial_only_meters` (rows naming their meter by serial number alone) also every meter
+    linked to those accounts, the candidates such rows choose from.
+
+    The accounts' rows are locked until the transaction ends: of two imports of one file at once, the second waits
+    here and then finds the first one's bills as existing ones.
+    """
+    observation_types = {
+        code.lower(): (type_id, kind)
+        for type_id, code, kind in session.execute(
+            select(ObservationType.observation_type_id, ObservationType.observation_type_code, ObservationType.kind)
+        )
+    }
+    units = {code.lower(): unit_id for unit_id, code in session.execute(select(Unit.unit_id, Unit.unit_code))}
+    unit_table = load_unit_table(session)
+    accounts: dict[str, list[AccountFacts]] = {}
+    for codes in chunks(sorted({code.lower() for code in account_codes})):
+        rows = session.execute(
+            select(
+                Account.account_id,
+                Account.account_code,
+                Vendor.vendor_code,
+                Account.active,
+                Account.begin_date,
+                Account.end_date,
+            )
+            .join(Vendor, Vendor.vendor_id == Account.vendor_id)
+            .where(func.lower(Account.account_code).in_(codes))
+            .order_by(Account.account_id)
+        )
+        for account in rows:
+            accounts.setdefault(account.account_code.lower(), []).append(AccountFacts(*account))
+    meters: dict[str, MeterFacts] = {}
+    meters_by_id: dict[int, MeterFacts] = {}
+    for codes in chunks(sorted({code.lower() for code in meter_codes})):
+        for row in session.execute(_meter_select().where(func.lower(Meter.meter_code).in_(codes))):
+            facts = _meter_facts(row)
+            meters[facts.code.lower()] = facts
+            meters_by_id[facts.meter_id] = facts
+    account_ids = sorted({a.account_id for found in accounts.values() for a in found})
+    locks.lock_rows(session, Account.account_id, account_ids)
+    links: dict[int, list[Link]] = {}
+    existing: dict[tuple[int, date, date], list[int]] = {}
+    for chunk in chunks(account_ids):
+        link_rows = session.execute(
+            select(AccountMeter.account_id, AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.end_date)
+            .where(AccountMeter.account_id.in_(chunk))
+            .order_by(AccountMeter.account_meter_id)
+        )
+        for account_id, meter_id, begin, end in link_rows:
+            links.setdefault(account_id, []).append(Link(meter_id, begin, end))
+        bill_rows = session.execute(
+            select(Bill.account_id, Bill.begin_date, Bill.end_date, Bill.bill_id)
+            .where(Bill.account_id.in_(chunk), Bill.void.is_(False))
+            .order_by(Bill.bill_id)
+        )
+        for account_id, begin, end, bill_id in bill_rows:
+            existing.setdefault((account_id, begin, end), []).append(bill_id)
+    if serial_only_meters:
+        linked = {link.meter_id for found in links.values() for link in found} - set(meters_by_id)
+        for chunk in chunks(sorted(linked)):
+            for row in session.execute(_meter_select().where(Meter.meter_id.in_(chunk))):
+                meters_by_id[row.meter_id] = _meter_facts(row)
+    return Catalog(accounts, meters, meters_by_id, links, observation_types, units, existing, unit_table)
