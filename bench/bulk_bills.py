@@ -33,7 +33,7 @@ from apportion.domain.bills import BillDraft
 from apportion.domain.demo_campus import TARIFFS, bill_lines
 from apportion.domain.permissions import Grants
 from apportion.services.access import auth
-from apportion.services.billing.batches import BatchSettings, open_batch_in
+from apportion.services.billing.batches import BatchSettings, new_batch
 from apportion.services.demo import campus
 from apportion.store.bill_writer import BillWriter, load_unit_table
 from apportion.store.database import Database
@@ -88,7 +88,7 @@ def prepare(db: Database, bills: int, seed: int) -> Setup:
             .where(Meter.meter_type_id == campus.STANDARD_METER)
             .order_by(Meter.meter_id)
         ).all()
-        batch_id = open_batch_in(session, BatchSettings("BENCH"), user_id, NOW).batch_id
+        batch_id = new_batch(session, BatchSettings("BENCH"), user_id, NOW).batch_id
     tariffs = {t.commodity_id: t for t in TARIFFS}
     rng = random.Random(seed)
     # Periods before the demo's 24 months, going back one month per round over the master meters.

@@ -33,7 +33,7 @@ from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
 from apportion.domain.permissions import Grants
 from apportion.services.access import auth
-from apportion.services.billing.batches import BatchSettings, open_batch_in
+from apportion.services.billing.batches import BatchSettings, new_batch
 from apportion.services.chargebacks import chargeback_tasks
 from apportion.services.runs import processing
 from apportion.store import instructions
@@ -173,7 +173,7 @@ def build_campus(db: Database, versions: int) -> tuple[auth.Principal, int]:
             )
         session.execute(insert(DistributionVersion), version_rows)
         session.execute(insert(SplitDestination), destination_rows)
-        batch_id = open_batch_in(session, BatchSettings("HISTORY"), user_id, NOW).batch_id
+        batch_id = new_batch(session, BatchSettings("HISTORY"), user_id, NOW).batch_id
         writer = BillWriter(session)
         for months_back in range(MONTHS - 1, -1, -1):
             period = periods.add_months(PERIOD, -months_back)

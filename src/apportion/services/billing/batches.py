@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
 
 from apportion.domain import filters
 from apportion.domain.batch_modes import BatchStatus
@@ -17,7 +16,6 @@ from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.store import locks
 from apportion.store.database import Database, UnitOfWork
-from apportion.store.models.bills import Batch
 from apportion.store.queries import batches as stored
 from apportion.store.queries.batches import BatchListing as BatchListing
 from apportion.store.queries.batches import BatchPage as BatchPage
@@ -54,26 +52,7 @@ class BatchSettings:
     account_period_year: int | None = None
 
 
-class HeaderDefaults(Protocol):
-    """A batch's bill header defaults: a BatchRecord, or the mapped row the chargeback run still holds."""
-
-    @property
-    def statement_date(self) -> date | None: ...
-    @property
-    def due_date(self) -> date | None: ...
-    @property
-    def next_reading(self) -> date | None: ...
-    @property
-    def control_code(self) -> str | None: ...
-    @property
-    def invoice_number(self) -> str | None: ...
-    @property
-    def account_period_number(self) -> int | None: ...
-    @property
-    def account_period_year(self) -> int | None: ...
-
-
-def header_defaults(batch: HeaderDefaults) -> BillHeader:
+def header_defaults(batch: BatchRecord) -> BillHeader:
     """The defaults a batch applies to each bill added to it (accountPeriod = year x 100 + number); its invoice
     number only when it fits a bill's (domain.bills.invoice_number_for_bills)."""
     account_period = None
@@ -124,18 +103,6 @@ def new_batch(
         account_period_year=settings.account_period_year,
     )
     return stored.insert_batch(session, new, user_id, now)
-
-
-def open_batch_in(session: UnitOfWork, settings: BatchSettings, user_id: int, now: datetime, prefix: str = "") -> Batch:
-    """`new_batch` as its mapped row, for the chargeback run (services/runs/processing.py) and the benchmarks, which
-    still take one; new code calls `new_batch`."""
-    return stored.mapped(session, new_batch(session, settings, user_id, now, prefix).batch_id)
-
-
-def open_batches_of(session: UnitOfWork, user_id: int) -> list[Batch]:
-    """The user's open batches as mapped rows, oldest first, for the chargeback run, which still takes them
-    (`stored.open_batches_of` is the typed read)."""
-    return [stored.mapped(session, batch.batch_id) for batch in stored.open_batches_of(session, user_id)]
 
 
 def batch_for_new_bill(session: UnitOfWork, batch_id: int | None, principal: Principal, now: datetime) -> BatchRecord:

@@ -36,8 +36,7 @@ from apportion.services.billing.batches import (
     BatchSettings,
     automatic_code,
     header_defaults,
-    open_batch_in,
-    open_batches_of,
+    new_batch,
 )
 from apportion.services.runs.calculation_run import run_calculations
 from apportion.services.runs.queueing import CHARGEBACK_RUN, TaskQueue
@@ -46,7 +45,8 @@ from apportion.services.runs.split_run import run_splits
 from apportion.store import lineage, locks, runs
 from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
 from apportion.store.database import Database, UnitOfWork
-from apportion.store.models.bills import Batch
+from apportion.store.queries import batches as stored_batches
+from apportion.store.queries.batches import BatchRecord
 from apportion.store.runs import OpenTask, StepToRun
 
 log = logging.getLogger("apportion.processing")
@@ -127,21 +127,23 @@ def quick_filter_conditions(quick: Sequence[QuickFilter]) -> tuple[filters.Condi
     return tuple(conditions)
 
 
-def _batch_for_run(session: UnitOfWork, settings: BatchSettings | None, principal: Principal, now: datetime) -> Batch:
+def _batch_for_run(
+    session: UnitOfWork, settings: BatchSettings | None, principal: Principal, now: datetime
+) -> BatchRecord:
     """The batch all of a run's bills go into (domain.md §4.9 "Chargeback processors").
 
     With batchSettings: a new batch, as OpenBatch would make it (closeExistingBatch honoured). Without:
     the caller's one open batch, else a new batch with an automatic code (§7 Q13).
     """
     if settings is not None:
-        return open_batch_in(session, settings, principal.user_id, now, prefix="batchSettings.")
+        return new_batch(session, settings, principal.user_id, now, prefix="batchSettings.")
     locks.lock_batches_of(session, principal.user_id)  # two runs at once find or make one batch, not two
-    mine = open_batches_of(session, principal.user_id)
+    mine = stored_batches.open_batches_of(session, principal.user_id)
     chosen = default_batch([batch.batch_id for batch in mine])
     if chosen is not None:
         return next(batch for batch in mine if batch.batch_id == chosen)
     code = automatic_code(session, principal.user_code, now)
-    return open_batch_in(session, BatchSettings(code), principal.user_id, now)
+    return new_batch(session, BatchSettings(code), principal.user_id, now)
 
 
 def _status(outcomes: Sequence[VersionOutcome]) -> TaskStatus:
@@ -262,7 +264,7 @@ def _open_task(
 ) -> tuple[int, int]:
     """A Processing task of the run for the job in its batch (the given one, else as `_batch_for_run` picks it);
     (task id, batch id)."""
-    batch = session.get(Batch, batch_id) if batch_id is not None else None
+    batch = stored_batches.batch(session, batch_id) if batch_id is not None else None
     if batch is None:
         batch = _batch_for_run(session, settings.batch, principal, now)
     task_id = runs.open_task(
@@ -294,7 +296,7 @@ def _work(
 
     The one body of every run, inline (`_run`) or queued (`run_queued`).
     """
-    batch = session.get(Batch, task.batch_id) if task.batch_id is not None else None
+    batch = stored_batches.batch(session, task.batch_id) if task.batch_id is not None else None
     if batch is None:
         raise RuleViolation(f"The batch of chargeback task {task.task_id} no longer exists.")
     context = RunContext(

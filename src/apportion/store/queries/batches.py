@@ -225,12 +225,6 @@ def list_batches(
     return TypedPage([listings.read(row) for row in page.rows], page.total)
 
 
-def mapped(session: Session, batch_id: int) -> Batch:
-    """The batch's mapped row, for the chargeback run (services/runs/processing.py), which still takes one; other
-    code reads `batch` and writes through the functions below."""
-    return session.get_one(Batch, batch_id)
-
-
 # Writes ------------------------------------------------------------------------------------------------------------
 
 
