@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy.orm import Session
-
 from apportion.domain.occupancy import Link, occupancy
 from apportion.store import lineage, split_inputs
+from apportion.store.database import UnitOfWork
 from apportion.store.lineage import BillFacts, Correction, DerivedBill, Rerun
 
 
@@ -101,7 +100,7 @@ def describe(facts: BillFacts | None, bill_id: int, change: Change) -> str:
     return f"{noun} {bill_id}, account {facts.account_code}, {word} {meters}, {facts.billing_period}, {verb}"
 
 
-def undo_dependents(session: Session, bill_ids: Sequence[int], change: Change) -> Undone:
+def undo_dependents(session: UnitOfWork, bill_ids: Sequence[int], change: Change) -> Undone:
     """Undo the chargeback bills made from the changed bills (see the module docstring); in the caller's
     transaction, before the change itself is written."""
     roots = sorted(set(bill_ids))
@@ -163,7 +162,7 @@ def _root_of(sibling: DerivedBill, facts: dict[int, BillFacts]) -> int:
 
 
 def _reset_and_rerun(
-    session: Session,
+    session: UnitOfWork,
     roots: Sequence[int],
     facts: dict[int, BillFacts],
     undone: Sequence[DerivedBill],
@@ -227,7 +226,7 @@ def _as_derived(fact: BillFacts) -> DerivedBill:
     )
 
 
-def revive(session: Session, bill_ids: Sequence[int], user_id: int | None, now: datetime) -> int:
+def revive(session: UnitOfWork, bill_ids: Sequence[int], user_id: int | None, now: datetime) -> int:
     """Bills made live again: split sources with no live split bill go back to "not split" and their split's
     period is recorded as needing a re-run. Returns the number of re-runs recorded."""
     facts = lineage.bill_facts(session, bill_ids)
@@ -264,14 +263,14 @@ def revive(session: Session, bill_ids: Sequence[int], user_id: int | None, now: 
     return len(reruns)
 
 
-def replace(session: Session, bill_ids: Sequence[int], change: Change) -> Undone:
+def replace(session: UnitOfWork, bill_ids: Sequence[int], change: Change) -> Undone:
     """A re-run replacing a version's earlier bills for a period: undo what was made from them, void them, and
     record each replaced bill in the correction log with the task that replaced it."""
     reason = f"replaced by chargeback task {change.chargeback_task_id}, which ran the version for {{period}} again"
     return undo(session, bill_ids, change, reason)
 
 
-def undo(session: Session, bill_ids: Sequence[int], change: Change, reason: str) -> Undone:
+def undo(session: UnitOfWork, bill_ids: Sequence[int], change: Change, reason: str) -> Undone:
     """Void chargeback bills themselves (and what was made from them), each logged with `reason` ("{period}" is
     filled in with the bill's billing period)."""
     roots = sorted(set(bill_ids))
@@ -305,7 +304,7 @@ def undo(session: Session, bill_ids: Sequence[int], change: Change, reason: str)
     return Undone(tuple(sorted({*undone.voided, *voided})), undone.reruns)
 
 
-def relinked(session: Session, meter_id: int, begin: date, end: date, change: Change) -> Undone:
+def relinked(session: UnitOfWork, meter_id: int, begin: date, end: date, change: Change) -> Undone:
     """After a link of the meter changed over [begin, end]: undo the split bills that now charge an account for
     days its link no longer covers, and the splits that left days of the meter vacant which an account now covers,
     so that running the step again charges whoever occupied the meter."""
