@@ -205,10 +205,13 @@ class MonthEnd(RuleBasedStateMachine):
                     .outerjoin(BillSource, BillSource.bill_id == Bill.bill_id)
                     .where(Bill.chargeback_task_id == task_id)
                 )
+                # A new bill starts a new record: SQLite gives a deleted highest id to the next bill it inserts.
+                fresh: dict[int, set[int]] = {}
                 for bill_id, source_id in made:
-                    self.calc_sources.setdefault(bill_id, set())
+                    fresh.setdefault(bill_id, set())
                     if source_id is not None:
-                        self.calc_sources[bill_id].add(source_id)
+                        fresh[bill_id].add(source_id)
+                self.calc_sources.update(fresh)
 
     @rule(choice=st.integers(0, 20), delete=st.booleans())
     def reverse_task(self, choice: int, delete: bool) -> None:
