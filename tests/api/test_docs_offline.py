@@ -20,7 +20,8 @@ def test_the_docs_pages_load_every_asset_from_this_server(api: Api) -> None:
         assert html.status_code == 200
         sources = re.findall(r'(?:src|href)="([^"]+)"', html.text) + re.findall(r"url: '([^']+)'", html.text)
         assert sources, html.text
-        assert "http://" not in html.text and "https://" not in html.text
+        assert "http://" not in html.text
+        assert "https://" not in html.text
         for source in sources:
             assert source.startswith("/"), f"{page} loads {source} from elsewhere"
             assert api.client.get(source).status_code == 200, source

@@ -102,7 +102,8 @@ def test_demo_loads_runs_and_shows_a_month(env: Database) -> None:
     digest = digest_service.get_digest(env, step.step_id, 202611, NOW.date())
     tenant = digest.results[0].splits[0] if digest.results[0].splits else None
     assert tenant is not None
-    assert tenant.figures.prior_period.cost > 0 and tenant.figures.prior_year.cost > 0
+    assert tenant.figures.prior_period.cost > 0
+    assert tenant.figures.prior_year.cost > 0
 
     again_code, again = invoke("demo", "--period", "202611", "--months", "1")
     assert again_code == 0, again

@@ -185,6 +185,7 @@ def test_a_busy_port_is_one_line_before_any_banner(monkeypatch: pytest.MonkeyPat
         lines = result.output.strip().splitlines()
         assert len(lines) == 1, result.output
         assert f"127.0.0.1:{port}" in lines[0]
-        assert "--port" in lines[0] and "APPORTION_PORT" in lines[0]
+        assert "--port" in lines[0]
+        assert "APPORTION_PORT" in lines[0]
         monkeypatch.setenv("APPORTION_PORT", str(port))
         assert CliRunner().invoke(cli.app, ["serve"]).exit_code == 2  # the variable chooses the port too

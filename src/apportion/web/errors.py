@@ -79,5 +79,7 @@ class PageRoute(APIRoute):
             except (DomainError, RequestValidationError) as error:
                 signed_in = None if isinstance(error, Unauthenticated) else await run_in_threadpool(_visitor, request)
                 return page_for(request, error, signed_in)
+            finally:
+                await request.close()  # an uploaded file's spooled copy, whether the form was used or refused
 
         return page_handler
