@@ -173,6 +173,10 @@ def test_digest_needs_the_chargebacks_module_view_permission(api: Api, built: Ca
     sign_in(api, api.key_with("BillsAndBatches:View", user_code="billclerk"))
     html = page(api, f"/ui/steps/{built.step_id}/digest", 403)
     assert "This page requires the ChargebacksModule (View) permission." in html
+    # The way out leads to a page this user may open, never to another refusal.
+    assert '<a href="/ui/imports">Back to your bill imports</a>' in html
+    assert page(api, "/ui/imports")
+    assert api.client.get("/ui", follow_redirects=False).headers["location"] == "/ui/imports"
     assert api.client.get("/ui/tasks").status_code == 403
     assert api.client.get("/ui/workflows").status_code == 403
     sign_in(api, api.key_with(VIEWER, user_code="viewer"))

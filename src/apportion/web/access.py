@@ -73,6 +73,14 @@ def page_requires(name: str, level: str) -> Callable[[Principal], Principal]:
     return check
 
 
+def home_for(principal: Principal | None) -> str:
+    """The page a visitor starts from: the workflows when they may see them, else their bill imports (every
+    signed-in user may open that one), so no link leads from a refusal to another refusal."""
+    if principal is None:
+        return SIGN_IN_PATH
+    return "/ui/workflows" if principal.grants.allows("ChargebacksModule", "View") else "/ui/imports"
+
+
 ChargebackViewer = Annotated[Principal, Depends(page_requires("ChargebacksModule", "View"))]
 BillViewer = Annotated[Principal, Depends(page_requires("BillsAndBatches", "View"))]
 ChargebackManager = Annotated[Principal, Depends(page_requires("Chargebacks", "Manage"))]

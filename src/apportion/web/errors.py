@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 
 from apportion.domain.errors import DomainError, NotFound, PermissionDenied, Unauthenticated, ValidationFailed
 from apportion.services.access.auth import Principal
-from apportion.web.access import visit
+from apportion.web.access import home_for, visit
 from apportion.web.html import render
 
 
@@ -26,7 +26,7 @@ def error_page(
     request: Request, status: int, title: str, messages: list[str], visitor: Principal | None = None
 ) -> Response:
     """The error page with `status`, with the navigation when the visitor is signed in."""
-    context = {"title": title, "messages": messages, "visitor": visitor}
+    context = {"title": title, "messages": messages, "visitor": visitor, "home": home_for(visitor)}
     return render(request, "error.html", context, status_code=status)
 
 

@@ -57,6 +57,7 @@ from apportion.web.access import (
     form_fields,
     form_file,
     form_token_checked,
+    home_for,
     set_cookie,
 )
 from apportion.web.errors import PageRoute
@@ -144,9 +145,9 @@ def logout(request: Request, db: DbDep, clock: ClockDep) -> Response:
 
 @router.get("")
 @router.get("/")
-def home(_: Visitor) -> Response:
-    """The pages start at the workflows."""
-    return RedirectResponse("/ui/workflows", status_code=303)
+def home(visitor: Visitor) -> Response:
+    """The pages start at the workflows, or at the bill imports for a visitor who may not see workflows."""
+    return RedirectResponse(home_for(visitor), status_code=303)
 
 
 # Workflows -------------------------------------------------------------------------------------------------------
