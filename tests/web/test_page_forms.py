@@ -31,7 +31,8 @@ def test_the_bill_filter_quotes_what_was_typed() -> None:
     assert bill_filter({}) is None
     typed = {"period": "2026-11", "account": "O'Brien", "meter": "M-1", "batch": "", "state": "void"}
     assert bill_filter(typed) == (
-        "billingPeriod equals '202611' and accountCode like 'O''Brien' and meterCode equals 'M-1' and void equals 'true'"
+        "billingPeriod equals '202611' and accountCode like 'O''Brien' and meterCode equals 'M-1' "
+        "and void equals 'true'"
     )
 
 
