@@ -295,3 +295,12 @@ def test_a_month_end_through_the_pages(
             name = path.stem.split("-", 1)[1].rsplit("-", 1)[0]
             if name in DOC_SHOTS:
                 shutil.copyfile(path, DOCS_IMAGES / f"{name}.png")
+
+
+def test_the_month_end_guide_shows_the_screenshots_this_test_takes() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "first-month-end.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\(images/first-month-end/([a-z-]+)\.png\)", guide)
+    assert shown
+    assert set(shown) <= set(DOC_SHOTS)
+    for name in shown:
+        assert (DOCS_IMAGES / f"{name}.png").stat().st_size > 10_000, name
