@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from apportion.cli import app
+from apportion.cli import app, demo_periods
 from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.services.billing import bills
+from apportion.services.chargebacks import digest as digest_service
 from apportion.services.demo import campus as demo_campus
 from apportion.services.demo import demo_workflow
 from apportion.services.imports import bill_import, import_tasks
@@ -73,9 +74,12 @@ def test_demo_loads_runs_and_shows_a_month(env: Database) -> None:
     assert "bills created: 6" in output
     assert "B001-ELEC-T1" in output
     assert "└ B001-WATER-T2" in output
+    assert "ran the workflow for 13 months, 202511..202611" in output
     with env.reading() as session:
-        task = session.execute(select(ChargebackTask)).scalar_one()
-        assert (task.billing_period, task.status, task.number_of_bills_created) == (202611, "Completed", 6)
+        tasks = session.execute(select(ChargebackTask).order_by(ChargebackTask.task_id)).scalars().all()
+        assert [t.billing_period for t in tasks] == demo_periods(202611, 13)
+        assert {(t.status, t.number_of_bills_created) for t in tasks} == {("Completed", 6)}
+        task = tasks[-1]
         split = session.execute(
             select(Account.account_code, func.sum(Bill.total_cost))
             .join(Account, Account.account_id == Bill.account_id)
@@ -92,11 +96,20 @@ def test_demo_loads_runs_and_shows_a_month(env: Database) -> None:
     assert t1 + t2 == sources
     assert abs(t1 - sources * Decimal("0.6")) <= Decimal("0.03")
 
-    again_code, again = invoke("demo", "--period", "202611")
+    # The last month compares with months that were charged back too: a real prior period and prior year.
+    step = demo_workflow.find_workflow(env)
+    assert step is not None
+    digest = digest_service.get_digest(env, step.step_id, 202611, NOW.date())
+    tenant = digest.results[0].splits[0] if digest.results[0].splits else None
+    assert tenant is not None
+    assert tenant.figures.prior_period.cost > 0
+    assert tenant.figures.prior_year.cost > 0
+
+    again_code, again = invoke("demo", "--period", "202611", "--months", "1")
     assert again_code == 0, again
     assert "already holds data" in again
     assert "found workflow" in again
-    assert count(env, select(func.count()).select_from(ChargebackTask)) == 2
+    assert count(env, select(func.count()).select_from(ChargebackTask)) == 14
     assert count(env, select(func.count()).select_from(Account).where(Account.account_code == "B001-T1")) == 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import shlex
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +43,23 @@ user_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 
-KEY_FILE = Path("apportion-api-key.txt")
+KEY_FILE_SUFFIX = "-api-key.txt"
+
+
+def key_file(database_url: str) -> Path | None:
+    """Where the administrator's key of this database is kept: beside a SQLite file and named after it
+    (`./apportion.db` -> `./apportion-api-key.txt`), or in the working directory named after a server database's
+    host, port and name; None for an in-memory database. Each database has its own file, so running a command on
+    another database never overwrites or announces this one's key."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+            return None
+        path = Path(url.database)
+        return path.with_name(path.stem + KEY_FILE_SUFFIX)
+    where = "-".join(str(part) for part in (url.host or "localhost", url.port or "", url.database or "") if part)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in where)
+    return Path(f"apportion-{safe}{KEY_FILE_SUFFIX}")
 
 
 def _database(settings: Settings) -> Database:
@@ -102,7 +119,8 @@ class Bootstrap:
     db: Database
     created_key: str | None = None
     from_setting: bool = False
-    key_file: Path | None = None
+    key_file: Path | None = None  # holds a key checked against this database
+    unchecked_key_file: Path | None = None  # this database's key file, whose key does not open it
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -116,22 +134,54 @@ def _write_private(path: Path, text: str) -> None:
 def _bootstrap(settings: Settings) -> Bootstrap:
     """Migrate and create the first administrator if needed.
 
-    A key made here is kept in KEY_FILE (0600) and returned once, to be printed once; a key from
-    APPORTION_BOOTSTRAP_API_KEY is the operator's own and is never printed.
+    A key made here is kept in the database's own key file (`key_file`, 0600) and returned once, to be printed
+    once; the file is written only then. A key from APPORTION_BOOTSTRAP_API_KEY is the operator's own and is never
+    printed.
     """
     db = _database(settings)
     _migrate(settings, db)
+    path = key_file(settings.database_url)
     if settings.bootstrap_api_key:
         created = auth.bootstrap_administrator(db, settings.bootstrap_api_key, datetime.now())
-        return Bootstrap(db, from_setting=created, key_file=_existing(KEY_FILE))
+        return Bootstrap(db, from_setting=created, key_file=_checked_key_file(db, path))
     if auth.bootstrap_administrator(db, key := auth.new_key(), datetime.now()):
-        _write_private(KEY_FILE, key + "\n")
-        return Bootstrap(db, created_key=key, key_file=KEY_FILE.resolve())
-    return Bootstrap(db, key_file=_existing(KEY_FILE))
+        if path is None:
+            return Bootstrap(db, created_key=key)
+        _write_private(path, key + "\n")
+        return Bootstrap(db, created_key=key, key_file=path.resolve())
+    return Bootstrap(db, key_file=_checked_key_file(db, path), unchecked_key_file=_unchecked(db, path))
 
 
-def _existing(path: Path) -> Path | None:
-    return path.resolve() if path.exists() else None
+def _file_key(path: Path | None) -> str | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _opens(db: Database, key: str | None) -> bool:
+    """Whether `key` is a live key of this database (never trust a file for what it claims to hold)."""
+    if key is None:
+        return False
+    try:
+        auth.authenticate(db, key)
+    except DomainError:
+        return False
+    return True
+
+
+def _checked_key_file(db: Database, path: Path | None) -> Path | None:
+    """The key file, only when the key in it opens this database."""
+    return path.resolve() if path is not None and _opens(db, _file_key(path)) else None
+
+
+def _unchecked(db: Database, path: Path | None) -> Path | None:
+    """The key file when it exists but its key does not open this database (said as such, never as its key)."""
+    if path is None or not path.exists():
+        return None
+    return None if _opens(db, _file_key(path)) else path.resolve()
 
 
 def _announce_key(start: Bootstrap) -> None:
@@ -143,6 +193,11 @@ def _announce_key(start: Bootstrap) -> None:
         typer.echo("created the administrator with the key in APPORTION_BOOTSTRAP_API_KEY")
     elif start.key_file:
         typer.echo(f"API key (administrator): in {start.key_file}")
+    elif start.unchecked_key_file:
+        typer.echo(
+            f"API key: {start.unchecked_key_file} holds no live key of this database "
+            "(make one: apportion user create CODE -p Administrator)"
+        )
 
 
 def _prepare(settings: Settings) -> tuple[Bootstrap, demo_workflow.DemoWorkflow | None]:
@@ -192,7 +247,7 @@ def demo_data(
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(envvar="APPORTION_PORT", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
     worker_timeout: Annotated[
         int,
@@ -207,6 +262,7 @@ def serve(
     import uvicorn
 
     settings = Settings()
+    _port_free_or_exit(host, port)
     start, flow = _prepare(settings)
     announce(start, flow, f"http://{host}:{port}")
     # uvicorn's own default (5 s) kills workers that start slowly on a loaded machine, then starts them again,
@@ -219,6 +275,25 @@ def serve(
         log_level="info",
         timeout_worker_healthcheck=worker_timeout,
     )
+
+
+def _port_free_or_exit(host: str, port: int) -> None:
+    """One line naming the ways to choose another port, exit code 2, when `host:port` cannot be listened on (before
+    any banner, so nothing is printed for a server that will not start)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as problem:
+            reason = problem.strerror or str(problem)
+            typer.secho(
+                f"error: cannot listen on {host}:{port} ({reason}): choose another port with --port or "
+                "APPORTION_PORT, or stop what is using it",
+                fg=typer.colors.RED,
+                err=True,
+            )
+            raise typer.Exit(2) from problem
 
 
 def announce(start: Bootstrap, flow: demo_workflow.DemoWorkflow | None, base: str) -> None:
@@ -435,6 +510,18 @@ def _write(path: Path, text: str) -> None:
         raise RuleViolation(f"Cannot write {path}: {problem.strerror or problem}.") from problem
 
 
+DEMO_MONTHS = 13
+DEMO_MONTHS_MAX = 24
+
+
+def demo_periods(last: int, months: int) -> list[int]:
+    """The `months` billing periods ending with `last`, oldest first."""
+    found = [last]
+    while len(found) < months:
+        found.insert(0, periods.prior(found[0]))
+    return found
+
+
 @app.command("demo")
 def run_demo(
     period: Annotated[
@@ -443,8 +530,17 @@ def run_demo(
     meters: Annotated[
         int, typer.Option(min=1, max=campus.MAX_METERS, help="Master meters of the campus, when one is loaded.")
     ] = campus.DEFAULT_METERS,
+    months: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=DEMO_MONTHS_MAX,
+            help="Months to run, ending with the period: 13 gives the digest a prior period and a prior year.",
+        ),
+    ] = DEMO_MONTHS,
 ) -> None:
-    """A guided month of chargebacks: load the demo campus into an empty database, run its workflow, show the digest."""
+    """A guided month-end: load the demo campus into an empty database, run its workflow for the last 13 months (so
+    the last one compares with a real prior period and prior year), show the digest."""
     out = views.stdout()
     start = _bootstrap(Settings())
     db = start.db
@@ -466,15 +562,25 @@ def run_demo(
             f"{flow.versions} master meters' bills among their buildings' tenants"
         )
         principal = auth.principal_of(db, None)
-        settings = _run_settings(period, "apportion demo", None)
-        with views.progress_bar("running the workflow") as report:
-            task_ids = processing.run_workflow(db, flow.workflow_id, settings, principal, datetime.now, report)
-        out.print("3. ran the workflow:")
-        rows = chargeback_tasks.get_tasks(db, task_ids)
+        last = period if period is not None else periods.prior(periods.of_date(date.today()))
+        periods.check(last)
+        months_run = demo_periods(last, months)
+        rows = []
+        bills_made = 0
+        with views.progress_bar(f"running the workflow for {len(months_run)} months") as report:
+            for number, month in enumerate(months_run, start=1):
+                settings = _run_settings(month, "apportion demo", None)
+                task_ids = processing.run_workflow(db, flow.workflow_id, settings, principal, datetime.now)
+                rows = chargeback_tasks.get_tasks(db, task_ids)
+                bills_made += sum(row["ChargebackTask"].number_of_bills_created for row in rows)
+                report(number, len(months_run), f"ran {month}")
+        out.print(
+            f"3. ran the workflow for {len(months_run)} months, {months_run[0]}..{last} ({bills_made} bills); "
+            "the last one:"
+        )
         for row in rows:
             views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, row["ChargebackTask"].task_id))
-        ran = rows[0]["ChargebackTask"].billing_period if rows else period
-        result = digest_service.get_digest(db, flow.step_id, ran, date.today())
+        result = digest_service.get_digest(db, flow.step_id, last, date.today())
     except DomainError as error:
         raise _fail(error) from error
     finally:
