@@ -229,7 +229,13 @@ def test_runs_and_imports_report_each_step(campus: demo_workflow.DemoWorkflow, e
     admin = auth.principal_of(env, None)
     settings = processing.RunSettings(billing_period=PERIOD)
     processing.run_workflow(env, campus.workflow_id, settings, admin, lambda: NOW, lambda *step: heard.append(step))
-    assert heard == [(1, 3, "task opened"), (2, 3, "versions run"), (3, 3, "task recorded")]
+    step = campus.step_id
+    assert heard == [
+        (1, 3, f"step {step}: reading the versions for {PERIOD}"),
+        (1, 3, f"splitting the bills of 3 versions for {PERIOD}"),
+        (2, 3, "recording 6 bills and 3 outcomes"),
+        (3, 3, "completed: 6 bills"),
+    ]
 
     heard.clear()
     content = f"{HEADER}\nPPL-00001-1,B001-ELEC,2024-07-01,2024-08-01,1000,85.00\n".encode()

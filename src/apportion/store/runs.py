@@ -211,3 +211,57 @@ def workflow_steps(session: Session, workflow_id: int) -> list[StepToRun] | None
         .order_by(ChargebackWorkflowStep.step_order, ChargebackWorkflowStep.step_id)
     )
     return [StepToRun(row.step_id, row.step_type) for row in rows]
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """A finished task as a dry run reports it: what it ran, its outcome and its versions' error messages."""
+
+    task_id: int
+    workflow_step_id: int | None
+    chargeback_type: str
+    billing_period: int
+    status: str
+    bills_created: int
+    failed_versions: int
+    errors: tuple[tuple[int, str], ...]
+
+
+def task_results(session: Session, task_ids: Sequence[int]) -> list[TaskResult]:
+    """The tasks' outcomes in id order, each with (version id, message) for its failed versions."""
+    if not task_ids:
+        return []
+    errors: dict[int, list[tuple[int, str]]] = {}
+    failed = session.execute(
+        select(ChargebackTaskVersion.task_id, ChargebackTaskVersion.version_id, ChargebackTaskVersion.error_message)
+        .where(among(ChargebackTaskVersion.task_id, task_ids), ChargebackTaskVersion.error_message.is_not(None))
+        .order_by(ChargebackTaskVersion.task_id, ChargebackTaskVersion.version_id)
+    )
+    for task_id, version_id, message in failed:
+        errors.setdefault(task_id, []).append((version_id, message or ""))
+    rows = session.execute(
+        select(
+            ChargebackTask.task_id,
+            ChargebackTask.workflow_step_id,
+            ChargebackTask.chargeback_type,
+            ChargebackTask.billing_period,
+            ChargebackTask.status,
+            ChargebackTask.number_of_bills_created,
+            ChargebackTask.number_of_failed_versions,
+        )
+        .where(among(ChargebackTask.task_id, task_ids))
+        .order_by(ChargebackTask.task_id)
+    )
+    return [
+        TaskResult(
+            row.task_id,
+            row.workflow_step_id,
+            row.chargeback_type,
+            row.billing_period,
+            row.status,
+            row.number_of_bills_created,
+            row.number_of_failed_versions,
+            tuple(errors.get(row.task_id, ())),
+        )
+        for row in rows
+    ]
