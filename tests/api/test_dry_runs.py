@@ -86,7 +86,7 @@ def test_a_step_dry_run_shows_what_a_late_bill_changes(api: Api) -> None:
 
 
 def test_dry_run_refusals(api: Api) -> None:
-    _ids, workflow_id, split_step, _calc = _workflow(api)
+    _ids, _workflow_id, split_step, _calc = _workflow(api)
     viewer = api.key_with("ChargebacksModule:View")
     before = fingerprint(api.db)
     url = f"/apportion/v1/chargebackWorkflowStep/{split_step}/dryRun"
@@ -94,7 +94,8 @@ def test_dry_run_refusals(api: Api) -> None:
     assert bad.status_code == 400
     assert "use YYYYMM, e.g. 202403" in bad.json()["modelState"]["billingPeriod"][0]
     month = api.post(url, json={"billingPeriod": 202413})
-    assert month.status_code == 400 and "billingPeriod" in month.json()["modelState"]
+    assert month.status_code == 400
+    assert "billingPeriod" in month.json()["modelState"]
     assert (
         api.post("/apportion/v1/chargebackWorkflowStep/99999/dryRun", json={"billingPeriod": PERIOD}).status_code == 404
     )
