@@ -70,7 +70,9 @@ def csv_text(value: Cell, kind: Kind) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, Decimal):
-        return f"{value:f}"
+        if kind is Kind.NUMBER and value == value.to_integral_value():
+            return f"{value.quantize(Decimal(1)):f}"  # 164421.000000 -> 164421
+        return f"{value.normalize() if kind is Kind.NUMBER else value:f}"
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date):
