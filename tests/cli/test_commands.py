@@ -127,7 +127,7 @@ def test_run_a_step_prints_the_task(campus: demo_workflow.DemoWorkflow, env: Dat
     ("args", "message"),
     [
         (["--step", "999", "--period", "202405"], "Chargeback workflow step 999 was not found."),
-        (["--step", "{step}", "--period", "202413"], "billingPeriod"),
+        (["--step", "{step}", "--period", "202413"], "use YYYYMM, e.g. 202611"),
         (["--step", "{step}", "--period", "202405", "--user", "nobody"], "User nobody was not found."),
         (["--step", "{step}", "--period", "May"], "Invalid value for '--period'"),
     ],
@@ -268,7 +268,7 @@ def test_user_create_refuses_a_code_in_use_or_empty_in_one_line_with_exit_code_2
     code, output = invoke("user", "create", "clerk", "-p", "BillsAndBatches:View")
     assert code == 0, output
     for user_code, reason in (
-        ("CLERK", "userCode: User code 'CLERK' is already in use."),
+        ("CLERK", "user CLERK already exists; for a new key: apportion user key --rotate CLERK"),
         ("  ", "userCode: userCode must not be empty.; fullName: fullName must not be empty."),  # the code by default
     ):
         code, output = invoke("user", "create", user_code)
@@ -285,7 +285,9 @@ def test_user_create_in_a_real_process_prints_no_traceback(env: Database) -> Non
     again = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     assert again.returncode == 2
     assert again.stdout == ""
-    assert again.stderr.strip().splitlines() == ["error: userCode: User code 'clerk' is already in use."]
+    assert again.stderr.strip().splitlines() == [
+        "error: user clerk already exists; for a new key: apportion user key --rotate clerk"
+    ]
 
 
 def test_a_correction_month_from_the_command_line(

@@ -211,8 +211,16 @@ def digest(console: Console, result: WorkflowDigest, wide: bool = False) -> None
     table = digest_table(result, console.width, wide)
     # --wide: the whole table at its natural width, however narrow the console (the terminal wraps, or a pager
     # scrolls); otherwise it fits the console.
+    if not wide:
+        console.print(table)
+        return
     natural = Measurement.get(console, console.options.update(width=10_000), table).maximum
-    console.print(table, width=max(console.width, natural) if wide else console.width, crop=not wide)
+    width = console.width
+    console.width = max(width, natural)
+    try:
+        console.print(table, crop=False)
+    finally:
+        console.width = width
 
 
 _LEFT_CAPTIONS = {
