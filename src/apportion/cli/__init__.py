@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from types import ModuleType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import psycopg
 import typer
@@ -37,6 +36,9 @@ from apportion.services.runs import processing
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from apportion.services.exports import Table
 
 app = typer.Typer(help="Apportion: utility-bill chargebacks with an EnergyCAP-compatible API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -456,9 +458,12 @@ def show_digest(
     with _reading(Settings()) as db:
         result = digest_service.get_digest(db, step, period, date.today())
         waiting = lineage_reports.reruns(db, result.billing_period, step)
-        for path in (csv, xlsx):
-            if path is not None:
-                _save_table(path, exports_of().digest_table(result), "xlsx" if path is xlsx else "csv")
+        if csv is not None or xlsx is not None:
+            from apportion.services import exports
+
+            for path, file_format in ((csv, "csv"), (xlsx, "xlsx")):
+                if path is not None:
+                    _save_table(path, exports.digest_table(result), file_format)
     if json:
         import pydantic_core
 
@@ -564,14 +569,7 @@ def run_demo(
     out.print("the API and the pages: apportion serve")
 
 
-def exports_of() -> ModuleType:
-    """services.exports, imported when a command exports (openpyxl is slow to import)."""
-    from apportion.services import exports
-
-    return exports
-
-
-def _save_table(path: Path, table: Any, file_format: str) -> None:
+def _save_table(path: Path, table: Table, file_format: str) -> None:
     """Write an exports.Table to `path` as CSV or XLSX (`-` for CSV on standard output)."""
     from apportion.importer import tables
 
@@ -609,7 +607,7 @@ def _format_of(path: Path) -> str:
     raise typer.Exit(2)
 
 
-def _export(output: Path, make: Callable[[Database], Any]) -> None:
+def _export(output: Path, make: Callable[[Database], Table]) -> None:
     file_format = _format_of(output)
     with _reading(Settings()) as db:
         _save_table(output, make(db), file_format)
@@ -626,7 +624,9 @@ def export_digest(
     ] = None,
 ) -> None:
     """A step's digest, every column (as GET /apportion/v1/digest/{stepId}/export)."""
-    _export(output, lambda db: exports_of().digest(db, step, period, date.today()))
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.digest(db, step, period, date.today()))
 
 
 @export_app.command("task")
@@ -634,13 +634,17 @@ def export_task(
     task: Annotated[int, typer.Argument(help="Chargeback task id (apportion tasks).")], output: OutputArgument
 ) -> None:
     """Every bill a chargeback task wrote (as GET /apportion/v1/chargebackTask/{id}/bills/export)."""
-    _export(output, lambda db: exports_of().task_bills(db, task))
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.task_bills(db, task))
 
 
 @export_app.command("batch")
 def export_batch(batch: Annotated[int, typer.Argument(help="Batch id.")], output: OutputArgument) -> None:
     """Every bill of a batch (as GET /apportion/v1/batch/{id}/bills/export)."""
-    _export(output, lambda db: exports_of().batch_bills(db, batch))
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.batch_bills(db, batch))
 
 
 @export_app.command("bills")
@@ -652,7 +656,9 @@ def export_bills(
     ] = None,
 ) -> None:
     """Every bill matching a filter, all pages (as GET /apportion/v1/bill/export)."""
-    _export(output, lambda db: exports_of().bill_list(db, filter_text, date.today()))
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.bill_list(db, filter_text, date.today()))
 
 
 @app.command("workflows")

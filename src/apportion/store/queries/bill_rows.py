@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, Row, select, true
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.filters import Condition
@@ -23,6 +23,7 @@ from apportion.store.models.bills import Batch, Bill, BillMeter
 from apportion.store.models.chargebacks import DistributionVersion
 from apportion.store.models.organisation import Account, Meter, Vendor
 from apportion.store.models.reference import Commodity, Unit
+from apportion.store.paging import AnySelect
 from apportion.store.queries.bills import filter_targets
 
 SLICE = 1000
@@ -55,7 +56,7 @@ class BillRow:
     created_date: datetime
 
 
-def _statement() -> Any:
+def _statement() -> AnySelect:
     version = aliased(DistributionVersion)
     return (
         select(
@@ -109,7 +110,7 @@ def _meters(session: Session, bill_ids: Sequence[int]) -> dict[int, list[_MeterU
     return found
 
 
-def _row(row: Any, meters: list[_MeterUse]) -> BillRow:
+def _row(row: Row[Any], meters: list[_MeterUse]) -> BillRow:
     units = {m.unit_code for m in meters if m.use is not None}
     use: Decimal | None = None
     if len(units) == 1:
