@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import update
+
+from apportion.domain import calculations
+from apportion.store import instructions
+from apportion.store.models.chargebacks import DistributionVersion
 from tests.conftest import Api
 from tests.support import chargebacks as cb
 from tests.support.fingerprint import fingerprint
@@ -109,3 +114,27 @@ def test_dry_runs_are_in_the_openapi_document(api: Api) -> None:
     paths = api.get("/openapi.json").json()["paths"]
     assert "post" in paths["/apportion/v1/chargebackWorkflowStep/{chargebackWorkflowStepId}/dryRun"]
     assert "post" in paths["/apportion/v1/chargebackWorkflow/{chargebackWorkflowId}/dryRun"]
+
+
+def test_a_calculation_that_would_fail_shows_its_bill_voided(api: Api) -> None:
+    ids, workflow_id, _split_step, calc_step = _workflow(api)
+    assert api.post(f"/api/v202304/chargebackWorkflow/{workflow_id}/exec", json={"billingPeriod": PERIOD}).is_success
+    # The calculation now reads a meter that does not exist: a re-run replaces its bill with none.
+    broken = calculations.CopyFromMeter(ids["TOT"][1] + 1000, D("100"))
+    document = instructions.to_document(calculations.CalculatedBillInstructions(0, use=broken, cost=broken))
+    with api.db.transaction() as session:
+        session.execute(
+            update(DistributionVersion)
+            .where(DistributionVersion.workflow_step_id == calc_step)
+            .values(instructions=document)
+        )
+    before = fingerprint(api.db)
+    answer = api.post(f"/apportion/v1/chargebackWorkflowStep/{calc_step}/dryRun", json={"billingPeriod": PERIOD})
+    assert answer.status_code == 200, answer.text
+    assert fingerprint(api.db) == before
+    body = answer.json()
+    assert _changes(body) == [("A-TOT", "voided", 70.0, -70.0)]
+    assert (body["summary"]["voided"], body["summary"]["difference"]) == (1, -70.0)
+    assert body["tasks"][0]["status"] == "Failed"
+    assert body["tasks"][0]["errors"][0]["message"]
+    assert body["bills"] == []
