@@ -140,7 +140,7 @@ def test_run_a_step_prints_the_task(campus: demo_workflow.DemoWorkflow, env: Dat
     ("args", "message"),
     [
         (["--step", "999", "--period", "202405"], "Chargeback workflow step 999 was not found."),
-        (["--step", "{step}", "--period", "202413"], "billingPeriod"),
+        (["--step", "{step}", "--period", "202413"], "use YYYYMM, e.g. 202611"),
         (["--step", "{step}", "--period", "202405", "--user", "nobody"], "User nobody was not found."),
         (["--step", "{step}", "--period", "May"], "Invalid value for '--period'"),
     ],
@@ -242,7 +242,13 @@ def test_runs_and_imports_report_each_step(campus: demo_workflow.DemoWorkflow, e
     admin = auth.principal_of(env, None)
     settings = processing.RunSettings(billing_period=PERIOD)
     processing.run_workflow(env, campus.workflow_id, settings, admin, lambda: NOW, lambda *step: heard.append(step))
-    assert heard == [(1, 3, "task opened"), (2, 3, "versions run"), (3, 3, "task recorded")]
+    step = campus.step_id
+    assert heard == [
+        (1, 3, f"step {step}: reading the versions for {PERIOD}"),
+        (1, 3, f"splitting the bills of 3 versions for {PERIOD}"),
+        (2, 3, "recording 6 bills and 3 outcomes"),
+        (3, 3, "completed: 6 bills"),
+    ]
 
     heard.clear()
     content = f"{HEADER}\nPPL-00001-1,B001-ELEC,2024-07-01,2024-08-01,1000,85.00\n".encode()
@@ -275,7 +281,7 @@ def test_user_create_refuses_a_code_in_use_or_empty_in_one_line_with_exit_code_2
     code, output = invoke("user", "create", "clerk", "-p", "BillsAndBatches:View")
     assert code == 0, output
     for user_code, reason in (
-        ("CLERK", "userCode: User code 'CLERK' is already in use."),
+        ("CLERK", "user CLERK already exists; for a new key: apportion user key --rotate CLERK"),
         ("  ", "userCode: userCode must not be empty.; fullName: fullName must not be empty."),  # the code by default
     ):
         code, output = invoke("user", "create", user_code)
@@ -292,7 +298,9 @@ def test_user_create_in_a_real_process_prints_no_traceback(env: Database) -> Non
     again = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     assert again.returncode == 2
     assert again.stdout == ""
-    assert again.stderr.strip().splitlines() == ["error: userCode: User code 'clerk' is already in use."]
+    assert again.stderr.strip().splitlines() == [
+        "error: user clerk already exists; for a new key: apportion user key --rotate clerk"
+    ]
 
 
 def test_a_correction_month_from_the_command_line(

@@ -7,12 +7,13 @@ import base64
 import os
 import shlex
 import socket
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import psycopg
 import typer
@@ -22,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from apportion.cli import views
 from apportion.domain import periods
 from apportion.domain.batch_modes import BatchMode, ImportBatchSettings
-from apportion.domain.errors import DomainError, RuleViolation
+from apportion.domain.errors import DomainError, RuleViolation, ValidationFailed
 from apportion.domain.permissions import parse_grants
 from apportion.domain.task_status import TaskStatus
 from apportion.jobs import queue as job_queue
@@ -37,11 +38,16 @@ from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.migrate import upgrade
 
+if TYPE_CHECKING:
+    from apportion.services.exports import Table
+
 app = typer.Typer(help="Apportion: utility-bill chargebacks with an EnergyCAP-compatible API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
+export_app = typer.Typer(help="Export a digest or bills as CSV or XLSX.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(export_app, name="export")
 
 KEY_FILE_SUFFIX = "-api-key.txt"
 
@@ -100,11 +106,19 @@ def user_create(
     full_name: Annotated[str | None, typer.Option(help="Full name (defaults to the code).")] = None,
 ) -> None:
     """Create a user with the named permissions and print a new API key (shown once)."""
-    settings = Settings()
-    db = _database(settings)
+    db = _open(Settings())
     try:
         grants = parse_grants(permission or [])
         _user_id, key = auth.create_user_with_key(db, user_code, full_name or user_code[:32], grants, datetime.now())
+    except ValidationFailed as error:
+        if any("already in use" in reason for reason in error.errors.get("userCode", [])):
+            typer.secho(
+                f"error: user {user_code} already exists; for a new key: apportion user key --rotate {user_code}",
+                fg="red",
+                err=True,
+            )
+            raise typer.Exit(2) from error
+        raise _fail(error) from error
     except DomainError as error:
         raise _fail(error) from error
     finally:
@@ -323,6 +337,21 @@ def announce(start: Bootstrap, flow: demo_workflow.DemoWorkflow | None, base: st
     typer.echo(f"API docs: {base}/docs")
 
 
+def period_value(text: str | int | None) -> int | None:
+    """A billing period option as people write it: 202611 or 2026-11; anything else is answered with how to
+    write one (exit code 2)."""
+    if text is None or isinstance(text, int):
+        return text
+    found = periods.parse(text)
+    if found is None:
+        raise typer.BadParameter(periods.hint(text))
+    return found
+
+
+def _period_option(help_text: str) -> object:
+    return typer.Option(parser=period_value, metavar="YYYYMM", help=f"{help_text} (2026-11 works too)")
+
+
 UserOption = Annotated[
     str | None, typer.Option("--user", help="Code of the user to act as (default: the first user, the administrator).")
 ]
@@ -387,11 +416,17 @@ def import_file(
         data = base64.b64encode(content).decode("ascii")
         task_id, guid = import_tasks.start_import(db, file.name, data, options, principal, datetime.now(), limits)
         with views.progress_bar(f"importing {file.name}") as report:
-            bill_import.run_import(db, task_id, datetime.now, limits, report)
+
+            def said(done: int, total: int, stage: str) -> None:
+                report(done, total, views.IMPORT_STAGES.get(stage, stage))
+
+            bill_import.run_import(db, task_id, datetime.now, limits, said)
         listing = import_tasks.get_task(db, guid, principal)
         task = listing.task
         hint = None
+        reasons: list[str] = []
         if task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
+            reasons = import_tasks.kickout_rows(db, guid, principal)
             hint = f"kickout file: GET /api/v3/task/{guid}/errorOutput"
             if kickouts is not None:
                 output = import_tasks.error_output(db, guid, principal)
@@ -404,7 +439,9 @@ def import_file(
         raise _fail(error) from error
     finally:
         db.dispose()
-    views.import_summary(views.stdout(), task, listing.batch_code, hint)
+    out = views.stdout()
+    views.import_summary(out, task, listing.batch_code, hint)
+    views.kickouts(out, reasons)
     if task.status == TaskStatus.FAILED:
         raise typer.Exit(2)
 
@@ -422,30 +459,57 @@ def _run_settings(period: int | None, note: str | None, batch_code: str | None) 
 
 @app.command("run")
 def run_step(
-    step: StepOption,
-    period: Annotated[int, typer.Option(help="Billing period YYYYMM.")],
+    period: Annotated[int, _period_option("Billing period YYYYMM")],
+    step: Annotated[int | None, typer.Option("--step", help="Chargeback workflow step id (apportion steps).")] = None,
+    workflow: Annotated[
+        int | None, typer.Option("--workflow", help="Run every step of this workflow in order instead.")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show the bills the run would post and what they change; write nothing."),
+    ] = False,
     note: Annotated[str | None, typer.Option(help="Note kept on the task.")] = None,
     batch_code: Annotated[str | None, typer.Option(help="Put the bills into a new batch with this code.")] = None,
     user: UserOption = None,
 ) -> None:
-    """Run a chargeback workflow step for a billing period, with progress, then print the task's summary."""
+    """Run a chargeback workflow step (or a whole workflow) for a billing period, with progress, then print each
+    task's summary; with --dry-run, what it would post and how that differs from what is live, writing nothing."""
+    if (step is None) == (workflow is None):
+        typer.secho("error: give --step ID or --workflow ID (apportion workflows lists them)", fg="red", err=True)
+        raise typer.Exit(2)
+    what = f"step {step}" if step is not None else f"workflow {workflow}"
     db = _open(Settings())
+    settings = _run_settings(period, note, batch_code)
     try:
         principal = auth.principal_of(db, user)
-        with views.progress_bar(f"running step {step}") as report:
-            task_id = processing.run_workflow_step(
-                db, step, _run_settings(period, note, batch_code), principal, datetime.now, report
-            )
-        row, errors = chargeback_tasks.get_task(db, task_id), chargeback_tasks.error_rows(db, task_id)
-        record = lineage_reports.task_conservation(db, task_id)
+        if dry_run:
+            from apportion.services.runs import previews
+
+            with views.progress_bar(f"dry run of {what}") as report:
+                if step is not None:
+                    preview = previews.preview_step(db, step, settings, principal, datetime.now, report)
+                else:
+                    assert workflow is not None
+                    preview = previews.preview_workflow(db, workflow, settings, principal, datetime.now, report)
+            views.preview(views.stdout(), preview, what)
+            return
+        with views.progress_bar(f"running {what}") as report:
+            if step is not None:
+                task_ids = [processing.run_workflow_step(db, step, settings, principal, datetime.now, report)]
+            else:
+                assert workflow is not None
+                task_ids = processing.run_workflow(db, workflow, settings, principal, datetime.now, report)
+        rows = chargeback_tasks.get_tasks(db, task_ids)
+        out = views.stdout()
+        for row in rows:
+            task_id = row["ChargebackTask"].task_id
+            views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, task_id))
+            views.conservation(out, lineage_reports.task_conservation(db, task_id))
     except DomainError as error:
         raise _fail(error) from error
     finally:
         db.dispose()
-    out = views.stdout()
-    views.chargeback_summary(out, row, errors)
-    views.conservation(out, record)
-    if row["ChargebackTask"].status == TaskStatus.FAILED:
+    if any(row["ChargebackTask"].status == TaskStatus.FAILED for row in rows):
         raise typer.Exit(1)
 
 
@@ -453,15 +517,37 @@ def run_step(
 def show_digest(
     step: StepOption,
     period: Annotated[
-        int | None, typer.Option(help="Billing period YYYYMM (default: the step's latest task period).")
+        int | None, _period_option("Billing period YYYYMM (default: the step's latest task period)")
     ] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column, however narrow the terminal.")] = False,
+    csv: Annotated[Path | None, typer.Option(help="Also write the digest to this CSV file.")] = None,
+    xlsx: Annotated[Path | None, typer.Option(help="Also write the digest to this XLSX file.")] = None,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print the digest as the API's JSON instead of a table.")
+    ] = False,
 ) -> None:
-    """Print a step's digest: each meter's use and cost against the prior period and the same period last year."""
+    """Print a step's digest: each meter's use and cost against the prior period and the same period last year.
+
+    The table fits the terminal (the most useful columns first; --wide for all); --csv and --xlsx write every
+    column, --json prints what GET /api/v3/chargebackWorkflow/{id}/digest answers."""
     with _reading(Settings()) as db:
         result = digest_service.get_digest(db, step, period, date.today())
         waiting = lineage_reports.reruns(db, result.billing_period, step)
+        if csv is not None or xlsx is not None:
+            from apportion.services import exports
+
+            for path, file_format in ((csv, "csv"), (xlsx, "xlsx")):
+                if path is not None:
+                    _save_table(path, exports.digest_table(result), file_format)
+    if json:
+        import pydantic_core
+
+        from apportion.api.routes.digest import render
+
+        typer.echo(pydantic_core.to_json(render(result), indent=2).decode())
+        return
     out = views.stdout()
-    views.digest(out, result)
+    views.digest(out, result, wide)
     if waiting:
         out.print("[bold]This period needs running again[/bold]: a correction undid bills of these versions.")
         views.reruns(out, waiting)
@@ -490,7 +576,7 @@ def show_conservation(
 
 @app.command("reruns")
 def show_reruns(
-    period: Annotated[int | None, typer.Option(help="Only this billing period YYYYMM.")] = None,
+    period: Annotated[int | None, _period_option("Only this billing period YYYYMM")] = None,
     step: Annotated[int | None, typer.Option(help="Only this workflow step id.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include resolved and dismissed ones.")] = False,
     csv: Annotated[Path | None, typer.Option(help="Also write the list to this CSV file.")] = None,
@@ -524,9 +610,7 @@ def demo_periods(last: int, months: int) -> list[int]:
 
 @app.command("demo")
 def run_demo(
-    period: Annotated[
-        int | None, typer.Option(help="Billing period YYYYMM to charge back (default: last month).")
-    ] = None,
+    period: Annotated[int | None, _period_option("Billing period YYYYMM to charge back (default: last month)")] = None,
     meters: Annotated[
         int, typer.Option(min=1, max=campus.MAX_METERS, help="Master meters of the campus, when one is loaded.")
     ] = campus.DEFAULT_METERS,
@@ -589,6 +673,161 @@ def run_demo(
     views.digest(out, result)
     out.print(f"again: apportion digest --step {flow.step_id} --period {result.billing_period}")
     out.print("the API and the pages: apportion serve")
+
+
+def _save_table(path: Path, table: Table, file_format: str) -> None:
+    """Write an exports.Table to `path` as CSV or XLSX (`-` for CSV on standard output)."""
+    from apportion.importer import tables
+
+    if file_format == "xlsx":
+        chunks = tables.file_chunks(tables.xlsx_file(table.columns, table.rows, table.title))
+    else:
+        chunks = tables.csv_chunks(table.columns, table.rows)
+    if str(path) == "-":
+        if file_format == "xlsx":
+            raise RuleViolation("An XLSX file cannot go to standard output: name a file ending in .xlsx.")
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        return
+    try:
+        with path.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+    except OSError as problem:
+        raise RuleViolation(f"Cannot write {path}: {problem.strerror or problem}.") from problem
+
+
+OutputArgument = Annotated[
+    Path, typer.Argument(help="File to write: .csv or .xlsx (the format follows the name); - for CSV on stdout.")
+]
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if str(path) == "-" or suffix == ".csv":
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    typer.secho(f"error: {path}: name a file ending in .csv or .xlsx (or - for CSV on stdout)", fg="red", err=True)
+    raise typer.Exit(2)
+
+
+def _export(output: Path, make: Callable[[Database], Table]) -> None:
+    file_format = _format_of(output)
+    with _reading(Settings()) as db:
+        _save_table(output, make(db), file_format)
+    if str(output) != "-":
+        typer.echo(f"wrote {output}", err=True)
+
+
+@export_app.command("digest")
+def export_digest(
+    output: OutputArgument,
+    step: StepOption,
+    period: Annotated[
+        int | None, _period_option("Billing period YYYYMM (default: the step's latest task period)")
+    ] = None,
+) -> None:
+    """A step's digest, every column (as GET /apportion/v1/digest/{stepId}/export)."""
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.digest(db, step, period, date.today()))
+
+
+@export_app.command("task")
+def export_task(
+    task: Annotated[int, typer.Argument(help="Chargeback task id (apportion tasks).")], output: OutputArgument
+) -> None:
+    """Every bill a chargeback task wrote (as GET /apportion/v1/chargebackTask/{id}/bills/export)."""
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.task_bills(db, task))
+
+
+@export_app.command("batch")
+def export_batch(batch: Annotated[int, typer.Argument(help="Batch id.")], output: OutputArgument) -> None:
+    """Every bill of a batch (as GET /apportion/v1/batch/{id}/bills/export)."""
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.batch_bills(db, batch))
+
+
+@export_app.command("bills")
+def export_bills(
+    output: OutputArgument,
+    filter_text: Annotated[
+        str | None,
+        typer.Option("--filter", help="The filter of GET /api/v3/bill, e.g. \"billingPeriod equals '202611'\"."),
+    ] = None,
+) -> None:
+    """Every bill matching a filter, all pages (as GET /apportion/v1/bill/export)."""
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.bill_list(db, filter_text, date.today()))
+
+
+@app.command("workflows")
+def list_workflows() -> None:
+    """List the chargeback workflows and their steps (the ids run, digest and export take)."""
+    from apportion.services.chargebacks import workflows
+
+    with _reading(Settings()) as db:
+        found = workflows.list_workflows(db)
+    views.workflows(views.stdout(), found)
+
+
+@app.command("steps")
+def list_steps() -> None:
+    """List the chargeback workflow steps with their type and workflow."""
+    from apportion.services.chargebacks import workflows
+
+    with _reading(Settings()) as db:
+        found = workflows.list_steps(db, None)
+    views.steps(views.stdout(), found)
+
+
+@app.command("tasks")
+def list_tasks(
+    step: Annotated[int | None, typer.Option("--step", help="Only this workflow step's tasks.")] = None,
+    period: Annotated[int | None, _period_option("Only this billing period YYYYMM")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 20,
+) -> None:
+    """List the newest chargeback tasks: status, bills, batch (ids for export task and conservation)."""
+    with _reading(Settings()) as db:
+        found = chargeback_tasks.recent_tasks(db, step, period, limit)
+    views.tasks(views.stdout(), found)
+
+
+@app.command("users")
+def list_users() -> None:
+    """List the users (codes to pass to --user, user key)."""
+    from apportion.services.access import users
+
+    with _reading(Settings()) as db:
+        found = users.list_users(db, None, date.today())
+    views.users(views.stdout(), found)
+
+
+@user_app.command("key")
+def user_key(
+    user_code: Annotated[str, typer.Argument(help="Login code of the user.")],
+    rotate: Annotated[
+        bool, typer.Option("--rotate", help="Replace the user's keys with a new one and print it (shown once).")
+    ] = False,
+    revoke: Annotated[bool, typer.Option("--revoke", help="Delete every key of the user.")] = False,
+) -> None:
+    """Rotate (--rotate) or revoke (--revoke) a user's API keys; the old keys are refused at once."""
+    if rotate == revoke:
+        typer.secho("error: give --rotate or --revoke", fg="red", err=True)
+        raise typer.Exit(2)
+    with _reading(Settings()) as db:
+        if rotate:
+            typer.echo(auth.rotate_key(db, user_code, datetime.now()))
+            typer.echo(f"the new key of {user_code} (shown once); its earlier keys no longer work", err=True)
+        else:
+            gone = auth.revoke_keys(db, user_code)
+            typer.echo(f"revoked {gone} key{'s' if gone != 1 else ''} of {user_code}")
 
 
 @app.command("worker")

@@ -28,7 +28,7 @@ from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.services.child_columns import join_workflow_step_child
 from apportion.services.runs.run_context import chunks, delete_bills_in
-from apportion.store import lineage
+from apportion.store import lineage, runs
 from apportion.store.database import Database
 from apportion.store.filtering import compile_filter
 from apportion.store.models.bills import Batch, Bill
@@ -40,6 +40,7 @@ from apportion.store.models.chargebacks import (
 )
 from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, Page, paginate
+from apportion.store.runs import TaskLine as TaskLine
 
 # domain.md §7 Q3: 1 = Calculation, 2 = Split, 3 = Aggregation.
 CALCULATION_TYPE_ID, SPLIT_TYPE_ID, AGGREGATION_TYPE_ID = 1, 2, 3
@@ -101,6 +102,12 @@ def list_tasks(db: Database, filter_text: str | None, page_number: int, page_siz
     statement = _select().where(compile_filter(conditions, targets, today)).order_by(ChargebackTask.task_id.desc())
     with db.reading() as session:
         return paginate(session, statement, page_number, page_size)
+
+
+def recent_tasks(db: Database, step_id: int | None, billing_period: int | None, limit: int) -> list[TaskLine]:
+    """The newest `limit` chargeback tasks, of one step and one period when given."""
+    with db.reading() as session:
+        return runs.recent_tasks(session, step_id, billing_period, limit)
 
 
 def get_task(db: Database, task_id: int) -> RowMapping:

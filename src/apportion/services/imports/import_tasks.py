@@ -268,6 +268,21 @@ def _reasons(messages: list[str] | None) -> list[str]:
     return list(dict.fromkeys(reasons))
 
 
+def kickout_rows(db: Database, task_guid: str, principal: Principal) -> list[str]:
+    """Every row an import kicked out with its reason ("Row 3: ..."), file by file, in the order they were found;
+    each prefixed by its file's name when the upload held several."""
+    task = get_task(db, task_guid, principal).task
+    with db.reading() as session:
+        files = stored.kickout_messages(session, task.task_id)
+    several = len(files) > 1
+    return [
+        f"{f.file_name}: {part}" if several else part
+        for f in files
+        for message in f.messages or ()
+        for part in _NEXT_ROW.split(message)
+    ]
+
+
 @dataclass(frozen=True)
 class KickoutSummary:
     """BillImportTaskKickoutSummaryResponse: a file name, its distinct kickout reasons, the task GUID."""
