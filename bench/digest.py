@@ -44,6 +44,7 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
     SplitDestination,
 )
+from apportion.store.queries import digest as digest_queries
 from bench.databases import fresh_database, linked_accounts_and_meters
 
 NOW = datetime(2024, 6, 15, 9, 30)
@@ -198,15 +199,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             render_ms = timings(lambda: pydantic_core.to_json(digest_routes.render(result)), args.repeat)
         with db.reading() as session:
             meter_ids = list(session.execute(select(BillMeter.meter_id).distinct()).scalars())
-            comparisons = {
-                "current": PERIOD,
-                "prior": periods.prior(PERIOD),
-                "year": periods.same_period_prior_year(PERIOD),
-                "step_id": step_id,
-            }
+            compared = (PERIOD, periods.prior(PERIOD), periods.same_period_prior_year(PERIOD))
 
             def main_query() -> None:
-                session.execute(digest.totals_select(), {**comparisons, "meter_ids": meter_ids}).all()
+                digest_queries.meter_totals(session, meter_ids, compared, step_id)
 
             sql_ms = timings(main_query, args.repeat)
     meters = args.versions * (1 + args.destinations)

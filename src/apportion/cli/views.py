@@ -111,12 +111,12 @@ def digest_table(result: WorkflowDigest) -> Table:
     """The digest as a table: one row per meter (split destinations indented under their source), with use and cost
     for the period, the prior period and the same period last year, and the deltas (current - comparison)."""
     step, period = result.step, result.billing_period
+    currency = step.cost_unit.unit_code if step.cost_unit is not None else "the system currency"
     prior, year = periods.prior(period), periods.same_period_prior_year(period)
     table = Table(
-        title=f"Digest of step {step['step_id']} {step['step_info']} ({step['step_type']}), period {period}",
+        title=f"Digest of step {step.step_id} {step.step_info} ({step.step_type}), period {period}",
         box=box.SIMPLE_HEAVY,
-        caption=f"use in each meter's unit; cost in {step['cost_unit_code'] or 'the system currency'}; "
-        "delta = current - comparison",
+        caption=f"use in each meter's unit; cost in {currency}; delta = current - comparison",
     )
     table.add_column("meter", no_wrap=True)
     table.add_column("unit", no_wrap=True)
@@ -136,8 +136,8 @@ def _cells(line: DigestLine, indent: str) -> list[str]:
     figures: DigestFigures = line.figures
     now, before, last_year = figures.current, figures.prior_period, figures.prior_year
     return [
-        f"{indent}{line.meter['meter_code']}",
-        str(line.meter["use_unit_code"] or ""),
+        f"{indent}{line.meter.meter_code}",
+        line.use_unit.unit_code if line.use_unit is not None else "",
         str(now.number_of_bills),
         _quantity(now.use),
         _quantity(before.use),
@@ -157,7 +157,7 @@ def digest(console: Console, result: WorkflowDigest) -> None:
     if not result.results:
         step = result.step
         console.print(
-            f"step {step['step_id']} {step['step_info']} has no chargeback task in period {result.billing_period}: "
+            f"step {step.step_id} {step.step_info} has no chargeback task in period {result.billing_period}: "
             "nothing to show (run it first: apportion run --step ID --period YYYYMM)"
         )
         return

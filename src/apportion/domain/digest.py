@@ -52,6 +52,8 @@ class DigestFigures:
     prior_year: ComparisonFigures
 
 
+_NO_BILLS = MeterTotals()
+
 # money.multiply and money.round_half_up's precision, held in one context: a digest computes 12,000 unit costs and
 # entering a local context for each was most of their cost.
 _EXACT = Context(prec=120, rounding=ROUND_HALF_UP)
@@ -75,7 +77,7 @@ def digest_figures(
     Example: current use 120, cost 30.00; prior period use 100, cost 25.00 -> unitCost 0.25000000,
     prior-period deltas use +20, cost +5.00 (delta = current − comparison, §7 Q11).
     """
-    now = current or MeterTotals()
+    now = current or _NO_BILLS
     return DigestFigures(
         current=PeriodFigures(
             billing_period=billing_period,
@@ -91,7 +93,7 @@ def digest_figures(
 
 
 def _compare(period: int, current: MeterTotals, other: MeterTotals | None) -> ComparisonFigures:
-    then = other or MeterTotals()
+    then = other or _NO_BILLS
     return ComparisonFigures(period, then.use, then.cost, current.use - then.use, current.cost - then.cost)
 
 
