@@ -18,7 +18,6 @@ from apportion.api.schemas.base import wire_number
 from apportion.api.schemas.contract import ChargebackWorkflowDigestResponse
 from apportion.api.wire import WireRoute
 from apportion.domain import periods
-from apportion.domain.digest import ComparisonFigures, PeriodFigures
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import digest
@@ -100,36 +99,33 @@ def _meter(meter: MeterChild, children: _Children) -> Wire:
     }
 
 
-def _current(figures: PeriodFigures, use_unit: Wire | None, cost_unit: Wire | None) -> Wire:
-    """BillingPeriodUseCostChild."""
-    return {
-        "billingPeriod": figures.billing_period,
-        "cost": {"cost": wire_number(figures.cost), "unit": cost_unit},
-        "numberOfBillsInPeriod": figures.number_of_bills,
-        "numberOfBillsInPeriodFromWorkflowStep": figures.number_of_bills_from_step,
-        "unitCost": wire_number(figures.unit_cost),
-        "use": {"unit": use_unit, "use": wire_number(figures.use)},
-    }
-
-
-def _comparison(figures: ComparisonFigures, use_unit: Wire | None, cost_unit: Wire | None) -> Wire:
-    """BillingPeriodUseCostDeltaChild: delta = current − comparison (domain.md §7 Q11)."""
-    return {
-        "billingPeriod": figures.billing_period,
-        "cost": {"cost": wire_number(figures.cost), "delta": wire_number(figures.cost_delta), "unit": cost_unit},
-        "use": {"delta": wire_number(figures.use_delta), "unit": use_unit, "use": wire_number(figures.use)},
-    }
-
-
 def _entry(line: digest.DigestLine, cost_unit: Wire | None, children: _Children) -> Wire:
-    """ChargebackWorkflowDigestSplitChild: the fields a source meter's result shares with a destination's."""
+    """ChargebackWorkflowDigestSplitChild: the fields a source meter's result shares with a destination's; the
+    current period is a BillingPeriodUseCostChild, the comparisons BillingPeriodUseCostDeltaChild (delta = current
+    − comparison, domain.md §7 Q11). One function: it runs 12,000 times in a large digest."""
     use_unit = children.unit(line.use_unit)
-    figures = line.figures
+    number = wire_number
+    now, prior, year = line.figures
     return {
-        "currentPeriod": _current(figures.current, use_unit, cost_unit),
+        "currentPeriod": {
+            "billingPeriod": now.billing_period,
+            "cost": {"cost": number(now.cost), "unit": cost_unit},
+            "numberOfBillsInPeriod": now.number_of_bills,
+            "numberOfBillsInPeriodFromWorkflowStep": now.number_of_bills_from_step,
+            "unitCost": number(now.unit_cost),
+            "use": {"unit": use_unit, "use": number(now.use)},
+        },
         "meter": _meter(line.meter, children),
-        "priorPeriod": _comparison(figures.prior_period, use_unit, cost_unit),
-        "priorYear": _comparison(figures.prior_year, use_unit, cost_unit),
+        "priorPeriod": {
+            "billingPeriod": prior.billing_period,
+            "cost": {"cost": number(prior.cost), "delta": number(prior.cost_delta), "unit": cost_unit},
+            "use": {"delta": number(prior.use_delta), "unit": use_unit, "use": number(prior.use)},
+        },
+        "priorYear": {
+            "billingPeriod": year.billing_period,
+            "cost": {"cost": number(year.cost), "delta": number(year.cost_delta), "unit": cost_unit},
+            "use": {"delta": number(year.use_delta), "unit": use_unit, "use": number(year.use)},
+        },
     }
 
 

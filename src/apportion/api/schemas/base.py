@@ -63,9 +63,13 @@ DOCUMENT = "document"
 def _decimal_out(value: Decimal, info: SerializationInfo | None = None) -> int | float | str:
     if not value.is_finite():
         return float(value)
-    if value == value.to_integral_value():
-        return int(value)
-    if len(value.as_tuple().digits) <= FLOAT_DIGITS:
+    whole = value.to_integral_value()
+    if value == whole:
+        return int(whole)
+    # Its text is an upper bound of its digits (a sign, a point and leading zeros count too) and cheaper to make
+    # than as_tuple(): a list or digest writes hundreds of thousands of numbers.
+    text = str(value)
+    if (len(text) <= FLOAT_DIGITS and "E" not in text) or len(value.as_tuple().digits) <= FLOAT_DIGITS:
         return float(value)
     if info is not None and isinstance(info.context, dict) and info.context.get(DOCUMENT):
         return f"{value:f}"
