@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, time
-from functools import cache
 from typing import Any
 
 from fastapi import Response
 from pydantic import TypeAdapter
 from sqlalchemy import RowMapping
 
-from apportion.api.schemas.base import WireModel
 from apportion.api.schemas.contract import (
     AccountChild,
     AccountChildWithType,
@@ -253,25 +251,17 @@ def distribution_version(row: Mapping[str, Any] | RowMapping) -> DistributionVer
     )
 
 
+_VERSION_LIST = TypeAdapter(list[DistributionVersionResponse])
+
+
 def version_page(versions: list[DistributionVersionResponse], response: Response) -> Response:
-    """A page of DistributionVersionResponse as JSON, with the paging headers already set on `response`."""
-    return model_list(versions, DistributionVersionResponse, response)
+    """A page of DistributionVersionResponse as JSON, with the paging headers already set on `response`.
 
-
-@cache
-def _list_adapter(model: type[WireModel]) -> TypeAdapter[list[Any]]:
-    return TypeAdapter(list[model])  # type: ignore[valid-type]
-
-
-def model_list(models: Sequence[WireModel], model: type[WireModel], response: Response | None = None) -> Response:
-    """A list of response models as JSON in one serialization, with the headers (paging) set on `response`.
-
-    Returned as a list, FastAPI would dump every model to a dict, validate the dicts again as the route's
-    response_model and serialize the result: three passes over models the renderers just built from database
-    rows, about half of a 250-row page's time. The route keeps its response_model for the OpenAPI document.
+    The models are built by the renderers above from database rows, so FastAPI's second validation of the
+    returned list (a quarter of a 250-row page's time) is skipped by answering with the bytes directly.
     """
-    headers = {} if response is None else {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    return Response(_list_adapter(model).dump_json(list(models)), media_type="application/json", headers=headers)
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return Response(_VERSION_LIST.dump_json(versions), media_type="application/json", headers=headers)
 
 
 # Child objects from the store's typed values (apportion.store.queries.children): each takes the value or None.

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import model_list, user_of
+from apportion.api.render import user_of
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import BatchCreate, BatchEdit, BatchResponse, UpdateBatchStatusRequest
 from apportion.api.wire import WireRoute
@@ -89,11 +89,11 @@ def get_batches(
     _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
-) -> Response:
+) -> list[BatchResponse]:
     """Retrieves an array of batches, newest first."""
     result = batches.list_batches(db, filter, page.number, page.size, clock().date())
     set_paging_headers(response, page, result.total)
-    return model_list([render(listing) for listing in result.rows], BatchResponse, response)
+    return [render(listing) for listing in result.rows]
 
 
 @router.get("/api/v3/batch/{batchId}", response_model=BatchResponse)

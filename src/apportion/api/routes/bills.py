@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import account_of, model_list, unit_of, user_of
+from apportion.api.render import account_of, unit_of, user_of
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import (
     BatchChild,
@@ -161,11 +161,11 @@ def get_bills(
     _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
-) -> Response:
+) -> list[BillResponse]:
     """Retrieves an array of bills."""
     result = bills.list_bills(db, filter, page.number, page.size, clock().date())
     set_paging_headers(response, page, result.total)
-    return model_list([render(bill) for bill in result.rows], BillResponse, response)
+    return [render(bill) for bill in result.rows]
 
 
 @router.post("/api/v3/bill", response_model=BillIdResponse)
@@ -233,6 +233,6 @@ def edit_bill(
 @router.get("/api/v3/meter/{meterId}/bill", response_model=list[MeterBillResponse])
 def get_meter_bills(
     db: DatabaseDep, meterId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
-) -> Response:
+) -> list[MeterBillResponse]:
     """Retrieves all bills of a meter, with the meter's own cost, use and demand on each."""
-    return model_list([render_meter_bill(found) for found in bills.meter_bills(db, meterId)], MeterBillResponse)
+    return [render_meter_bill(found) for found in bills.meter_bills(db, meterId)]

@@ -11,7 +11,7 @@ from sqlalchemy import RowMapping
 from apportion.api import files
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import model_list, user_child, workflow_step_child
+from apportion.api.render import user_child, workflow_step_child
 from apportion.api.schemas.contract import (
     BatchChild,
     ChargebackTaskRequest,
@@ -66,11 +66,11 @@ def get_chargeback_tasks(
     _: Viewer,
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
-) -> Response:
+) -> list[ChargebackTaskResponse]:
     """Get all chargeback tasks with details (newest first)."""
     result = chargeback_tasks.list_tasks(db, filter, page.number, page.size, clock().date())
     set_paging_headers(response, page, result.total)
-    return model_list([render(row) for row in result.rows], ChargebackTaskResponse, response)
+    return [render(row) for row in result.rows]
 
 
 @router.get("/api/v3/chargebackTask/{taskId}", response_model=ChargebackTaskResponse)
