@@ -175,7 +175,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         headers = {"ECI-ApiKey": key}
         cases = {
             "bills (page of 250)": ("/api/v3/bill", {"pageSize": PAGE_SIZE}),
-            "bills, period filter": ("/api/v3/bill", {"pageSize": PAGE_SIZE, "filter": "billingPeriod equals '202106'"}),
+            "bills, period filter": (
+                "/api/v3/bill", {"pageSize": PAGE_SIZE, "filter": "billingPeriod equals '202106'"},
+            ),
             "meter's bills": (f"/api/v3/meter/{meters[len(meters) // 2]}/bill", {}),
             "batches (page of 250)": ("/api/v3/batch", {"pageSize": PAGE_SIZE}),
             "chargeback tasks (250)": ("/api/v3/chargebackTask", {"pageSize": PAGE_SIZE}),
