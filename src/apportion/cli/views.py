@@ -148,6 +148,7 @@ def digest_table(result: WorkflowDigest, width: int | None = None, wide: bool = 
     Unless `wide`, only the columns that fit `width` whole are shown (DIGEST_PRIORITY), never a number cut short;
     the caption names the columns left out."""
     step, period = result.step, result.billing_period
+    currency = step.cost_unit.unit_code if step.cost_unit is not None else "the system currency"
     prior, year = periods.prior(period), periods.same_period_prior_year(period)
     headings = ["meter", "unit", "bills"]
     headings += [f"use {period}", f"use {prior}", f"use Δ {prior}", f"use {year}", f"use Δ {year}"]
@@ -161,13 +162,11 @@ def digest_table(result: WorkflowDigest, width: int | None = None, wide: bool = 
     if not wide and width is not None:
         shown = fitting_columns(headings, [cells for cells, _style in rows], width)
     hidden = [headings[i] for i in range(len(headings)) if i not in shown]
-    caption = (
-        f"use in each meter's unit; cost in {step['cost_unit_code'] or 'the system currency'}; Δ = current - comparison"
-    )
+    caption = f"use in each meter's unit; cost in {currency}; Δ = current - comparison"
     if hidden:
         caption += f"; not shown: {', '.join(hidden)} (--wide shows them, --csv/--xlsx/--json export them)"
     table = Table(
-        title=f"Digest of step {step['step_id']} {step['step_info']} ({step['step_type']}), period {period}",
+        title=f"Digest of step {step.step_id} {step.step_info} ({step.step_type}), period {period}",
         box=box.SIMPLE_HEAVY,
         caption=caption,
     )
@@ -182,8 +181,8 @@ def _cells(line: DigestLine, indent: str) -> list[str]:
     figures: DigestFigures = line.figures
     now, before, last_year = figures.current, figures.prior_period, figures.prior_year
     return [
-        f"{indent}{line.meter['meter_code']}",
-        str(line.meter["use_unit_code"] or ""),
+        f"{indent}{line.meter.meter_code}",
+        line.use_unit.unit_code if line.use_unit is not None else "",
         str(now.number_of_bills),
         _quantity(now.use),
         _quantity(before.use),
@@ -204,7 +203,7 @@ def digest(console: Console, result: WorkflowDigest, wide: bool = False) -> None
     if not result.results:
         step = result.step
         console.print(
-            f"step {step['step_id']} {step['step_info']} has no chargeback task in period {result.billing_period}: "
+            f"step {step.step_id} {step.step_info} has no chargeback task in period {result.billing_period}: "
             "nothing to show (run it first: apportion run --step ID --period YYYYMM)"
         )
         return

@@ -154,10 +154,10 @@ def digest_cells(line: DigestLine, parent: DigestLine | None) -> Row:
     figures = line.figures
     now, before, last_year = figures.current, figures.prior_period, figures.prior_year
     return (
-        str(line.meter["meter_code"]),
-        line.meter["meter_info"],
-        str(parent.meter["meter_code"]) if parent is not None else None,
-        line.meter["use_unit_code"],
+        line.meter.meter_code,
+        line.meter.meter_info,
+        parent.meter.meter_code if parent is not None else None,
+        line.use_unit.unit_code if line.use_unit is not None else None,
         now.number_of_bills,
         now.number_of_bills_from_step,
         now.use,
@@ -184,7 +184,7 @@ def digest_rows(result: WorkflowDigest) -> Iterator[Row]:
 
 def digest_table(result: WorkflowDigest) -> Table:
     """A digest as a table."""
-    step_id, period = result.step["step_id"], result.billing_period
+    step_id, period = result.step.step_id, result.billing_period
     return Table(
         f"digest-step-{step_id}-{period}",
         f"Digest {period}",

@@ -13,7 +13,7 @@ from apportion.domain import periods
 from apportion.domain.digest import DigestFigures
 from apportion.domain.source_split import Left
 from apportion.services.chargebacks.calculated_details import CalculatedDetailsView
-from apportion.services.chargebacks.digest import DigestLine, WorkflowDigest
+from apportion.services.chargebacks.digest import DigestLine, DigestStep, WorkflowDigest
 from apportion.web.charts import BarGroup, Series, bar_chart
 from apportion.web.formats import money, quantity
 
@@ -98,7 +98,7 @@ def pager(number: int, size: int, total: int) -> Pager:
 class DigestView:
     """The digest page: the step, its periods, an overview chart of the page's meters and one section each."""
 
-    step: dict[str, Any]
+    step: DigestStep
     cost_unit: str
     billing_period: int
     prior_period: int
@@ -112,11 +112,11 @@ class DigestView:
 def _row(line: DigestLine, child: bool) -> MeterRow:
     meter = line.meter
     return MeterRow(
-        meter_id=int(meter["meter_id"]),
-        code=str(meter["meter_code"]),
-        info=str(meter["meter_info"] or ""),
+        meter_id=meter.meter_id,
+        code=meter.meter_code,
+        info=meter.meter_info or "",
         child=child,
-        use_unit=str(meter["use_unit_code"] or ""),
+        use_unit=line.use_unit.unit_code if line.use_unit is not None else "",
         figures=line.figures,
     )
 
@@ -158,8 +158,8 @@ def section(line: DigestLine, cost_unit: str) -> MeterSection:
 
 def digest_view(result: WorkflowDigest, page_number: int, size: int = METERS_PER_PAGE) -> DigestView:
     """The digest page for page `page_number` of its meters (`size` results a page)."""
-    step = dict(result.step)
-    cost_unit = str(step.get("cost_unit_code") or "")
+    step = result.step
+    cost_unit = step.cost_unit.unit_code if step.cost_unit is not None else ""
     page = pager(page_number, size, len(result.results))
     shown: Sequence[DigestLine] = result.results[(page.number - 1) * size : page.number * size]
     sections = tuple(section(line, cost_unit) for line in shown)
