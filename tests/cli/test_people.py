@@ -53,7 +53,7 @@ def test_the_digest_fits_the_terminal_without_cutting_a_number(
     assert "--wide shows them" in output
     digest = digest_service.get_digest(env, campus.step_id, PERIOD, NOW.date())
     source = digest.results[0]
-    row = next(line for line in lines if line.strip().startswith(f"{source.meter['meter_code']} "))
+    row = next(line for line in lines if line.strip().startswith(f"{source.meter.meter_code} "))
     assert f"{source.figures.current.cost:,.2f}" in row
     assert f"{source.figures.prior_period.cost_delta:+,.2f}" in row
     wide_code, wide = run("digest", "--step", str(campus.step_id), "--period", str(PERIOD), "--wide", columns=columns)
@@ -82,7 +82,7 @@ def test_digest_as_json_csv_and_xlsx_equals_the_api(
     assert len(rows) == len(expected) > len(result.results)
     for row, line in zip(rows, expected, strict=True):
         cells = dict(zip(header, row, strict=True))
-        assert cells["Meter code"] == line.meter["meter_code"]
+        assert cells["Meter code"] == line.meter.meter_code
         assert Decimal(str(cells[f"Cost {PERIOD}"])) == line.figures.current.cost
         assert Decimal(str(cells["Cost delta 202305"])) == line.figures.prior_year.cost_delta
     text = Path("d.csv").read_text(encoding="utf-8-sig").splitlines()
