@@ -3,7 +3,6 @@ chargebacks and show their digest."""
 
 from __future__ import annotations
 
-import base64
 import os
 import shlex
 from collections.abc import Iterator
@@ -304,13 +303,17 @@ def import_file(
     try:
         principal = auth.principal_of(db, user)
         try:
-            content = file.read_bytes()
+            size = file.stat().st_size
+            if size > limits.max_bytes:  # refused before it is read, as the API refuses its base64 text
+                raise RuleViolation(f"{file.name} is larger than the {limits.max_bytes:,}-byte limit.")
+            content = file.read_bytes()  # kept with the task, so read once, as bytes (no base64 on the way)
         except OSError as problem:
             raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
         if not content:
             raise RuleViolation(f"{file} is empty: there is nothing to import.")
-        data = base64.b64encode(content).decode("ascii")
-        task_id, guid = import_tasks.start_import(db, file.name, data, options, principal, datetime.now(), limits)
+        task_id, guid = import_tasks.start_import_bytes(
+            db, file.name, content, options, principal, datetime.now(), limits
+        )
         with views.progress_bar(f"importing {file.name}") as report:
             bill_import.run_import(db, task_id, datetime.now, limits, report)
         listing = import_tasks.get_task(db, guid, principal)
