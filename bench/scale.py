@@ -20,12 +20,10 @@ Peak memory is the process's peak resident set during the timed part alone (Linu
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import json
 import math
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -39,38 +37,22 @@ from apportion.services.imports import bill_import, import_tasks
 from apportion.settings import Settings
 from apportion.store.database import Database
 from bench.databases import fresh_database
+from bench.memory import peak_mb, reset_peak
 
 BASE = {"import": 1_000, "run": 10, "digest": 10}
 UNITS = {"import": "row", "run": "bill", "digest": "meter"}
 COLOURS = {"import": "#1f77b4", "run": "#d62728", "digest": "#2ca02c"}
 
 
-def _reset_peak() -> None:
-    """Start counting the peak resident set from now (Linux 4.0+; elsewhere the process's whole peak is kept)."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
-
-
-def _peak_mb() -> float:
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    found = re.search(r"VmHWM:\s+(\d+) kB", status)
-    return int(found.group(1)) / 1024 if found else math.nan
-
-
 def _timed(work: Callable[[], int]) -> dict[str, float]:
-    _reset_peak()
+    reset_peak()
     started, started_cpu = time.perf_counter(), time.process_time()
     units = work()
     return {
         "seconds": time.perf_counter() - started,
         "cpu": time.process_time() - started_cpu,
         "units": units,
-        "peak_mb": _peak_mb(),
+        "peak_mb": peak_mb(),
     }
 
 
