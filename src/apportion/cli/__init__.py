@@ -23,6 +23,7 @@ from apportion.domain.batch_modes import BatchMode, ImportBatchSettings
 from apportion.domain.errors import DomainError, RuleViolation
 from apportion.domain.permissions import parse_grants
 from apportion.domain.task_status import TaskStatus
+from apportion.importer.limits import ImportLimits
 from apportion.jobs import queue as job_queue
 from apportion.services.access import auth
 from apportion.services.billing.batches import BatchSettings
@@ -302,18 +303,7 @@ def import_file(
     options = import_tasks.ImportOptions(profile_code=profile, batch_settings=batch, import_note=note)
     try:
         principal = auth.principal_of(db, user)
-        try:
-            size = file.stat().st_size
-            if size > limits.max_bytes:  # refused before it is read, as the API refuses its base64 text
-                raise RuleViolation(f"{file.name} is larger than the {limits.max_bytes:,}-byte limit.")
-            content = file.read_bytes()  # kept with the task, so read once, as bytes (no base64 on the way)
-        except OSError as problem:
-            raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
-        if not content:
-            raise RuleViolation(f"{file} is empty: there is nothing to import.")
-        task_id, guid = import_tasks.start_import_bytes(
-            db, file.name, content, options, principal, datetime.now(), limits
-        )
+        task_id, guid = _start_import_of(db, file, options, principal, limits)
         with views.progress_bar(f"importing {file.name}") as report:
             bill_import.run_import(db, task_id, datetime.now, limits, report)
         listing = import_tasks.get_task(db, guid, principal)
@@ -335,6 +325,26 @@ def import_file(
     views.import_summary(views.stdout(), task, listing.batch_code, hint)
     if task.status == TaskStatus.FAILED:
         raise typer.Exit(2)
+
+
+def _start_import_of(
+    db: Database,
+    file: Path,
+    options: import_tasks.ImportOptions,
+    principal: auth.Principal,
+    limits: ImportLimits,
+) -> tuple[int, str]:
+    """Check and store the file with a Queued import task; its bytes are let go before the task runs."""
+    try:
+        size = file.stat().st_size
+        if size > limits.max_bytes:  # refused before it is read, as the API refuses its base64 text
+            raise RuleViolation(f"{file.name} is larger than the {limits.max_bytes:,}-byte limit.")
+        content = file.read_bytes()  # kept with the task, so read once, as bytes (no base64 on the way)
+    except OSError as problem:
+        raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
+    if not content:
+        raise RuleViolation(f"{file} is empty: there is nothing to import.")
+    return import_tasks.start_import_bytes(db, file.name, content, options, principal, datetime.now(), limits)
 
 
 def _run_settings(period: int | None, note: str | None, batch_code: str | None) -> processing.RunSettings:
