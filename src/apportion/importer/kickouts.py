@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 import zipfile
 from collections.abc import Sequence
@@ -39,6 +40,18 @@ def kickout_file_name(source_name: str) -> str:
     path = PurePosixPath(source_name.replace("\\", "/"))
     stem = path.stem.removesuffix(KICKOUT_SUFFIX)  # a kickout file's own kickouts keep one suffix
     return str(path.with_name(f"{stem}{KICKOUT_SUFFIX}{path.suffix}"))
+
+
+_ROW_PREFIX = re.compile(r"^Row \d+: ")
+_NEXT_ROW = re.compile(r"; (?=Row \d+: )")
+
+
+def reasons_of(message: str) -> list[str]:
+    """A kickout message's reasons without their "Row n: " prefixes: what a summary of the kickouts lists.
+
+    reasons_of("Row 3: a; Row 4: b") == ["a", "b"]; a message without prefixes is one reason.
+    """
+    return [_ROW_PREFIX.sub("", part) for part in _NEXT_ROW.split(message)]
 
 
 def _ordered(kickouts: Sequence[Kickout], max_message_chars: int) -> list[tuple[str, tuple[str, ...]]]:
@@ -70,8 +83,9 @@ class KickoutFile:
 
     Rows go to a temporary file as they come (CSV text, or openpyxl's write-only sheet), so an import with many
     kickouts holds none of them in memory; `rows` counts the kicked-out rows and `messages` keeps each distinct
-    message once. Past `limits.max_kickout_bytes` (with `used`, the import's earlier kickout files) nothing more
-    is written and `finish` refuses the file with the number of rows kicked out.
+    reason once (`reasons_of`: without the "Row n: " that makes every row's message differ). Past
+    `limits.max_kickout_bytes` (with `used`, the import's earlier kickout files) nothing more is written and `finish`
+    refuses the file with the number of rows kicked out.
     """
 
     def __init__(
@@ -106,8 +120,9 @@ class KickoutFile:
         """Write the kickouts of one chunk of the file (the rows of whole bills), in line order."""
         ordered = _ordered(kickouts, self.limits.max_message_chars)
         self.rows += len(ordered)
-        for kickout in kickouts:
-            self.messages.setdefault(kickout.message)
+        for message in dict.fromkeys(kickout.message for kickout in kickouts):
+            for reason in reasons_of(message):
+                self.messages.setdefault(reason)
         for message, cells in ordered:
             self.size += self._estimate(message, cells)
         if self.over:

@@ -9,7 +9,6 @@ Statuses follow domain.md §7 Q2: Queued, Processing, Completed, Completed with 
 from __future__ import annotations
 
 import io
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +19,7 @@ from apportion.domain.batch_modes import ImportBatchSettings
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.task_status import TaskStatus
-from apportion.importer.kickouts import kickout_file_name, zip_files
+from apportion.importer.kickouts import kickout_file_name, reasons_of, zip_files
 from apportion.importer.limits import ImportFileRejected, ImportLimits
 from apportion.importer.readers import check_upload, decode_base64
 from apportion.services.access.auth import Principal
@@ -276,14 +275,10 @@ def error_output(db: Database, task_guid: str, principal: Principal) -> OutputFi
     return OutputFile(f"kickouts-{task.task_guid}.zip", zip_files([(f.file_name, f.content) for f in files]), "zip")
 
 
-_ROW_PREFIX = re.compile(r"^Row \d+: ")
-_NEXT_ROW = re.compile(r"; (?=Row \d+: )")
-
-
 def _reasons(messages: list[str] | None) -> list[str]:
-    """Distinct reasons without their "Row n: " prefixes, in first-seen order: a summary of a file's kickouts."""
-    reasons = (_ROW_PREFIX.sub("", part) for message in messages or () for part in _NEXT_ROW.split(message))
-    return list(dict.fromkeys(reasons))
+    """Distinct reasons without their "Row n: " prefixes, in first-seen order: a summary of a file's kickouts (kept
+    messages are reasons already; those of tasks stored before that still carry their prefixes)."""
+    return list(dict.fromkeys(reason for message in messages or () for reason in reasons_of(message)))
 
 
 @dataclass(frozen=True)
