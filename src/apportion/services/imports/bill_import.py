@@ -137,6 +137,7 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
             if not chunk:
                 break
             run.chunk(chunk, kickouts, watch)
+            chunk.clear()  # let the chunk go first, so the collection below need not walk it
             # The cyclic collector is paused for the import's speed; what little cyclic garbage a chunk leaves (the
             # database layer's) is collected here, among the young objects only, so memory stays flat.
             gc.collect(1)
