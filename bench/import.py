@@ -178,7 +178,10 @@ def run_child(db: Database, path: Path) -> Imported:
     if process.returncode != 0:
         raise SystemExit(f"the import failed (exit {process.returncode})")
     figures = json.loads(output.strip().splitlines()[-1])
-    return Imported(**figures, peak_rss_mb=usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+    # The child's own peaks where Linux gives them: wait4's ru_maxrss (KiB) also counts the image of this process
+    # that the child was forked from before it started the interpreter anew.
+    peak = max(figures["request_peak_mb"], figures["task_peak_mb"])
+    return Imported(**figures, peak_rss_mb=peak if peak == peak else usage.ru_maxrss / 1024)
 
 
 def raw_reinsert(db: Database, task_id: int) -> tuple[float, float, int]:
