@@ -3,7 +3,6 @@ chargebacks and show their digest."""
 
 from __future__ import annotations
 
-import base64
 import os
 import shlex
 import socket
@@ -26,6 +25,7 @@ from apportion.domain.batch_modes import BatchMode, ImportBatchSettings
 from apportion.domain.errors import DomainError, RuleViolation, ValidationFailed
 from apportion.domain.permissions import parse_grants
 from apportion.domain.task_status import TaskStatus
+from apportion.importer.limits import ImportLimits
 from apportion.jobs import queue as job_queue
 from apportion.services.access import auth
 from apportion.services.billing.batches import BatchSettings
@@ -407,20 +407,9 @@ def import_file(
     options = import_tasks.ImportOptions(profile_code=profile, batch_settings=batch, import_note=note)
     try:
         principal = auth.principal_of(db, user)
-        try:
-            content = file.read_bytes()
-        except OSError as problem:
-            raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
-        if not content:
-            raise RuleViolation(f"{file} is empty: there is nothing to import.")
-        data = base64.b64encode(content).decode("ascii")
-        task_id, guid = import_tasks.start_import(db, file.name, data, options, principal, datetime.now(), limits)
+        task_id, guid = _start_import_of(db, file, options, principal, limits)
         with views.progress_bar(f"importing {file.name}") as report:
-
-            def said(done: int, total: int, stage: str) -> None:
-                report(done, total, views.IMPORT_STAGES.get(stage, stage))
-
-            bill_import.run_import(db, task_id, datetime.now, limits, said)
+            bill_import.run_import(db, task_id, datetime.now, limits, report)  # bytes read of the file, rows so far
         listing = import_tasks.get_task(db, guid, principal)
         task = listing.task
         hint = None
@@ -444,6 +433,26 @@ def import_file(
     views.kickouts(out, reasons)
     if task.status == TaskStatus.FAILED:
         raise typer.Exit(2)
+
+
+def _start_import_of(
+    db: Database,
+    file: Path,
+    options: import_tasks.ImportOptions,
+    principal: auth.Principal,
+    limits: ImportLimits,
+) -> tuple[int, str]:
+    """Check and store the file with a Queued import task; its bytes are let go before the task runs."""
+    try:
+        size = file.stat().st_size
+        if size > limits.max_bytes:  # refused before it is read, as the API refuses its base64 text
+            raise RuleViolation(f"{file.name} is larger than the {limits.max_bytes:,}-byte limit.")
+        content = file.read_bytes()  # kept with the task, so read once, as bytes (no base64 on the way)
+    except OSError as problem:
+        raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
+    if not content:
+        raise RuleViolation(f"{file} is empty: there is nothing to import.")
+    return import_tasks.start_import_bytes(db, file.name, content, options, principal, datetime.now(), limits)
 
 
 def _run_settings(period: int | None, note: str | None, batch_code: str | None) -> processing.RunSettings:

@@ -315,17 +315,6 @@ def reruns(console: Console, groups: Sequence[RerunGroup]) -> None:
             )
 
 
-IMPORT_STAGES = {
-    "read": "read the file",
-    "parse": "read the rows into bills",
-    "load": "loaded the codes the file names",
-    "resolve": "matched accounts, meters and units",
-    "write": "wrote the bills",
-    "kickouts": "wrote the kickout file",
-}
-"""What each stage of an import (services.imports.bill_import.STAGES) has done, for its progress bar."""
-
-
 def kickouts(console: Console, reasons: Sequence[str], limit: int = 20) -> None:
     """The rows an import kicked out, each with its reason (the first `limit`, then how many more)."""
     if not reasons:
