@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from apportion.api.routes import (
     accounts,
     batches,
+    bill_workflow,
     bills,
     calculated_versions,
     chargeback_tasks,
@@ -33,6 +34,7 @@ ROUTERS: list[APIRouter] = [
     meters.router,
     bills.router,
     batches.router,
+    bill_workflow.router,
     workflows.router,
     version_history.router,
     split_versions.router,

@@ -202,6 +202,13 @@ def _set_void(session: UnitOfWork, batch_id: int, void: bool, user_id: int, now:
     corrections.revive(session, stored.revive_vendor_bills_in(session, batch_id), user_id, now)
 
 
+def mark_pending(session: UnitOfWork, batch_id: int, user_id: int, now: datetime) -> None:
+    """Set a batch Pending and void its bills, inside the caller's transaction (an import with errors under the
+    MarkBatchPending workflow setting, domain.md Q27)."""
+    _set_void(session, batch_id, True, user_id, now)
+    stored.set_status(session, batch_id, PENDING)
+
+
 def close_batch(db: Database, batch_id: int, principal: Principal, now: datetime) -> None:
     """PUT /api/v3/batch/close/{id}: close an open or pending batch (pending bills are un-voided)."""
     update_status(db, batch_id, CLOSED, None, principal, now)

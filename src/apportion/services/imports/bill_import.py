@@ -20,13 +20,14 @@ from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.bills import BillDraft
 from apportion.domain.errors import DomainError, ValidationFailed
 from apportion.domain.task_status import TaskStatus
+from apportion.domain.workflow import ImportErrorHandling
 from apportion.importer.kickouts import write_kickout_file
 from apportion.importer.limits import ImportLimits
 from apportion.importer.readers import SourceFile, read_files
 from apportion.importer.rows import Kickout, parse_file
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.runtime.progress import Progress
-from apportion.services.billing.batches import header_defaults
+from apportion.services.billing.batches import header_defaults, mark_pending
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.services.imports import batch_choice, saved_profiles
@@ -36,6 +37,7 @@ from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import import_tasks as stored
+from apportion.store.queries import workflow_settings
 
 log = logging.getLogger("apportion.import")
 CURRENCY_TYPE = "CURRENCY"
@@ -143,6 +145,10 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
         )
         batch_choice.finish(session, decision, batch, now)
         batch_id = batch.batch_id
+        handling = workflow_settings.load(session).import_error_handling
+        if any(kickouts) and handling is ImportErrorHandling.MARK_BATCH_PENDING:
+            # domain.md Q27: keep every bill of the file together; the batch waits, its bills void, until fixed.
+            mark_pending(session, batch_id, task.user_id, now)
     watch.lap("write")
     kicked_rows = _store_kickouts(session, task_id, files, kickouts, limits)
     watch.lap("kickouts")
