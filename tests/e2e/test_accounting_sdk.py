@@ -3,12 +3,60 @@ the SDK's models. A deserialisation error here means our wire format is wrong.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
 from energycap.sdk import models
 
 pytestmark = pytest.mark.e2e
+
+
+def _bills(sdk: Any, unique: Callable[[str], str], count: int, cost: float = 100.0) -> tuple[int, int, list[int]]:
+    """An account with one meter and `count` monthly bills of 2024 entered through the SDK: (account, meter, ids)."""
+    vendor = sdk.create_vendor(models.VendorRequest(vendor_code=unique("V")[:16], vendor_info="Utility"))
+    account = sdk.create_account(
+        models.AccountCreate(
+            account_code=unique("ACCT"),
+            account_info="Account",
+            account_type_id=1,
+            cost_center_id=1,
+            vendor_id=vendor.vendor_id,
+            country="US",
+        )
+    )
+    meter = sdk.create_meter(
+        models.MeterCreate(
+            meter_code=unique("MTR"),
+            meter_info="Meter",
+            commodity_id=1,
+            place_id=1,
+            meter_type_id=1,
+            address=models.AddressChild(country="US"),
+        )
+    )
+    sdk.create_account_meter(
+        [models.AccountMeterRequest(account_id=account.account_id, meter_id=meter.meter_id, rate_id=1)]
+    )
+    ids = []
+    for month in range(1, count + 1):
+        line = models.BillMeterBodyLineCreate(
+            observation_type_id=1, caption="Energy", value=1000, value_unit_id=1, cost=cost + month
+        )
+        created = sdk.create_bill(
+            body=models.BillCreate(
+                account_id=account.account_id,
+                begin_date=datetime(2024, month, 1),
+                end_date=datetime(2024, month + 1, 1),
+                billing_period=202400 + month,
+                manual_entry=True,
+                meters=[models.BillMeterCreate(meter_id=meter.meter_id, body_lines=[line])],
+                account_body_lines=[],
+            )
+        )
+        ids.append(created.bill_id)
+    return account.account_id, meter.meter_id, ids
 
 
 def _headers(required: bool = False) -> models.BatchWorkflowChild:
@@ -65,3 +113,20 @@ def test_workflow_settings_round_trip_through_the_sdk(sdk: Any) -> None:
                 bill_import=models.BillImportWorkflowSettings(error_handling="ProcessValidBills"),
             )
         )
+
+
+def test_approve_and_hold_through_the_sdk(sdk: Any, unique: Callable[[str], str]) -> None:
+    account_id, meter_id, bill_ids = _bills(sdk, unique, 2)
+    result = sdk.bill_action_approve_method(models.BillActionApprove(ids=bill_ids, approve=True))
+    assert (result.selected, result.updated) == (2, 2)
+    bill = sdk.get_bill(bill_ids[0])
+    assert bill.approved is True
+    assert bill.approved_by.user_code == "admin"
+    held = sdk.meter_bill_list_export_hold(meter_id, models.ListActionExportHold(export_hold=True))
+    assert (held.selected, held.updated) == (2, 2)
+    assert sdk.get_bill(bill_ids[1]).export_hold is True
+    released = sdk.bill_action_export_hold_method(models.BillActionExportHold(ids=bill_ids, export_hold=False))
+    assert released.updated == 2
+    undone = sdk.account_bill_list_approve(account_id, models.ListActionApprove(approve=False))
+    assert (undone.selected, undone.updated) == (2, 2)
+    assert sdk.get_bill(bill_ids[0]).approve_date is None

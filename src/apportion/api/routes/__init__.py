@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from apportion.api.routes import (
     accounts,
     batches,
+    bill_approval,
     bill_workflow,
     bills,
     calculated_versions,
@@ -32,6 +33,7 @@ ROUTERS: list[APIRouter] = [
     places.router,
     accounts.router,
     meters.router,
+    bill_approval.router,
     bills.router,
     batches.router,
     bill_workflow.router,
