@@ -130,3 +130,32 @@ def test_approve_and_hold_through_the_sdk(sdk: Any, unique: Callable[[str], str]
     undone = sdk.account_bill_list_approve(account_id, models.ListActionApprove(approve=False))
     assert (undone.selected, undone.updated) == (2, 2)
     assert sdk.get_bill(bill_ids[0]).approve_date is None
+
+
+def test_approve_export_and_unexport_by_guid_through_the_sdk(sdk: Any, unique: Callable[[str], str]) -> None:
+    _account_id, _meter_id, bill_ids = _bills(sdk, unique, 3)
+    approved = sdk.bill_action_approve_method(models.BillActionApprove(ids=bill_ids[:2], approve=True))
+    assert approved.updated == 2
+    sdk.bill_action_export_hold_method(models.BillActionExportHold(ids=[bill_ids[1]], export_hold=True))
+    raw = sdk.export_bills_method(
+        models.BillExport(bill_ids=bill_ids, export_mode="gl", mark_as_exported=True, export_note="SDK"), raw=True
+    )
+    guid = raw.response.headers["Ec-Guid"]
+    text = raw.response.text
+    assert text.startswith("L0:[BH] Bill header@")
+    # Approval mode is off by default: the unapproved bill goes too, the held one does not.
+    exported = [int(line.split(",")[1]) for line in text.splitlines() if line.startswith("L1:")]
+    assert exported == [bill_ids[0], bill_ids[2]]
+    bill = sdk.get_bill(bill_ids[0])
+    assert bill.gl_exported is True
+    assert bill.gl_exported_by.user_code == "admin"
+    assert bill.exported is False
+    assert sdk.get_bill(bill_ids[1]).gl_exported is False
+    undone = sdk.unexport_bills_by_guid(guid)
+    assert (undone.selected, undone.updated) == (2, 2)
+    assert sdk.get_bill(bill_ids[0]).gl_exported is False
+    assert sdk.get_bill(bill_ids[0]).gl_export_date is None
+    again = sdk.unexport_bills(models.BillUnexport(bill_ids=bill_ids, export_mode="gl"))
+    assert (again.selected, again.updated) == (3, 0)
+    profile = sdk.export_bill_profile(export_mode="GL", raw=True)
+    assert "Literal=L1:[BS] Bill summary@" in profile.response.text

@@ -6,10 +6,12 @@ from __future__ import annotations
 import base64
 import os
 import shlex
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -19,13 +21,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from apportion.cli import views
-from apportion.domain import periods
+from apportion.domain import export_file, periods
 from apportion.domain.batch_modes import BatchMode, ImportBatchSettings
 from apportion.domain.errors import DomainError, RuleViolation
 from apportion.domain.permissions import parse_grants
 from apportion.domain.task_status import TaskStatus
 from apportion.jobs import queue as job_queue
 from apportion.services.access import auth
+from apportion.services.accounting import export_files, exports
 from apportion.services.billing.batches import BatchSettings
 from apportion.services.chargebacks import chargeback_tasks, lineage_reports
 from apportion.services.chargebacks import digest as digest_service
@@ -426,6 +429,54 @@ def show_reruns(
         if csv is not None:
             _write(csv, lineage_reports.reruns_csv(groups))
     views.reruns(views.stdout(), groups)
+
+
+@app.command("export")
+def export_bills(
+    mode: Annotated[str, typer.Option(help="ap or gl; chargeback bills go to the general ledger (gl).")] = "gl",
+    batch: Annotated[int | None, typer.Option(help="Export the bills of this batch.")] = None,
+    task: Annotated[int | None, typer.Option(help="Export the bills this chargeback task made.")] = None,
+    bill: Annotated[list[int] | None, typer.Option(help="Export this bill (repeatable).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the export file here (default: its own name).")] = None,
+    sample: Annotated[bool, typer.Option(help="Write a sample file: mark nothing as exported.")] = False,
+    note: Annotated[str | None, typer.Option(help="Export note written on each bill summary line.")] = None,
+    ledger: Annotated[
+        Path | None, typer.Option(help="Also write the bills grouped by cost center and account (.csv or .xlsx).")
+    ] = None,
+    undo: Annotated[str | None, typer.Option(help="Undo the export with this GUID instead (unexport).")] = None,
+    user: UserOption = None,
+) -> None:
+    """Export bills to AP or GL as PUT /api/v3/bill/export does, write the file, and print what went out and why
+    any named bill stayed out; --undo GUID unexports a whole export."""
+    with _reading(Settings()) as db:
+        principal = auth.principal_of(db, user)
+        principal.require("ExportBills", "Run")
+        if undo is not None:
+            selected, updated = exports.unexport_guid(db, undo)
+            typer.echo(f"export {undo}: {selected} bills, {updated} unexported")
+            return
+        ids = exports.bills_to_export(db, batch, task, bill or [])
+        if not ids:
+            raise RuleViolation("Name the bills to export: --batch, --task or --bill.")
+        outcome = exports.export_bills(db, ids, mode, not sample, note, principal, datetime.now(), str(uuid.uuid4()))
+        target = out or Path(outcome.file_name)
+        _write(target, outcome.text)
+        total = sum((b.total_cost for b in outcome.bills), Decimal(0))
+        verb = "sample of" if sample else "exported"
+        typer.echo(f"{verb} {len(outcome.bills)} bills to {outcome.mode.value.upper()}, total {total:f}: {target}")
+        typer.echo(f"Ec-Guid: {outcome.guid}")
+        for _, reason in outcome.excluded:
+            typer.echo(f"  left out: {reason}")
+        if ledger is not None:
+            _, rows = exports.ledger_of(db, outcome.guid) if not sample else ("", export_file.ledger(outcome.bills))
+            content = (
+                export_files.ledger_xlsx(rows) if ledger.suffix.lower() == ".xlsx" else export_files.ledger_csv(rows)
+            )
+            try:
+                ledger.write_bytes(content)
+            except OSError as problem:
+                raise RuleViolation(f"Cannot write {ledger}: {problem.strerror or problem}.") from problem
+            typer.echo(f"ledger: {ledger}")
 
 
 def _write(path: Path, text: str) -> None:
