@@ -328,3 +328,21 @@ def test_a_voided_gl_exported_bill_is_reversed_once_in_the_next_gl_export(api: A
     assert api.put("/api/v3/bill/unexport", json={"billIds": [posted], "exportMode": "gl"}).json()["updated"] == 1
     other = site.bill("A2", "1.00", period=202402)
     assert billed(export(api, [other])) == [other]
+
+
+def test_a_bill_unvoided_after_its_reversal_went_out_is_posted_again(api: Api) -> None:
+    site = Site(api, "A1")
+    posted = site.bill("A1", "55.00")
+    export(api, [posted])
+    api.put("/api/v3/bill/void", json={"ids": [posted], "void": True})
+    carried = export(api, [posted])
+    assert billed(carried) == [posted]  # the reversal only: the void bill itself never goes
+    assert lines(carried)[1].endswith(",$-55.00,Y,")
+    assert api.put("/api/v3/bill/void", json={"ids": [posted], "void": False}).json()["updated"] == 1
+    assert read_bill(api, posted)["glExported"] is False
+    again = export(api, [posted])
+    assert billed(again) == [posted]
+    assert lines(again)[1].endswith(",$55.00,N,")
+    api.put("/api/v3/bill/void", json={"ids": [posted], "void": True})
+    reversed_again = export(api, [posted])
+    assert lines(reversed_again)[1].endswith(",$-55.00,Y,")

@@ -175,6 +175,15 @@ def unexport_guid(db: Database, guid: str) -> tuple[int, int]:
         return len(bills), len(still)
 
 
+def repost_revived(session: UnitOfWork, bill_ids: Sequence[int]) -> None:
+    """Bills made live again (un-voided) whose reversing entry has gone to the ledger: their posting was cancelled
+    there, so they wait for export again (GL flag, date and user cleared; the posting and its reversal retired as a
+    pair). Posted, reversed and posted again, the ledger holds the bill once. Runs in the un-voiding transaction."""
+    reversed_ = stored.reversed_among(session, bill_ids, ExportMode.GL)
+    bill_accounting.set_exported(session, reversed_, ExportMode.GL, False, None, None)
+    stored.retire_postings(session, reversed_, ExportMode.GL)
+
+
 def export_profile(db: Database, mode_text: str | None) -> str:
     """GET /api/v3/bill/exportProfile: the INI naming the file's lines and fields (AP when no mode is given)."""
     mode = parse_export_mode(mode_text or "ap")

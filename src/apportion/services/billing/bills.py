@@ -15,6 +15,7 @@ from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, known, parse_filter, require
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
 from apportion.services.access.auth import Principal
+from apportion.services.accounting import exports
 from apportion.services.accounting.approval import powers_of
 from apportion.services.billing.batches import batch_for_new_bill, header_defaults
 from apportion.services.chargebacks import corrections
@@ -268,6 +269,7 @@ def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: 
         else:
             changed = stored.unvoid(session, known_ids)
             corrections.revive(session, changed, user_id, now)
+            exports.repost_revived(session, changed)
         return len(set(ids)), len(changed)
 
 

@@ -307,3 +307,37 @@ def bill_ids_in_batch(session: Session, batch_id: int) -> list[int] | None:
 def bill_ids_of_chargeback_task(session: Session, task_id: int) -> list[int]:
     """The bills a chargeback task made."""
     return list(session.execute(select(Bill.bill_id).where(Bill.chargeback_task_id == task_id)).scalars())
+
+
+def reversed_among(session: Session, bill_ids: Sequence[int], mode: ExportMode) -> list[int]:
+    """Those of the bills with a standing (not unexported) reversing entry in the stream's exports."""
+    if not bill_ids:
+        return []
+    statement = (
+        select(BillExportItem.bill_id)
+        .join(BillExport, BillExport.export_id == BillExportItem.export_id)
+        .where(
+            among(BillExportItem.bill_id, bill_ids),
+            BillExportItem.reversal.is_(True),
+            BillExportItem.undone.is_(False),
+            BillExport.export_mode == mode.value,
+        )
+        .distinct()
+    )
+    return sorted(session.execute(statement).scalars())
+
+
+def retire_postings(session: Session, bill_ids: Sequence[int], mode: ExportMode) -> None:
+    """Mark the bills' standing postings and reversing entries in the stream's exports undone (they cancel out)."""
+    if not bill_ids:
+        return
+    of_stream = select(BillExport.export_id).where(BillExport.export_mode == mode.value)
+    session.execute(
+        update(BillExportItem)
+        .where(
+            among(BillExportItem.bill_id, bill_ids),
+            BillExportItem.undone.is_(False),
+            BillExportItem.export_id.in_(of_stream),
+        )
+        .values(undone=True)
+    )
