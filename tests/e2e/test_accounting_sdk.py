@@ -159,3 +159,31 @@ def test_approve_export_and_unexport_by_guid_through_the_sdk(sdk: Any, unique: C
     assert (again.selected, again.updated) == (3, 0)
     profile = sdk.export_bill_profile(export_mode="GL", raw=True)
     assert "Literal=L1:[BS] Bill summary@" in profile.response.text
+
+
+def test_flag_types_and_a_bill_flag_through_the_sdk(sdk: Any, unique: Callable[[str], str]) -> None:
+    _account_id, _meter_id, bill_ids = _bills(sdk, unique, 2)
+    created = sdk.create_flag_type(models.FlagTypeCreate(flag_type_info=unique("T")[:32]))
+    assert created.flag_type_id >= 100
+    assert sdk.get_flag_types()[0].flag_type_id == 1
+    assert sdk.get_flag("Bill", bill_ids[0]) is None  # 204: not flagged
+    flag = sdk.edit_flag(
+        "Bill",
+        bill_ids[0],
+        models.FlagEdit(
+            flag_type_id=created.flag_type_id, comment="check", hold_from_export=True, release_export_hold=False
+        ),
+    )
+    assert isinstance(flag, models.FlagResponse)
+    assert flag.flag_status.flag_status_info == "Unresolved"
+    assert sdk.get_bill(bill_ids[0]).export_hold is True
+    result = sdk.flag_action(
+        "Bill",
+        models.FlagListAction(
+            entity_ids=bill_ids,
+            flag_action=models.FlagEdit(flag_status_id=2, hold_from_export=False, release_export_hold=True),
+        ),
+    )
+    assert (result.selected, result.updated) == (2, 1)  # the unflagged bill has no type to be flagged with
+    assert sdk.get_flag("Bill", bill_ids[0]).flag_status.flag_status_id == 2
+    assert sdk.get_bill(bill_ids[0]).export_hold is False

@@ -14,6 +14,7 @@ from apportion.api.routes import (
     calculated_versions,
     chargeback_tasks,
     digest,
+    flags,
     imports,
     lineage,
     meters,
@@ -46,6 +47,7 @@ ROUTERS: list[APIRouter] = [
     processors.router,
     chargeback_tasks.router,
     digest.router,
+    flags.router,
     imports.router,
     lineage.router,
 ]

@@ -70,3 +70,54 @@ class BillExportItem(Base):
     undone: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (Index("ix_bill_export_items_bill_undone", "bill_id", "undone"),)
+
+
+class FlagType(Base):
+    """A user-created flag type. Its wire id is `flag_type_key + 99` (user types get ids from 100, accounting.md §9
+    D2); the system type Audit Exception (id 1) is the domain's and is not stored."""
+
+    __tablename__ = "flag_types"
+
+    flag_type_key: Mapped[int] = mapped_column(primary_key=True)
+    flag_type_info: Mapped[str] = mapped_column(String(32))
+
+
+class BillFlag(Base):
+    """The one flag a bill may carry: its type (wire id), status (1 unresolved, 2 resolved), cost recovered, who and
+    when."""
+
+    __tablename__ = "bill_flags"
+
+    flag_id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.bill_id", ondelete="CASCADE"), unique=True)
+    flag_type_id: Mapped[int] = mapped_column(index=True)
+    status_id: Mapped[int]
+    cost_recovery: Mapped[Decimal | None] = mapped_column(Money)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
+    created_date: Mapped[datetime]
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
+    modified_date: Mapped[datetime | None]
+
+
+class BillFlagAssignee(Base):
+    """A user a bill's flag is assigned to."""
+
+    __tablename__ = "bill_flag_assignees"
+
+    flag_id: Mapped[int] = mapped_column(ForeignKey("bill_flags.flag_id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class BillFlagEvent(Base):
+    """The history of a flag: what was done (action id and name), a description, the comment, who and when."""
+
+    __tablename__ = "bill_flag_events"
+
+    event_id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("bill_flags.flag_id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int]
+    action_info: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(String(255))
+    comment: Mapped[str | None] = mapped_column(String(4000))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
+    created_date: Mapped[datetime]

@@ -76,6 +76,68 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_bill_export_items_bill_id"), "bill_export_items", ["bill_id"], unique=False)
     op.create_index("ix_bill_export_items_bill_undone", "bill_export_items", ["bill_id", "undone"], unique=False)
+    op.create_table(
+        "flag_types",
+        sa.Column("flag_type_key", sa.Integer(), nullable=False),
+        sa.Column("flag_type_info", sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint("flag_type_key", name=op.f("pk_flag_types")),
+    )
+    op.create_table(
+        "bill_flags",
+        sa.Column("flag_id", sa.Integer(), nullable=False),
+        sa.Column("bill_id", sa.Integer(), nullable=False),
+        sa.Column("flag_type_id", sa.Integer(), nullable=False),
+        sa.Column("status_id", sa.Integer(), nullable=False),
+        sa.Column("cost_recovery", sa.Numeric(precision=18, scale=2), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=False),
+        sa.Column("created_date", sa.DateTime(), nullable=False),
+        sa.Column("modified_by", sa.Integer(), nullable=True),
+        sa.Column("modified_date", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bill_id"], ["bills.bill_id"], name=op.f("fk_bill_flags_bill_id_bills"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_bill_flags_created_by_users")),
+        sa.ForeignKeyConstraint(["modified_by"], ["users.user_id"], name=op.f("fk_bill_flags_modified_by_users")),
+        sa.PrimaryKeyConstraint("flag_id", name=op.f("pk_bill_flags")),
+        sa.UniqueConstraint("bill_id", name=op.f("uq_bill_flags_bill_id")),
+    )
+    op.create_index(op.f("ix_bill_flags_flag_type_id"), "bill_flags", ["flag_type_id"], unique=False)
+    op.create_index(op.f("ix_bill_flags_created_by"), "bill_flags", ["created_by"], unique=False)
+    op.create_index(op.f("ix_bill_flags_modified_by"), "bill_flags", ["modified_by"], unique=False)
+    op.create_table(
+        "bill_flag_assignees",
+        sa.Column("flag_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["flag_id"],
+            ["bill_flags.flag_id"],
+            name=op.f("fk_bill_flag_assignees_flag_id_bill_flags"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.user_id"], name=op.f("fk_bill_flag_assignees_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("flag_id", "user_id", name=op.f("pk_bill_flag_assignees")),
+    )
+    op.create_index(op.f("ix_bill_flag_assignees_user_id"), "bill_flag_assignees", ["user_id"], unique=False)
+    op.create_table(
+        "bill_flag_events",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("flag_id", sa.Integer(), nullable=False),
+        sa.Column("action_id", sa.Integer(), nullable=False),
+        sa.Column("action_info", sa.String(length=32), nullable=False),
+        sa.Column("description", sa.String(length=255), nullable=False),
+        sa.Column("comment", sa.String(length=4000), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=False),
+        sa.Column("created_date", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["flag_id"], ["bill_flags.flag_id"], name=op.f("fk_bill_flag_events_flag_id_bill_flags"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["created_by"], ["users.user_id"], name=op.f("fk_bill_flag_events_created_by_users")),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_bill_flag_events")),
+    )
+    op.create_index(op.f("ix_bill_flag_events_flag_id"), "bill_flag_events", ["flag_id"], unique=False)
+    op.create_index(op.f("ix_bill_flag_events_created_by"), "bill_flag_events", ["created_by"], unique=False)
     op.add_column("bills", sa.Column("approve_date", sa.DateTime(), nullable=True))
     op.add_column("bills", sa.Column("export_date", sa.DateTime(), nullable=True))
     op.add_column("bills", sa.Column("gl_exported", sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -100,6 +162,8 @@ def downgrade() -> None:
             batch.drop_column(column)
         for column in ("approve_date", "export_date", "gl_exported", "gl_export_date", "export_hold"):
             batch.drop_column(column)
+    for table in ("bill_flag_events", "bill_flag_assignees", "bill_flags", "flag_types"):
+        op.drop_table(table)
     op.drop_table("bill_export_items")
     op.drop_index(op.f("ix_bill_exports_user_id"), table_name="bill_exports")
     op.drop_table("bill_exports")
