@@ -128,3 +128,38 @@ def test_permissions(api: Api) -> None:
     manager = api.key_with("FlaggedItems:Manage", user_code="flagmanager")
     assert edit(api, bill, key=manager, flagTypeId=type_id).status_code == 200
     assert api.get(f"/api/v3/flag/Bill/{bill}", key=None).status_code == 401
+
+
+def test_flag_summaries_by_account_and_by_meter(api: Api) -> None:
+    site = Site(api, "A1", "A2", "A3")
+    type_id = new_type(api)
+    big = site.bill("A1", "300.00")
+    small = site.bill("A2", "50.00")
+    also = site.bill("A2", "25.00", period=202402)
+    site.bill("A3", "999.00")  # not flagged
+    for bill_id, recovery in ((big, "10.00"), (small, "5.00"), (also, "1.50")):
+        assert edit(api, bill_id, flagTypeId=type_id, costRecovery=recovery).status_code == 200
+    response = api.get("/api/v3/flag/costcenter/1/billFlagSummary")
+    assert response.status_code == 200, response.text
+    widget = response.json()
+    assert (widget["viewBy"], widget["flagStatus"], widget["flagCount"]) == ("Account", "Unresolved", 3)
+    assert (widget["totalCost"], widget["totalCostRecovery"], widget["totalNumberOfResults"]) == (375, 16.5, 2)
+    rows = widget["results"]
+    assert [(r["itemDisplay"], r["cost"], r["costRecovery"], r["flagCount"]) for r in rows] == [
+        ("A1", 300, 10, 1),
+        ("A2", 75, 6.5, 2),
+    ]
+    assert (rows[0]["itemType"], rows[0]["parentItemType"], rows[0]["parentId"]) == ("ACCOUNT", "COSTCENTER", 1)
+    paged = api.get("/api/v3/flag/costcenter/1/billFlagSummary", params={"pageSize": 1, "pageNumber": 2})
+    assert [r["itemDisplay"] for r in paged.json()["results"]] == ["A2"]
+    assert paged.headers["TotalNumberOfRecords"] == "2"
+    by_meter = api.get("/api/v3/flag/place/1/billFlagSummary").json()
+    assert by_meter["viewBy"] == "Meter"
+    assert [(r["itemDisplay"], r["itemType"], r["cost"]) for r in by_meter["results"]] == [
+        ("M-A1", "ELECTRIC", 300),
+        ("M-A2", "ELECTRIC", 75),
+    ]
+    edit(api, big, flagStatusId=2)  # resolved flags leave the summary
+    assert [r["itemDisplay"] for r in api.get("/api/v3/flag/costcenter/1/billFlagSummary").json()["results"]] == ["A2"]
+    assert api.get("/api/v3/flag/costcenter/987654/billFlagSummary").status_code == 404
+    assert api.get("/api/v3/flag/place/987654/billFlagSummary").status_code == 404

@@ -187,3 +187,22 @@ def test_flag_types_and_a_bill_flag_through_the_sdk(sdk: Any, unique: Callable[[
     assert (result.selected, result.updated) == (2, 1)  # the unflagged bill has no type to be flagged with
     assert sdk.get_flag("Bill", bill_ids[0]).flag_status.flag_status_id == 2
     assert sdk.get_bill(bill_ids[0]).export_hold is False
+
+
+def test_flag_summaries_through_the_sdk(sdk: Any, unique: Callable[[str], str]) -> None:
+    _account_id, meter_id, bill_ids = _bills(sdk, unique, 1)
+    created = sdk.create_flag_type(models.FlagTypeCreate(flag_type_info=unique("S")[:32]))
+    sdk.edit_flag(
+        "Bill",
+        bill_ids[0],
+        models.FlagEdit(
+            flag_type_id=created.flag_type_id, cost_recovery=2.5, hold_from_export=False, release_export_hold=False
+        ),
+    )
+    widget = sdk.bill_flag_summary_by_meter(1, page_size=1000)
+    assert isinstance(widget, models.FlagWidget)
+    assert widget.view_by == "Meter"
+    assert meter_id in [row.item_id for row in widget.results]
+    by_account = sdk.bill_flag_summary_by_account(1)
+    assert by_account.flag_status == "Unresolved"
+    assert by_account.flag_count >= 1

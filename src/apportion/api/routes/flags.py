@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.paging import PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_of
 from apportion.api.schemas.contract import (
     FlagActionChild,
@@ -19,6 +20,8 @@ from apportion.api.schemas.contract import (
     FlagStatusChild,
     FlagTypeChild,
     FlagTypeCreate,
+    FlagWidget,
+    FlagWidgetChild,
     UpdateResult,
 )
 from apportion.api.wire import WireRoute
@@ -26,13 +29,14 @@ from apportion.domain import flags as rules
 from apportion.domain.errors import ValidationFailed
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import flags
-from apportion.store.queries.flags import FlagDetail
+from apportion.store.queries.flags import FlagDetail, FlagSummary
 
 router = APIRouter(tags=["Flags"], route_class=WireRoute)
 # accounting.md §6: reading flags needs FlaggedItems (View), changing them FlaggedItems (Manage); creating and
 # deleting flag types FlaggedItems (View), as printed (§9 D13).
 Viewer = Annotated[Principal, Depends(requires("FlaggedItems", "View"))]
 Manager = Annotated[Principal, Depends(requires("FlaggedItems", "Manage"))]
+SUMMARY_ROWS = 100
 
 
 def _edit(body: FlagEdit | None) -> rules.FlagEdit:
@@ -95,6 +99,75 @@ def delete_flag_type(db: DatabaseDep, flagTypeId: int, _: Viewer) -> Response:
     """Delete a flag type (204). System flag types and types in use cannot be deleted."""
     flags.delete_type(db, flagTypeId)
     return Response(status_code=204)
+
+
+def summary_page(
+    page_number: Annotated[str | None, Query(alias="pageNumber", description="The current page number")] = None,
+    page_size: Annotated[str | None, Query(alias="pageSize", description="The number of rows per page")] = None,
+) -> PageRequest:
+    """Paging of a flag summary: 100 rows when no page size is given (accounting.md §3.6 item 7)."""
+    return page_request(page_number, page_size if page_size is not None else str(SUMMARY_ROWS))
+
+
+def render_summary(summary: FlagSummary, view_by: str) -> FlagWidget:
+    """FlagWidget of a summary page."""
+    results = []
+    for row in summary.rows:
+        calculated, parent, child = row.flags
+        results.append(
+            FlagWidgetChild(
+                item_id=row.item_id,
+                item_display=row.item_display,
+                item_type=row.item_type,
+                parent_id=row.parent_id,
+                parent_display=row.parent_display,
+                parent_item_type=row.parent_type,
+                split_parent=parent,
+                split_child=child,
+                calculated=calculated,
+                active=row.active,
+                cost=row.cost,
+                cost_recovery=row.cost_recovery,
+                flag_count=row.flag_count,
+            )
+        )
+    return FlagWidget(
+        view_by=view_by,
+        flag_status=rules.FlagStatus.UNRESOLVED.info,
+        total_cost=summary.total_cost,
+        total_cost_recovery=summary.total_cost_recovery,
+        flag_count=summary.flag_count,
+        results=results,
+        total_number_of_results=summary.total_rows,
+    )
+
+
+@router.get("/api/v3/flag/costcenter/{costCenterId}/billFlagSummary", response_model=FlagWidget)
+def bill_flag_summary_by_account(
+    db: DatabaseDep,
+    response: Response,
+    costCenterId: int,
+    _: Viewer,
+    page: Annotated[PageRequest, Depends(summary_page)],
+) -> FlagWidget:
+    """Unresolved bill flags by account, for every account under the cost center; costliest first."""
+    summary = flags.summary_by_account(db, costCenterId, page.number, page.size)
+    set_paging_headers(response, page, summary.total_rows)
+    return render_summary(summary, "Account")
+
+
+@router.get("/api/v3/flag/place/{placeId}/billFlagSummary", response_model=FlagWidget)
+def bill_flag_summary_by_meter(
+    db: DatabaseDep,
+    response: Response,
+    placeId: int,
+    _: Viewer,
+    page: Annotated[PageRequest, Depends(summary_page)],
+) -> FlagWidget:
+    """Unresolved bill flags by meter, for every meter under the place; costliest first."""
+    summary = flags.summary_by_meter(db, placeId, page.number, page.size)
+    set_paging_headers(response, page, summary.total_rows)
+    return render_summary(summary, "Meter")
 
 
 @router.put("/api/v3/flag/{entityType}/flagAction", response_model=UpdateResult)

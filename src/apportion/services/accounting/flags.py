@@ -16,7 +16,7 @@ from apportion.services.accounting.approval import powers_of
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import bill_accounting
 from apportion.store.queries import flags as stored
-from apportion.store.queries.flags import FlagDetail
+from apportion.store.queries.flags import FlagDetail, FlagSummary
 
 ENTITY = "Bill"  # the only entity type EnergyCAP flags (accounting.md §2.3)
 
@@ -131,3 +131,21 @@ def flag_action(
             eligible.append(state.bill_id)
         _apply(session, eligible, edit, principal, now)
         return len(states), len(eligible)
+
+
+def summary_by_account(db: Database, cost_center_id: int, page_number: int, page_size: int) -> FlagSummary:
+    """GET /api/v3/flag/costcenter/{id}/billFlagSummary: unresolved flags by account under the cost center."""
+    require(cost_center_id, "Cost center")
+    with db.reading() as session:
+        if not stored.cost_center_exists(session, cost_center_id):
+            raise NotFound("Cost center", cost_center_id)
+        return stored.summary_by_account(session, cost_center_id, page_number, page_size)
+
+
+def summary_by_meter(db: Database, place_id: int, page_number: int, page_size: int) -> FlagSummary:
+    """GET /api/v3/flag/place/{id}/billFlagSummary: unresolved flags by meter under the place."""
+    require(place_id, "Place")
+    with db.reading() as session:
+        if not stored.place_exists(session, place_id):
+            raise NotFound("Place", place_id)
+        return stored.summary_by_meter(session, place_id, page_number, page_size)
