@@ -1,5 +1,5 @@
-"""`apportion export` through typer's runner on a real database: a chargeback task's bills go to the GL file by
-default, the ledger for people is written beside it, bills left out are named, and --undo unexports by GUID."""
+"""`apportion export gl|ap|undo` through typer's runner on a real database: a chargeback task's bills go to the GL
+file, the ledger for people is written beside it, bills left out are named, and `undo` unexports by GUID."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import openpyxl
-import pytest
 from sqlalchemy import select
 
 from apportion.domain.permissions import Grants
@@ -33,7 +32,7 @@ def test_export_a_chargeback_tasks_bills_to_the_general_ledger(
         made = sorted(session.execute(select(Bill.bill_id).where(Bill.chargeback_task_id == task_id)).scalars())
     target, ledger = tmp_path / "june.txt", tmp_path / "june.xlsx"
     code, output = invoke(
-        "export", "--task", str(task_id), "--bill", "999999", "--out", str(target), "--ledger", str(ledger)
+        "export", "gl", "--task", str(task_id), "--bill", "999999", "--out", str(target), "--ledger", str(ledger)
     )
     assert code == 0, output
     assert f"exported {len(made)} bills to GL" in output
@@ -50,31 +49,32 @@ def test_export_a_chargeback_tasks_bills_to_the_general_ledger(
     with env.reading() as session:
         flags = session.execute(select(Bill.gl_exported).where(Bill.chargeback_task_id == task_id)).scalars().all()
     assert all(flags)
-    code, output = invoke("export", "--task", str(task_id), "--out", str(tmp_path / "again.txt"))
+    code, output = invoke("export", "gl", "--task", str(task_id), "--out", str(tmp_path / "again.txt"))
     assert code == 0, output
     assert "exported 0 bills" in output
     assert "has already been exported to GL" in output
-    code, output = invoke("export", "--undo", guid[1])
+    code, output = invoke("export", "undo", guid[1])
     assert code == 0, output
     assert f"{len(made)} bills, {len(made)} unexported" in output
-    code, output = invoke("export", "--undo", "no-such-guid")
+    code, output = invoke("export", "undo", "no-such-guid")
     assert code == 2
     assert "Traceback" not in output
 
 
 def test_export_needs_bills_named(env: Database) -> None:  # noqa: F811
     auth.create_user_with_key(env, "admin", "Administrator", Grants.everything(), NOW)
-    code, output = invoke("export")
+    code, output = invoke("export", "gl")
     assert code == 2
     assert "Name the bills to export" in output
-    code, output = invoke("export", "--batch", "4242")
+    code, output = invoke("export", "ap", "--batch", "4242")
     assert code == 2
     assert "4242" in output
 
 
-@pytest.mark.parametrize("mode", ["payment"])
-def test_a_bad_mode_is_refused(env: Database, mode: str) -> None:  # noqa: F811
+def test_ap_sample_marks_nothing(env: Database, tmp_path: Path) -> None:  # noqa: F811
     auth.create_user_with_key(env, "admin", "Administrator", Grants.everything(), NOW)
-    code, output = invoke("export", "--mode", mode, "--bill", "1")
-    assert code == 2
-    assert "exportMode" in output
+    code, output = invoke("export", "ap", "--bill", "1", "--sample", "--out", str(tmp_path / "ap.txt"))
+    assert code == 0, output
+    assert "sample of 0 bills to AP" in output
+    assert "left out: bill 1 does not exist" in output
+    assert (tmp_path / "ap.txt").read_text().startswith("L0:[BH] Bill header@")
