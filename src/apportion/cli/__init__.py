@@ -7,10 +7,12 @@ import os
 import shlex
 import socket
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from apportion.cli import views
-from apportion.domain import periods
+from apportion.domain import export_file, periods
 from apportion.domain.batch_modes import BatchMode, ImportBatchSettings
 from apportion.domain.errors import DomainError, RuleViolation, ValidationFailed
 from apportion.domain.permissions import parse_grants
@@ -28,6 +30,8 @@ from apportion.domain.task_status import TaskStatus
 from apportion.importer.limits import ImportLimits
 from apportion.jobs import queue as job_queue
 from apportion.services.access import auth
+from apportion.services.accounting import export_files
+from apportion.services.accounting import exports as accounting_exports
 from apportion.services.billing.batches import BatchSettings
 from apportion.services.chargebacks import chargeback_tasks, lineage_reports
 from apportion.services.chargebacks import digest as digest_service
@@ -44,7 +48,11 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Apportion: utility-bill chargebacks with an EnergyCAP-compatible API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
-export_app = typer.Typer(help="Export a digest or bills as CSV or XLSX.", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export a digest or bills as CSV or XLSX, or post bills to the general ledger (gl) or accounts payable (ap)"
+    " and undo such an export.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(export_app, name="export")
@@ -596,6 +604,98 @@ def show_reruns(
         if csv is not None:
             _write(csv, lineage_reports.reruns_csv(groups))
     views.reruns(views.stdout(), groups)
+
+
+def _post_bills(
+    mode: str,
+    batch: int | None,
+    task: int | None,
+    bill: list[int] | None,
+    out: Path | None,
+    sample: bool,
+    note: str | None,
+    ledger: Path | None,
+    user: str | None,
+) -> None:
+    """Export bills to one stream as PUT /api/v3/bill/export does, write the file, and print what went out and
+    why any named bill stayed out."""
+    with _reading(Settings()) as db:
+        principal = auth.principal_of(db, user)
+        principal.require("ExportBills", "Run")
+        ids = accounting_exports.bills_to_export(db, batch, task, bill or [])
+        if not ids:
+            raise RuleViolation("Name the bills to export: --batch, --task or --bill.")
+        guid = str(uuid.uuid4())
+        outcome = accounting_exports.export_bills(db, ids, mode, not sample, note, principal, datetime.now(), guid)
+        target = out or Path(outcome.file_name)
+        _write(target, outcome.text)
+        total = sum((b.total_cost for b in outcome.bills), Decimal(0))
+        verb = "sample of" if sample else "exported"
+        typer.echo(f"{verb} {len(outcome.bills)} bills to {outcome.mode.value.upper()}, total {total:f}: {target}")
+        typer.echo(f"Ec-Guid: {outcome.guid}")
+        for _, reason in outcome.excluded:
+            typer.echo(f"  left out: {reason}")
+        if ledger is not None:
+            rows = export_file.ledger(outcome.bills)
+            xlsx = ledger.suffix.lower() == ".xlsx"
+            content = export_files.ledger_xlsx(rows) if xlsx else export_files.ledger_csv(rows)
+            try:
+                ledger.write_bytes(content)
+            except OSError as problem:
+                raise RuleViolation(f"Cannot write {ledger}: {problem.strerror or problem}.") from problem
+            typer.echo(f"ledger: {ledger}")
+
+
+BatchBills = Annotated[int | None, typer.Option(help="Export the bills of this batch.")]
+TaskBills = Annotated[int | None, typer.Option(help="Export the bills this chargeback task made.")]
+NamedBills = Annotated[list[int] | None, typer.Option(help="Export this bill (repeatable).")]
+ExportOut = Annotated[Path | None, typer.Option(help="Write the export file here (default: its own name).")]
+Sample = Annotated[bool, typer.Option(help="Write a sample file: mark nothing as exported.")]
+ExportNote = Annotated[str | None, typer.Option(help="Export note written on each bill summary line.")]
+Ledger = Annotated[
+    Path | None, typer.Option(help="Also write the bills grouped by cost center and account (.csv or .xlsx).")
+]
+
+
+@export_app.command("gl")
+def export_gl(
+    batch: BatchBills = None,
+    task: TaskBills = None,
+    bill: NamedBills = None,
+    out: ExportOut = None,
+    sample: Sample = False,
+    note: ExportNote = None,
+    ledger: Ledger = None,
+    user: UserOption = None,
+) -> None:
+    """Export bills to the general ledger (the stream for chargeback bills), as PUT /api/v3/bill/export does."""
+    _post_bills("gl", batch, task, bill, out, sample, note, ledger, user)
+
+
+@export_app.command("ap")
+def export_ap(
+    batch: BatchBills = None,
+    task: TaskBills = None,
+    bill: NamedBills = None,
+    out: ExportOut = None,
+    sample: Sample = False,
+    note: ExportNote = None,
+    ledger: Ledger = None,
+    user: UserOption = None,
+) -> None:
+    """Export bills to accounts payable, as PUT /api/v3/bill/export does."""
+    _post_bills("ap", batch, task, bill, out, sample, note, ledger, user)
+
+
+@export_app.command("undo")
+def export_undo(
+    guid: Annotated[str, typer.Argument(help="The export's GUID (its Ec-Guid).")], user: UserOption = None
+) -> None:
+    """Undo a whole AP or GL export (PUT /api/v3/bill/unexport/{guid}): its bills wait for export again."""
+    with _reading(Settings()) as db:
+        auth.principal_of(db, user).require("ExportBills", "Run")
+        selected, updated = accounting_exports.unexport_guid(db, guid)
+        typer.echo(f"export {guid}: {selected} bills, {updated} unexported")
 
 
 def _write(path: Path, text: str) -> None:

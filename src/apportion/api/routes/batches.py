@@ -63,8 +63,8 @@ def render(listing: batches.BatchListing) -> BatchResponse:
         account_period_year=batch.account_period_year,
         note=batch.note,
         created_by=user_of(listing.created_by),
-        flag_count=0,
-        analyzing_count=0,
+        flag_count=listing.flag_count,
+        analyzing_count=0,  # no bill is ever queued for later analysis
         has_imported_bills=listing.has_imported_bills,
     )
 

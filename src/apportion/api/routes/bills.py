@@ -35,12 +35,15 @@ from apportion.domain.bills import BillHeader
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.money import USE_QUANTUM
 from apportion.services.access.auth import Principal
+from apportion.services.accounting.approval import powers_of
 from apportion.services.billing import bills
 
 router = APIRouter(tags=["Bills"], route_class=WireRoute)
 
 
-def _bill_input(body: BillCreate | BillEdit, batch_id: int | None = None) -> bills.BillInput:
+def _bill_input(
+    body: BillCreate | BillEdit, batch_id: int | None = None, set_to_unapproved: bool = False
+) -> bills.BillInput:
     """The service's input from a BillCreate or BillEdit; each line remembers its wire path for errors."""
     lines: list[bills.LineInput] = []
     meters: Sequence[BillMeterCreate | BillMeterEdit] = body.meters or []
@@ -87,12 +90,14 @@ def _bill_input(body: BillCreate | BillEdit, batch_id: int | None = None) -> bil
         header=header,
         estimated=bool(body.estimated),
         batch_id=batch_id,
+        set_to_unapproved=set_to_unapproved,
     )
 
 
 def _shared(bill: bills.BillListing) -> dict[str, Any]:
-    """The fields BillResponse and MeterBillResponse share (no approval, export, payment or accrual workflow
-    here, so those flags are false)."""
+    """The fields BillResponse and MeterBillResponse share (no payment or accrual workflow here, so those flags
+    are false; approval, export and hold are the accounting hand-off's, docs/accounting.md)."""
+    accounting = bill.approval
     return {
         "bill_id": bill.bill_id,
         "batch": BatchChild(batch_id=bill.batch_id, batch_code=bill.batch_code),
@@ -103,7 +108,11 @@ def _shared(bill: bills.BillListing) -> dict[str, Any]:
         "account_period": bill.account_period,
         "estimated": bill.estimated,
         "approved": bill.approved,
+        "approve_date": accounting.approve_date,
+        "approved_by": user_of(accounting.approved_by),
         "exported": bill.exported,
+        "export_date": accounting.export_date,
+        "exported_by": user_of(accounting.exported_by),
         "statement_date": bill.statement_date,
         "due_date": bill.due_date,
         "next_reading": bill.next_reading,
@@ -118,8 +127,10 @@ def _shared(bill: bills.BillListing) -> dict[str, Any]:
         "import_verified": False,
         "accrual": bill.accrual,
         "accrual_reversed": False,
-        "export_hold": False,
-        "gl_exported": False,
+        "export_hold": accounting.export_hold,
+        "gl_exported": accounting.gl_exported,
+        "gl_export_date": accounting.gl_export_date,
+        "gl_exported_by": user_of(accounting.gl_exported_by),
         "from_vendor": bill.from_vendor,
         "has_been_split": bill.has_been_split,
         "was_split_date": bill.was_split_date,
@@ -205,7 +216,7 @@ def bill_action_delete(
     user: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))],
 ) -> BillDeleteActionResult:
     """Deletes the given bills (200 with BillDeleteActionResult, domain.md §1.4)."""
-    selected, deleted = bills.delete_bills(db, body.ids or [], user.user_id, clock())
+    selected, deleted = bills.delete_bills(db, body.ids or [], user.user_id, clock(), powers_of(user))
     return BillDeleteActionResult(selected=selected, deleted=deleted)
 
 
@@ -226,7 +237,7 @@ def edit_bill(
     user: Annotated[Principal, Depends(requires("BillsAndBatches", "Edit"))],
 ) -> BillIdResponse:
     """Edits a bill: header and line items are replaced; void bills cannot be edited."""
-    bills.edit_bill(db, billId, _bill_input(body), user, clock())
+    bills.edit_bill(db, billId, _bill_input(body, set_to_unapproved=bool(body.set_to_unapproved)), user, clock())
     return BillIdResponse(bill_id=billId)
 
 

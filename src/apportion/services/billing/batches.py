@@ -12,6 +12,7 @@ from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, V
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, parse_filter, require
 from apportion.services.access.auth import Principal
+from apportion.services.accounting import exports
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.store import locks
@@ -199,7 +200,16 @@ def _set_void(session: UnitOfWork, batch_id: int, void: bool, user_id: int, now:
         corrections.undo_dependents(session, bill_ids, Change(Cause.BATCH_PENDING, user_id, now))
         stored.void_bills_in(session, batch_id)
         return
-    corrections.revive(session, stored.revive_vendor_bills_in(session, batch_id), user_id, now)
+    revived = stored.revive_vendor_bills_in(session, batch_id)
+    corrections.revive(session, revived, user_id, now)
+    exports.repost_revived(session, revived)
+
+
+def mark_pending(session: UnitOfWork, batch_id: int, user_id: int, now: datetime) -> None:
+    """Set a batch Pending and void its bills, inside the caller's transaction (an import with errors under the
+    MarkBatchPending workflow setting, domain.md Q27)."""
+    _set_void(session, batch_id, True, user_id, now)
+    stored.set_status(session, batch_id, PENDING)
 
 
 def close_batch(db: Database, batch_id: int, principal: Principal, now: datetime) -> None:

@@ -7,19 +7,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from apportion.domain import filters
+from apportion.domain import approval, filters
+from apportion.domain.approval import Powers
 from apportion.domain.bills import MAX_COST, MAX_QUANTITY, BillDraft, BillHeader, LineDraft, ObservationKind, figures_of
-from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
+from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, known, parse_filter, require
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
 from apportion.services.access.auth import Principal
+from apportion.services.accounting import exports
+from apportion.services.accounting.approval import powers_of
 from apportion.services.billing.batches import batch_for_new_bill, header_defaults
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.store import bill_reads, lineage
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database, UnitOfWork
+from apportion.store.queries import bill_accounting as accounting
 from apportion.store.queries import bills as stored
 from apportion.store.queries.bills import BillListing as BillListing
 from apportion.store.queries.bills import BillPage as BillPage
@@ -76,6 +80,7 @@ class BillInput:
     header: BillHeader = field(default_factory=BillHeader)
     estimated: bool = False
     batch_id: int | None = None
+    set_to_unapproved: bool = False  # BillEdit.setToUnapproved: an approved bill goes back for approval
 
 
 def _check_header(bill: BillInput, errors: dict[str, list[str]]) -> None:
@@ -210,6 +215,9 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
             raise NotFound("Bill", bill_id)
         if existing.void:
             raise RuleViolation(f"Bill {bill_id} is void and cannot be edited.")
+        state = accounting.state(session, bill_id)
+        if state is not None:
+            approval.check_edit(state, powers_of(principal))  # accounting.md §3.4 item 1
         draft = _validate(session, bill)
         before = bill_reads.lines_of(session, [bill_id]).get(bill_id, [])
         changed = figures_of(before) != figures_of(draft.lines) or (
@@ -232,6 +240,8 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
             corrections.undo_dependents(session, [bill_id], Change(Cause.EDITED, principal.user_id, now))
         BillWriter(session).replace_lines(bill_id, draft)
         stored.update_header(session, bill_id, draft, principal.user_id, now)
+        if bill.set_to_unapproved and state is not None and state.approved:
+            accounting.set_approved(session, [bill_id], False, principal.user_id, now)
 
 
 def _known_ids(session: UnitOfWork, ids: Sequence[int]) -> list[int]:
@@ -259,16 +269,23 @@ def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: 
         else:
             changed = stored.unvoid(session, known_ids)
             corrections.revive(session, changed, user_id, now)
+            exports.repost_revived(session, changed)
         return len(set(ids)), len(changed)
 
 
-def delete_bills(db: Database, ids: Sequence[int], user_id: int, now: datetime) -> tuple[int, int]:
+def delete_bills(
+    db: Database, ids: Sequence[int], user_id: int, now: datetime, powers: Powers | None = None
+) -> tuple[int, int]:
     """POST /api/v3/bill/delete: (selected, deleted); the chargeback bills made from them are voided first
-    (chargebacks.corrections), and keep their history in the correction log."""
+    (chargebacks.corrections), and keep their history in the correction log. Approved or exported bills need
+    UpdateApprovedBills / ExportBills (Delete) in `powers` (accounting.md §3.4): without, nothing is deleted."""
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
         known_ids = _known_ids(session, ids)
+        refusals = approval.deletion_refusals(accounting.states(session, known_ids), powers or Powers())
+        if refusals:
+            raise PermissionDenied("Nothing was deleted: " + "; ".join(refusals) + ".")
         change = Change(Cause.DELETED, user_id, now, deleting=True)
         corrections.undo_dependents(session, known_ids, change)
         return len(set(ids)), stored.delete_bills(session, known_ids)

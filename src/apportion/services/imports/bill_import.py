@@ -26,13 +26,14 @@ from apportion.domain.batch_modes import BatchDecision, BatchStatus
 from apportion.domain.bills import BillDraft
 from apportion.domain.errors import DomainError, ValidationFailed
 from apportion.domain.task_status import TaskStatus
+from apportion.domain.workflow import ImportErrorHandling
 from apportion.importer.kickouts import KickoutFile
 from apportion.importer.limits import ImportLimits
 from apportion.importer.readers import Row, stream_files
 from apportion.importer.rows import Kickout, ParsedBill, parse_rows
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.runtime.progress import Progress
-from apportion.services.billing.batches import header_defaults
+from apportion.services.billing.batches import header_defaults, mark_pending
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.services.imports import batch_choice, saved_profiles
@@ -43,6 +44,7 @@ from apportion.store import locks
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import import_tasks as stored
+from apportion.store.queries import workflow_settings
 from apportion.store.queries.batches import BatchRecord
 from apportion.store.queries.import_catalog import Catalog
 
@@ -150,6 +152,10 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
         watch.add("kickouts", time.perf_counter() - started)
     started = time.perf_counter()
     batch_id = run.finish_batch()
+    handling = workflow_settings.load(session).import_error_handling
+    if batch_id is not None and run.kicked_rows and handling is ImportErrorHandling.MARK_BATCH_PENDING:
+        # domain.md Q27: keep every bill of the file together; the batch waits, its bills void, until fixed.
+        mark_pending(session, batch_id, task.user_id, now)
     watch.add("write", time.perf_counter() - started)
     message = f"{run.bills} bills imported from {run.rows} rows; {run.kicked_rows} rows kicked out."
     if run.undone_bills:

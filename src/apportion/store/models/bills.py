@@ -72,6 +72,15 @@ class Bill(Base):
     source_bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.bill_id", ondelete="SET NULL"), index=True)
     import_task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.task_id", ondelete="SET NULL"), index=True)
     calculated: Mapped[bool] = mapped_column(default=False, server_default=false())  # made by a calculation run
+    # The accounting hand-off (accounting.md §2.1): who approved and exported (AP, GL) and when, and the export hold.
+    approve_date: Mapped[datetime | None]
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
+    export_date: Mapped[datetime | None]
+    exported_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
+    gl_exported: Mapped[bool] = mapped_column(default=False, server_default=false())
+    gl_export_date: Mapped[datetime | None]
+    gl_exported_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
+    export_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_bills_account_period", "account_id", "billing_period"),

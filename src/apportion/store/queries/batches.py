@@ -10,12 +10,14 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple, TypeAlias
 
-from sqlalchemy import RowMapping, delete, func, insert, select, update
+from sqlalchemy import RowMapping, and_, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.filters import Condition
+from apportion.domain.flags import FlagStatus
 from apportion.store.filtering import compile_filter
+from apportion.store.models.accounting import BillFlag
 from apportion.store.models.bills import Batch, Bill
 from apportion.store.models.users import User
 from apportion.store.paging import TypedPage, paginate
@@ -86,6 +88,7 @@ class BatchListing:
     bill_count: int
     running_total: Decimal
     has_imported_bills: bool
+    flag_count: int = 0  # unresolved flags on the batch's live bills
 
 
 BatchPage: TypeAlias = TypedPage[BatchListing]
@@ -171,7 +174,11 @@ def _listings() -> Shaped[BatchListing]:
             func.count().label("bill_count"),
             exact_sum(Bill.total_cost, COST_SCALE).label("running_total"),
             func.max(Bill.import_task_id).label("any_import"),
+            func.sum(case((and_(BillFlag.status_id == FlagStatus.UNRESOLVED, Bill.void.is_(False)), 1), else_=0)).label(
+                "flag_count"
+            ),
         )
+        .outerjoin(BillFlag, BillFlag.bill_id == Bill.bill_id)
         .group_by(Bill.batch_id)
         .subquery()
     )
@@ -180,6 +187,7 @@ def _listings() -> Shaped[BatchListing]:
         func.coalesce(counts.c.bill_count, 0).label("bill_count"),
         func.coalesce(counts.c.running_total, 0).label("running_total"),
         counts.c.any_import.label("any_import"),
+        func.coalesce(counts.c.flag_count, 0).label("flag_count"),
     ).outerjoin(counts, counts.c.batch_id == Batch.batch_id)
 
     def read(row: RowMapping) -> BatchListing:
@@ -189,6 +197,7 @@ def _listings() -> Shaped[BatchListing]:
             bill_count=row["bill_count"],
             running_total=row["running_total"],
             has_imported_bills=row["any_import"] is not None,
+            flag_count=int(row["flag_count"]),
         )
 
     return Shaped(statement, read)

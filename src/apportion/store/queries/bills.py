@@ -54,6 +54,11 @@ _BILL_COLUMNS = (
     Bill.note,
     Bill.created_date,
     Bill.modified_date,
+    Bill.approve_date,
+    Bill.export_date,
+    Bill.gl_exported,
+    Bill.gl_export_date,
+    Bill.export_hold,
 )
 
 
@@ -89,6 +94,22 @@ class BillListing:
     account: AccountChild | None
     created_by: UserChild | None
     modified_by: UserChild | None
+    approval: Accounting
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """A bill's accounting state (accounting.md §2.1): approval, AP ("exported") and GL export, each with when and
+    by whom, and the export hold."""
+
+    approve_date: datetime | None = None
+    approved_by: UserChild | None = None
+    export_date: datetime | None = None
+    exported_by: UserChild | None = None
+    gl_exported: bool = False
+    gl_export_date: datetime | None = None
+    gl_exported_by: UserChild | None = None
+    export_hold: bool = False
 
 
 @dataclass(frozen=True)
@@ -219,6 +240,9 @@ def _listings() -> Shaped[BillListing]:
     statement, read_creator = join_user(statement, Bill.created_by)
     statement, read_modifier = join_user(statement, Bill.modified_by)
     statement, read_account = join_account(statement, Bill.account_id)
+    statement, read_approver = join_user(statement, Bill.approved_by)
+    statement, read_exporter = join_user(statement, Bill.exported_by)
+    statement, read_gl_exporter = join_user(statement, Bill.gl_exported_by)
 
     def read(row: RowMapping) -> BillListing:
         return BillListing(
@@ -249,6 +273,16 @@ def _listings() -> Shaped[BillListing]:
             account=read_account(row),
             created_by=read_creator(row),
             modified_by=read_modifier(row),
+            approval=Accounting(
+                approve_date=row["approve_date"],
+                approved_by=read_approver(row),
+                export_date=row["export_date"],
+                exported_by=read_exporter(row),
+                gl_exported=row["gl_exported"],
+                gl_export_date=row["gl_export_date"],
+                gl_exported_by=read_gl_exporter(row),
+                export_hold=row["export_hold"],
+            ),
         )
 
     return Shaped(statement, read)

@@ -1,0 +1,123 @@
+"""The accounting hand-off: the system's bill workflow settings and the record of every bill export (accounting.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy.orm import Mapped, mapped_column
+
+from apportion.store.models.base import Base, Money
+
+
+class WorkflowSetting(Base):
+    """The one row of bill workflow settings (id 1); absent until the first change, the domain's defaults answer."""
+
+    __tablename__ = "workflow_settings"
+
+    setting_id: Mapped[int] = mapped_column(primary_key=True)
+    approval_mode_enabled: Mapped[bool]
+    confirm_edit_delete: Mapped[bool]
+    maximum_approval_amount: Mapped[int | None]
+    ap_export_enabled: Mapped[bool]
+    ap_can_export: Mapped[str] = mapped_column(String(32))
+    ap_include_udfs: Mapped[bool]
+    gl_export_enabled: Mapped[bool]
+    gl_can_export: Mapped[str] = mapped_column(String(32))
+    gl_include_udfs: Mapped[bool]
+    allow_advanced_chargeback_settings: Mapped[bool]
+    import_error_handling: Mapped[str] = mapped_column(String(32))
+
+
+class WorkflowBillHeader(Base):
+    """A batch header field's workflow setting (BillHeaderWorkflowChild), one row per field once saved."""
+
+    __tablename__ = "workflow_bill_headers"
+
+    header_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    use_field: Mapped[bool]
+    required: Mapped[bool]
+
+
+class BillExport(Base):
+    """One PUT /api/v3/bill/export: its Ec-Guid, stream, whether it marked bills, who, when, and its totals."""
+
+    __tablename__ = "bill_exports"
+
+    export_id: Mapped[int] = mapped_column(primary_key=True)
+    export_guid: Mapped[str] = mapped_column(String(36), unique=True)
+    export_mode: Mapped[str] = mapped_column(String(8))
+    marked: Mapped[bool]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
+    created_date: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(String(4000))
+    file_name: Mapped[str] = mapped_column(String(255))
+    bill_count: Mapped[int]
+    total: Mapped[Decimal] = mapped_column(Money)
+
+
+class BillExportItem(Base):
+    """A bill in an export that marked bills. `reversal` is a voided bill posted back (docs/accounting.md);
+    `undone` is set when the bill is unexported. The bill id is no key: the export's history outlives the bill."""
+
+    __tablename__ = "bill_export_items"
+
+    export_id: Mapped[int] = mapped_column(ForeignKey("bill_exports.export_id", ondelete="CASCADE"), primary_key=True)
+    bill_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    reversal: Mapped[bool] = mapped_column(primary_key=True, default=False)
+    total: Mapped[Decimal] = mapped_column(Money)
+    undone: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    __table_args__ = (Index("ix_bill_export_items_bill_undone", "bill_id", "undone"),)
+
+
+class FlagType(Base):
+    """A user-created flag type. Its wire id is `flag_type_key + 99` (user types get ids from 100, accounting.md §9
+    D2); the system type Audit Exception (id 1) is the domain's and is not stored."""
+
+    __tablename__ = "flag_types"
+
+    flag_type_key: Mapped[int] = mapped_column(primary_key=True)
+    flag_type_info: Mapped[str] = mapped_column(String(32))
+
+
+class BillFlag(Base):
+    """The one flag a bill may carry: its type (wire id), status (1 unresolved, 2 resolved), cost recovered, who and
+    when."""
+
+    __tablename__ = "bill_flags"
+
+    flag_id: Mapped[int] = mapped_column(primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.bill_id", ondelete="CASCADE"), unique=True)
+    flag_type_id: Mapped[int] = mapped_column(index=True)
+    status_id: Mapped[int]
+    cost_recovery: Mapped[Decimal | None] = mapped_column(Money)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
+    created_date: Mapped[datetime]
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"), index=True)
+    modified_date: Mapped[datetime | None]
+
+
+class BillFlagAssignee(Base):
+    """A user a bill's flag is assigned to."""
+
+    __tablename__ = "bill_flag_assignees"
+
+    flag_id: Mapped[int] = mapped_column(ForeignKey("bill_flags.flag_id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class BillFlagEvent(Base):
+    """The history of a flag: what was done (action id and name), a description, the comment, who and when."""
+
+    __tablename__ = "bill_flag_events"
+
+    event_id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("bill_flags.flag_id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int]
+    action_info: Mapped[str] = mapped_column(String(32))
+    description: Mapped[str] = mapped_column(String(255))
+    comment: Mapped[str | None] = mapped_column(String(4000))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
+    created_date: Mapped[datetime]
