@@ -1,5 +1,5 @@
 """What a calculation run reads, as typed values: the meters it reads, the bills overlapping a month for
-calendarized sums, channel reading totals, and the rates linked to calculated meters.
+calendarized sums, and channel reading totals (the rates of calculated meters: store/queries/rate_versions.py).
 
 Each query takes the whole run's ids at once (DESIGN.md "Performance rules"); the rules that turn these figures
 into a bill (proration, the channel multiplier, unit conversion) are in the domain.
@@ -19,8 +19,8 @@ from apportion.domain.calendarization import BillSpan
 from apportion.domain.channel_readings import ChannelTotals
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
-from apportion.store.models.organisation import AccountMeter, Channel, Meter, Reading
-from apportion.store.models.reference import Commodity, Rate
+from apportion.store.models.organisation import Channel, Meter, Reading
+from apportion.store.models.reference import Commodity
 from apportion.store.sums import USE_SCALE, from_minor_units, minor_units, minor_units_sum
 
 
@@ -91,25 +91,3 @@ def channel_totals(session: Session, channel_ids: Sequence[int], begin: datetime
         )
         for channel_id, multiplier, total, largest, smallest in rows
     ]
-
-
-class LinkedRate(NamedTuple):
-    """The rate on an account-meter link: its flat unit price and its note."""
-
-    account_id: int
-    meter_id: int
-    unit_price: Decimal | None
-    note: str | None
-
-
-def linked_rates(session: Session, meter_ids: Sequence[int]) -> list[LinkedRate]:
-    """The rates on the meters' links, the latest-ending link last."""
-    if not meter_ids:
-        return []
-    rows = session.execute(
-        select(AccountMeter.account_id, AccountMeter.meter_id, Rate.unit_price, Rate.note)
-        .join(Rate, Rate.rate_id == AccountMeter.rate_id)
-        .where(among(AccountMeter.meter_id, sorted(set(meter_ids))))
-        .order_by(AccountMeter.end_date)
-    )
-    return [LinkedRate(*row) for row in rows]

@@ -209,10 +209,12 @@ def delete_account(
 
 def render_link(link: LinkRow) -> AccountMeterResponse:
     """Wire form of a link (account_meters.get_links)."""
-    rates = []
-    if link.rate is not None:
-        rate = RateChild(rate_id=link.rate.rate_id, name=link.rate.name)
-        rates.append(AccountRateChild(rate=rate, start_date=link.begin_date, end_date=link.end_date))
+    rates = [
+        AccountRateChild(
+            rate=RateChild(rate_id=rate.rate_id, name=rate.name), start_date=rate.start_date, end_date=rate.end_date
+        )
+        for rate in link.rates
+    ]
     return AccountMeterResponse(
         account_meter_id=link.account_meter_id,
         account=account_of(link.account),

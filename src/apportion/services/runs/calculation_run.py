@@ -18,16 +18,17 @@ through the commodities' common units (therms to kWh), and a version reading gal
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import partial
 
 from apportion.domain import calculations as calc
-from apportion.domain import periods
+from apportion.domain import periods, rates
 from apportion.domain.bills import BillDraft, BillOrigin, storage_problem
 from apportion.domain.calendarization import calendarize
 from apportion.domain.channel_readings import channel_figure
 from apportion.domain.errors import RuleViolation
+from apportion.domain.rates import MeterRates
 from apportion.domain.units import UnitTable
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
@@ -38,6 +39,7 @@ from apportion.store.bill_writer import BillWriter
 from apportion.store.calculation_inputs import MeterFacts
 from apportion.store.chargeback_versions import CalculatedVersion
 from apportion.store.database import UnitOfWork
+from apportion.store.queries import rate_versions
 
 ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
 
@@ -70,7 +72,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
         calendarized=calendarized,
         channel_use=_channel_figures(session, versions, period, use=True),
         channel_demand=_channel_figures(session, versions, period, use=False),
-        prices=_rate_prices(session, versions),
+        rates=_meter_rates(session, versions, *ctx.bill_dates(period)),
         kinds=bill_reads.observation_kinds(session),
     )
     by_meter: dict[int, list[CalculatedVersion]] = {}
@@ -137,14 +139,14 @@ class _SharedInputs:
         calendarized: dict[int, calc.MeterFigures],
         channel_use: dict[int, Decimal],
         channel_demand: dict[int, Decimal],
-        prices: dict[int, Decimal],
+        rates: dict[int, MeterRates],
         kinds: dict[int, str],
     ) -> None:
         self.groups = groups
         self.calendarized = calendarized
         self.channel_use = channel_use
         self.channel_demand = channel_demand
-        self.prices = prices
+        self.rates = rates
         self.kinds = kinds
         self.factors: dict[int, dict[int, Decimal]] = {}
 
@@ -190,7 +192,7 @@ class _SharedInputs:
             channel_use=self.channel_use,
             channel_demand=self.channel_demand,
             demand_unit_id=meter.demand_unit_id,
-            rate_unit_price=self.prices.get(version.version_id),
+            rates=self.rates.get(version.version_id),
             unit_factors=self.factors[meter.commodity_id],
             observation_kinds=self.kinds,
             unconvertible=unconvertible,
@@ -264,13 +266,44 @@ def _channel_figures(
     return found
 
 
-def _rate_prices(session: UnitOfWork, versions: Sequence[CalculatedVersion]) -> dict[int, Decimal]:
-    """Unit price of the rate on each rate-schedule version's account-meter link, the latest link first
-    (domain.md §4.4 rec: the rate's flat unit price, or `unitPrice=` in its note)."""
+def _meter_rates(
+    session: UnitOfWork, versions: Sequence[CalculatedVersion], begin: date, end: date
+) -> dict[int, MeterRates]:
+    """Each rate-schedule version's account-meter links, their rates and the rates' versions, for the bill's dates
+    (domain/rates.py). A rate without versions is priced by its flat unit price or its note's legacy
+    `unitPrice=` token, from the earliest date on."""
     wanted = [v for v in versions if isinstance(v.instructions.cost, calc.RateSchedule)]
-    links: dict[tuple[int, int], Decimal] = {}
-    for rate in calculation_inputs.linked_rates(session, sorted({v.meter_id for v in wanted})):
-        price = rate.unit_price if rate.unit_price is not None else price_in_note(rate.note)
-        if price is not None:
-            links[(rate.account_id, rate.meter_id)] = price
-    return {v.version_id: links[(v.account_id, v.meter_id)] for v in wanted if (v.account_id, v.meter_id) in links}
+    if not wanted:
+        return {}
+    links = rate_versions.links_with_rates(session, sorted({v.meter_id for v in wanted}))
+    rate_ids = sorted({rate_id for link in links for rate_id, _ in link.starts})
+    stored = rate_versions.versions_of(session, rate_ids)
+    legacy = rate_versions.legacy_prices(session, [r for r in rate_ids if r not in stored])
+    terms: dict[int, tuple[rates.RateTerms, ...]] = {
+        rate_id: tuple(
+            rates.RateTerms(
+                version_id=row.version_id,
+                effective=row.effective_date,
+                use_unit_cost=row.use_unit_cost,
+                use_unit_id=None if row.use_unit is None else row.use_unit.unit_id,
+                demand_unit_cost=row.demand_unit_cost,
+                demand_unit_id=None if row.demand_unit is None else row.demand_unit.unit_id,
+                meter_line_items=row.meter_line_items,
+                account_line_items=row.account_line_items,
+                use_blocks=row.use_blocks,
+            )
+            for row in rows
+        )
+        for rate_id, rows in stored.items()
+    }
+    for rate_id, flat in legacy.items():
+        unit_price = flat.unit_price if flat.unit_price is not None else price_in_note(flat.note)
+        terms[rate_id] = (rates.RateTerms(version_id=None, effective=date.min, use_unit_cost=unit_price),)
+    by_pair: dict[tuple[int, int], list[rates.LinkRates]] = {}
+    for link in links:
+        starts = tuple(rates.RateStart(rate_id, start) for rate_id, start in link.starts)
+        by_pair.setdefault((link.account_id, link.meter_id), []).append(rates.LinkRates(link.begin, link.end, starts))
+    return {
+        v.version_id: rates.MeterRates(tuple(by_pair.get((v.account_id, v.meter_id), ())), terms, begin, end)
+        for v in wanted
+    }
