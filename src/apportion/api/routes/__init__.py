@@ -16,6 +16,7 @@ from apportion.api.routes import (
     meters,
     places,
     processors,
+    rates,
     reference,
     split_versions,
     users,
@@ -27,6 +28,7 @@ from apportion.api.routes import (
 ROUTERS: list[APIRouter] = [
     users.router,
     reference.router,
+    rates.router,
     vendors.router,
     places.router,
     accounts.router,

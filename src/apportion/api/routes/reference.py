@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
@@ -29,10 +30,12 @@ from apportion.api.schemas.contract import (
     RateResponse,
     Unit,
     UnitType,
+    VersionResponse,
 )
 from apportion.api.wire import WireRoute
 from apportion.services.access.auth import Principal
-from apportion.services.master import cost_centers, rates, reference
+from apportion.services.master import cost_centers, rate_versions, rates, reference
+from apportion.services.master.rate_versions import VersionView
 from apportion.store.queries.cost_centers import CostCenterRow
 from apportion.store.queries.rates import RateRow
 from apportion.store.queries.reference import CommodityRow
@@ -198,15 +201,18 @@ def create_cost_center(
     return render_cost_centers(db, [cost_centers.get_cost_center(db, new_id)])[0]
 
 
-def render_rate(rate: RateRow) -> RateResponse:
-    """Wire form of a rate; rates have no dated versions here (one flat unit price)."""
+def render_rate(rate: RateRow, versions: Sequence[VersionView]) -> RateResponse:
+    """Wire form of a rate with its versions' dates (services/master/rate_versions.py)."""
     return RateResponse(
         rate_id=rate.rate_id,
         name=rate.name,
         note=rate.note,
         vendor=vendor_of(rate.vendor),
         commodity=commodity_of(rate.commodity),
-        versions=[],
+        versions=[
+            VersionResponse(version_id=v.row.version_id, begin_date=v.row.effective_date, end_date=v.end_date)
+            for v in versions
+        ],
     )
 
 
@@ -222,7 +228,8 @@ def get_rates(
     """Get a list of all rate schedules matching the provided filters."""
     result = rates.list_rates(db, filter, page.number, page.size, clock().date())
     set_paging_headers(response, page, result.total)
-    return [render_rate(row) for row in result.rows]
+    versions = rate_versions.version_summaries(db, [row.rate_id for row in result.rows])
+    return [render_rate(row, versions.get(row.rate_id, [])) for row in result.rows]
 
 
 @router.get("/api/v3/rate/{rateId}", response_model=RateResponse)
@@ -230,13 +237,14 @@ def get_rate(
     db: DatabaseDep, rateId: int, _: Annotated[Principal, Depends(requires("RateSchedules", "View"))]
 ) -> RateResponse:
     """Get a rate schedule."""
-    return render_rate(rates.get_rate(db, rateId))
+    return render_rate(rates.get_rate(db, rateId), rate_versions.version_summaries(db, [rateId]).get(rateId, []))
 
 
 @router.post("/api/v3/rate", response_model=RateResponse)
 def create_rate(
     db: DatabaseDep, body: RateCreate, _: Annotated[Principal, Depends(requires("RateSchedules", "Create"))]
 ) -> RateResponse:
-    """Create a rate schedule (a `unitPrice=<decimal>` token in the note sets its flat unit price)."""
+    """Create a rate schedule; its prices are its versions (a legacy `unitPrice=<decimal>` token in the note
+    sets a flat unit price used while it has none)."""
     rate_id = rates.create_rate(db, body.name, body.vendor_id, body.commodity_id, body.note)
-    return render_rate(rates.get_rate(db, rate_id))
+    return render_rate(rates.get_rate(db, rate_id), [])
