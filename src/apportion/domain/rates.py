@@ -10,8 +10,8 @@ effect on the bill's days ([begin, end): the end date is not counted, domain.md 
 - each segment takes the share days/total of the bill's use and demand; its use cost is the share of use x the
   version's use unit cost (or its use blocks, below), its demand cost the share of demand x the demand unit cost;
 - the use cost (and the demand cost) of the bill is the exact sum over segments rounded half-up to the cent, and
-  is split back over the segments by the largest-remainder rule (domain.money.allocate), so the segment amounts
-  always sum to the bill's;
+  is shared back over the segments by the largest-remainder rule (`split_exact`), so the segment amounts always
+  sum to the bill's and each is within a cent of its exact amount;
 - each segment's meter line items follow: Fixed = value x the segment's share (half-up to the cent), Percentage
   = value % of the segment's use + demand cost; account line items take Fixed the same way and Percentage of
   the segment's total meter cost. Subtotal lines are refused on rate versions (EnergyCAP: "Subtotal calculation
@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from apportion.domain.calculations.instructions import CalculationType, LineItem
 from apportion.domain.errors import RuleViolation, ValidationFailed
-from apportion.domain.money import CENT, HUNDRED, allocate, multiply, round_half_up
+from apportion.domain.money import CENT, HUNDRED, floor_to_cent, multiply, round_half_up
 
 OPEN_END = date(3000, 1, 1)
 EARLIEST_EFFECTIVE = date(1899, 12, 31)
@@ -270,18 +270,21 @@ def price(
 
 
 def split_exact(exact: Sequence[Decimal]) -> list[Decimal]:
-    """Round the sum of exact amounts half-up to the cent and split it back over them by the largest-remainder
-    rule (weights: the amounts' sizes); the parts sum to the rounded total. A mixed-sign list is rounded part by
-    part (rare: a credit version beside a charging one), which still sums exactly."""
+    """Round the sum of exact amounts half-up to the cent and share it back over them by the largest-remainder rule:
+    each part starts at its amount rounded down to the cent, and the cents still missing go one at a time to the
+    parts with the largest remainders (equal remainders: the earlier part). The parts sum to the rounded total and
+    each is within a cent of its amount, whatever their signs.
+
+    >>> split_exact([Decimal("48.387096"), Decimal("67.096774")])
+    [Decimal('48.39'), Decimal('67.09')]
+    """
     total = round_half_up(sum(exact, Decimal(0)), CENT)
-    if len(exact) == 1:
-        return [total]
-    if all(e >= 0 for e in exact) or all(e <= 0 for e in exact):
-        weights = [abs(e) for e in exact]
-        if sum(weights) == 0:
-            return [Decimal("0.00")] * len(exact)
-        return allocate(total, weights, CENT)
-    return [round_half_up(e, CENT) for e in exact]
+    floors = [floor_to_cent(e) for e in exact]
+    missing = int((total - sum(floors, Decimal(0))) / CENT)
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in by_remainder[:missing]:
+        floors[i] += CENT
+    return floors
 
 
 def combine(items: Sequence[PricedItem]) -> tuple[PricedItem, ...]:
