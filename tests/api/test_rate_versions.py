@@ -287,3 +287,32 @@ def test_a_calculated_bill_is_priced_by_the_versions_in_effect(api: Api) -> None
     ]
     # A rate without versions keeps its legacy flat price from the note: 1000 x 0.25.
     assert bills[ids["LEGACY"][0]][4] == D("250.00")
+
+
+def test_use_blocks_price_a_bill_in_tiers(api: Api) -> None:
+    ids = cb.accounts_and_meters(api.db, ["TIER"])
+    account_id, meter_id = ids["TIER"]
+    vendor_id = api.get(f"/api/v3/account/{account_id}").json()["vendor"]["vendorId"]
+    rate_id = _rate(api, vendor_id, "Residential tiers")
+    version = _version(api, rate_id, effectiveDate="2024-01-01T00:00:00", useUnitId=1)
+    url = f"/apportion/v1/rate/{rate_id}/version/{version['versionId']}/useBlocks"
+    assert api.get(url).json() == {"rateId": rate_id, "versionId": version["versionId"], "useBlocks": []}
+    open_first = api.put(url, json=[{"upTo": None, "unitCost": 0.1}, {"upTo": 500, "unitCost": 0.2}])
+    assert open_first.status_code == 400
+    assert set(open_first.json()["modelState"]) == {"[0].upTo", "[1].upTo"}
+    assert api.put(url, json=[{"upTo": -5, "unitCost": 0.1}]).status_code == 400
+    tiers = [{"upTo": 500, "unitCost": 0.10}, {"upTo": 1500, "unitCost": 0.15}, {"upTo": None, "unitCost": 0.25}]
+    saved = api.put(url, json=tiers)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["useBlocks"] == tiers
+    assert api.put(url, key=api.key_with("RateSchedules:View"), json=tiers).status_code == 403
+    assert api.get(f"/apportion/v1/rate/{rate_id}/version/99999/useBlocks").status_code == 404
+    link_id = api.get(f"/api/v3/account/{account_id}").json()["meters"][0]["accountMeterId"]
+    api.put(f"/api/v3/accountmeter/{link_id}/rate", json=[{"rateId": rate_id, "startDate": "2000-01-01"}])
+    use = calc.FixedUse(D(2000), cb.KWH)
+    cb.calculated_version(api.db, account_id, meter_id, calc.CalculatedBillInstructions(0, use, calc.RateSchedule()))
+    task = api.post("/api/v3/calculatedBill/exec", json={"billingPeriod": 202404}).json()
+    [bill] = cb.bills_of_task(api.db, task["taskId"])
+    # 500 x 0.10 + 1000 x 0.15 + 500 x 0.25
+    assert bill[4] == D("325.00")
+    assert api.put(url, json=[]).json()["useBlocks"] == []
