@@ -285,6 +285,9 @@ def test_a_calculated_bill_is_priced_by_the_versions_in_effect(api: Api) -> None
         ("Tax", None, D("17.87")),
         ("Admin", None, D("1.45")),
     ]
+    # The demand the bill charges for is its billed demand.
+    [meter_bill] = api.get(f"/api/v3/meter/{ids['RATED'][1]}/bill").json()
+    assert (meter_bill["billedDemand"], meter_bill["billedDemandUnit"]["unitCode"]) == (50, "kW")
     # A rate without versions keeps its legacy flat price from the note: 1000 x 0.25.
     assert bills[ids["LEGACY"][0]][4] == D("250.00")
 

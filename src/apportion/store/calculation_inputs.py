@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from apportion.domain.calendarization import BillSpan
 from apportion.domain.channel_readings import ChannelTotals
+from apportion.domain.channel_readings import Reading as ReadingValue
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import Channel, Meter, Reading
@@ -91,3 +92,56 @@ def channel_totals(session: Session, channel_ids: Sequence[int], begin: datetime
         )
         for channel_id, multiplier, total, largest, smallest in rows
     ]
+
+
+class ChannelFacts(NamedTuple):
+    """A channel's reading interval and multiplier (None = 1)."""
+
+    channel_id: int
+    interval_minutes: int
+    multiplier: Decimal | None
+
+
+def channel_facts(session: Session, channel_ids: Sequence[int]) -> dict[int, ChannelFacts]:
+    """The channels' intervals and multipliers, by id."""
+    if not channel_ids:
+        return {}
+    rows = session.execute(
+        select(Channel.channel_id, Channel.interval_minutes, Channel.multiplier).where(
+            among(Channel.channel_id, sorted(set(channel_ids)))
+        )
+    )
+    return {row[0]: ChannelFacts(row[0], row[1], None if row[2] is None else Decimal(row[2])) for row in rows}
+
+
+def channel_readings(
+    session: Session, channel_ids: Sequence[int], after: datetime, until: datetime
+) -> dict[int, list[ReadingValue]]:
+    """Each channel's readings taken in (after, until], by time."""
+    if not channel_ids:
+        return {}
+    rows = session.execute(
+        select(Reading.channel_id, Reading.time, Reading.value)
+        .where(among(Reading.channel_id, sorted(set(channel_ids))), Reading.time > after, Reading.time <= until)
+        .order_by(Reading.channel_id, Reading.time)
+    )
+    found: dict[int, list[ReadingValue]] = {}
+    for channel_id, moment, value in rows:
+        found.setdefault(channel_id, []).append(ReadingValue(moment, Decimal(value)))
+    return found
+
+
+def billed_end_dates(session: Session, version_ids: Sequence[int]) -> dict[int, set[date]]:
+    """The end dates of each version's live bills (the reading windows already billed)."""
+    if not version_ids:
+        return {}
+    rows = session.execute(
+        select(Bill.chargeback_version_id, Bill.end_date).where(
+            among(Bill.chargeback_version_id, sorted(set(version_ids))), Bill.void.is_(False)
+        )
+    )
+    found: dict[int, set[date]] = {}
+    for version_id, end in rows:
+        if version_id is not None:
+            found.setdefault(version_id, set()).add(end)
+    return found

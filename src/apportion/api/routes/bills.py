@@ -150,6 +150,8 @@ def render_meter_bill(found: bills.MeterBillListing) -> MeterBillResponse:
         use_unit=unit_of(found.use_unit) if use is not None else None,
         actual_demand=demand,
         actual_demand_unit=unit_of(found.demand_unit) if demand is not None else None,
+        billed_demand=found.billed_demand,
+        billed_demand_unit=unit_of(found.demand_unit) if found.billed_demand is not None else None,
     )
 
 

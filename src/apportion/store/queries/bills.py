@@ -22,7 +22,7 @@ from apportion.domain.filters import Condition
 from apportion.domain.units import UnitTable
 from apportion.store.bill_writer import load_unit_table
 from apportion.store.filtering import compile_filter, related_in
-from apportion.store.models.bills import Batch, Bill, BillMeter
+from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
 from apportion.store.paging import TypedPage, paginate
@@ -102,6 +102,7 @@ class MeterBillListing:
     demand: Decimal | None
     use_unit: UnitChild | None
     demand_unit: UnitChild | None
+    billed_demand: Decimal | None = None
 
 
 BillPage: TypeAlias = TypedPage[BillListing]
@@ -308,11 +309,26 @@ def _meter_listings() -> Shaped[MeterBillListing]:
     commodity = aliased(Commodity)
     meter = aliased(Meter)
     listings = _listings()
+    # Billed demand: the largest demand line the bill charges for (one with a cost); a bill that does not price
+    # demand apart is billed on its peak.
+    charged = (
+        select(func.max(BillLine.value))
+        .join(ObservationType, ObservationType.observation_type_id == BillLine.observation_type_id)
+        .where(
+            BillLine.bill_id == Bill.bill_id,
+            BillLine.meter_id == BillMeter.meter_id,
+            ObservationType.kind == "demand",
+            BillLine.cost.is_not(None),
+            BillLine.cost != 0,
+        )
+        .scalar_subquery()
+    )
     statement = (
         listings.statement.add_columns(
             BillMeter.use.label("meter_use"),
             BillMeter.cost.label("meter_cost"),
             BillMeter.demand.label("meter_demand"),
+            func.coalesce(charged, BillMeter.demand).label("billed_demand"),
         )
         .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
         .join(meter, meter.meter_id == BillMeter.meter_id)
@@ -329,6 +345,7 @@ def _meter_listings() -> Shaped[MeterBillListing]:
             demand=row["meter_demand"],
             use_unit=read_use_unit(row),
             demand_unit=read_demand_unit(row),
+            billed_demand=row["billed_demand"],
         )
 
     return Shaped(statement, read)

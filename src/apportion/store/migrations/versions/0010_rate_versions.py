@@ -1,4 +1,5 @@
-"""Rate versions and rates assigned to account-meter links over time (operations.md §9, domain/rates.py).
+"""Rate versions and rates assigned to account-meter links over time (operations.md §9, domain/rates.py); a
+calculated version's live bills are unique per period and end date (reading windows make several in a period).
 
 A link's one rate (account_meters.rate_id) becomes its first assignment, starting on the link's begin date; the
 column goes, so a link's rates have one home. Rates keep their flat unit_price: a rate without versions is priced
@@ -82,9 +83,23 @@ def upgrade() -> None:
     with op.batch_alter_table("account_meters") as batch:
         batch.drop_constraint(op.f("fk_account_meters_rate_id_rates"), type_="foreignkey")
         batch.drop_column("rate_id")
+    _live_calculated_index(["chargeback_version_id", "billing_period", "end_date"])
+
+
+def _live_calculated_index(columns: list[str]) -> None:
+    op.drop_index("ux_bills_live_calculated", table_name="bills")
+    op.create_index(
+        "ux_bills_live_calculated",
+        "bills",
+        columns,
+        unique=True,
+        sqlite_where=sa.text("calculated = 1 AND void = 0"),
+        postgresql_where=sa.text("calculated AND NOT void"),
+    )
 
 
 def downgrade() -> None:
+    _live_calculated_index(["chargeback_version_id", "billing_period"])
     with op.batch_alter_table("account_meters") as batch:
         batch.add_column(sa.Column("rate_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(op.f("fk_account_meters_rate_id_rates"), "rates", ["rate_id"], ["rate_id"])
