@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     account_of,
@@ -143,14 +143,14 @@ def _fields(body: AccountCreate | AccountEdit) -> dict[str, Any]:
 @router.get("/api/v3/account", response_model=list[AccountResponse])
 def get_accounts(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("Accounts", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[AccountResponse]:
     """Retrieves all accounts."""
-    result = accounts.list_accounts(db, filter, page.number, page.size, clock().date())
+    result = accounts.list_accounts(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return render_accounts(db, result.rows)
 
