@@ -21,9 +21,9 @@ from apportion.domain.bills import BillDraft
 from apportion.domain.filters import Condition
 from apportion.domain.units import UnitTable
 from apportion.store.bill_writer import load_unit_table
-from apportion.store.filtering import compile_filter, related_in
+from apportion.store.filtering import compile_condition, compile_filter, related_in
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
 from apportion.store.paging import TypedPage, paginate
 from apportion.store.queries.children import AccountChild, UnitChild, UserChild, join_account, join_unit, join_user
@@ -281,7 +281,26 @@ def _filter_targets() -> dict[str, Any]:
         ),
         "hasBeenSplit": Bill.has_been_split,
         "fromVendor": Bill.from_vendor,
+        "topmostPlaceCode": _under_places,
     }
+
+
+def _under_places(condition: Condition) -> Any:
+    """topmostPlaceCode: a bill matches when one of its meters lies in a place whose code meets the condition, or
+    anywhere under such a place (a recursive walk down the place tree)."""
+    tree = (
+        select(Place.place_id)
+        .where(compile_condition(condition, Place.place_code.expression, date.min))
+        .cte("under_place", recursive=True)
+    )
+    child = aliased(Place)
+    tree = tree.union_all(select(child.place_id).where(child.parent_id == tree.c.place_id))
+    on_meters = (
+        select(BillMeter.bill_id)
+        .join(Meter, Meter.meter_id == BillMeter.meter_id)
+        .where(Meter.place_id.in_(select(tree.c.place_id)))
+    )
+    return Bill.bill_id.in_(on_meters)
 
 
 def list_bills(
