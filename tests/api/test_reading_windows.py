@@ -110,3 +110,19 @@ def test_one_bill_per_reading_window_and_each_reading_billed_once(api: Api) -> N
     meter_bills = [b for b in api.get(f"/api/v3/meter/{meter_id}/bill").json() if not b["void"]]
     assert [(b["actualDemand"], b["billedDemand"]) for b in meter_bills] == [(55, 55), (70, 70), (90, 90)]
     assert {b["billedDemandUnit"]["unitCode"] for b in meter_bills} == {"kW"}
+
+
+def test_a_period_total_cost_is_not_charged_to_each_window(api: Api) -> None:
+    ids = cb.accounts_and_meters(api.db, ["TOT", "SRC"])
+    account_id, meter_id = ids["TOT"]
+    use = _channel(api, meter_id, "use", "kWh", 43200, "TOT-USE")
+    _read(api, use, [("2024-03-05T09:00:00", 10), ("2024-03-25T09:00:00", 20)])
+    cb.bill(api.db, *ids["SRC"], 202403, [(D(100), D("50.00"))])
+    copied = calc.CopyFromMeter(ids["SRC"][1], D(100))
+    version_id = cb.calculated_version(
+        api.db, account_id, meter_id, calc.CalculatedBillInstructions(0, use=calc.ReadingsChannel(use), cost=copied)
+    )
+    task = _run(api, 202403)
+    assert (task["numberOfBillsCreated"], task["numberOfFailedVersions"]) == (0, 1)
+    errors = api.get(f"/api/v3/chargebackTask/{task['taskId']}/errorOutput").text
+    assert f'{version_id},"Calculated bill version {version_id}: its cost is a total of the billing period' in errors

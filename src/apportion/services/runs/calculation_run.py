@@ -108,6 +108,13 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
             if plan is not None and plan.problem is not None:
                 outcome.error_message = plan.problem
                 continue
+            if plan is not None and len(plan.windows) > 1 and isinstance(version.instructions.cost, _PERIOD_TOTALS):
+                # A cost copied or summed from other meters is the period's: each window would charge all of it.
+                outcome.error_message = (
+                    f"Calculated bill version {version.version_id}: its cost is a total of the billing period, "
+                    f"which cannot be shared by {len(plan.windows)} reading windows; price it per unit instead."
+                )
+                continue
             occasions = [(ctx.bill_dates(period), inputs)] if plan is None else plan.occasions(inputs)
             made: list[tuple[BillDraft, calc.CalculatedBillResult]] = []
             for (begin, end), occasion in occasions:
@@ -283,6 +290,9 @@ def _channel_figures(
         if figure is not None:
             found[totals.channel_id] = figure
     return found
+
+
+_PERIOD_TOTALS = (calc.CopyFromMeter, calc.MeterCalculation, calc.CalendarizedSum)
 
 
 @dataclass(frozen=True)
