@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./apportion.db"
@@ -42,6 +44,14 @@ class Settings(BaseSettings):
     import_max_kickout_bytes: int = Field(
         default=256 * 1024 * 1024, ge=1, description="Largest total size of one import's kickout files."
     )
+    time_zone: str = Field(
+        default="local",
+        description="IANA time zone the server's clock reads (America/New_York ...): today for the filters' relative "
+        "dates (today, current month ...) and the dates a run stamps; 'local' is the host's.",
+    )
+    fiscal_year_start_month: int = Field(
+        default=1, ge=1, le=12, description="Month (1-12) the fiscal year starts in, for the fiscal filter shortcuts."
+    )
     read_cache_bytes: int = Field(
         default=256 * 1024 * 1024,
         ge=0,
@@ -61,3 +71,16 @@ class Settings(BaseSettings):
     worker_stalled_seconds: float = Field(
         default=60.0, gt=0, description="A worker silent this long is taken for dead; its running tasks run again."
     )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """A time zone the host's tz database knows, or 'local'."""
+        if value != "local":
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"Unknown time zone '{value}' (an IANA name such as 'Europe/Berlin', or 'local')."
+                ) from None
+        return value

@@ -357,9 +357,10 @@ def test_channel_readings_make_use_and_demand_exactly(api: Api) -> None:
     created = api.post(
         f"/api/v202101/meter/{meter_id}/channel",
         json={
-            "intervalMinutes": 43200,
+            # Sub-monthly: its readings roll up into one bill per month (a monthly channel bills reading windows).
+            "intervalMinutes": 15,
             "observationTypeCode": "use",
-            "channelDescription": "Monthly kWh",
+            "channelDescription": "Interval kWh",
             "channelImportId": "CHAN-1",
             "channelVersion": {"multiplier": 2, "unitCode": "kWh", "observationRule": "Trip", "maximumReading": 0},
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -44,6 +45,7 @@ from apportion.domain.calculations import (
     validation,
 )
 from apportion.domain.errors import RuleViolation, ValidationFailed
+from apportion.domain.rates import LinkRates, MeterRates, RateStart, RateTerms
 
 KWH, MWH = 1, 2
 METER = 99
@@ -60,7 +62,13 @@ INPUTS = CalculationInputs(
     channel_use={30: Decimal("321.1234567")},
     channel_demand={31: Decimal("75.5")},
     demand_unit_id=20,
-    rate_unit_price=Decimal("0.12"),
+    # A rate without versions, priced by its flat 0.12 per kWh over the whole of time (the legacy form).
+    rates=MeterRates(
+        (LinkRates(date(1899, 1, 1), date(3000, 1, 1), (RateStart(1, date(1899, 1, 1)),)),),
+        {1: (RateTerms(None, date.min, Decimal("0.12")),)},
+        date(2024, 5, 1),
+        date(2024, 6, 1),
+    ),
     unit_factors={MWH: Decimal("1000")},
     observation_kinds={3: "cost", 8: "other"},
 )
@@ -134,7 +142,7 @@ def test_missing_inputs_fail_the_version_with_a_clear_message(
 
 def test_no_rate_fails() -> None:
     instructions = CalculatedBillInstructions(1, use=FixedUse(Decimal(1), KWH), cost=RateSchedule())
-    with pytest.raises(CalculationFailed, match="no current rate"):
+    with pytest.raises(CalculationFailed, match="has no rate on its account meter"):
         evaluate(instructions, CalculationInputs(meter_id=3, common_unit_id=KWH))
 
 

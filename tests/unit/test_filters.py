@@ -103,6 +103,13 @@ def test_operators_keep_their_spelling() -> None:
         "current month",
         "prior month",
         "prior year",
+        "prior fiscal year",
         "prior 12 months",
+        "prior 12 months*",
+        "prior 12 months**",
         "year-to-date",
+        "year-to-date*",
+        "year-to-date**",
+        "fiscal year-to-date*",
+        "fiscal year-to-date**",
     ]

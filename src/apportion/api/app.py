@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, FastAPI
 
@@ -16,6 +17,14 @@ from apportion.services.runs.task_queue import RunNow, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.web import pages as web_pages
+
+
+def zone_clock(time_zone: str) -> Callable[[], datetime]:
+    """The server's clock: naive wall time in the configured zone ('local': the host's), as EnergyCAP writes it."""
+    if time_zone == "local":
+        return datetime.now
+    zone = ZoneInfo(time_zone)
+    return lambda: datetime.now(zone).replace(tzinfo=None)
 
 
 def create_app(
@@ -40,7 +49,7 @@ def create_app(
     app.state.db = database or Database(
         settings.database_url, statement_timeout_seconds=settings.statement_timeout_seconds
     )
-    app.state.clock = clock or datetime.now
+    app.state.clock = clock or zone_clock(settings.time_zone)
     app.state.jobs = jobs or RunNow(app.state.db, settings, app.state.clock)
     app.state.read_cache = ReadCache(settings.read_cache_bytes)
     errors.install(app)

@@ -10,6 +10,7 @@ from fastapi import Depends, Header, Request, Security
 from fastapi.security import APIKeyHeader
 
 from apportion.domain.errors import NotFound
+from apportion.domain.filters import FilterDay
 from apportion.runtime.read_cache import ReadCache
 from apportion.services import ids
 from apportion.services.access.auth import Principal, authenticate
@@ -44,6 +45,17 @@ def get_read_cache(request: Request) -> ReadCache:
 DatabaseDep = Annotated[Database, Depends(get_db)]
 ReadCacheDep = Annotated[ReadCache, Depends(get_read_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_today(request: Request) -> FilterDay:
+    """Today by the server's clock (its configured time zone), with the fiscal year start: what relative filter
+    dates count from."""
+    clock: Callable[[], datetime] = request.app.state.clock
+    settings: Settings = request.app.state.settings
+    return FilterDay.of(clock().date(), settings.fiscal_year_start_month)
+
+
+TodayDep = Annotated[FilterDay, Depends(get_today)]
 ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from apportion.api.filter_fields import LIST_FILTERS, describe
+
 ERROR_SCHEMA_NAME = "ErrorResponse"
 ERROR_SCHEMA: dict[str, Any] = {
     "title": ERROR_SCHEMA_NAME,
@@ -54,6 +56,15 @@ def with_error_responses(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def with_filter_fields(document: dict[str, Any]) -> dict[str, Any]:
+    """Each list's `filter` parameter names its fields and their operators (api/filter_fields.py)."""
+    for path, item in document.get("paths", {}).items():
+        for parameter in item.get("get", {}).get("parameters", []):
+            if parameter.get("name") == "filter" and path in LIST_FILTERS:
+                parameter["description"] = describe(path)
+    return document
+
+
 def install(app: FastAPI) -> None:
     """Make `app.openapi()` (and so /openapi.json and /docs) publish the document with the real error responses."""
 
@@ -65,7 +76,7 @@ def install(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
-            app.openapi_schema = with_error_responses(built)
+            app.openapi_schema = with_filter_fields(with_error_responses(built))
         return app.openapi_schema
 
     app.openapi = document  # type: ignore[method-assign]

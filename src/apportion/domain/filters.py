@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from typing import assert_never
@@ -64,8 +64,123 @@ class DateShortcut(StrEnum):
     CURRENT_MONTH = "current month"
     PRIOR_MONTH = "prior month"
     PRIOR_YEAR = "prior year"
-    PRIOR_12_MONTHS = "prior 12 months"
-    YEAR_TO_DATE = "year-to-date"
+    PRIOR_FISCAL_YEAR = "prior fiscal year"
+    PRIOR_12_MONTHS = "prior 12 months"  # the same as "prior 12 months**"
+    PRIOR_12_MONTHS_WITH_CURRENT = "prior 12 months*"
+    PRIOR_12_MONTHS_TO_PRIOR = "prior 12 months**"
+    YEAR_TO_DATE = "year-to-date"  # the same as "year-to-date*"
+    YEAR_TO_DATE_WITH_CURRENT = "year-to-date*"
+    YEAR_TO_DATE_TO_PRIOR = "year-to-date**"
+    FISCAL_YEAR_TO_DATE_WITH_CURRENT = "fiscal year-to-date*"
+    FISCAL_YEAR_TO_DATE_TO_PRIOR = "fiscal year-to-date**"
+
+
+# Shortcuts that name whole months: the ones a billing period (DatePeriod) field takes. "*" runs through the
+# current month, "**" through the prior month (the last whole one).
+MONTH_SHORTCUTS = frozenset(
+    {
+        DateShortcut.CURRENT_MONTH,
+        DateShortcut.PRIOR_MONTH,
+        DateShortcut.PRIOR_YEAR,
+        DateShortcut.PRIOR_FISCAL_YEAR,
+        DateShortcut.PRIOR_12_MONTHS,
+        DateShortcut.PRIOR_12_MONTHS_WITH_CURRENT,
+        DateShortcut.PRIOR_12_MONTHS_TO_PRIOR,
+        DateShortcut.YEAR_TO_DATE,
+        DateShortcut.YEAR_TO_DATE_WITH_CURRENT,
+        DateShortcut.YEAR_TO_DATE_TO_PRIOR,
+        DateShortcut.FISCAL_YEAR_TO_DATE_WITH_CURRENT,
+        DateShortcut.FISCAL_YEAR_TO_DATE_TO_PRIOR,
+    }
+)
+
+
+class FilterDay(date):
+    """Today in the server's time zone, with the month its fiscal year starts in (settings), for the relative date
+    operators. A plain date works wherever a FilterDay does: its fiscal year starts in January."""
+
+    fiscal_year_start_month: int = 1
+
+    @classmethod
+    def of(cls, day: date, fiscal_year_start_month: int = 1) -> FilterDay:
+        """`day` with the fiscal year starting in the given month (1-12)."""
+        if not 1 <= fiscal_year_start_month <= 12:
+            raise ValueError(f"A fiscal year starts in a month 1-12, not {fiscal_year_start_month}.")
+        found = cls(day.year, day.month, day.day)
+        found.fiscal_year_start_month = fiscal_year_start_month
+        return found
+
+
+def fiscal_start_month(day: date) -> int:
+    """The month `day`'s fiscal year starts in (January for a plain date)."""
+    return day.fiscal_year_start_month if isinstance(day, FilterDay) else 1
+
+
+def shortcut_periods(op: DateShortcut, today: date) -> tuple[int, int] | None:
+    """The billing periods (first, last, inclusive) a month-wise shortcut covers on `today`; None for a day-wise
+    one. A range may be empty (first > last): "year-to-date**" in January.
+
+    >>> shortcut_periods(DateShortcut.PRIOR_FISCAL_YEAR, FilterDay.of(date(2024, 3, 5), 7))
+    (202207, 202306)
+    """
+    this = periods.of_date(today)
+    fiscal_month = fiscal_start_month(today)
+    fiscal_year = today.year if today.month >= fiscal_month else today.year - 1
+    fiscal_first = fiscal_year * 100 + fiscal_month
+    match op:
+        case DateShortcut.CURRENT_MONTH:
+            return this, this
+        case DateShortcut.PRIOR_MONTH:
+            return periods.prior(this), periods.prior(this)
+        case DateShortcut.PRIOR_YEAR:
+            return (today.year - 1) * 100 + 1, (today.year - 1) * 100 + 12
+        case DateShortcut.PRIOR_FISCAL_YEAR:
+            return periods.add_months(fiscal_first, -12), periods.prior(fiscal_first)
+        case DateShortcut.PRIOR_12_MONTHS | DateShortcut.PRIOR_12_MONTHS_TO_PRIOR:
+            return periods.add_months(this, -12), periods.prior(this)
+        case DateShortcut.PRIOR_12_MONTHS_WITH_CURRENT:
+            return periods.add_months(this, -11), this
+        case DateShortcut.YEAR_TO_DATE | DateShortcut.YEAR_TO_DATE_WITH_CURRENT:
+            return today.year * 100 + 1, this
+        case DateShortcut.YEAR_TO_DATE_TO_PRIOR:
+            return today.year * 100 + 1, periods.prior(this)
+        case DateShortcut.FISCAL_YEAR_TO_DATE_WITH_CURRENT:
+            return fiscal_first, this
+        case DateShortcut.FISCAL_YEAR_TO_DATE_TO_PRIOR:
+            return fiscal_first, periods.prior(this)
+        case (
+            DateShortcut.TODAY
+            | DateShortcut.YESTERDAY
+            | DateShortcut.LAST_7_DAYS
+            | DateShortcut.LAST_14_DAYS
+            | DateShortcut.LAST_30_DAYS
+            | DateShortcut.LAST_60_DAYS
+            | DateShortcut.LAST_90_DAYS
+        ):
+            return None
+        case _:
+            assert_never(op)
+
+
+def shortcut_times(op: DateShortcut, today: date) -> tuple[datetime, datetime]:
+    """The date-times (first, last, inclusive, to the microsecond) a shortcut covers on `today`: day-wise ones count
+    back from the end of today; month-wise ones cover their months, "to date" ones ending with today."""
+    tick = timedelta(microseconds=1)
+    start_of_day = datetime(today.year, today.month, today.day)
+    end_of_today = start_of_day + timedelta(days=1) - tick
+    months = shortcut_periods(op, today)
+    if months is None:
+        if op is DateShortcut.TODAY:
+            return start_of_day, end_of_today
+        if op is DateShortcut.YESTERDAY:
+            return start_of_day - timedelta(days=1), start_of_day - tick
+        return start_of_day - timedelta(days=int(op.split()[1])), end_of_today
+    first, last = months
+    low = datetime.combine(periods.first_day(first), datetime.min.time())
+    high = datetime.combine(periods.end_date(last), datetime.min.time()) - tick
+    if last == periods.of_date(today) and op is not DateShortcut.CURRENT_MONTH:
+        high = end_of_today  # "to date": nothing after today
+    return low, high
 
 
 Operator = FilterOperator | DateShortcut
@@ -106,6 +221,10 @@ NUMBER_OPS = frozenset(
     }
 )
 BOOLEAN_OPS = frozenset({_Op.EQUALS, _Op.NOT_EQUALS})
+DATE_TIME_OPS = NUMBER_OPS | frozenset(DateShortcut)
+"""A DateTime field: comparisons and every date shortcut."""
+PERIOD_OPS = NUMBER_OPS | MONTH_SHORTCUTS
+"""A DatePeriod (billing period) field: comparisons and the month-wise shortcuts."""
 MAX_CONDITIONS = 50
 """Most conditions one filter may join with `and`."""
 MAX_VALUES = 1000
@@ -137,8 +256,16 @@ class Condition:
 
 
 def specs(*fields: FieldSpec) -> dict[str, FieldSpec]:
-    """Index field specs by lower-cased name: field names match case-insensitively (§7 Q5)."""
-    return {spec.name.lower(): spec for spec in fields}
+    """Index field specs by lower-cased name: field names match case-insensitively (§7 Q5). Every date field takes
+    the date shortcuts its type allows (DateTime: all; DatePeriod: the month-wise ones), on every list."""
+    found: dict[str, FieldSpec] = {}
+    for spec in fields:
+        if spec.type is FieldType.DATE_TIME:
+            spec = FieldSpec(spec.name, spec.type, spec.operators | frozenset(DateShortcut))
+        elif spec.type is FieldType.DATE_PERIOD:
+            spec = FieldSpec(spec.name, spec.type, spec.operators | MONTH_SHORTCUTS)
+        found[spec.name.lower()] = spec
+    return found
 
 
 _FIELD = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.]*)\s+")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
 from typing import Protocol
 
@@ -93,6 +93,13 @@ def round_half_up(value: Decimal, quantum: Decimal) -> Decimal:
     with localcontext() as context:
         context.prec = _PRECISION
         return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def floor_to_cent(value: Decimal) -> Decimal:
+    """Round down (toward minus infinity) to the cent: 2.349 -> 2.34, -2.341 -> -2.35."""
+    with localcontext() as context:
+        context.prec = _PRECISION
+        return value.quantize(CENT, rounding=ROUND_FLOOR)
 
 
 def multiply(amount: Decimal, factor: Decimal, divisor: Decimal = Decimal(1)) -> Decimal:

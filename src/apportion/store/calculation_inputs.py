@@ -1,5 +1,5 @@
 """What a calculation run reads, as typed values: the meters it reads, the bills overlapping a month for
-calendarized sums, channel reading totals, and the rates linked to calculated meters.
+calendarized sums, and channel reading totals (the rates of calculated meters: store/queries/rate_versions.py).
 
 Each query takes the whole run's ids at once (DESIGN.md "Performance rules"); the rules that turn these figures
 into a bill (proration, the channel multiplier, unit conversion) are in the domain.
@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from apportion.domain.calendarization import BillSpan
 from apportion.domain.channel_readings import ChannelTotals
+from apportion.domain.channel_readings import Reading as ReadingValue
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
-from apportion.store.models.organisation import AccountMeter, Channel, Meter, Reading
-from apportion.store.models.reference import Commodity, Rate
+from apportion.store.models.organisation import Channel, Meter, Reading
+from apportion.store.models.reference import Commodity
 from apportion.store.sums import USE_SCALE, from_minor_units, minor_units, minor_units_sum
 
 
@@ -93,23 +94,54 @@ def channel_totals(session: Session, channel_ids: Sequence[int], begin: datetime
     ]
 
 
-class LinkedRate(NamedTuple):
-    """The rate on an account-meter link: its flat unit price and its note."""
+class ChannelFacts(NamedTuple):
+    """A channel's reading interval and multiplier (None = 1)."""
 
-    account_id: int
-    meter_id: int
-    unit_price: Decimal | None
-    note: str | None
+    channel_id: int
+    interval_minutes: int
+    multiplier: Decimal | None
 
 
-def linked_rates(session: Session, meter_ids: Sequence[int]) -> list[LinkedRate]:
-    """The rates on the meters' links, the latest-ending link last."""
-    if not meter_ids:
-        return []
+def channel_facts(session: Session, channel_ids: Sequence[int]) -> dict[int, ChannelFacts]:
+    """The channels' intervals and multipliers, by id."""
+    if not channel_ids:
+        return {}
     rows = session.execute(
-        select(AccountMeter.account_id, AccountMeter.meter_id, Rate.unit_price, Rate.note)
-        .join(Rate, Rate.rate_id == AccountMeter.rate_id)
-        .where(among(AccountMeter.meter_id, sorted(set(meter_ids))))
-        .order_by(AccountMeter.end_date)
+        select(Channel.channel_id, Channel.interval_minutes, Channel.multiplier).where(
+            among(Channel.channel_id, sorted(set(channel_ids)))
+        )
     )
-    return [LinkedRate(*row) for row in rows]
+    return {row[0]: ChannelFacts(row[0], row[1], None if row[2] is None else Decimal(row[2])) for row in rows}
+
+
+def channel_readings(
+    session: Session, channel_ids: Sequence[int], after: datetime, until: datetime
+) -> dict[int, list[ReadingValue]]:
+    """Each channel's readings taken in (after, until], by time."""
+    if not channel_ids:
+        return {}
+    rows = session.execute(
+        select(Reading.channel_id, Reading.time, Reading.value)
+        .where(among(Reading.channel_id, sorted(set(channel_ids))), Reading.time > after, Reading.time <= until)
+        .order_by(Reading.channel_id, Reading.time)
+    )
+    found: dict[int, list[ReadingValue]] = {}
+    for channel_id, moment, value in rows:
+        found.setdefault(channel_id, []).append(ReadingValue(moment, Decimal(value)))
+    return found
+
+
+def billed_end_dates(session: Session, version_ids: Sequence[int]) -> dict[int, set[date]]:
+    """The end dates of each version's live bills (the reading windows already billed)."""
+    if not version_ids:
+        return {}
+    rows = session.execute(
+        select(Bill.chargeback_version_id, Bill.end_date).where(
+            among(Bill.chargeback_version_id, sorted(set(version_ids))), Bill.void.is_(False)
+        )
+    )
+    found: dict[int, set[date]] = {}
+    for version_id, end in rows:
+        if version_id is not None:
+            found.setdefault(version_id, set()).add(end)
+    return found

@@ -57,6 +57,7 @@ from apportion.store.models.chargebacks import (
 from apportion.store.models.organisation import (
     Account,
     AccountMeter,
+    AccountMeterRate,
     Meter,
     MeterGroup,
     MeterGroupMember,
@@ -173,13 +174,17 @@ class CampusWriter:
                 "meter_id": meter_id,
                 "begin_date": LINK_FIRST_DATE,
                 "end_date": LINK_LAST_DATE,
-                "rate_id": tariff.rate_id,
                 "vendor_type_id": vendor_type,
                 "deregulated": False,
             }
-            for account_id, meter_id, tariff in pairs
+            for account_id, meter_id, _tariff in pairs
         ]
-        self._insert_rows(AccountMeter, rows)
+        link_ids = self._insert(AccountMeter, rows)
+        rates = [
+            {"account_meter_id": link_id, "rate_id": tariff.rate_id, "start_date": LINK_FIRST_DATE}
+            for link_id, (_account, _meter, tariff) in zip(link_ids, pairs, strict=True)
+        ]
+        self._insert_rows(AccountMeterRate, rates)
 
     def master_meters(
         self, buildings: Sequence[Building], places: Sequence[int], vendors: dict[str, int]

@@ -11,13 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, assert_never, cast
 
 from sqlalchemy import ColumnElement, Date, DateTime, Select, and_, exists, func, literal, not_, or_
 
-from apportion.domain import periods
-from apportion.domain.filters import Condition, DateShortcut, FieldType, FilterOperator
+from apportion.domain.filters import (
+    Condition,
+    DateShortcut,
+    FieldType,
+    FilterOperator,
+    shortcut_periods,
+    shortcut_times,
+)
 from apportion.store.sums import comparable
 
 Clause = ColumnElement[bool]
@@ -58,76 +64,12 @@ def _containing(value: Any) -> str:
 
 
 def _shortcut_range(op: DateShortcut, field_type: FieldType, today: date) -> tuple[Any, Any]:
-    """Inclusive bounds of a value-less date operator, in the field's own terms."""
+    """Inclusive bounds of a value-less date operator, in the field's own terms (domain.filters)."""
     if field_type is FieldType.DATE_PERIOD:
-        bounds = _period_range(op, today)
+        bounds = shortcut_periods(op, today)
         if bounds is not None:
             return bounds
-    return _date_time_range(op, today)
-
-
-def _period_range(op: DateShortcut, today: date) -> tuple[int, int] | None:
-    """The billing periods a month-wise shortcut covers; None for a day-wise one (compared as date-times)."""
-    this_period = periods.of_date(today)
-    match op:
-        case DateShortcut.CURRENT_MONTH:
-            return this_period, this_period
-        case DateShortcut.PRIOR_MONTH:
-            return periods.prior(this_period), periods.prior(this_period)
-        case DateShortcut.PRIOR_YEAR:
-            return (today.year - 1) * 100 + 1, (today.year - 1) * 100 + 12
-        case DateShortcut.PRIOR_12_MONTHS:
-            return periods.add_months(this_period, -12), periods.prior(this_period)
-        case DateShortcut.YEAR_TO_DATE:
-            return today.year * 100 + 1, this_period
-        case (
-            DateShortcut.TODAY
-            | DateShortcut.YESTERDAY
-            | DateShortcut.LAST_7_DAYS
-            | DateShortcut.LAST_14_DAYS
-            | DateShortcut.LAST_30_DAYS
-            | DateShortcut.LAST_60_DAYS
-            | DateShortcut.LAST_90_DAYS
-        ):
-            return None
-        case _:
-            assert_never(op)
-
-
-def _date_time_range(op: DateShortcut, today: date) -> tuple[datetime, datetime]:
-    tick = timedelta(microseconds=1)
-    start_of_day = datetime(today.year, today.month, today.day)
-    end_of_today = start_of_day + timedelta(days=1) - tick
-    this_period = periods.of_date(today)
-    first = periods.first_day(this_period)
-    month_begin = datetime(first.year, first.month, 1)
-    match op:
-        case DateShortcut.TODAY:
-            return start_of_day, end_of_today
-        case DateShortcut.YESTERDAY:
-            return start_of_day - timedelta(days=1), start_of_day - tick
-        case (
-            DateShortcut.LAST_7_DAYS
-            | DateShortcut.LAST_14_DAYS
-            | DateShortcut.LAST_30_DAYS
-            | DateShortcut.LAST_60_DAYS
-            | DateShortcut.LAST_90_DAYS
-        ):
-            return start_of_day - timedelta(days=int(op.split()[1])), end_of_today
-        case DateShortcut.CURRENT_MONTH:
-            return month_begin, datetime.combine(periods.end_date(this_period), datetime.min.time()) - tick
-        case DateShortcut.PRIOR_MONTH:
-            prior_first = periods.first_day(periods.prior(this_period))
-            return datetime(prior_first.year, prior_first.month, 1), month_begin - tick
-        case DateShortcut.PRIOR_YEAR:
-            return datetime(today.year - 1, 1, 1), datetime(today.year, 1, 1) - tick
-        case DateShortcut.YEAR_TO_DATE:
-            return datetime(today.year, 1, 1), end_of_today
-        case DateShortcut.PRIOR_12_MONTHS:
-            prior12 = periods.first_day(periods.add_months(this_period, -12))
-            return datetime(prior12.year, prior12.month, 1), month_begin - tick
-        case _:
-            assert_never(op)
+    return shortcut_times(op, today)
 
 
 def _on_date_column(column: ColumnElement[Any], value: Any) -> Any:

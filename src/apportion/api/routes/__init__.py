@@ -22,6 +22,7 @@ from apportion.api.routes import (
     meters,
     places,
     processors,
+    rates,
     reference,
     split_versions,
     users,
@@ -33,6 +34,7 @@ from apportion.api.routes import (
 ROUTERS: list[APIRouter] = [
     users.router,
     reference.router,
+    rates.router,
     vendors.router,
     places.router,
     accounts.router,

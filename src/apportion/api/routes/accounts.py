@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     account_of,
@@ -143,14 +143,14 @@ def _fields(body: AccountCreate | AccountEdit) -> dict[str, Any]:
 @router.get("/api/v3/account", response_model=list[AccountResponse])
 def get_accounts(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("Accounts", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[AccountResponse]:
     """Retrieves all accounts."""
-    result = accounts.list_accounts(db, filter, page.number, page.size, clock().date())
+    result = accounts.list_accounts(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return render_accounts(db, result.rows)
 
@@ -209,10 +209,12 @@ def delete_account(
 
 def render_link(link: LinkRow) -> AccountMeterResponse:
     """Wire form of a link (account_meters.get_links)."""
-    rates = []
-    if link.rate is not None:
-        rate = RateChild(rate_id=link.rate.rate_id, name=link.rate.name)
-        rates.append(AccountRateChild(rate=rate, start_date=link.begin_date, end_date=link.end_date))
+    rates = [
+        AccountRateChild(
+            rate=RateChild(rate_id=rate.rate_id, name=rate.name), start_date=rate.start_date, end_date=rate.end_date
+        )
+        for rate in link.rates
+    ]
     return AccountMeterResponse(
         account_meter_id=link.account_meter_id,
         account=account_of(link.account),

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_of
 from apportion.api.schemas.base import wire_day
@@ -84,14 +84,14 @@ def open_batch(
 @router.get("/api/v3/batch", response_model=list[BatchResponse])
 def get_batches(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[BatchResponse]:
     """Retrieves an array of batches, newest first."""
-    result = batches.list_batches(db, filter, page.number, page.size, clock().date())
+    result = batches.list_batches(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return [render(listing) for listing in result.rows]
 

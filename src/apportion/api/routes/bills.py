@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import account_of, unit_of, user_of
 from apportion.api.schemas.base import wire_day
@@ -161,20 +161,22 @@ def render_meter_bill(found: bills.MeterBillListing) -> MeterBillResponse:
         use_unit=unit_of(found.use_unit) if use is not None else None,
         actual_demand=demand,
         actual_demand_unit=unit_of(found.demand_unit) if demand is not None else None,
+        billed_demand=found.billed_demand,
+        billed_demand_unit=unit_of(found.demand_unit) if found.billed_demand is not None else None,
     )
 
 
 @router.get("/api/v3/bill", response_model=list[BillResponse])
 def get_bills(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[BillResponse]:
     """Retrieves an array of bills."""
-    result = bills.list_bills(db, filter, page.number, page.size, clock().date())
+    result = bills.list_bills(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return [render(bill) for bill in result.rows]
 

@@ -9,7 +9,7 @@ from typing import Annotated, assert_never
 
 from fastapi import APIRouter, Depends, Response
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import commodity_child, distribution_version, meter_child, version_page
 from apportion.api.schemas.contract import (
@@ -54,14 +54,14 @@ router = APIRouter(tags=["Calculated bills"], route_class=WireRoute)
 @router.get("/api/v3/calculatedBill", response_model=list[DistributionVersionResponse])
 def get_calculated_bill_versions(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> Response:
     """Get a list of calculated bill versions which match the provided filter conditions."""
-    result = version_lists.list_versions(db, CALCULATION, filter, page.number, page.size, clock().date())
+    result = version_lists.list_versions(db, CALCULATION, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return version_page([distribution_version(row) for row in result.rows], response)
 

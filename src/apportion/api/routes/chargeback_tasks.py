@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import RowMapping
 
 from apportion.api import files
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_child, workflow_step_child
 from apportion.api.schemas.contract import (
@@ -61,14 +61,14 @@ def render(row: Mapping[str, Any] | RowMapping) -> ChargebackTaskResponse:
 @router.get("/api/v3/chargebackTask", response_model=list[ChargebackTaskResponse])
 def get_chargeback_tasks(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Viewer,
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[ChargebackTaskResponse]:
     """Get all chargeback tasks with details (newest first)."""
-    result = chargeback_tasks.list_tasks(db, filter, page.number, page.size, clock().date())
+    result = chargeback_tasks.list_tasks(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return [render(row) for row in result.rows]
 

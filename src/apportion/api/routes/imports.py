@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from apportion.api import files
-from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, IdempotencyKeyHeader, SettingsDep, requires
+from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, IdempotencyKeyHeader, SettingsDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_of
 from apportion.api.schemas.contract import (
@@ -235,7 +235,7 @@ def render_task(listing: import_tasks.TaskListing) -> TaskResponse:
 @router.get("/api/v3/task", response_model=list[TaskResponse])
 def get_tasks(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     user: CurrentUser,
     page: Annotated[PageRequest, Depends(page_request)],
@@ -243,7 +243,7 @@ def get_tasks(
     filter: FilterQuery = None,
 ) -> list[TaskResponse]:
     """Retrieves a list of tasks: the caller's, or everyone's with BillsAndBatches (Manage)."""
-    result = import_tasks.list_tasks(db, taskTypeCode, filter, page.number, page.size, user, clock().date())
+    result = import_tasks.list_tasks(db, taskTypeCode, filter, page.number, page.size, user, today)
     set_paging_headers(response, page, result.total)
     return [render_task(listing) for listing in result.rows]
 

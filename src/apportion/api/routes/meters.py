@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     commodity_of,
@@ -118,14 +118,14 @@ def render_meters(db: Database, rows: list[MeterRow]) -> list[MeterResponse]:
 @router.get("/api/v3/meter", response_model=list[MeterResponse])
 def get_meters(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("Meters", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[MeterResponse]:
     """Retrieves all meters."""
-    result = meters.list_meters(db, filter, page.number, page.size, clock().date())
+    result = meters.list_meters(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return render_meters(db, result.rows)
 
@@ -223,10 +223,10 @@ GroupEditor = Annotated[Principal, Depends(requires("BuildingAndMeterGroups", "E
 
 @router.get("/api/v3/meterGroup", response_model=list[GroupMeterGroupResponse])
 def get_all_meter_groups(
-    db: DatabaseDep, clock: ClockDep, _: GroupViewer, filter: FilterQuery = None
+    db: DatabaseDep, today: TodayDep, _: GroupViewer, filter: FilterQuery = None
 ) -> list[GroupMeterGroupResponse]:
     """Gets a list of meter groups."""
-    return [render_group(row) for row in meter_groups.list_groups(db, filter, clock().date())]
+    return [render_group(row) for row in meter_groups.list_groups(db, filter, today)]
 
 
 @router.get("/api/v3/meterGroup/{meterGroupId}", response_model=GroupMeterGroupResponse)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import meter_of, place_of, place_size_of, place_type_of, user_of
 from apportion.api.schemas.contract import (
@@ -103,41 +103,44 @@ def _fields(body: PlaceCreate | PlaceEdit) -> places.PlaceFields:
 @router.get("/api/v3/place", response_model=list[PlaceResponse])
 def get_places(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Viewer,
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[PlaceResponse]:
     """Retrieves all places."""
-    result = places.list_places(db, filter, page.number, page.size, clock().date())
+    result = places.list_places(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return render_places(db, result.rows)
 
 
 @router.get("/api/v3/place/{placeId}", response_model=PlaceResponse)
-def get_place(db: DatabaseDep, clock: ClockDep, placeId: int, _: Viewer) -> PlaceResponse:
+def get_place(db: DatabaseDep, today: TodayDep, placeId: int, _: Viewer) -> PlaceResponse:
     """Retrieves one place."""
-    return render_places(db, [places.get_place(db, placeId, clock().date())])[0]
+    return render_places(db, [places.get_place(db, placeId, today)])[0]
 
 
 @router.post("/api/v3/place", response_model=PlaceResponse)
 def create_place(
     db: DatabaseDep,
     clock: ClockDep,
+    today: TodayDep,
     body: PlaceCreate,
     user: Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Create"))],
 ) -> PlaceResponse:
     """Creates a place under an existing parent place."""
     place_id = places.create_place(db, _fields(body), user.user_id, clock())
-    return render_places(db, [places.get_place(db, place_id, clock().date())])[0]
+    return render_places(db, [places.get_place(db, place_id, today)])[0]
 
 
 @router.put("/api/v3/place/{placeId}", response_model=PlaceResponse)
-def edit_place(db: DatabaseDep, clock: ClockDep, placeId: int, body: PlaceEdit, user: Editor) -> PlaceResponse:
+def edit_place(
+    db: DatabaseDep, clock: ClockDep, today: TodayDep, placeId: int, body: PlaceEdit, user: Editor
+) -> PlaceResponse:
     """Edits a place; a parent that is the place itself or below it is refused."""
     places.edit_place(db, placeId, _fields(body), user.user_id, clock())
-    return render_places(db, [places.get_place(db, placeId, clock().date())])[0]
+    return render_places(db, [places.get_place(db, placeId, today)])[0]
 
 
 @router.delete("/api/v3/place/{placeId}", status_code=204)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, requires
+from apportion.api.deps import CurrentUser, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     account_type_of,
@@ -29,10 +30,12 @@ from apportion.api.schemas.contract import (
     RateResponse,
     Unit,
     UnitType,
+    VersionResponse,
 )
 from apportion.api.wire import WireRoute
 from apportion.services.access.auth import Principal
-from apportion.services.master import cost_centers, rates, reference
+from apportion.services.master import cost_centers, rate_versions, rates, reference
+from apportion.services.master.rate_versions import VersionView
 from apportion.store.queries.cost_centers import CostCenterRow
 from apportion.store.queries.rates import RateRow
 from apportion.store.queries.reference import CommodityRow
@@ -60,10 +63,10 @@ def render_commodity(c: CommodityRow) -> CommodityResponse:
 
 @router.get("/api/v202304/commodity", response_model=list[CommodityResponse])
 def get_commodities(
-    db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQuery = None
+    db: DatabaseDep, today: TodayDep, _: CurrentUser, filter: FilterQuery = None
 ) -> list[CommodityResponse]:
     """Gets the commodities."""
-    return [render_commodity(row) for row in reference.list_commodities(db, filter, clock().date())]
+    return [render_commodity(row) for row in reference.list_commodities(db, filter, today)]
 
 
 @router.post("/api/v202304/commodity", response_model=CommodityResponse)
@@ -87,7 +90,7 @@ def create_commodity(
 
 
 @router.get("/api/v202305/unit", response_model=list[Unit])
-def get_units(db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQuery = None) -> list[Unit]:
+def get_units(db: DatabaseDep, today: TodayDep, _: CurrentUser, filter: FilterQuery = None) -> list[Unit]:
     """Retrieves all units."""
     return [
         Unit(
@@ -101,13 +104,13 @@ def get_units(db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQu
                 unit_type_info=unit.unit_type.unit_type_info,
             ),
         )
-        for unit in reference.list_units(db, filter, clock().date())
+        for unit in reference.list_units(db, filter, today)
     ]
 
 
 @router.get("/api/v3/observationtype", response_model=list[ObservationTypeChild])
 def get_observation_types(
-    db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQuery = None
+    db: DatabaseDep, today: TodayDep, _: CurrentUser, filter: FilterQuery = None
 ) -> list[ObservationTypeChild]:
     """Get the observation types (bill line item types)."""
     return [
@@ -116,18 +119,18 @@ def get_observation_types(
             observation_type_code=t.observation_type_code,
             observation_type_info=t.observation_type_info,
         )
-        for t in reference.list_observation_types(db, filter, clock().date())
+        for t in reference.list_observation_types(db, filter, today)
     ]
 
 
 @router.get("/api/v3/place/placetype", response_model=list[PlaceTypeResponse])
 def get_place_types(
-    db: DatabaseDep, clock: ClockDep, _: CurrentUser, filter: FilterQuery = None
+    db: DatabaseDep, today: TodayDep, _: CurrentUser, filter: FilterQuery = None
 ) -> list[PlaceTypeResponse]:
     """Retrieves all place types."""
     return [
         place_type
-        for place_type in map(place_type_of, reference.list_place_types(db, filter, clock().date()))
+        for place_type in map(place_type_of, reference.list_place_types(db, filter, today))
         if place_type is not None
     ]
 
@@ -167,14 +170,14 @@ def render_cost_centers(db: DatabaseDep, rows: list[CostCenterRow]) -> list[Cost
 @router.get("/api/v3/costcenter", response_model=list[CostCenterResponse])
 def get_cost_centers(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("CostCenters", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[CostCenterResponse]:
     """Retrieves all the cost centers."""
-    result = cost_centers.list_cost_centers(db, filter, page.number, page.size, clock().date())
+    result = cost_centers.list_cost_centers(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return render_cost_centers(db, result.rows)
 
@@ -198,31 +201,35 @@ def create_cost_center(
     return render_cost_centers(db, [cost_centers.get_cost_center(db, new_id)])[0]
 
 
-def render_rate(rate: RateRow) -> RateResponse:
-    """Wire form of a rate; rates have no dated versions here (one flat unit price)."""
+def render_rate(rate: RateRow, versions: Sequence[VersionView]) -> RateResponse:
+    """Wire form of a rate with its versions' dates (services/master/rate_versions.py)."""
     return RateResponse(
         rate_id=rate.rate_id,
         name=rate.name,
         note=rate.note,
         vendor=vendor_of(rate.vendor),
         commodity=commodity_of(rate.commodity),
-        versions=[],
+        versions=[
+            VersionResponse(version_id=v.row.version_id, begin_date=v.row.effective_date, end_date=v.end_date)
+            for v in versions
+        ],
     )
 
 
 @router.get("/api/v3/rate", response_model=list[RateResponse])
 def get_rates(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("RateSchedules", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[RateResponse]:
     """Get a list of all rate schedules matching the provided filters."""
-    result = rates.list_rates(db, filter, page.number, page.size, clock().date())
+    result = rates.list_rates(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
-    return [render_rate(row) for row in result.rows]
+    versions = rate_versions.version_summaries(db, [row.rate_id for row in result.rows])
+    return [render_rate(row, versions.get(row.rate_id, [])) for row in result.rows]
 
 
 @router.get("/api/v3/rate/{rateId}", response_model=RateResponse)
@@ -230,13 +237,14 @@ def get_rate(
     db: DatabaseDep, rateId: int, _: Annotated[Principal, Depends(requires("RateSchedules", "View"))]
 ) -> RateResponse:
     """Get a rate schedule."""
-    return render_rate(rates.get_rate(db, rateId))
+    return render_rate(rates.get_rate(db, rateId), rate_versions.version_summaries(db, [rateId]).get(rateId, []))
 
 
 @router.post("/api/v3/rate", response_model=RateResponse)
 def create_rate(
     db: DatabaseDep, body: RateCreate, _: Annotated[Principal, Depends(requires("RateSchedules", "Create"))]
 ) -> RateResponse:
-    """Create a rate schedule (a `unitPrice=<decimal>` token in the note sets its flat unit price)."""
+    """Create a rate schedule; its prices are its versions (a legacy `unitPrice=<decimal>` token in the note
+    sets a flat unit price used while it has none)."""
     rate_id = rates.create_rate(db, body.name, body.vendor_id, body.commodity_id, body.note)
-    return render_rate(rates.get_rate(db, rate_id))
+    return render_rate(rates.get_rate(db, rate_id), [])

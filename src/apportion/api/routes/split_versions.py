@@ -8,7 +8,7 @@ from typing import Annotated, assert_never
 from fastapi import APIRouter, Depends, Response
 from sqlalchemy import RowMapping
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
     account_child,
@@ -44,14 +44,14 @@ router = APIRouter(tags=["Bill splits"], route_class=WireRoute)
 @router.get("/api/v3/billSplit", response_model=list[DistributionVersionResponse])
 def get_bill_split_versions(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> Response:
     """Get a list of bill split versions which match the provided filter conditions."""
-    result = version_lists.list_versions(db, SPLIT, filter, page.number, page.size, clock().date())
+    result = version_lists.list_versions(db, SPLIT, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return version_page([distribution_version(row) for row in result.rows], response)
 
@@ -152,14 +152,14 @@ def _request(body: BillSplitDetailsRequest) -> split_details.DetailsRequest:
 )
 def get_bill_split_details(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     accountId: int,
     meterId: int,
     versionId: int,
     _: Annotated[Principal, Depends(requires("Accounts", "View"))],
 ) -> BillSplitDetailsResponse:
     """Get details for a bill split distribution."""
-    return render_details(split_details.get_details(db, accountId, meterId, versionId, clock().date()))
+    return render_details(split_details.get_details(db, accountId, meterId, versionId, today))
 
 
 @router.put(
@@ -167,7 +167,7 @@ def get_bill_split_details(
 )
 def manage_bill_split_details(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     accountId: int,
     meterId: int,
     versionId: int,
@@ -175,7 +175,7 @@ def manage_bill_split_details(
     _: Annotated[Principal, Depends(requires("Chargebacks", "Manage"))],
 ) -> BillSplitDetailsResponse:
     """Manage details for a bill split distribution (the path's account and meter are the master)."""
-    view = split_details.replace_details(db, accountId, meterId, versionId, _request(body), clock().date())
+    view = split_details.replace_details(db, accountId, meterId, versionId, _request(body), today)
     return render_details(view)
 
 

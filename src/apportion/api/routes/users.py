@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
-from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, requires
+from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery
 from apportion.api.render import cost_center_of, place_of, place_type_of, unit_of, user_of
 from apportion.api.schemas.contract import (
@@ -137,11 +137,11 @@ def me_method(db: DatabaseDep, principal: CurrentUser) -> Me:
 
 @router.get("/api/v3/user", response_model=list[UserResponse])
 def get_users(
-    db: DatabaseDep, clock: ClockDep, principal: CurrentUser, filter: FilterQuery = None
+    db: DatabaseDep, today: TodayDep, principal: CurrentUser, filter: FilterQuery = None
 ) -> list[UserResponse]:
     """Gets a list of users; without Users & Roles View only a restricted set of properties is returned."""
     full = principal.grants.allows("UsersAndUserGroups", "View")
-    rows = users.list_users(db, filter, clock().date())
+    rows = users.list_users(db, filter, today)
     scope = users.topmost(db) if full else None
     return [render_user(row, scope) for row in rows]
 
@@ -206,12 +206,12 @@ def create_api_key(
 @router.get("/api/v3/apiKey", response_model=list[ApiKeyResponse])
 def get_api_keys(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     _: Annotated[Principal, Depends(requires("ApplicationSettings", "View"))],
     filter: FilterQuery = None,
 ) -> list[ApiKeyResponse]:
     """Get a list of all available API keys."""
-    return [render_key(row) for row in api_keys.list_api_keys(db, filter, clock().date())]
+    return [render_key(row) for row in api_keys.list_api_keys(db, filter, today)]
 
 
 @router.delete("/api/v3/apiKey/{apiKeyId}", status_code=204)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from apportion.api.deps import ClockDep, DatabaseDep, requires
+from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_of
 from apportion.api.schemas.base import document
@@ -45,14 +45,14 @@ def _fields(body: VendorRequest) -> vendors.VendorFields:
 @router.get("/api/v3/vendor", response_model=list[VendorResponse])
 def get_vendors(
     db: DatabaseDep,
-    clock: ClockDep,
+    today: TodayDep,
     response: Response,
     _: Annotated[Principal, Depends(requires("Vendors", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[VendorResponse]:
     """Retrieves an array of vendors."""
-    result = vendors.list_vendors(db, filter, page.number, page.size, clock().date())
+    result = vendors.list_vendors(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
     return [render(row) for row in result.rows]
 

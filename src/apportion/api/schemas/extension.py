@@ -226,3 +226,19 @@ class DryRunResponse(WireModel):
     tasks: list[DryRunTask]
     differences: list[DryRunDifference]
     bills: list[DryRunBill]
+
+
+class UseBlockRequest(WireModel):
+    """A block of a tiered use price: use up to `upTo` (per month, prorated by days; null on the last block: all
+    the rest) costs `unitCost` per unit of the version's use unit."""
+
+    up_to: WireDecimal | None = Field(None, alias="upTo", gt=0, max_digits=24, decimal_places=8)
+    unit_cost: WireDecimal = Field(alias="unitCost", max_digits=24, decimal_places=8)
+
+
+class UseBlocksResponse(WireModel):
+    """A rate version's use blocks; empty when it charges its flat use unit cost."""
+
+    rate_id: int = Field(alias="rateId")
+    version_id: int = Field(alias="versionId")
+    use_blocks: list[UseBlockRequest] = Field(alias="useBlocks")

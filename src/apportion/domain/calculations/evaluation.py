@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import assert_never
 
+# domain.rates reads LineItem from this package, so it is imported as a module (no import cycle at load time).
+from apportion.domain import rates as rating
 from apportion.domain.bills import LineDraft, ObservationKind
 from apportion.domain.calculations.instructions import (
     CHARGE_OBSERVATION_TYPE_ID,
@@ -67,7 +69,7 @@ class CalculationInputs:
     channel_use: Mapping[int, Decimal] = field(default_factory=dict)
     channel_demand: Mapping[int, Decimal] = field(default_factory=dict)
     demand_unit_id: int | None = None
-    rate_unit_price: Decimal | None = None
+    rates: rating.MeterRates | None = None
     unit_factors: Mapping[int, Decimal] = field(default_factory=dict)
     observation_kinds: Mapping[int, str] = field(default_factory=dict)
     # Meters whose use cannot be expressed in this meter's unit (another kind of quantity: gallons for a kWh
@@ -115,14 +117,27 @@ def evaluate(instructions: CalculatedBillInstructions, inputs: CalculationInputs
     if instructions.use is None or instructions.cost is None:
         raise CalculationFailed(f"Calculated bill version {instructions.version_id} has no use or no cost instruction.")
     use, use_unit = _use(instructions.use, inputs)
-    cost = round_half_up(_cost(instructions.cost, use, use_unit, inputs), CENT)
     demand, demand_unit = _demand(instructions.demand, inputs)
+    rated = None
+    if isinstance(instructions.cost, RateSchedule):
+        rated = _rated(use, use_unit, demand, demand_unit, inputs)
+    cost = round_half_up(_cost(instructions.cost, use, use_unit, inputs, rated), CENT)
     lines = [LineDraft(USE_OBSERVATION_TYPE_ID, ObservationKind.USE, meter, None, use, use_unit, cost)]
+    demand_cost = None if rated is None else rated.demand_cost
     if demand is not None:
         caption = PEAK_DEMAND_CAPTION if isinstance(instructions.demand, ReadingsChannel) else None
-        lines.append(LineDraft(DEMAND_OBSERVATION_TYPE_ID, ObservationKind.DEMAND, meter, caption, demand, demand_unit))
-    meter_items, running = _meter_line_items(instructions.meter_line_items, cost)
-    account_items = tuple(
+        lines.append(
+            LineDraft(
+                DEMAND_OBSERVATION_TYPE_ID, ObservationKind.DEMAND, meter, caption, demand, demand_unit, demand_cost
+            )
+        )
+    # A rate's own line items come first: they are part of the rate's price; the version's follow, on top of it.
+    rate_meter = tuple(EvaluatedLineItem(p.item, p.cost) for p in rated.meter_items) if rated else ()
+    rate_account = tuple(EvaluatedLineItem(p.item, p.cost) for p in rated.account_items) if rated else ()
+    base = cost + (demand_cost or Decimal(0)) + sum((e.cost or Decimal(0) for e in rate_meter), Decimal(0))
+    own_items, running = _meter_line_items(instructions.meter_line_items, base)
+    meter_items = rate_meter + own_items
+    account_items = rate_account + tuple(
         EvaluatedLineItem(item, _percentage_or_fixed(item, running)) for item in instructions.account_line_items
     )
     for meter_id, evaluated in [(meter, e) for e in meter_items] + [(None, e) for e in account_items]:
@@ -193,7 +208,32 @@ def _use(instruction: UseInstruction, inputs: CalculationInputs) -> tuple[Decima
     return round_half_up(value, USE_QUANTUM), inputs.common_unit_id
 
 
-def _cost(instruction: CostInstruction, use: Decimal, use_unit: int | None, inputs: CalculationInputs) -> Decimal:
+def _rated(
+    use: Decimal, use_unit: int | None, demand: Decimal | None, demand_unit: int | None, inputs: CalculationInputs
+) -> rating.RatedCost:
+    """The bill priced by the versions of the meter's rates in effect on its dates (domain/rates.py)."""
+    if inputs.rates is None:
+        raise CalculationFailed(f"Meter {inputs.meter_id} has no rate on its account meter.")
+    try:
+        parts = inputs.rates.segments()
+        use_in: dict[int | None, Decimal] = {None: _convert(use, use_unit, inputs.common_unit_id, inputs)}
+        for unit in {p.terms.use_unit_id for p in parts} - {None}:
+            use_in[unit] = _convert(use, use_unit, unit, inputs)
+        demand_in: dict[int | None, Decimal] | None = None
+        if demand is not None:
+            demand_in = {None: demand, demand_unit: demand}
+        return rating.price(parts, use_in, demand, demand_in)
+    except rating.RateNotApplicable as problem:
+        raise CalculationFailed(f"Meter {inputs.meter_id}: {problem.message}") from None
+
+
+def _cost(
+    instruction: CostInstruction,
+    use: Decimal,
+    use_unit: int | None,
+    inputs: CalculationInputs,
+    rated: rating.RatedCost | None = None,
+) -> Decimal:
     if isinstance(instruction, FixedCost):
         return instruction.amount
     if isinstance(instruction, FixedUnitCost):
@@ -216,9 +256,9 @@ def _cost(instruction: CostInstruction, use: Decimal, use_unit: int | None, inpu
             )
         return multiply(common_use, source.cost, source.use)
     if isinstance(instruction, RateSchedule):
-        if inputs.rate_unit_price is None:
-            raise CalculationFailed(f"Meter {inputs.meter_id} has no current rate with a unit price.")
-        return multiply(common_use, inputs.rate_unit_price)
+        if rated is None:  # evaluate prices it first
+            raise CalculationFailed(f"Meter {inputs.meter_id}: the bill was not priced by its rates.")
+        return rated.use_cost
     assert_never(instruction)
 
 

@@ -34,6 +34,16 @@ FILTERS = filters.specs(
     FieldSpec("invoiceNumber", FieldType.STRING, filters.STRING_OPS),
     FieldSpec("note", FieldType.STRING, filters.STRING_OPS),
     FieldSpec("userId", FieldType.INTEGER, filters.NUMBER_OPS),
+    FieldSpec("accountPeriod", FieldType.DATE_PERIOD, filters.NUMBER_OPS),
+    FieldSpec("billCount", FieldType.INTEGER, filters.NUMBER_OPS),
+    FieldSpec("runningTotal", FieldType.DECIMAL, filters.NUMBER_OPS),
+    FieldSpec("dueDate", FieldType.DATE_TIME, filters.NUMBER_OPS),
+    FieldSpec("nextReading", FieldType.DATE_TIME, filters.NUMBER_OPS),
+    FieldSpec("statementDate", FieldType.DATE_TIME, filters.NUMBER_OPS),
+    FieldSpec("beginDate", FieldType.DATE_TIME, filters.NUMBER_OPS),
+    FieldSpec("endDate", FieldType.DATE_TIME, filters.NUMBER_OPS),
+    FieldSpec("fullName", FieldType.STRING, filters.STRING_OPS),
+    FieldSpec("HasImportsWithKickout", FieldType.BOOLEAN, frozenset({"equals"})),
 )
 
 

@@ -49,6 +49,7 @@ FILTERS = filters.specs(
     FieldSpec("vendorCode", FieldType.STRING, filters.STRING_OPS),
     FieldSpec("hasBeenSplit", FieldType.BOOLEAN, filters.BOOLEAN_OPS),
     FieldSpec("fromVendor", FieldType.BOOLEAN, filters.BOOLEAN_OPS),
+    FieldSpec("topmostPlaceCode", FieldType.STRING, filters.STRING_OPS),
 )
 
 

@@ -27,7 +27,7 @@ from apportion.services.ids import known
 from apportion.store import instructions as documents
 from apportion.store.database import Database
 from apportion.store.models.chargebacks import DistributionVersion
-from apportion.store.models.organisation import AccountMeter, Channel, Meter, MeterGroup
+from apportion.store.models.organisation import AccountMeter, AccountMeterRate, Channel, Meter, MeterGroup
 from apportion.store.models.reference import ObservationType, Rate, Unit
 
 
@@ -299,12 +299,13 @@ def _channel_select() -> Any:
 
 
 def _rate(session: Session, account_id: int, meter_id: int) -> RowMapping | None:
-    """The rate of the version's latest account-meter link (useCurrentMetersRateSchedule, domain.md §4.4)."""
+    """The latest rate of the version's latest account-meter link (useCurrentMetersRateSchedule, domain.md §4.4)."""
     statement = (
         select(Rate.rate_id.label("rate_id"), Rate.rate_info.label("rate_info"))
-        .join(AccountMeter, AccountMeter.rate_id == Rate.rate_id)
+        .join(AccountMeterRate, AccountMeterRate.rate_id == Rate.rate_id)
+        .join(AccountMeter, AccountMeter.account_meter_id == AccountMeterRate.account_meter_id)
         .where(AccountMeter.account_id == account_id, AccountMeter.meter_id == meter_id)
-        .order_by(AccountMeter.begin_date.desc())
+        .order_by(AccountMeter.begin_date.desc(), AccountMeterRate.start_date.desc())
         .limit(1)
     )
     return session.execute(join_commodity_child(statement, Rate.commodity_id)).mappings().first()

@@ -7,7 +7,6 @@ except that two deregulated links (a distributor and a supplier account, domain.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from datetime import date, datetime
 
 from apportion.domain.account_links import FIRST_DATE, LAST_DATE, LinkInput, overlaps
@@ -153,13 +152,13 @@ def edit_link(
             link.meter_id,
             begin or link.begin_date,
             end or link.end_date,
-            link.rate_id,
+            None,
             vendor_type_id,
             link.deregulated,
         )
         errors = check_links(
             session,
-            [replace(new, rate_id=None)],
+            [new],
             path=lambda _i, name: name,
             except_id=link_id,
             clash_field="beginDate",

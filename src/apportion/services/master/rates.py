@@ -1,8 +1,8 @@
-"""Rate schedules: list, read and create.
+"""Rate schedules: list, read and create (their versions and assignments: rate_versions.py).
 
-A rate carries one flat unit price (rates.unit_price, per the commodity's common unit) used by calculated
-bills. RateCreate has no price field: seeded rates 1-5 have prices, and a created rate takes its price from a
-`unitPrice=<decimal>` token in its note (docs/reference-data.md); without one it has no price.
+Legacy: a rate without versions is priced by one flat unit price (rates.unit_price, per the commodity's common
+unit): seeded rates 1-5 have one, and a created rate takes it from a `unitPrice=<decimal>` token in its note
+(docs/rates.md); without one it has no price until it has a version.
 """
 
 from __future__ import annotations

@@ -18,16 +18,25 @@ through the commodities' common units (therms to kWh), and a version reading gal
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, time
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
 
 from apportion.domain import calculations as calc
-from apportion.domain import periods
+from apportion.domain import periods, rates
 from apportion.domain.bills import BillDraft, BillOrigin, storage_problem
 from apportion.domain.calendarization import calendarize
-from apportion.domain.channel_readings import channel_figure
+from apportion.domain.channel_readings import (
+    LOOK_BACK,
+    ReadingWindow,
+    channel_figure,
+    is_monthly,
+    reading_windows,
+    window_range,
+)
 from apportion.domain.errors import RuleViolation
+from apportion.domain.rates import MeterRates
 from apportion.domain.units import UnitTable
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
@@ -38,6 +47,7 @@ from apportion.store.bill_writer import BillWriter
 from apportion.store.calculation_inputs import MeterFacts
 from apportion.store.chargeback_versions import CalculatedVersion
 from apportion.store.database import UnitOfWork
+from apportion.store.queries import rate_versions
 
 ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
 
@@ -70,7 +80,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
         calendarized=calendarized,
         channel_use=_channel_figures(session, versions, period, use=True),
         channel_demand=_channel_figures(session, versions, period, use=False),
-        prices=_rate_prices(session, versions),
+        rates=_meter_rates(session, versions, *ctx.bill_dates(period)),
         kinds=bill_reads.observation_kinds(session),
     )
     by_meter: dict[int, list[CalculatedVersion]] = {}
@@ -85,6 +95,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
             VersionOutcome(v.version_id, error_message=failure.message, billing_period=period)
             for v in by_meter[meter_id]
         )
+    windows = _reading_windows(session, versions, period)
     for meter_id in order.order:
         meter = meters[meter_id]
         for version in by_meter[meter_id]:
@@ -93,30 +104,47 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
             if version.is_aggregation and not any(m in figures for m in reads[meter_id]):
                 continue  # domain.md §4.5 step 3: an aggregation skips periods without source bills
             inputs = shared.inputs(version, meter, figures, units, meters, reads[meter_id])
-            try:
-                result = calc.evaluate(version.instructions, inputs)
-            except RuleViolation as problem:
-                outcome.error_message = problem.message
+            plan = windows.get(version.version_id)
+            if plan is not None and plan.problem is not None:
+                outcome.error_message = plan.problem
                 continue
-            begin, end = ctx.bill_dates(period)
-            draft = BillDraft(
-                account_id=version.account_id,
-                billing_period=period,
-                begin_date=begin,
-                end_date=end,
-                lines=result.lines,
-                header=ctx.header,
-                from_vendor=False,
-                origin=BillOrigin(ctx.task_id, version.version_id, calculated=True),
-            )
-            # A figure beyond its column fails this version alone, before the run's one write (domain.bills).
-            too_large = storage_problem(draft, partial(units.to_common, commodity_id=meter.commodity_id))
-            if too_large is not None:
-                outcome.error_message = f"Calculated bill version {version.version_id}: {too_large}"
+            if plan is not None and len(plan.windows) > 1 and isinstance(version.instructions.cost, _PERIOD_TOTALS):
+                # A cost copied or summed from other meters is the period's: each window would charge all of it.
+                outcome.error_message = (
+                    f"Calculated bill version {version.version_id}: its cost is a total of the billing period, "
+                    f"which cannot be shared by {len(plan.windows)} reading windows; price it per unit instead."
+                )
                 continue
-            made_here.setdefault(meter_id, []).append(len(drafts))
-            drafts.append((outcome, draft, meter_id))
-            _add_figures(figures, meter, result, units)
+            occasions = [(ctx.bill_dates(period), inputs)] if plan is None else plan.occasions(inputs)
+            made: list[tuple[BillDraft, calc.CalculatedBillResult]] = []
+            for (begin, end), occasion in occasions:
+                try:
+                    result = calc.evaluate(version.instructions, occasion)
+                except RuleViolation as problem:
+                    outcome.error_message = problem.message
+                    break
+                draft = BillDraft(
+                    account_id=version.account_id,
+                    billing_period=period,
+                    begin_date=begin,
+                    end_date=end,
+                    lines=result.lines,
+                    header=ctx.header,
+                    from_vendor=False,
+                    origin=BillOrigin(ctx.task_id, version.version_id, calculated=True),
+                )
+                # A figure beyond its column fails this version alone, before the run's one write (domain.bills).
+                too_large = storage_problem(draft, partial(units.to_common, commodity_id=meter.commodity_id))
+                if too_large is not None:
+                    outcome.error_message = f"Calculated bill version {version.version_id}: {too_large}"
+                    break
+                made.append((draft, result))
+            if outcome.error_message is not None:
+                continue  # one window that cannot be billed fails the version: none of its bills are written
+            for draft, result in made:
+                made_here.setdefault(meter_id, []).append(len(drafts))
+                drafts.append((outcome, draft, meter_id))
+                _add_figures(figures, meter, result, units)
     bill_ids = ctx.write([draft for _, draft, _ in drafts])
     edges: list[tuple[int, int]] = []
     for (outcome, _, meter_id), bill_id in zip(drafts, bill_ids, strict=True):
@@ -137,14 +165,14 @@ class _SharedInputs:
         calendarized: dict[int, calc.MeterFigures],
         channel_use: dict[int, Decimal],
         channel_demand: dict[int, Decimal],
-        prices: dict[int, Decimal],
+        rates: dict[int, MeterRates],
         kinds: dict[int, str],
     ) -> None:
         self.groups = groups
         self.calendarized = calendarized
         self.channel_use = channel_use
         self.channel_demand = channel_demand
-        self.prices = prices
+        self.rates = rates
         self.kinds = kinds
         self.factors: dict[int, dict[int, Decimal]] = {}
 
@@ -190,7 +218,7 @@ class _SharedInputs:
             channel_use=self.channel_use,
             channel_demand=self.channel_demand,
             demand_unit_id=meter.demand_unit_id,
-            rate_unit_price=self.prices.get(version.version_id),
+            rates=self.rates.get(version.version_id),
             unit_factors=self.factors[meter.commodity_id],
             observation_kinds=self.kinds,
             unconvertible=unconvertible,
@@ -264,13 +292,114 @@ def _channel_figures(
     return found
 
 
-def _rate_prices(session: UnitOfWork, versions: Sequence[CalculatedVersion]) -> dict[int, Decimal]:
-    """Unit price of the rate on each rate-schedule version's account-meter link, the latest link first
-    (domain.md §4.4 rec: the rate's flat unit price, or `unitPrice=` in its note)."""
+_PERIOD_TOTALS = (calc.CopyFromMeter, calc.MeterCalculation, calc.CalendarizedSum)
+
+
+@dataclass(frozen=True)
+class _WindowPlan:
+    """A version on a monthly channel: its reading windows to bill, or why it cannot be billed."""
+
+    windows: tuple[ReadingWindow, ...]
+    use_channel: int
+    demand_channel: int | None
+    problem: str | None = None
+
+    def occasions(self, inputs: calc.CalculationInputs) -> list[tuple[tuple[date, date], calc.CalculationInputs]]:
+        """Each window's dates and the inputs that bill it: its use, its peak demand, rates over its days."""
+        found = []
+        for window in self.windows:
+            demand = (
+                {} if self.demand_channel is None or window.demand is None else {self.demand_channel: window.demand}
+            )
+            rated = None if inputs.rates is None else replace(inputs.rates, begin=window.begin, end=window.end)
+            own = replace(inputs, channel_use={self.use_channel: window.use}, channel_demand=demand, rates=rated)
+            found.append(((window.begin, window.end), own))
+        return found
+
+
+def _reading_windows(session: UnitOfWork, versions: Sequence[CalculatedVersion], period: int) -> dict[int, _WindowPlan]:
+    """The reading windows of every version whose use comes from a monthly channel (domain.md §4.4), skipping the
+    days its live bills already end on; versions on sub-monthly channels roll their readings up by month."""
+    channels = {
+        v.version_id: v.instructions.use.channel_id
+        for v in versions
+        if isinstance(v.instructions.use, calc.ReadingsChannel)
+    }
+    demands = {
+        v.version_id: v.instructions.demand.channel_id
+        for v in versions
+        if isinstance(v.instructions.demand, calc.ReadingsChannel)
+    }
+    facts = calculation_inputs.channel_facts(session, sorted(set(channels.values()) | set(demands.values())))
+    monthly = {v: c for v, c in channels.items() if c in facts and is_monthly(facts[c].interval_minutes)}
+    if not monthly:
+        return {}
+    low, high = window_range(period)
+    # Readings before the range open its first windows (at most 120 days back); demand peaks reach noon of the end.
+    wanted = set(monthly.values()) | {demands[v] for v in monthly if v in demands}
+    readings = calculation_inputs.channel_readings(
+        session, sorted(wanted), low - LOOK_BACK - timedelta(days=31), high + timedelta(days=1)
+    )
+    billed = calculation_inputs.billed_end_dates(session, sorted(monthly))
+    plans: dict[int, _WindowPlan] = {}
+    for version_id, channel_id in monthly.items():
+        demand_channel = demands.get(version_id)
+        own = readings.get(channel_id, [])
+        if not any(low < r.time <= high for r in own):
+            problem = f"Channel {channel_id} has no readings to bill in period {period}."
+            plans[version_id] = _WindowPlan((), channel_id, demand_channel, problem)
+            continue
+        demand_facts = facts.get(demand_channel) if demand_channel is not None else None
+        found = reading_windows(
+            own,
+            period,
+            billed.get(version_id, set()),
+            facts[channel_id].multiplier,
+            None if demand_channel is None else readings.get(demand_channel, []),
+            None if demand_facts is None else demand_facts.multiplier,
+        )
+        plans[version_id] = _WindowPlan(tuple(found), channel_id, demand_channel)
+    return plans
+
+
+def _meter_rates(
+    session: UnitOfWork, versions: Sequence[CalculatedVersion], begin: date, end: date
+) -> dict[int, MeterRates]:
+    """Each rate-schedule version's account-meter links, their rates and the rates' versions, for the bill's dates
+    (domain/rates.py). A rate without versions is priced by its flat unit price or its note's legacy
+    `unitPrice=` token, from the earliest date on."""
     wanted = [v for v in versions if isinstance(v.instructions.cost, calc.RateSchedule)]
-    links: dict[tuple[int, int], Decimal] = {}
-    for rate in calculation_inputs.linked_rates(session, sorted({v.meter_id for v in wanted})):
-        price = rate.unit_price if rate.unit_price is not None else price_in_note(rate.note)
-        if price is not None:
-            links[(rate.account_id, rate.meter_id)] = price
-    return {v.version_id: links[(v.account_id, v.meter_id)] for v in wanted if (v.account_id, v.meter_id) in links}
+    if not wanted:
+        return {}
+    links = rate_versions.links_with_rates(session, sorted({v.meter_id for v in wanted}))
+    rate_ids = sorted({rate_id for link in links for rate_id, _ in link.starts})
+    stored = rate_versions.versions_of(session, rate_ids)
+    legacy = rate_versions.legacy_prices(session, [r for r in rate_ids if r not in stored])
+    terms: dict[int, tuple[rates.RateTerms, ...]] = {
+        rate_id: tuple(
+            rates.RateTerms(
+                version_id=row.version_id,
+                effective=row.effective_date,
+                use_unit_cost=row.use_unit_cost,
+                use_unit_id=None if row.use_unit is None else row.use_unit.unit_id,
+                demand_unit_cost=row.demand_unit_cost,
+                demand_unit_id=None if row.demand_unit is None else row.demand_unit.unit_id,
+                meter_line_items=row.meter_line_items,
+                account_line_items=row.account_line_items,
+                use_blocks=row.use_blocks,
+            )
+            for row in rows
+        )
+        for rate_id, rows in stored.items()
+    }
+    for rate_id, flat in legacy.items():
+        unit_price = flat.unit_price if flat.unit_price is not None else price_in_note(flat.note)
+        terms[rate_id] = (rates.RateTerms(version_id=None, effective=date.min, use_unit_cost=unit_price),)
+    by_pair: dict[tuple[int, int], list[rates.LinkRates]] = {}
+    for link in links:
+        starts = tuple(rates.RateStart(rate_id, start) for rate_id, start in link.starts)
+        by_pair.setdefault((link.account_id, link.meter_id), []).append(rates.LinkRates(link.begin, link.end, starts))
+    return {
+        v.version_id: rates.MeterRates(tuple(by_pair.get((v.account_id, v.meter_id), ())), terms, begin, end)
+        for v in wanted
+    }

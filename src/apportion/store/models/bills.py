@@ -84,12 +84,14 @@ class Bill(Base):
 
     __table_args__ = (
         Index("ix_bills_account_period", "account_id", "billing_period"),
-        # Re-runs replace: a calculated or aggregate version has at most one live bill per period, whatever runs
-        # race (split bills are many per period; they are guarded by their source's claim).
+        # Re-runs replace: a calculated or aggregate version has at most one live bill per period and end date (a
+        # channel's reading windows make several in a period, each ending on its own reading), whatever runs race
+        # (split bills are many per period; they are guarded by their source's claim).
         Index(
             "ux_bills_live_calculated",
             "chargeback_version_id",
             "billing_period",
+            "end_date",
             unique=True,
             sqlite_where=text("calculated = 1 AND void = 0"),
             postgresql_where=text("calculated AND NOT void"),

@@ -147,7 +147,8 @@ class Meter(Base):
 
 
 class AccountMeter(Base):
-    """Link between an account and a meter for [begin_date, end_date], with an optional rate."""
+    """Link between an account and a meter for [begin_date, end_date]; its rates over time are in
+    account_meter_rates."""
 
     __tablename__ = "account_meters"
 
@@ -156,9 +157,22 @@ class AccountMeter(Base):
     meter_id: Mapped[int] = mapped_column(ForeignKey("meters.meter_id", ondelete="CASCADE"), index=True)
     begin_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    rate_id: Mapped[int | None] = mapped_column(ForeignKey("rates.rate_id"), index=True)
     vendor_type_id: Mapped[int | None] = mapped_column(ForeignKey("vendor_types.vendor_type_id"), index=True)
     deregulated: Mapped[bool] = mapped_column(default=False)
+
+
+class AccountMeterRate(Base):
+    """A rate assigned to a link from `start_date` until the link's next rate starts or the link ends."""
+
+    __tablename__ = "account_meter_rates"
+    __table_args__ = (UniqueConstraint("account_meter_id", "start_date"),)
+
+    account_meter_rate_id: Mapped[int] = mapped_column(primary_key=True)
+    account_meter_id: Mapped[int] = mapped_column(
+        ForeignKey("account_meters.account_meter_id", ondelete="CASCADE"), index=True
+    )
+    rate_id: Mapped[int] = mapped_column(ForeignKey("rates.rate_id"), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
 
 
 class MeterGroup(Base):

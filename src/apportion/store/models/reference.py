@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apportion.store.models.base import Base, Ratio
@@ -105,7 +107,8 @@ class VendorType(Base):
 
 
 class Rate(Base):
-    """A rate schedule; `unit_price` is the flat price per use unit used by calculated bills (§4.4)."""
+    """A rate schedule. Its dated versions (rate_versions) price calculated bills; a rate without versions keeps
+    the legacy flat `unit_price` per common unit (domain/rates.py)."""
 
     __tablename__ = "rates"
 
@@ -119,6 +122,33 @@ class Rate(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
     unit_price: Mapped[Decimal | None] = mapped_column(Ratio)
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class RateVersion(Base):
+    """A rate's prices from `effective_date` until the next version's (domain/rates.py derives the end).
+
+    Line items are lists of {observationTypeId, caption, calculationType, value}; `use_blocks` (tiered prices, an
+    Apportion extension) a list of {upTo, unitCost}.
+    """
+
+    __tablename__ = "rate_versions"
+    __table_args__ = (UniqueConstraint("rate_id", "effective_date"),)
+
+    rate_version_id: Mapped[int] = mapped_column(primary_key=True)
+    rate_id: Mapped[int] = mapped_column(ForeignKey("rates.rate_id", ondelete="CASCADE"), index=True)
+    effective_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(255))
+    use_unit_cost: Mapped[Decimal | None] = mapped_column(Ratio)
+    use_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    demand_unit_cost: Mapped[Decimal | None] = mapped_column(Ratio)
+    demand_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.unit_id"), index=True)
+    meter_line_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    account_line_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    use_blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
+    created_date: Mapped[datetime | None]
+    modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
+    modified_date: Mapped[datetime | None]
 
 
 class CommodityUnitConversion(Base):

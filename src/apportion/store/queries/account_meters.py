@@ -4,7 +4,7 @@ and the writes."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from typing import Any, NamedTuple
@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from apportion.domain.account_links import LinkInput
 from apportion.domain.ids import in_range, known
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from apportion.domain.rates import version_ends
+from apportion.store.models.organisation import Account, AccountMeter, AccountMeterRate, Meter, Vendor
 from apportion.store.models.reference import Rate, VendorType
 from apportion.store.paging import AnySelect
 from apportion.store.queries.children import (
@@ -37,7 +38,6 @@ class LinkRecord(NamedTuple):
     meter_id: int
     begin_date: date
     end_date: date
-    rate_id: int | None
     vendor_type_id: int | None
     deregulated: bool
 
@@ -63,10 +63,12 @@ class LinkFacts:
 
 @dataclass(frozen=True)
 class RateChild:
-    """The rate a link names."""
+    """A rate a link carries, from its start until the next one's or the link's end (domain/rates.py)."""
 
     rate_id: int
     name: str
+    start_date: date
+    end_date: date
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class LinkRow:
     end_date: date
     vendor_type: VendorTypeChild | None
     deregulated: bool
-    rate: RateChild | None
+    rates: tuple[RateChild, ...]
 
 
 _LINK = (
@@ -89,7 +91,6 @@ _LINK = (
     AccountMeter.meter_id,
     AccountMeter.begin_date,
     AccountMeter.end_date,
-    AccountMeter.rate_id,
     AccountMeter.vendor_type_id,
     AccountMeter.deregulated,
 )
@@ -141,13 +142,19 @@ def insert_links(session: Session, links: Sequence[LinkInput]) -> list[int]:
             meter_id=link.meter_id,
             begin_date=link.begin,
             end_date=link.end,
-            rate_id=link.rate_id,
             vendor_type_id=link.vendor_type_id or vendor_types.get(link.account_id),
             deregulated=link.deregulated,
         )
         for link in links
     ]
     session.add_all(rows)
+    session.flush()
+    # A link's rate starts with the link (AccountMeterRequest.rateId); later rates are added by start date.
+    session.add_all(
+        AccountMeterRate(account_meter_id=row.account_meter_id, rate_id=link.rate_id, start_date=link.begin)
+        for row, link in zip(rows, links, strict=True)
+        if link.rate_id is not None
+    )
     session.flush()
     return [row.account_meter_id for row in rows]
 
@@ -195,15 +202,12 @@ def codes(session: Session, account_id: int, meter_id: int) -> tuple[str, str] |
 
 @cache
 def _links() -> Shaped[LinkRow]:
-    statement: AnySelect = select(*_LINK, Rate.rate_id, Rate.rate_info).outerjoin(
-        Rate, Rate.rate_id == AccountMeter.rate_id
-    )
+    statement: AnySelect = select(*_LINK)
     statement, read_account = join_account(statement, AccountMeter.account_id)
     statement, read_meter = join_meter(statement, AccountMeter.meter_id)
     statement, read_vendor_type = join_vendor_type(statement, AccountMeter.vendor_type_id)
 
     def read(row: RowMapping) -> LinkRow:
-        rate_id = row[Rate.rate_id]
         return LinkRow(
             account_meter_id=row[AccountMeter.account_meter_id],
             account=read_account(row),
@@ -212,7 +216,7 @@ def _links() -> Shaped[LinkRow]:
             end_date=row[AccountMeter.end_date],
             vendor_type=read_vendor_type(row),
             deregulated=row[AccountMeter.deregulated],
-            rate=None if rate_id is None else RateChild(rate_id, row[Rate.rate_info]),
+            rates=(),
         )
 
     return Shaped(statement, read)
@@ -223,4 +227,18 @@ def get_links(session: Session, link_ids: Sequence[int]) -> list[LinkRow]:
     found = {
         link.account_meter_id: link for link in _links().all(session, AccountMeter.account_meter_id.in_(list(link_ids)))
     }
+    starts: dict[int, list[tuple[int, str, date]]] = {}
+    rows = session.execute(
+        select(AccountMeterRate.account_meter_id, AccountMeterRate.rate_id, Rate.rate_info, AccountMeterRate.start_date)
+        .join(Rate, Rate.rate_id == AccountMeterRate.rate_id)
+        .where(AccountMeterRate.account_meter_id.in_(list(found)))
+        .order_by(AccountMeterRate.account_meter_id, AccountMeterRate.start_date)
+    )
+    for link_id, rate_id, name, start in rows:
+        starts.setdefault(link_id, []).append((rate_id, name, start))
+    for link_id, pieces in starts.items():
+        link = found[link_id]
+        ends = version_ends([start for _, _, start in pieces], link.end_date)
+        rates = tuple(RateChild(r, n, s, e) for (r, n, s), e in zip(pieces, ends, strict=True))
+        found[link_id] = replace(link, rates=rates)
     return [found[i] for i in link_ids if i in found]

@@ -4,26 +4,28 @@ change status and delete them (domain.md §4.9), and the batch-wide bill writes 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple, TypeAlias
 
-from sqlalchemy import RowMapping, and_, case, delete, func, insert, select, update
+from sqlalchemy import RowMapping, and_, case, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.batch_modes import BatchStatus
-from apportion.domain.filters import Condition
+from apportion.domain.filters import Condition, FieldType
 from apportion.domain.flags import FlagStatus
-from apportion.store.filtering import compile_filter
+from apportion.domain.task_status import TaskStatus
+from apportion.store.filtering import compile_condition, compile_filter
 from apportion.store.models.accounting import BillFlag
 from apportion.store.models.bills import Batch, Bill
+from apportion.store.models.imports import Task
 from apportion.store.models.users import User
 from apportion.store.paging import TypedPage, paginate
 from apportion.store.queries.children import UserChild, join_user
 from apportion.store.queries.shaped import Shaped
-from apportion.store.sums import COST_SCALE, exact_sum
+from apportion.store.sums import COST_SCALE, exact_sum, minor_units_sum
 
 _BATCH_COLUMNS = (
     Batch.batch_id,
@@ -208,6 +210,20 @@ def batch_listing(session: Session, batch_id: int) -> BatchListing | None:
     return _listings().one(session, Batch.batch_id == batch_id)
 
 
+def _running_total(condition: Condition) -> Any:
+    """runningTotal: the batch's bills' total cost, compared exactly in cents (an integer sum on both databases)."""
+    cents = (
+        select(func.coalesce(minor_units_sum(Bill.total_cost, COST_SCALE), 0))
+        .where(Bill.batch_id == Batch.batch_id)
+        .scalar_subquery()
+    )
+    scale = Decimal(10) ** COST_SCALE
+    in_cents = replace(
+        condition, type=FieldType.INTEGER, values=tuple(Decimal(str(v)) * scale for v in condition.values)
+    )
+    return compile_condition(in_cents, cents, date.min)
+
+
 FILTER_TARGETS: dict[str, Any] = {
     "batchId": Batch.batch_id,
     "batchCode": Batch.batch_code,
@@ -217,6 +233,18 @@ FILTER_TARGETS: dict[str, Any] = {
     "invoiceNumber": Batch.invoice_number,
     "note": Batch.note,
     "userId": Batch.created_by,
+    "accountPeriod": Batch.account_period_year * 100 + Batch.account_period_number,
+    "billCount": select(func.count()).where(Bill.batch_id == Batch.batch_id).scalar_subquery(),
+    "runningTotal": _running_total,
+    "dueDate": Batch.due_date,
+    "nextReading": Batch.next_reading,
+    "statementDate": Batch.statement_date,
+    "beginDate": Batch.start_date,
+    "endDate": Batch.end_date,
+    "fullName": select(User.full_name).where(User.user_id == Batch.created_by).scalar_subquery(),
+    "HasImportsWithKickout": exists().where(
+        Task.batch_id == Batch.batch_id, Task.status == TaskStatus.COMPLETED_WITH_KICKOUTS
+    ),
 }
 """The column each filter field of GET /api/v3/batch compares (services.billing.batches.FILTERS)."""
 

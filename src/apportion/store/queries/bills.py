@@ -21,9 +21,9 @@ from apportion.domain.bills import BillDraft
 from apportion.domain.filters import Condition
 from apportion.domain.units import UnitTable
 from apportion.store.bill_writer import load_unit_table
-from apportion.store.filtering import compile_filter, related_in
-from apportion.store.models.bills import Batch, Bill, BillMeter
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
+from apportion.store.filtering import compile_condition, compile_filter, related_in
+from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
+from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
 from apportion.store.paging import TypedPage, paginate
 from apportion.store.queries.children import AccountChild, UnitChild, UserChild, join_account, join_unit, join_user
@@ -123,6 +123,7 @@ class MeterBillListing:
     demand: Decimal | None
     use_unit: UnitChild | None
     demand_unit: UnitChild | None
+    billed_demand: Decimal | None = None
 
 
 BillPage: TypeAlias = TypedPage[BillListing]
@@ -314,7 +315,26 @@ def filter_targets() -> dict[str, Any]:
         ),
         "hasBeenSplit": Bill.has_been_split,
         "fromVendor": Bill.from_vendor,
+        "topmostPlaceCode": _under_places,
     }
+
+
+def _under_places(condition: Condition) -> Any:
+    """topmostPlaceCode: a bill matches when one of its meters lies in a place whose code meets the condition, or
+    anywhere under such a place (a recursive walk down the place tree)."""
+    tree = (
+        select(Place.place_id)
+        .where(compile_condition(condition, Place.place_code.expression, date.min))
+        .cte("under_place", recursive=True)
+    )
+    child = aliased(Place)
+    tree = tree.union_all(select(child.place_id).where(child.parent_id == tree.c.place_id))
+    on_meters = (
+        select(BillMeter.bill_id)
+        .join(Meter, Meter.meter_id == BillMeter.meter_id)
+        .where(Meter.place_id.in_(select(tree.c.place_id)))
+    )
+    return Bill.bill_id.in_(on_meters)
 
 
 def list_bills(
@@ -342,11 +362,26 @@ def _meter_listings() -> Shaped[MeterBillListing]:
     commodity = aliased(Commodity)
     meter = aliased(Meter)
     listings = _listings()
+    # Billed demand: the largest demand line the bill charges for (one with a cost); a bill that does not price
+    # demand apart is billed on its peak.
+    charged = (
+        select(func.max(BillLine.value))
+        .join(ObservationType, ObservationType.observation_type_id == BillLine.observation_type_id)
+        .where(
+            BillLine.bill_id == Bill.bill_id,
+            BillLine.meter_id == BillMeter.meter_id,
+            ObservationType.kind == "demand",
+            BillLine.cost.is_not(None),
+            BillLine.cost != 0,
+        )
+        .scalar_subquery()
+    )
     statement = (
         listings.statement.add_columns(
             BillMeter.use.label("meter_use"),
             BillMeter.cost.label("meter_cost"),
             BillMeter.demand.label("meter_demand"),
+            func.coalesce(charged, BillMeter.demand).label("billed_demand"),
         )
         .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
         .join(meter, meter.meter_id == BillMeter.meter_id)
@@ -363,6 +398,7 @@ def _meter_listings() -> Shaped[MeterBillListing]:
             demand=row["meter_demand"],
             use_unit=read_use_unit(row),
             demand_unit=read_demand_unit(row),
+            billed_demand=row["billed_demand"],
         )
 
     return Shaped(statement, read)
