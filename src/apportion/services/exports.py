@@ -16,6 +16,7 @@ from typing import Any
 from apportion.domain import periods
 from apportion.domain.errors import NotFound
 from apportion.domain.ids import parse_filter, require
+from apportion.importer import tables
 from apportion.importer.tables import Column, Kind, Row
 from apportion.services.billing.bills import FILTERS as BILL_FILTERS
 from apportion.services.chargebacks import digest as digest_service
@@ -60,6 +61,24 @@ BILL_COLUMNS = (
     Column("Estimated", Kind.FLAG),
     Column("Created", Kind.DATETIME),
 )
+
+
+@dataclass(frozen=True)
+class Download:
+    """A table as a file to send: its bytes in pieces, its media type and its file name."""
+
+    chunks: Iterator[bytes]
+    media_type: str
+    file_name: str
+
+
+def download(table: Table, format: str) -> Download:
+    """`table` as CSV (streamed as its rows are read) or XLSX (written to a temporary file first, then streamed):
+    the one way the API and the pages turn an export into a file."""
+    if format == "xlsx":
+        file = tables.xlsx_file(table.columns, table.rows, table.title)
+        return Download(tables.file_chunks(file), tables.XLSX_MEDIA_TYPE, f"{table.name}.xlsx")
+    return Download(tables.csv_chunks(table.columns, table.rows), tables.CSV_MEDIA_TYPE, f"{table.name}.csv")
 
 
 def bill_cells(bill: BillRow) -> Row:

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import base64
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, StreamingResponse
 
 from apportion.domain import periods
 from apportion.domain.batch_modes import BatchMode, BatchStatus, ImportBatchSettings
 from apportion.domain.errors import NotFound, Unauthenticated, ValidationFailed
 from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import CALCULATION, SPLIT
-from apportion.services import ids
+from apportion.services import exports, ids
 from apportion.services.access import page_sessions
 from apportion.services.billing import batches, bills
 from apportion.services.chargebacks import (
@@ -87,6 +87,16 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/ui") and not target.startswith("//"):
         return target
     return "/ui/workflows"
+
+
+FileFormat = Literal["csv", "xlsx"]
+
+
+def _export(table: exports.Table, format: FileFormat) -> Response:
+    """An export (services.exports) as the API's /apportion/v1/.../export sends it, under the page's own session."""
+    file = exports.download(table, format)
+    disposition = {"Content-Disposition": f'attachment; filename="{file.file_name}"'}
+    return StreamingResponse(file.chunks, media_type=file.media_type, headers=disposition)
 
 
 def _download(name: str, content: bytes | str, media_type: str) -> Response:
@@ -227,6 +237,12 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
     return render(request, "task.html", context)
 
 
+@router.get("/tasks/{taskId}/bills.{format}")
+def task_bills_export(db: DbDep, _: ChargebackViewer, taskId: int, format: FileFormat) -> Response:
+    """The bills the task made, as CSV or XLSX."""
+    return _export(exports.task_bills(db, taskId), format)
+
+
 @router.get("/tasks/{taskId}/conservation.csv")
 def task_conservation(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
     """The task's conservation record as CSV: each source bill and the total."""
@@ -276,6 +292,15 @@ def task_errors(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
 
 
 # Digest ----------------------------------------------------------------------------------------------------------
+
+
+@router.get("/steps/{stepId}/digest.{format}")
+def digest_export(
+    db: DbDep, clock: ClockDep, _: ChargebackViewer, stepId: int, format: FileFormat, billingPeriod: str | None = None
+) -> Response:
+    """The digest as CSV or XLSX (numbers as numbers), as GET /apportion/v1/digest/{stepId}/export answers it."""
+    period = None if not billingPeriod else billing_period(billingPeriod)
+    return _export(exports.digest(db, stepId, period, clock().date()), format)
 
 
 @router.get("/steps/{stepId}/digest")
@@ -632,6 +657,12 @@ async def batch_open(request: Request, db: DbDep, clock: ClockDep, user: BillCre
     return RedirectResponse(f"/ui/batches/{batch_id}?done=batch-opened", status_code=303)
 
 
+@router.get("/batches/{batchId}/bills.{format}")
+def batch_bills_export(db: DbDep, _: BillViewer, batchId: int, format: FileFormat) -> Response:
+    """The batch's bills, as CSV or XLSX."""
+    return _export(exports.batch_bills(db, batchId), format)
+
+
 @router.get("/batches/{batchId}")
 def batch_page(
     request: Request,
@@ -699,6 +730,23 @@ def bill_filter(given: dict[str, str]) -> str | None:
     if state in ("live", "void"):
         parts.append(f"void equals '{'true' if state == 'void' else 'false'}'")
     return " and ".join(parts) or None
+
+
+@router.get("/bills.{format}")
+def bill_list_export(
+    db: DbDep,
+    clock: ClockDep,
+    _: BillViewer,
+    format: FileFormat,
+    period: str = "",
+    account: str = "",
+    meter: str = "",
+    batch: str = "",
+    state: str = "",
+) -> Response:
+    """Every bill of the list's filter (not only its page), as CSV or XLSX."""
+    given = {"period": period, "account": account, "meter": meter, "batch": batch, "state": state}
+    return _export(exports.bill_list(db, bill_filter(given), clock().date()), format)
 
 
 @router.get("/bills")

@@ -45,17 +45,11 @@ FILE_RESPONSE = {
 
 def send(table: exports.Table, format: str) -> StreamingResponse:
     """The table as a streamed download in the asked format."""
-    if format == "xlsx":
-        file = tables.xlsx_file(table.columns, table.rows, table.title)
-        body, media_type, name = tables.file_chunks(file), tables.XLSX_MEDIA_TYPE, f"{table.name}.xlsx"
-    else:
-        body, media_type, name = (
-            tables.csv_chunks(table.columns, table.rows),
-            tables.CSV_MEDIA_TYPE,
-            f"{table.name}.csv",
-        )
+    file = exports.download(table, format)
     return StreamingResponse(
-        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        file.chunks,
+        media_type=file.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file.file_name}"'},
     )
 
 
