@@ -254,3 +254,40 @@ def test_version_pages_show_shares_and_formulas(api: Api) -> None:
     assert "cost fixed cost (amount: 30)" in formula
     assert "meter line Service charge: fixed = 5" in formula
     assert "Not found" in page(api, f"/ui/versions/{ids['SRC'][0]}/{ids['SRC'][1]}/987654", 404)
+
+
+def test_preview_shows_what_a_run_would_post_and_writes_nothing(api: Api, demo: demo_workflow.DemoWorkflow) -> None:
+    sign_in(api)
+    workflow_page = page(api, f"/ui/workflows/{demo.workflow_id}")
+    assert f'formaction="/ui/steps/{demo.step_id}/preview"' in workflow_page
+    assert f'formaction="/ui/workflows/{demo.workflow_id}/preview"' in workflow_page
+    revision = api.get(f"/api/v3/bill?filter=billingPeriod equals '{PERIOD}'&pageSize=1000").json()
+
+    preview = text_of(page(api, f"/ui/workflows/{demo.workflow_id}/preview?billingPeriod=2024-05"))
+    assert "Nothing was posted" in preview
+    assert "Preview of workflow" in preview
+    sources = [bill for bill in revision if bill["fromVendor"]]
+    total = sum((Decimal(str(b["totalCost"])) for b in sources), Decimal(0))
+    assert f"source {total:,.2f} = to destinations {total:,.2f}" in preview
+    assert "B001-ELEC-T1" in preview
+    # Nothing was written: the same bills, and no chargeback task.
+    assert api.get(f"/api/v3/bill?filter=billingPeriod equals '{PERIOD}'&pageSize=1000").json() == revision
+    assert api.get("/api/v3/chargebackTask").json() == []
+
+    # The page's Run button posts the same period; after the run, a preview finds every destination unchanged.
+    target = post(
+        api,
+        f"/ui/workflows/{demo.workflow_id}/preview?billingPeriod={PERIOD}",
+        f"/ui/workflows/{demo.workflow_id}/run",
+        {"billingPeriod": str(PERIOD)},
+    )
+    assert target.startswith("/ui/runs?tasks=")
+    again = text_of(page(api, f"/ui/steps/{demo.step_id}/preview?billingPeriod={PERIOD}"))
+    summary = re.search(r"Difference (\d+) (\d+) (\d+) (\d+) ", again)
+    assert summary is not None, again
+    assert summary.groups() == ("0", "0", "6", "0")  # new, changed, unchanged, voided: the 6 tenant bills stand
+
+    # A viewer may not preview: a dry run takes the run's permission.
+    sign_in(api, api.key_with("ChargebacksModule:View", user_code="viewer"))
+    assert api.client.get(f"/ui/steps/{demo.step_id}/preview?billingPeriod={PERIOD}").status_code == 403
+    assert api.client.get(f"/ui/steps/{demo.step_id}/preview?billingPeriod=May").status_code in (400, 403)

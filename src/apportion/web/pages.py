@@ -21,6 +21,7 @@ from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services import exports, ids
 from apportion.services.access import page_sessions
+from apportion.services.access.auth import Principal
 from apportion.services.billing import batches, bills
 from apportion.services.chargebacks import (
     calculated_details,
@@ -33,7 +34,7 @@ from apportion.services.chargebacks import (
     workflows,
 )
 from apportion.services.imports import bill_import, import_tasks, saved_profiles
-from apportion.services.runs import processing, task_queue
+from apportion.services.runs import previews, processing, task_queue
 from apportion.services.runs.task_queue import RunNow, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
@@ -458,6 +459,46 @@ def _run_settings(form: dict[str, str], field: str = "billingPeriod") -> process
 
 def _runs_url(task_ids: list[int]) -> str:
     return f"/ui/runs?tasks={','.join(str(t) for t in task_ids)}&done=ran"
+
+
+PREVIEW_BILLS = 200  # bills listed on a preview page; the summary and the differences cover all of them
+
+
+def _preview_page(
+    request: Request, visitor: Principal, what: str, run_action: str, found: previews.Preview
+) -> Response:
+    context = {
+        "visitor": visitor,
+        "what": what,
+        "run_action": run_action,
+        "preview": found,
+        "bills": found.bills[:PREVIEW_BILLS],
+        "left_captions": LEFT_CAPTIONS,
+    }
+    return render(request, "preview.html", context)
+
+
+@router.get("/steps/{stepId}/preview")
+async def preview_step(
+    request: Request, db: DbDep, clock: ClockDep, user: ChargebackRunner, stepId: int, billingPeriod: str = ""
+) -> Response:
+    """What running the step for the period would post, and how it differs from what is live; nothing is written
+    (as POST /apportion/v1/chargebackWorkflowStep/{id}/dryRun)."""
+    settings = _run_settings({"billingPeriod": billingPeriod})
+    step = _known(stepId, "Chargeback workflow step")
+    found = await run_in_threadpool(previews.preview_step, db, step, settings, user, clock)
+    return _preview_page(request, user, f"step {step}", f"/ui/steps/{step}/run", found)
+
+
+@router.get("/workflows/{workflowId}/preview")
+async def preview_workflow(
+    request: Request, db: DbDep, clock: ClockDep, user: ChargebackRunner, workflowId: int, billingPeriod: str = ""
+) -> Response:
+    """What running every step of the workflow for the period would post; nothing is written."""
+    settings = _run_settings({"billingPeriod": billingPeriod})
+    workflow = _known(workflowId, "Chargeback workflow")
+    found = await run_in_threadpool(previews.preview_workflow, db, workflow, settings, user, clock)
+    return _preview_page(request, user, f"workflow {workflow}", f"/ui/workflows/{workflow}/run", found)
 
 
 @router.post("/steps/{stepId}/run")
