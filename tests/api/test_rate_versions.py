@@ -37,6 +37,7 @@ def _aliases(model: Any) -> set[str]:
 
 def test_rate_versions_have_dates_prices_and_line_items(api: Api) -> None:
     rate_id = _rate(api, vendor(api))
+    assert api.get(f"/api/v3/rate/{rate_id}/version").json() == []  # a rate without versions lists none
     first = _version(
         api,
         rate_id,

@@ -34,6 +34,7 @@ LINK = LinkRates(date(2024, 1, 1), date(2025, 1, 1), (RateStart(1, date(2024, 1,
 def test_version_ends_are_the_next_start() -> None:
     assert version_ends([date(2024, 1, 1), date(2024, 7, 1)]) == [date(2024, 7, 1), OPEN_END]
     assert version_ends([date(2024, 1, 1)], date(2024, 6, 1)) == [date(2024, 6, 1)]
+    assert version_ends([]) == []  # a rate without versions
     with pytest.raises(RuleViolation):
         version_ends([date(2024, 7, 1), date(2024, 1, 1)])
 

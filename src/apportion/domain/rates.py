@@ -142,8 +142,12 @@ def version_ends(effective_dates: Sequence[date], last: date = OPEN_END) -> list
 
     >>> version_ends([date(2024, 1, 1), date(2024, 7, 1)])
     [datetime.date(2024, 7, 1), datetime.date(3000, 1, 1)]
+    >>> version_ends([])  # a rate without versions (priced by its legacy flat price)
+    []
     """
     ordered = list(effective_dates)
+    if not ordered:
+        return []
     if ordered != sorted(ordered) or len(set(ordered)) != len(ordered):
         raise RuleViolation("Effective dates must be distinct and in order.")
     return [*ordered[1:], last]
