@@ -32,6 +32,7 @@ from apportion.api.schemas.contract import (
 )
 from apportion.store.queries import children
 from apportion.store.queries.place_sizes import PlaceSizeRow
+from apportion.store.queries.versions import VersionListing
 
 
 def user_child(row: Mapping[str, Any] | RowMapping, prefix: str) -> UserChild | None:
@@ -234,23 +235,6 @@ def workflow_step_child(
     )
 
 
-def distribution_version(row: Mapping[str, Any] | RowMapping) -> DistributionVersionResponse:
-    """DistributionVersionResponse from `version_id`, `version_info`, `chargeback_type`, `begin_period`,
-    `end_period`, `has_bills`, the account under `account` (with type), the meter under `meter` and the workflow
-    step under `workflow` (apportion.services.chargebacks.version_lists.version_select)."""
-    return DistributionVersionResponse(
-        version_id=row["version_id"],
-        version_info=row.get("version_info"),
-        chargeback_type=row.get("chargeback_type"),
-        begin_period=row.get("begin_period"),
-        end_period=row.get("end_period"),
-        account=account_child_with_type(row, "account"),
-        meter=meter_child(row, "meter"),
-        workflow=workflow_step_child(row, "workflow"),
-        has_bills=_flag(row, "has_bills"),
-    )
-
-
 _VERSION_LIST = TypeAdapter(list[DistributionVersionResponse])
 
 
@@ -410,4 +394,52 @@ def place_size_of(size: PlaceSizeRow | None) -> PlaceSizeChild | None:
         unit_id=size.unit_id,
         unit_code=size.unit_code,
         unit_info=size.unit_info,
+    )
+
+
+def account_with_type_of(account: children.AccountChild | None) -> AccountChildWithType | None:
+    """AccountChildWithType of an account named on a row: its vendor, flags and account type."""
+    if account is None:
+        return None
+    return AccountChildWithType(
+        account_id=account.account_id,
+        account_code=account.account_code,
+        account_info=account.account_info,
+        vendor=vendor_of(account.vendor),
+        active=account.active,
+        has_calculated_meter=account.flags.has_calculated_meter,
+        has_split_parent_meter=account.flags.has_split_parent_meter,
+        has_split_child_meter=account.flags.has_split_child_meter,
+        account_type=account_type_of(account.account_type),
+    )
+
+
+def workflow_step_of(step: children.WorkflowStepChild | None) -> ChargebackWorkflowStepChild | None:
+    """ChargebackWorkflowStepChild of a workflow step named on a row, with its workflow."""
+    if step is None:
+        return None
+    return ChargebackWorkflowStepChild(
+        chargeback_workflow_step_id=step.step_id,
+        chargeback_workflow_step_info=step.step_info,
+        chargeback_workflow_step_description=step.step_description,
+        chargeback_workflow_step_type=step.step_type,
+        chargeback_workflow_step_order=step.step_order,
+        chargeback_workflow=ChargebackWorkflowBase(
+            chargeback_workflow_id=step.workflow_id, chargeback_workflow_info=step.workflow_info
+        ),
+    )
+
+
+def distribution_version(version: VersionListing) -> DistributionVersionResponse:
+    """DistributionVersionResponse of a version with its account (and type), meter and workflow step."""
+    return DistributionVersionResponse(
+        version_id=version.version_id,
+        version_info=version.version_info,
+        chargeback_type=version.chargeback_type,
+        begin_period=version.begin_period,
+        end_period=version.end_period,
+        account=account_with_type_of(version.account),
+        meter=meter_of(version.meter),
+        workflow=workflow_step_of(version.workflow),
+        has_bills=version.has_bills,
     )
