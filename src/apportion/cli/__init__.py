@@ -370,7 +370,7 @@ def run_step(
     out = views.stdout()
     views.chargeback_summary(out, row, errors)
     views.conservation(out, record)
-    if row["ChargebackTask"].status == TaskStatus.FAILED:
+    if row.status == TaskStatus.FAILED:
         raise typer.Exit(1)
 
 
@@ -472,8 +472,8 @@ def run_demo(
         out.print("3. ran the workflow:")
         rows = chargeback_tasks.get_tasks(db, task_ids)
         for row in rows:
-            views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, row["ChargebackTask"].task_id))
-        ran = rows[0]["ChargebackTask"].billing_period if rows else period
+            views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, row.task_id))
+        ran = rows[0].billing_period if rows else period
         result = digest_service.get_digest(db, flow.step_id, ran, date.today())
     except DomainError as error:
         raise _fail(error) from error
