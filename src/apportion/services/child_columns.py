@@ -1,10 +1,10 @@
-"""Labelled columns for the child objects many responses carry; apportion.api.render reads them back.
+"""Labelled columns for the meters, units and workflow steps of the chargeback digest (services.chargebacks.digest,
+read back by label in api/routes/digest.py); every other query reads its children as typed values
+(store.queries.children).
 
 Each `join_*` helper adds outer joins and labelled columns to a SELECT, so one query returns a whole page with
-its children (no query per row). Labels are `<prefix>_<field>`; the renderer of the same name in
-apportion.api.render takes the same prefix. Derived chargeback flags are correlated EXISTS columns on indexed
-keys (domain.md §2.2: meter isCalculatedMeter / isSplitParentMeter / isSplitChildMeter, account
-hasCalculatedMeter / hasSplitParentMeter / hasSplitChildMeter).
+its children (no query per row). Labels are `<prefix>_<field>`. Derived chargeback flags are correlated EXISTS
+columns on indexed keys (domain.md §2.2: meter isCalculatedMeter / isSplitParentMeter / isSplitChildMeter).
 
 Each helper makes fresh aliases, which costs far more than running the query: build a statement once (a
 `functools.cache`d function returning the SELECT) and add the per-request `.where(...)` to it.
@@ -24,8 +24,8 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
     SplitDestination,
 )
-from apportion.store.models.organisation import Account, CostCenter, Meter, Place, Vendor
-from apportion.store.models.reference import AccountType, Commodity, MeterType, PlaceType, Unit, VendorType
+from apportion.store.models.organisation import Meter, Place
+from apportion.store.models.reference import Commodity, MeterType, PlaceType, Unit
 from apportion.store.paging import AnySelect
 
 Label = ColumnElement[Any]
@@ -55,36 +55,8 @@ def meter_flag_columns(meter_id: Key, prefix: str = "meter") -> list[Label]:
     ]
 
 
-def account_flag_columns(account_id: Key, prefix: str = "account") -> list[Label]:
-    """`<prefix>_has_calculated_meter`, `<prefix>_has_split_parent_meter`, `<prefix>_has_split_child_meter`."""
-    dv = aliased(DistributionVersion)
-    dv2 = aliased(DistributionVersion)
-    sd = aliased(SplitDestination)
-    return [
-        _flag(
-            exists().where(dv.account_id == account_id, dv.chargeback_type == CALCULATION),
-            f"{prefix}_has_calculated_meter",
-        ),
-        _flag(
-            exists().where(dv2.account_id == account_id, dv2.chargeback_type == SPLIT),
-            f"{prefix}_has_split_parent_meter",
-        ),
-        _flag(exists().where(sd.account_id == account_id), f"{prefix}_has_split_child_meter"),
-    ]
-
-
-def join_vendor_child(statement: AnySelect, vendor_id: Key, prefix: str = "vendor") -> AnySelect:
-    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.vendor_child)."""
-    v = aliased(Vendor)
-    return statement.outerjoin(v, v.vendor_id == vendor_id).add_columns(
-        v.vendor_id.label(f"{prefix}_id"),
-        v.vendor_code.label(f"{prefix}_code"),
-        v.vendor_info.label(f"{prefix}_info"),
-    )
-
-
 def join_commodity_child(statement: AnySelect, commodity_id: Key, prefix: str = "commodity") -> AnySelect:
-    """Add `<prefix>_id`, `_code`, `_info`, `_icon_code`, `_icon_color` (render.commodity_child)."""
+    """Add `<prefix>_id`, `_code`, `_info`, `_icon_code`, `_icon_color`."""
     c = aliased(Commodity)
     return statement.outerjoin(c, c.commodity_id == commodity_id).add_columns(
         c.commodity_id.label(f"{prefix}_id"),
@@ -96,7 +68,7 @@ def join_commodity_child(statement: AnySelect, commodity_id: Key, prefix: str = 
 
 
 def join_unit_child(statement: AnySelect, unit_id: Key, prefix: str = "unit") -> AnySelect:
-    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.unit_child)."""
+    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
     u = aliased(Unit)
     return statement.outerjoin(u, u.unit_id == unit_id).add_columns(
         u.unit_id.label(f"{prefix}_id"), u.unit_code.label(f"{prefix}_code"), u.unit_info.label(f"{prefix}_info")
@@ -104,7 +76,7 @@ def join_unit_child(statement: AnySelect, unit_id: Key, prefix: str = "unit") ->
 
 
 def join_meter_type_child(statement: AnySelect, meter_type_id: Key, prefix: str = "meter_type") -> AnySelect:
-    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.meter_type_child)."""
+    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
     t = aliased(MeterType)
     return statement.outerjoin(t, t.meter_type_id == meter_type_id).add_columns(
         t.meter_type_id.label(f"{prefix}_id"),
@@ -113,28 +85,8 @@ def join_meter_type_child(statement: AnySelect, meter_type_id: Key, prefix: str 
     )
 
 
-def join_account_type_child(statement: AnySelect, account_type_id: Key, prefix: str = "account_type") -> AnySelect:
-    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.account_type_child)."""
-    t = aliased(AccountType)
-    return statement.outerjoin(t, t.account_type_id == account_type_id).add_columns(
-        t.account_type_id.label(f"{prefix}_id"),
-        t.account_type_code.label(f"{prefix}_code"),
-        t.account_type_info.label(f"{prefix}_info"),
-    )
-
-
-def join_cost_center_child(statement: AnySelect, cost_center_id: Key, prefix: str = "cost_center") -> AnySelect:
-    """Add `<prefix>_id`, `<prefix>_code`, `<prefix>_info` (render.cost_center_child)."""
-    c = aliased(CostCenter)
-    return statement.outerjoin(c, c.cost_center_id == cost_center_id).add_columns(
-        c.cost_center_id.label(f"{prefix}_id"),
-        c.cost_center_code.label(f"{prefix}_code"),
-        c.cost_center_info.label(f"{prefix}_info"),
-    )
-
-
 def join_place_type_child(statement: AnySelect, place_type_id: Key, prefix: str = "place_type") -> AnySelect:
-    """Add `<prefix>_id`, `_code`, `_info`, `_structure` (render.place_type_child)."""
+    """Add `<prefix>_id`, `_code`, `_info`, `_structure`."""
     t = aliased(PlaceType)
     return statement.outerjoin(t, t.place_type_id == place_type_id).add_columns(
         t.place_type_id.label(f"{prefix}_id"),
@@ -145,7 +97,7 @@ def join_place_type_child(statement: AnySelect, place_type_id: Key, prefix: str 
 
 
 def join_place_child(statement: AnySelect, place_id: Key, prefix: str = "place") -> AnySelect:
-    """Add `<prefix>_id`, `_code`, `_info` and the place type under `<prefix>_type` (render.place_child)."""
+    """Add `<prefix>_id`, `_code`, `_info` and the place type under `<prefix>_type`."""
     p = aliased(Place)
     statement = statement.outerjoin(p, p.place_id == place_id).add_columns(
         p.place_id.label(f"{prefix}_id"), p.place_code.label(f"{prefix}_code"), p.place_info.label(f"{prefix}_info")
@@ -154,11 +106,11 @@ def join_place_child(statement: AnySelect, place_id: Key, prefix: str = "place")
 
 
 def join_meter_child(statement: AnySelect, meter_id: Key, prefix: str = "meter", with_place: bool = False) -> AnySelect:
-    """Add a MeterChild's columns (render.meter_child).
+    """Add a MeterChild's columns.
 
     `<prefix>_id`, `_code`, `_info`, `_active`, `_serial_number`, the meter type under `<prefix>_type`, the
     commodity under `<prefix>_commodity`, the three flags of meter_flag_columns and, when `with_place`, the
-    meter's place under `<prefix>_place` (render.place_child).
+    meter's place under `<prefix>_place`.
     """
     m = aliased(Meter)
     statement = statement.outerjoin(m, m.meter_id == meter_id).add_columns(
@@ -174,38 +126,8 @@ def join_meter_child(statement: AnySelect, meter_id: Key, prefix: str = "meter",
     return join_place_child(statement, m.place_id, f"{prefix}_place") if with_place else statement
 
 
-def join_vendor_type_child(statement: AnySelect, vendor_type_id: Key, prefix: str = "vendor_type") -> AnySelect:
-    """Add `<prefix>_id`, `<prefix>_code` (render.vendor_type_child)."""
-    t = aliased(VendorType)
-    return statement.outerjoin(t, t.vendor_type_id == vendor_type_id).add_columns(
-        t.vendor_type_id.label(f"{prefix}_id"), t.vendor_type_code.label(f"{prefix}_code")
-    )
-
-
-def join_account_child(
-    statement: AnySelect, account_id: Key, prefix: str = "account", with_type: bool = False
-) -> AnySelect:
-    """Add an AccountChild's columns (render.account_child / account_child_with_type).
-
-    `<prefix>_id`, `_code`, `_info`, `_active`, the vendor under `<prefix>_vendor`, the three flags of
-    account_flag_columns and, when `with_type`, the account type under `<prefix>_type`.
-    """
-    a = aliased(Account)
-    statement = statement.outerjoin(a, a.account_id == account_id).add_columns(
-        a.account_id.label(f"{prefix}_id"),
-        a.account_code.label(f"{prefix}_code"),
-        a.account_info.label(f"{prefix}_info"),
-        a.active.label(f"{prefix}_active"),
-        *account_flag_columns(a.account_id, prefix),
-    )
-    statement = join_vendor_child(statement, a.vendor_id, f"{prefix}_vendor")
-    if with_type:
-        statement = join_account_type_child(statement, a.account_type_id, f"{prefix}_type")
-    return statement
-
-
 def join_workflow_step_child(statement: AnySelect, step_id: Key, prefix: str = "workflow") -> AnySelect:
-    """Add a ChargebackWorkflowStepChild's columns (render.workflow_step_child).
+    """Add a ChargebackWorkflowStepChild's columns.
 
     `<prefix>_id`, `_info`, `_description`, `_type`, `_order` and the parent workflow's `<prefix>_workflow_id`,
     `<prefix>_workflow_info`.
