@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import RowMapping, case, func, select, update
+from sqlalchemy import ColumnElement, RowMapping, case, func, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.filters import Condition
@@ -141,7 +141,7 @@ def _listings() -> Shaped[ChargebackTaskListing]:
     return Shaped(statement, read)
 
 
-def _type_id() -> Any:
+def _type_id() -> ColumnElement[int]:
     return case(
         (ChargebackTask.is_aggregation.is_(True), AGGREGATION_TYPE_ID),
         (ChargebackTask.chargeback_type == SPLIT, SPLIT_TYPE_ID),
@@ -234,7 +234,7 @@ def bills_by_run(session: Session, task_ids: Sequence[int], version_id: int) -> 
 # Reversal ---------------------------------------------------------------------------------------------------------
 
 
-def _states(session: Session, *where: Any) -> list[TaskState]:
+def _states(session: Session, *where: ColumnElement[bool]) -> list[TaskState]:
     """The tasks matching `where`, by id, their rows locked (FOR UPDATE on PostgreSQL)."""
     locked = list(
         session.execute(

@@ -204,7 +204,7 @@ def _parents() -> Shaped[SplitParent]:
     return Shaped(statement, read)
 
 
-def _parents_where(destination: ColumnElement[bool], dynamic_member: ColumnElement[bool]) -> list[Any]:
+def _parents_where(destination: ColumnElement[bool], dynamic_member: ColumnElement[bool]) -> list[ColumnElement[bool]]:
     dv = DistributionVersion
     as_destination = exists().where(SplitDestination.version_id == dv.version_id, destination)
     in_group = and_(
@@ -214,7 +214,7 @@ def _parents_where(destination: ColumnElement[bool], dynamic_member: ColumnEleme
     return [dv.chargeback_type == SPLIT, or_(as_destination, in_group)]
 
 
-def _ordered_parents(session: Session, where: list[Any]) -> list[SplitParent]:
+def _ordered_parents(session: Session, where: list[ColumnElement[bool]]) -> list[SplitParent]:
     dv = DistributionVersion
     statement = _parents().statement.where(*where).order_by(dv.begin_period, dv.version_id)
     return [_parents().read(row) for row in session.execute(statement).mappings()]

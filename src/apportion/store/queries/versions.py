@@ -13,7 +13,6 @@ from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -41,7 +40,7 @@ from apportion.domain.versions import (
     PlannedVersion,
     VersionPlan,
 )
-from apportion.store.filtering import Clause, Related, compile_filter, related_in
+from apportion.store.filtering import Clause, Related, Target, compile_filter, related_in
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import ChargebackWorkflowStep, DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, AccountMeter, Meter
@@ -54,7 +53,7 @@ from apportion.store.queries.children import (
     join_meter,
     join_workflow_step,
 )
-from apportion.store.queries.shaped import Shaped, labelled
+from apportion.store.queries.shaped import Key, Shaped, labelled
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class VersionListing:
     workflow: WorkflowStepChild | None
 
 
-def has_bills(version_id: Any) -> ColumnElement[bool]:
+def has_bills(version_id: Key) -> ColumnElement[bool]:
     """Whether any bill was created by the version (indexed on bills.chargeback_version_id)."""
     return type_coerce(exists().where(Bill.chargeback_version_id == version_id), Boolean)
 
@@ -120,7 +119,7 @@ def _listings() -> Shaped[VersionListing]:
     return Shaped(statement, read)
 
 
-def _type_id() -> Any:
+def _type_id() -> ColumnElement[int]:
     dv = DistributionVersion
     return case(
         (dv.is_aggregation, literal(AGGREGATION_TYPE_ID)),
@@ -129,7 +128,7 @@ def _type_id() -> Any:
     )
 
 
-def _through(key: Any, model_key: Any, column: Any) -> Related:
+def _through(key: Key, model_key: Key, column: Key) -> Related:
     """A filter on a column of the version's account or meter, as `key IN (SELECT ... WHERE conditions)`, one
     sub-select for all of a field's conditions.
 
@@ -146,7 +145,7 @@ def _effective_in(condition: Condition) -> Clause:
     return and_(dv.begin_period <= period, or_(dv.end_period.is_(None), dv.end_period >= period))
 
 
-def _targets() -> Mapping[str, Any]:
+def _targets() -> Mapping[str, Target | Key]:
     """What each filter field of services.chargebacks.version_lists.FILTERS compares."""
     dv = DistributionVersion
     return {
