@@ -19,8 +19,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import CheckConstraint, Column, Index, MetaData, String
 
-from apportion.settings import Settings
 from apportion.jobs.queue import apply_schema
+from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models import Base
 
