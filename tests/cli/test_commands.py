@@ -12,10 +12,11 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from apportion.cli import app
+from apportion.cli import app, demo_periods
 from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.services.billing import bills
+from apportion.services.chargebacks import digest as digest_service
 from apportion.services.demo import campus as demo_campus
 from apportion.services.demo import demo_workflow
 from apportion.services.imports import bill_import, import_tasks
@@ -73,9 +74,12 @@ def test_demo_loads_runs_and_shows_a_month(env: Database) -> None:
     assert "bills created: 6" in output
     assert "B001-ELEC-T1" in output
     assert "└ B001-WATER-T2" in output
+    assert "ran the workflow for 13 months, 202511..202611" in output
     with env.reading() as session:
-        task = session.execute(select(ChargebackTask)).scalar_one()
-        assert (task.billing_period, task.status, task.number_of_bills_created) == (202611, "Completed", 6)
+        tasks = session.execute(select(ChargebackTask).order_by(ChargebackTask.task_id)).scalars().all()
+        assert [t.billing_period for t in tasks] == demo_periods(202611, 13)
+        assert {(t.status, t.number_of_bills_created) for t in tasks} == {("Completed", 6)}
+        task = tasks[-1]
         split = session.execute(
             select(Account.account_code, func.sum(Bill.total_cost))
             .join(Account, Account.account_id == Bill.account_id)
@@ -92,11 +96,20 @@ def test_demo_loads_runs_and_shows_a_month(env: Database) -> None:
     assert t1 + t2 == sources
     assert abs(t1 - sources * Decimal("0.6")) <= Decimal("0.03")
 
-    again_code, again = invoke("demo", "--period", "202611")
+    # The last month compares with months that were charged back too: a real prior period and prior year.
+    step = demo_workflow.find_workflow(env)
+    assert step is not None
+    digest = digest_service.get_digest(env, step.step_id, 202611, NOW.date())
+    tenant = digest.results[0].splits[0] if digest.results[0].splits else None
+    assert tenant is not None
+    assert tenant.figures.prior_period.cost > 0
+    assert tenant.figures.prior_year.cost > 0
+
+    again_code, again = invoke("demo", "--period", "202611", "--months", "1")
     assert again_code == 0, again
     assert "already holds data" in again
     assert "found workflow" in again
-    assert count(env, select(func.count()).select_from(ChargebackTask)) == 2
+    assert count(env, select(func.count()).select_from(ChargebackTask)) == 14
     assert count(env, select(func.count()).select_from(Account).where(Account.account_code == "B001-T1")) == 1
 
 
@@ -127,7 +140,7 @@ def test_run_a_step_prints_the_task(campus: demo_workflow.DemoWorkflow, env: Dat
     ("args", "message"),
     [
         (["--step", "999", "--period", "202405"], "Chargeback workflow step 999 was not found."),
-        (["--step", "{step}", "--period", "202413"], "billingPeriod"),
+        (["--step", "{step}", "--period", "202413"], "use YYYYMM, e.g. 202611"),
         (["--step", "{step}", "--period", "202405", "--user", "nobody"], "User nobody was not found."),
         (["--step", "{step}", "--period", "May"], "Invalid value for '--period'"),
     ],
@@ -229,7 +242,13 @@ def test_runs_and_imports_report_each_step(campus: demo_workflow.DemoWorkflow, e
     admin = auth.principal_of(env, None)
     settings = processing.RunSettings(billing_period=PERIOD)
     processing.run_workflow(env, campus.workflow_id, settings, admin, lambda: NOW, lambda *step: heard.append(step))
-    assert heard == [(1, 3, "task opened"), (2, 3, "versions run"), (3, 3, "task recorded")]
+    step = campus.step_id
+    assert heard == [
+        (1, 3, f"step {step}: reading the versions for {PERIOD}"),
+        (1, 3, f"splitting the bills of 3 versions for {PERIOD}"),
+        (2, 3, "recording 6 bills and 3 outcomes"),
+        (3, 3, "completed: 6 bills"),
+    ]
 
     heard.clear()
     content = f"{HEADER}\nPPL-00001-1,B001-ELEC,2024-07-01,2024-08-01,1000,85.00\n".encode()
@@ -237,7 +256,8 @@ def test_runs_and_imports_report_each_step(campus: demo_workflow.DemoWorkflow, e
     data = base64.b64encode(content).decode()
     task_id, _guid = import_tasks.start_import(env, "a.csv", data, import_tasks.ImportOptions(), admin, NOW, limits)
     bill_import.run_import(env, task_id, lambda: NOW, limits, lambda *step: heard.append(step))
-    assert heard == [(n, 6, stage) for n, stage in enumerate(bill_import.STAGES, start=1)]
+    # After each chunk: bytes of the upload read, its size, rows read; then the whole upload when it is recorded.
+    assert heard == [(len(content), len(content), "1 rows read"), (len(content), len(content), "1 rows imported")]
 
 
 @pytest.mark.parametrize(
@@ -262,7 +282,7 @@ def test_user_create_refuses_a_code_in_use_or_empty_in_one_line_with_exit_code_2
     code, output = invoke("user", "create", "clerk", "-p", "BillsAndBatches:View")
     assert code == 0, output
     for user_code, reason in (
-        ("CLERK", "userCode: User code 'CLERK' is already in use."),
+        ("CLERK", "user CLERK already exists; for a new key: apportion user key --rotate CLERK"),
         ("  ", "userCode: userCode must not be empty.; fullName: fullName must not be empty."),  # the code by default
     ):
         code, output = invoke("user", "create", user_code)
@@ -279,7 +299,9 @@ def test_user_create_in_a_real_process_prints_no_traceback(env: Database) -> Non
     again = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     assert again.returncode == 2
     assert again.stdout == ""
-    assert again.stderr.strip().splitlines() == ["error: userCode: User code 'clerk' is already in use."]
+    assert again.stderr.strip().splitlines() == [
+        "error: user clerk already exists; for a new key: apportion user key --rotate clerk"
+    ]
 
 
 def test_a_correction_month_from_the_command_line(

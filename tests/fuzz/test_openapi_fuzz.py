@@ -6,7 +6,8 @@ missing optional fields) and EXAMPLES generated requests, valid and invalid, der
 SQLite only, on a database holding the small demo campus; about 30-40 s on a busy 2-core machine.
 
 The nightly-sized run (README, "Longer runs") sets APPORTION_FUZZ_EXAMPLES (e.g. 200) and APPORTION_FUZZ_FULL=1: the
-coverage phase's invalid cases too, and hypothesis's target and shrink phases.
+coverage phase's invalid cases too, and hypothesis's target and shrink phases; the stateful test's chains of linked
+calls go from 10 to 200 (APPORTION_FUZZ_STATEFUL_EXAMPLES sets them alone).
 """
 
 from __future__ import annotations
@@ -96,3 +97,36 @@ def test_no_server_errors_and_responses_match_the_schema(case: schemathesis.Case
     # The generated ECI-ApiKey header (the schema declares it on every operation) is replaced by a valid key.
     case.headers = {**(case.headers or {}), "ECI-ApiKey": admin_key.current()}
     case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
+
+
+# Stateful: schemathesis infers links between operations from the schema (an id a response holds feeds the path
+# parameter of another operation), so sequences reach real records instead of 404s: create a vendor, read it, edit
+# it, delete it. CI runs a few short scenarios; the nightly-sized run, STATEFUL_EXAMPLES of them.
+STATEFUL_EXAMPLES = int(os.environ.get("APPORTION_FUZZ_STATEFUL_EXAMPLES", "200" if FULL else "10"))
+
+
+class LinkedCalls(schema.as_state_machine()):  # type: ignore[misc]
+    """Chains of linked calls, each with a valid administrator's key, checked as the single calls are."""
+
+    key: AdminKey
+
+    def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, object]:
+        return {"headers": {**(case.headers or {}), "ECI-ApiKey": self.key.current()}}
+
+    def validate_response(self, response: schemathesis.Response, case: schemathesis.Case, **kwargs: object) -> None:
+        checks = [not_a_server_error, response_schema_conformance]
+        case.validate_response(response, checks=checks, transport_kwargs=kwargs)
+
+
+def test_linked_calls_get_no_server_errors_and_match_the_schema(admin_key: AdminKey) -> None:
+    LinkedCalls.key = admin_key
+    LinkedCalls.run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
+    )

@@ -125,7 +125,14 @@ def test_a_task_and_the_catalog_of_its_bills_read_back_typed(db: Database, setup
         listing = import_tasks.task_listing(session, task.task_id, visible_to=user_id)
         hidden = import_tasks.task_listing(session, task.task_id, visible_to=user_id + 1)
         messages = import_tasks.kickout_messages(session, task.task_id)
-        catalog = import_catalog.load_catalog(session, ["a1"], ["M1"], serial_only_meters=False)
+        reference = import_catalog.load_reference(session)
+        catalog = import_catalog.load_catalog(
+            session, reference, ["a1"], ["M1"], serial_only_meters=False, import_task_id=task.task_id
+        )
+        opened = import_tasks.open_file(session, task.task_id, import_tasks.KICKOUT)
+        assert opened is not None
+        assert (opened.file_name, opened.size, opened.stream.read()) == ("a.kickouts.csv", 1, b"x")
+        assert import_tasks.open_file(session, task.task_id, import_tasks.SOURCE) is None
     assert found is not None
     assert (found.status, found.message, found.output) == (
         "Completed with kickouts",

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from apportion import cli
 from apportion.cli import app
 from apportion.store.database import Database
 from apportion.store.models.bills import Bill, BillLine
@@ -35,7 +36,9 @@ def test_demo_data_loads_the_asked_size(env: Database, tmp_path: Path) -> None:
         assert session.execute(select(func.count()).select_from(Place)).scalar_one() == 1 + 1 + 2
         # The administrator was bootstrapped first, and its key kept where `serve` will show it.
         assert session.execute(select(User.user_code)).scalars().all() == ["admin"]
-    assert (tmp_path / "apportion-api-key.txt").read_text().strip()
+    key_file = cli.key_file(env.url)
+    assert key_file is not None
+    assert (tmp_path / key_file).read_text().strip()
 
 
 def test_demo_data_refuses_a_loaded_database(env: Database) -> None:

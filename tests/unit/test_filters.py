@@ -57,7 +57,7 @@ def test_empty_filter_means_no_conditions() -> None:
         ("nope equals '1'", "Unknown filter field 'nope'"),
         ("accountCode between 'a'|'b'", "not allowed for field 'accountCode'"),
         ("calculateBillVersionID equals 'x'", "not a valid Integer value for field 'calculateBillVersionID'"),
-        ("billingPeriod equals '202413'", "not a valid DatePeriod value for field 'billingPeriod'"),
+        ("billingPeriod equals '202413'", "not a valid DatePeriod value for field 'billingPeriod': use YYYYMM"),
         ("void equals 'maybe'", "not a valid Boolean"),
         ("accountCode equals 'open", "Unterminated"),
         ("accountCode equals A1", "Expected a quoted value"),

@@ -6,8 +6,16 @@ import io
 import zipfile
 
 import openpyxl
+import pytest
 
-from apportion.importer.kickouts import MESSAGE_HEADER, kickout_file_name, write_kickout_file, zip_files
+from apportion.importer.kickouts import (
+    MESSAGE_HEADER,
+    KickoutFile,
+    kickout_file_name,
+    write_kickout_file,
+    zip_files,
+)
+from apportion.importer.limits import ImportFileRejected, ImportLimits
 from apportion.importer.readers import Row, SourceFile, read_files
 from apportion.importer.rows import Kickout, parse_file
 
@@ -124,3 +132,31 @@ def test_zip_files_makes_repeated_names_unique() -> None:
             ("a-3.csv", b"3"),
             ("a-4.csv", b"4"),  # a member's folder is left out: names in the ZIP are bare
         ]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_kickout_file_written_chunk_by_chunk_is_the_file_written_at_once(kind: str) -> None:
+    header = ("AccountCode", "Note")
+    kicked = [Kickout(n, (f"A{n}", "=1+1" if n % 3 else "x"), f"Row {n}: bad {n % 4}") for n in range(2, 40)]
+    source = SourceFile(f"bills.{kind}", kind, header, ())
+    _name, whole = write_kickout_file(source, kicked)
+    writer = KickoutFile(f"bills.{kind}", kind, header)
+    for first in range(0, len(kicked), 7):
+        writer.add(kicked[first : first + 7])
+    name, chunked = writer.finish()
+    assert name == f"bills.kickouts.{kind}"
+    [again] = read_files(name, chunked)
+    [expected] = read_files(name, whole)
+    assert again.rows == expected.rows
+    if kind == "csv":
+        assert chunked == whole
+    assert writer.rows == 38
+    assert list(writer.messages) == ["bad 2", "bad 3", "bad 0", "bad 1"]  # each reason once, without its row
+
+
+def test_kickouts_past_their_limit_are_counted_to_the_end_of_the_file() -> None:
+    writer = KickoutFile("b.csv", "csv", ("A",), ImportLimits(max_kickout_bytes=200))
+    for n in range(2, 102, 10):
+        writer.add([Kickout(line, ("x" * 10,), f"Row {line}: no") for line in range(n, n + 10)])
+    with pytest.raises(ImportFileRejected, match=r"\(100 rows of b.csv kicked out\)"):
+        writer.finish()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import struct
 import time
 import zipfile
@@ -15,8 +16,9 @@ import openpyxl
 import pytest
 
 from apportion.domain.errors import RuleViolation, ValidationFailed
+from apportion.importer import readers
 from apportion.importer.limits import MIB, ImportFileRejected, ImportLimits
-from apportion.importer.readers import Row, cell_text, decode_base64, extension_of, read_files
+from apportion.importer.readers import Row, cell_text, decode_base64, extension_of, read_files, stream_files
 
 
 def xlsx(*sheets: Sequence[Sequence[object]]) -> bytes:
@@ -330,6 +332,30 @@ def test_decode_base64_refusals_name_data(text: str | None) -> None:
     with pytest.raises(ValidationFailed) as caught:
         decode_base64(text)
     assert list(caught.value.errors) == ["data"]
+
+
+@pytest.mark.parametrize("piece", [4, 5, 8, 13])
+def test_base64_decoded_a_piece_at_a_time_is_the_whole_decoded(piece: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "_BASE64_PIECE", piece)  # pieces that split groups and line breaks anywhere
+    data = bytes(range(256)) * 3 + b"x"
+    text = base64.b64encode(data).decode()
+    wrapped = "\r\n".join(text[i : i + 7] for i in range(0, len(text), 7)) + "\n"
+    assert decode_base64(text) == data
+    assert decode_base64(wrapped) == data
+    with pytest.raises(ValidationFailed):
+        decode_base64("QQ==" + text)  # padding before the end: refused, as a whole decode refuses it
+    with pytest.raises(ValidationFailed):
+        decode_base64(text[:-1])
+
+
+def test_stream_files_reads_rows_only_as_they_are_taken() -> None:
+    # A bad byte far down the file is met only when the rows reach it: the file is read as it is consumed.
+    data = b"A,B\r\n1,2\r\n" + b"3,4\r\n" * 50_000 + b"\xff,5\r\n"
+    [stream] = list(itertools.islice(stream_files("a.csv", io.BytesIO(data), len(data)), 1))
+    assert stream.header == ("A", "B")
+    assert next(stream.rows) == Row(2, ("1", "2"))
+    with pytest.raises(ImportFileRejected, match="not UTF-8"):
+        list(stream.rows)
 
 
 def test_extension_of() -> None:

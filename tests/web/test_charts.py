@@ -29,6 +29,8 @@ def test_ticks_are_round_and_cover_the_values(low: float, high: float, ticks: li
 
 def test_tick_labels_are_short() -> None:
     assert [short_number(v) for v in (1500, 2_000_000, 0.25, -3000, 0)] == ["1.5k", "2M", "0.25", "-3k", "0"]
+    # Three significant digits: never '17.898k'; a value that rounds up takes the next suffix.
+    assert [short_number(v) for v in (17_898, 999.6, 123.84, 999_600)] == ["17.9k", "1k", "124", "1M"]
 
 
 def _bars(svg: str) -> list[tuple[float, float]]:

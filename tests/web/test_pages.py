@@ -131,11 +131,20 @@ def test_digest_page_shows_each_meter_against_prior_period_and_year(api: Api, bu
     assert "Meters 2 Cost Mar 2024 214.00 USD Cost Feb 2024 200.00 USD Cost Mar 2023 126.00 USD" in text
     # Row by row: use, cost, unit cost, bills (from the step); prior period use, Δ, cost, Δ; prior year likewise.
     assert "MASTER Meter MASTER 1,000 kWh 150.00 0.15 1 (0) 800 +200 120.00 +30.00 900 +100 126.00 +24.00" in text
-    assert "↳ DEST-A Meter DEST-A 650 kWh 100.00 0.15384615 2 (1) 480 +170 72.00 +28.00 0 +650 0.00 +100.00" in text
+    # Unit costs to four places; DEST-A had no bill a year before: that comparison reads —, not 0 and +650.
+    assert "↳ DEST-A Meter DEST-A 650 kWh 100.00 0.1538 2 (1) 480 +170 72.00 +28.00 — — — —" in text
     assert "↳ DEST-B Meter DEST-B 400 kWh 60.00 0.15 1 (1) 320 +80 48.00 +12.00" in text
     assert "HALL Meter HALL 400 kWh 64.00 0.16 1 (0) 500 −100 80.00 −16.00" in text
     assert "↳ HALL-EAST Meter HALL-EAST 200 kWh 32.00 0.16 1 (1) 250 −50 40.00 −8.00" in text
     assert text.index("HALL Meter HALL") < text.index("MASTER Meter MASTER")  # by meter code, as the API
+    # The task it reads, and links from each row to its bills, version, task and batch.
+    assert f"From task {built.latest_task_id} Completed" in text
+    # What each tenant account was charged across commodities, adding up to the sources' 214.00.
+    assert "A-DEST-A Account A-DEST-A 90.00 0.00 90.00" in text
+    assert "All accounts 214.00" in text
+    assert 'href="/ui/bills?meter=DEST-A&amp;period=202403"' in html
+    assert 'href="/ui/versions?type=split&amp;meter=MASTER"' in html
+    assert f'href="/ui/tasks/{built.latest_task_id}"' in html
 
     # Charts: the overview plus a cost and a use chart per meter, bars titled with their figures.
     assert html.count("<svg") == 5
@@ -164,6 +173,10 @@ def test_digest_needs_the_chargebacks_module_view_permission(api: Api, built: Ca
     sign_in(api, api.key_with("BillsAndBatches:View", user_code="billclerk"))
     html = page(api, f"/ui/steps/{built.step_id}/digest", 403)
     assert "This page requires the ChargebacksModule (View) permission." in html
+    # The way out leads to a page this user may open, never to another refusal.
+    assert '<a href="/ui/imports">Back to your bill imports</a>' in html
+    assert page(api, "/ui/imports")
+    assert api.client.get("/ui", follow_redirects=False).headers["location"] == "/ui/imports"
     assert api.client.get("/ui/tasks").status_code == 403
     assert api.client.get("/ui/workflows").status_code == 403
     sign_in(api, api.key_with(VIEWER, user_code="viewer"))

@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import Depends, FastAPI
 
 from apportion import __version__
-from apportion.api import errors, openapi
+from apportion.api import docs, errors, openapi
 from apportion.api.deps import path_ids_in_range
 from apportion.api.routes import ROUTERS
 from apportion.runtime.read_cache import ReadCache
@@ -34,6 +34,8 @@ def create_app(
         title="Apportion",
         version=__version__,
         description="Utility-bill chargebacks with EnergyCAP's REST API: splits, calculated bills, imports.",
+        docs_url=None,  # api.docs serves both from the installed package, never from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = database or Database(
@@ -46,5 +48,6 @@ def create_app(
     openapi.install(app)  # documents the 400/401/403/404 ErrorResponse the handlers send, not FastAPI's 422
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(path_ids_in_range)])
+    docs.install(app)
     app.include_router(web_pages.router)  # the human pages under /ui (cookie sign-in, HTML errors)
     return app

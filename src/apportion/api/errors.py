@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from apportion.domain import periods
 from apportion.domain.errors import (
     DomainError,
     NotFound,
@@ -70,6 +71,8 @@ def _reason(error: dict[str, Any]) -> str:
         return f"The {field} field is required."
     if kind == "json_invalid":
         return "The request body is not valid JSON."
+    if field.rsplit(".", 1)[-1].lower().endswith("period") and isinstance(error.get("input"), str):
+        return periods.hint(error["input"])  # "2026-11" for a YYYYMM integer: say how to write it
     message = str(error.get("msg", "Invalid value."))
     return message.removeprefix("Value error, ")
 

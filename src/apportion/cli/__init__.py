@@ -3,15 +3,16 @@ chargebacks and show their digest."""
 
 from __future__ import annotations
 
-import base64
 import os
 import shlex
-from collections.abc import Iterator
+import socket
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import psycopg
 import typer
@@ -21,9 +22,10 @@ from sqlalchemy.exc import OperationalError
 from apportion.cli import views
 from apportion.domain import periods
 from apportion.domain.batch_modes import BatchMode, ImportBatchSettings
-from apportion.domain.errors import DomainError, RuleViolation
+from apportion.domain.errors import DomainError, RuleViolation, ValidationFailed
 from apportion.domain.permissions import parse_grants
 from apportion.domain.task_status import TaskStatus
+from apportion.importer.limits import ImportLimits
 from apportion.jobs import queue as job_queue
 from apportion.services.access import auth
 from apportion.services.billing.batches import BatchSettings
@@ -36,13 +38,34 @@ from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.migrate import upgrade
 
+if TYPE_CHECKING:
+    from apportion.services.exports import Table
+
 app = typer.Typer(help="Apportion: utility-bill chargebacks with an EnergyCAP-compatible API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 user_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
+export_app = typer.Typer(help="Export a digest or bills as CSV or XLSX.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(export_app, name="export")
 
-KEY_FILE = Path("apportion-api-key.txt")
+KEY_FILE_SUFFIX = "-api-key.txt"
+
+
+def key_file(database_url: str) -> Path | None:
+    """Where the administrator's key of this database is kept: beside a SQLite file and named after it
+    (`./apportion.db` -> `./apportion-api-key.txt`), or in the working directory named after a server database's
+    host, port and name; None for an in-memory database. Each database has its own file, so running a command on
+    another database never overwrites or announces this one's key."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+            return None
+        path = Path(url.database)
+        return path.with_name(path.stem + KEY_FILE_SUFFIX)
+    where = "-".join(str(part) for part in (url.host or "localhost", url.port or "", url.database or "") if part)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in where)
+    return Path(f"apportion-{safe}{KEY_FILE_SUFFIX}")
 
 
 def _database(settings: Settings) -> Database:
@@ -83,11 +106,19 @@ def user_create(
     full_name: Annotated[str | None, typer.Option(help="Full name (defaults to the code).")] = None,
 ) -> None:
     """Create a user with the named permissions and print a new API key (shown once)."""
-    settings = Settings()
-    db = _database(settings)
+    db = _open(Settings())
     try:
         grants = parse_grants(permission or [])
         _user_id, key = auth.create_user_with_key(db, user_code, full_name or user_code[:32], grants, datetime.now())
+    except ValidationFailed as error:
+        if any("already in use" in reason for reason in error.errors.get("userCode", [])):
+            typer.secho(
+                f"error: user {user_code} already exists; for a new key: apportion user key --rotate {user_code}",
+                fg="red",
+                err=True,
+            )
+            raise typer.Exit(2) from error
+        raise _fail(error) from error
     except DomainError as error:
         raise _fail(error) from error
     finally:
@@ -102,7 +133,8 @@ class Bootstrap:
     db: Database
     created_key: str | None = None
     from_setting: bool = False
-    key_file: Path | None = None
+    key_file: Path | None = None  # holds a key checked against this database
+    unchecked_key_file: Path | None = None  # this database's key file, whose key does not open it
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -116,22 +148,54 @@ def _write_private(path: Path, text: str) -> None:
 def _bootstrap(settings: Settings) -> Bootstrap:
     """Migrate and create the first administrator if needed.
 
-    A key made here is kept in KEY_FILE (0600) and returned once, to be printed once; a key from
-    APPORTION_BOOTSTRAP_API_KEY is the operator's own and is never printed.
+    A key made here is kept in the database's own key file (`key_file`, 0600) and returned once, to be printed
+    once; the file is written only then. A key from APPORTION_BOOTSTRAP_API_KEY is the operator's own and is never
+    printed.
     """
     db = _database(settings)
     _migrate(settings, db)
+    path = key_file(settings.database_url)
     if settings.bootstrap_api_key:
         created = auth.bootstrap_administrator(db, settings.bootstrap_api_key, datetime.now())
-        return Bootstrap(db, from_setting=created, key_file=_existing(KEY_FILE))
+        return Bootstrap(db, from_setting=created, key_file=_checked_key_file(db, path))
     if auth.bootstrap_administrator(db, key := auth.new_key(), datetime.now()):
-        _write_private(KEY_FILE, key + "\n")
-        return Bootstrap(db, created_key=key, key_file=KEY_FILE.resolve())
-    return Bootstrap(db, key_file=_existing(KEY_FILE))
+        if path is None:
+            return Bootstrap(db, created_key=key)
+        _write_private(path, key + "\n")
+        return Bootstrap(db, created_key=key, key_file=path.resolve())
+    return Bootstrap(db, key_file=_checked_key_file(db, path), unchecked_key_file=_unchecked(db, path))
 
 
-def _existing(path: Path) -> Path | None:
-    return path.resolve() if path.exists() else None
+def _file_key(path: Path | None) -> str | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _opens(db: Database, key: str | None) -> bool:
+    """Whether `key` is a live key of this database (never trust a file for what it claims to hold)."""
+    if key is None:
+        return False
+    try:
+        auth.authenticate(db, key)
+    except DomainError:
+        return False
+    return True
+
+
+def _checked_key_file(db: Database, path: Path | None) -> Path | None:
+    """The key file, only when the key in it opens this database."""
+    return path.resolve() if path is not None and _opens(db, _file_key(path)) else None
+
+
+def _unchecked(db: Database, path: Path | None) -> Path | None:
+    """The key file when it exists but its key does not open this database (said as such, never as its key)."""
+    if path is None or not path.exists():
+        return None
+    return None if _opens(db, _file_key(path)) else path.resolve()
 
 
 def _announce_key(start: Bootstrap) -> None:
@@ -143,6 +207,11 @@ def _announce_key(start: Bootstrap) -> None:
         typer.echo("created the administrator with the key in APPORTION_BOOTSTRAP_API_KEY")
     elif start.key_file:
         typer.echo(f"API key (administrator): in {start.key_file}")
+    elif start.unchecked_key_file:
+        typer.echo(
+            f"API key: {start.unchecked_key_file} holds no live key of this database "
+            "(make one: apportion user create CODE -p Administrator)"
+        )
 
 
 def _prepare(settings: Settings) -> tuple[Bootstrap, demo_workflow.DemoWorkflow | None]:
@@ -192,7 +261,7 @@ def demo_data(
 @app.command("serve")
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(envvar="APPORTION_PORT", help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
     worker_timeout: Annotated[
         int,
@@ -207,6 +276,7 @@ def serve(
     import uvicorn
 
     settings = Settings()
+    _port_free_or_exit(host, port)
     start, flow = _prepare(settings)
     announce(start, flow, f"http://{host}:{port}")
     # uvicorn's own default (5 s) kills workers that start slowly on a loaded machine, then starts them again,
@@ -219,6 +289,25 @@ def serve(
         log_level="info",
         timeout_worker_healthcheck=worker_timeout,
     )
+
+
+def _port_free_or_exit(host: str, port: int) -> None:
+    """One line naming the ways to choose another port, exit code 2, when `host:port` cannot be listened on (before
+    any banner, so nothing is printed for a server that will not start)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as problem:
+            reason = problem.strerror or str(problem)
+            typer.secho(
+                f"error: cannot listen on {host}:{port} ({reason}): choose another port with --port or "
+                "APPORTION_PORT, or stop what is using it",
+                fg=typer.colors.RED,
+                err=True,
+            )
+            raise typer.Exit(2) from problem
 
 
 def announce(start: Bootstrap, flow: demo_workflow.DemoWorkflow | None, base: str) -> None:
@@ -246,6 +335,21 @@ def announce(start: Bootstrap, flow: demo_workflow.DemoWorkflow | None, base: st
         digest = f"{base}/api/v3/chargebackWorkflow/{flow.step_id}/digest?billingPeriod={period}"
         typer.echo(f"  curl -s {header} '{digest}'")
     typer.echo(f"API docs: {base}/docs")
+
+
+def period_value(text: str | int | None) -> int | None:
+    """A billing period option as people write it: 202611 or 2026-11; anything else is answered with how to
+    write one (exit code 2)."""
+    if text is None or isinstance(text, int):
+        return text
+    found = periods.parse(text)
+    if found is None:
+        raise typer.BadParameter(periods.hint(text))
+    return found
+
+
+def _period_option(help_text: str) -> object:
+    return typer.Option(parser=period_value, metavar="YYYYMM", help=f"{help_text} (2026-11 works too)")
 
 
 UserOption = Annotated[
@@ -303,20 +407,15 @@ def import_file(
     options = import_tasks.ImportOptions(profile_code=profile, batch_settings=batch, import_note=note)
     try:
         principal = auth.principal_of(db, user)
-        try:
-            content = file.read_bytes()
-        except OSError as problem:
-            raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
-        if not content:
-            raise RuleViolation(f"{file} is empty: there is nothing to import.")
-        data = base64.b64encode(content).decode("ascii")
-        task_id, guid = import_tasks.start_import(db, file.name, data, options, principal, datetime.now(), limits)
+        task_id, guid = _start_import_of(db, file, options, principal, limits)
         with views.progress_bar(f"importing {file.name}") as report:
-            bill_import.run_import(db, task_id, datetime.now, limits, report)
+            bill_import.run_import(db, task_id, datetime.now, limits, report)  # bytes read of the file, rows so far
         listing = import_tasks.get_task(db, guid, principal)
         task = listing.task
         hint = None
+        reasons: list[str] = []
         if task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
+            reasons = import_tasks.kickout_rows(db, guid, principal)
             hint = f"kickout file: GET /api/v3/task/{guid}/errorOutput"
             if kickouts is not None:
                 output = import_tasks.error_output(db, guid, principal)
@@ -329,9 +428,31 @@ def import_file(
         raise _fail(error) from error
     finally:
         db.dispose()
-    views.import_summary(views.stdout(), task, listing.batch_code, hint)
+    out = views.stdout()
+    views.import_summary(out, task, listing.batch_code, hint)
+    views.kickouts(out, reasons)
     if task.status == TaskStatus.FAILED:
         raise typer.Exit(2)
+
+
+def _start_import_of(
+    db: Database,
+    file: Path,
+    options: import_tasks.ImportOptions,
+    principal: auth.Principal,
+    limits: ImportLimits,
+) -> tuple[int, str]:
+    """Check and store the file with a Queued import task; its bytes are let go before the task runs."""
+    try:
+        size = file.stat().st_size
+        if size > limits.max_bytes:  # refused before it is read, as the API refuses its base64 text
+            raise RuleViolation(f"{file.name} is larger than the {limits.max_bytes:,}-byte limit.")
+        content = file.read_bytes()  # kept with the task, so read once, as bytes (no base64 on the way)
+    except OSError as problem:
+        raise RuleViolation(f"Cannot read {file}: {problem.strerror or problem}.") from problem
+    if not content:
+        raise RuleViolation(f"{file} is empty: there is nothing to import.")
+    return import_tasks.start_import_bytes(db, file.name, content, options, principal, datetime.now(), limits)
 
 
 def _run_settings(period: int | None, note: str | None, batch_code: str | None) -> processing.RunSettings:
@@ -347,30 +468,57 @@ def _run_settings(period: int | None, note: str | None, batch_code: str | None) 
 
 @app.command("run")
 def run_step(
-    step: StepOption,
-    period: Annotated[int, typer.Option(help="Billing period YYYYMM.")],
+    period: Annotated[int, _period_option("Billing period YYYYMM")],
+    step: Annotated[int | None, typer.Option("--step", help="Chargeback workflow step id (apportion steps).")] = None,
+    workflow: Annotated[
+        int | None, typer.Option("--workflow", help="Run every step of this workflow in order instead.")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show the bills the run would post and what they change; write nothing."),
+    ] = False,
     note: Annotated[str | None, typer.Option(help="Note kept on the task.")] = None,
     batch_code: Annotated[str | None, typer.Option(help="Put the bills into a new batch with this code.")] = None,
     user: UserOption = None,
 ) -> None:
-    """Run a chargeback workflow step for a billing period, with progress, then print the task's summary."""
+    """Run a chargeback workflow step (or a whole workflow) for a billing period, with progress, then print each
+    task's summary; with --dry-run, what it would post and how that differs from what is live, writing nothing."""
+    if (step is None) == (workflow is None):
+        typer.secho("error: give --step ID or --workflow ID (apportion workflows lists them)", fg="red", err=True)
+        raise typer.Exit(2)
+    what = f"step {step}" if step is not None else f"workflow {workflow}"
     db = _open(Settings())
+    settings = _run_settings(period, note, batch_code)
     try:
         principal = auth.principal_of(db, user)
-        with views.progress_bar(f"running step {step}") as report:
-            task_id = processing.run_workflow_step(
-                db, step, _run_settings(period, note, batch_code), principal, datetime.now, report
-            )
-        row, errors = chargeback_tasks.get_task(db, task_id), chargeback_tasks.error_rows(db, task_id)
-        record = lineage_reports.task_conservation(db, task_id)
+        if dry_run:
+            from apportion.services.runs import previews
+
+            with views.progress_bar(f"dry run of {what}") as report:
+                if step is not None:
+                    preview = previews.preview_step(db, step, settings, principal, datetime.now, report)
+                else:
+                    assert workflow is not None
+                    preview = previews.preview_workflow(db, workflow, settings, principal, datetime.now, report)
+            views.preview(views.stdout(), preview, what)
+            return
+        with views.progress_bar(f"running {what}") as report:
+            if step is not None:
+                task_ids = [processing.run_workflow_step(db, step, settings, principal, datetime.now, report)]
+            else:
+                assert workflow is not None
+                task_ids = processing.run_workflow(db, workflow, settings, principal, datetime.now, report)
+        rows = chargeback_tasks.get_tasks(db, task_ids)
+        out = views.stdout()
+        for row in rows:
+            task_id = row.task_id
+            views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, task_id))
+            views.conservation(out, lineage_reports.task_conservation(db, task_id))
     except DomainError as error:
         raise _fail(error) from error
     finally:
         db.dispose()
-    out = views.stdout()
-    views.chargeback_summary(out, row, errors)
-    views.conservation(out, record)
-    if row.status == TaskStatus.FAILED:
+    if any(row.status == TaskStatus.FAILED for row in rows):
         raise typer.Exit(1)
 
 
@@ -378,15 +526,37 @@ def run_step(
 def show_digest(
     step: StepOption,
     period: Annotated[
-        int | None, typer.Option(help="Billing period YYYYMM (default: the step's latest task period).")
+        int | None, _period_option("Billing period YYYYMM (default: the step's latest task period)")
     ] = None,
+    wide: Annotated[bool, typer.Option("--wide", help="Every column, however narrow the terminal.")] = False,
+    csv: Annotated[Path | None, typer.Option(help="Also write the digest to this CSV file.")] = None,
+    xlsx: Annotated[Path | None, typer.Option(help="Also write the digest to this XLSX file.")] = None,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print the digest as the API's JSON instead of a table.")
+    ] = False,
 ) -> None:
-    """Print a step's digest: each meter's use and cost against the prior period and the same period last year."""
+    """Print a step's digest: each meter's use and cost against the prior period and the same period last year.
+
+    The table fits the terminal (the most useful columns first; --wide for all); --csv and --xlsx write every
+    column, --json prints what GET /api/v3/chargebackWorkflow/{id}/digest answers."""
     with _reading(Settings()) as db:
         result = digest_service.get_digest(db, step, period, date.today())
         waiting = lineage_reports.reruns(db, result.billing_period, step)
+        if csv is not None or xlsx is not None:
+            from apportion.services import exports
+
+            for path, file_format in ((csv, "csv"), (xlsx, "xlsx")):
+                if path is not None:
+                    _save_table(path, exports.digest_table(result), file_format)
+    if json:
+        import pydantic_core
+
+        from apportion.api.routes.digest import render
+
+        typer.echo(pydantic_core.to_json(render(result), indent=2).decode())
+        return
     out = views.stdout()
-    views.digest(out, result)
+    views.digest(out, result, wide)
     if waiting:
         out.print("[bold]This period needs running again[/bold]: a correction undid bills of these versions.")
         views.reruns(out, waiting)
@@ -415,7 +585,7 @@ def show_conservation(
 
 @app.command("reruns")
 def show_reruns(
-    period: Annotated[int | None, typer.Option(help="Only this billing period YYYYMM.")] = None,
+    period: Annotated[int | None, _period_option("Only this billing period YYYYMM")] = None,
     step: Annotated[int | None, typer.Option(help="Only this workflow step id.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Include resolved and dismissed ones.")] = False,
     csv: Annotated[Path | None, typer.Option(help="Also write the list to this CSV file.")] = None,
@@ -435,16 +605,35 @@ def _write(path: Path, text: str) -> None:
         raise RuleViolation(f"Cannot write {path}: {problem.strerror or problem}.") from problem
 
 
+DEMO_MONTHS = 13
+DEMO_MONTHS_MAX = 24
+
+
+def demo_periods(last: int, months: int) -> list[int]:
+    """The `months` billing periods ending with `last`, oldest first."""
+    found = [last]
+    while len(found) < months:
+        found.insert(0, periods.prior(found[0]))
+    return found
+
+
 @app.command("demo")
 def run_demo(
-    period: Annotated[
-        int | None, typer.Option(help="Billing period YYYYMM to charge back (default: last month).")
-    ] = None,
+    period: Annotated[int | None, _period_option("Billing period YYYYMM to charge back (default: last month)")] = None,
     meters: Annotated[
         int, typer.Option(min=1, max=campus.MAX_METERS, help="Master meters of the campus, when one is loaded.")
     ] = campus.DEFAULT_METERS,
+    months: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=DEMO_MONTHS_MAX,
+            help="Months to run, ending with the period: 13 gives the digest a prior period and a prior year.",
+        ),
+    ] = DEMO_MONTHS,
 ) -> None:
-    """A guided month of chargebacks: load the demo campus into an empty database, run its workflow, show the digest."""
+    """A guided month-end: load the demo campus into an empty database, run its workflow for the last 13 months (so
+    the last one compares with a real prior period and prior year), show the digest."""
     out = views.stdout()
     start = _bootstrap(Settings())
     db = start.db
@@ -466,15 +655,25 @@ def run_demo(
             f"{flow.versions} master meters' bills among their buildings' tenants"
         )
         principal = auth.principal_of(db, None)
-        settings = _run_settings(period, "apportion demo", None)
-        with views.progress_bar("running the workflow") as report:
-            task_ids = processing.run_workflow(db, flow.workflow_id, settings, principal, datetime.now, report)
-        out.print("3. ran the workflow:")
-        rows = chargeback_tasks.get_tasks(db, task_ids)
+        last = period if period is not None else periods.prior(periods.of_date(date.today()))
+        periods.check(last)
+        months_run = demo_periods(last, months)
+        rows = []
+        bills_made = 0
+        with views.progress_bar(f"running the workflow for {len(months_run)} months") as report:
+            for number, month in enumerate(months_run, start=1):
+                settings = _run_settings(month, "apportion demo", None)
+                task_ids = processing.run_workflow(db, flow.workflow_id, settings, principal, datetime.now)
+                rows = chargeback_tasks.get_tasks(db, task_ids)
+                bills_made += sum(row.number_of_bills_created for row in rows)
+                report(number, len(months_run), f"ran {month}")
+        out.print(
+            f"3. ran the workflow for {len(months_run)} months, {months_run[0]}..{last} ({bills_made} bills); "
+            "the last one:"
+        )
         for row in rows:
             views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, row.task_id))
-        ran = rows[0].billing_period if rows else period
-        result = digest_service.get_digest(db, flow.step_id, ran, date.today())
+        result = digest_service.get_digest(db, flow.step_id, last, date.today())
     except DomainError as error:
         raise _fail(error) from error
     finally:
@@ -483,6 +682,161 @@ def run_demo(
     views.digest(out, result)
     out.print(f"again: apportion digest --step {flow.step_id} --period {result.billing_period}")
     out.print("the API and the pages: apportion serve")
+
+
+def _save_table(path: Path, table: Table, file_format: str) -> None:
+    """Write an exports.Table to `path` as CSV or XLSX (`-` for CSV on standard output)."""
+    from apportion.importer import tables
+
+    if file_format == "xlsx":
+        chunks = tables.file_chunks(tables.xlsx_file(table.columns, table.rows, table.title))
+    else:
+        chunks = tables.csv_chunks(table.columns, table.rows)
+    if str(path) == "-":
+        if file_format == "xlsx":
+            raise RuleViolation("An XLSX file cannot go to standard output: name a file ending in .xlsx.")
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.flush()
+        return
+    try:
+        with path.open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+    except OSError as problem:
+        raise RuleViolation(f"Cannot write {path}: {problem.strerror or problem}.") from problem
+
+
+OutputArgument = Annotated[
+    Path, typer.Argument(help="File to write: .csv or .xlsx (the format follows the name); - for CSV on stdout.")
+]
+
+
+def _format_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if str(path) == "-" or suffix == ".csv":
+        return "csv"
+    if suffix == ".xlsx":
+        return "xlsx"
+    typer.secho(f"error: {path}: name a file ending in .csv or .xlsx (or - for CSV on stdout)", fg="red", err=True)
+    raise typer.Exit(2)
+
+
+def _export(output: Path, make: Callable[[Database], Table]) -> None:
+    file_format = _format_of(output)
+    with _reading(Settings()) as db:
+        _save_table(output, make(db), file_format)
+    if str(output) != "-":
+        typer.echo(f"wrote {output}", err=True)
+
+
+@export_app.command("digest")
+def export_digest(
+    output: OutputArgument,
+    step: StepOption,
+    period: Annotated[
+        int | None, _period_option("Billing period YYYYMM (default: the step's latest task period)")
+    ] = None,
+) -> None:
+    """A step's digest, every column (as GET /apportion/v1/digest/{stepId}/export)."""
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.digest(db, step, period, date.today()))
+
+
+@export_app.command("task")
+def export_task(
+    task: Annotated[int, typer.Argument(help="Chargeback task id (apportion tasks).")], output: OutputArgument
+) -> None:
+    """Every bill a chargeback task wrote (as GET /apportion/v1/chargebackTask/{id}/bills/export)."""
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.task_bills(db, task))
+
+
+@export_app.command("batch")
+def export_batch(batch: Annotated[int, typer.Argument(help="Batch id.")], output: OutputArgument) -> None:
+    """Every bill of a batch (as GET /apportion/v1/batch/{id}/bills/export)."""
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.batch_bills(db, batch))
+
+
+@export_app.command("bills")
+def export_bills(
+    output: OutputArgument,
+    filter_text: Annotated[
+        str | None,
+        typer.Option("--filter", help="The filter of GET /api/v3/bill, e.g. \"billingPeriod equals '202611'\"."),
+    ] = None,
+) -> None:
+    """Every bill matching a filter, all pages (as GET /apportion/v1/bill/export)."""
+    from apportion.services import exports  # openpyxl and the export queries load only when asked
+
+    _export(output, lambda db: exports.bill_list(db, filter_text, date.today()))
+
+
+@app.command("workflows")
+def list_workflows() -> None:
+    """List the chargeback workflows and their steps (the ids run, digest and export take)."""
+    from apportion.services.chargebacks import workflows
+
+    with _reading(Settings()) as db:
+        found = workflows.list_workflows(db)
+    views.workflows(views.stdout(), found)
+
+
+@app.command("steps")
+def list_steps() -> None:
+    """List the chargeback workflow steps with their type and workflow."""
+    from apportion.services.chargebacks import workflows
+
+    with _reading(Settings()) as db:
+        found = workflows.list_steps(db, None)
+    views.steps(views.stdout(), found)
+
+
+@app.command("tasks")
+def list_tasks(
+    step: Annotated[int | None, typer.Option("--step", help="Only this workflow step's tasks.")] = None,
+    period: Annotated[int | None, _period_option("Only this billing period YYYYMM")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 20,
+) -> None:
+    """List the newest chargeback tasks: status, bills, batch (ids for export task and conservation)."""
+    with _reading(Settings()) as db:
+        found = chargeback_tasks.recent_tasks(db, step, period, limit)
+    views.tasks(views.stdout(), found)
+
+
+@app.command("users")
+def list_users() -> None:
+    """List the users (codes to pass to --user, user key)."""
+    from apportion.services.access import users
+
+    with _reading(Settings()) as db:
+        found = users.list_users(db, None, date.today())
+    views.users(views.stdout(), found)
+
+
+@user_app.command("key")
+def user_key(
+    user_code: Annotated[str, typer.Argument(help="Login code of the user.")],
+    rotate: Annotated[
+        bool, typer.Option("--rotate", help="Replace the user's keys with a new one and print it (shown once).")
+    ] = False,
+    revoke: Annotated[bool, typer.Option("--revoke", help="Delete every key of the user.")] = False,
+) -> None:
+    """Rotate (--rotate) or revoke (--revoke) a user's API keys; the old keys are refused at once."""
+    if rotate == revoke:
+        typer.secho("error: give --rotate or --revoke", fg="red", err=True)
+        raise typer.Exit(2)
+    with _reading(Settings()) as db:
+        if rotate:
+            typer.echo(auth.rotate_key(db, user_code, datetime.now()))
+            typer.echo(f"the new key of {user_code} (shown once); its earlier keys no longer work", err=True)
+        else:
+            gone = auth.revoke_keys(db, user_code)
+            typer.echo(f"revoked {gone} key{'s' if gone != 1 else ''} of {user_code}")
 
 
 @app.command("worker")

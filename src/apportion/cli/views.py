@@ -9,11 +9,13 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich import progress as bars
+from rich.cells import cell_len
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from apportion.domain import periods
@@ -25,6 +27,12 @@ from apportion.services.chargebacks.digest import DigestLine, WorkflowDigest
 from apportion.services.chargebacks.lineage_reports import BillLineage, RerunGroup
 from apportion.services.chargebacks.lineage_reports import Conservation as ConservationReport
 from apportion.services.imports.import_tasks import TaskRecord
+
+if TYPE_CHECKING:  # the commands that show these import their services themselves: `apportion --help` stays quick
+    from apportion.services.chargebacks.chargeback_tasks import TaskLine
+    from apportion.services.chargebacks.workflows import Step, Workflow
+    from apportion.services.runs.previews import Preview
+    from apportion.store.queries.users import UserRow
 
 WIDTH_OFF_TERMINAL = 180  # a file or a pipe gets the digest's full width unless COLUMNS says otherwise
 
@@ -107,28 +115,65 @@ def _signed(text: str) -> str:
     return text if text.startswith("-") else f"+{text}"
 
 
-def digest_table(result: WorkflowDigest) -> Table:
+DIGEST_PRIORITY = (0, 8, 10, 3, 12, 1, 2, 5, 7, 9, 11, 4, 6)
+"""The digest's columns by importance, kept in this order while they fit the console: the meter, the period's
+cost, its change from the prior period, the period's use, the cost's change from last year, the unit, the bills,
+then the use changes and the comparison periods' own figures."""
+
+
+def _cell_width(text: str) -> int:
+    return max((cell_len(part) for part in text.splitlines()), default=0)
+
+
+def fitting_columns(headings: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+    """The indexes of the columns (by DIGEST_PRIORITY) that fit `width` whole, in table order: a SIMPLE_HEAVY table
+    takes each column's widest cell plus three characters (padding and divider) and one more for its edge."""
+    widths = [max([_cell_width(h), *(_cell_width(r[i]) for r in rows)]) for i, h in enumerate(headings)]
+    chosen: list[int] = []
+    used = 1
+    for index in DIGEST_PRIORITY:
+        if index >= len(headings):
+            continue
+        if chosen and used + widths[index] + 3 > width:
+            continue
+        chosen.append(index)
+        used += widths[index] + 3
+    return sorted(chosen)
+
+
+def digest_table(result: WorkflowDigest, width: int | None = None, wide: bool = False) -> Table:
     """The digest as a table: one row per meter (split destinations indented under their source), with use and cost
-    for the period, the prior period and the same period last year, and the deltas (current - comparison)."""
+    for the period, the prior period and the same period last year, and the deltas (current - comparison).
+
+    Unless `wide`, only the columns that fit `width` whole are shown (DIGEST_PRIORITY), never a number cut short;
+    the caption names the columns left out."""
     step, period = result.step, result.billing_period
+    currency = step.cost_unit.unit_code if step.cost_unit is not None else "the system currency"
     prior, year = periods.prior(period), periods.same_period_prior_year(period)
-    table = Table(
-        title=f"Digest of step {step['step_id']} {step['step_info']} ({step['step_type']}), period {period}",
-        box=box.SIMPLE_HEAVY,
-        caption=f"use in each meter's unit; cost in {step['cost_unit_code'] or 'the system currency'}; "
-        "delta = current - comparison",
-    )
-    table.add_column("meter", no_wrap=True)
-    table.add_column("unit", no_wrap=True)
-    table.add_column("bills", justify="right")
-    for heading in (f"use {period}", f"use {prior}", "delta", f"use {year}", "delta"):
-        table.add_column(heading, justify="right", no_wrap=True)
-    for heading in (f"cost {period}", f"cost {prior}", "delta", f"cost {year}", "delta"):
-        table.add_column(heading, justify="right", no_wrap=True)
+    headings = ["meter", "unit", "bills"]
+    headings += [f"use {period}", f"use {prior}", f"use Δ {prior}", f"use {year}", f"use Δ {year}"]
+    headings += [f"cost {period}", f"cost {prior}", f"cost Δ {prior}", f"cost {year}", f"cost Δ {year}"]
+    rows: list[tuple[list[str], str | None]] = []
     for line in result.results:
-        table.add_row(*_cells(line, indent=""), style="bold" if line.splits else None)
+        rows.append((_cells(line, indent=""), "bold" if line.splits else None))
         for child in line.splits or ():
-            table.add_row(*_cells(child, indent="  └ "))
+            rows.append((_cells(child, indent="  └ "), None))
+    shown = list(range(len(headings)))
+    if not wide and width is not None:
+        shown = fitting_columns(headings, [cells for cells, _style in rows], width)
+    hidden = [headings[i] for i in range(len(headings)) if i not in shown]
+    caption = f"use in each meter's unit; cost in {currency}; Δ = current - comparison"
+    if hidden:
+        caption += f"; not shown: {', '.join(hidden)} (--wide shows them, --csv/--xlsx/--json export them)"
+    table = Table(
+        title=f"Digest of step {step.step_id} {step.step_info} ({step.step_type}), period {period}",
+        box=box.SIMPLE_HEAVY,
+        caption=caption,
+    )
+    for index in shown:
+        table.add_column(headings[index], justify="left" if index < 2 else "right", no_wrap=True)
+    for cells, style in rows:
+        table.add_row(*(cells[i] for i in shown), style=style)
     return table
 
 
@@ -136,8 +181,8 @@ def _cells(line: DigestLine, indent: str) -> list[str]:
     figures: DigestFigures = line.figures
     now, before, last_year = figures.current, figures.prior_period, figures.prior_year
     return [
-        f"{indent}{line.meter['meter_code']}",
-        str(line.meter["use_unit_code"] or ""),
+        f"{indent}{line.meter.meter_code}",
+        line.use_unit.unit_code if line.use_unit is not None else "",
         str(now.number_of_bills),
         _quantity(now.use),
         _quantity(before.use),
@@ -152,16 +197,29 @@ def _cells(line: DigestLine, indent: str) -> list[str]:
     ]
 
 
-def digest(console: Console, result: WorkflowDigest) -> None:
-    """Print the digest table, or say that the step has no task in the period."""
+def digest(console: Console, result: WorkflowDigest, wide: bool = False) -> None:
+    """Print the digest table (fitted to the console unless `wide`), or say that the step has no task in the
+    period."""
     if not result.results:
         step = result.step
         console.print(
-            f"step {step['step_id']} {step['step_info']} has no chargeback task in period {result.billing_period}: "
+            f"step {step.step_id} {step.step_info} has no chargeback task in period {result.billing_period}: "
             "nothing to show (run it first: apportion run --step ID --period YYYYMM)"
         )
         return
-    console.print(digest_table(result))
+    table = digest_table(result, console.width, wide)
+    # --wide: the whole table at its natural width, however narrow the console (the terminal wraps, or a pager
+    # scrolls); otherwise it fits the console.
+    if not wide:
+        console.print(table)
+        return
+    natural = Measurement.get(console, console.options.update(width=10_000), table).maximum
+    width = console.width
+    console.width = max(width, natural)
+    try:
+        console.print(table, crop=False)
+    finally:
+        console.width = width
 
 
 _LEFT_CAPTIONS = {
@@ -255,3 +313,121 @@ def reruns(console: Console, groups: Sequence[RerunGroup]) -> None:
                 f"{rerun.reason}{done}",
                 markup=False,
             )
+
+
+def kickouts(console: Console, reasons: Sequence[str], limit: int = 20) -> None:
+    """The rows an import kicked out, each with its reason (the first `limit`, then how many more)."""
+    if not reasons:
+        return
+    console.print(f"kicked out ({len(reasons):,}):")
+    for reason in reasons[:limit]:
+        console.print(f"  {reason}", markup=False)
+    if len(reasons) > limit:
+        console.print(f"  ... and {len(reasons) - limit:,} more (the kickout file has them all)")
+
+
+def preview(console: Console, found: Preview, what: str) -> None:
+    """A dry run: each task's outcome and conservation, then the difference from what is live, per destination."""
+    console.print(f"[bold]dry run[/bold] of {what} for {found.billing_period}: nothing was written")
+    for task in found.tasks:
+        result = task.result
+        step = f"step {result.workflow_step_id} " if result.workflow_step_id is not None else ""
+        console.print(
+            f"{step}({result.chargeback_type}): {result.status}, would create {result.bills_created:,} bills"
+            + (f", {result.failed_versions} versions failing" if result.failed_versions else "")
+        )
+        if task.conservation is not None:
+            record = task.conservation
+            left = sum(record.left.values(), Decimal(0))
+            console.print(
+                f"  conservation: source {_money(record.source_amount)} = allocated {_money(record.allocated)} "
+                f"+ left {_money(left)} (rounding {_money(record.rounding)})"
+            )
+        for version_id, message in result.errors:
+            console.print(f"  version {version_id}: {message}", markup=False)
+    summary = found.summary
+    console.print(
+        f"against what is live: {summary.new} new, {summary.changed} changed, {summary.unchanged} unchanged, "
+        f"{summary.voided} voided"
+    )
+    console.print(
+        f"cost live now {_money(summary.live_cost)}, after posting {_money(summary.new_cost)} "
+        f"({_signed(_money(summary.difference))})"
+    )
+    if not found.differences:
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    for name in ("account", "meter", "version", "change", "live", "after", "difference"):
+        table.add_column(name, justify="right" if name in ("version", "live", "after", "difference") else "left")
+    for d in found.differences:
+        table.add_row(
+            d.account_code,
+            d.meter_code or "",
+            str(d.version_id),
+            d.change.value,
+            _money(d.live_cost),
+            _money(d.new_cost),
+            _signed(_money(d.difference)),
+            style="dim" if d.change.value == "unchanged" else None,
+        )
+    console.print(table)
+
+
+def _listing(
+    console: Console, headings: Sequence[str], rows: Sequence[Sequence[str]], empty: str, squeeze: int | None = None
+) -> None:
+    """A plain table; every column whole except `squeeze` (by index), which is cut short with … when space is short."""
+    if not rows:
+        console.print(empty)
+        return
+    table = Table(box=box.SIMPLE_HEAD)
+    for index, heading in enumerate(headings):
+        if index == squeeze:
+            table.add_column(heading, overflow="ellipsis", no_wrap=True, min_width=8)
+        else:
+            whole = max(cell_len(heading), *(_cell_width(row[index]) for row in rows))
+            table.add_column(heading, overflow="fold", min_width=whole if squeeze is not None else None)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def workflows(console: Console, found: Sequence[Workflow]) -> None:
+    """The workflows with their steps (ids to pass to run, digest and export)."""
+    rows = [
+        (str(w.workflow_id), w.info, "\n".join(f"{s.step_id}: {s.info} ({s.step_type})" for s in w.steps) or "-")
+        for w in found
+    ]
+    _listing(console, ("workflow", "name", "steps (id: name (type))"), rows, "no chargeback workflow yet")
+
+
+def steps(console: Console, found: Sequence[Step]) -> None:
+    """The workflow steps, in workflow and step order."""
+    ordered = sorted(found, key=lambda s: (s.workflow_id, s.order, s.step_id))
+    rows = [(str(s.step_id), s.step_type, s.info, f"{s.workflow_id} {s.workflow_info}", str(s.order)) for s in ordered]
+    _listing(console, ("step", "type", "name", "workflow", "order"), rows, "no workflow step yet")
+
+
+def tasks(console: Console, found: Sequence[TaskLine]) -> None:
+    """Chargeback tasks, newest first (a task outside a workflow shows its type for a step)."""
+    rows = [
+        (
+            str(t.task_id),
+            str(t.billing_period),
+            str(t.step_id) if t.step_id is not None else t.chargeback_type,
+            t.status + (" (reversed)" if t.reversed else ""),
+            f"{t.bills_created:,}",
+            str(t.failed_versions),
+            f"{t.begin:%m-%d %H:%M}",
+            t.batch_code or "",
+        )
+        for t in found
+    ]
+    headings = ("task", "period", "step", "status", "bills", "failed", "started", "batch")
+    _listing(console, headings, rows, "no chargeback task matches", squeeze=len(headings) - 1)
+
+
+def users(console: Console, found: Sequence[UserRow]) -> None:
+    """The users (never their keys)."""
+    rows = [(str(u.user_id), u.user_code, u.full_name, "yes" if u.active else "no", u.email or "") for u in found]
+    _listing(console, ("id", "code", "name", "active", "email"), rows, "no user yet")

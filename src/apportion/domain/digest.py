@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import cache
+from typing import NamedTuple
 
 from apportion.domain import periods
 
 UNIT_COST_QUANTUM = Decimal("0.00000001")
 
+# The records here are named tuples, not frozen dataclasses: a digest of 12,000 meters makes up to seven per meter,
+# and a tuple is built in about half the time (both are immutable and compare by value).
 
-@dataclass(frozen=True)
-class MeterTotals:
+
+class MeterTotals(NamedTuple):
     """A meter's non-void bills in one period: use in the commodity's common unit, cost, bill counts."""
 
     use: Decimal = Decimal(0)
@@ -20,8 +23,7 @@ class MeterTotals:
     bills_from_step: int = 0
 
 
-@dataclass(frozen=True)
-class PeriodFigures:
+class PeriodFigures(NamedTuple):
     """BillingPeriodUseCostChild: the current period's totals."""
 
     billing_period: int
@@ -32,8 +34,7 @@ class PeriodFigures:
     number_of_bills_from_step: int
 
 
-@dataclass(frozen=True)
-class ComparisonFigures:
+class ComparisonFigures(NamedTuple):
     """BillingPeriodUseCostDeltaChild: a comparison period's totals and delta = current − comparison."""
 
     billing_period: int
@@ -43,14 +44,15 @@ class ComparisonFigures:
     cost_delta: Decimal
 
 
-@dataclass(frozen=True)
-class DigestFigures:
+class DigestFigures(NamedTuple):
     """The three blocks of one digest entry (a meter, or a split destination)."""
 
     current: PeriodFigures
     prior_period: ComparisonFigures
     prior_year: ComparisonFigures
 
+
+_NO_BILLS = MeterTotals()
 
 # money.multiply and money.round_half_up's precision, held in one context: a digest computes 12,000 unit costs and
 # entering a local context for each was most of their cost.
@@ -75,24 +77,24 @@ def digest_figures(
     Example: current use 120, cost 30.00; prior period use 100, cost 25.00 -> unitCost 0.25000000,
     prior-period deltas use +20, cost +5.00 (delta = current − comparison, §7 Q11).
     """
-    now = current or MeterTotals()
+    now = current or _NO_BILLS
+    prior, year = _compared(billing_period)
+    use, cost = now.use, now.cost
     return DigestFigures(
-        current=PeriodFigures(
-            billing_period=billing_period,
-            use=now.use,
-            cost=now.cost,
-            unit_cost=unit_cost(now.cost, now.use),
-            number_of_bills=now.bill_count,
-            number_of_bills_from_step=now.bills_from_step,
-        ),
-        prior_period=_compare(periods.prior(billing_period), now, prior_period),
-        prior_year=_compare(periods.same_period_prior_year(billing_period), now, prior_year),
+        PeriodFigures(billing_period, use, cost, unit_cost(cost, use), now.bill_count, now.bills_from_step),
+        _compare(prior, use, cost, prior_period or _NO_BILLS),
+        _compare(year, use, cost, prior_year or _NO_BILLS),
     )
 
 
-def _compare(period: int, current: MeterTotals, other: MeterTotals | None) -> ComparisonFigures:
-    then = other or MeterTotals()
-    return ComparisonFigures(period, then.use, then.cost, current.use - then.use, current.cost - then.cost)
+@cache
+def _compared(billing_period: int) -> tuple[int, int]:
+    # The same two periods for every meter of a digest.
+    return periods.prior(billing_period), periods.same_period_prior_year(billing_period)
+
+
+def _compare(period: int, use: Decimal, cost: Decimal, then: MeterTotals) -> ComparisonFigures:
+    return ComparisonFigures(period, then.use, then.cost, use - then.use, cost - then.cost)
 
 
 def digest_period(requested: int | None, latest_task_period: int | None, current_period: int) -> int:

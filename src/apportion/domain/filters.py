@@ -205,7 +205,10 @@ def _convert(spec: FieldSpec, raw: str) -> FilterValue:
             return lowered == "true"
         if kind is FieldType.DATE_PERIOD:
             if not re.fullmatch(r"\d{6}", raw.strip()) or not periods.is_valid(int(raw)):
-                raise ValueError
+                raise _invalid(
+                    f"'{raw}' is not a valid {kind.value} value for field '{spec.name}': use YYYYMM, "
+                    f"e.g. {periods.parse(raw) or periods.EXAMPLE}."
+                )
             return int(raw)
         if kind is FieldType.DATE_TIME:
             return datetime.fromisoformat(raw.strip().replace("Z", "")).replace(tzinfo=None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -23,6 +24,29 @@ def check(period: int, field: str = "billingPeriod") -> int:
             field, f"{period} is not a valid billing period (YYYYMM, month 01-12, 190001..300001)."
         )
     return period
+
+
+_WRITTEN = re.compile(r"\s*(\d{4})\s*[-/.]?\s*(\d{1,2})\s*")
+EXAMPLE = 202611
+
+
+def parse(text: str) -> int | None:
+    """A period as people write it: `202611`, `2026-11`, `2026/11` or `2026-1` -> 202611 / 202601; None when the
+    text is not a year and a month 1-12 (the range is `is_valid`'s to check)."""
+    found = _WRITTEN.fullmatch(text)
+    if found is None:
+        return None
+    year, month = int(found.group(1)), int(found.group(2))
+    if not 1 <= month <= 12 or (len(found.group(2)) == 1 and not re.search(r"[-/.]", text)):
+        return None
+    return year * 100 + month
+
+
+def hint(given: object) -> str:
+    """What to say about a period that is not YYYYMM: `use YYYYMM, e.g. 202611`, the example being the period the
+    text meant when it can be read (`2026-11`), else 202611."""
+    meant = parse(given) if isinstance(given, str) else None
+    return f"{given!r} is not a billing period: use YYYYMM, e.g. {meant or EXAMPLE}."
 
 
 def add_months(period: int, months: int) -> int:

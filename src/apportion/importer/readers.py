@@ -12,6 +12,9 @@ imported again (domain.md §4.10, §4.11); in a CSV kickout file the quote put b
 run as formulas is taken off again (`importer.formulas`). Rows that are blank (or only commas) are skipped.
 `line_number` is the file line where the row starts (CSV) or the sheet row (XLSX), counting the header as line 1 when
 it is the first line. Readers do no lookups; any unreadable input raises `ImportFileRejected`.
+
+`stream_files` reads the same upload as a stream: one `SourceStream` per file, its rows an iterator that reads the
+file as it is consumed, so an import holds a chunk of rows at a time, never the whole file (`read_files` builds on it).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ XLSX_EXTENSIONS = frozenset({"xlsx"})
 ZIP_EXTENSIONS = frozenset({"zip"})
 SKIP_PREFIX = "*"
 _CHUNK = 64 * 1024
+_BASE64_PIECE = 4 * 1024 * 1024  # characters of base64 text decoded at a time
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError)
 
 
@@ -60,18 +64,48 @@ class SourceFile:
     rows: tuple[Row, ...]
 
 
+@dataclass(frozen=True)
+class SourceStream:
+    """One file of an upload as a stream: name, kind and header, and its rows read as they are taken.
+
+    The rows must be taken (or dropped) before the next file of the upload is read.
+    """
+
+    name: str
+    kind: str
+    header: tuple[str, ...]
+    rows: Iterator[Row]
+
+
 def decode_base64(data: str | None) -> bytes:
-    """The bytes of `BillImportRequest.data`; line breaks and spaces are ignored, anything else must be base64."""
-    compact = "".join(data.split()) if data else ""
-    if not compact:
+    """The bytes of `BillImportRequest.data`; line breaks and spaces are ignored, anything else must be base64.
+
+    Decoded a piece at a time, so a large upload is held as its text and its bytes, never as a second copy of the
+    text without its line breaks.
+    """
+    if not data or data.isspace():
         raise ValidationFailed.single("data", "data is required: the import file's content in base64.")
-    try:
-        decoded = base64.b64decode(compact, validate=True)
-    except ValueError as error:  # binascii.Error, or non-ASCII text
-        raise ValidationFailed.single("data", "data is not valid base64.") from error
-    if not decoded:
+    out = io.BytesIO()
+    carry = ""
+    ended = False  # a piece ended with padding: nothing may follow it
+    for start in range(0, len(data), _BASE64_PIECE):
+        piece = carry + "".join(data[start : start + _BASE64_PIECE].split())
+        usable = len(piece) - len(piece) % 4
+        carry = piece[usable:]
+        if not usable:
+            continue
+        if ended:
+            raise ValidationFailed.single("data", "data is not valid base64.")
+        try:
+            out.write(base64.b64decode(piece[:usable], validate=True))
+        except ValueError as error:  # binascii.Error, or non-ASCII text
+            raise ValidationFailed.single("data", "data is not valid base64.") from error
+        ended = piece[usable - 1] == "="
+    if carry:
+        raise ValidationFailed.single("data", "data is not valid base64.")
+    if not out.tell():
         raise ValidationFailed.single("data", "data holds an empty file.")
-    return decoded
+    return out.getvalue()
 
 
 def extension_of(file_name: str) -> str:
@@ -86,18 +120,41 @@ def read_files(
     """Read an upload by its extension: one `SourceFile`, or one per CSV/XLSX member of a ZIP (in ZIP order).
 
     `keep_rows=False` checks the upload exactly as a full read would (every ImportFileRejected the same) but
-    builds no rows: the request that accepts a file only needs to know it will read. Either way CSV text is read
-    as a stream, a ZIP member at a time, so checking an upload holds one member's rows at most.
+    builds no rows: the request that accepts a file only needs to know it will read.
+    """
+    files: list[SourceFile] = []
+    for stream in stream_files(file_name, io.BytesIO(data), len(data), limits, keep_rows):
+        files.append(SourceFile(stream.name, stream.kind, stream.header, tuple(stream.rows)))
+    return files
+
+
+def check_upload(file_name: str, source: BinaryIO, size: int, limits: ImportLimits | None = None) -> None:
+    """Read the whole upload as an import would, building no rows: every ImportFileRejected it would raise."""
+    for stream in stream_files(file_name, source, size, limits, keep_rows=False):
+        for _row in stream.rows:
+            pass
+
+
+def stream_files(
+    file_name: str, source: BinaryIO, size: int, limits: ImportLimits | None = None, keep_rows: bool = True
+) -> Iterator[SourceStream]:
+    """The files of an upload of `size` bytes, read from a seekable binary `source` as they are consumed.
+
+    Each file's rows must be consumed before the next file is asked for. A CSV (or a ZIP's CSV member) is decoded
+    as a stream; an XLSX is read by openpyxl in read-only mode from `source`; a ZIP's members one at a time (an
+    XLSX member is expanded first, within the expansion limits, since openpyxl needs to seek in it).
+    Without `keep_rows` every row is read and checked but none is built (the iterators yield nothing).
     """
     limits = limits or ImportLimits()
-    if not data:
+    if size <= 0:
         raise ImportFileRejected(f"{file_name} is empty.")
-    if len(data) > limits.max_bytes:
+    if size > limits.max_bytes:
         raise ImportFileRejected(f"{file_name} is larger than the {limits.max_bytes:,}-byte limit.")
     budget = _RowBudget(limits.max_rows)
     if extension_of(file_name) in ZIP_EXTENSIONS:
-        return _read_zip(file_name, data, limits, budget, keep_rows)
-    return [_read_one(file_name, data, limits, budget, keep_rows)]
+        yield from _read_zip(file_name, source, size, limits, budget, keep_rows)
+        return
+    yield _read_one(file_name, source, size, limits, budget, keep_rows)
 
 
 class _RowBudget:
@@ -180,9 +237,9 @@ class _Counted(io.BufferedIOBase):
         return self.read(size)
 
 
-def _open_archive(name: str, data: bytes, what: str) -> zipfile.ZipFile:
+def _open_archive(name: str, source: IO[bytes], what: str) -> zipfile.ZipFile:
     try:
-        return zipfile.ZipFile(io.BytesIO(data))
+        return zipfile.ZipFile(source)
     except _ZIP_ERRORS as error:
         raise ImportFileRejected(f"{name} is not a valid {what} file.") from error
 
@@ -193,8 +250,10 @@ def _ignored(member: str) -> bool:
     return member.endswith("/") or "__MACOSX" in parts or not parts or parts[-1].startswith(".")
 
 
-def _read_zip(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> list[SourceFile]:
-    with _open_archive(name, data, "ZIP") as archive:
+def _read_zip(
+    name: str, source: BinaryIO, size: int, limits: ImportLimits, budget: _RowBudget, keep_rows: bool
+) -> Iterator[SourceStream]:
+    with _open_archive(name, source, "ZIP") as archive:
         members = [info for info in archive.infolist() if not _ignored(info.filename)]
         if len(members) > limits.max_files_in_zip:
             raise ImportFileRejected(f"{name} holds {len(members)} files; at most {limits.max_files_in_zip} allowed.")
@@ -206,33 +265,31 @@ def _read_zip(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, 
                 raise ImportFileRejected(f"{name}: {info.filename} is not a CSV, TXT, DAT or XLSX file.")
         if not members:
             raise ImportFileRejected(f"{name} holds no CSV, TXT, DAT or XLSX file.")
-        expansion = _Expansion(name, len(data), limits)
+        expansion = _Expansion(name, size, limits)
         expansion.check(sum(info.file_size for info in members))  # declared sizes: refuse early when they say so
-        files: list[SourceFile] = []
         for info in members:  # one member at a time: its text is read as a stream, its rows built as it goes
             if extension_of(info.filename) in XLSX_EXTENSIONS:
                 content = expansion.read(archive, info, keep=True)
-                files.append(_read_one(info.filename, content, limits, budget, keep_rows))
+                yield _read_one(info.filename, io.BytesIO(content), len(content), limits, budget, keep_rows)
                 continue
             try:
                 stream = archive.open(info)
             except _ZIP_ERRORS as error:
                 raise ImportFileRejected(f"{name}: {info.filename} cannot be read ({error}).") from error
             with stream:
-                files.append(
-                    _csv_source(info.filename, _Counted(stream, expansion, info.filename), limits, budget, keep_rows)
-                )
-    return files
+                yield _csv_source(info.filename, _Counted(stream, expansion, info.filename), limits, budget, keep_rows)
 
 
-def _read_one(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceFile:
+def _read_one(
+    name: str, source: BinaryIO, size: int, limits: ImportLimits, budget: _RowBudget, keep_rows: bool
+) -> SourceStream:
     extension = extension_of(name)
-    if not data:
+    if size <= 0:
         raise ImportFileRejected(f"{name} is empty.")
     if extension in CSV_EXTENSIONS:
-        return _csv_source(name, _Counted(io.BytesIO(data), member=name), limits, budget, keep_rows)
+        return _csv_source(name, _Counted(source, member=name), limits, budget, keep_rows)
     if extension in XLSX_EXTENSIONS:
-        return _xlsx_source(name, data, limits, budget, keep_rows)
+        return _xlsx_source(name, source, size, limits, budget, keep_rows)
     if extension in ZIP_EXTENSIONS:
         raise ImportFileRejected(f"{name} is a ZIP inside the ZIP; nested archives are refused.")
     shown = f".{extension}" if extension else "no extension"
@@ -241,7 +298,7 @@ def _read_one(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, 
     )
 
 
-def _csv_source(name: str, stream: _Counted, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceFile:
+def _csv_source(name: str, stream: _Counted, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceStream:
     try:
         return _source(name, "csv", _csv_records(name, stream, limits, budget), limits, keep_rows)
     except ImportFileRejected:
@@ -271,33 +328,48 @@ def _csv_records(
         raise ImportFileRejected(f"{name} is not UTF-8 text (invalid byte at offset {offset}).") from error
 
 
-def _xlsx_source(name: str, data: bytes, limits: ImportLimits, budget: _RowBudget, keep_rows: bool) -> SourceFile:
+def _xlsx_source(
+    name: str, source: BinaryIO, size: int, limits: ImportLimits, budget: _RowBudget, keep_rows: bool
+) -> SourceStream:
     # An XLSX is a ZIP: expand it once under the limits before openpyxl does, so a bomb is refused early.
-    with _open_archive(name, data, "XLSX") as archive:
-        expansion = _Expansion(name, len(data), limits)
+    with _open_archive(name, source, "XLSX") as archive:
+        expansion = _Expansion(name, size, limits)
         expansion.check(sum(info.file_size for info in archive.infolist()))
         for info in archive.infolist():
             expansion.read(archive, info, keep=False)
+    source.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many types (KeyError, ValueError, XML errors) on damage
             raise ImportFileRejected(f"{name} is not a valid XLSX file.") from error
-        try:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             sheet = workbook.worksheets[0]  # domain.md §4.10: the first sheet only
             check_dimension(name, sheet, limits, budget.left)
-            records = (
-                (number, [cell_text(v) for v in values])
-                for number, values in sheet_rows(name, sheet, limits, budget.take)
-            )
-            return _source(name, "xlsx", records, limits, keep_rows)
+    except ImportFileRejected:
+        workbook.close()
+        raise
+    except Exception as error:
+        workbook.close()
+        raise ImportFileRejected(f"{name}: the first sheet cannot be read.") from error
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for number, values in sheet_rows(name, sheet, limits, budget.take):
+                    yield number, [cell_text(v) for v in values]
         except ImportFileRejected:
             raise
         except Exception as error:
             raise ImportFileRejected(f"{name}: the first sheet cannot be read.") from error
         finally:
             workbook.close()
+
+    return _source(name, "xlsx", records(), limits, keep_rows)
 
 
 def _restored(cell: str, restoring: bool) -> str:
@@ -311,36 +383,43 @@ def _blank(cells: Sequence[str]) -> bool:
 
 def _source(
     name: str, kind: str, records: Iterable[tuple[int, list[str]]], limits: ImportLimits, keep_rows: bool = True
-) -> SourceFile:
-    """Header = first non-blank record; `*` columns dropped; blank rows skipped.
+) -> SourceStream:
+    """Header = first non-blank record (read now); `*` columns dropped; blank rows skipped as the rows are taken.
 
     A short row keeps only its own cells (a missing cell reads as empty): padding every row to the header would
     let a file of a few bytes a row hold millions of cells.
 
     Without `keep_rows` every record is still read (its limits checked) but no row is built.
     """
-    header: tuple[str, ...] | None = None
-    keep: list[int] = []
-    width = 0
-    restoring = False
-    rows: list[Row] = []
+    records = iter(records)
+    for _line_number, cells in records:
+        if _blank(cells):
+            continue
+        width = len(cells)
+        used = width - next((i for i, title in enumerate(reversed(cells)) if title.strip()), width)
+        if used > limits.max_columns:
+            raise ImportFileRejected(
+                f"{name}: the header has {used:,} columns; at most {limits.max_columns:,} are allowed."
+            )
+        keep = [i for i, title in enumerate(cells) if not title.strip().startswith(SKIP_PREFIX)]
+        # A CSV kickout file quoted the cells a spreadsheet would run as formulas: take those quotes off.
+        restoring = kind == "csv" and any(title.strip() == formulas.MESSAGE_HEADER for title in cells)
+        header = tuple(_restored(cells[i], restoring) for i in keep)
+        rows = _rows(records, keep, width, restoring) if keep_rows else _drained(records)
+        return SourceStream(name=name, kind=kind, header=header, rows=rows)
+    raise ImportFileRejected(f"{name} has no header row.")
+
+
+def _drained(records: Iterator[tuple[int, list[str]]]) -> Iterator[Row]:
+    """Read every record (so its limits are checked) and build no row."""
+    for _record in records:
+        pass
+    yield from ()
+
+
+def _rows(records: Iterator[tuple[int, list[str]]], keep: list[int], width: int, restoring: bool) -> Iterator[Row]:
+    """The data rows after the header: `*` columns dropped, blank rows skipped."""
     for line_number, cells in records:
-        if header is None:
-            if _blank(cells):
-                continue
-            width = len(cells)
-            used = width - next((i for i, title in enumerate(reversed(cells)) if title.strip()), width)
-            if used > limits.max_columns:
-                raise ImportFileRejected(
-                    f"{name}: the header has {used:,} columns; at most {limits.max_columns:,} are allowed."
-                )
-            keep = [i for i, title in enumerate(cells) if not title.strip().startswith(SKIP_PREFIX)]
-            # A CSV kickout file quoted the cells a spreadsheet would run as formulas: take those quotes off.
-            restoring = kind == "csv" and any(title.strip() == formulas.MESSAGE_HEADER for title in cells)
-            header = tuple(_restored(cells[i], restoring) for i in keep)
-            continue
-        if not keep_rows:
-            continue
         if restoring:
             cells = [formulas.restore(cell) for cell in cells]
         if len(cells) <= width and len(keep) == width:  # the usual row: every column kept, nothing extra
@@ -351,7 +430,4 @@ def _source(
                 extra.pop()
             kept = tuple(cells[i] for i in keep if i < len(cells)) + tuple(extra)
         if not _blank(kept):
-            rows.append(Row(line_number, kept))
-    if header is None:
-        raise ImportFileRejected(f"{name} has no header row.")
-    return SourceFile(name=name, kind=kind, header=header, rows=tuple(rows))
+            yield Row(line_number, kept)

@@ -7,7 +7,7 @@ type and unit codes are resolved, and their rules checked, by the import service
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -126,28 +126,48 @@ def parse_file(
     A row's kickout message is cut at `max_message_chars`. A header the profile cannot read kicks out every row,
     but only the first row's message lists the header's problems (each unknown column once); the others point to it.
     """
-    try:
-        layout = layout_for(source.header, profile, currency_units)
-    except LayoutError as error:
-        kicked: list[Kickout] = []
-        if source.rows:
-            first = source.rows[0]
-            kicked.append(Kickout(first.line_number, first.cells, cut(error.message, max_message_chars)))
-            see = f"The header cannot be read with this profile; see the message of row {first.line_number}."
-            kicked.extend(Kickout(row.line_number, row.cells, see) for row in source.rows[1:])
-        return ParseResult(source.name, (), tuple(kicked))
-    plan = _Plan(layout)
     bills: list[ParsedBill] = []
     kickouts: list[Kickout] = []
-    for group in _groups(source.rows, plan):
-        reader = _BillReader(source.name, plan, group, max_message_chars)
+    for item in parse_rows(source.name, source.header, source.rows, profile, currency_units, max_message_chars):
+        if isinstance(item, ParsedBill):
+            bills.append(item)
+        else:
+            kickouts.extend(item)
+    return ParseResult(source.name, tuple(bills), tuple(kickouts))
+
+
+def parse_rows(
+    source_name: str,
+    header: tuple[str, ...],
+    rows: Iterable[Row],
+    profile: ImportProfile = STANDARD,
+    currency_units: frozenset[str] = DEFAULT_CURRENCY_UNITS,
+    max_message_chars: int = MAX_MESSAGE_CHARS,
+) -> Iterator[ParsedBill | tuple[Kickout, ...]]:
+    """`parse_file` as a stream, in file order: each bill as it is read, or the kickouts of its rows.
+
+    Rows are taken from `rows` one bill at a time, so a file of any length is parsed holding one bill's rows.
+    """
+    try:
+        layout = layout_for(header, profile, currency_units)
+    except LayoutError as error:
+        see = ""
+        for row in rows:
+            if not see:
+                see = f"The header cannot be read with this profile; see the message of row {row.line_number}."
+                yield (Kickout(row.line_number, row.cells, cut(error.message, max_message_chars)),)
+            else:
+                yield (Kickout(row.line_number, row.cells, see),)
+        return
+    plan = _Plan(layout)
+    for group in _groups(rows, plan):
+        reader = _BillReader(source_name, plan, group, max_message_chars)
         bill = reader.bill()
         if bill is None:
             message = reader.message()
-            kickouts.extend(Kickout(row.line_number, row.cells, message) for row in group)
+            yield tuple(Kickout(row.line_number, row.cells, message) for row in group)
         else:
-            bills.append(bill)
-    return ParseResult(source.name, tuple(bills), tuple(kickouts))
+            yield bill
 
 
 def cut(message: str, max_chars: int) -> str:
@@ -168,6 +188,9 @@ def _cell(row: Row, layout: Layout, field: str) -> str:
 def _at(row: Row, index: int | None) -> str:
     cells = row.cells
     return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+_DATES_KEPT = 4096
 
 
 class _Plan:
@@ -197,11 +220,13 @@ class _Plan:
                 known = parse_date(text, self.layout.date_format)
             except CellError as error:
                 known = error
+            if len(self._dates) >= _DATES_KEPT:  # a file of ever new dates (or bad ones) keeps no more than this
+                self._dates.clear()
             self._dates[text] = known
         return known
 
 
-def _groups(rows: Sequence[Row], plan: _Plan) -> Iterator[list[Row]]:
+def _groups(rows: Iterable[Row], plan: _Plan) -> Iterator[list[Row]]:
     """Runs of consecutive rows with the same account code, vendor code, start and end date."""
 
     def date_key(text: str) -> object:

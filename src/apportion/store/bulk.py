@@ -103,7 +103,9 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> 
     for name in [*keys, *defaults]:
         values = [defaults[name]] * count if name in defaults else list(map(itemgetter(name), rows))
         column = table.c[name]
-        if column.server_default is None and values.count(None) == count:
+        # Most columns' first value is not None: the whole column is scanned only when it might be all None
+        # (list.count compares every value with None, a rich comparison per Decimal).
+        if column.server_default is None and values[0] is None and values.count(None) == count:
             continue
         process = column.type.dialect_impl(dialect).bind_processor(dialect)
         if process is None:

@@ -119,6 +119,23 @@ class Database:
             session.execute(_ADVANCE_REVISION)
 
     @contextmanager
+    def rehearsal(self) -> Iterator[Session]:
+        """A unit of work that is always rolled back, however the block ends: a dry run writes through it and
+        reads what it wrote, and nothing stays (the data revision is untouched too).
+
+        On SQLite it takes the write lock first, as `transaction()` does, so what it reads stays true until the
+        rollback. On PostgreSQL the ids it drew from sequences are not handed out again (sequences never roll back).
+        """
+        with self.sessions() as session:
+            session.begin()
+            try:
+                if self.is_sqlite:
+                    session.execute(_ADVANCE_REVISION)
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
     def bookkeeping(self) -> Iterator[Session]:
         """A unit of work on rows no answer is computed from (the pages' sessions): it commits like `transaction()`
         but leaves the data revision alone, so a visitor's page views do not make kept answers stale."""

@@ -19,6 +19,7 @@ from apportion.store.models.chargebacks import DistributionVersion
 
 # Advisory lock namespaces (the first key of pg_advisory_xact_lock(int, int)).
 USER_BATCHES = 1
+BILL_IMPORTS = 2
 
 
 def _postgresql(session: Session) -> bool:
@@ -42,3 +43,10 @@ def lock_batches_of(session: Session, user_id: int) -> None:
     """Serialise the choice of a user's batch (their one open batch, or a new one with an automatic code)."""
     if _postgresql(session):
         session.execute(select(func.pg_advisory_xact_lock(USER_BATCHES, user_id)))
+
+
+def lock_bill_imports(session: Session) -> None:
+    """Serialise bill imports: an import locks its accounts a chunk at a time, in file order, so two imports at once
+    would otherwise lock overlapping accounts in different orders."""
+    if _postgresql(session):
+        session.execute(select(func.pg_advisory_xact_lock(BILL_IMPORTS, 0)))

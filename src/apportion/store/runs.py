@@ -19,6 +19,7 @@ from apportion.domain.task_status import TaskStatus
 from apportion.store.bulk import insert_rows
 from apportion.store.id_lists import among
 from apportion.store.models.base import Base
+from apportion.store.models.bills import Batch
 from apportion.store.models.chargebacks import (
     ChargebackRun,
     ChargebackTask,
@@ -211,3 +212,102 @@ def workflow_steps(session: Session, workflow_id: int) -> list[StepToRun] | None
         .order_by(ChargebackWorkflowStep.step_order, ChargebackWorkflowStep.step_id)
     )
     return [StepToRun(row.step_id, row.step_type) for row in rows]
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """A finished task as a dry run reports it: what it ran, its outcome and its versions' error messages."""
+
+    task_id: int
+    workflow_step_id: int | None
+    chargeback_type: str
+    billing_period: int
+    status: str
+    bills_created: int
+    failed_versions: int
+    errors: tuple[tuple[int, str], ...]
+
+
+def task_results(session: Session, task_ids: Sequence[int]) -> list[TaskResult]:
+    """The tasks' outcomes in id order, each with (version id, message) for its failed versions."""
+    if not task_ids:
+        return []
+    errors: dict[int, list[tuple[int, str]]] = {}
+    failed = session.execute(
+        select(ChargebackTaskVersion.task_id, ChargebackTaskVersion.version_id, ChargebackTaskVersion.error_message)
+        .where(among(ChargebackTaskVersion.task_id, task_ids), ChargebackTaskVersion.error_message.is_not(None))
+        .order_by(ChargebackTaskVersion.task_id, ChargebackTaskVersion.version_id)
+    )
+    for task_id, version_id, message in failed:
+        errors.setdefault(task_id, []).append((version_id, message or ""))
+    rows = session.execute(
+        select(
+            ChargebackTask.task_id,
+            ChargebackTask.workflow_step_id,
+            ChargebackTask.chargeback_type,
+            ChargebackTask.billing_period,
+            ChargebackTask.status,
+            ChargebackTask.number_of_bills_created,
+            ChargebackTask.number_of_failed_versions,
+        )
+        .where(among(ChargebackTask.task_id, task_ids))
+        .order_by(ChargebackTask.task_id)
+    )
+    return [
+        TaskResult(
+            row.task_id,
+            row.workflow_step_id,
+            row.chargeback_type,
+            row.billing_period,
+            row.status,
+            row.number_of_bills_created,
+            row.number_of_failed_versions,
+            tuple(errors.get(row.task_id, ())),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """A chargeback task as a list of tasks shows it."""
+
+    task_id: int
+    billing_period: int
+    chargeback_type: str
+    step_id: int | None
+    step_info: str | None
+    status: str
+    bills_created: int
+    failed_versions: int
+    batch_code: str | None
+    begin: datetime
+    reversed: bool
+
+
+def recent_tasks(session: Session, step_id: int | None, billing_period: int | None, limit: int) -> list[TaskLine]:
+    """The newest `limit` chargeback tasks (by id), of one step and one period when given."""
+    statement = (
+        select(
+            ChargebackTask.task_id,
+            ChargebackTask.billing_period,
+            ChargebackTask.chargeback_type,
+            ChargebackTask.workflow_step_id,
+            ChargebackWorkflowStep.step_info,
+            ChargebackTask.status,
+            ChargebackTask.number_of_bills_created,
+            ChargebackTask.number_of_failed_versions,
+            Batch.batch_code,
+            ChargebackTask.task_begin,
+            ChargebackTask.reversed_date,
+        )
+        .outerjoin(ChargebackWorkflowStep, ChargebackWorkflowStep.step_id == ChargebackTask.workflow_step_id)
+        .outerjoin(Batch, Batch.batch_id == ChargebackTask.batch_id)
+        .order_by(ChargebackTask.task_id.desc())
+        .limit(limit)
+    )
+    if step_id is not None:
+        statement = statement.where(ChargebackTask.workflow_step_id == step_id)
+    if billing_period is not None:
+        statement = statement.where(ChargebackTask.billing_period == billing_period)
+    return [TaskLine(*row[:10], reversed=row.reversed_date is not None) for row in session.execute(statement)]

@@ -8,6 +8,7 @@ depends on `form_token_checked`, so no POST under /ui is handled without its for
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import parse_qs
@@ -72,15 +73,58 @@ def page_requires(name: str, level: str) -> Callable[[Principal], Principal]:
     return check
 
 
+def home_for(principal: Principal | None) -> str:
+    """The page a visitor starts from: the workflows when they may see them, else their bill imports (every
+    signed-in user may open that one), so no link leads from a refusal to another refusal."""
+    if principal is None:
+        return SIGN_IN_PATH
+    return "/ui/workflows" if principal.grants.allows("ChargebacksModule", "View") else "/ui/imports"
+
+
 ChargebackViewer = Annotated[Principal, Depends(page_requires("ChargebacksModule", "View"))]
 BillViewer = Annotated[Principal, Depends(page_requires("BillsAndBatches", "View"))]
 ChargebackManager = Annotated[Principal, Depends(page_requires("Chargebacks", "Manage"))]
+ChargebackRunner = Annotated[Principal, Depends(page_requires("Chargebacks", "Run"))]
+ChargebackReverser = Annotated[Principal, Depends(page_requires("ChargebackReversals", "Manage"))]
+BillCreator = Annotated[Principal, Depends(page_requires("BillsAndBatches", "Create"))]
+AccountViewer = Annotated[Principal, Depends(page_requires("Accounts", "View"))]
+
+
+MAX_UPLOAD_FILES = 1
+
+
+def _multipart(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("multipart/form-data")
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    """A url-encoded form body's fields (the first value of each), read once and kept by the request."""
-    form = parse_qs((await request.body()).decode("utf-8", "replace"))
-    return {name: values[0] for name, values in form.items() if values}
+    """A form body's text fields (the first value of each), url-encoded or multipart (a file upload's form)."""
+    if _multipart(request):
+        form = await request.form(max_files=MAX_UPLOAD_FILES)  # parsed once; Starlette keeps it on the request
+        return {name: value for name, value in form.multi_items() if isinstance(value, str)}
+    parsed = parse_qs((await request.body()).decode("utf-8", "replace"))
+    return {name: values[0] for name, values in parsed.items() if values}
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file sent with a multipart form: its name as the browser gave it and its bytes."""
+
+    name: str
+    content: bytes
+
+
+async def form_file(request: Request, field: str) -> UploadedFile | None:
+    """The file sent in `field` of a multipart form, or None when the form has none (or an empty one)."""
+    if not _multipart(request):
+        return None
+    form = await request.form(max_files=MAX_UPLOAD_FILES)
+    value = form.get(field)
+    if value is None or isinstance(value, str):
+        return None
+    content = await value.read()
+    name = value.filename or ""
+    return UploadedFile(name, content) if name or content else None
 
 
 async def form_token_checked(request: Request) -> None:

@@ -57,11 +57,13 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def short_number(value: float) -> str:
-    """A tick label: 1500 -> '1.5k', 2000000 -> '2M', 0.25 -> '0.25'."""
+    """A label to three significant digits: 1500 -> '1.5k', 18477 -> '18.5k', 2000000 -> '2M', 0.25 -> '0.25'
+    (the exact figure is in the bar's title and the table)."""
+    rounded = float(f"{value:.3g}")
     for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{round(value / limit, 3):g}{suffix}"
-    return f"{round(value, 6):g}"
+        if abs(rounded) >= limit:
+            return f"{rounded / limit:g}{suffix}"
+    return f"{rounded:g}"
 
 
 def bar_chart(

@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 
 from apportion.domain.errors import DomainError, NotFound, PermissionDenied, Unauthenticated, ValidationFailed
 from apportion.services.access.auth import Principal
-from apportion.web.access import visit
+from apportion.web.access import home_for, visit
 from apportion.web.html import render
 
 
@@ -26,7 +26,7 @@ def error_page(
     request: Request, status: int, title: str, messages: list[str], visitor: Principal | None = None
 ) -> Response:
     """The error page with `status`, with the navigation when the visitor is signed in."""
-    context = {"title": title, "messages": messages, "visitor": visitor}
+    context = {"title": title, "messages": messages, "visitor": visitor, "home": home_for(visitor)}
     return render(request, "error.html", context, status_code=status)
 
 
@@ -79,5 +79,7 @@ class PageRoute(APIRoute):
             except (DomainError, RequestValidationError) as error:
                 signed_in = None if isinstance(error, Unauthenticated) else await run_in_threadpool(_visitor, request)
                 return page_for(request, error, signed_in)
+            finally:
+                await request.close()  # an uploaded file's spooled copy, whether the form was used or refused
 
         return page_handler

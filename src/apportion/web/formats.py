@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -40,3 +41,34 @@ def trend(value: Decimal | None) -> str:
     if value is None or value == 0:
         return "flat"
     return "up" if value > 0 else "down"
+
+
+UNIT_COST_PLACES = 4
+
+
+def unit_cost(value: Decimal | None) -> str:
+    """A unit cost to at most four places, without trailing zeros: 0.15000000 -> '0.15', 0.12345678 -> '0.1235'."""
+    if value is None:
+        return "–"
+    return quantity(value.quantize(Decimal(1).scaleb(-UNIT_COST_PLACES)))
+
+
+def when(value: datetime | date | None) -> str:
+    """A moment to the minute (no seconds or microseconds): '2026-11-03 14:05'; a day as '2026-11-03'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def compared(value: Decimal, missing: bool, places: int | None = None) -> str:
+    """A comparison figure, or '—' when the comparison period has nothing to compare with."""
+    if missing:
+        return "—"
+    return money(value) if places == 2 else quantity(value)
+
+
+def compared_delta(value: Decimal, missing: bool, places: int | None = None) -> str:
+    """A delta against a comparison period, or '—' when that period has nothing (never a delta against nothing)."""
+    return "—" if missing else signed(value, places)

@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from apportion.web.formats import money, period, quantity, signed, trend
+from apportion.web.formats import compared, compared_delta, money, period, quantity, signed, trend, unit_cost, when
 
 ENVIRONMENT = Environment(
     loader=PackageLoader("apportion.web", "templates"),
@@ -17,7 +17,17 @@ ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENVIRONMENT.filters.update(money=money, quantity=quantity, signed=signed, period=period, trend=trend)
+ENVIRONMENT.filters.update(
+    money=money,
+    quantity=quantity,
+    signed=signed,
+    period=period,
+    trend=trend,
+    unit_cost=unit_cost,
+    when=when,
+    compared=compared,
+    compared_delta=compared_delta,
+)
 
 
 # Pages hold figures for signed-in users: never cached; no script, nothing from elsewhere, never framed.

@@ -5,20 +5,38 @@ Every page reads through the services the API routes call, with the same permiss
 
 from __future__ import annotations
 
-from datetime import datetime
+import base64
+from datetime import date, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from apportion.domain import periods
+from apportion.domain.batch_modes import BatchMode, BatchStatus, ImportBatchSettings
 from apportion.domain.errors import NotFound, Unauthenticated, ValidationFailed
 from apportion.domain.task_status import TaskStatus
+from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services import ids
 from apportion.services.access import page_sessions
-from apportion.services.chargebacks import chargeback_tasks, digest, lineage_reports, workflows
-from apportion.services.imports import import_tasks
+from apportion.services.billing import batches, bills
+from apportion.services.chargebacks import (
+    calculated_details,
+    chargeback_tasks,
+    digest,
+    lineage_reports,
+    month_end,
+    split_details,
+    version_lists,
+    workflows,
+)
+from apportion.services.imports import bill_import, import_tasks, saved_profiles
+from apportion.services.runs import processing, queue_interface
+from apportion.services.runs.queue_bodies import RunNow
+from apportion.services.runs.queue_interface import TaskQueue
+from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.web.access import (
     COOKIE,
@@ -26,20 +44,26 @@ from apportion.web.access import (
     FORMER_KEY_COOKIE,
     SIGN_IN_COOKIE,
     SIGN_IN_PATH,
+    AccountViewer,
+    BillCreator,
     BillViewer,
     ChargebackManager,
+    ChargebackReverser,
+    ChargebackRunner,
     ChargebackViewer,
     ClockDep,
     DbDep,
     Visitor,
     delete_cookie,
     form_fields,
+    form_file,
     form_token_checked,
+    home_for,
     set_cookie,
 )
 from apportion.web.errors import PageRoute
 from apportion.web.html import render
-from apportion.web.views import LEFT_CAPTIONS, digest_view, pager
+from apportion.web.views import LEFT_CAPTIONS, describe_instructions, digest_view, pager
 
 router = APIRouter(
     prefix="/ui", route_class=PageRoute, include_in_schema=False, dependencies=[Depends(form_token_checked)]
@@ -122,25 +146,27 @@ def logout(request: Request, db: DbDep, clock: ClockDep) -> Response:
 
 @router.get("")
 @router.get("/")
-def home(_: Visitor) -> Response:
-    """The pages start at the workflows."""
-    return RedirectResponse("/ui/workflows", status_code=303)
+def home(visitor: Visitor) -> Response:
+    """The pages start at the workflows, or at the bill imports for a visitor who may not see workflows."""
+    return RedirectResponse(home_for(visitor), status_code=303)
 
 
 # Workflows -------------------------------------------------------------------------------------------------------
 
 
 @router.get("/workflows")
-def workflow_list(request: Request, db: DbDep, visitor: ChargebackViewer) -> Response:
-    """Every workflow with its steps in order."""
-    return render(request, "workflows.html", {"visitor": visitor, "workflows": workflows.list_workflows(db)})
+def workflow_list(request: Request, db: DbDep, clock: ClockDep, visitor: ChargebackViewer) -> Response:
+    """Every workflow with its steps in order, and a form to run each for a period (last month by default)."""
+    context = {"visitor": visitor, "workflows": workflows.list_workflows(db), "last_month": _last_month(clock())}
+    return render(request, "workflows.html", context)
 
 
 @router.get("/workflows/{workflowId}")
-def workflow_page(request: Request, db: DbDep, visitor: ChargebackViewer, workflowId: int) -> Response:
-    """One workflow: its steps, each with its digest and tasks."""
+def workflow_page(request: Request, db: DbDep, clock: ClockDep, visitor: ChargebackViewer, workflowId: int) -> Response:
+    """One workflow: its steps, each with its digest and tasks, and forms to run the workflow or one step."""
     workflow = workflows.get_workflow(db, workflowId)
-    return render(request, "workflow.html", {"visitor": visitor, "workflow": workflow})
+    context = {"visitor": visitor, "workflow": workflow, "last_month": _last_month(clock())}
+    return render(request, "workflow.html", context)
 
 
 # Chargeback tasks ------------------------------------------------------------------------------------------------
@@ -155,6 +181,7 @@ def task_list(
     page: PageNumber = 1,
     step: int | None = None,
     status: str | None = None,
+    done: str | None = None,
 ) -> Response:
     """Chargeback tasks, newest first, optionally of one step or status: status, period, bills, failures."""
     conditions = []
@@ -174,18 +201,25 @@ def task_list(
         "step": step_info,
         "status": status or "",
         "statuses": TASK_STATUSES,
+        "notice": _notice(done),
     }
     return render(request, "tasks.html", context)
 
 
 @router.get("/tasks/{taskId}")
-def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: int) -> Response:
-    """One chargeback task: its step, batch, counts, the versions that failed, where every source bill's amount
-    went (split tasks), and what later corrections undid of it."""
+def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: int, done: str | None = None) -> Response:
+    """One chargeback task: its step, batch, counts, the versions that failed, what it charged each account,
+    where every source bill's amount went (split tasks), and what later corrections undid of it; the forms to void
+    or delete its bills. Refreshed every few seconds while it runs."""
     row = chargeback_tasks.get_task(db, _known(taskId, "Chargeback task"))
+    running = row.status in RUNNING
     context = {
         "visitor": visitor,
         "row": row,
+        "notice": _notice(done),
+        "refresh": REFRESH_SECONDS if running else None,
+        "running": running,
+        "accounts": month_end.account_totals(db, taskId),
         "errors": chargeback_tasks.error_rows(db, taskId),
         "conservation": lineage_reports.task_conservation(db, taskId),
         "history": lineage_reports.task_history(db, taskId),
@@ -210,7 +244,8 @@ def bill_page(request: Request, db: DbDep, visitor: BillViewer, billId: int) -> 
     """One bill's lineage: what it was made from (each line's share and rounding), the live bills made from it,
     and the corrections that voided it."""
     found = lineage_reports.bill_lineage(db, _known(billId, "Bill"))
-    return render(request, "bill.html", {"visitor": visitor, "lineage": found})
+    listing = bills.get_bill(db, billId)
+    return render(request, "bill.html", {"visitor": visitor, "lineage": found, "listing": listing})
 
 
 @router.get("/reruns")
@@ -251,18 +286,22 @@ def digest_page(
     clock: ClockDep,
     visitor: ChargebackViewer,
     stepId: int,
-    billingPeriod: Annotated[int | None, Query(ge=190001, le=300001)] = None,
+    billingPeriod: str | None = None,
     page: PageNumber = 1,
 ) -> Response:
     """A step's digest: each meter's current period against the prior period and the prior year, in charts and
     tables, split destinations under their source."""
-    if billingPeriod is not None:
-        periods.check(billingPeriod)
-    result = digest.get_digest(db, stepId, billingPeriod, clock().date())
+    period = None if not billingPeriod else billing_period(billingPeriod)
+    result = digest.get_digest(db, stepId, period, clock().date())
     view = digest_view(result, page)
+    task = month_end.digest_task(db, stepId, view.billing_period, clock().date())
+    task_id = None if task is None else task.task_id
     context = {
         "visitor": visitor,
         "view": view,
+        "task": task,
+        "accounts": None if task_id is None else month_end.account_totals(db, task_id),
+        "reconciliation": None if task_id is None else month_end.reconciliation(db, task_id),
         "reruns": lineage_reports.reruns(db, view.billing_period, stepId),
         "earlier": periods.prior(view.billing_period),
         "later": periods.following(view.billing_period),
@@ -286,14 +325,35 @@ def import_list(request: Request, db: DbDep, clock: ClockDep, visitor: Visitor, 
     return render(request, "imports.html", context)
 
 
+@router.get("/imports/new")
+def import_form(request: Request, db: DbDep, clock: ClockDep, visitor: BillCreator) -> Response:
+    """The form to import a bill file: the file, its profile and how its bills are batched."""
+    context = {
+        "visitor": visitor,
+        "profiles": saved_profiles.list_profiles(db),
+        "modes": list(BatchMode),
+        "open_batches": _open_batches(db, clock().date()),
+    }
+    return render(request, "import_new.html", context)
+
+
 @router.get("/imports/{taskGuid}")
-def import_page(request: Request, db: DbDep, visitor: BillViewer, taskGuid: str) -> Response:
-    """One bill import task: its files, counts and the distinct kickout reasons."""
+def import_page(request: Request, db: DbDep, visitor: BillViewer, taskGuid: str, done: str | None = None) -> Response:
+    """One bill import task: its files, counts and the distinct kickout reasons, with the form to import the
+    kickouts again; refreshed every few seconds until it ends."""
     listing = import_tasks.get_task(db, taskGuid, visitor)
     summary = None
     if listing.task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
         summary = import_tasks.kickout_summary(db, taskGuid, visitor)
-    context = {"visitor": visitor, "listing": listing, "summary": summary}
+    running = listing.task.status in RUNNING
+    context = {
+        "visitor": visitor,
+        "listing": listing,
+        "summary": summary,
+        "notice": _notice(done),
+        "refresh": REFRESH_SECONDS if running else None,
+        "running": running,
+    }
     return render(request, "import.html", context)
 
 
@@ -302,6 +362,421 @@ def import_kickouts(db: DbDep, visitor: Visitor, taskGuid: str) -> Response:
     """The task's kickout file to download (a ZIP when several source files had kickouts), as the API serves it."""
     output = import_tasks.error_output(db, taskGuid, visitor)
     return _download(output.name, output.content, MEDIA_TYPES.get(output.kind, XLSX))
+
+
+# Acting: runs, reversals, imports, batches ------------------------------------------------------------------------
+
+NOTICES = {
+    "ran": "Started the run: its tasks are below, and this page follows them until they end.",
+    "voided": "Voided the bills this task made; its source bills are unsplit again, ready to run again.",
+    "deleted": "Deleted the bills this task made; its source bills are unsplit again, ready to run again.",
+    "step-voided": "Voided every bill this step made in the period, across all its runs.",
+    "step-deleted": "Deleted every bill this step made in the period, across all its runs.",
+    "uploaded": "Received the file: it is imported in the background, and this page follows it until it ends.",
+    "reimported": "Sent the kickouts of that import again as this new import.",
+    "batch-opened": "Opened the batch: bills entered or imported into your open batch go in it.",
+    "batch-closed": "Closed the batch: no more bills go into it.",
+    "batch-reopened": "Opened the batch: its bills are no longer void.",
+}
+"""What each action says it did, chosen by the `done` code of the page it lands on (never text from the URL)."""
+REFRESH_SECONDS = 2
+RUNNING = frozenset({TaskStatus.PROCESSING, TaskStatus.QUEUED})
+PERIOD_FORMS = ("YYYYMM", "YYYY-MM")
+MAX_RUN_TASKS = 50
+
+
+def _notice(done: str | None) -> str | None:
+    return NOTICES.get(done or "")
+
+
+def page_jobs(request: Request) -> TaskQueue:
+    """The app's task runner (create_app keeps it on the app state)."""
+    jobs: TaskQueue = request.app.state.jobs
+    return jobs
+
+
+def page_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+JobsDep = Annotated[TaskQueue, Depends(page_jobs)]
+SettingsDep = Annotated[Settings, Depends(page_settings)]
+
+
+def _background(jobs: TaskQueue) -> TaskQueue | None:
+    """The runner a page hands a run to, so the page can show it while it runs (a background thread of the server,
+    or the workers); None when the app runs tasks inside the request anyway."""
+    return None if isinstance(jobs, RunNow) else jobs
+
+
+def billing_period(text: str | None, field: str = "billingPeriod") -> int:
+    """A period typed in a form: YYYYMM or YYYY-MM; a 400 naming the field and the form otherwise."""
+    value = (text or "").strip()
+    if len(value) == 7 and value[4] in "-/":
+        value = value[:4] + value[5:]
+    if not (len(value) == 6 and value.isdigit()):
+        raise ValidationFailed.single(field, f"'{text or ''}' is not a billing period: use YYYYMM, e.g. 202611.")
+    return periods.check(int(value), field)
+
+
+def _last_month(now: datetime) -> int:
+    return periods.prior(periods.of_date(now.date()))
+
+
+def _run_settings(form: dict[str, str], field: str = "billingPeriod") -> processing.RunSettings:
+    period = billing_period(form.get(field), field)
+    note = (form.get("note") or "").strip() or None
+    document: dict[str, object] = {"billingPeriod": period, **({"note": note} if note else {})}
+    return processing.RunSettings(billing_period=period, note=note, document=document)
+
+
+def _runs_url(task_ids: list[int]) -> str:
+    return f"/ui/runs?tasks={','.join(str(t) for t in task_ids)}&done=ran"
+
+
+@router.post("/steps/{stepId}/run")
+async def run_step(
+    request: Request, db: DbDep, clock: ClockDep, jobs: JobsDep, user: ChargebackRunner, stepId: int
+) -> Response:
+    """Run one step for a period (as POST /api/v3/chargebackWorkflowStep/{id}/exec), then follow its task."""
+    settings = _run_settings(await form_fields(request))
+    step = _known(stepId, "Chargeback workflow step")
+    task_id = await run_in_threadpool(
+        processing.run_workflow_step, db, step, settings, user, clock, queue=_background(jobs)
+    )
+    return RedirectResponse(_runs_url([task_id]), status_code=303)
+
+
+@router.post("/workflows/{workflowId}/run")
+async def run_workflow(
+    request: Request, db: DbDep, clock: ClockDep, jobs: JobsDep, user: ChargebackRunner, workflowId: int
+) -> Response:
+    """Run every step of a workflow for a period, in order (as POST /api/v202304/chargebackWorkflow/{id}/exec)."""
+    settings = _run_settings(await form_fields(request))
+    workflow = _known(workflowId, "Chargeback workflow")
+    task_ids = await run_in_threadpool(
+        processing.run_workflow, db, workflow, settings, user, clock, queue=_background(jobs)
+    )
+    return RedirectResponse(_runs_url(task_ids), status_code=303)
+
+
+def _task_ids(text: str) -> list[int]:
+    found = []
+    for part in text.split(",")[:MAX_RUN_TASKS]:
+        if not part.strip().isdigit():
+            raise ValidationFailed.single("tasks", "tasks is a comma-separated list of task ids, e.g. 12,13.")
+        found.append(_known(int(part), "Chargeback task"))
+    return found
+
+
+@router.get("/runs")
+def run_page(request: Request, db: DbDep, visitor: ChargebackViewer, tasks: str, done: str | None = None) -> Response:
+    """The tasks of a run with their status, bills and failures; refreshed every few seconds while one runs."""
+    rows = chargeback_tasks.get_tasks(db, _task_ids(tasks))
+    if not rows:
+        raise NotFound("Chargeback task", tasks)
+    running = any(row.status in RUNNING for row in rows)
+    context = {
+        "visitor": visitor,
+        "rows": rows,
+        "running": running,
+        "refresh": REFRESH_SECONDS if running else None,
+        "notice": _notice(done),
+    }
+    return render(request, "runs.html", context)
+
+
+@router.post("/tasks/{taskId}/void")
+def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
+    """Void the task's bills (as POST /api/v3/chargebackTask/{id}/void); back to the task, saying so."""
+    chargeback_tasks.reverse_task(
+        db, _known(taskId, "Chargeback task"), delete=False, user_id=user.user_id, now=clock()
+    )
+    return RedirectResponse(f"/ui/tasks/{taskId}?done=voided", status_code=303)
+
+
+@router.post("/tasks/{taskId}/delete")
+def delete_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
+    """Delete the task's bills (as POST /api/v3/chargebackTask/{id}/delete); back to the task, saying so."""
+    chargeback_tasks.reverse_task(db, _known(taskId, "Chargeback task"), delete=True, user_id=user.user_id, now=clock())
+    return RedirectResponse(f"/ui/tasks/{taskId}?done=deleted", status_code=303)
+
+
+async def _reverse_step(request: Request, db: Database, now: datetime, user_id: int, step: int, delete: bool) -> str:
+    period = billing_period((await form_fields(request)).get("billingPeriod"))
+    await run_in_threadpool(
+        chargeback_tasks.reverse_step,
+        db,
+        _known(step, "Chargeback workflow step"),
+        period,
+        delete=delete,
+        user_id=user_id,
+        now=now,
+    )
+    return f"/ui/tasks?step={step}&done=step-{'deleted' if delete else 'voided'}"
+
+
+@router.post("/steps/{stepId}/void")
+async def void_step(request: Request, db: DbDep, clock: ClockDep, user: ChargebackReverser, stepId: int) -> Response:
+    """Void every bill the step made in a period (as POST /api/v3/chargebackWorkflowStep/{id}/void)."""
+    target = await _reverse_step(request, db, clock(), user.user_id, stepId, delete=False)
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/steps/{stepId}/delete")
+async def delete_step(request: Request, db: DbDep, clock: ClockDep, user: ChargebackReverser, stepId: int) -> Response:
+    """Delete every bill the step made in a period (as POST /api/v3/chargebackWorkflowStep/{id}/delete)."""
+    target = await _reverse_step(request, db, clock(), user.user_id, stepId, delete=True)
+    return RedirectResponse(target, status_code=303)
+
+
+def _open_batches(db: Database, today: date) -> list[batches.BatchListing]:
+    return list(batches.list_batches(db, "batchStatus equals 'Open'", 1, 100, today).rows)
+
+
+def _batch_choice(form: dict[str, str]) -> ImportBatchSettings | None:
+    mode = (form.get("batchMode") or "").strip()
+    if not mode:
+        return None
+    existing = (form.get("existingOpenBatchId") or "").strip()
+    if existing and not existing.isdigit():
+        raise ValidationFailed.single("existingOpenBatchId", "existingOpenBatchId is a batch id.")
+    return ImportBatchSettings(
+        batch_mode=mode,
+        existing_open_batch_id=int(existing) if existing else None,
+        leave_existing_batches_open=form.get("leaveExistingBatchesOpen") == "true",
+        new_batch_code=(form.get("newBatchCode") or "").strip() or None,
+        pending_batch_id=None,
+    )
+
+
+@router.post("/imports")
+async def import_upload(
+    request: Request, db: DbDep, clock: ClockDep, jobs: JobsDep, settings: SettingsDep, user: BillCreator
+) -> Response:
+    """Import the uploaded file (as POST /api/v3/import/bill), then follow its task."""
+    form = await form_fields(request)
+    upload = await form_file(request, "file")
+    if upload is None or not upload.content:
+        raise ValidationFailed.single("file", "Choose a bill file (CSV, XLSX or ZIP) to import.")
+    options = import_tasks.ImportOptions(
+        profile_code=(form.get("profileCode") or "").strip() or None,
+        batch_settings=_batch_choice(form),
+        import_note=(form.get("importNote") or "").strip() or None,
+    )
+    data = base64.b64encode(upload.content).decode("ascii")
+    limits = bill_import.limits_for(settings)
+
+    def start() -> str:
+        task_id, guid = import_tasks.start_import(db, upload.name, data, options, user, clock(), limits)
+        jobs.enqueue(queue_interface.BILL_IMPORT, task_id)
+        return guid
+
+    guid = await run_in_threadpool(start)
+    return RedirectResponse(f"/ui/imports/{guid}?done=uploaded", status_code=303)
+
+
+@router.post("/imports/{taskGuid}/reimport")
+async def import_reimport(
+    request: Request, db: DbDep, clock: ClockDep, jobs: JobsDep, user: BillCreator, taskGuid: str
+) -> Response:
+    """Import the task's kickouts again as one new task (after fixing what they lacked), then follow it."""
+    form = await form_fields(request)
+    options = import_tasks.ImportOptions(
+        batch_settings=_batch_choice(form), import_note=(form.get("importNote") or "").strip() or None
+    )
+
+    def start() -> str:
+        task_id, guid = import_tasks.reimport_kickouts(db, taskGuid, options, user, clock())
+        jobs.enqueue(queue_interface.BILL_IMPORT, task_id)
+        return guid
+
+    guid = await run_in_threadpool(start)
+    return RedirectResponse(f"/ui/imports/{guid}?done=reimported", status_code=303)
+
+
+BATCHES_PER_PAGE = 50
+
+
+@router.get("/batches")
+def batch_list(
+    request: Request,
+    db: DbDep,
+    clock: ClockDep,
+    visitor: BillViewer,
+    page: PageNumber = 1,
+    done: str | None = None,
+) -> Response:
+    """Batches, newest first, with their bills and running totals, and the form to open one."""
+    result = batches.list_batches(db, None, page, BATCHES_PER_PAGE, clock().date())
+    context = {
+        "visitor": visitor,
+        "rows": result.rows,
+        "page": pager(page, BATCHES_PER_PAGE, result.total),
+        "notice": _notice(done),
+    }
+    return render(request, "batches.html", context)
+
+
+@router.post("/batches")
+async def batch_open(request: Request, db: DbDep, clock: ClockDep, user: BillCreator) -> Response:
+    """Open a batch for the visitor (as POST /api/v3/batch)."""
+    form = await form_fields(request)
+    settings = batches.BatchSettings(
+        batch_code=(form.get("batchCode") or "").strip(),
+        close_existing_batch=form.get("closeExistingBatch") == "true",
+        note=(form.get("note") or "").strip() or None,
+    )
+    batch_id = await run_in_threadpool(batches.open_batch, db, settings, user, clock())
+    return RedirectResponse(f"/ui/batches/{batch_id}?done=batch-opened", status_code=303)
+
+
+@router.get("/batches/{batchId}")
+def batch_page(
+    request: Request,
+    db: DbDep,
+    clock: ClockDep,
+    visitor: BillViewer,
+    batchId: int,
+    page: PageNumber = 1,
+    done: str | None = None,
+) -> Response:
+    """One batch: its status, counters and bills."""
+    listing = batches.get_batch(db, _known(batchId, "Batch"))
+    found = bills.list_bills(db, f"batchId equals '{batchId}'", page, BILLS_PER_PAGE, clock().date())
+    context = {
+        "visitor": visitor,
+        "listing": listing,
+        "bills": found.rows,
+        "page": pager(page, BILLS_PER_PAGE, found.total),
+        "notice": _notice(done),
+    }
+    return render(request, "batch.html", context)
+
+
+@router.post("/batches/{batchId}/close")
+def batch_close(db: DbDep, clock: ClockDep, user: BillCreator, batchId: int) -> Response:
+    """Close the batch (as PUT /api/v3/batch/close/{id})."""
+    batches.close_batch(db, _known(batchId, "Batch"), user, clock())
+    return RedirectResponse(f"/ui/batches/{batchId}?done=batch-closed", status_code=303)
+
+
+@router.post("/batches/{batchId}/reopen")
+def batch_reopen(db: DbDep, clock: ClockDep, user: BillCreator, batchId: int) -> Response:
+    """Open a pending batch, whose bills count again (as PUT /api/v202206/batch/{id}/status with Open)."""
+    batches.update_status(db, _known(batchId, "Batch"), BatchStatus.OPEN, None, user, clock())
+    return RedirectResponse(f"/ui/batches/{batchId}?done=batch-reopened", status_code=303)
+
+
+# Looking: bills and versions --------------------------------------------------------------------------------------
+
+BILLS_PER_PAGE = 50
+BILL_FILTERS = {
+    "period": ("billingPeriod", "equals"),
+    "account": ("accountCode", "like"),
+    "meter": ("meterCode", "equals"),
+    "batch": ("batchCode", "equals"),
+}
+"""The bill list's form fields and the filter (GET /api/v3/bill) each becomes."""
+
+
+def _quoted(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def bill_filter(given: dict[str, str]) -> str | None:
+    """The bill filter of the list's form fields (a period as YYYYMM or YYYY-MM; `void` live, void or any)."""
+    parts = []
+    for name, (field, operator) in BILL_FILTERS.items():
+        value = given.get(name, "").strip()
+        if not value:
+            continue
+        if name == "period":
+            value = str(billing_period(value, "period"))
+        parts.append(f"{field} {operator} {_quoted(value)}")
+    state = given.get("state", "")
+    if state in ("live", "void"):
+        parts.append(f"void equals '{'true' if state == 'void' else 'false'}'")
+    return " and ".join(parts) or None
+
+
+@router.get("/bills")
+def bill_list(
+    request: Request,
+    db: DbDep,
+    clock: ClockDep,
+    visitor: BillViewer,
+    page: PageNumber = 1,
+    period: str = "",
+    account: str = "",
+    meter: str = "",
+    batch: str = "",
+    state: str = "",
+) -> Response:
+    """Bills, filtered by period, account, meter, batch and whether they are void."""
+    given = {"period": period, "account": account, "meter": meter, "batch": batch, "state": state}
+    found = bills.list_bills(db, bill_filter(given), page, BILLS_PER_PAGE, clock().date())
+    query = urlencode({k: v for k, v in given.items() if v})
+    context = {
+        "visitor": visitor,
+        "bills": found.rows,
+        "page": pager(page, BILLS_PER_PAGE, found.total),
+        "given": given,
+        "query": query,
+    }
+    return render(request, "bills.html", context)
+
+
+VERSIONS_PER_PAGE = 50
+VERSION_TYPES = {"split": SPLIT, "calculated": CALCULATION}
+
+
+@router.get("/versions")
+def version_list(
+    request: Request,
+    db: DbDep,
+    clock: ClockDep,
+    visitor: ChargebackViewer,
+    type: str = "split",
+    meter: str = "",
+    page: PageNumber = 1,
+) -> Response:
+    """Split or calculated-bill versions, optionally of one meter code."""
+    if type not in VERSION_TYPES:
+        raise ValidationFailed.single("type", "type is split or calculated.")
+    text = f"meterCode equals {_quoted(meter.strip())}" if meter.strip() else None
+    found = version_lists.list_versions(db, VERSION_TYPES[type], text, page, VERSIONS_PER_PAGE, clock().date())
+    query = urlencode({"type": type, **({"meter": meter} if meter else {})})
+    context = {
+        "visitor": visitor,
+        "rows": found.rows,
+        "page": pager(page, VERSIONS_PER_PAGE, found.total),
+        "type": type,
+        "meter": meter,
+        "query": query,
+    }
+    return render(request, "versions.html", context)
+
+
+@router.get("/versions/{accountId}/{meterId}/{versionId}")
+def version_page(
+    request: Request, db: DbDep, clock: ClockDep, visitor: AccountViewer, accountId: int, meterId: int, versionId: int
+) -> Response:
+    """A version's details: a split's destinations with percentages or areas × weights, or a calculated bill's
+    use, cost, demand and line items (as the API's billSplit and calculatedBill details)."""
+    account, meter, version = (_known(accountId, "Account"), _known(meterId, "Meter"), _known(versionId, "Version"))
+    context: dict[str, object] = {"visitor": visitor}
+    try:
+        found = split_details.get_details(db, account, meter, version, clock().date())
+        context.update(split=found, calculated=None, version=found.version)
+    except NotFound:
+        calculated = calculated_details.get_details(db, account, meter, version)
+        context.update(
+            split=None, calculated=calculated, version=calculated.version, parts=describe_instructions(calculated)
+        )
+    return render(request, "version.html", context)
 
 
 @router.get("/{anything:path}")

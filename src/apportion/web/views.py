@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,8 @@ from markupsafe import Markup
 from apportion.domain import periods
 from apportion.domain.digest import DigestFigures
 from apportion.domain.source_split import Left
-from apportion.services.chargebacks.digest import DigestLine, WorkflowDigest
+from apportion.services.chargebacks.calculated_details import CalculatedDetailsView
+from apportion.services.chargebacks.digest import DigestLine, DigestStep, WorkflowDigest
 from apportion.web.charts import BarGroup, Series, bar_chart
 from apportion.web.formats import money, quantity
 
@@ -39,6 +40,20 @@ class MeterRow:
     child: bool
     use_unit: str
     figures: DigestFigures
+
+    @property
+    def no_prior_period(self) -> bool:
+        """The prior period has no use or cost to compare with: its figures and deltas read '—'."""
+        return _nothing(self.figures.prior_period.use, self.figures.prior_period.cost)
+
+    @property
+    def no_prior_year(self) -> bool:
+        """The same period a year before has no use or cost to compare with."""
+        return _nothing(self.figures.prior_year.use, self.figures.prior_year.cost)
+
+
+def _nothing(use: Decimal, cost: Decimal) -> bool:
+    return use == 0 and cost == 0
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,7 @@ def pager(number: int, size: int, total: int) -> Pager:
 class DigestView:
     """The digest page: the step, its periods, an overview chart of the page's meters and one section each."""
 
-    step: dict[str, Any]
+    step: DigestStep
     cost_unit: str
     billing_period: int
     prior_period: int
@@ -97,11 +112,11 @@ class DigestView:
 def _row(line: DigestLine, child: bool) -> MeterRow:
     meter = line.meter
     return MeterRow(
-        meter_id=int(meter["meter_id"]),
-        code=str(meter["meter_code"]),
-        info=str(meter["meter_info"] or ""),
+        meter_id=meter.meter_id,
+        code=meter.meter_code,
+        info=meter.meter_info or "",
         child=child,
-        use_unit=str(meter["use_unit_code"] or ""),
+        use_unit=line.use_unit.unit_code if line.use_unit is not None else "",
         figures=line.figures,
     )
 
@@ -143,8 +158,8 @@ def section(line: DigestLine, cost_unit: str) -> MeterSection:
 
 def digest_view(result: WorkflowDigest, page_number: int, size: int = METERS_PER_PAGE) -> DigestView:
     """The digest page for page `page_number` of its meters (`size` results a page)."""
-    step = dict(result.step)
-    cost_unit = str(step.get("cost_unit_code") or "")
+    step = result.step
+    cost_unit = step.cost_unit.unit_code if step.cost_unit is not None else ""
     page = pager(page_number, size, len(result.results))
     shown: Sequence[DigestLine] = result.results[(page.number - 1) * size : page.number * size]
     sections = tuple(section(line, cost_unit) for line in shown)
@@ -169,3 +184,57 @@ def digest_view(result: WorkflowDigest, page_number: int, size: int = METERS_PER
         totals=totals,
         page=page,
     )
+
+
+def _instruction_text(value: object, meters: Mapping[int, Any]) -> str:
+    """One instruction in words: its kind and each field set, meter ids shown as their codes."""
+    if value is None:
+        return ""
+    if not is_dataclass(value):
+        return str(value)
+    parts = []
+    for item in fields(value):
+        field_value = getattr(value, item.name)
+        if field_value in (None, (), False):
+            continue
+        label = item.name.replace("_", " ")
+        if "meter_ids" in item.name or item.name == "meter_id":
+            ids = field_value if isinstance(field_value, tuple) else (field_value,)
+            shown = ", ".join(str((meters.get(i) or {}).get("meter_code", i)) for i in ids)
+            parts.append(f"{label.replace(' ids', 's').replace(' id', '')}: {shown}")
+        elif is_dataclass(field_value):
+            parts.append(f"{label}: {_instruction_text(field_value, meters)}")
+        elif isinstance(field_value, Decimal):
+            parts.append(f"{label}: {quantity(field_value)}")
+        else:
+            parts.append(f"{label}: {field_value}")
+    name = type(value).__name__
+    kind = "".join(" " + c.lower() if c.isupper() else c for c in name).strip()
+    return f"{kind} ({'; '.join(parts)})" if parts else kind
+
+
+@dataclass(frozen=True)
+class InstructionPart:
+    """One part of a calculated bill's instructions in words: what it sets (use, cost ...) and how."""
+
+    part: str
+    text: str
+
+
+def describe_instructions(view: CalculatedDetailsView) -> tuple[InstructionPart, ...]:
+    """A calculated-bill version's use, cost and demand formulas and its line items, in words."""
+    meters = view.meters
+    found = instructions = view.instructions
+    parts = [
+        InstructionPart(name, _instruction_text(getattr(found, name), meters))
+        for name in ("use", "cost", "demand")
+        if getattr(found, name) is not None
+    ]
+    for caption, items in (
+        ("meter line", instructions.meter_line_items),
+        ("account line", instructions.account_line_items),
+    ):
+        for item in items:
+            value = "" if item.value is None else f" = {quantity(item.value)}"
+            parts.append(InstructionPart(caption, f"{item.caption or ''}: {item.calculation_type}{value}"))
+    return tuple(parts)

@@ -11,6 +11,8 @@ from apportion.api.routes import (
     calculated_versions,
     chargeback_tasks,
     digest,
+    dry_runs,
+    exports,
     imports,
     lineage,
     meters,
@@ -42,4 +44,6 @@ ROUTERS: list[APIRouter] = [
     digest.router,
     imports.router,
     lineage.router,
+    dry_runs.router,
+    exports.router,
 ]

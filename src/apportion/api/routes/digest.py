@@ -18,91 +18,114 @@ from apportion.api.schemas.base import wire_number
 from apportion.api.schemas.contract import ChargebackWorkflowDigestResponse
 from apportion.api.wire import WireRoute
 from apportion.domain import periods
-from apportion.domain.digest import ComparisonFigures, PeriodFigures
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import digest
+from apportion.store.queries.children import CommodityChild, MeterChild, MeterTypeChild, UnitChild
 
 router = APIRouter(tags=["ChargebackWorkflow"], route_class=WireRoute)
 
 Wire = dict[str, Any]
 
 
-def _unit(row: Any, prefix: str) -> Wire | None:
-    """UnitChild from `<prefix>_id`, `_code`, `_info` (as render.unit_child)."""
-    if row.get(f"{prefix}_id") is None:
+def _unit(unit: UnitChild | None) -> Wire | None:
+    """UnitChild (as render.unit_child)."""
+    if unit is None:
         return None
-    return {"unitCode": row[f"{prefix}_code"], "unitId": row[f"{prefix}_id"], "unitInfo": row[f"{prefix}_info"]}
+    return {"unitCode": unit.unit_code, "unitId": unit.unit_id, "unitInfo": unit.unit_info}
 
 
-def _flag(value: Any) -> bool | None:
-    return None if value is None else bool(value)
+class _Children:
+    """The wire form of each meter type, commodity and unit, made once and shared by every entry naming it: a
+    digest of 12,000 meters names a handful of each (the store hands out one object per id)."""
+
+    def __init__(self) -> None:
+        self.units: dict[int, Wire | None] = {}
+        self.types: dict[int, Wire | None] = {}
+        self.commodities: dict[int, Wire | None] = {}
+
+    def unit(self, unit: UnitChild | None) -> Wire | None:
+        key = id(unit)
+        if key not in self.units:
+            self.units[key] = _unit(unit)
+        return self.units[key]
+
+    def meter_type(self, meter_type: MeterTypeChild | None) -> Wire | None:
+        key = id(meter_type)
+        if key not in self.types:
+            self.types[key] = (
+                None
+                if meter_type is None
+                else {
+                    "meterTypeCode": meter_type.meter_type_code,
+                    "meterTypeId": meter_type.meter_type_id,
+                    "meterTypeInfo": meter_type.meter_type_info,
+                }
+            )
+        return self.types[key]
+
+    def commodity(self, commodity: CommodityChild | None) -> Wire | None:
+        key = id(commodity)
+        if key not in self.commodities:
+            self.commodities[key] = (
+                None
+                if commodity is None
+                else {
+                    "commodityCode": commodity.commodity_code,
+                    "commodityIcon": {"code": commodity.icon_code, "color": commodity.icon_color},
+                    "commodityId": commodity.commodity_id,
+                    "commodityInfo": commodity.commodity_info,
+                }
+            )
+        return self.commodities[key]
 
 
-def _meter(row: Any) -> Wire:
-    """MeterChild from the `meter_*` columns of child_columns.join_meter_child (as render.meter_child)."""
-    commodity = None
-    if row["meter_commodity_id"] is not None:
-        commodity = {
-            "commodityCode": row["meter_commodity_code"],
-            "commodityIcon": {"code": row["meter_commodity_icon_code"], "color": row["meter_commodity_icon_color"]},
-            "commodityId": row["meter_commodity_id"],
-            "commodityInfo": row["meter_commodity_info"],
-        }
-    meter_type = None
-    if row["meter_type_id"] is not None:
-        meter_type = {
-            "meterTypeCode": row["meter_type_code"],
-            "meterTypeId": row["meter_type_id"],
-            "meterTypeInfo": row["meter_type_info"],
-        }
+def _meter(meter: MeterChild, children: _Children) -> Wire:
+    """MeterChild (as render.meter_child)."""
+    flags = meter.flags
     return {
-        "active": _flag(row["meter_active"]),
-        "commodity": commodity,
-        "isCalculatedMeter": _flag(row["meter_is_calculated_meter"]),
+        "active": meter.active,
+        "commodity": children.commodity(meter.commodity),
+        "isCalculatedMeter": flags.is_calculated_meter,
         # Apportion keeps no interval-data (ESA) calculated meters, so no digest meter is one.
         "isEsaCalculatedMeter": False,
-        "isSplitChildMeter": _flag(row["meter_is_split_child_meter"]),
-        "isSplitParentMeter": _flag(row["meter_is_split_parent_meter"]),
-        "meterCode": row["meter_code"],
-        "meterId": row["meter_id"],
-        "meterInfo": row["meter_info"],
-        "meterType": meter_type,
-        "serialNumber": row["meter_serial_number"],
+        "isSplitChildMeter": flags.is_split_child_meter,
+        "isSplitParentMeter": flags.is_split_parent_meter,
+        "meterCode": meter.meter_code,
+        "meterId": meter.meter_id,
+        "meterInfo": meter.meter_info,
+        "meterType": children.meter_type(meter.meter_type),
+        "serialNumber": meter.serial_number,
     }
 
 
-def _current(figures: PeriodFigures, use_unit: Wire | None, cost_unit: Wire | None) -> Wire:
-    """BillingPeriodUseCostChild."""
+def _entry(line: digest.DigestLine, cost_unit: Wire | None, children: _Children) -> Wire:
+    """ChargebackWorkflowDigestSplitChild: the fields a source meter's result shares with a destination's; the
+    current period is a BillingPeriodUseCostChild, the comparisons BillingPeriodUseCostDeltaChild (delta = current
+    − comparison, domain.md §7 Q11). One function: it runs 12,000 times in a large digest."""
+    use_unit = children.unit(line.use_unit)
+    number = wire_number
+    now, prior, year = line.figures
     return {
-        "billingPeriod": figures.billing_period,
-        "cost": {"cost": wire_number(figures.cost), "unit": cost_unit},
-        "numberOfBillsInPeriod": figures.number_of_bills,
-        "numberOfBillsInPeriodFromWorkflowStep": figures.number_of_bills_from_step,
-        "unitCost": wire_number(figures.unit_cost),
-        "use": {"unit": use_unit, "use": wire_number(figures.use)},
-    }
-
-
-def _comparison(figures: ComparisonFigures, use_unit: Wire | None, cost_unit: Wire | None) -> Wire:
-    """BillingPeriodUseCostDeltaChild: delta = current − comparison (domain.md §7 Q11)."""
-    return {
-        "billingPeriod": figures.billing_period,
-        "cost": {"cost": wire_number(figures.cost), "delta": wire_number(figures.cost_delta), "unit": cost_unit},
-        "use": {"delta": wire_number(figures.use_delta), "unit": use_unit, "use": wire_number(figures.use)},
-    }
-
-
-def _entry(line: digest.DigestLine, cost_unit: Wire | None, units: dict[Any, Wire | None]) -> Wire:
-    """ChargebackWorkflowDigestSplitChild: the fields a source meter's result shares with a destination's.
-    `units` holds one UnitChild per use unit, shared by every entry in that unit."""
-    unit_id = line.meter["use_unit_id"]
-    use_unit = units.get(unit_id) or units.setdefault(unit_id, _unit(line.meter, "use_unit"))
-    return {
-        "currentPeriod": _current(line.figures.current, use_unit, cost_unit),
-        "meter": _meter(line.meter),
-        "priorPeriod": _comparison(line.figures.prior_period, use_unit, cost_unit),
-        "priorYear": _comparison(line.figures.prior_year, use_unit, cost_unit),
+        "currentPeriod": {
+            "billingPeriod": now.billing_period,
+            "cost": {"cost": number(now.cost), "unit": cost_unit},
+            "numberOfBillsInPeriod": now.number_of_bills,
+            "numberOfBillsInPeriodFromWorkflowStep": now.number_of_bills_from_step,
+            "unitCost": number(now.unit_cost),
+            "use": {"unit": use_unit, "use": number(now.use)},
+        },
+        "meter": _meter(line.meter, children),
+        "priorPeriod": {
+            "billingPeriod": prior.billing_period,
+            "cost": {"cost": number(prior.cost), "delta": number(prior.cost_delta), "unit": cost_unit},
+            "use": {"delta": number(prior.use_delta), "unit": use_unit, "use": number(prior.use)},
+        },
+        "priorYear": {
+            "billingPeriod": year.billing_period,
+            "cost": {"cost": number(year.cost), "delta": number(year.cost_delta), "unit": cost_unit},
+            "use": {"delta": number(year.use_delta), "unit": use_unit, "use": number(year.use)},
+        },
     }
 
 
@@ -110,24 +133,24 @@ def render(result: digest.WorkflowDigest) -> Wire:
     """ChargebackWorkflowDigestResponse as JSON-ready dicts: the step, then one result per meter with its split
     destinations (null for calculated meters)."""
     step = result.step
-    cost_unit = _unit(step, "cost_unit")
+    children = _Children()
+    cost_unit = children.unit(step.cost_unit)
     results = []
-    units: dict[Any, Wire | None] = {}
     for line in result.results:
-        entry = _entry(line, cost_unit, units)
-        entry["splits"] = [_entry(s, cost_unit, units) for s in line.splits] if line.splits is not None else None
+        entry = _entry(line, cost_unit, children)
+        entry["splits"] = [_entry(s, cost_unit, children) for s in line.splits] if line.splits is not None else None
         results.append(entry)
     return {
         "chargebackWorkflowStep": {
             "chargebackWorkflow": {
-                "chargebackWorkflowId": step["step_workflow_id"],
-                "chargebackWorkflowInfo": step["step_workflow_info"],
+                "chargebackWorkflowId": step.workflow_id,
+                "chargebackWorkflowInfo": step.workflow_info,
             },
-            "chargebackWorkflowStepDescription": step["step_description"],
-            "chargebackWorkflowStepId": step["step_id"],
-            "chargebackWorkflowStepInfo": step["step_info"],
-            "chargebackWorkflowStepOrder": step["step_order"],
-            "chargebackWorkflowStepType": step["step_type"],
+            "chargebackWorkflowStepDescription": step.step_description,
+            "chargebackWorkflowStepId": step.step_id,
+            "chargebackWorkflowStepInfo": step.step_info,
+            "chargebackWorkflowStepOrder": step.step_order,
+            "chargebackWorkflowStepType": step.step_type,
         },
         "results": results,
     }

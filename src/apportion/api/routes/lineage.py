@@ -130,7 +130,7 @@ def get_bill_lineage(db: DatabaseDep, billId: int, _: BillViewer) -> BillLineage
     )
 
 
-def _conservation_line(record: ConservationRow, bill: BillFacts | None) -> ConservationLine:
+def conservation_line(record: ConservationRow, bill: BillFacts | None) -> ConservationLine:
     left = record.left
     return ConservationLine(
         source_bill_id=record.source_bill_id or None,
@@ -163,8 +163,8 @@ def get_task_conservation(db: DatabaseDep, taskId: int, _: Viewer, format: Forma
         return _csv(lineage_reports.conservation_csv(report), f"chargeback-task-{taskId}-conservation.csv")
     return ConservationResponse(
         task_id=taskId,
-        total=_conservation_line(report.total, None),
-        sources=[_conservation_line(item.record, item.bill) for item in report.sources],
+        total=conservation_line(report.total, None),
+        sources=[conservation_line(item.record, item.bill) for item in report.sources],
     )
 
 

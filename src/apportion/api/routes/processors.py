@@ -45,7 +45,7 @@ def _batch(body: BatchCreate | None) -> BatchSettings | None:
     return batch_settings(body)
 
 
-def _settings(
+def settings_of(
     body: ChargebackProcessorSettings
     | ChargebackProcessorSettingsWithoutFilters
     | ChargebackProcessorSettingsForAggregations,
@@ -89,7 +89,7 @@ def execute_bill_split_processor(
     queue = _queue(db, app_settings, jobs)
 
     def run() -> list[int]:
-        task_id = processing.run_bill_split(db, _settings(body), user, clock, queue=queue)
+        task_id = processing.run_bill_split(db, settings_of(body), user, clock, queue=queue)
         return [task_id]
 
     (task_id,) = idempotency.tasks_once(db, user.user_id, key, "billSplit/exec", _as_sent(body), run, clock)
@@ -110,7 +110,7 @@ def execute_calculate_bill_processor(
     queue = _queue(db, app_settings, jobs)
 
     def run() -> list[int]:
-        task_id = processing.run_calculated_bills(db, _settings(body), user, clock, queue=queue)
+        task_id = processing.run_calculated_bills(db, settings_of(body), user, clock, queue=queue)
         return [task_id]
 
     (task_id,) = idempotency.tasks_once(db, user.user_id, key, "calculatedBill/exec", _as_sent(body), run, clock)
@@ -130,7 +130,7 @@ def execute_processor_by_workflow_step(
 ) -> ChargebackTaskResponse:
     """Process the versions assigned to one workflow step for a billing period."""
     queue = _queue(db, app_settings, jobs)
-    settings = _settings(body)
+    settings = settings_of(body)
 
     def run() -> list[int]:
         task_id = processing.run_workflow_step(db, chargebackWorkflowStepId, settings, user, clock, queue=queue)
@@ -156,7 +156,7 @@ def execute_processor_by_workflow(
 
     Queued: every step's task answers Processing at once and one job runs them in step order.
     """
-    settings = None if body is None else _settings(body)
+    settings = None if body is None else settings_of(body)
     queue = _queue(db, app_settings, jobs)
 
     def run() -> list[int]:
@@ -185,7 +185,7 @@ def execute_processor_aggregations(
     How many periods: APPORTION_AGGREGATION_PERIODS (default 12, domain.md §7 Q12). An empty body is `{}`.
     """
     wire = body or ChargebackProcessorSettingsForAggregations()
-    settings = _settings(wire)
+    settings = settings_of(wire)
     queue = _queue(db, app_settings, jobs)
 
     def run() -> list[int]:

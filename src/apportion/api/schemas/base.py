@@ -63,9 +63,13 @@ DOCUMENT = "document"
 def _decimal_out(value: Decimal, info: SerializationInfo | None = None) -> int | float | str:
     if not value.is_finite():
         return float(value)
-    if value == value.to_integral_value():
-        return int(value)
-    if len(value.as_tuple().digits) <= FLOAT_DIGITS:
+    whole = value.to_integral_value()
+    if value == whole:
+        return int(whole)
+    # Its text is an upper bound of its digits (a sign, a point and leading zeros count too) and cheaper to make
+    # than as_tuple(): a list or digest writes hundreds of thousands of numbers.
+    text = str(value)
+    if (len(text) <= FLOAT_DIGITS and "E" not in text) or len(value.as_tuple().digits) <= FLOAT_DIGITS:
         return float(value)
     if info is not None and isinstance(info.context, dict) and info.context.get(DOCUMENT):
         return f"{value:f}"
@@ -128,6 +132,29 @@ def _lone_surrogates(value: Any, loc: tuple[int | str, ...]) -> Iterator[InitErr
             yield from _lone_surrogates(item, (*loc, index))
 
 
+def _all_text(value: Any) -> bool:
+    """Whether every string (and object key) under `value` is text: the quick answer, with no paths, for the
+    common case; `_lone_surrogates` then finds the culprits. Every model built runs it (a response page builds
+    thousands), so it is a plain loop over the values."""
+    if isinstance(value, str):
+        return value.isascii() or _is_text(value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, str):
+                if not (item.isascii() or _is_text(item)):
+                    return False
+            elif isinstance(item, dict | list | tuple) and not _all_text(item):
+                return False
+            if not (isinstance(key, str) and key.isascii()) and not _is_text(str(key)):
+                return False
+        return True
+    if isinstance(value, list | tuple):
+        for item in value:
+            if not _all_text(item):
+                return False
+    return True
+
+
 class WireModel(BaseModel):
     """A JSON model of EnergyCAP's contract.
 
@@ -144,7 +171,7 @@ class WireModel(BaseModel):
     @model_validator(mode="wrap")
     @classmethod
     def _text_only(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
-        if isinstance(data, dict):
+        if isinstance(data, dict) and not _all_text(data):
             errors = list(_lone_surrogates(data, ()))
             if errors:
                 raise ValidationError.from_exception_data(cls.__name__, errors)

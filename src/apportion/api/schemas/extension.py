@@ -6,6 +6,8 @@ naive date-times.
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field
 
 from apportion.api.schemas.base import WireDateTime, WireDecimal, WireModel
@@ -149,3 +151,78 @@ class TaskHistoryResponse(WireModel):
     undone: list[CorrectionResponse]
     replaced: list[CorrectionResponse]
     resolved_reruns: list[RerunResponse] = Field(alias="resolvedReruns")
+
+
+class DryRunError(WireModel):
+    """A version that would fail, and why."""
+
+    version_id: int = Field(alias="versionId")
+    message: str
+
+
+class DryRunTask(WireModel):
+    """A task the run would record (one per step), with a split task's conservation total."""
+
+    workflow_step_id: int | None = Field(alias="chargebackWorkflowStepId")
+    chargeback_type: str = Field(alias="chargebackType")
+    billing_period: int = Field(alias="billingPeriod")
+    status: str
+    bills_created: int = Field(alias="billsCreated")
+    failed_versions: int = Field(alias="failedVersions")
+    errors: list[DryRunError]
+    conservation: ConservationLine | None
+
+
+class DryRunBill(WireModel):
+    """A bill the run would create (it has no id: nothing was written)."""
+
+    account_code: str = Field(alias="accountCode")
+    account_info: str = Field(alias="accountInfo")
+    meter_codes: list[str] = Field(alias="meterCodes")
+    billing_period: int = Field(alias="billingPeriod")
+    begin_date: date = Field(alias="beginDate")
+    end_date: date = Field(alias="endDate")
+    use: WireDecimal | None
+    use_unit_code: str | None = Field(alias="useUnitCode")
+    total_cost: WireDecimal = Field(alias="totalCost")
+    version_id: int | None = Field(alias="versionId")
+    workflow_step_id: int | None = Field(alias="chargebackWorkflowStepId")
+    source_bill_id: int | None = Field(alias="sourceBillId")
+
+
+class DryRunDifference(WireModel):
+    """One destination (version, account, meter): new, changed, unchanged or voided, and by how much."""
+
+    version_id: int = Field(alias="versionId")
+    account_code: str = Field(alias="accountCode")
+    meter_code: str | None = Field(alias="meterCode")
+    change: str
+    live_cost: WireDecimal = Field(alias="liveCost")
+    new_cost: WireDecimal = Field(alias="newCost")
+    difference: WireDecimal
+    live_bills: int = Field(alias="liveBills")
+    new_bills: int = Field(alias="newBills")
+
+
+class DryRunSummary(WireModel):
+    """How many destinations each change touches; cost live now, after posting, and the difference."""
+
+    new: int
+    changed: int
+    unchanged: int
+    voided: int
+    live_cost: WireDecimal = Field(alias="liveCost")
+    new_cost: WireDecimal = Field(alias="newCost")
+    difference: WireDecimal
+
+
+class DryRunResponse(WireModel):
+    """POST /apportion/v1/chargebackWorkflowStep/{id}/dryRun and /chargebackWorkflow/{id}/dryRun: nothing written."""
+
+    dry_run: bool = Field(alias="dryRun")
+    billing_period: int = Field(alias="billingPeriod")
+    workflow_step_ids: list[int] = Field(alias="chargebackWorkflowStepIds")
+    summary: DryRunSummary
+    tasks: list[DryRunTask]
+    differences: list[DryRunDifference]
+    bills: list[DryRunBill]

@@ -97,6 +97,28 @@ def bootstrap_administrator(db: Database, key: str, now: datetime) -> bool:
     return True
 
 
+def rotate_key(db: Database, user_code: str, now: datetime) -> str:
+    """Replace every API key of the active user with this code by one new key (the old ones are refused from now
+    on, their page sessions end); the new key in clear, shown once. NotFound for an unknown code."""
+    key = new_key()
+    with db.transaction() as session:
+        user = users.acting_user(session, user_code)
+        if user is None:
+            raise NotFound("User", user_code)
+        api_keys.delete_keys_of(session, user.user_id)
+        api_keys.insert_api_key(session, user.user_id, "Default", None, hash_key(key), now)
+    return key
+
+
+def revoke_keys(db: Database, user_code: str) -> int:
+    """Delete every API key of the active user with this code; how many it had. NotFound for an unknown code."""
+    with db.transaction() as session:
+        user = users.acting_user(session, user_code)
+        if user is None:
+            raise NotFound("User", user_code)
+        return api_keys.delete_keys_of(session, user.user_id)
+
+
 MAX_USER_CODE, MAX_FULL_NAME = 65, 32  # the users table's columns
 
 

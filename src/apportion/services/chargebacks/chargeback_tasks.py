@@ -25,12 +25,13 @@ from apportion.importer.formulas import neutralise
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.services.runs.run_context import delete_bills_in
-from apportion.store import lineage
+from apportion.store import lineage, runs
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.paging import TypedPage
 from apportion.store.queries import chargeback_tasks as stored
 from apportion.store.queries.chargeback_tasks import ChargebackTaskListing as ChargebackTaskListing
 from apportion.store.queries.chargeback_tasks import TaskState
+from apportion.store.runs import TaskLine as TaskLine
 
 FILTERS = filters.specs(
     FieldSpec(
@@ -66,6 +67,12 @@ def list_tasks(
     conditions = filters.parse(filter_text, FILTERS)
     with db.reading() as session:
         return stored.task_page(session, conditions, page_number, page_size, today)
+
+
+def recent_tasks(db: Database, step_id: int | None, billing_period: int | None, limit: int) -> list[TaskLine]:
+    """The newest `limit` chargeback tasks, of one step and one period when given."""
+    with db.reading() as session:
+        return runs.recent_tasks(session, step_id, billing_period, limit)
 
 
 def get_task(db: Database, task_id: int) -> ChargebackTaskListing:

@@ -1,8 +1,10 @@
 """Run a bill import task: read, parse, resolve, decide the batch, write bills and kickout files, in one transaction.
 
-Stages (DESIGN.md import pipeline): read the stored upload (`importer.readers`) -> map rows by profile into
-bills or kickouts (`importer.rows`) -> resolve codes and check rules (`import_resolution`) -> batch mode
-(`import_batches`) -> bulk write (`store.bill_writer`) -> kickout files (`importer.kickouts`).
+Stages (DESIGN.md import pipeline), run once per chunk of CHUNK_BILLS bills as the file streams through them: read
+the stored upload in pieces (`importer.readers.stream_files`) -> map rows by profile into bills or kickouts
+(`importer.rows.parse_rows`) -> load what the chunk names and resolve its codes and rules (`import_resolution`) ->
+batch mode (`batch_choice`, applied before the first bill) -> bulk write (`store.bill_writer`) -> kickout rows
+streamed to their file (`importer.kickouts.KickoutFile`). Memory holds one chunk, not the file.
 Every write of one import, bills, voided duplicates, batch changes, kickout files and the task's outcome, is
 one transaction: a failure leaves nothing half-imported and marks the task Failed with its reason.
 Import error handling is EnergyCAP's default "process valid bills" (domain.md §4.10, §7 Q27).
@@ -10,37 +12,46 @@ Import error handling is EnergyCAP's default "process valid bills" (domain.md §
 
 from __future__ import annotations
 
+import bisect
+import gc
+import itertools
 import logging
 import time
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from apportion.domain.batch_modes import BatchStatus
+from apportion.domain.batch_modes import BatchDecision, BatchStatus
 from apportion.domain.bills import BillDraft
 from apportion.domain.errors import DomainError, ValidationFailed
 from apportion.domain.task_status import TaskStatus
-from apportion.importer.kickouts import write_kickout_file
+from apportion.importer.kickouts import KickoutFile
 from apportion.importer.limits import ImportLimits
-from apportion.importer.readers import SourceFile, read_files
-from apportion.importer.rows import Kickout, parse_file
+from apportion.importer.readers import Row, stream_files
+from apportion.importer.rows import Kickout, ParsedBill, parse_rows
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.runtime.progress import Progress
 from apportion.services.billing.batches import header_defaults
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.services.imports import batch_choice, saved_profiles
-from apportion.services.imports.import_resolution import Resolver, load_catalog
+from apportion.services.imports.import_resolution import Resolver, load_catalog, load_reference
 from apportion.services.imports.import_tasks import KICKOUT, SOURCE
 from apportion.settings import Settings
+from apportion.store import locks
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import import_tasks as stored
+from apportion.store.queries.batches import BatchRecord
+from apportion.store.queries.import_catalog import Catalog
 
 log = logging.getLogger("apportion.import")
 CURRENCY_TYPE = "CURRENCY"
 STAGES = ("read", "parse", "load", "resolve", "write", "kickouts")
-"""The stages of an import, in order: each is one step of `run_import`'s progress."""
+"""The stages of an import, each timed over all its chunks (the task output's `stageSeconds`)."""
+CHUNK_BILLS = 5_000
+"""Bills parsed, resolved and written at a time: what an import holds in memory, whatever the file's length."""
 
 
 def limits_for(settings: Settings) -> ImportLimits:
@@ -67,7 +78,8 @@ def run_import(
 ) -> None:
     """The body of a bill import task; runs a Queued task once and records how it ended.
 
-    `progress` hears of each of the STAGES as it ends (before the commit).
+    `progress` hears (bytes of the upload read, its size, rows read) after each chunk, and (size, size, ...) when
+    the import is recorded (before the commit).
     """
     with db.transaction() as session:
         # Claim the task with one conditional UPDATE, so two runners handed the same id never both run it.
@@ -102,111 +114,227 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
     task = stored.locked_task(session, task_id)
     if task is None or task.status != TaskStatus.PROCESSING:
         return
-    [source] = stored.files_of(session, task_id, SOURCE)
+    locks.lock_bill_imports(session)  # imports take turns (PostgreSQL): each locks its accounts chunk by chunk
+    source = stored.open_file(session, task_id, SOURCE)
+    if source is None:
+        raise LookupError(f"bill import task {task_id} has no source file")
     settings: dict[str, Any] = dict(task.settings or {})
     profile = saved_profiles.profile_in(session, settings.get("profileCode"))
-    watch = _Stopwatch(progress)
-    files = read_files(source.file_name, source.content, limits)
-    watch.lap("read")
-    currency = stored.currency_unit_codes(session, CURRENCY_TYPE)
-    results = [parse_file(file, profile, currency, limits.max_message_chars) for file in files]
-    watch.lap("parse")
-    catalog = load_catalog(session, [bill for result in results for bill in result.bills])
-    watch.lap("load")
-    resolver = Resolver(catalog, task_id)
-    undone = corrections.Undone()
-    drafts: list[BillDraft] = []
-    kickouts: list[list[Kickout]] = []
-    for result in results:
-        kicked = list(result.kickouts)
-        for bill in result.bills:
-            outcome = resolver.resolve(bill)
-            if isinstance(outcome, str):
-                kicked.extend(bill.kickouts(outcome))
-            else:
-                drafts.append(outcome)
-        kickouts.append(kicked)
-    watch.lap("resolve")
     decision = batch_choice.decide(
         session, batch_choice.settings_from(settings.get("batchSettings")), task.user_id, now
     )
-    batch_id = None
-    if drafts:
-        batch = batch_choice.apply(session, decision, task.user_id, now)
-        # domain.md §7 Q14: V (and A/E without VPR) replace an existing bill of the same account and dates; the
-        # chargeback bills made from it are undone first, in this transaction (services/chargebacks/corrections.py).
-        change = Change(Cause.REPLACED_BY_IMPORT, task.user_id, now, import_task_id=task_id)
-        undone = corrections.undo_dependents(session, sorted(resolver.to_void), change)
-        stored.void_replaced(session, sorted(resolver.to_void))
-        BillWriter(session).write(
-            drafts, batch.batch_id, task.user_id, now, header_defaults(batch), void=batch.status == BatchStatus.PENDING
-        )
-        batch_choice.finish(session, decision, batch, now)
-        batch_id = batch.batch_id
-    watch.lap("write")
-    kicked_rows = _store_kickouts(session, task_id, files, kickouts, limits)
-    watch.lap("kickouts")
-    rows = sum(len(file.rows) for file in files)
-    message = f"{len(drafts)} bills imported from {rows} rows; {kicked_rows} rows kicked out."
-    if undone.voided:
+    run = _Run(session, task_id, task.user_id, now, decision, limits)
+    currency = stored.currency_unit_codes(session, CURRENCY_TYPE)
+    watch = _Stopwatch()
+    for file in stream_files(source.file_name, source.stream, source.size, limits):
+        rows = _TimedRows(file.rows, watch)
+        parsed = parse_rows(file.name, file.header, rows, profile, currency, limits.max_message_chars)
+        kickouts = KickoutFile(file.name, file.kind, file.header, limits, run.kickout_bytes)
+        while True:
+            started = time.perf_counter()
+            chunk = list(itertools.islice(parsed, CHUNK_BILLS))
+            watch.add("parse", time.perf_counter() - started - rows.take_seconds())
+            if not chunk:
+                break
+            run.chunk(chunk, kickouts, watch)
+            chunk.clear()  # let the chunk go first, so the collection below need not walk it
+            # The cyclic collector is paused for the import's speed; what little cyclic garbage a chunk leaves (the
+            # database layer's) is collected here, among the young objects only, so memory stays flat.
+            gc.collect(1)
+            if progress is not None:
+                progress(min(source.stream.tell(), source.size), source.size, f"{run.rows + rows.count:,} rows read")
+        run.rows += rows.count
+        run.files.append({"fileName": file.name, "rowCount": rows.count, "kickoutRowCount": kickouts.rows})
+        started = time.perf_counter()
+        run.store_kickouts(kickouts)
+        watch.add("kickouts", time.perf_counter() - started)
+    started = time.perf_counter()
+    batch_id = run.finish_batch()
+    watch.add("write", time.perf_counter() - started)
+    message = f"{run.bills} bills imported from {run.rows} rows; {run.kicked_rows} rows kicked out."
+    if run.undone_bills:
         message += (
-            f" {len(resolver.to_void)} bills replaced; {len(undone.voided)} chargeback bills made from them voided,"
-            f" {undone.reruns} chargeback periods to run again."
+            f" {run.voided} bills replaced; {len(run.undone_bills)} chargeback bills made from them voided,"
+            f" {run.reruns} chargeback periods to run again."
         )
     output = {
-        "rowCount": rows,
-        "billCount": len(drafts),
-        "kickoutRowCount": kicked_rows,
-        "voidedBillCount": len(resolver.to_void),
-        "voidedChargebackBillIds": list(undone.voided),
-        "chargebackRerunCount": undone.reruns,
+        "rowCount": run.rows,
+        "billCount": run.bills,
+        "kickoutRowCount": run.kicked_rows,
+        "voidedBillCount": run.voided,
+        "voidedChargebackBillIds": run.undone_bills,
+        "chargebackRerunCount": run.reruns,
         "batchMode": getattr(decision, "mode_applied", None),
-        "files": [
-            {"fileName": file.name, "rowCount": len(file.rows), "kickoutRowCount": len({k.line_number for k in ks})}
-            for file, ks in zip(files, kickouts, strict=True)
-        ],
-        "stageSeconds": watch.laps,  # where the time went, before the commit: read, parse, load, resolve, ...
+        "files": run.files,
+        "stageSeconds": watch.rounded(),  # where the time went, before the commit: read, parse, load, resolve, ...
     }
-    status = TaskStatus.COMPLETED_WITH_KICKOUTS if kicked_rows else TaskStatus.COMPLETED
+    status = TaskStatus.COMPLETED_WITH_KICKOUTS if run.kicked_rows else TaskStatus.COMPLETED
     stored.finish(session, task_id, status, now, message, output, batch_id)
+    if progress is not None:
+        progress(source.size, source.size, f"{run.rows:,} rows imported")
+
+
+class _Run:
+    """One import's chunks in turn: resolve each against its catalog, write its bills, stream its kickouts.
+
+    Everything here stays in the import's one transaction. What it keeps across chunks is counts, the batch, and
+    the id and first row of each bill written (16 bytes a bill), so that a later row of the file repeating an earlier
+    bill is reported with that bill's row.
+    """
+
+    def __init__(
+        self,
+        session: UnitOfWork,
+        task_id: int,
+        user_id: int,
+        now: datetime,
+        decision: BatchDecision,
+        limits: ImportLimits,
+    ) -> None:
+        self.session, self.task_id, self.user_id, self.now = session, task_id, user_id, now
+        self.decision, self.limits = decision, limits
+        self.reference = load_reference(session)
+        self.resolver = Resolver(Catalog(reference=self.reference), task_id)
+        self.written = _FirstRows()
+        self.batch: BatchRecord | None = None
+        self.writer: BillWriter | None = None
+        self.change = Change(Cause.REPLACED_BY_IMPORT, user_id, now, import_task_id=task_id)
+        self.rows = self.bills = self.kicked_rows = self.voided = self.reruns = 0
+        self.kickout_bytes = 0
+        self.undone_bills: list[int] = []
+        self.files: list[dict[str, Any]] = []
+
+    def chunk(self, items: list[ParsedBill | tuple[Kickout, ...]], kickouts: KickoutFile, watch: _Stopwatch) -> None:
+        """Resolve, write and kick out one chunk of a file (whole bills, in file order)."""
+        started = time.perf_counter()
+        bills = [item for item in items if isinstance(item, ParsedBill)]
+        catalog = load_catalog(self.session, self.reference, bills, self.task_id)
+        self.resolver.chunk(catalog, self.written.first_row)
+        loaded = time.perf_counter()
+        watch.add("load", loaded - started)
+        drafts: list[BillDraft] = []
+        first_rows: list[int] = []
+        kicked: list[Kickout] = []
+        for item in items:
+            if not isinstance(item, ParsedBill):
+                kicked.extend(item)
+                continue
+            outcome = self.resolver.resolve(item)
+            if isinstance(outcome, str):
+                kicked.extend(item.kickouts(outcome))
+            else:
+                drafts.append(outcome)
+                first_rows.append(item.rows[0].line_number)
+        resolved = time.perf_counter()
+        watch.add("resolve", resolved - loaded)
+        if drafts:
+            self._write(drafts, first_rows, sorted(self.resolver.to_void))
+        written = time.perf_counter()
+        watch.add("write", written - resolved)
+        if kicked:
+            kickouts.add(kicked)
+        watch.add("kickouts", time.perf_counter() - written)
+
+    def _write(self, drafts: list[BillDraft], first_rows: list[int], to_void: list[int]) -> None:
+        if self.batch is None:
+            self.batch = batch_choice.apply(self.session, self.decision, self.user_id, self.now)
+            self.writer = BillWriter(self.session, self.reference.unit_table)
+        assert self.writer is not None
+        # domain.md §7 Q14: V (and A/E without VPR) replace an existing bill of the same account and dates; the
+        # chargeback bills made from it are undone first, in this transaction (services/chargebacks/corrections.py).
+        undone = corrections.undo_dependents(self.session, to_void, self.change)
+        self.undone_bills.extend(undone.voided)
+        self.reruns += undone.reruns
+        stored.void_replaced(self.session, to_void)
+        self.voided += len(to_void)
+        batch = self.batch
+        bill_ids = self.writer.write(
+            drafts, batch.batch_id, self.user_id, self.now, header_defaults(batch),
+            void=batch.status == BatchStatus.PENDING,
+        )  # fmt: skip
+        self.written.add(bill_ids, first_rows)
+        self.bills += len(drafts)
+
+    def store_kickouts(self, kickouts: KickoutFile) -> None:
+        """Keep one source file's kickout file with the task (past `max_kickout_bytes` the import fails)."""
+        if not kickouts.rows:
+            return
+        name, content = kickouts.finish()
+        self.kickout_bytes += len(content)
+        self.kicked_rows += kickouts.rows
+        stored.add_file(
+            self.session, self.task_id, KICKOUT, name, content, list(kickouts.messages), row_count=kickouts.rows
+        )
+
+    def finish_batch(self) -> int | None:
+        """After the last chunk: close a self-contained batch; the batch the bills went into (None: no bills)."""
+        if self.batch is None:
+            return None
+        batch_choice.finish(self.session, self.decision, self.batch, self.now)
+        return self.batch.batch_id
+
+
+class _FirstRows:
+    """The id and first row of each bill an import has written, in two arrays of 8-byte integers."""
+
+    def __init__(self) -> None:
+        self.ids = array("q")
+        self.rows = array("q")
+
+    def add(self, bill_ids: Sequence[int], first_rows: Sequence[int]) -> None:
+        """Bills just written; ids grow from one write to the next (a sequence, or SQLite's rowid under its lock)."""
+        if self.ids and bill_ids and min(bill_ids) <= self.ids[-1]:  # not expected; kept correct all the same
+            pairs = sorted([*zip(self.ids, self.rows, strict=True), *zip(bill_ids, first_rows, strict=True)])
+            self.ids = array("q", (i for i, _ in pairs))
+            self.rows = array("q", (r for _, r in pairs))
+            return
+        order = sorted(range(len(bill_ids)), key=bill_ids.__getitem__)
+        self.ids.extend(bill_ids[k] for k in order)
+        self.rows.extend(first_rows[k] for k in order)
+
+    def first_row(self, bill_id: int) -> int:
+        """The first file row of a bill this import wrote."""
+        position = bisect.bisect_left(self.ids, bill_id)
+        if position == len(self.ids) or self.ids[position] != bill_id:
+            raise LookupError(bill_id)
+        return self.rows[position]
+
+
+class _TimedRows:
+    """A file's rows, counted, with the time spent reading them (the reader's time, apart from parsing)."""
+
+    def __init__(self, rows: Iterator[Row], watch: _Stopwatch) -> None:
+        self.rows, self.watch = rows, watch
+        self.count = 0
+        self.seconds = 0.0
+        self._taken = 0.0
+
+    def __iter__(self) -> Iterator[Row]:
+        clock, rows = time.perf_counter, self.rows
+        while True:
+            started = clock()
+            row = next(rows, None)
+            self.seconds += clock() - started
+            if row is None:
+                return
+            self.count += 1
+            yield row
+
+    def take_seconds(self) -> float:
+        """The reading time since the last call, added to the stopwatch's "read" (and so left out of "parse")."""
+        seconds, self.seconds = self.seconds, 0.0
+        self.watch.add("read", seconds)
+        return seconds
 
 
 class _Stopwatch:
-    """Seconds spent in each stage of one import, for the task's output and the benchmark."""
+    """Seconds spent in each stage of one import, summed over its chunks, for the task's output and the benchmark."""
 
-    def __init__(self, progress: Progress | None = None) -> None:
-        self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
-        self._progress = progress
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = dict.fromkeys(STAGES, 0.0)
 
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.laps[stage] = round(now - self._last, 3)
-        self._last = now
-        if self._progress is not None:
-            self._progress(len(self.laps), len(STAGES), stage)
+    def add(self, stage: str, seconds: float) -> None:
+        self.laps[stage] += seconds
 
-
-def _store_kickouts(
-    session: UnitOfWork,
-    task_id: int,
-    files: Sequence[SourceFile],
-    kickouts: Sequence[Sequence[Kickout]],
-    limits: ImportLimits,
-) -> int:
-    """One kickout file per source file with kickouts; returns how many rows were kicked out.
-
-    Past `limits.max_kickout_bytes` for all of them together, ImportFileRejected fails the task: nothing imported.
-    """
-    total = 0
-    size = 0
-    for file, kicked in zip(files, kickouts, strict=True):
-        if not kicked:
-            continue
-        name, content = write_kickout_file(file, kicked, limits, used=size)
-        size += len(content)
-        lines = {k.line_number for k in kicked}
-        total += len(lines)
-        messages = list(dict.fromkeys(k.message for k in kicked))
-        stored.add_file(session, task_id, KICKOUT, name, content, messages, row_count=len(lines))
-    return total
+    def rounded(self) -> dict[str, float]:
+        return {stage: round(seconds, 3) for stage, seconds in self.laps.items()}

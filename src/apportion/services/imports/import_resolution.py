@@ -1,8 +1,9 @@
 """Parsed bills to bill drafts: codes resolved against the database and the import rules checked, or a reason.
 
-Everything a file's bills refer to is loaded set-based first (`load_catalog`: a few chunked IN queries), then
-each bill is resolved in memory (`Resolver.resolve`). A bill that breaks a rule is kicked out whole with every
-problem found, each as "Row n: ..." like the parser's own messages (docs/import-format.md):
+Everything a chunk of a file's bills refers to is loaded set-based first (`load_catalog`: a few chunked IN queries),
+then each bill is resolved in memory (`Resolver.resolve`); an import streams its file through this a chunk at a time.
+A bill that breaks a rule is kicked out whole with every problem found, each as "Row n: ..." like the parser's own
+messages (docs/import-format.md):
 
 - the account must exist (by code, and vendor code when the code is used by several vendors), be active and
   cover the bill's dates (domain.md §4.10);
@@ -17,7 +18,7 @@ problem found, each as "Row n: ..." like the parser's own messages (docs/import-
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Literal
 
@@ -33,20 +34,29 @@ from apportion.importer.rows import (
 )
 from apportion.store.database import UnitOfWork
 from apportion.store.queries import import_catalog
-from apportion.store.queries.import_catalog import AccountFacts, Catalog, MeterFacts
+from apportion.store.queries.import_catalog import AccountFacts, Catalog, MeterFacts, Reference
 
 MIN_PERIOD, MAX_PERIOD = 190001, 209912
 
 
-def load_catalog(session: UnitOfWork, bills: Sequence[ParsedBill]) -> Catalog:
-    """Load the accounts, meters, links, existing bills and reference codes these bills name."""
+def load_catalog(
+    session: UnitOfWork, reference: Reference, bills: Sequence[ParsedBill], import_task_id: int
+) -> Catalog:
+    """Load the accounts, meters, links and bills (live ones, and import `import_task_id`'s own) these bills name."""
     return import_catalog.load_catalog(
         session,
+        reference,
         account_codes={bill.account_code for bill in bills},
         meter_codes={m.meter_code for bill in bills for m in bill.meters if m.meter_code},
         # Rows that name their meter only by serial number: the account's linked meters are the candidates.
         serial_only_meters=any(m.serial_number and not m.meter_code for bill in bills for m in bill.meters),
+        import_task_id=import_task_id,
     )
+
+
+def load_reference(session: UnitOfWork) -> Reference:
+    """The observation type and unit codes, loaded once per import."""
+    return import_catalog.load_reference(session)
 
 
 class _Problems:
@@ -59,8 +69,16 @@ class _Problems:
         self.messages.append(f"Row {line_number}: {text}")
 
 
+_PERIODS_KEPT = 4096
+
+
 class Resolver:
-    """Resolves the bills of one import in file order, remembering which bills it has taken and which to void."""
+    """Resolves the bills of one import in file order, a chunk at a time (`chunk` with each chunk's catalog).
+
+    `taken` holds the bills of this import with each (account, dates) key, by their first row: those of the chunk
+    being resolved, and those written by earlier chunks (found in the catalog's `own`, their rows given by
+    `first_rows`). `to_void` is the existing bills the chunk's bills replace.
+    """
 
     def __init__(self, catalog: Catalog, task_id: int) -> None:
         self.catalog, self.task_id = catalog, task_id
@@ -70,6 +88,13 @@ class Resolver:
         self._periods: dict[tuple[date, date], int] = {}
         self._measured: dict[tuple[int, int], bool] = {}
         self._origin = BillOrigin(import_task_id=task_id)  # immutable, so every draft can share it
+
+    def chunk(self, catalog: Catalog, first_rows: Callable[[int], int]) -> None:
+        """Resolve the next chunk against `catalog`; `first_rows(bill id)` is the first row of a bill this import
+        wrote earlier."""
+        self.catalog = catalog
+        self.taken = {key: first_rows(min(ids)) for key, ids in catalog.own.items()}
+        self.to_void = set()
 
     def resolve(self, bill: ParsedBill) -> BillDraft | str:
         """The draft to write, or the kickout message for every row of the bill."""
@@ -110,6 +135,8 @@ class Resolver:
         """The midpoint rule's period (`ParsedBill.period` without a file period), once per pair of dates."""
         period = self._periods.get((start, end))
         if period is None:
+            if len(self._periods) >= _PERIODS_KEPT:  # ever new dates: keep a bounded number of answers
+                self._periods.clear()
             period = self._periods[start, end] = billing_period_for(start, end)
         return period
 

@@ -8,7 +8,7 @@ Statuses follow domain.md §7 Q2: Queued, Processing, Completed, Completed with 
 
 from __future__ import annotations
 
-import re
+import io
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,9 +19,9 @@ from apportion.domain.batch_modes import ImportBatchSettings
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.task_status import TaskStatus
-from apportion.importer.kickouts import kickout_file_name, zip_files
+from apportion.importer.kickouts import kickout_file_name, reasons_of, row_messages, zip_files
 from apportion.importer.limits import ImportFileRejected, ImportLimits
-from apportion.importer.readers import decode_base64, read_files
+from apportion.importer.readers import check_upload, decode_base64
 from apportion.services.access.auth import Principal
 from apportion.services.imports import batch_choice, saved_profiles
 from apportion.store.database import Database, UnitOfWork
@@ -124,18 +124,35 @@ def start_import(
     limits: ImportLimits,
 ) -> tuple[int, str]:
     """POST /api/v3/import/bill up to the queue: (task id, task GUID) of the new Queued task, or a 400."""
-    if not (file_name or "").strip():
-        raise ValidationFailed.single("fileName", "The fileName field is required.")
-    _check_texts(options, {"fileName": (file_name.strip(), texts.MAX_FILE_NAME)})
+    _check_name(file_name, options)
     if data is not None and len(data) > (limits.max_bytes + 2) // 3 * 4 + len(data) // 60 + 4:
         # Base64 text this long cannot decode to an allowed file (line breaks allowed): refuse before decoding it.
         raise ImportFileRejected(f"{file_name} is larger than the {limits.max_bytes:,}-byte limit.")
-    content = decode_base64(data)
+    return start_import_bytes(db, file_name, decode_base64(data), options, principal, now, limits)
+
+
+def start_import_bytes(
+    db: Database,
+    file_name: str,
+    content: bytes,
+    options: ImportOptions,
+    principal: Principal,
+    now: datetime,
+    limits: ImportLimits,
+) -> tuple[int, str]:
+    """`start_import` for a file's bytes (`apportion import FILE`): checked as a stream, then stored with its task."""
+    _check_name(file_name, options)
     # Every file problem is a 400 now, not a failed task later; the rows themselves are the task's to build.
-    read_files(file_name, content, limits, keep_rows=False)
+    check_upload(file_name, io.BytesIO(content), len(content), limits)
     with db.transaction() as session:
         task = queue_import(session, file_name.strip(), content, options, principal, now)
         return task.task_id, task.task_guid
+
+
+def _check_name(file_name: str, options: ImportOptions) -> None:
+    if not (file_name or "").strip():
+        raise ValidationFailed.single("fileName", "The fileName field is required.")
+    _check_texts(options, {"fileName": (file_name.strip(), texts.MAX_FILE_NAME)})
 
 
 def _check_texts(options: ImportOptions, more: dict[str, tuple[str | None, int]] | None = None) -> None:
@@ -258,14 +275,24 @@ def error_output(db: Database, task_guid: str, principal: Principal) -> OutputFi
     return OutputFile(f"kickouts-{task.task_guid}.zip", zip_files([(f.file_name, f.content) for f in files]), "zip")
 
 
-_ROW_PREFIX = re.compile(r"^Row \d+: ")
-_NEXT_ROW = re.compile(r"; (?=Row \d+: )")
-
-
 def _reasons(messages: list[str] | None) -> list[str]:
-    """Distinct reasons without their "Row n: " prefixes, in first-seen order: a summary of a file's kickouts."""
-    reasons = (_ROW_PREFIX.sub("", part) for message in messages or () for part in _NEXT_ROW.split(message))
-    return list(dict.fromkeys(reasons))
+    """Distinct reasons without their "Row n: " prefixes, in first-seen order: a summary of a file's kickouts (kept
+    messages are reasons already; those of tasks stored before that still carry their prefixes)."""
+    return list(dict.fromkeys(reason for message in messages or () for reason in reasons_of(message)))
+
+
+def kickout_rows(db: Database, task_guid: str, principal: Principal) -> list[str]:
+    """Every row an import kicked out with its reason ("Row 3: ..."), file by file, in the order they were found;
+    each prefixed by its file's name when the upload held several."""
+    task = get_task(db, task_guid, principal).task
+    with db.reading() as session:
+        files = stored.files_of(session, task.task_id, KICKOUT)
+    several = len(files) > 1
+    return [
+        f"{f.file_name}: {message}" if several else message
+        for f in files
+        for message in row_messages(f.file_name, f.content)
+    ]
 
 
 @dataclass(frozen=True)

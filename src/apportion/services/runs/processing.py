@@ -62,7 +62,9 @@ QUICK_FILTERS = filters.specs(
 
 Clock = Callable[[], datetime]
 RUN_STAGES = ("task opened", "versions run", "task recorded")
-"""The progress steps of one task: opened with its batch, its versions run and bills written, counters stored."""
+"""The progress steps of one task: opened with its batch, its versions run and bills written, counters stored.
+The labels a progress report hears say what is happening in the task's own terms ("splitting 9 versions' bills
+for 202611"), not these names."""
 
 
 @dataclass(frozen=True)
@@ -162,16 +164,30 @@ def _status(outcomes: Sequence[VersionOutcome]) -> TaskStatus:
 
 def _split_job(period: int, selection: VersionSelection, step_id: int | None = None) -> _Job:
     def work(ctx: RunContext) -> list[VersionOutcome]:
-        return run_splits(ctx, load_split_versions(ctx.session, selection), period)
+        versions = load_split_versions(ctx.session, selection)
+        ctx.announce(f"splitting the bills of {_count(len(versions), 'version')} for {period}")
+        return run_splits(ctx, versions, period)
 
     return _Job(SPLIT, period, work, step_id)
 
 
 def _calculation_job(period: int, selection: VersionSelection, step_id: int | None = None) -> _Job:
     def work(ctx: RunContext) -> list[VersionOutcome]:
-        return run_calculations(ctx, load_calculated_versions(ctx.session, selection), period)
+        versions = load_calculated_versions(ctx.session, selection)
+        ctx.announce(f"calculating the bills of {_count(len(versions), 'version')} for {period}")
+        return run_calculations(ctx, versions, period)
 
     return _Job(CALCULATION, period, work, step_id)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def _opened(job: _Job) -> str:
+    """What a task does once opened, for a progress report."""
+    what = f"step {job.step_id}" if job.step_id is not None else job.chargeback_type.lower()
+    return f"{what}: reading the versions for {job.period}"
 
 
 def _step_job(step: StepToRun, period: int) -> _Job:
@@ -310,9 +326,11 @@ def _work(
         now=now,
         start_date_for_bill=plan.start_date_for_bill,
         end_date_for_bill=plan.end_date_for_bill,
+        progress=lambda label: report(1, len(RUN_STAGES), label),
     )
     outcomes = job.work(context)
-    report(2, len(RUN_STAGES), RUN_STAGES[1])
+    made = sum(len(o.bill_ids) for o in outcomes)
+    report(2, len(RUN_STAGES), f"recording {_count(made, 'bill')} and {_count(len(outcomes), 'outcome')}")
     runs.record_outcomes(
         session,
         task.task_id,
@@ -323,12 +341,12 @@ def _work(
     runs.finish_task(
         session,
         task.task_id,
-        bills_created=sum(len(o.bill_ids) for o in outcomes),
+        bills_created=made,
         failed_versions=len({o.version_id for o in outcomes if o.error_message}),
         status=_status(outcomes),
         end=clock(),
     )
-    report(3, len(RUN_STAGES), RUN_STAGES[2])
+    report(3, len(RUN_STAGES), f"{_status(outcomes).lower()}: {_count(made, 'bill')}")
 
 
 def _silent(_done: int, _total: int, _label: str) -> None:
@@ -358,12 +376,49 @@ def _run(
             if run_id is None:
                 run_id = runs.create_run(session, plan, principal.user_id, now)
             task_id, batch_id = _open_task(session, run_id, job, settings, principal, now, batch_id)
-            report(1, len(RUN_STAGES), RUN_STAGES[0])
+            report(1, len(RUN_STAGES), _opened(job))
             task = runs.lock_task(session, task_id)
             assert task is not None
             _work(session, task, job, plan, clock, now, report)
         task_ids.append(task_id)
     return task_ids
+
+
+def run_in(
+    session: UnitOfWork,
+    plan: RunPlan,
+    settings: RunSettings,
+    principal: Principal,
+    clock: Clock,
+    progress: Progress | None = None,
+) -> list[int]:
+    """Run the plan's tasks one after another in the caller's unit of work (a dry run's, rolled back after); their
+    ids. The same body as an inline run (`_open_task`, `_work`): a later step sees the bills of the earlier ones."""
+    jobs = _jobs(session, plan)
+    task_ids: list[int] = []
+    batch_id: int | None = None
+    total = len(jobs) * len(RUN_STAGES)
+    now = clock()
+    run_id = runs.create_run(session, plan, principal.user_id, now)
+    with cyclic_gc_paused():
+        for number, job in enumerate(jobs):
+            report = shifted(progress, number * len(RUN_STAGES), total) or _silent
+            task_id, batch_id = _open_task(session, run_id, job, settings, principal, now, batch_id)
+            report(1, len(RUN_STAGES), _opened(job))
+            task = runs.lock_task(session, task_id)
+            assert task is not None
+            _work(session, task, job, plan, clock, now, report)
+            task_ids.append(task_id)
+    return task_ids
+
+
+def plan_steps(session: UnitOfWork, plan: RunPlan) -> list[int]:
+    """The workflow steps a step or workflow plan runs, in order (empty for the other processors)."""
+    if plan.step_id is not None:
+        return [plan.step_id]
+    if plan.workflow_id is not None:
+        return [step.step_id for step in runs.workflow_steps(session, plan.workflow_id) or []]
+    return []
 
 
 def _open(db: Database, plan: RunPlan, settings: RunSettings, principal: Principal, clock: Clock) -> list[int]:
@@ -444,14 +499,19 @@ def run_workflow_step(
     queue: TaskQueue | None = None,
 ) -> int:
     """POST /api/v3/chargebackWorkflowStep/{id}/exec: the versions assigned to one step (domain.md §4.6)."""
+    plan = step_plan(db, step_id, settings, clock)
+    (task_id,) = _start(db, plan, settings, principal, clock, queue, progress)
+    return task_id
+
+
+def step_plan(db: Database, step_id: int, settings: RunSettings, clock: Clock) -> RunPlan:
+    """The plan of a run of one workflow step (NotFound for an unknown step, ValidationFailed for bad settings)."""
     with db.reading() as session:
         if runs.step(session, step_id) is None:
             raise NotFound("Chargeback workflow step", step_id)
     today = clock().date()
     period = _checked(settings, periods.of_date(today))
-    plan = _plan(RunKind.STEP, period, settings, today, step_id=step_id)
-    (task_id,) = _start(db, plan, settings, principal, clock, queue, progress)
-    return task_id
+    return _plan(RunKind.STEP, period, settings, today, step_id=step_id)
 
 
 def run_workflow(
@@ -470,14 +530,19 @@ def run_workflow(
     steps reuse. With a queue every step's task is committed as Processing at once, in step order, and one job
     runs them one after another.
     """
+    settings = settings or RunSettings()
+    plan = workflow_plan(db, workflow_id, settings, clock)
+    return _start(db, plan, settings, principal, clock, queue, progress)
+
+
+def workflow_plan(db: Database, workflow_id: int, settings: RunSettings, clock: Clock) -> RunPlan:
+    """The plan of a run of a whole workflow; without a period, last month's."""
     with db.reading() as session:
         if runs.workflow_steps(session, workflow_id) is None:
             raise NotFound("Chargeback workflow", workflow_id)
-    settings = settings or RunSettings()
     today = clock().date()
     period = _checked(settings, periods.prior(periods.of_date(today)))
-    plan = _plan(RunKind.WORKFLOW, period, settings, today, workflow_id=workflow_id)
-    return _start(db, plan, settings, principal, clock, queue, progress)
+    return _plan(RunKind.WORKFLOW, period, settings, today, workflow_id=workflow_id)
 
 
 def run_aggregations(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -26,6 +26,12 @@ class RunContext:
     start_date_for_bill: date | None = None
     end_date_for_bill: date | None = None
     writer: BillWriter | None = None
+    progress: Callable[[str], None] | None = None
+
+    def announce(self, label: str) -> None:
+        """Tell whoever follows the task's progress what it is doing now ("splitting the bills of 9 versions")."""
+        if self.progress is not None:
+            self.progress(label)
 
     def bill_dates(self, period: int) -> tuple[date, date]:
         """Dates of a calculated bill: the request's, else the period's first day to the next period's.

@@ -92,3 +92,9 @@ def api_key_exists(session: Session, api_key_id: int) -> bool:
 def delete_api_key(session: Session, api_key_id: int) -> None:
     """Delete an API key (the page sessions signed in with it go with it)."""
     session.execute(delete(ApiKey).where(ApiKey.api_key_id == api_key_id))
+
+
+def delete_keys_of(session: Session, user_id: int) -> int:
+    """Delete every API key of the user (their page sessions go with them); how many there were."""
+    result = session.execute(delete(ApiKey).where(ApiKey.user_id == user_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

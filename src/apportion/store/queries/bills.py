@@ -254,7 +254,7 @@ def _listings() -> Shaped[BillListing]:
     return Shaped(statement, read)
 
 
-def _filter_targets() -> dict[str, Any]:
+def filter_targets() -> dict[str, Any]:
     """The column (or related rows' column) each filter field of GET /api/v3/bill compares."""
     on_meter = select(BillMeter.bill_id).join(Meter, Meter.meter_id == BillMeter.meter_id)
     accounts = select(Account.account_id)
@@ -287,7 +287,7 @@ def list_bills(
     session: Session, conditions: Sequence[Condition], page_number: int, page_size: int, today: date
 ) -> BillPage:
     """One page of the bills meeting every condition, by id."""
-    where = compile_filter(conditions, _filter_targets(), today)
+    where = compile_filter(conditions, filter_targets(), today)
     listings = _listings()
     statement = listings.statement.where(where).order_by(Bill.bill_id)
     # Every bill has a batch and the other joins are outer joins on keys: the bills alone have the same count.

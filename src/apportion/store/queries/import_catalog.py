@@ -1,6 +1,7 @@
-"""What the bills of one import refer to, loaded set-based before any bill is resolved (a few chunked IN queries
-however many rows): accounts and meters by code, the accounts' meter links and existing bills, and the
-observation type and unit codes. services.imports.import_resolution resolves each bill against it in memory.
+"""What the bills of one chunk of an import refer to, loaded set-based before its bills are resolved (a few chunked IN
+queries however many rows): accounts and meters by code, the accounts' meter links and existing bills, and (once per
+import) the observation type and unit codes. services.imports.import_resolution resolves each bill against it in
+memory. An import streams its file a chunk at a time, so a catalog holds what one chunk names, never a whole file's.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from apportion.domain.units import UnitTable
@@ -70,21 +71,57 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Catalog:
-    """What the bills of one import refer to, keyed by lower-cased code (codes match without regard to case).
+class Reference:
+    """The reference codes every chunk of an import resolves against, loaded once: `observation_types` maps a code
+    to (type id, kind), `units` a code to its id; `unit_table` says which units measure which commodities."""
 
-    `observation_types` maps a code to (type id, kind); `existing` maps (account id, begin, end) to the ids of the
-    live bills with those dates.
+    observation_types: Mapping[str, tuple[int, str]] = field(default_factory=dict)
+    units: Mapping[str, int] = field(default_factory=dict)
+    unit_table: UnitTable = field(default_factory=lambda: UnitTable({}, {}, {}))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the bills of one chunk refer to, keyed by lower-cased code (codes match without regard to case).
+
+    `existing` maps (account id, begin, end) to the ids of the live bills with those dates that this import did not
+    write; `own` maps the same key to the ids of the bills this import wrote in its earlier chunks.
     """
 
     accounts: Mapping[str, list[AccountFacts]] = field(default_factory=dict)
     meters: Mapping[str, MeterFacts] = field(default_factory=dict)
     meters_by_id: Mapping[int, MeterFacts] = field(default_factory=dict)
     links: Mapping[int, list[Link]] = field(default_factory=dict)
-    observation_types: Mapping[str, tuple[int, str]] = field(default_factory=dict)
-    units: Mapping[str, int] = field(default_factory=dict)
+    reference: Reference = field(default_factory=Reference)
     existing: Mapping[tuple[int, date, date], list[int]] = field(default_factory=dict)
-    unit_table: UnitTable = field(default_factory=lambda: UnitTable({}, {}, {}))
+    own: Mapping[tuple[int, date, date], list[int]] = field(default_factory=dict)
+
+    @property
+    def observation_types(self) -> Mapping[str, tuple[int, str]]:
+        """Observation type code (lower case) -> (type id, kind)."""
+        return self.reference.observation_types
+
+    @property
+    def units(self) -> Mapping[str, int]:
+        """Unit code (lower case) -> unit id."""
+        return self.reference.units
+
+    @property
+    def unit_table(self) -> UnitTable:
+        """Which units measure which commodities."""
+        return self.reference.unit_table
+
+
+def load_reference(session: Session) -> Reference:
+    """The observation type and unit codes and the unit table (a few dozen rows each)."""
+    observation_types = {
+        code.lower(): (type_id, kind)
+        for type_id, code, kind in session.execute(
+            select(ObservationType.observation_type_id, ObservationType.observation_type_code, ObservationType.kind)
+        )
+    }
+    units = {code.lower(): unit_id for unit_id, code in session.execute(select(Unit.unit_id, Unit.unit_code))}
+    return Reference(observation_types, units, load_unit_table(session))
 
 
 def _meter_facts(row: Row[Any]) -> MeterFacts:
@@ -98,23 +135,20 @@ def _meter_select() -> AnySelect:
 
 
 def load_catalog(
-    session: Session, account_codes: Collection[str], meter_codes: Collection[str], serial_only_meters: bool
+    session: Session,
+    reference: Reference,
+    account_codes: Collection[str],
+    meter_codes: Collection[str],
+    serial_only_meters: bool,
+    import_task_id: int,
 ) -> Catalog:
-    """Load the accounts and meters with these codes (any case), the accounts' links and live bills, and the
-    reference codes; with `serial_only_meters` (rows naming their meter by serial number alone) also every meter
-    linked to those accounts, the candidates such rows choose from.
+    """Load the accounts and meters with these codes (any case), the accounts' links and bills (live ones, and those
+    import `import_task_id` wrote, live or not); with `serial_only_meters` (rows naming their meter by serial number
+    alone) also every meter linked to those accounts, the candidates such rows choose from.
 
     The accounts' rows are locked until the transaction ends: of two imports of one file at once, the second waits
     here and then finds the first one's bills as existing ones.
     """
-    observation_types = {
-        code.lower(): (type_id, kind)
-        for type_id, code, kind in session.execute(
-            select(ObservationType.observation_type_id, ObservationType.observation_type_code, ObservationType.kind)
-        )
-    }
-    units = {code.lower(): unit_id for unit_id, code in session.execute(select(Unit.unit_id, Unit.unit_code))}
-    unit_table = load_unit_table(session)
     accounts: dict[str, list[AccountFacts]] = {}
     for codes in chunks(sorted({code.lower() for code in account_codes})):
         rows = session.execute(
@@ -143,6 +177,7 @@ def load_catalog(
     locks.lock_rows(session, Account.account_id, account_ids)
     links: dict[int, list[Link]] = {}
     existing: dict[tuple[int, date, date], list[int]] = {}
+    own: dict[tuple[int, date, date], list[int]] = {}
     for chunk in chunks(account_ids):
         link_rows = session.execute(
             select(AccountMeter.account_id, AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.end_date)
@@ -152,15 +187,16 @@ def load_catalog(
         for account_id, meter_id, begin, end in link_rows:
             links.setdefault(account_id, []).append(Link(meter_id, begin, end))
         bill_rows = session.execute(
-            select(Bill.account_id, Bill.begin_date, Bill.end_date, Bill.bill_id)
-            .where(Bill.account_id.in_(chunk), Bill.void.is_(False))
+            select(Bill.account_id, Bill.begin_date, Bill.end_date, Bill.bill_id, Bill.import_task_id)
+            .where(Bill.account_id.in_(chunk), or_(Bill.void.is_(False), Bill.import_task_id == import_task_id))
             .order_by(Bill.bill_id)
         )
-        for account_id, begin, end, bill_id in bill_rows:
-            existing.setdefault((account_id, begin, end), []).append(bill_id)
+        for account_id, begin, end, bill_id, task_id in bill_rows:
+            found = own if task_id == import_task_id else existing
+            found.setdefault((account_id, begin, end), []).append(bill_id)
     if serial_only_meters:
         linked = {link.meter_id for found in links.values() for link in found} - set(meters_by_id)
         for chunk in chunks(sorted(linked)):
             for row in session.execute(_meter_select().where(Meter.meter_id.in_(chunk))):
                 meters_by_id[row.meter_id] = _meter_facts(row)
-    return Catalog(accounts, meters, meters_by_id, links, observation_types, units, existing, unit_table)
+    return Catalog(accounts, meters, meters_by_id, links, reference, existing, own)

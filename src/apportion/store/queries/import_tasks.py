@@ -6,13 +6,14 @@ Statuses are domain.task_status.TaskStatus; a task's `settings` and `output` are
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, BinaryIO, NamedTuple, TypeAlias, cast
 
-from sqlalchemy import RowMapping, func, insert, select, update
+from sqlalchemy import LargeBinary, RowMapping, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.filters import Condition
@@ -311,3 +312,74 @@ def fail(session: Session, task_id: int, now: datetime, message: str) -> None:
         session.execute(
             update(Task).where(Task.task_id == task_id).values(status=TaskStatus.FAILED, end_date=now, message=message)
         )
+
+
+# Reading a kept file as a stream -------------------------------------------------------------------------------
+
+_PIECE = 1024 * 1024
+
+
+class StoredFile(io.RawIOBase):
+    """A kept file read in pieces of its stored bytes (`substr` on SQLite's BLOB and PostgreSQL's bytea), seekable.
+
+    An import reads its upload through this (wrapped in a buffer) instead of loading the whole content, so its
+    memory does not grow with the file.
+    """
+
+    def __init__(self, session: Session, task_file_id: int, size: int) -> None:
+        super().__init__()
+        self.session, self.task_file_id, self.size, self.position = session, task_file_id, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
+        self.position = max(0, base + offset)
+        return self.position
+
+    def readinto(self, buffer: Any) -> int:
+        wanted = min(len(buffer), self.size - self.position)
+        if wanted <= 0:
+            return 0
+        piece = self.session.execute(
+            select(func.substr(TaskFile.content, self.position + 1, wanted, type_=LargeBinary)).where(
+                TaskFile.task_file_id == self.task_file_id
+            )
+        ).scalar_one()
+        data = bytes(piece)
+        buffer[: len(data)] = data
+        self.position += len(data)
+        return len(data)
+
+
+class OpenedFile(NamedTuple):
+    """A kept file opened for reading: its name, size in bytes and a buffered, seekable stream of its content."""
+
+    file_name: str
+    size: int
+    stream: BinaryIO
+
+
+def open_file(session: Session, task_id: int, kind: str) -> OpenedFile | None:
+    """The task's first file of a kind, opened as a stream read from the database in pieces (None: there is none).
+
+    The stream reads through `session`, so it is used inside the same unit of work.
+    """
+    row = session.execute(
+        select(TaskFile.task_file_id, TaskFile.file_name, func.length(TaskFile.content))
+        .where(TaskFile.task_id == task_id, TaskFile.kind == kind)
+        .order_by(TaskFile.task_file_id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    task_file_id, file_name, size = row
+    stream = io.BufferedReader(StoredFile(session, task_file_id, int(size or 0)), buffer_size=_PIECE)
+    return OpenedFile(file_name, int(size or 0), cast(BinaryIO, stream))
