@@ -254,3 +254,30 @@ def test_version_pages_show_shares_and_formulas(api: Api) -> None:
     assert "cost fixed cost (amount: 30)" in formula
     assert "meter line Service charge: fixed = 5" in formula
     assert "Not found" in page(api, f"/ui/versions/{ids['SRC'][0]}/{ids['SRC'][1]}/987654", 404)
+
+
+def test_version_pages_show_step_codes_and_floor_areas(api: Api) -> None:
+    ids = cb.accounts_and_meters(api.db, ["SRC", "DST", "TOT", "FA", "F1"])
+    _, split_step, _ = cb.split_then_calculation(api.db, ids, "SRC", "DST", "TOT")
+    floor = cb.split_version(api.db, *ids["FA"], [(*ids["F1"], Decimal("2"))], method="floorArea")
+    sign_in(api)
+    listing = page(api, "/ui/versions?type=split")
+    assert f'href="/ui/steps/{split_step}/digest">Split it</a>' in listing  # the version's workflow step
+    assert "A-SRC" in text_of(listing)
+    assert "M-SRC" in text_of(listing)
+    split = page(api, f"/ui/versions/{ids['SRC'][0]}/{ids['SRC'][1]}/{_version_of(listing, ids['SRC'])}")
+    assert "Versions of M-SRC" in text_of(split)
+    assert f'href="/ui/steps/{split_step}/digest">Split it</a>' in split
+    assert "A-DST" in text_of(split)
+    areas = text_of(page(api, f"/ui/versions/{ids['FA'][0]}/{ids['FA'][1]}/{floor}"))
+    assert "How it splits: floor area × weight" in areas
+    assert "A-F1" in areas
+    assert "M-F1" in areas  # the destination's meter; no place, so no floor area and no share (—)
+    assert "—" in areas
+
+
+def _version_of(listing: str, account_and_meter: tuple[int, int]) -> str:
+    account, meter = account_and_meter
+    found = re.search(rf'href="/ui/versions/{account}/{meter}/(\d+)"', listing)
+    assert found is not None
+    return found.group(1)
