@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 
 from apportion.api.app import create_app
+from apportion.domain.ids import parse_filter
 from apportion.domain.permissions import Grants
 from apportion.domain.versions import CALCULATION
 from apportion.services.access import auth
@@ -31,6 +32,7 @@ from apportion.services.chargebacks import version_lists
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.chargebacks import ChargebackWorkflow, ChargebackWorkflowStep, DistributionVersion
+from apportion.store.queries import versions as stored_versions
 from bench.databases import fresh_database, linked_accounts_and_meters
 
 NOW = datetime(2024, 6, 15, 9, 30)
@@ -88,7 +90,8 @@ def percentiles(times: list[float]) -> str:
 
 def raw_statements(db: Database, filter_text: str) -> tuple[str, str]:
     """The service's COUNT and page statements for the filter, compiled with their values inline."""
-    statement, counted_rows = version_lists.list_statements(CALCULATION, filter_text, NOW.date())
+    conditions = parse_filter(filter_text, version_lists.FILTERS)
+    statement, counted_rows = stored_versions.list_statements(CALCULATION, conditions, NOW.date())
     count = select(func.count()).select_from(counted_rows.subquery())
     page = statement.limit(PAGE_SIZE).offset(0)
     options = {"literal_binds": True}

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from apportion.services.chargebacks import workflows
 from apportion.store.models.chargebacks import ChargebackTask, DistributionVersion
 from apportion.store.models.users import User
+from apportion.store.queries import workflows as stored_workflows
 from tests.api import master_builders as mb
 from tests.conftest import NOW, Api
 
@@ -324,7 +324,7 @@ def test_text_the_database_cannot_hold_is_a_400(api: Api) -> None:
 def test_a_name_taken_between_check_and_write_is_a_400(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
     _create(api, "First", _step("Raced"))
     # Stand in for a concurrent request that took the name after this one checked: skip the check.
-    monkeypatch.setattr(workflows, "_check_steps", lambda _session, _info, steps, _current: ["Split"] * len(steps))
+    monkeypatch.setattr(stored_workflows, "step_names_outside", lambda _session, _step_ids: set())
     response = api.post(URL, json={"chargebackWorkflowInfo": "Second", "chargebackWorkflowSteps": [_step("Raced")]})
     assert response.status_code == 400, response.text
     assert "chargebackWorkflowSteps" in response.json()["modelState"]

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, select, text
 
 from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
-from apportion.services.runs import processing, task_queue
+from apportion.services.runs import processing, queue_bodies
 from apportion.services.runs.run_context import RunContext
 from apportion.settings import Settings
 from apportion.store.bill_writer import BillWriter
@@ -302,7 +302,7 @@ def test_the_body_runs_a_task_once_and_an_unexpected_error_fails_it_with_no_bill
     step_id = builders.workflow_step(api.db, "Split", "Split by hand")
     sources = split_campus(api.db, 3, step_id)
     settings = Settings(database_url=api.db.url, run_jobs_inline=False)
-    run = task_queue.BODIES[task_queue.CHARGEBACK_RUN]
+    run = queue_bodies.BODIES[queue_bodies.CHARGEBACK_RUN]
     body = {"billingPeriod": PERIOD, "batchSettings": {"batchCode": "BY-HAND"}, "note": "n"}
     broken = api.post(f"/api/v3/chargebackWorkflowStep/{step_id}/exec", json=body).json()
 
@@ -358,9 +358,9 @@ def test_a_queued_workflow_whose_first_step_breaks_does_not_run_the_later_steps(
     monkeypatch.setattr(RunContext, "write", fail)
     settings = Settings(database_url=api.db.url, run_jobs_inline=False)
     with pytest.raises(RuntimeError):
-        task_queue.BODIES[task_queue.CHARGEBACK_WORKFLOW](api.db, queued[0]["taskId"], settings, lambda: NOW)
+        queue_bodies.BODIES[queue_bodies.CHARGEBACK_WORKFLOW](api.db, queued[0]["taskId"], settings, lambda: NOW)
     tasks = [api.get(f"/api/v3/chargebackTask/{t['taskId']}").json() for t in queued]
     assert [t["status"] for t in tasks] == ["Failed", "Failed"]
     assert tasks[0]["comment"] == processing.UNEXPECTED_ERROR
     assert tasks[1]["comment"] == f"Not run: the task of an earlier step ({queued[0]['taskId']}) failed."
-    assert task_queue.REQUEUES[task_queue.CHARGEBACK_WORKFLOW](api.db, queued[0]["taskId"]) is False
+    assert queue_bodies.REQUEUES[queue_bodies.CHARGEBACK_WORKFLOW](api.db, queued[0]["taskId"]) is False

@@ -161,7 +161,7 @@ def test_a_replace_applies_exactly_or_changes_nothing(store: Store, data: st.Dat
     _reset(store)
     for round_number in range(3):
         current = version_history.history(store.db, store.account_id, store.meter_id, kind)
-        existing = [row["version_id"] for row in current]
+        existing = [row.version_id for row in current]
         if existing and round_number == 2 and data.draw(st.booleans(), label="bill"):
             _bill(store, existing[0])
         request = data.draw(request_for(existing, store.steps), label=f"request {round_number}")
@@ -178,20 +178,21 @@ def test_a_replace_applies_exactly_or_changes_nothing(store: Store, data: st.Dat
             for i, r in enumerate(request)
         )
         assert [
-            (row["version_info"], row["begin_period"], row["end_period"], row["workflow_id"]) for row in result
+            (row.version_info, row.begin_period, row.end_period, row.workflow.step_id if row.workflow else None)
+            for row in result
         ] == [fields for _key, fields in wanted]
         by_request = dict(zip((i for (_b, i), _f in wanted), result, strict=True))
         for i, item in enumerate(request):
             row = by_request[i]
-            assert row["chargeback_type"] == kind
-            assert periods.is_valid(row["begin_period"])
+            assert row.chargeback_type == kind
+            assert periods.is_valid(row.begin_period)
             if item.version_id is not None:
-                assert row["version_id"] == item.version_id
+                assert row.version_id == item.version_id
             else:
-                assert row["version_id"] not in existing
+                assert row.version_id not in existing
         for earlier, later in pairwise(result):
-            assert earlier["end_period"] is not None
-            assert earlier["end_period"] < later["begin_period"]
+            assert earlier.end_period is not None
+            assert earlier.end_period < later.begin_period
         assert version_history.history(store.db, store.account_id, store.meter_id, kind) == result
 
 
@@ -258,7 +259,7 @@ def test_a_copy_carries_every_instruction_and_destination(
     request = [RequestedVersion("Copy", 202401, copy_version_id=source_id)]  # the source itself is dropped
     [row] = version_history.replace_history(store.db, store.account_id, store.meter_id, kind, request)
     with store.db.reading() as session:
-        copied = session.get(DistributionVersion, row["version_id"])
+        copied = session.get(DistributionVersion, row.version_id)
         assert copied is not None
         assert session.get(DistributionVersion, source_id) is None
         assert (copied.split_method, copied.dynamic_source_value, copied.dynamic_share_value) == (method, *dynamic)

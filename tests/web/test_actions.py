@@ -18,7 +18,7 @@ from apportion.jobs.tasks import BODIES
 from apportion.services.access import auth
 from apportion.services.demo import campus as demo_campus
 from apportion.services.demo import demo_workflow
-from apportion.services.runs.queueing import CHARGEBACK_RUN
+from apportion.services.runs.queue_interface import CHARGEBACK_RUN
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.api.import_builders import csv_file, import_api, row, site
@@ -291,3 +291,30 @@ def test_preview_shows_what_a_run_would_post_and_writes_nothing(api: Api, demo: 
     sign_in(api, api.key_with("ChargebacksModule:View", user_code="viewer"))
     assert api.client.get(f"/ui/steps/{demo.step_id}/preview?billingPeriod={PERIOD}").status_code == 403
     assert api.client.get(f"/ui/steps/{demo.step_id}/preview?billingPeriod=May").status_code in (400, 403)
+
+
+def test_version_pages_show_step_codes_and_floor_areas(api: Api) -> None:
+    ids = cb.accounts_and_meters(api.db, ["SRC", "DST", "TOT", "FA", "F1"])
+    _, split_step, _ = cb.split_then_calculation(api.db, ids, "SRC", "DST", "TOT")
+    floor = cb.split_version(api.db, *ids["FA"], [(*ids["F1"], Decimal("2"))], method="floorArea")
+    sign_in(api)
+    listing = page(api, "/ui/versions?type=split")
+    assert f'href="/ui/steps/{split_step}/digest">Split it</a>' in listing  # the version's workflow step
+    assert "A-SRC" in text_of(listing)
+    assert "M-SRC" in text_of(listing)
+    split = page(api, f"/ui/versions/{ids['SRC'][0]}/{ids['SRC'][1]}/{_version_of(listing, ids['SRC'])}")
+    assert "Versions of M-SRC" in text_of(split)
+    assert f'href="/ui/steps/{split_step}/digest">Split it</a>' in split
+    assert "A-DST" in text_of(split)
+    areas = text_of(page(api, f"/ui/versions/{ids['FA'][0]}/{ids['FA'][1]}/{floor}"))
+    assert "How it splits: floor area × weight" in areas
+    assert "A-F1" in areas
+    assert "M-F1" in areas  # the destination's meter; no place, so no floor area and no share (—)
+    assert "—" in areas
+
+
+def _version_of(listing: str, account_and_meter: tuple[int, int]) -> str:
+    account, meter = account_and_meter
+    found = re.search(rf'href="/ui/versions/{account}/{meter}/(\d+)"', listing)
+    assert found is not None
+    return found.group(1)

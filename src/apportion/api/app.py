@@ -13,7 +13,8 @@ from apportion.api import docs, errors, openapi
 from apportion.api.deps import path_ids_in_range
 from apportion.api.routes import ROUTERS
 from apportion.runtime.read_cache import ReadCache
-from apportion.services.runs.task_queue import RunNow, TaskQueue
+from apportion.services.runs.queue_bodies import RunNow
+from apportion.services.runs.queue_interface import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.web import pages as web_pages
@@ -36,7 +37,7 @@ def create_app(
     """Build the app; nothing connects at import time, the database comes from `settings` or the caller.
 
     `jobs` runs background tasks (bill imports); the entry point builds it (apportion.asgi: the inline runner).
-    Without one, tasks run at once inside the request that queues them (`services.runs.task_queue.RunNow`).
+    Without one, tasks run at once inside the request that queues them (`services.runs.queue_bodies.RunNow`).
     """
     app = FastAPI(
         title="Apportion",

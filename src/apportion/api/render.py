@@ -1,14 +1,11 @@
-"""Small renderers shared by routes: child objects that appear in many responses."""
+"""Small renderers shared by routes: the child objects many responses carry, from the store's typed values."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, time
-from typing import Any
 
 from fastapi import Response
 from pydantic import TypeAdapter
-from sqlalchemy import RowMapping
 
 from apportion.api.schemas.contract import (
     AccountChild,
@@ -32,224 +29,7 @@ from apportion.api.schemas.contract import (
 )
 from apportion.store.queries import children
 from apportion.store.queries.place_sizes import PlaceSizeRow
-
-
-def user_child(row: Mapping[str, Any] | RowMapping, prefix: str) -> UserChild | None:
-    """A UserChild from columns `<prefix>_user_id`, `<prefix>_user_code`, `<prefix>_full_name` (None if absent)."""
-    user_id = row.get(f"{prefix}_user_id")
-    if user_id is None:
-        return None
-    return UserChild(
-        user_id=user_id, user_code=row.get(f"{prefix}_user_code"), full_name=row.get(f"{prefix}_full_name")
-    )
-
-
-# Child objects from labelled columns. Each renderer below reads `<prefix>_<field>` columns (the labels that
-# apportion.services.child_columns.join_* add for the same prefix) and returns None when `<prefix>_id` is None.
-
-
-def _flag(row: Mapping[str, Any] | RowMapping, label: str) -> bool | None:
-    value = row.get(label)
-    return None if value is None else bool(value)
-
-
-def vendor_child(row: Mapping[str, Any] | RowMapping, prefix: str = "vendor") -> VendorChild | None:
-    """VendorChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return VendorChild(
-        vendor_id=row[f"{prefix}_id"], vendor_code=row.get(f"{prefix}_code"), vendor_info=row.get(f"{prefix}_info")
-    )
-
-
-def commodity_child(row: Mapping[str, Any] | RowMapping, prefix: str = "commodity") -> CommodityChild | None:
-    """CommodityChild from `<prefix>_id`, `_code`, `_info`, `_icon_code`, `_icon_color`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return CommodityChild(
-        commodity_id=row[f"{prefix}_id"],
-        commodity_code=row.get(f"{prefix}_code"),
-        commodity_info=row.get(f"{prefix}_info"),
-        commodity_icon=Icon(code=row.get(f"{prefix}_icon_code"), color=row.get(f"{prefix}_icon_color")),
-    )
-
-
-def unit_child(row: Mapping[str, Any] | RowMapping, prefix: str = "unit") -> UnitChild | None:
-    """UnitChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return UnitChild(
-        unit_id=row[f"{prefix}_id"], unit_code=row.get(f"{prefix}_code"), unit_info=row.get(f"{prefix}_info")
-    )
-
-
-def meter_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "meter_type") -> MeterTypeChild | None:
-    """MeterTypeChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return MeterTypeChild(
-        meter_type_id=row[f"{prefix}_id"],
-        meter_type_code=row.get(f"{prefix}_code"),
-        meter_type_info=row.get(f"{prefix}_info"),
-    )
-
-
-def account_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "account_type") -> AccountTypeChild | None:
-    """AccountTypeChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return AccountTypeChild(
-        account_type_id=row[f"{prefix}_id"],
-        account_type_code=row.get(f"{prefix}_code"),
-        account_type_info=row.get(f"{prefix}_info"),
-    )
-
-
-def cost_center_child(row: Mapping[str, Any] | RowMapping, prefix: str = "cost_center") -> CostCenterChild | None:
-    """CostCenterChild from `<prefix>_id`, `<prefix>_code`, `<prefix>_info`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return CostCenterChild(
-        cost_center_id=row[f"{prefix}_id"],
-        cost_center_code=row.get(f"{prefix}_code"),
-        cost_center_info=row.get(f"{prefix}_info"),
-    )
-
-
-def place_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "place_type") -> PlaceTypeResponse | None:
-    """PlaceTypeResponse from `<prefix>_id`, `_code`, `_info`, `_structure`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return PlaceTypeResponse(
-        place_type_id=row[f"{prefix}_id"],
-        place_type_code=row.get(f"{prefix}_code"),
-        place_type_info=row.get(f"{prefix}_info"),
-        structure=_flag(row, f"{prefix}_structure"),
-    )
-
-
-def place_child(row: Mapping[str, Any] | RowMapping, prefix: str = "place") -> PlaceChild | None:
-    """PlaceChild from `<prefix>_id`, `_code`, `_info` and the place type under `<prefix>_type`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return PlaceChild(
-        place_id=row[f"{prefix}_id"],
-        place_code=row.get(f"{prefix}_code"),
-        place_info=row.get(f"{prefix}_info"),
-        place_type=place_type_child(row, f"{prefix}_type"),
-    )
-
-
-def meter_child(row: Mapping[str, Any] | RowMapping, prefix: str = "meter") -> MeterChild | None:
-    """MeterChild from `<prefix>_id`, `_code`, `_info`, `_active`, `_serial_number`, the three flags
-    `_is_calculated_meter`, `_is_split_parent_meter`, `_is_split_child_meter`, the meter type under
-    `<prefix>_type` and the commodity under `<prefix>_commodity`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return MeterChild(
-        meter_id=row[f"{prefix}_id"],
-        meter_code=row.get(f"{prefix}_code"),
-        meter_info=row.get(f"{prefix}_info"),
-        meter_type=meter_type_child(row, f"{prefix}_type"),
-        commodity=commodity_child(row, f"{prefix}_commodity"),
-        active=_flag(row, f"{prefix}_active"),
-        is_calculated_meter=_flag(row, f"{prefix}_is_calculated_meter"),
-        is_split_parent_meter=_flag(row, f"{prefix}_is_split_parent_meter"),
-        is_split_child_meter=_flag(row, f"{prefix}_is_split_child_meter"),
-        serial_number=row.get(f"{prefix}_serial_number"),
-    )
-
-
-def _account_fields(row: Mapping[str, Any] | RowMapping, prefix: str) -> dict[str, Any]:
-    return {
-        "account_id": row[f"{prefix}_id"],
-        "account_code": row.get(f"{prefix}_code"),
-        "account_info": row.get(f"{prefix}_info"),
-        "vendor": vendor_child(row, f"{prefix}_vendor"),
-        "active": _flag(row, f"{prefix}_active"),
-        "has_calculated_meter": _flag(row, f"{prefix}_has_calculated_meter"),
-        "has_split_parent_meter": _flag(row, f"{prefix}_has_split_parent_meter"),
-        "has_split_child_meter": _flag(row, f"{prefix}_has_split_child_meter"),
-    }
-
-
-def account_child(row: Mapping[str, Any] | RowMapping, prefix: str = "account") -> AccountChild | None:
-    """AccountChild from `<prefix>_id`, `_code`, `_info`, `_active`, the three flags `_has_calculated_meter`,
-    `_has_split_parent_meter`, `_has_split_child_meter` and the vendor under `<prefix>_vendor`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return AccountChild(**_account_fields(row, prefix))
-
-
-def account_child_with_type(
-    row: Mapping[str, Any] | RowMapping, prefix: str = "account"
-) -> AccountChildWithType | None:
-    """AccountChildWithType: account_child's columns plus the account type under `<prefix>_type`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return AccountChildWithType(**_account_fields(row, prefix), account_type=account_type_child(row, f"{prefix}_type"))
-
-
-def place_size_child(row: Mapping[str, Any] | RowMapping, prefix: str = "size") -> PlaceSizeChild | None:
-    """PlaceSizeChild from `<prefix>_id`, `_begin_date`, `_end_date`, `_value`, `_unit_id`, `_unit_code`,
-    `_unit_info` (apportion.services.master.place_sizes.join_size_child); dates become midnight date-times."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    begin, end = row.get(f"{prefix}_begin_date"), row.get(f"{prefix}_end_date")
-    return PlaceSizeChild(
-        place_size_id=row[f"{prefix}_id"],
-        begin_date=datetime.combine(begin, time()) if begin is not None else None,
-        end_date=datetime.combine(end, time()) if end is not None else None,
-        value=row.get(f"{prefix}_value"),
-        unit_id=row.get(f"{prefix}_unit_id"),
-        unit_code=row.get(f"{prefix}_unit_code"),
-        unit_info=row.get(f"{prefix}_unit_info"),
-    )
-
-
-def vendor_type_child(row: Mapping[str, Any] | RowMapping, prefix: str = "vendor_type") -> VendorTypeChild | None:
-    """VendorTypeChild from `<prefix>_id`, `<prefix>_code`."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return VendorTypeChild(vendor_type_id=row[f"{prefix}_id"], vendor_type_code=row.get(f"{prefix}_code"))
-
-
-def workflow_step_child(
-    row: Mapping[str, Any] | RowMapping, prefix: str = "workflow"
-) -> ChargebackWorkflowStepChild | None:
-    """ChargebackWorkflowStepChild from `<prefix>_id`, `_info`, `_description`, `_type`, `_order` and the
-    parent workflow's `<prefix>_workflow_id`, `<prefix>_workflow_info` (child_columns.join_workflow_step_child)."""
-    if row.get(f"{prefix}_id") is None:
-        return None
-    return ChargebackWorkflowStepChild(
-        chargeback_workflow_step_id=row[f"{prefix}_id"],
-        chargeback_workflow_step_info=row.get(f"{prefix}_info"),
-        chargeback_workflow_step_description=row.get(f"{prefix}_description"),
-        chargeback_workflow_step_type=row.get(f"{prefix}_type"),
-        chargeback_workflow_step_order=row.get(f"{prefix}_order"),
-        chargeback_workflow=ChargebackWorkflowBase(
-            chargeback_workflow_id=row.get(f"{prefix}_workflow_id"),
-            chargeback_workflow_info=row.get(f"{prefix}_workflow_info"),
-        ),
-    )
-
-
-def distribution_version(row: Mapping[str, Any] | RowMapping) -> DistributionVersionResponse:
-    """DistributionVersionResponse from `version_id`, `version_info`, `chargeback_type`, `begin_period`,
-    `end_period`, `has_bills`, the account under `account` (with type), the meter under `meter` and the workflow
-    step under `workflow` (apportion.services.chargebacks.version_lists.version_select)."""
-    return DistributionVersionResponse(
-        version_id=row["version_id"],
-        version_info=row.get("version_info"),
-        chargeback_type=row.get("chargeback_type"),
-        begin_period=row.get("begin_period"),
-        end_period=row.get("end_period"),
-        account=account_child_with_type(row, "account"),
-        meter=meter_child(row, "meter"),
-        workflow=workflow_step_child(row, "workflow"),
-        has_bills=_flag(row, "has_bills"),
-    )
-
+from apportion.store.queries.versions import VersionListing
 
 _VERSION_LIST = TypeAdapter(list[DistributionVersionResponse])
 
@@ -410,4 +190,52 @@ def place_size_of(size: PlaceSizeRow | None) -> PlaceSizeChild | None:
         unit_id=size.unit_id,
         unit_code=size.unit_code,
         unit_info=size.unit_info,
+    )
+
+
+def account_with_type_of(account: children.AccountChild | None) -> AccountChildWithType | None:
+    """AccountChildWithType of an account named on a row: its vendor, flags and account type."""
+    if account is None:
+        return None
+    return AccountChildWithType(
+        account_id=account.account_id,
+        account_code=account.account_code,
+        account_info=account.account_info,
+        vendor=vendor_of(account.vendor),
+        active=account.active,
+        has_calculated_meter=account.flags.has_calculated_meter,
+        has_split_parent_meter=account.flags.has_split_parent_meter,
+        has_split_child_meter=account.flags.has_split_child_meter,
+        account_type=account_type_of(account.account_type),
+    )
+
+
+def workflow_step_of(step: children.WorkflowStepChild | None) -> ChargebackWorkflowStepChild | None:
+    """ChargebackWorkflowStepChild of a workflow step named on a row, with its workflow."""
+    if step is None:
+        return None
+    return ChargebackWorkflowStepChild(
+        chargeback_workflow_step_id=step.step_id,
+        chargeback_workflow_step_info=step.step_info,
+        chargeback_workflow_step_description=step.step_description,
+        chargeback_workflow_step_type=step.step_type,
+        chargeback_workflow_step_order=step.step_order,
+        chargeback_workflow=ChargebackWorkflowBase(
+            chargeback_workflow_id=step.workflow_id, chargeback_workflow_info=step.workflow_info
+        ),
+    )
+
+
+def distribution_version(version: VersionListing) -> DistributionVersionResponse:
+    """DistributionVersionResponse of a version with its account (and type), meter and workflow step."""
+    return DistributionVersionResponse(
+        version_id=version.version_id,
+        version_info=version.version_info,
+        chargeback_type=version.chargeback_type,
+        begin_period=version.begin_period,
+        end_period=version.end_period,
+        account=account_with_type_of(version.account),
+        meter=meter_of(version.meter),
+        workflow=workflow_step_of(version.workflow),
+        has_bills=version.has_bills,
     )

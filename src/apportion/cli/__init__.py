@@ -519,14 +519,14 @@ def run_step(
         rows = chargeback_tasks.get_tasks(db, task_ids)
         out = views.stdout()
         for row in rows:
-            task_id = row["ChargebackTask"].task_id
+            task_id = row.task_id
             views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, task_id))
             views.conservation(out, lineage_reports.task_conservation(db, task_id))
     except DomainError as error:
         raise _fail(error) from error
     finally:
         db.dispose()
-    if any(row["ChargebackTask"].status == TaskStatus.FAILED for row in rows):
+    if any(row.status == TaskStatus.FAILED for row in rows):
         raise typer.Exit(1)
 
 
@@ -765,14 +765,14 @@ def run_demo(
                 settings = _run_settings(month, "apportion demo", None)
                 task_ids = processing.run_workflow(db, flow.workflow_id, settings, principal, datetime.now)
                 rows = chargeback_tasks.get_tasks(db, task_ids)
-                bills_made += sum(row["ChargebackTask"].number_of_bills_created for row in rows)
+                bills_made += sum(row.number_of_bills_created for row in rows)
                 report(number, len(months_run), f"ran {month}")
         out.print(
             f"3. ran the workflow for {len(months_run)} months, {months_run[0]}..{last} ({bills_made} bills); "
             "the last one:"
         )
         for row in rows:
-            views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, row["ChargebackTask"].task_id))
+            views.chargeback_summary(out, row, chargeback_tasks.error_rows(db, row.task_id))
         result = digest_service.get_digest(db, flow.step_id, last, date.today())
     except DomainError as error:
         raise _fail(error) from error

@@ -17,12 +17,12 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
-from sqlalchemy import RowMapping
 
 from apportion.domain import periods
 from apportion.domain.digest import DigestFigures
 from apportion.domain.source_split import Left
 from apportion.runtime.progress import Progress
+from apportion.services.chargebacks.chargeback_tasks import ChargebackTaskListing
 from apportion.services.chargebacks.digest import DigestLine, WorkflowDigest
 from apportion.services.chargebacks.lineage_reports import BillLineage, RerunGroup
 from apportion.services.chargebacks.lineage_reports import Conservation as ConservationReport
@@ -83,17 +83,17 @@ def import_summary(console: Console, task: TaskRecord, batch_code: str | None, k
         console.print(kickout_hint)
 
 
-def chargeback_summary(console: Console, row: RowMapping, errors: Sequence[tuple[int, str]]) -> None:
-    """A finished chargeback task (a chargeback_tasks.get_task row) and its versions' error messages."""
-    task = row["ChargebackTask"]
-    step = f", step {row['workflow_id']} {row['workflow_info']}" if task.workflow_step_id is not None else ""
+def chargeback_summary(console: Console, task: ChargebackTaskListing, errors: Sequence[tuple[int, str]]) -> None:
+    """A finished chargeback task (chargeback_tasks.get_task) and its versions' error messages."""
+    workflow = task.workflow
+    step = f", step {workflow.step_id} {workflow.step_info}" if workflow is not None else ""
     console.print(
         f"chargeback task {task.task_id} ({task.chargeback_type}, period {task.billing_period}{step}): "
         f"[bold]{task.status}[/bold]"
     )
     console.print(
         f"bills created: {task.number_of_bills_created}   failed versions: {task.number_of_failed_versions}   "
-        f"batch: {row['batch_code']} (id {row['batch_id']})"
+        f"batch: {task.batch_code} (id {task.batch_id})"
     )
     for version_id, message in errors:
         console.print(f"  version {version_id}: {message}", markup=False)

@@ -19,6 +19,8 @@ class ChargebackType(StrEnum):
 
 # The members under the short names the services and routes import.
 SPLIT, CALCULATION = ChargebackType.SPLIT, ChargebackType.CALCULATION
+# calculateBillTypeID: one numbering for versions and tasks (domain.md §7 Q3).
+CALCULATION_TYPE_ID, SPLIT_TYPE_ID, AGGREGATION_TYPE_ID = 1, 2, 3
 MAX_NAME = 64
 
 

@@ -20,7 +20,7 @@ log = logging.getLogger("apportion.jobs")
 
 
 class InlineRunner:
-    """A `services.runs.task_queue.TaskQueue` that runs bodies on `workers` threads of this process."""
+    """A `services.runs.queue_interface.TaskQueue` that runs bodies on `workers` threads of this process."""
 
     def __init__(
         self,

@@ -2,11 +2,11 @@
 
 API processes keep no state: `PostgresQueue.enqueue` inserts a procrastinate job through the app's own
 SQLAlchemy connection pool, and any number of workers, on any host, fetch jobs with `FOR UPDATE SKIP LOCKED`, so
-each job goes to one worker. The job runs the same body as the inline runner (`services.runs.task_queue.BODIES`).
+each job goes to one worker. The job runs the same body as the inline runner (`services.runs.queue_bodies.BODIES`).
 
 Workers that die: each worker writes a heartbeat every `worker_heartbeat_seconds`. At the same pace every worker
 looks for jobs left "doing" by a worker silent for `worker_stalled_seconds` (procrastinate's `get_stalled_jobs`),
-puts their task back to Queued (`services.runs.task_queue.REQUEUES`) and retries the job (`retry_job`), so another
+puts their task back to Queued (`services.runs.queue_bodies.REQUEUES`) and retries the job (`retry_job`), so another
 worker runs it again. One worker at a time does this, under a PostgreSQL advisory lock. The dead run left
 nothing: an import writes in one transaction, rolled back with its connection; so does each chargeback task,
 which stays Processing and needs no reset (a workflow job's finished steps are skipped on the second run).
@@ -34,8 +34,9 @@ from procrastinate.exceptions import ConnectorException
 from sqlalchemy.engine import make_url
 
 from apportion.jobs.inline import InlineRunner
-from apportion.services.runs import task_queue
-from apportion.services.runs.task_queue import BODIES, REQUEUES, TaskQueue
+from apportion.services.runs import queue_bodies
+from apportion.services.runs.queue_bodies import BODIES, REQUEUES
+from apportion.services.runs.queue_interface import BILL_IMPORT, TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 
@@ -119,7 +120,7 @@ def check_ready(settings: Settings) -> None:
 
 
 class PostgresQueue:
-    """A `services.runs.task_queue.TaskQueue` that defers a procrastinate job; an `apportion worker` runs it."""
+    """A `services.runs.queue_interface.TaskQueue` that defers a procrastinate job; an `apportion worker` runs it."""
 
     def __init__(self, db: Database, settings: Settings) -> None:
         conninfo(settings.database_url)  # refuse SQLite at start-up, not at the first import
@@ -148,8 +149,8 @@ def task_queue_for(db: Database, settings: Settings) -> TaskQueue:
         # The inline runner's queue is in this process's memory: imports a stopped process accepted but never
         # finished (kill -9, a power cut) run now instead of staying Queued or Processing for ever.
         runner = InlineRunner(db, settings)
-        for task_id in task_queue.left_behind_imports(db):
-            runner.enqueue(task_queue.BILL_IMPORT, task_id)
+        for task_id in queue_bodies.left_behind_imports(db):
+            runner.enqueue(BILL_IMPORT, task_id)
         return runner
     return PostgresQueue(db, settings)
 

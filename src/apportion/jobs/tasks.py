@@ -1,4 +1,4 @@
-"""Task bodies for the runners in this package: the services' own table (`services.runs.task_queue.BODIES`).
+"""Task bodies for the runners in this package: the services' own table (`services.runs.queue_bodies.BODIES`).
 
 The same functions run in the inline thread runner (`jobs.inline`) and under the PostgreSQL-backed queue
 (`jobs.queue`), whose workers look the body up by kind in `BODIES`.
@@ -6,6 +6,6 @@ The same functions run in the inline thread runner (`jobs.inline`) and under the
 
 from __future__ import annotations
 
-from apportion.services.runs.task_queue import BODIES, Body, import_bills
+from apportion.services.runs.queue_bodies import BODIES, Body, import_bills
 
 __all__ = ["BODIES", "Body", "import_bills"]

@@ -34,8 +34,9 @@ from apportion.services.chargebacks import (
     workflows,
 )
 from apportion.services.imports import bill_import, import_tasks, saved_profiles
-from apportion.services.runs import previews, processing, task_queue
-from apportion.services.runs.task_queue import RunNow, TaskQueue
+from apportion.services.runs import previews, processing, queue_interface
+from apportion.services.runs.queue_bodies import RunNow
+from apportion.services.runs.queue_interface import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.web.access import (
@@ -222,7 +223,7 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
     where every source bill's amount went (split tasks), and what later corrections undid of it; the forms to void
     or delete its bills. Refreshed every few seconds while it runs."""
     row = chargeback_tasks.get_task(db, _known(taskId, "Chargeback task"))
-    running = row["ChargebackTask"].status in RUNNING
+    running = row.status in RUNNING
     context = {
         "visitor": visitor,
         "row": row,
@@ -320,7 +321,7 @@ def digest_page(
     result = digest.get_digest(db, stepId, period, clock().date())
     view = digest_view(result, page)
     task = month_end.digest_task(db, stepId, view.billing_period, clock().date())
-    task_id = None if task is None else int(task["ChargebackTask"].task_id)
+    task_id = None if task is None else task.task_id
     context = {
         "visitor": visitor,
         "view": view,
@@ -542,7 +543,7 @@ def run_page(request: Request, db: DbDep, visitor: ChargebackViewer, tasks: str,
     rows = chargeback_tasks.get_tasks(db, _task_ids(tasks))
     if not rows:
         raise NotFound("Chargeback task", tasks)
-    running = any(row["ChargebackTask"].status in RUNNING for row in rows)
+    running = any(row.status in RUNNING for row in rows)
     context = {
         "visitor": visitor,
         "rows": rows,
@@ -636,7 +637,7 @@ async def import_upload(
 
     def start() -> str:
         task_id, guid = import_tasks.start_import(db, upload.name, data, options, user, clock(), limits)
-        jobs.enqueue(task_queue.BILL_IMPORT, task_id)
+        jobs.enqueue(queue_interface.BILL_IMPORT, task_id)
         return guid
 
     guid = await run_in_threadpool(start)
@@ -655,7 +656,7 @@ async def import_reimport(
 
     def start() -> str:
         task_id, guid = import_tasks.reimport_kickouts(db, taskGuid, options, user, clock())
-        jobs.enqueue(task_queue.BILL_IMPORT, task_id)
+        jobs.enqueue(queue_interface.BILL_IMPORT, task_id)
         return guid
 
     guid = await run_in_threadpool(start)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import commodity_child, distribution_version, meter_child, version_page
+from apportion.api.render import commodity_of, distribution_version, meter_of, version_page
 from apportion.api.schemas.contract import (
     CalculatedBillCostRequest,
     CalculatedBillCostResponse,
@@ -70,7 +70,7 @@ def get_calculated_bill_versions(
 
 
 def _meters(view: calculated_details.CalculatedDetailsView, ids: Sequence[int]) -> list[MeterChild]:
-    return [child for child in (meter_child(view.meters[i]) for i in ids if i in view.meters) if child is not None]
+    return [child for child in (meter_of(view.meters[i]) for i in ids if i in view.meters) if child is not None]
 
 
 def _groups(view: calculated_details.CalculatedDetailsView, ids: Sequence[int]) -> list[MeterGroupChild]:
@@ -92,18 +92,19 @@ def _unit(view: calculated_details.CalculatedDetailsView, unit_id: int) -> UnitC
 
 
 def _channel(view: calculated_details.CalculatedDetailsView, channel_id: int) -> ChannelChildWithObservationType:
-    row = view.channels.get(channel_id)
-    if row is None:
+    channel = view.channels.get(channel_id)
+    if channel is None:
         return ChannelChildWithObservationType(channel_id=channel_id)
-    rule = row["channel_observation_rule"]
+    rule = channel.observation_rule
+    kind = channel.observation_type
     return ChannelChildWithObservationType(
         channel_id=channel_id,
-        channel_code=row["channel_code"],
-        interval=row["channel_interval_minutes"] * 60,  # ChannelChild.interval is in seconds
+        channel_code=channel.channel_code,
+        interval=channel.interval_minutes * 60,  # ChannelChild.interval is in seconds
         type=ObservationTypeChild(
-            observation_type_id=row["type_id"],
-            observation_type_code=row["type_code"],
-            observation_type_info=row["type_info"],
+            observation_type_id=kind.observation_type_id,
+            observation_type_code=kind.observation_type_code,
+            observation_type_info=kind.observation_type_info,
         ),
         rule=None
         if rule is None
@@ -162,7 +163,7 @@ def render_cost(view: calculated_details.CalculatedDetailsView) -> CalculatedBil
         response.rate_schedule = (
             RateChildResponse()
             if rate is None
-            else RateChildResponse(rate_id=rate["rate_id"], name=rate["rate_info"], commodity=commodity_child(rate))
+            else RateChildResponse(rate_id=rate.rate_id, name=rate.rate_info, commodity=commodity_of(rate.commodity))
         )
     elif isinstance(cost, calc.FixedUnitCost):
         response.fixed_unit_cost = FixedAmountResponse(amount=cost.unit_cost, unit=_unit(view, cost.unit_id))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import RowMapping
 
 from apportion.api import files
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import user_child, workflow_step_child
+from apportion.api.render import user_of, workflow_step_of
 from apportion.api.schemas.contract import (
     BatchChild,
     ChargebackTaskRequest,
@@ -28,34 +26,33 @@ Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
 Reverser = Annotated[Principal, Depends(requires("ChargebackReversals", "Manage"))]
 
 
-def _task_fields(row: Mapping[str, Any] | RowMapping) -> dict[str, Any]:
-    task = row["ChargebackTask"]
-    batch = None if row.get("batch_id") is None else BatchChild(batch_id=row["batch_id"], batch_code=row["batch_code"])
+def _task_fields(task: chargeback_tasks.ChargebackTaskListing) -> dict[str, Any]:
+    batch = None if task.batch_id is None else BatchChild(batch_id=task.batch_id, batch_code=task.batch_code)
     return {
         "task_id": task.task_id,
         "chargeback_type": task.chargeback_type,
         "billing_period": task.billing_period,
-        "workflow": workflow_step_child(row, "workflow"),
+        "workflow": workflow_step_of(task.workflow),
         "batch": batch,
         "settings": task.settings,
         "comment": task.comment,
         "status": task.status,
         "task_begin": task.task_begin,
         "task_end": task.task_end,
-        "user": user_child(row, "user"),
+        "user": user_of(task.user),
         "number_of_bills_created": task.number_of_bills_created,
         "number_of_failed_versions": task.number_of_failed_versions,
         # Chargeback bills are not audited on creation (domain.md §4.3), so none analyse or carry flags.
         "number_of_analyzing_bills": 0,
         "number_of_unresolved_flags": 0,
-        "reversed_by": user_child(row, "reversed"),
+        "reversed_by": user_of(task.reversed_by),
         "reversed_date": task.reversed_date,
     }
 
 
-def render(row: Mapping[str, Any] | RowMapping) -> ChargebackTaskResponse:
-    """Wire form of a task row (chargeback_tasks._select columns)."""
-    return ChargebackTaskResponse(**_task_fields(row))
+def render(task: chargeback_tasks.ChargebackTaskListing) -> ChargebackTaskResponse:
+    """Wire form of a task with its user, reverser, batch and workflow step."""
+    return ChargebackTaskResponse(**_task_fields(task))
 
 
 @router.get("/api/v3/chargebackTask", response_model=list[ChargebackTaskResponse])
@@ -128,12 +125,12 @@ def _history(
     return [
         ChargebackTaskVersionResponse(
             **{
-                **_task_fields(run["task"]),
-                "version_id": run["version_id"],
-                "source_bill_id": run["source_bill_id"],
-                "number_of_bills_created": run["number_of_bills_created"],
-                "error_message": run["error_message"],
-                "destination_bill_ids": run["destination_bill_ids"],
+                **_task_fields(run.task),
+                "version_id": run.version_id,
+                "source_bill_id": run.source_bill_id,
+                "number_of_bills_created": run.number_of_bills_created,
+                "error_message": run.error_message,
+                "destination_bill_ids": run.destination_bill_ids,
             }
         )
         for run in chargeback_tasks.version_history(db, account_id, meter_id, version_id, kind)

@@ -36,8 +36,8 @@ from apportion.domain.batch_modes import ImportBatchSettings
 from apportion.importer.profiles import ColumnMapping, ObservationColumn
 from apportion.services.access.auth import Principal
 from apportion.services.imports import bill_import, import_tasks, saved_profiles
-from apportion.services.runs import idempotency, task_queue
-from apportion.services.runs.task_queue import TaskQueue
+from apportion.services.runs import idempotency, queue_interface
+from apportion.services.runs.queue_interface import TaskQueue
 
 router = APIRouter(tags=["Bill import"], route_class=WireRoute)
 Creator = Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))]
@@ -164,7 +164,7 @@ def bill_import_v3(
 
     def run() -> str:
         task_id, guid = import_tasks.start_import(db, body.file_name, body.data, options, user, clock(), limits)
-        jobs.enqueue(task_queue.BILL_IMPORT, task_id)
+        jobs.enqueue(queue_interface.BILL_IMPORT, task_id)
         return guid
 
     document = body.model_dump(mode="json", by_alias=True, exclude={"data"})
@@ -193,7 +193,7 @@ def import_bill_import_task_kickouts(
 
     def run() -> str:
         task_id, guid = import_tasks.reimport_kickouts(db, taskGuid, options, user, clock())
-        jobs.enqueue(task_queue.BILL_IMPORT, task_id)
+        jobs.enqueue(queue_interface.BILL_IMPORT, task_id)
         return guid
 
     document = body.model_dump(mode="json", by_alias=True)

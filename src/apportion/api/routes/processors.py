@@ -30,7 +30,7 @@ from apportion.services.access.auth import Principal
 from apportion.services.billing.batches import BatchSettings
 from apportion.services.chargebacks import chargeback_tasks
 from apportion.services.runs import idempotency, processing
-from apportion.services.runs.task_queue import TaskQueue
+from apportion.services.runs.queue_interface import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 

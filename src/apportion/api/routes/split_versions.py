@@ -6,18 +6,16 @@ from __future__ import annotations
 from typing import Annotated, assert_never
 
 from fastapi import APIRouter, Depends, Response
-from sqlalchemy import RowMapping
 
 from apportion.api.deps import DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import (
-    account_child,
-    account_child_with_type,
+    account_of,
+    account_with_type_of,
     distribution_version,
-    meter_child,
-    place_child,
-    place_size_child,
-    unit_child,
+    meter_of,
+    place_of,
+    place_size_of,
     version_page,
 )
 from apportion.api.schemas.contract import (
@@ -31,6 +29,7 @@ from apportion.api.schemas.contract import (
     FloorAreaSplitResponse,
     MeterGroupChild,
     PlaceChildWithFloorArea,
+    UnitChild,
 )
 from apportion.api.wire import WireRoute
 from apportion.domain import splits
@@ -56,19 +55,22 @@ def get_bill_split_versions(
     return version_page([distribution_version(row) for row in result.rows], response)
 
 
-def _place(row: RowMapping) -> PlaceChildWithFloorArea | None:
-    place = place_child(row, "place")
+def _place(destination: split_details.DestinationListing) -> PlaceChildWithFloorArea | None:
+    place = place_of(destination.place)
     if place is None:
         return None
-    size = place_size_child(row, "size")
+    size = place_size_of(destination.size)
     floor_area = None
-    if size is not None:
+    if size is not None and destination.size is not None:
+        unit = destination.size
         floor_area = BillSplitPlaceSizeChild(
             place_size_id=size.place_size_id,
             begin_date=size.begin_date,
             end_date=size.end_date,
             value=size.value,
-            unit=unit_child(row, "size_unit"),
+            unit=None
+            if unit.unit_id is None
+            else UnitChild(unit_id=unit.unit_id, unit_code=unit.unit_code, unit_info=unit.unit_info),
         )
     return PlaceChildWithFloorArea(
         place_id=place.place_id,
@@ -86,20 +88,20 @@ def render_details(view: split_details.SplitDetailsView) -> BillSplitDetailsResp
     if method is splits.SplitMethod.FIXED_PERCENTAGE:
         response.fixed_percentage_split = [
             FixedPercentageResponse(
-                destination_account=account_child_with_type(row, "account"),
-                destination_meter=meter_child(row, "meter"),
+                destination_account=account_with_type_of(row.account),
+                destination_meter=meter_of(row.meter),
                 destination_place=_place(row),
-                split_percentage=row["split_percentage"],
+                split_percentage=row.split_percentage,
             )
             for row in view.destinations
         ]
     elif method is splits.SplitMethod.FLOOR_AREA:
         response.floor_area_split = [
             FloorAreaSplitResponse(
-                destination_account=account_child_with_type(row, "account"),
-                destination_meter=meter_child(row, "meter"),
+                destination_account=account_with_type_of(row.account),
+                destination_meter=meter_of(row.meter),
                 destination_place=_place(row),
-                weighting_factor=row["weighting_factor"],
+                weighting_factor=row.weighting_factor,
                 split_percentage=percentage,
             )
             for row, percentage in zip(view.destinations, view.percentages, strict=True)
@@ -179,12 +181,12 @@ def manage_bill_split_details(
     return render_details(view)
 
 
-def _parent(row: RowMapping) -> BillSplitParentDetailsResponse:
+def _parent(parent: split_details.SplitParent) -> BillSplitParentDetailsResponse:
     return BillSplitParentDetailsResponse(
-        split_parent_account=account_child(row, "account"),
-        split_parent_meter=meter_child(row, "meter"),
-        begin_period=row["begin_period"],
-        end_period=row["end_period"],
+        split_parent_account=account_of(parent.account),
+        split_parent_meter=meter_of(parent.meter),
+        begin_period=parent.begin_period,
+        end_period=parent.end_period,
     )
 
 

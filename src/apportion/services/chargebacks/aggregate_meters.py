@@ -16,27 +16,21 @@ re-computes idempotently. Everything happens in one transaction; any problem is 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from apportion.domain import periods
 from apportion.domain.calculations import CalculatedBillInstructions, MeterCalculation
 from apportion.domain.errors import NotFound, ValidationFailed
+from apportion.domain.ids import known
 from apportion.domain.versions import CALCULATION
 from apportion.services.chargebacks import calculated_details
-from apportion.services.ids import fetch, known
-from apportion.services.master.account_meters import LinkInput, insert_links
-from apportion.store import instructions as documents
 from apportion.store.chargeback_versions import AGGREGATE_METER_TYPE_ID
-from apportion.store.database import Database
-from apportion.store.models.chargebacks import DistributionVersion
-from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
-from apportion.store.models.reference import Commodity
+from apportion.store.database import Database, UnitOfWork
+from apportion.store.queries import aggregates as stored
+from apportion.store.queries.calculations import instructions as stored_instructions
+from apportion.store.queries.places import place_exists
 
 AGGREGATION_VENDOR_CODE = "AGGREGATION"
 INTERNAL_VENDOR_TYPE_ID = 2  # store/reference_data.py VENDOR_TYPES: INTERNAL
@@ -68,10 +62,11 @@ def _fail(errors: dict[str, list[str]], field: str, reason: str) -> None:
     errors.setdefault(field, []).append(reason)
 
 
-def _existing(session: Session, place_id: int, request: AggregateMeterRequest, errors: dict[str, list[str]]) -> int:
+def _existing(session: UnitOfWork, place_id: int, request: AggregateMeterRequest, errors: dict[str, list[str]]) -> int:
     """The account of an existing aggregate meter (0 when something is wrong, with the reason in `errors`)."""
-    meter = fetch(session, Meter, request.aggregate_meter_id)
     field = "aggregateMeterId"
+    wanted = request.aggregate_meter_id or 0
+    meter = stored.meter_placings(session, known([wanted])).get(wanted)
     if meter is None:
         _fail(errors, field, f"Meter {request.aggregate_meter_id} was not found.")
         return 0
@@ -81,11 +76,7 @@ def _existing(session: Session, place_id: int, request: AggregateMeterRequest, e
         _fail(
             errors, field, f"Aggregate meter {meter.meter_id} is of commodity {meter.commodity_id}, not the request's."
         )
-    accounts = list(
-        session.execute(
-            select(AccountMeter.account_id).where(AccountMeter.meter_id == meter.meter_id).distinct()
-        ).scalars()
-    )
+    accounts = stored.linked_accounts(session, meter.meter_id)
     if len(accounts) != 1:
         _fail(
             errors, field, f"Aggregate meter {meter.meter_id} must be linked to exactly 1 account, not {len(accounts)}."
@@ -94,23 +85,22 @@ def _existing(session: Session, place_id: int, request: AggregateMeterRequest, e
     return accounts[0]
 
 
-def _check(session: Session, place_id: int, request: AggregateMeterRequest) -> tuple[Commodity | None, int]:
+def _check(
+    session: UnitOfWork, place_id: int, request: AggregateMeterRequest
+) -> tuple[stored.CommodityUnits | None, int]:
     """Every rule of the request (ValidationFailed with all of them); the commodity and an existing account."""
     errors: dict[str, list[str]] = {}
     try:
         periods.check(request.begin_period, "beginPeriod")
     except ValidationFailed as failed:
         errors.update(failed.errors)
-    commodity = fetch(session, Commodity, request.commodity_id)
+    commodity = stored.commodity_units(session, request.commodity_id) if known([request.commodity_id]) else None
     if commodity is None:
         _fail(errors, "commodityId", f"Commodity {request.commodity_id} was not found.")
     account_id = 0 if request.aggregate_meter_id is None else _existing(session, place_id, request, errors)
     if not request.source_meter_ids:
         _fail(errors, "sourceMeterIds", "At least one source meter is required.")
-    found = {
-        m.meter_id: m
-        for m in session.execute(select(Meter).where(Meter.meter_id.in_(known(request.source_meter_ids)))).scalars()
-    }
+    found = stored.meter_placings(session, known(request.source_meter_ids))
     seen: dict[int, int] = {}
     for i, meter_id in enumerate(request.source_meter_ids):
         path = f"sourceMeterIds[{i}]"
@@ -130,61 +120,33 @@ def _check(session: Session, place_id: int, request: AggregateMeterRequest) -> t
     return commodity, account_id
 
 
-def _vendor(session: Session) -> int:
+def _vendor(session: UnitOfWork) -> int:
     """The internal vendor of aggregate accounts, created the first time it is needed."""
-    vendor_id = session.execute(
-        select(Vendor.vendor_id).where(func.lower(Vendor.vendor_code) == AGGREGATION_VENDOR_CODE.lower())
-    ).scalar()
+    vendor_id = stored.vendor_by_code(session, AGGREGATION_VENDOR_CODE)
     if vendor_id is not None:
-        return int(vendor_id)
-    vendor = Vendor(
-        vendor_code=AGGREGATION_VENDOR_CODE, vendor_info="Aggregate meters", vendor_type_id=INTERNAL_VENDOR_TYPE_ID
-    )
-    session.add(vendor)
-    session.flush()
-    return vendor.vendor_id
+        return vendor_id
+    return stored.insert_vendor(session, AGGREGATION_VENDOR_CODE, "Aggregate meters", INTERNAL_VENDOR_TYPE_ID)
 
 
 def _create(
-    session: Session, place_id: int, request: AggregateMeterRequest, commodity: Commodity, user_id: int, now: datetime
+    session: UnitOfWork,
+    place_id: int,
+    request: AggregateMeterRequest,
+    commodity: stored.CommodityUnits,
+    user_id: int,
+    now: datetime,
 ) -> tuple[int, int]:
     """A new aggregate meter, its account and their link; (account id, meter id)."""
-    # A unique placeholder until the id is known: codes are "AGG-<meterId>" for the meter and its account.
-    meter = Meter(
-        meter_code=f"AGG-NEW-{uuid.uuid4().hex[:20]}",
-        meter_info=request.aggregate_meter_info,
-        commodity_id=commodity.commodity_id,
+    new = stored.NewAggregate(
         place_id=place_id,
+        info=request.aggregate_meter_info,
+        commodity=commodity,
         meter_type_id=AGGREGATE_METER_TYPE_ID,
-        use_unit_id=commodity.common_unit_id,
-        demand_unit_id=commodity.demand_unit_id,
-        created_by=user_id,
-        created_date=now,
-    )
-    session.add(meter)
-    session.flush()
-    meter.meter_code = f"AGG-{meter.meter_id}"
-    account = Account(
-        account_code=meter.meter_code,
-        account_info=request.aggregate_meter_info,
         account_type_id=CHARGEBACK_ACCOUNT_TYPE_ID,
         cost_center_id=TOPMOST_COST_CENTER_ID,
         vendor_id=_vendor(session),
-        created_by=user_id,
-        created_date=now,
     )
-    session.add(account)
-    session.flush()
-    insert_links(session, [LinkInput(account.account_id, meter.meter_id)])
-    return account.account_id, meter.meter_id
-
-
-def _rename(session: Session, account_id: int, meter_id: int, info: str, user_id: int, now: datetime) -> None:
-    meter, account = session.get(Meter, meter_id), session.get(Account, account_id)
-    assert meter is not None  # checked in _existing
-    assert account is not None
-    meter.meter_info, meter.modified_by, meter.modified_date = info, user_id, now
-    account.account_info, account.modified_by, account.modified_date = info, user_id, now
+    return stored.insert_aggregate(session, new, user_id, now)
 
 
 def place_version(spans: Sequence[tuple[int, int | None]], begin: int) -> tuple[dict[int, int], int | None]:
@@ -204,37 +166,24 @@ def place_version(spans: Sequence[tuple[int, int | None]], begin: int) -> tuple[
     return ends, periods.prior(min(later)) if later else None
 
 
-def _version(session: Session, account_id: int, meter_id: int, request: AggregateMeterRequest) -> int:
+def _version(session: UnitOfWork, account_id: int, meter_id: int, request: AggregateMeterRequest) -> int:
     """Update the version beginning at beginPeriod, or add one there without overlapping the others."""
     begin = request.begin_period
     summed = MeterCalculation(sum_meter_ids=tuple(request.source_meter_ids))
-    versions = list(
-        session.execute(
-            select(DistributionVersion)
-            .where(DistributionVersion.account_id == account_id, DistributionVersion.meter_id == meter_id)
-            .order_by(DistributionVersion.begin_period)
-        ).scalars()
-    )
+    versions = stored.version_spans(session, account_id, meter_id)
     calculations = [v for v in versions if v.chargeback_type == CALCULATION]
-    target = next((v for v in calculations if v.begin_period == begin), None)
+    target = next((v.version_id for v in calculations if v.begin_period == begin), None)
     if target is None:
         ends, new_end = place_version([(v.begin_period, v.end_period) for v in calculations], begin)
         for index, end in ends.items():
-            calculations[index].end_period = end
+            stored.set_end_period(session, calculations[index].version_id, end)
         names = {v.name.lower() for v in versions}
         name = f"Aggregation {begin}"
         while name.lower() in names:  # names are unique per account and meter (domain.md §7 Q23)
             name += "+"
-        target = DistributionVersion(
-            chargeback_type=CALCULATION,
-            account_id=account_id,
-            meter_id=meter_id,
-            name=name,
-            begin_period=begin,
-            end_period=new_end,
-        )
-        session.add(target)
-    old = documents.from_document(0, target.instructions)
+        target = stored.insert_calculation(session, account_id, meter_id, name, begin, new_end)
+    old = stored_instructions(session, target)
+    assert old is not None  # the version was read or written just now
     instructions = CalculatedBillInstructions(
         version_id=0,
         use=summed,
@@ -243,10 +192,8 @@ def _version(session: Session, account_id: int, meter_id: int, request: Aggregat
         meter_line_items=old.meter_line_items,
         account_line_items=old.account_line_items,
     )
-    target.instructions = documents.to_document(instructions)
-    target.is_aggregation = True
-    session.flush()
-    return target.version_id
+    stored.store_aggregation(session, target, instructions)
+    return target
 
 
 def upsert_aggregate_meter(
@@ -254,7 +201,7 @@ def upsert_aggregate_meter(
 ) -> calculated_details.CalculatedDetailsView:
     """Create or update an aggregate meter and its version for beginPeriod; the version's details."""
     with db.transaction() as session:
-        if fetch(session, Place, place_id) is None:
+        if not place_exists(session, place_id):
             raise NotFound("Place", place_id)
         commodity, account_id = _check(session, place_id, request)
         assert commodity is not None  # _check raised otherwise
@@ -262,6 +209,6 @@ def upsert_aggregate_meter(
             account_id, meter_id = _create(session, place_id, request, commodity, user_id, now)
         else:
             meter_id = request.aggregate_meter_id
-            _rename(session, account_id, meter_id, request.aggregate_meter_info, user_id, now)
+            stored.rename(session, account_id, meter_id, request.aggregate_meter_info, user_id, now)
         done = Upserted(account_id, meter_id, _version(session, account_id, meter_id, request))
     return calculated_details.get_details(db, done.account_id, done.meter_id, done.version_id)

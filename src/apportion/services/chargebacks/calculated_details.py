@@ -12,41 +12,39 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
-from functools import cache
-from typing import Any
-
-from sqlalchemy import RowMapping, select
-from sqlalchemy.orm import Session
+from typing import Any, TypeVar
 
 from apportion.domain import calculations as calc
 from apportion.domain.errors import ValidationFailed
+from apportion.domain.ids import known
 from apportion.domain.versions import CALCULATION
-from apportion.services.chargebacks.version_lists import version_row
-from apportion.services.child_columns import join_commodity_child, join_meter_child
-from apportion.services.ids import known
-from apportion.store import instructions as documents
-from apportion.store.database import Database
-from apportion.store.models.chargebacks import DistributionVersion
-from apportion.store.models.organisation import AccountMeter, AccountMeterRate, Channel, Meter, MeterGroup
-from apportion.store.models.reference import ObservationType, Rate, Unit
+from apportion.services.chargebacks.version_lists import VersionListing, version_row
+from apportion.store.database import Database, UnitOfWork
+from apportion.store.queries import calculations as stored
+from apportion.store.queries.calculations import ChannelRecord, RateRecord
+from apportion.store.queries.children import MeterChild, UnitChild
+from apportion.store.queries.meter_groups import MeterGroupRecord, group_records
+from apportion.store.queries.reference import ObservationTypeRow
+
+T = TypeVar("T")
+Instructions = calc.CalculatedBillInstructions
 
 
 @dataclass(frozen=True)
 class CalculatedDetailsView:
     """A version's instructions and the records they name, loaded in one query per kind for rendering.
 
-    `meters` are MeterChild rows (labels `meter_*`), `channels` channel rows (`channel_*` and the observation
-    type's `type_*`), `rate` the rate of the version's account-meter link (`rate_*`, commodity `commodity_*`).
+    `rate` is the rate of the version's account-meter link (shown for useCurrentMetersRateSchedule).
     """
 
-    version: RowMapping
+    version: VersionListing
     instructions: calc.CalculatedBillInstructions
-    meters: Mapping[int, RowMapping] = field(default_factory=dict)
-    groups: Mapping[int, MeterGroup] = field(default_factory=dict)
-    units: Mapping[int, Unit] = field(default_factory=dict)
-    channels: Mapping[int, RowMapping] = field(default_factory=dict)
-    observation_types: Mapping[int, ObservationType] = field(default_factory=dict)
-    rate: RowMapping | None = None
+    meters: Mapping[int, MeterChild] = field(default_factory=dict)
+    groups: Mapping[int, MeterGroupRecord] = field(default_factory=dict)
+    units: Mapping[int, UnitChild] = field(default_factory=dict)
+    channels: Mapping[int, ChannelRecord] = field(default_factory=dict)
+    observation_types: Mapping[int, ObservationTypeRow] = field(default_factory=dict)
+    rate: RateRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class DemandOptions:
     use_wattics_data_point: bool | None = None
 
 
-def _kwargs(options: Any) -> dict[str, Any]:
+def _kwargs(options: UseOptions | CostOptions | DemandOptions) -> dict[str, Any]:
     return {f.name: getattr(options, f.name) for f in fields(options)}
 
 
@@ -122,25 +120,15 @@ def _references(instruction: object, names: Mapping[str, str]) -> list[tuple[str
 
 
 def _reference_errors(
-    session: Session, references: Sequence[tuple[str, str, int]], meter_id: int
+    session: UnitOfWork, references: Sequence[tuple[str, str, int]], meter_id: int
 ) -> dict[str, list[str]]:
     """Named records must exist; groups must be manual; a calculated meter never reads its own bills."""
 
     def ids_of(kind: str) -> list[int]:
         return known(ident for k, _, ident in references if k == kind)
 
-    meters = set(session.execute(select(Meter.meter_id).where(Meter.meter_id.in_(ids_of("meter")))).scalars())
-    groups = dict(
-        session.execute(
-            select(MeterGroup.meter_group_id, MeterGroup.auto_group).where(
-                MeterGroup.meter_group_id.in_(ids_of("group"))
-            )
-        ).all()
-    )
-    units = set(session.execute(select(Unit.unit_id).where(Unit.unit_id.in_(ids_of("unit")))).scalars())
-    channels = set(
-        session.execute(select(Channel.channel_id).where(Channel.channel_id.in_(ids_of("channel")))).scalars()
-    )
+    facts = stored.reference_facts(session, ids_of("meter"), ids_of("group"), ids_of("unit"), ids_of("channel"))
+    meters, groups, units, channels = facts.meters, facts.groups, facts.units, facts.channels
     errors: dict[str, list[str]] = {}
     for kind, path, ident in references:
         reason = None
@@ -161,7 +149,7 @@ def _reference_errors(
     return errors
 
 
-def _checked(validate: Callable[[], Any], extra: Mapping[str, list[str]]) -> Any:
+def _checked(validate: Callable[[], T], extra: Mapping[str, list[str]]) -> T:
     """The domain validation's result; its errors and `extra` (database checks) raised together."""
     errors = {key: list(reasons) for key, reasons in extra.items()}
     try:
@@ -175,7 +163,7 @@ def _checked(validate: Callable[[], Any], extra: Mapping[str, list[str]]) -> Any
     return result
 
 
-def _option_references(options: Any, names: Mapping[str, str]) -> list[tuple[str, str, int]]:
+def _option_references(options: UseOptions | DemandOptions, names: Mapping[str, str]) -> list[tuple[str, str, int]]:
     found: list[tuple[str, str, int]] = []
     for value in _kwargs(options).values():
         if isinstance(value, int) and not isinstance(value, bool):
@@ -190,16 +178,15 @@ def _update(
     account_id: int,
     meter_id: int,
     version_id: int,
-    change: Callable[[Session, RowMapping, calc.CalculatedBillInstructions], calc.CalculatedBillInstructions],
+    change: Callable[[UnitOfWork, VersionListing, calc.CalculatedBillInstructions], calc.CalculatedBillInstructions],
 ) -> CalculatedDetailsView:
     """Apply `change` to the version's instructions and store them, in one transaction."""
     with db.transaction() as session:
         version = version_row(session, account_id, meter_id, version_id, CALCULATION)
-        stored = session.get(DistributionVersion, version_id)
-        assert stored is not None  # version_row found it in this session
-        changed = change(session, version, documents.from_document(version_id, stored.instructions))
-        stored.instructions = documents.to_document(changed)
-        session.flush()
+        old = stored.instructions(session, version_id)
+        assert old is not None  # version_row found it in this session
+        changed = change(session, version, old)
+        stored.store_instructions(session, version_id, changed)
         return _view(session, version, changed)
 
 
@@ -208,9 +195,11 @@ def set_use(
 ) -> CalculatedDetailsView:
     """Replace the use instruction (exactly one option; use cannot be removed)."""
 
-    def change(session: Session, version: RowMapping, old: calc.CalculatedBillInstructions) -> Any:
+    def change(
+        session: UnitOfWork, version: VersionListing, old: calc.CalculatedBillInstructions
+    ) -> calc.CalculatedBillInstructions:
         refs = _option_references(options, _USE_NAMES)
-        extra = _reference_errors(session, refs, version["version_meter_id"])
+        extra = _reference_errors(session, refs, version.meter_id)
         use = _checked(lambda: calc.validate_use(**_kwargs(options)), extra)
         return replace(old, use=use)
 
@@ -222,12 +211,14 @@ def set_cost(
 ) -> CalculatedDetailsView:
     """Replace the cost instruction (exactly one option; cost cannot be removed)."""
 
-    def change(session: Session, version: RowMapping, old: calc.CalculatedBillInstructions) -> Any:
+    def change(
+        session: UnitOfWork, version: VersionListing, old: calc.CalculatedBillInstructions
+    ) -> calc.CalculatedBillInstructions:
         kwargs = _kwargs(options)
         refs = _references(_unit_cost(options), _COST_NAMES)
         for key in ("fixed_unit_cost", "copy_cost_from_meter", "cost_calculation", "calendarized_cost_calculation"):
             refs += _references(kwargs[key], _COST_NAMES)
-        extra = _reference_errors(session, refs, version["version_meter_id"])
+        extra = _reference_errors(session, refs, version.meter_id)
         cost = _checked(lambda: calc.validate_cost(**kwargs), extra)
         return replace(old, cost=cost)
 
@@ -243,8 +234,10 @@ def set_demand(
 ) -> CalculatedDetailsView:
     """Replace the demand instruction; no option at all clears demand."""
 
-    def change(session: Session, version: RowMapping, old: calc.CalculatedBillInstructions) -> Any:
-        extra = _reference_errors(session, _option_references(options, {}), version["version_meter_id"])
+    def change(
+        session: UnitOfWork, version: VersionListing, old: calc.CalculatedBillInstructions
+    ) -> calc.CalculatedBillInstructions:
+        extra = _reference_errors(session, _option_references(options, {}), version.meter_id)
         demand = _checked(lambda: calc.validate_demand(**_kwargs(options)), extra)
         return replace(old, demand=demand)
 
@@ -256,15 +249,10 @@ def set_line_items(
 ) -> CalculatedDetailsView:
     """Replace the meter (or, with `account`, the account) line items; list order is calculation order."""
 
-    def change(session: Session, _version: RowMapping, old: calc.CalculatedBillInstructions) -> Any:
-        type_ids = known(item.observation_type_id for item in items)
-        kinds = dict(
-            session.execute(
-                select(ObservationType.observation_type_id, ObservationType.kind).where(
-                    ObservationType.observation_type_id.in_(type_ids)
-                )
-            ).all()
-        )
+    def change(
+        session: UnitOfWork, _version: VersionListing, old: calc.CalculatedBillInstructions
+    ) -> calc.CalculatedBillInstructions:
+        kinds = stored.observation_kinds(session, known(item.observation_type_id for item in items))
         checked = calc.validate_line_items(items, account=account, observation_kinds=kinds)
         return replace(old, account_line_items=checked) if account else replace(old, meter_line_items=checked)
 
@@ -275,44 +263,13 @@ def get_details(db: Database, account_id: int, meter_id: int, version_id: int) -
     """A calculated bill version's instructions with the records they name (404 for unknown ids)."""
     with db.reading() as session:
         version = version_row(session, account_id, meter_id, version_id, CALCULATION)
-        stored = session.get(DistributionVersion, version_id)
-        assert stored is not None
-        return _view(session, version, documents.from_document(version_id, stored.instructions))
-
-
-@cache
-def _meter_select() -> Any:
-    return join_meter_child(select(Meter.meter_id.label("key")), Meter.meter_id, "meter")
-
-
-@cache
-def _channel_select() -> Any:
-    return select(
-        Channel.channel_id.label("channel_id"),
-        Channel.channel_code.label("channel_code"),
-        Channel.interval_minutes.label("channel_interval_minutes"),
-        Channel.observation_rule.label("channel_observation_rule"),
-        ObservationType.observation_type_id.label("type_id"),
-        ObservationType.observation_type_code.label("type_code"),
-        ObservationType.observation_type_info.label("type_info"),
-    ).join(ObservationType, ObservationType.observation_type_id == Channel.observation_type_id)
-
-
-def _rate(session: Session, account_id: int, meter_id: int) -> RowMapping | None:
-    """The latest rate of the version's latest account-meter link (useCurrentMetersRateSchedule, domain.md §4.4)."""
-    statement = (
-        select(Rate.rate_id.label("rate_id"), Rate.rate_info.label("rate_info"))
-        .join(AccountMeterRate, AccountMeterRate.rate_id == Rate.rate_id)
-        .join(AccountMeter, AccountMeter.account_meter_id == AccountMeterRate.account_meter_id)
-        .where(AccountMeter.account_id == account_id, AccountMeter.meter_id == meter_id)
-        .order_by(AccountMeter.begin_date.desc(), AccountMeterRate.start_date.desc())
-        .limit(1)
-    )
-    return session.execute(join_commodity_child(statement, Rate.commodity_id)).mappings().first()
+        instructions = stored.instructions(session, version_id)
+        assert instructions is not None
+        return _view(session, version, instructions)
 
 
 def _view(
-    session: Session, version: RowMapping, instructions: calc.CalculatedBillInstructions
+    session: UnitOfWork, version: VersionListing, instructions: calc.CalculatedBillInstructions
 ) -> CalculatedDetailsView:
     refs: list[tuple[str, str, int]] = []
     for instruction in (instructions.use, instructions.cost, instructions.demand):
@@ -323,25 +280,16 @@ def _view(
 
     items: Iterable[calc.LineItem] = instructions.meter_line_items + instructions.account_line_items
     type_ids = sorted(set(known(item.observation_type_id for item in items)))
-    meters = session.execute(_meter_select().where(Meter.meter_id.in_(ids("meter")))).mappings()
-    channels = session.execute(_channel_select().where(Channel.channel_id.in_(ids("channel")))).mappings()
     rate = None
     if isinstance(instructions.cost, calc.RateSchedule):
-        rate = _rate(session, version["version_account_id"], version["version_meter_id"])
+        rate = stored.link_rate(session, version.account_id, version.meter_id)
     return CalculatedDetailsView(
         version=version,
         instructions=instructions,
-        meters={row["key"]: row for row in meters},
-        groups={g.meter_group_id: g for g in _by_id(session, MeterGroup, MeterGroup.meter_group_id, ids("group"))},
-        units={u.unit_id: u for u in _by_id(session, Unit, Unit.unit_id, ids("unit"))},
-        channels={row["channel_id"]: row for row in channels},
-        observation_types={
-            t.observation_type_id: t
-            for t in _by_id(session, ObservationType, ObservationType.observation_type_id, type_ids)
-        },
+        meters=stored.meters(session, ids("meter")),
+        groups=group_records(session, ids("group")),
+        units=stored.units(session, ids("unit")),
+        channels=stored.channels(session, ids("channel")),
+        observation_types=stored.observation_types(session, type_ids),
         rate=rate,
     )
-
-
-def _by_id(session: Session, model: Any, column: Any, ids: list[int]) -> list[Any]:
-    return list(session.execute(select(model).where(column.in_(ids))).scalars()) if ids else []

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from apportion.services.chargebacks import chargeback_tasks, lineage_reports
 from apportion.store.database import Database
@@ -88,10 +87,12 @@ def reconciliation(db: Database, task_id: int) -> Reconciliation | None:
 TASKS_LOOKED_AT = 100
 
 
-def digest_task(db: Database, step_id: int, billing_period: int, today: date) -> Mapping[str, Any] | None:
+def digest_task(
+    db: Database, step_id: int, billing_period: int, today: date
+) -> chargeback_tasks.ChargebackTaskListing | None:
     """The task a step's digest reads for a period: its latest run that was not voided or deleted, or None."""
     text = f"calculateBillWorkflowStepID equals '{step_id}' and billingPeriod equals '{billing_period}'"
     for row in chargeback_tasks.list_tasks(db, text, 1, TASKS_LOOKED_AT, today).rows:
-        if row["ChargebackTask"].reversed_date is None:
-            return dict(row)
+        if row.reversed_date is None:
+            return row
     return None

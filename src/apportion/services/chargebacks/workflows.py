@@ -9,24 +9,18 @@ tasks cannot be deleted, and neither can its workflow (§7 Q18). Every check run
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-from sqlalchemy import ColumnElement, delete, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from apportion.domain import periods
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
+from apportion.domain.ids import in_range, known, require
 from apportion.domain.versions import CALCULATION, SPLIT
-from apportion.services import ids
-from apportion.store.database import Database
-from apportion.store.models.chargebacks import (
-    ChargebackTask,
-    ChargebackWorkflow,
-    ChargebackWorkflowStep,
-    DistributionVersion,
-)
+from apportion.store.database import Database, UnitOfWork
+from apportion.store.queries import workflows as stored
+from apportion.store.queries.workflows import Step as Step
+from apportion.store.queries.workflows import StepWrite
+from apportion.store.queries.workflows import Workflow as Workflow
 
 STEPS = "chargebackWorkflowSteps"
 STEP_TYPES = {SPLIT.lower(): SPLIT, CALCULATION.lower(): CALCULATION}
@@ -42,28 +36,6 @@ class StepInput:
     step_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Step:
-    """A stored step with its workflow's id and name (ChargebackWorkflowStep / ChargebackWorkflowStepChild)."""
-
-    step_id: int
-    info: str
-    description: str
-    step_type: str
-    order: int
-    workflow_id: int
-    workflow_info: str
-
-
-@dataclass(frozen=True)
-class Workflow:
-    """A stored workflow with its steps in order."""
-
-    workflow_id: int
-    info: str
-    steps: tuple[Step, ...]
-
-
 def canonical_step_type(raw: str | None, field: str) -> str:
     """'split' / 'Split' → 'Split'; 'calculation' → 'Calculation'; anything else is a 400 on `field`."""
     found = STEP_TYPES.get((raw or "").strip().lower())
@@ -72,45 +44,16 @@ def canonical_step_type(raw: str | None, field: str) -> str:
     return found
 
 
-def _steps_query(session: Session, *where: ColumnElement[bool]) -> list[Step]:
-    statement = (
-        select(ChargebackWorkflowStep, ChargebackWorkflow.workflow_info)
-        .join(ChargebackWorkflow, ChargebackWorkflow.workflow_id == ChargebackWorkflowStep.workflow_id)
-        .where(*where)
-        .order_by(ChargebackWorkflowStep.workflow_id, ChargebackWorkflowStep.step_order)
-    )
-    return [
-        Step(s.step_id, s.step_info, s.step_description, s.step_type, s.step_order, s.workflow_id, info)
-        for s, info in session.execute(statement)
-    ]
-
-
-def _workflows(session: Session, workflow_ids: Iterable[int] | None = None) -> list[Workflow]:
-    statement = select(ChargebackWorkflow).order_by(ChargebackWorkflow.workflow_id)
-    step_filter: list[ColumnElement[bool]] = []
-    if workflow_ids is not None:
-        wanted = list(workflow_ids)
-        statement = statement.where(ChargebackWorkflow.workflow_id.in_(wanted))
-        step_filter.append(ChargebackWorkflowStep.workflow_id.in_(wanted))
-    steps: dict[int, list[Step]] = {}
-    for step in _steps_query(session, *step_filter):
-        steps.setdefault(step.workflow_id, []).append(step)
-    return [
-        Workflow(w.workflow_id, w.workflow_info, tuple(steps.get(w.workflow_id, ())))
-        for w in session.execute(statement).scalars()
-    ]
-
-
 def list_workflows(db: Database) -> list[Workflow]:
     """Every workflow with its steps, by id (two queries)."""
     with db.reading() as session:
-        return _workflows(session)
+        return stored.workflows(session)
 
 
 def get_workflow(db: Database, workflow_id: int) -> Workflow:
     """One workflow with its steps, or NotFound."""
     with db.reading() as session:
-        found = _workflows(session, [workflow_id]) if ids.in_range(workflow_id) else []
+        found = stored.workflows(session, [workflow_id]) if in_range(workflow_id) else []
     if not found:
         raise NotFound("Chargeback workflow", workflow_id)
     return found[0]
@@ -120,17 +63,16 @@ def list_steps(db: Database, step_type: str | None) -> list[Step]:
     """Every step (of one type when `step_type` is given), by workflow and order."""
     wanted = canonical_step_type(step_type, "chargebackWorkflowType") if step_type else None
     with db.reading() as session:
-        where = [ChargebackWorkflowStep.step_type == wanted] if wanted else []
-        return _steps_query(session, *where)
+        return stored.steps_of_type(session, wanted)
 
 
 def get_step(db: Database, step_id: int) -> Step:
     """One step with its workflow, or NotFound."""
     with db.reading() as session:
-        found = _steps_query(session, ChargebackWorkflowStep.step_id == step_id) if ids.in_range(step_id) else []
-    if not found:
+        found = stored.step(session, step_id) if in_range(step_id) else None
+    if found is None:
         raise NotFound("Chargeback workflow step", step_id)
-    return found[0]
+    return found
 
 
 def _check_name(info: str, field: str, errors: dict[str, list[str]]) -> None:
@@ -139,23 +81,18 @@ def _check_name(info: str, field: str, errors: dict[str, list[str]]) -> None:
 
 
 def _check_steps(
-    session: Session,
+    session: UnitOfWork,
     info: str,
     steps: Sequence[StepInput] | None,
-    current: dict[int, ChargebackWorkflowStep],
-) -> list[str]:
-    """Validate name and steps of a create (`current` empty) or an edit; the step types, in request order."""
+    current: dict[int, Step],
+) -> list[StepWrite]:
+    """Validate name and steps of a create (`current` empty) or an edit; the steps to write, in request order."""
     errors: dict[str, list[str]] = {}
     _check_name(info, "chargebackWorkflowInfo", errors)
     if not steps:
         raise ValidationFailed({**errors, STEPS: ["The list of steps cannot be empty."]})
     # §7 Q19: names are unique per type across every workflow; this workflow's own steps are all replaced.
-    others = session.execute(
-        select(ChargebackWorkflowStep.step_type, ChargebackWorkflowStep.step_info).where(
-            ChargebackWorkflowStep.step_id.not_in(list(current))
-        )
-    )
-    taken = {(kind, name.strip().lower()) for kind, name in others}
+    taken = stored.step_names_outside(session, current)
     seen: dict[tuple[str, str], int] = {}
     seen_ids: dict[int, int] = {}
     types: list[str] = []
@@ -180,13 +117,16 @@ def _check_steps(
         seen.setdefault(key, i)
     if errors:
         raise ValidationFailed(errors)
-    return types
+    return [
+        StepWrite(step.info, step.description, kind, order, step.step_id)
+        for order, (step, kind) in enumerate(zip(steps, types, strict=True), start=1)
+    ]
 
 
 def _step_type(
     step: StepInput,
     i: int,
-    current: dict[int, ChargebackWorkflowStep],
+    current: dict[int, Step],
     seen_ids: dict[int, int],
     errors: dict[str, list[str]],
 ) -> str | None:
@@ -204,8 +144,8 @@ def _step_type(
             errors.setdefault(type_field, []).append("The step type is required for a new step.")
         return requested
     id_field = f"{path}.chargebackWorkflowStepId"
-    stored = current.get(step.step_id)
-    if stored is None:
+    known_step = current.get(step.step_id)
+    if known_step is None:
         errors.setdefault(id_field, []).append(f"Step {step.step_id} is not a step of this workflow.")
         return None
     if step.step_id in seen_ids:
@@ -214,116 +154,68 @@ def _step_type(
         )
         return None
     seen_ids[step.step_id] = i
-    if requested is not None and requested != stored.step_type:
+    if requested is not None and requested != known_step.step_type:
         errors.setdefault(type_field, []).append(
-            f"Step {step.step_id} is a {stored.step_type} step; the type of a step cannot change."
+            f"Step {step.step_id} is a {known_step.step_type} step; the type of a step cannot change."
         )
         return None
-    return stored.step_type
+    return known_step.step_type
+
+
+def _name_taken() -> RuleViolation:
+    """A name another request took since our check is a 400, as if we had seen it."""
+    return RuleViolation("A step name was taken by another workflow meanwhile; try again.", field=STEPS)
 
 
 def create_workflow(db: Database, info: str, steps: Sequence[StepInput] | None) -> int:
     """Create a workflow and its steps in list order; returns its id."""
     with db.transaction() as session:
-        types = _check_steps(session, info, steps, {})
-        workflow = ChargebackWorkflow(workflow_info=info)
-        session.add(workflow)
-        session.flush()
-        for order, (step, kind) in enumerate(zip(steps or (), types, strict=True), start=1):
-            session.add(_new_step(workflow.workflow_id, step, kind, order))
-        _flush_names(session)
-        return workflow.workflow_id
+        written = _check_steps(session, info, steps, {})
+        workflow_id = stored.insert_workflow(session, info, written)
+        if workflow_id is None:
+            raise _name_taken()
+        return workflow_id
 
 
-def _flush_names(session: Session) -> None:
-    """Write pending steps; a name another request took since our check is a 400, as if we had seen it."""
-    try:
-        session.flush()
-    except IntegrityError:
-        # Only the unique (type, name) index can fail here; the transaction rolls back as the error leaves it.
-        raise RuleViolation("A step name was taken by another workflow meanwhile; try again.", field=STEPS) from None
-
-
-def _new_step(workflow_id: int, step: StepInput, kind: str, order: int) -> ChargebackWorkflowStep:
-    return ChargebackWorkflowStep(
-        workflow_id=workflow_id,
-        step_info=step.info,
-        step_description=step.description,
-        step_type=kind,
-        step_order=order,
-    )
-
-
-def _steps_in_use(session: Session, step_ids: Sequence[int]) -> dict[int, str]:
-    """The steps among `step_ids` that versions or tasks refer to, with what refers to them."""
-    if not step_ids:
-        return {}
-    used: dict[int, str] = {}
-    for column, what in (
-        (ChargebackTask.workflow_step_id, "chargeback tasks"),
-        (DistributionVersion.workflow_step_id, "versions"),
-    ):
-        for step_id in session.execute(select(column).where(column.in_(step_ids)).distinct()).scalars():
-            if step_id is not None:
-                used[step_id] = what
-    return used
-
-
-def _load_workflow(session: Session, workflow_id: int) -> tuple[ChargebackWorkflow, dict[int, ChargebackWorkflowStep]]:
-    ids.require(workflow_id, "Chargeback workflow")
-    workflow = session.get(ChargebackWorkflow, workflow_id, with_for_update=True)
+def _load_workflow(session: UnitOfWork, workflow_id: int) -> dict[int, Step]:
+    """The workflow's steps by id, its row locked; NotFound for an unknown workflow."""
+    require(workflow_id, "Chargeback workflow")
+    workflow = stored.lock_workflow(session, workflow_id)
     if workflow is None:
         raise NotFound("Chargeback workflow", workflow_id)
-    statement = select(ChargebackWorkflowStep).where(ChargebackWorkflowStep.workflow_id == workflow_id)
-    return workflow, {s.step_id: s for s in session.execute(statement).scalars()}
+    return {s.step_id: s for s in workflow.steps}
 
 
 def edit_workflow(db: Database, workflow_id: int, info: str, steps: Sequence[StepInput] | None) -> None:
     """Replace a workflow's name and steps: update steps with ids, add steps without, delete the rest."""
     with db.transaction() as session:
-        workflow, current = _load_workflow(session, workflow_id)
-        types = _check_steps(session, info, steps, current)
-        kept = {s.step_id for s in steps or () if s.step_id is not None}
+        current = _load_workflow(session, workflow_id)
+        written = _check_steps(session, info, steps, current)
+        kept = {s.step_id for s in written if s.step_id is not None}
         dropped = sorted(set(current) - kept)
-        used = _steps_in_use(session, dropped)
+        used = stored.steps_in_use(session, dropped)
         if used:
             step_id = min(used)
             raise RuleViolation(
-                f"Step {step_id} '{current[step_id].step_info}' has {used[step_id]} and cannot be removed.",
+                f"Step {step_id} '{current[step_id].info}' has {used[step_id]} and cannot be removed.",
                 field=STEPS,
             )
-        if dropped:
-            session.execute(delete(ChargebackWorkflowStep).where(ChargebackWorkflowStep.step_id.in_(dropped)))
-        # Renames may swap names between steps: park the kept steps on names no step can have first, so the
-        # unique (type, name) index never sees two equal names half-way through.
-        for step_id in kept:
-            current[step_id].step_info = f"\u2063{step_id}"
-        session.flush()
-        workflow.workflow_info = info
-        for order, (step, kind) in enumerate(zip(steps or (), types, strict=True), start=1):
-            if step.step_id is None:
-                session.add(_new_step(workflow_id, step, kind, order))
-                continue
-            row = current[step.step_id]
-            row.step_info = step.info
-            row.step_description = step.description
-            row.step_order = order
-        _flush_names(session)
+        if not stored.replace_workflow(session, workflow_id, info, written, dropped):
+            raise _name_taken()
 
 
 def delete_workflow(db: Database, workflow_id: int) -> None:
     """Delete a workflow and its steps, unless a version or task refers to one of them (§7 Q18)."""
     with db.transaction() as session:
-        _workflow, current = _load_workflow(session, workflow_id)
-        used = _steps_in_use(session, sorted(current))
+        current = _load_workflow(session, workflow_id)
+        used = stored.steps_in_use(session, sorted(current))
         if used:
             step_id = min(used)
             raise RuleViolation(
                 f"Chargeback workflow {workflow_id} cannot be deleted: step {step_id} "
-                f"'{current[step_id].step_info}' has {used[step_id]}."
+                f"'{current[step_id].info}' has {used[step_id]}."
             )
-        session.execute(delete(ChargebackWorkflowStep).where(ChargebackWorkflowStep.workflow_id == workflow_id))
-        session.execute(delete(ChargebackWorkflow).where(ChargebackWorkflow.workflow_id == workflow_id))
+        stored.delete_workflow(session, workflow_id)
 
 
 def assign_versions(db: Database, step_id: int, billing_period: int, version_ids: Sequence[int] | None) -> Step:
@@ -335,13 +227,12 @@ def assign_versions(db: Database, step_id: int, billing_period: int, version_ids
     periods.check(billing_period, "billingPeriod")
     field = "calculateBillVersionIds"
     with db.transaction() as session:
-        ids.require(step_id, "Chargeback workflow step")
-        step = session.get(ChargebackWorkflowStep, step_id)
+        require(step_id, "Chargeback workflow step")
+        step = stored.step(session, step_id)
         if step is None:
             raise NotFound("Chargeback workflow step", step_id)
         wanted = list(version_ids or ())
-        statement = select(DistributionVersion).where(DistributionVersion.version_id.in_(ids.known(wanted)))
-        found = {v.version_id: v for v in session.execute(statement).scalars()}
+        found = stored.versions_on_step(session, known(wanted))
         errors: dict[str, list[str]] = {}
         for i, version_id in enumerate(wanted):
             version = found.get(version_id)
@@ -359,10 +250,5 @@ def assign_versions(db: Database, step_id: int, billing_period: int, version_ids
             errors.setdefault(f"{field}[{i}]", []).append(reason)
         if errors:
             raise ValidationFailed(errors)
-        if found:
-            session.execute(
-                update(DistributionVersion)
-                .where(DistributionVersion.version_id.in_(list(found)))
-                .values(workflow_step_id=step_id)
-            )
+        stored.put_versions_on_step(session, step_id, list(found))
     return get_step(db, step_id)

@@ -15,7 +15,6 @@ from apportion.store.database import Database, DbSession
 from apportion.store.queries import place_sizes as store
 from apportion.store.queries import places
 from apportion.store.queries.place_sizes import NewSize, PlaceSizeRow
-from apportion.store.queries.place_sizes import join_size_child as join_size_child
 
 AREA_UNITS = ("SQFEET", "SQMETER")
 FIRST_DATE, LAST_DATE = date(1899, 12, 31), date(3000, 1, 1)

@@ -7,10 +7,12 @@ that cannot run fails alone with its message; the rest of the task proceeds. An 
 the whole task back, so no partial run is ever stored. A workflow run is one task per step, in step
 order, each in its own transaction, so later steps see the bills earlier steps made (§4.6).
 
-Runs are inline and return the finished task by default (domain.md §7 Q16). Queued (`queued=True`, the
-PostgreSQL task queue): the request validates as always and commits the task(s) as Processing in its batch;
-a worker then runs `run_queued_task` / `run_queued_workflow`, which do the same work in one transaction per
-task (`_work`) on the task row locked FOR UPDATE, and do nothing for a task no longer Processing.
+Runs are inline and return the finished task by default (domain.md §7 Q16). Queued (a `queue` given, the
+PostgreSQL task queue): the request validates as always and, in one transaction, stores the run with its plan
+and its task(s) as Processing in its batch, then queues the run's first task (`_start`; a queue that refuses it
+leaves the tasks Failed). A worker then runs `run_queued` (services/runs/queue_bodies.py), which takes the run's
+tasks in order and does the same work in one transaction per task (`_work`) on the task row locked FOR UPDATE,
+doing nothing for a task no longer Processing.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from apportion.services.billing.batches import (
     new_batch,
 )
 from apportion.services.runs.calculation_run import run_calculations
-from apportion.services.runs.queueing import CHARGEBACK_RUN, TaskQueue
+from apportion.services.runs.queue_interface import CHARGEBACK_RUN, TaskQueue
 from apportion.services.runs.run_context import RunContext, VersionOutcome
 from apportion.services.runs.split_run import run_splits
 from apportion.store import lineage, locks, runs

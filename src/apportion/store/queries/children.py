@@ -21,7 +21,12 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import aliased
 
 from apportion.domain.versions import CALCULATION, SPLIT
-from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
+from apportion.store.models.chargebacks import (
+    ChargebackWorkflow,
+    ChargebackWorkflowStep,
+    DistributionVersion,
+    SplitDestination,
+)
 from apportion.store.models.organisation import Account, CostCenter, Meter, Place, Vendor
 from apportion.store.models.reference import AccountType, Commodity, MeterType, PlaceType, Unit, VendorType
 from apportion.store.models.users import User
@@ -120,6 +125,19 @@ class PlaceChild:
     place_code: str
     place_info: str
     place_type: PlaceTypeChild | None
+
+
+@dataclass(frozen=True)
+class WorkflowStepChild:
+    """A workflow step named on a row (a version's, a task's), with its workflow's id and name."""
+
+    step_id: int
+    step_info: str
+    step_description: str
+    step_type: str
+    step_order: int
+    workflow_id: int
+    workflow_info: str
 
 
 class MeterFlags(NamedTuple):
@@ -380,5 +398,21 @@ def join_account(
             flags=read_flags(row),
             account_type=read_type(row),
         )
+
+    return statement, read
+
+
+def join_workflow_step(statement: AnySelect, step_id: Key) -> tuple[AnySelect, Read[WorkflowStepChild | None]]:
+    """Add the workflow step `step_id` names, with its workflow."""
+    s, w = aliased(ChargebackWorkflowStep), aliased(ChargebackWorkflow)
+    columns = labelled(
+        s.step_id, s.step_info, s.step_description, s.step_type, s.step_order, w.workflow_id, w.workflow_info
+    )
+    statement = (
+        statement.outerjoin(s, s.step_id == step_id).outerjoin(w, w.workflow_id == s.workflow_id).add_columns(*columns)
+    )
+
+    def read(row: RowMapping) -> WorkflowStepChild | None:
+        return None if row[columns[0]] is None else WorkflowStepChild(*(row[column] for column in columns))
 
     return statement, read

@@ -61,32 +61,6 @@ def _current(place_id: Key, today: date) -> ScalarSelect[int]:
     )
 
 
-def _size_columns(size: Any, unit: Any, prefix: str) -> list[Any]:
-    return [
-        size.place_size_id.label(f"{prefix}_id"),
-        size.begin_date.label(f"{prefix}_begin_date"),
-        size.end_date.label(f"{prefix}_end_date"),
-        size.value.label(f"{prefix}_value"),
-        unit.unit_id.label(f"{prefix}_unit_id"),
-        size.unit_code.label(f"{prefix}_unit_code"),
-        unit.unit_info.label(f"{prefix}_unit_info"),
-    ]
-
-
-def join_size_child(statement: AnySelect, place_id: Key, today: date, prefix: str = "size") -> AnySelect:
-    """Add the place's current size as labelled columns (apportion.api.render.place_size_child reads them):
-    `<prefix>_id`, `_begin_date`, `_end_date`, `_value`, `_unit_id`, `_unit_code`, `_unit_info`.
-
-    For the queries still rendered by label; `join_size` reads the same size as a typed value.
-    """
-    size, unit = aliased(PlaceSize), aliased(Unit)
-    return (
-        statement.outerjoin(size, size.place_size_id == _current(place_id, today))
-        .outerjoin(unit, unit.unit_code == size.unit_code)
-        .add_columns(*_size_columns(size, unit, prefix))
-    )
-
-
 def _columns(size: Any, unit: Any) -> tuple[ColumnElement[Any], ...]:
     """A size version's columns in PlaceSizeRow's field order, labelled (shaped.py)."""
     return labelled(

@@ -1,10 +1,10 @@
-"""Where use cases hand long work: a task kind and the task's id, run by a runner.
+"""What each kind of queued work runs; the kinds and the `TaskQueue` protocol are in queue_interface.py.
 
-Services cannot import the jobs package (the layers flow api|jobs -> services), so the API holds a `TaskQueue`
-given to it by the entry point: the inline thread runner on the embedded default, or the PostgreSQL-backed queue
-(`jobs.queue`) run by `apportion worker` processes. Whatever runs them, the bodies are `BODIES[kind]`, which take
-ids and call one service; `REQUEUES[kind]` readies a task whose runner died mid-body for a second run. Kinds: bill
-imports, and chargeback runs when the processors are queued (APPORTION_RUN_JOBS_INLINE=false on PostgreSQL).
+The entry point gives the API a `TaskQueue`: the inline thread runner on the embedded default, or the
+PostgreSQL-backed queue (`jobs.queue`) run by `apportion worker` processes. Whatever runs them, the bodies are
+`BODIES[kind]`, which take ids and call one service; `REQUEUES[kind]` readies a task whose runner died mid-body
+for a second run. Kinds: bill imports, and chargeback runs when the processors are queued
+(APPORTION_RUN_JOBS_INLINE=false on PostgreSQL).
 
 `RunNow` is the queue an app gets when its builder names none: it runs the body in the calling thread, so an
 import finishes before its request answers. Slower for the client than a background runner, but an app built
@@ -19,7 +19,7 @@ from datetime import datetime
 
 from apportion.services.imports import bill_import
 from apportion.services.runs import processing
-from apportion.services.runs.queueing import BILL_IMPORT, CHARGEBACK_RUN, CHARGEBACK_WORKFLOW, TaskQueue
+from apportion.services.runs.queue_interface import BILL_IMPORT, CHARGEBACK_RUN, CHARGEBACK_WORKFLOW, TaskQueue
 
 __all__ = ["BILL_IMPORT", "BODIES", "CHARGEBACK_RUN", "CHARGEBACK_WORKFLOW", "REQUEUES", "RunNow", "TaskQueue"]
 from apportion.settings import Settings

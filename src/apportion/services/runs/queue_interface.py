@@ -1,8 +1,9 @@
-"""The queue use cases hand long work to, and the kinds of work: what a runner takes is a kind and a task's id.
+"""The task queue's interface: the `TaskQueue` protocol use cases hand long work to, and the kinds of work (what a
+runner takes is a kind and a task's id).
 
 Services cannot import the jobs package (the layers flow api|jobs -> services), so the entry point gives the API a
 `TaskQueue` (the inline thread runner, or the PostgreSQL queue `apportion worker` processes run) and the API hands
-it to the use cases that queue work. The bodies of each kind are in services/runs/task_queue.py.
+it to the use cases that queue work. What each kind runs is in services/runs/queue_bodies.py.
 """
 
 from __future__ import annotations
