@@ -10,35 +10,14 @@ from typing import Any
 import pytest
 from energycap.sdk import models
 
+from tests.e2e.sdk_builders import linked_pair
+
 pytestmark = pytest.mark.e2e
 
 
 def _bills(sdk: Any, unique: Callable[[str], str], count: int, cost: float = 100.0) -> tuple[int, int, list[int]]:
     """An account with one meter and `count` monthly bills of 2024 entered through the SDK: (account, meter, ids)."""
-    vendor = sdk.create_vendor(models.VendorRequest(vendor_code=unique("V")[:16], vendor_info="Utility"))
-    account = sdk.create_account(
-        models.AccountCreate(
-            account_code=unique("ACCT"),
-            account_info="Account",
-            account_type_id=1,
-            cost_center_id=1,
-            vendor_id=vendor.vendor_id,
-            country="US",
-        )
-    )
-    meter = sdk.create_meter(
-        models.MeterCreate(
-            meter_code=unique("MTR"),
-            meter_info="Meter",
-            commodity_id=1,
-            place_id=1,
-            meter_type_id=1,
-            address=models.AddressChild(country="US"),
-        )
-    )
-    sdk.create_account_meter(
-        [models.AccountMeterRequest(account_id=account.account_id, meter_id=meter.meter_id, rate_id=1)]
-    )
+    account_id, meter_id = linked_pair(sdk, unique, "Account", "Meter")
     ids = []
     for month in range(1, count + 1):
         line = models.BillMeterBodyLineCreate(
@@ -46,17 +25,17 @@ def _bills(sdk: Any, unique: Callable[[str], str], count: int, cost: float = 100
         )
         created = sdk.create_bill(
             body=models.BillCreate(
-                account_id=account.account_id,
+                account_id=account_id,
                 begin_date=datetime(2024, month, 1),
                 end_date=datetime(2024, month + 1, 1),
                 billing_period=202400 + month,
                 manual_entry=True,
-                meters=[models.BillMeterCreate(meter_id=meter.meter_id, body_lines=[line])],
+                meters=[models.BillMeterCreate(meter_id=meter_id, body_lines=[line])],
                 account_body_lines=[],
             )
         )
         ids.append(created.bill_id)
-    return account.account_id, meter.meter_id, ids
+    return account_id, meter_id, ids
 
 
 def _headers(required: bool = False) -> models.BatchWorkflowChild:

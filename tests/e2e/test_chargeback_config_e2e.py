@@ -9,35 +9,9 @@ import pytest
 from energycap.sdk import models
 from msrest.exceptions import HttpOperationError
 
+from tests.e2e.sdk_builders import linked_pair
+
 pytestmark = pytest.mark.e2e
-
-
-def _linked_pair(sdk: Any, unique: Callable[[str], str]) -> tuple[int, int]:
-    vendor = sdk.create_vendor(models.VendorRequest(vendor_code=unique("V")[:16], vendor_info="Utility"))
-    account = sdk.create_account(
-        models.AccountCreate(
-            account_code=unique("ACCT"),
-            account_info="Main building",
-            account_type_id=1,
-            cost_center_id=1,
-            vendor_id=vendor.vendor_id,
-            country="US",
-        )
-    )
-    meter = sdk.create_meter(
-        models.MeterCreate(
-            meter_code=unique("MTR"),
-            meter_info="Electric main",
-            commodity_id=1,
-            place_id=1,
-            meter_type_id=1,
-            address=models.AddressChild(country="US"),
-        )
-    )
-    sdk.create_account_meter(
-        [models.AccountMeterRequest(account_id=account.account_id, meter_id=meter.meter_id, rate_id=1)]
-    )
-    return account.account_id, meter.meter_id
 
 
 def _status(call: Callable[[], Any]) -> int:
@@ -97,7 +71,7 @@ def test_workflow_operations(sdk: Any, unique: Callable[[str], str]) -> None:
 
 
 def test_bill_split_version_history(sdk: Any, unique: Callable[[str], str]) -> None:
-    account_id, meter_id = _linked_pair(sdk, unique)
+    account_id, meter_id = linked_pair(sdk, unique)
     workflow = sdk.create_chargeback_workflow(
         models.ChargebackWorkflowCreate(
             chargeback_workflow_info=unique("Splits"),
@@ -165,7 +139,7 @@ def test_bill_split_version_history(sdk: Any, unique: Callable[[str], str]) -> N
 
 
 def test_calculated_bill_version_history(sdk: Any, unique: Callable[[str], str]) -> None:
-    account_id, meter_id = _linked_pair(sdk, unique)
+    account_id, meter_id = linked_pair(sdk, unique)
     created = sdk.manage_calculated_bill_version_history(
         account_id, meter_id, [models.DistributionVersionManage(name="Tenant", begin_period=202401)]
     )
