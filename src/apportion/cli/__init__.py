@@ -16,34 +16,26 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import psycopg
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from apportion.cli import views
-from apportion.domain import export_file, periods
+from apportion.domain import demo_campus, export_file, periods
 from apportion.domain.batch_modes import BatchMode, ImportBatchSettings
 from apportion.domain.errors import DomainError, RuleViolation, ValidationFailed
 from apportion.domain.permissions import parse_grants
 from apportion.domain.task_status import TaskStatus
-from apportion.importer.limits import ImportLimits
-from apportion.jobs import queue as job_queue
-from apportion.services.access import auth
-from apportion.services.accounting import export_files
-from apportion.services.accounting import exports as accounting_exports
-from apportion.services.billing.batches import BatchSettings
-from apportion.services.chargebacks import chargeback_tasks, lineage_reports
-from apportion.services.chargebacks import digest as digest_service
-from apportion.services.demo import campus, demo_workflow
-from apportion.services.imports import bill_import, import_tasks
-from apportion.services.runs import processing
-from apportion.settings import Settings
-from apportion.store.database import Database
-from apportion.store.migrate import upgrade
 
+# `apportion --help` (and each command's) loads typer and the cheap domain modules only: the database, the driver,
+# the task queue and the services are imported by the commands that use them, each at its first line.
 if TYPE_CHECKING:
+    from apportion.importer.limits import ImportLimits
+    from apportion.services.access import auth
+    from apportion.services.demo import demo_workflow
     from apportion.services.exports import Table
+    from apportion.services.imports import import_tasks
+    from apportion.services.runs import processing
+    from apportion.settings import Settings
+    from apportion.store.database import Database
 
 app = typer.Typer(help="Apportion: utility-bill chargebacks with an EnergyCAP-compatible API.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -65,6 +57,8 @@ def key_file(database_url: str) -> Path | None:
     (`./apportion.db` -> `./apportion-api-key.txt`), or in the working directory named after a server database's
     host, port and name; None for an in-memory database. Each database has its own file, so running a command on
     another database never overwrites or announces this one's key."""
+    from sqlalchemy.engine import make_url
+
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
@@ -76,7 +70,16 @@ def key_file(database_url: str) -> Path | None:
     return Path(f"apportion-{safe}{KEY_FILE_SUFFIX}")
 
 
+def _settings() -> Settings:
+    """The settings from the environment (pydantic loads only when a command runs)."""
+    from apportion.settings import Settings
+
+    return Settings()
+
+
 def _database(settings: Settings) -> Database:
+    from apportion.store.database import Database
+
     return Database(settings.database_url)
 
 
@@ -91,7 +94,7 @@ def _fail(error: DomainError) -> typer.Exit:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every Alembic migration to APPORTION_DATABASE_URL."""
-    settings = Settings()
+    settings = _settings()
     db = _database(settings)
     _migrate(settings, db)
     typer.echo(f"database is up to date: {db.engine.url.render_as_string(hide_password=True)}")
@@ -99,6 +102,9 @@ def db_upgrade() -> None:
 
 def _migrate(settings: Settings, db: Database) -> None:
     """The Alembic migrations and, on PostgreSQL, the task queue's schema (procrastinate's tables)."""
+    from apportion.jobs import queue as job_queue
+    from apportion.store.migrate import upgrade
+
     upgrade(db.engine)
     if job_queue.is_postgres(settings.database_url) and job_queue.apply_schema(settings):
         typer.echo("created the task queue schema")
@@ -114,7 +120,9 @@ def user_create(
     full_name: Annotated[str | None, typer.Option(help="Full name (defaults to the code).")] = None,
 ) -> None:
     """Create a user with the named permissions and print a new API key (shown once)."""
-    db = _open(Settings())
+    from apportion.services.access import auth
+
+    db = _open(_settings())
     try:
         grants = parse_grants(permission or [])
         _user_id, key = auth.create_user_with_key(db, user_code, full_name or user_code[:32], grants, datetime.now())
@@ -160,6 +168,8 @@ def _bootstrap(settings: Settings) -> Bootstrap:
     once; the file is written only then. A key from APPORTION_BOOTSTRAP_API_KEY is the operator's own and is never
     printed.
     """
+    from apportion.services.access import auth
+
     db = _database(settings)
     _migrate(settings, db)
     path = key_file(settings.database_url)
@@ -187,6 +197,8 @@ def _opens(db: Database, key: str | None) -> bool:
     """Whether `key` is a live key of this database (never trust a file for what it claims to hold)."""
     if key is None:
         return False
+    from apportion.services.access import auth
+
     try:
         auth.authenticate(db, key)
     except DomainError:
@@ -225,6 +237,8 @@ def _announce_key(start: Bootstrap) -> None:
 def _prepare(settings: Settings) -> tuple[Bootstrap, demo_workflow.DemoWorkflow | None]:
     """Migrate, create the first administrator if needed, load demo data (campus and workflow) when asked; returns
     what bootstrapping did and the demo workflow when there is one."""
+    from apportion.services.demo import campus, demo_workflow
+
     start = _bootstrap(settings)
     flow = None
     if settings.load_demo_data:
@@ -239,14 +253,16 @@ def _prepare(settings: Settings) -> tuple[Bootstrap, demo_workflow.DemoWorkflow 
 @app.command("demo-data")
 def demo_data(
     meters: Annotated[
-        int, typer.Option(min=1, max=campus.MAX_METERS, help="Master meters to generate (three to a building).")
-    ] = campus.DEFAULT_METERS,
+        int, typer.Option(min=1, max=demo_campus.MAX_METERS, help="Master meters to generate (three to a building).")
+    ] = demo_campus.DEFAULT_METERS,
     seed: Annotated[
         int, typer.Option(help="Seed of the generated floor areas and bill figures.")
-    ] = campus.DEFAULT_SEED,
+    ] = demo_campus.DEFAULT_SEED,
 ) -> None:
     """Load a generated campus with 24 months of vendor bills into an empty APPORTION_DATABASE_URL."""
-    settings = Settings()
+    from apportion.services.demo import campus
+
+    settings = _settings()
     start = _bootstrap(settings)
     db = start.db
     _announce_key(start)
@@ -283,7 +299,7 @@ def serve(
     """Serve the API with uvicorn after applying migrations."""
     import uvicorn
 
-    settings = Settings()
+    settings = _settings()
     _port_free_or_exit(host, port)
     start, flow = _prepare(settings)
     announce(start, flow, f"http://{host}:{port}")
@@ -368,6 +384,8 @@ StepOption = Annotated[int, typer.Option("--step", help="Chargeback workflow ste
 
 def _open(settings: Settings) -> Database:
     """The migrated database the people-facing commands work on."""
+    from apportion.store.migrate import upgrade
+
     db = _database(settings)
     upgrade(db.engine)
     return db
@@ -403,7 +421,10 @@ def import_file(
     user: UserOption = None,
 ) -> None:
     """Import a bill file as POST /api/v3/import/bill does, with progress, then print the task's result."""
-    settings = Settings()
+    from apportion.services.access import auth
+    from apportion.services.imports import bill_import, import_tasks
+
+    settings = _settings()
     db = _open(settings)
     limits = bill_import.limits_for(settings)
     if batch_code is not None and batch_mode is None:
@@ -451,6 +472,8 @@ def _start_import_of(
     limits: ImportLimits,
 ) -> tuple[int, str]:
     """Check and store the file with a Queued import task; its bytes are let go before the task runs."""
+    from apportion.services.imports import import_tasks
+
     try:
         size = file.stat().st_size
         if size > limits.max_bytes:  # refused before it is read, as the API refuses its base64 text
@@ -465,6 +488,9 @@ def _start_import_of(
 
 def _run_settings(period: int | None, note: str | None, batch_code: str | None) -> processing.RunSettings:
     """RunSettings as the processor routes build them; `document` is the equivalent request body."""
+    from apportion.services.billing.batches import BatchSettings
+    from apportion.services.runs import processing
+
     document: dict[str, object] = {"billingPeriod": period} if period is not None else {}
     if note is not None:
         document["note"] = note
@@ -491,11 +517,15 @@ def run_step(
 ) -> None:
     """Run a chargeback workflow step (or a whole workflow) for a billing period, with progress, then print each
     task's summary; with --dry-run, what it would post and how that differs from what is live, writing nothing."""
+    from apportion.services.access import auth
+    from apportion.services.chargebacks import chargeback_tasks, lineage_reports
+    from apportion.services.runs import processing
+
     if (step is None) == (workflow is None):
         typer.secho("error: give --step ID or --workflow ID (apportion workflows lists them)", fg="red", err=True)
         raise typer.Exit(2)
     what = f"step {step}" if step is not None else f"workflow {workflow}"
-    db = _open(Settings())
+    db = _open(_settings())
     settings = _run_settings(period, note, batch_code)
     try:
         principal = auth.principal_of(db, user)
@@ -547,7 +577,10 @@ def show_digest(
 
     The table fits the terminal (the most useful columns first; --wide for all); --csv and --xlsx write every
     column, --json prints what GET /api/v3/chargebackWorkflow/{id}/digest answers."""
-    with _reading(Settings()) as db:
+    from apportion.services.chargebacks import digest as digest_service
+    from apportion.services.chargebacks import lineage_reports
+
+    with _reading(_settings()) as db:
         result = digest_service.get_digest(db, step, period, date.today())
         waiting = lineage_reports.reruns(db, result.billing_period, step)
         if csv is not None or xlsx is not None:
@@ -573,7 +606,9 @@ def show_digest(
 @app.command("lineage")
 def show_lineage(bill: Annotated[int, typer.Argument(help="Bill id.")]) -> None:
     """Print what a bill was made from (each line's share and rounding) and the live bills made from it."""
-    with _reading(Settings()) as db:
+    from apportion.services.chargebacks import lineage_reports
+
+    with _reading(_settings()) as db:
         found = lineage_reports.bill_lineage(db, bill)
     views.lineage(views.stdout(), found)
 
@@ -584,7 +619,9 @@ def show_conservation(
     csv: Annotated[Path | None, typer.Option(help="Also write the figures to this CSV file.")] = None,
 ) -> None:
     """Print where a split task's source amounts went: allocated, left on each source by reason, rounding."""
-    with _reading(Settings()) as db:
+    from apportion.services.chargebacks import lineage_reports
+
+    with _reading(_settings()) as db:
         report = lineage_reports.task_conservation(db, task)
         if csv is not None:
             _write(csv, lineage_reports.conservation_csv(report))
@@ -599,7 +636,9 @@ def show_reruns(
     csv: Annotated[Path | None, typer.Option(help="Also write the list to this CSV file.")] = None,
 ) -> None:
     """Print the step periods whose chargeback bills were undone by a correction and that need running again."""
-    with _reading(Settings()) as db:
+    from apportion.services.chargebacks import lineage_reports
+
+    with _reading(_settings()) as db:
         groups = lineage_reports.reruns(db, period, step, include_resolved=all_)
         if csv is not None:
             _write(csv, lineage_reports.reruns_csv(groups))
@@ -619,7 +658,11 @@ def _post_bills(
 ) -> None:
     """Export bills to one stream as PUT /api/v3/bill/export does, write the file, and print what went out and
     why any named bill stayed out."""
-    with _reading(Settings()) as db:
+    from apportion.services.access import auth
+    from apportion.services.accounting import export_files
+    from apportion.services.accounting import exports as accounting_exports
+
+    with _reading(_settings()) as db:
         principal = auth.principal_of(db, user)
         principal.require("ExportBills", "Run")
         ids = accounting_exports.bills_to_export(db, batch, task, bill or [])
@@ -692,7 +735,10 @@ def export_undo(
     guid: Annotated[str, typer.Argument(help="The export's GUID (its Ec-Guid).")], user: UserOption = None
 ) -> None:
     """Undo a whole AP or GL export (PUT /api/v3/bill/unexport/{guid}): its bills wait for export again."""
-    with _reading(Settings()) as db:
+    from apportion.services.access import auth
+    from apportion.services.accounting import exports as accounting_exports
+
+    with _reading(_settings()) as db:
         auth.principal_of(db, user).require("ExportBills", "Run")
         selected, updated = accounting_exports.unexport_guid(db, guid)
         typer.echo(f"export {guid}: {selected} bills, {updated} unexported")
@@ -721,8 +767,8 @@ def demo_periods(last: int, months: int) -> list[int]:
 def run_demo(
     period: Annotated[int | None, _period_option("Billing period YYYYMM to charge back (default: last month)")] = None,
     meters: Annotated[
-        int, typer.Option(min=1, max=campus.MAX_METERS, help="Master meters of the campus, when one is loaded.")
-    ] = campus.DEFAULT_METERS,
+        int, typer.Option(min=1, max=demo_campus.MAX_METERS, help="Master meters of the campus, when one is loaded.")
+    ] = demo_campus.DEFAULT_METERS,
     months: Annotated[
         int,
         typer.Option(
@@ -734,8 +780,14 @@ def run_demo(
 ) -> None:
     """A guided month-end: load the demo campus into an empty database, run its workflow for the last 13 months (so
     the last one compares with a real prior period and prior year), show the digest."""
+    from apportion.services.access import auth
+    from apportion.services.chargebacks import chargeback_tasks
+    from apportion.services.chargebacks import digest as digest_service
+    from apportion.services.demo import campus, demo_workflow
+    from apportion.services.runs import processing
+
     out = views.stdout()
-    start = _bootstrap(Settings())
+    start = _bootstrap(_settings())
     db = start.db
     _announce_key(start)
     try:
@@ -824,7 +876,7 @@ def _format_of(path: Path) -> str:
 
 def _export(output: Path, make: Callable[[Database], Table]) -> None:
     file_format = _format_of(output)
-    with _reading(Settings()) as db:
+    with _reading(_settings()) as db:
         _save_table(output, make(db), file_format)
     if str(output) != "-":
         typer.echo(f"wrote {output}", err=True)
@@ -881,7 +933,7 @@ def list_workflows() -> None:
     """List the chargeback workflows and their steps (the ids run, digest and export take)."""
     from apportion.services.chargebacks import workflows
 
-    with _reading(Settings()) as db:
+    with _reading(_settings()) as db:
         found = workflows.list_workflows(db)
     views.workflows(views.stdout(), found)
 
@@ -891,7 +943,7 @@ def list_steps() -> None:
     """List the chargeback workflow steps with their type and workflow."""
     from apportion.services.chargebacks import workflows
 
-    with _reading(Settings()) as db:
+    with _reading(_settings()) as db:
         found = workflows.list_steps(db, None)
     views.steps(views.stdout(), found)
 
@@ -903,7 +955,9 @@ def list_tasks(
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 20,
 ) -> None:
     """List the newest chargeback tasks: status, bills, batch (ids for export task and conservation)."""
-    with _reading(Settings()) as db:
+    from apportion.services.chargebacks import chargeback_tasks
+
+    with _reading(_settings()) as db:
         found = chargeback_tasks.recent_tasks(db, step, period, limit)
     views.tasks(views.stdout(), found)
 
@@ -913,7 +967,7 @@ def list_users() -> None:
     """List the users (codes to pass to --user, user key)."""
     from apportion.services.access import users
 
-    with _reading(Settings()) as db:
+    with _reading(_settings()) as db:
         found = users.list_users(db, None, date.today())
     views.users(views.stdout(), found)
 
@@ -927,10 +981,12 @@ def user_key(
     revoke: Annotated[bool, typer.Option("--revoke", help="Delete every key of the user.")] = False,
 ) -> None:
     """Rotate (--rotate) or revoke (--revoke) a user's API keys; the old keys are refused at once."""
+    from apportion.services.access import auth
+
     if rotate == revoke:
         typer.secho("error: give --rotate or --revoke", fg="red", err=True)
         raise typer.Exit(2)
-    with _reading(Settings()) as db:
+    with _reading(_settings()) as db:
         if rotate:
             typer.echo(auth.rotate_key(db, user_code, datetime.now()))
             typer.echo(f"the new key of {user_code} (shown once); its earlier keys no longer work", err=True)
@@ -947,7 +1003,9 @@ def worker(
     """Run queued tasks (bill imports) from the PostgreSQL queue until SIGINT/SIGTERM; run any number, anywhere."""
     import logging
 
-    settings = Settings()
+    from apportion.jobs import queue as job_queue
+
+    settings = _settings()
     try:
         job_queue.check_ready(settings)
     except job_queue.QueueNotReady as error:
@@ -961,8 +1019,15 @@ def main() -> None:
     """Entry point of the `apportion` script; a database it cannot reach is a message and exit code 2."""
     try:
         app()
-    except (OperationalError, psycopg.OperationalError) as error:
+    except Exception as error:
+        # Imported only on the way out: a command that never reached for the database cannot have raised these.
+        import psycopg
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import OperationalError
+
+        if not isinstance(error, (OperationalError, psycopg.OperationalError)):
+            raise
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        url = make_url(Settings().database_url).render_as_string(hide_password=True)
+        url = make_url(_settings().database_url).render_as_string(hide_password=True)
         typer.secho(f"error: the database {url} cannot be reached: {reason}", fg=typer.colors.RED, err=True)
         raise SystemExit(2) from None

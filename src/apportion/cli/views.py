@@ -21,16 +21,15 @@ from rich.table import Table
 from apportion.domain import periods
 from apportion.domain.digest import DigestFigures
 from apportion.domain.source_split import Left
-from apportion.runtime.progress import Progress
-from apportion.services.chargebacks.chargeback_tasks import ChargebackTaskListing
-from apportion.services.chargebacks.digest import DigestLine, WorkflowDigest
-from apportion.services.chargebacks.lineage_reports import BillLineage, RerunGroup
-from apportion.services.chargebacks.lineage_reports import Conservation as ConservationReport
-from apportion.services.imports.import_tasks import TaskRecord
 
 if TYPE_CHECKING:  # the commands that show these import their services themselves: `apportion --help` stays quick
-    from apportion.services.chargebacks.chargeback_tasks import TaskLine
+    from apportion.runtime.progress import Progress
+    from apportion.services.chargebacks.chargeback_tasks import ChargebackTaskListing, TaskLine
+    from apportion.services.chargebacks.digest import DigestLine, WorkflowDigest
+    from apportion.services.chargebacks.lineage_reports import BillLineage, RerunGroup
+    from apportion.services.chargebacks.lineage_reports import Conservation as ConservationReport
     from apportion.services.chargebacks.workflows import Step, Workflow
+    from apportion.services.imports.import_tasks import TaskRecord
     from apportion.services.runs.previews import Preview
     from apportion.store.queries.users import UserRow
 
