@@ -30,6 +30,7 @@ LIST_FILTERS: dict[str, Mapping[str, FieldSpec]] = {
     "/api/v3/apiKey": api_keys.FILTERS,
     "/api/v3/batch": batches.FILTERS,
     "/api/v3/bill": bills.FILTERS,
+    "/apportion/v1/bill/export": bills.FILTERS,  # every page of the bill list's filter, as a file
     "/api/v3/billSplit": version_lists.FILTERS,
     "/api/v3/calculatedBill": version_lists.FILTERS,
     "/api/v3/chargebackTask": chargeback_tasks.FILTERS,
