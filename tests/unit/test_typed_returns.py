@@ -41,7 +41,7 @@ def _is_any(node: ast.expr) -> bool:
     return (isinstance(node, ast.Name) and node.id == "Any") or (isinstance(node, ast.Attribute) and node.attr == "Any")
 
 
-def _name(node: ast.expr) -> str:
+def _name(node: ast.AST) -> str:
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
