@@ -105,7 +105,7 @@ def _by_ids(
     wanted = sorted(set(known(ids)))
     found: list[tuple[*Columns]] = []
     for start in range(0, len(wanted), 900):
-        found += session.execute(statement.where(key.in_(wanted[start : start + 900]))).tuples().all()
+        found += session.execute(statement.where(key.in_(wanted[start : start + 900]))).all()
     return found
 
 
