@@ -29,7 +29,7 @@ _MARKED = re.compile(b'"' + re.escape(_MARK) + rb'(-?[0-9]+(?:\.[0-9]+)?)"')
 class WireRequest(Request):
     """A request whose JSON body numbers with a fraction or exponent are Decimals, never floats."""
 
-    async def json(self) -> Any:
+    async def json(self) -> object:
         """The body parsed as JSON (once), decimals exact; json.JSONDecodeError as Starlette's own reader raises."""
         if not hasattr(self, "_json"):
             self._json = json.loads(await self.body(), parse_float=Decimal)

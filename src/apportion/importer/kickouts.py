@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -123,7 +123,7 @@ class KickoutFile:
         # Text size, a close estimate of either format's size: every cell, a separator each, a line end per row.
         self.size = used + self._estimate(MESSAGE_HEADER, header)
         self._text: IO[bytes] | None = None
-        self._sheet: Any = None
+        self._sheet: _Sheet | None = None
         self._workbook: Any = None
 
     @staticmethod
@@ -169,11 +169,12 @@ class KickoutFile:
             self._text.write(buffer.getvalue().encode("utf-8-sig"))
         return self._text
 
-    def _xlsx_sheet(self) -> Any:
+    def _xlsx_sheet(self) -> _Sheet:
         if self._sheet is None:
             self._workbook = openpyxl.Workbook(write_only=True)  # rows go to openpyxl's own temporary file
-            self._sheet = self._workbook.create_sheet("Kickouts")
-            self._sheet.append([_text_cell(self._sheet, text) for text in (MESSAGE_HEADER, *self.header)])
+            sheet: _Sheet = self._workbook.create_sheet("Kickouts")
+            sheet.append([_text_cell(sheet, text) for text in (MESSAGE_HEADER, *self.header)])
+            self._sheet = sheet
         return self._sheet
 
     def _discard(self) -> None:
@@ -202,6 +203,13 @@ class KickoutFile:
         content = text.read()
         self._discard()
         return self.name, content
+
+
+class _Sheet(Protocol):
+    """What a kickout file uses of openpyxl's write-only worksheet (openpyxl has no type hints)."""
+
+    def append(self, row: list[object]) -> None:
+        """Write one row of cells after the last."""
 
 
 def _text_cell(sheet: object, text: str) -> object:

@@ -436,7 +436,7 @@ class _BillReader:
         if start and end and end < start:
             self.fail(f"{self.layout.label(c.END_DATE)} {end} is before {self.layout.label(c.START_DATE)} {start}")
         head_fields = self.plan.head
-        heads: dict[str, list[Any]] = {field: [] for field in head_fields}
+        heads: dict[str, list[object]] = {field: [] for field in head_fields}
         meters: list[ParsedMeterRow] = []
         for row in self.rows:
             self.row = row
@@ -450,8 +450,11 @@ class _BillReader:
         if self.problems or start is None or end is None:
             return None
 
-        def first_of(field: str) -> Any:
-            return _first(heads[field]) if field in heads else None
+        def first_of(field: str, kind: type[T]) -> T | None:
+            value = _first(heads[field]) if field in heads else None
+            if value is None or isinstance(value, kind):
+                return value
+            raise TypeError(f"{field} was read as {type(value).__name__}, not {kind.__name__}")  # `head` is wrong
 
         return ParsedBill(
             source_name=self.source_name,
@@ -459,18 +462,18 @@ class _BillReader:
             vendor_code=_at(first, self.plan.vendor) or None,
             start_date=start,
             end_date=end,
-            billing_period=first_of(c.BILLING_PERIOD),
+            billing_period=first_of(c.BILLING_PERIOD, int),
             header=BillHeader(
-                statement_date=first_of(c.STATEMENT_DATE),
-                due_date=first_of(c.DUE_DATE),
-                control_code=first_of(c.CONTROL_CODE),
-                invoice_number=first_of(c.INVOICE_NUMBER),
-                account_period=first_of(c.ACCOUNT_PERIOD),
-                note=first_of(c.NOTE),
+                statement_date=first_of(c.STATEMENT_DATE, date),
+                due_date=first_of(c.DUE_DATE, date),
+                control_code=first_of(c.CONTROL_CODE, str),
+                invoice_number=first_of(c.INVOICE_NUMBER, str),
+                account_period=first_of(c.ACCOUNT_PERIOD, int),
+                note=first_of(c.NOTE, str),
             ),
-            ace=first_of(c.ACE) or ACTUAL,
-            vpr=first_of(c.VPR),
-            pay_amount=first_of(c.PAY_AMOUNT),
+            ace=first_of(c.ACE, str) or ACTUAL,
+            vpr=first_of(c.VPR, str),
+            pay_amount=first_of(c.PAY_AMOUNT, Decimal),
             meters=tuple(meters),
             rows=tuple(self.rows),
         )

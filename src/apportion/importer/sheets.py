@@ -36,7 +36,7 @@ def check_dimension(name: str, sheet: Any, limits: ImportLimits, rows_left: int)
 
 def sheet_rows(
     name: str, sheet: Any, limits: ImportLimits, take: Callable[[str, int], None]
-) -> Iterator[tuple[int, list[Any]]]:
+) -> Iterator[tuple[int, list[object]]]:
     """(sheet row number, values from column A to the row's last cell) for each row that has cells.
 
     openpyxl's own row iterator pads every row to the widest one and yields every missing row, so one cell in
@@ -62,7 +62,7 @@ def sheet_rows(
             width = max(cell["column"] for cell in cells)
             if width > limits.max_cells_per_row:
                 raise row_too_wide(name, number, width, limits)
-            values: list[Any] = [None] * width
+            values: list[object] = [None] * width
             for cell in cells:
                 values[cell["column"] - 1] = cell["value"]
             yield number, values

@@ -140,9 +140,9 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> 
 _REPEATING = (Date, DateTime, Boolean)
 
 
-def _processed(values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
+def _processed(values: list[object], process: Callable[[object], object]) -> list[object]:
     """`process` of each value, called once per distinct value (the values are hashable: dates and flags)."""
-    done: dict[Any, Any] = {None: None}
+    done: dict[object, object] = {None: None}
     return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
 
 

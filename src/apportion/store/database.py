@@ -37,7 +37,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
-def _unicode_lower(value: Any) -> Any:
+def _unicode_lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
 

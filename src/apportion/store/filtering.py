@@ -63,7 +63,9 @@ def _containing(value: Any) -> str:
     return f"%{_escape_like(str(value))}%"
 
 
-def _shortcut_range(op: DateShortcut, field_type: FieldType, today: date) -> tuple[Any, Any]:
+def _shortcut_range(
+    op: DateShortcut, field_type: FieldType, today: date
+) -> tuple[int, int] | tuple[datetime, datetime]:
     """Inclusive bounds of a value-less date operator, in the field's own terms (domain.filters)."""
     if field_type is FieldType.DATE_PERIOD:
         bounds = shortcut_periods(op, today)
@@ -72,7 +74,7 @@ def _shortcut_range(op: DateShortcut, field_type: FieldType, today: date) -> tup
     return shortcut_times(op, today)
 
 
-def _on_date_column(column: ColumnElement[Any], value: Any) -> Any:
+def _on_date_column(column: ColumnElement[Any], value: object) -> object:
     """A midnight date-time compared with a DATE column is that date.
 
     SQLAlchemy binds a datetime as DATETIME even against a DATE column, and SQLite compares the text

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import FromClause
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType, TypeEngine
 
@@ -33,7 +34,7 @@ class _IdList(TypeDecorator[list[int]]):
             return dialect.type_descriptor(ARRAY(BigInteger))
         return dialect.type_descriptor(String())
 
-    def process_bind_param(self, value: list[int] | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: list[int] | None, dialect: Dialect) -> list[int] | str | None:
         if value is None or dialect.name == "postgresql":
             return value
         return json.dumps(value)
@@ -51,7 +52,7 @@ class _AmongIds(ColumnElement[Any]):
         self.ids = ids
 
     @property
-    def _from_objects(self) -> list[Any]:
+    def _from_objects(self) -> list[FromClause]:
         return self.column._from_objects
 
     _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's traversal protocol: the cache key and bind parameters)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, and_, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from apportion.domain.source_split import Conservation, Left
 from apportion.store.bulk import insert_rows
@@ -175,7 +175,8 @@ class DerivedBill:
     source_bill_id: int | None
 
 
-def _derived_columns() -> tuple[Any, ...]:
+def _derived_columns() -> tuple[InstrumentedAttribute[Any], ...]:
+    """A derived bill's columns, in DerivedBill's order (outer-joined, so read back through DerivedBill)."""
     return (
         Bill.bill_id,
         Bill.chargeback_task_id,

@@ -26,7 +26,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 _ZONED_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:[Zz]|[+-]\d{2}:?\d{2})\s*$")
 
 
-def _datetime_in(value: Any) -> Any:
+def _datetime_in(value: object) -> object:
     """Shape what pydantic's own ISO-8601 parser would refuse; numbers are not date-times on this wire."""
     if isinstance(value, str):
         match = _ZONED_DATE.match(value)

@@ -49,7 +49,7 @@ class SQLiteExactNumeric(UserDefinedType[Decimal]):
         column_limit = Decimal(10) ** (self.precision - self.scale)
         quantum = Decimal(1).scaleb(-self.scale)
 
-        def process(value: Any) -> Any:
+        def process(value: Decimal | float | None) -> float | bytes | None:
             if value is None:
                 return None
             number = float(value)

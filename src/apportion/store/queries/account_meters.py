@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVarTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from apportion.domain.account_links import LinkInput
 from apportion.domain.ids import in_range, known
@@ -85,6 +85,8 @@ class LinkRow:
     rates: tuple[RateChild, ...]
 
 
+Columns = TypeVarTuple("Columns")
+
 _LINK = (
     AccountMeter.account_meter_id,
     AccountMeter.account_id,
@@ -96,27 +98,30 @@ _LINK = (
 )
 
 
-def _by_ids(session: Session, columns: Sequence[Any], key: Any, ids: Iterable[int | None]) -> list[Any]:
+def _by_ids(
+    session: Session, statement: Select[*Columns], key: InstrumentedAttribute[int], ids: Iterable[int | None]
+) -> list[tuple[*Columns]]:
+    """The statement's rows whose `key` is one of `ids`, a bounded number of ids per query."""
     wanted = sorted(set(known(ids)))
-    found: list[Any] = []
+    found: list[tuple[*Columns]] = []
     for start in range(0, len(wanted), 900):
-        found += session.execute(select(*columns).where(key.in_(wanted[start : start + 900]))).all()
+        found += session.execute(statement.where(key.in_(wanted[start : start + 900]))).all()
     return found
 
 
 def link_facts(session: Session, links: Sequence[LinkInput]) -> LinkFacts:
     """What `links` are checked against, in a few set-based queries."""
     accounts = _by_ids(
-        session, (Account.account_id, Account.vendor_id), Account.account_id, [k.account_id for k in links]
+        session, select(Account.account_id, Account.vendor_id), Account.account_id, [k.account_id for k in links]
     )
-    meters = _by_ids(session, (Meter.meter_id, Meter.commodity_id), Meter.meter_id, [k.meter_id for k in links])
+    meters = _by_ids(session, select(Meter.meter_id, Meter.commodity_id), Meter.meter_id, [k.meter_id for k in links])
     rates = _by_ids(
         session,
-        (Rate.rate_id, Rate.commodity_id, Rate.vendor_id),
+        select(Rate.rate_id, Rate.commodity_id, Rate.vendor_id),
         Rate.rate_id,
         [k.rate_id for k in links if k.rate_id],
     )
-    existing = _by_ids(session, _LINK, AccountMeter.meter_id, [k.meter_id for k in links])
+    existing = _by_ids(session, select(*_LINK), AccountMeter.meter_id, [k.meter_id for k in links])
     return LinkFacts(
         account_vendors=dict(accounts),
         meter_commodities=dict(meters),

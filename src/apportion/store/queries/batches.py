@@ -17,7 +17,7 @@ from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.filters import Condition, FieldType
 from apportion.domain.flags import FlagStatus
 from apportion.domain.task_status import TaskStatus
-from apportion.store.filtering import compile_condition, compile_filter
+from apportion.store.filtering import Clause, compile_condition, compile_filter
 from apportion.store.models.accounting import BillFlag
 from apportion.store.models.bills import Batch, Bill
 from apportion.store.models.imports import Task
@@ -210,7 +210,7 @@ def batch_listing(session: Session, batch_id: int) -> BatchListing | None:
     return _listings().one(session, Batch.batch_id == batch_id)
 
 
-def _running_total(condition: Condition) -> Any:
+def _running_total(condition: Condition) -> Clause:
     """runningTotal: the batch's bills' total cost, compared exactly in cents (an integer sum on both databases)."""
     cents = (
         select(func.coalesce(minor_units_sum(Bill.total_cost, COST_SCALE), 0))

@@ -21,7 +21,7 @@ from apportion.domain.bills import BillDraft
 from apportion.domain.filters import Condition
 from apportion.domain.units import UnitTable
 from apportion.store.bill_writer import load_unit_table
-from apportion.store.filtering import compile_condition, compile_filter, related_in
+from apportion.store.filtering import Clause, compile_condition, compile_filter, related_in
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
@@ -319,7 +319,7 @@ def filter_targets() -> dict[str, Any]:
     }
 
 
-def _under_places(condition: Condition) -> Any:
+def _under_places(condition: Condition) -> Clause:
     """topmostPlaceCode: a bill matches when one of its meters lies in a place whose code meets the condition, or
     anywhere under such a place (a recursive walk down the place tree)."""
     tree = (

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CTE, Select, delete, func, insert, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from apportion.domain.flags import FIRST_USER_TYPE, Flag, FlagAction, FlagStatus
 from apportion.store.id_lists import among
@@ -221,20 +221,34 @@ class FlagSummary:
     flag_count: int
 
 
-def _tree(column: Any, parent: Any, root_id: int) -> Any:
+def _tree(column: InstrumentedAttribute[int], parent: InstrumentedAttribute[int | None], root_id: int) -> CTE:
     """A recursive CTE of `root_id` and every node below it."""
     nodes = select(column.label("node_id")).where(column == root_id).cte("nodes", recursive=True)
     child = select(column).where(parent == nodes.c.node_id)
     return nodes.union_all(child)
 
 
-def _summary(session: Session, grouped: Any, page_number: int, page_size: int) -> tuple[list[Any], FlagSummary]:
+class _Grouped(NamedTuple):
+    """One account's or meter's line of a flag summary, as grouped in SQL."""
+
+    item_id: int
+    display: str
+    parent_id: int
+    cost: Decimal
+    recovery: Decimal
+    flags: int
+
+
+def _summary(
+    session: Session, grouped: Select[int, str, int, Decimal, Decimal | None, int], page_number: int, page_size: int
+) -> tuple[list[_Grouped], FlagSummary]:
     sub = grouped.subquery()
     totals = session.execute(
         select(func.count(), func.sum(sub.c.cost), func.sum(sub.c.recovery), func.sum(sub.c.flags))
     ).one()
     ordered = select(sub).order_by(sub.c.cost.desc(), sub.c.recovery.desc(), sub.c.display, sub.c.item_id)
-    rows = list(session.execute(ordered.limit(page_size).offset((page_number - 1) * page_size)))
+    page = session.execute(ordered.limit(page_size).offset((page_number - 1) * page_size)).mappings()
+    rows = [_Grouped(**row) for row in page]
     summary = FlagSummary([], int(totals[0]), totals[1] or Decimal(0), totals[2] or Decimal(0), int(totals[3] or 0))
     return rows, summary
 
