@@ -47,7 +47,7 @@ from apportion.store.models.chargebacks import (
     SplitDestination,
 )
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from bench.databases import fresh_database
+from bench.databases import fresh_database, reinsert_bills
 
 NOW = datetime(2024, 7, 15, 9, 30)
 PERIOD = 202406
@@ -217,43 +217,10 @@ def run_workflow(
     return task_ids, int(created), seconds, cpu_seconds
 
 
-TABLES = ("bills", "bill_lines", "bill_meters")
-
-
 def raw_reinsert(db: Database, task_ids: Sequence[int]) -> tuple[float, float]:
-    """Read the run's rows, delete them, insert them again with the driver alone; returns the insert's seconds and
-    this process's CPU seconds."""
-    ids = ",".join(str(t) for t in task_ids)
-    bills_of_run = f"SELECT bill_id FROM bills WHERE chargeback_task_id IN ({ids})"
-    connection = db.engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        saved: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
-        for table in TABLES:
-            where = f"chargeback_task_id IN ({ids})" if table == "bills" else f"bill_id IN ({bills_of_run})"
-            cursor.execute(f"SELECT * FROM {table} WHERE {where}")
-            columns = [d[0] for d in cursor.description]
-            saved[table] = (columns, [tuple(r) for r in cursor.fetchall()])
-        for table in reversed(TABLES):
-            where = f"chargeback_task_id IN ({ids})" if table == "bills" else f"bill_id IN ({bills_of_run})"
-            cursor.execute(f"DELETE FROM {table} WHERE {where}")
-        connection.commit()
-        began, began_cpu = time.perf_counter(), time.process_time()
-        if db.is_sqlite:
-            for table in TABLES:
-                columns, rows = saved[table]
-                marks = ", ".join("?" * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-        else:
-            for table in TABLES:
-                columns, rows = saved[table]
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                    for row in rows:
-                        copy.write_row(row)
-        connection.commit()
-        return time.perf_counter() - began, time.process_time() - began_cpu
-    finally:
-        connection.close()
+    """The run's bills put back by the driver alone (bench.databases.reinsert_bills): its seconds and CPU seconds."""
+    seconds, cpu, _bills = reinsert_bills(db, f"chargeback_task_id IN ({','.join(str(t) for t in task_ids)})")
+    return seconds, cpu
 
 
 class Figures(NamedTuple):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
@@ -88,3 +90,44 @@ def linked_accounts_and_meters(session: Session, count: int) -> tuple[list[int],
         ],
     )
     return accounts, meters
+
+
+BILL_TABLES = ("bills", "bill_lines", "bill_meters")
+"""What writing a bill writes, parents first: the rows a raw insert of the same bills puts back."""
+
+
+def reinsert_bills(db: Database, bills_where: str) -> tuple[float, float, int]:
+    """Read the bills matching `bills_where` (SQL on `bills`) with their lines and per-meter totals, delete them,
+    then insert them again with the driver alone (sqlite3 `executemany`, psycopg `COPY`) in one transaction: the
+    baseline a benchmark compares its writes with. Returns the insert's seconds, this process's CPU seconds for
+    it, and the number of bills."""
+    bill_ids = f"SELECT bill_id FROM bills WHERE {bills_where}"
+    connection = db.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        saved: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+        for table in BILL_TABLES:
+            where = bills_where if table == "bills" else f"bill_id IN ({bill_ids})"
+            cursor.execute(f"SELECT * FROM {table} WHERE {where}")
+            columns = [d[0] for d in cursor.description]
+            saved[table] = (columns, [tuple(r) for r in cursor.fetchall()])
+        for table in reversed(BILL_TABLES):
+            where = bills_where if table == "bills" else f"bill_id IN ({bill_ids})"
+            cursor.execute(f"DELETE FROM {table} WHERE {where}")
+        connection.commit()
+        began, began_cpu = time.perf_counter(), time.process_time()
+        if db.is_sqlite:
+            for table in BILL_TABLES:
+                columns, rows = saved[table]
+                marks = ", ".join("?" * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        else:
+            for table in BILL_TABLES:
+                columns, rows = saved[table]
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    for row in rows:
+                        copy.write_row(row)
+        connection.commit()
+        return time.perf_counter() - began, time.process_time() - began_cpu, len(saved["bills"][1])
+    finally:
+        connection.close()

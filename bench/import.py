@@ -48,12 +48,11 @@ from apportion.store.database import Database
 from apportion.store.models.bills import Bill
 from apportion.store.models.imports import Task
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from bench.databases import fresh_database
+from bench.databases import fresh_database, reinsert_bills
 from bench.memory import peak_mb, reset_peak
 
 NOW = datetime(2024, 6, 15, 9, 30)
 MONTHS = 10
-TABLES = ("bills", "bill_lines", "bill_meters")
 
 
 def write_csv(path: Path, rows: int, kickouts: int) -> int:
@@ -185,40 +184,8 @@ def run_child(db: Database, path: Path) -> Imported:
 
 
 def raw_reinsert(db: Database, task_id: int) -> tuple[float, float, int]:
-    """Read the import's rows, delete them, insert them again with the driver alone in one transaction.
-
-    Returns the insert's seconds, this process's CPU seconds for it, and the number of bills.
-    """
-    bills_of_task = f"SELECT bill_id FROM bills WHERE import_task_id = {task_id}"
-    connection = db.engine.raw_connection()
-    try:
-        cursor = connection.cursor()
-        saved: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
-        for table in TABLES:
-            where = f"import_task_id = {task_id}" if table == "bills" else f"bill_id IN ({bills_of_task})"
-            cursor.execute(f"SELECT * FROM {table} WHERE {where}")
-            columns = [d[0] for d in cursor.description]
-            saved[table] = (columns, [tuple(r) for r in cursor.fetchall()])
-        for table in reversed(TABLES):
-            where = f"import_task_id = {task_id}" if table == "bills" else f"bill_id IN ({bills_of_task})"
-            cursor.execute(f"DELETE FROM {table} WHERE {where}")
-        connection.commit()
-        began, began_cpu = time.perf_counter(), time.process_time()
-        if db.is_sqlite:
-            for table in TABLES:
-                columns, rows = saved[table]
-                marks = ", ".join("?" * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-        else:
-            for table in TABLES:
-                columns, rows = saved[table]
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                    for row in rows:
-                        copy.write_row(row)
-        connection.commit()
-        return time.perf_counter() - began, time.process_time() - began_cpu, len(saved["bills"][1])
-    finally:
-        connection.close()
+    """The import's bills put back by the driver alone (bench.databases.reinsert_bills)."""
+    return reinsert_bills(db, f"import_task_id = {task_id}")
 
 
 @dataclass(frozen=True)
