@@ -94,3 +94,8 @@ class Base(DeclarativeBase):
     """Base of every table."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+NEVER_REUSED_KEYS = {"sqlite_autoincrement": True}
+"""Table options of the tables whose keys outlive their rows in logs (bills, batches, tasks; migration 0016): SQLite
+would otherwise give the highest deleted key to the next row."""

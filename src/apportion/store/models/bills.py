@@ -8,13 +8,14 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from apportion.store.models.base import Base, Money, Quantity
+from apportion.store.models.base import NEVER_REUSED_KEYS, Base, Money, Quantity
 
 
 class Batch(Base):
     """A batch of bills: Open, Pending (its bills are void) or Closed, with header defaults (§4.9)."""
 
     __tablename__ = "batches"
+    __table_args__ = NEVER_REUSED_KEYS
 
     batch_id: Mapped[int] = mapped_column(primary_key=True)
     batch_code: Mapped[str] = mapped_column(String(255), unique=True)
@@ -96,6 +97,7 @@ class Bill(Base):
             sqlite_where=text("calculated = 1 AND void = 0"),
             postgresql_where=text("calculated AND NOT void"),
         ),
+        NEVER_REUSED_KEYS,
     )
 
 

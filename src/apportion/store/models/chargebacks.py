@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from apportion.store.models.base import Base, Money, Ratio
+from apportion.store.models.base import NEVER_REUSED_KEYS, Base, Money, Ratio
 
 
 class ChargebackWorkflow(Base):
@@ -105,6 +105,7 @@ class ChargebackTask(Base):
     """One processor run: its settings, period, batch, status and counters (SEED-000)."""
 
     __tablename__ = "chargeback_tasks"
+    __table_args__ = NEVER_REUSED_KEYS
 
     task_id: Mapped[int] = mapped_column(primary_key=True)
     # The run (request) that opened the task; a workflow's step tasks share one, in step order.

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from apportion.store.models.base import Base
+from apportion.store.models.base import NEVER_REUSED_KEYS, Base
 
 
 class BillImportProfile(Base):
@@ -28,6 +28,7 @@ class Task(Base):
     """A GUID-identified background task (bill imports); `output` holds its summary figures."""
 
     __tablename__ = "tasks"
+    __table_args__ = NEVER_REUSED_KEYS
 
     task_id: Mapped[int] = mapped_column(primary_key=True)
     task_guid: Mapped[str] = mapped_column(String(36), unique=True)
