@@ -54,7 +54,7 @@ def fresh_database(kind: str, tmp_dir: str) -> Iterator[Database]:
 
 
 def clean(db: Database) -> None:
-    """Delete every row a test wrote, keeping the seeded reference rows; restart PostgreSQL sequences."""
+    """Delete every row a test wrote, keeping the seeded reference rows; restart keys (sequences, sqlite_sequence)."""
     with db.transaction() as session:
         for table in reversed(Base.metadata.sorted_tables):
             if table is DataRevision.__table__:  # schema state, like the reference rows: it only moves forward
@@ -67,6 +67,8 @@ def clean(db: Database) -> None:
             keep = [row[pk.name] for row in seeded if pk.name in row]
             if len(table.primary_key.columns) == 1:
                 session.execute(delete(table).where(pk.not_in(keep)))
+        if db.engine.dialect.name == "sqlite":  # AUTOINCREMENT tables keep their high-water mark in sqlite_sequence
+            session.execute(text("DELETE FROM sqlite_sequence"))
         if db.engine.dialect.name == "postgresql":
             for table in Base.metadata.sorted_tables:
                 columns = list(table.primary_key.columns)
