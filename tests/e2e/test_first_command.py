@@ -210,24 +210,27 @@ def test_every_docs_page_is_in_the_readme_list() -> None:
 
 
 def _failure(name: str, stderr: str, stdout: str, returncode: int, origin: dict[int, str | None]) -> str:
-    """Which markdown line failed and why: the outermost failed command that came from the page, then the output."""
-    where, command = None, ""
+    """Which markdown line failed first and why, then the output. A `::docs-failed` trap line gives the line (the
+    outermost call from the page); a `docs:` line from the curl wrapper alone (a failure the shell went past, as in
+    `read A <<< "$(...)"`) gives its block."""
+    where, command, block = None, "", ""
     for line in stderr.splitlines():
-        if line.startswith("::docs-failed "):
+        if line.startswith("::docs-block "):
+            if command.startswith("docs: "):
+                break  # that curl failure stopped nothing: its block is where it was
+            block = line.split(" ", 1)[1]
+        elif line.startswith("docs: ") and not command:
+            where, command = block, line
+        elif line.startswith("::docs-failed "):
             # status, then the line numbers of the call stack (innermost first), then the command
             numbers, text = line.removeprefix("::docs-failed ").split(" :: ", 1)
             status, *stack = numbers.split()
             lines = [origin[int(n)] for n in stack if origin.get(int(n))]
             if lines:
-                where, command = lines[-1], f"`{text}` exited {status}"
-        elif line.startswith("::docs-block ") and where is None:
-            command = f"in the block at {line.split(' ', 1)[1]}"
-    block = ""
-    for line in stderr.splitlines():
-        if line.startswith("::docs-block "):
-            block = line.split(" ", 1)[1]
-        elif line.startswith("docs: ") and where is None:
-            where, command = block, line  # a curl inside a pipe answered an HTTP error
+                # inside a function the command is the function's own (`return $rc`): the page's line says more
+                where = lines[-1]
+                command = f"exited {status}" if len(stack) > 1 else f"`{text}` exited {status}"
+                break
     if where and ":" in where:
         path, number = where.rsplit(":", 1)
         command = f"{command}\n  {where}: {(REPOSITORY / path).read_text().splitlines()[int(number) - 1].strip()}"

@@ -49,8 +49,8 @@ def doc_tables(path: Path, section: str | None = None) -> dict[str, list[Row]]:
 # so in a comment on its last line or on the comment line right after it: `# 400 ...` (the HTTP status its curl
 # answers) or `# exit 2 ...` (the exit code of the command). The examples of one page run in one shell, in order,
 # so variables set by one block are seen by the next, as in a user's terminal. A command failing stops the page
-# (`set -e`, without pipefail as in a terminal: `... | head` is fine); a curl answering an HTTP error fails it too,
-# even inside a pipe, since the curl the examples call says so on standard error.
+# (`set -e -o pipefail`; `head` reads its input to the end, so `... | head -3` is fine), and so does a curl answering
+# an HTTP error: the curl the examples call fails then, and says so on standard error.
 
 RUNNABLE_LANGUAGES = {"sh": "shell", "bash": "shell", "shell": "shell", "python": "python"}
 NOT_RUN = re.compile(r"^\s*<!--\s*not-run:\s*(?P<reason>.+?)\s*-->\s*$")
@@ -124,7 +124,8 @@ class Script:
         return self.origins[line - 1] if 0 < line <= len(self.origins) else None
 
 
-PREAMBLE = r"""set -eE
+PREAMBLE = r"""set -eEo pipefail
+head() { command head "$@"; local rc=$?; cat > /dev/null; return $rc; }  # read the rest: no SIGPIPE upstream
 docs_failed() { echo "::docs-failed $1 $2 :: $3" >&2; }
 trap 'docs_failed $? "$LINENO ${BASH_LINENO[*]}" "$BASH_COMMAND"' ERR
 curl() {  # as the user's curl, but an HTTP error fails the example unless a `# 4xx` comment expects it
