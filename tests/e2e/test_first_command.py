@@ -1,7 +1,10 @@
 """The README's first command: `APPORTION_LOAD_DEMO_DATA=true apportion serve` on a fresh SQLite database.
 
 Start-up loads the demo campus, prints the administrator's key (once) and `curl` examples reading it from $KEY;
-the examples must answer, and an energycapsdk client must see the demo's vendors and meters.
+the examples must answer, and an energycapsdk client must see the demo's vendors and meters. Then every example of
+README.md and docs/ runs against that one server and its database, page by page in the order README's docs list
+names them, as a user copies them into a terminal in the server's directory (tests.support.docs says how a block
+is marked not to run, and how a command that is refused on purpose says so).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +28,8 @@ import pytest
 from apportion.domain import periods
 from apportion.services.demo.campus import DEFAULT_METERS
 from tests.e2e.conftest import sdk_client
+from tests.support.docs import Example as DocsExample
+from tests.support.docs import docs_order, examples, page_script
 from tests.support.servers import (
     START_TIMEOUT_SECONDS,
     api_request,
@@ -185,3 +191,97 @@ def test_an_sdk_client_sees_the_demo_campus(first_run: FirstRun) -> None:
     assert len(masters) == DEFAULT_METERS
     assert len(submeters) == 2 * DEFAULT_METERS
     assert all(len(m.accounts) == 1 for m in masters)
+
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+PAGES = docs_order(REPOSITORY / "README.md")
+PAGE_TIMEOUT_SECONDS = 600
+_failed_pages: list[str] = []
+
+
+def _page_name(page: Path) -> str:
+    return page.name if page.name == "README.md" else f"docs/{page.name}"
+
+
+def test_every_docs_page_is_in_the_readme_list() -> None:
+    """A page README's docs list does not name would never have its examples run."""
+    missing = sorted(p.name for p in (REPOSITORY / "docs").glob("*.md") if p not in PAGES)
+    assert not missing, f"add a line for each of {missing} to README.md's docs list, so its examples run"
+
+
+def _failure(name: str, stderr: str, stdout: str, returncode: int, origin: dict[int, str | None]) -> str:
+    """Which markdown line failed first and why, then the output. A `::docs-failed` trap line gives the line (the
+    outermost call from the page); a `docs:` line from the curl wrapper alone (a failure the shell went past, as in
+    `read A <<< "$(...)"`) gives its block."""
+    where, command, block = None, "", ""
+    for line in stderr.splitlines():
+        if line.startswith("::docs-block "):
+            if command.startswith("docs: "):
+                break  # that curl failure stopped nothing: its block is where it was
+            block = line.split(" ", 1)[1]
+        elif line.startswith("docs: ") and not command:
+            where, command = block, line
+        elif line.startswith("::docs-failed "):
+            # status, then the line numbers of the call stack (innermost first), then the command
+            numbers, text = line.removeprefix("::docs-failed ").split(" :: ", 1)
+            status, *stack = numbers.split()
+            lines = [origin[int(n)] for n in stack if origin.get(int(n))]
+            if lines:
+                # inside a function the command is the function's own (`return $rc`): the page's line says more
+                where = lines[-1]
+                command = f"exited {status}" if len(stack) > 1 else f"`{text}` exited {status}"
+                break
+    if where and ":" in where:
+        path, number = where.rsplit(":", 1)
+        command = f"{command}\n  {where}: {(REPOSITORY / path).read_text().splitlines()[int(number) - 1].strip()}"
+    told = [line for line in stderr.splitlines() if not line.startswith("::")]
+    return (
+        f"{where or name}: {command or f'exited {returncode}'}\n"
+        f"--- stderr (last 30 lines)\n"
+        + "\n".join(told[-30:])
+        + "\n--- stdout (last 15 lines)\n"
+        + "\n".join(stdout.splitlines()[-15:])
+    )
+
+
+@pytest.mark.parametrize("page", PAGES, ids=_page_name)
+def test_the_docs_examples_run_in_order(first_run: FirstRun, page: Path) -> None:
+    """Every runnable block of the page, in one shell in the server's directory, each curl 2xx and each command 0
+    unless its comment expects otherwise; pages run in README's order on the same database."""
+    name = _page_name(page)
+    blocks = [e for e in examples(page) if e.not_run is None]
+    if not blocks:
+        pytest.skip(f"{name} has no runnable example")
+    venv = Path(sys.executable).parent.parent
+    for link, target in ((".venv", venv), ("docs", REPOSITORY / "docs")):
+        if not (first_run.directory / link).exists():
+            (first_run.directory / link).symlink_to(target)
+    script = page_script(examples(page), first_run.base_url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("APPORTION_") and k != "COLUMNS"}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["DOCS_DIR"] = str(first_run.directory)
+    try:
+        done = subprocess.run(
+            ["bash", "-c", script.text],
+            cwd=first_run.directory,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=PAGE_TIMEOUT_SECONDS,
+        )
+    except subprocess.TimeoutExpired as timeout:
+        _failed_pages.append(name)
+        raise AssertionError(f"{name}: its examples did not finish within {PAGE_TIMEOUT_SECONDS}s") from timeout
+    if done.returncode != 0 or any(line.startswith("docs: ") for line in done.stderr.splitlines()):
+        origin = {number: script.origin(number) for number in range(1, len(script.origins) + 1)}
+        earlier = f"\n({', '.join(_failed_pages)} failed before this page, which may be why)" if _failed_pages else ""
+        _failed_pages.append(name)
+        pytest.fail(_failure(name, done.stderr, done.stdout, done.returncode, origin) + earlier, pytrace=False)
+
+
+NOT_RUN = [example for page in PAGES for example in examples(page) if example.not_run is not None]
+
+
+@pytest.mark.parametrize("example", NOT_RUN, ids=lambda example: example.where)
+def test_the_examples_not_run_say_why(example: DocsExample) -> None:
+    pytest.skip(f"{example.where} not run: {example.not_run}")
