@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 
 from apportion.api.app import create_app
 from apportion.domain.permissions import Grants, parse_grants
@@ -16,6 +17,10 @@ from apportion.store.database import Database
 from tests.support.databases import POSTGRES_URL, backends, clean, fresh_database
 
 NOW = datetime(2024, 6, 15, 9, 30, 0)
+
+# No per-example deadline: a deadline is a timed assertion, and on a loaded machine it fails correct code.
+hypothesis_settings.register_profile("apportion", deadline=None)
+hypothesis_settings.load_profile("apportion")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
