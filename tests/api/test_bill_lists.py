@@ -11,7 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from apportion.api.schemas.contract import BillResponse, ChargebackTaskResponse
+from apportion.domain.permissions import Grants
+from apportion.services.access import auth
 from apportion.services.accounting import bill_lists
+from apportion.services.runs import processing
+from apportion.services.runs.processing import RunSettings
+from apportion.services.runs.queue_interface import CHARGEBACK_RUN
 from apportion.store.models.bills import Bill, BillLine
 from tests.api.accounting_builders import Site, read_bill
 from tests.conftest import NOW, Api
@@ -300,3 +305,43 @@ def test_the_explicit_split_and_the_processor_make_the_same_bills(api: Api) -> N
     processed = api.post("/api/v3/billSplit/exec", json={"billingPeriod": PERIOD}).json()
     assert processed["numberOfBillsCreated"] == 2
     assert _made(api, processed["taskId"]) == by_hand
+
+
+def test_bills_of_several_periods_are_split_each_in_its_own_period_in_one_task(api: Api) -> None:
+    ids, _version_id, source = _campus(api)
+    later = cb.bill(api.db, *ids["SRC"], PERIOD + 2, [(D("3"), D("3.01"))])
+    task = api.post("/api/v3/bill/split", json={"ids": [later, source]}).json()
+    assert (task["status"], task["billingPeriod"], task["numberOfBillsCreated"]) == ("Completed", PERIOD + 2, 4)
+    with api.db.reading() as session:
+        made = session.execute(
+            select(Bill.billing_period, Bill.source_bill_id, Bill.total_cost)
+            .where(Bill.chargeback_task_id == task["taskId"])
+            .order_by(Bill.billing_period, Bill.account_id)
+        ).all()
+    assert [(p, s) for p, s, _ in made] == [(PERIOD, source)] * 2 + [(PERIOD + 2, later)] * 2
+    assert sum(cost for period, _, cost in made if period == PERIOD + 2) == D("3.01")
+
+
+class _Kept:
+    """A task queue that keeps what it is given (a worker runs it later)."""
+
+    def __init__(self) -> None:
+        self.queued: list[tuple[str, int]] = []
+
+    def enqueue(self, kind: str, task_id: int) -> None:
+        self.queued.append((kind, task_id))
+
+
+def test_a_queued_explicit_split_is_run_by_the_worker_body_with_its_bills(api: Api) -> None:
+    _ids, _version_id, source = _campus(api)
+    user_id, _key = auth.create_user_with_key(api.db, "queued", "Queued", Grants.everything(), NOW)
+    principal = auth.Principal(user_id, "queued", "Queued", Grants.everything())
+    queue = _Kept()
+    task_id = bill_lists.split_named(api.db, [source], RunSettings(), principal, lambda: NOW, queue)
+    assert queue.queued == [(CHARGEBACK_RUN, task_id)]
+    assert api.get(f"/api/v3/chargebackTask/{task_id}").json()["status"] == "Processing"
+    assert not cb.is_split(api.db, source)
+    processing.run_queued(api.db, task_id, lambda: NOW)
+    task = api.get(f"/api/v3/chargebackTask/{task_id}").json()
+    assert (task["status"], task["numberOfBillsCreated"]) == ("Completed", 2)
+    assert cb.is_split(api.db, source)
