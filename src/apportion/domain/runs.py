@@ -22,6 +22,7 @@ class RunKind(StrEnum):
     STEP = "step"
     WORKFLOW = "workflow"
     AGGREGATIONS = "aggregations"
+    BILLS = "bills"  # the explicit split of named bills (POST /api/v3/bill/split, /api/v3/list/{listId}/split)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class RunPlan:
     step_id: int | None = None
     workflow_id: int | None = None
     period_count: int | None = None
+    bill_ids: tuple[int, ...] = ()
 
     def to_document(self) -> dict[str, Any]:
         """The plan as JSON-ready values (dates as ISO text), as the store keeps it."""
@@ -61,6 +63,7 @@ class RunPlan:
             "stepId": self.step_id,
             "workflowId": self.workflow_id,
             "periodCount": self.period_count,
+            "billIds": list(self.bill_ids),
         }
 
     @classmethod
@@ -83,4 +86,5 @@ class RunPlan:
             step_id=document.get("stepId"),
             workflow_id=document.get("workflowId"),
             period_count=document.get("periodCount"),
+            bill_ids=tuple(int(i) for i in document.get("billIds") or ()),
         )

@@ -37,8 +37,12 @@ class SourceBill:
     header: BillHeader
 
 
-def source_bills(session: Session, version_ids: Sequence[int], period: int) -> list[SourceBill]:
-    """Every (bill, version) pair: a bill of the period with a line on the version's meter, unsplit and live."""
+def source_bills(
+    session: Session, version_ids: Sequence[int], period: int, bill_ids: Sequence[int] | None = None
+) -> list[SourceBill]:
+    """Every (bill, version) pair: a bill of the period with a line on the version's meter, unsplit and live
+    (only the named bills when `bill_ids` is given: an explicit split)."""
+    only = [] if bill_ids is None else [among(Bill.bill_id, sorted(set(bill_ids)))]
     statement = (
         select(
             Bill.bill_id,
@@ -64,6 +68,7 @@ def source_bills(session: Session, version_ids: Sequence[int], period: int) -> l
             Bill.void.is_(False),
             Bill.accrual.is_(False),
             Bill.has_been_split.is_(False),
+            *only,
         )
         .order_by(Bill.bill_id, DistributionVersion.version_id)
     )
@@ -72,6 +77,24 @@ def source_bills(session: Session, version_ids: Sequence[int], period: int) -> l
         SourceBill(bill_id, version_id, begin, end, estimated, BillHeader(*header))
         for bill_id, version_id, begin, end, estimated, *header in session.connection().execute(statement)
     ]
+
+
+def source_periods(session: Session, bill_ids: Sequence[int]) -> list[int]:
+    """The billing periods of the named bills that could be split (live, not accruals, not yet split), in order."""
+    if not bill_ids:
+        return []
+    rows = session.connection().execute(
+        select(Bill.billing_period)
+        .where(
+            among(Bill.bill_id, sorted(set(bill_ids))),
+            Bill.void.is_(False),
+            Bill.accrual.is_(False),
+            Bill.has_been_split.is_(False),
+        )
+        .distinct()
+        .order_by(Bill.billing_period)
+    )
+    return [period for (period,) in rows]
 
 
 def meter_links(session: Session, meter_ids: Sequence[int]) -> dict[int, list[Link]]:

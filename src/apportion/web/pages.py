@@ -39,6 +39,7 @@ from apportion.services.runs.queue_bodies import RunNow
 from apportion.services.runs.queue_interface import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
+from apportion.web import review
 from apportion.web.access import (
     COOKIE,
     COOKIE_PATH,
@@ -866,6 +867,10 @@ def version_page(
             split=None, calculated=calculated, version=calculated.version, parts=describe_instructions(calculated)
         )
     return render(request, "version.html", context)
+
+
+# The review of a batch's bills (web/review.py), before the catch-all below.
+router.include_router(review.router)
 
 
 @router.get("/{anything:path}")

@@ -242,3 +242,27 @@ class UseBlocksResponse(WireModel):
     rate_id: int = Field(alias="rateId")
     version_id: int = Field(alias="versionId")
     use_blocks: list[UseBlockRequest] = Field(alias="useBlocks")
+
+
+class BillListCreate(WireModel):
+    """POST /apportion/v1/billList: a saved bill list, of named bills or of the bills a filter picks (one of the
+    two)."""
+
+    name: str | None = Field(None, description="1 to 64 characters.")
+    bill_ids: list[int] | None = Field(None, alias="billIds", description="The bills, at most 10,000 of them.")
+    filter: str | None = Field(
+        None, description="A filter of GET /api/v3/bill (docs/filters.md), evaluated each time the list is used."
+    )
+
+
+class BillListResponse(WireModel):
+    """A saved bill list: its id is the listId of the /api/v3/list/{listId}/... operations."""
+
+    bill_list_id: int = Field(alias="billListId")
+    name: str
+    filter: str | None
+    bill_count: int | None = Field(
+        alias="billCount", description="The bills it names; null for a filter list (its bills change with the data)."
+    )
+    created_by_user_id: int | None = Field(alias="createdByUserId")
+    created_date: WireDateTime = Field(alias="createdDate")

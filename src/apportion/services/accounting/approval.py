@@ -60,16 +60,18 @@ def _required(value: bool | None, field: str) -> bool:
     return value
 
 
-def _approve(
+def approve_in(
     session: UnitOfWork, ids: Sequence[int], approve: bool, principal: Principal, now: datetime
 ) -> tuple[int, int]:
+    """(selected, updated) of approving or unapproving the bills, in the caller's transaction."""
     limit = workflow_settings.load(session).maximum_approval_amount
     plan = approval.plan_approval(stored.states(session, known(ids)), approve, limit, powers_of(principal))
     stored.set_approved(session, plan.change, approve, principal.user_id, now)
     return plan.selected, len(plan.change)
 
 
-def _hold(session: UnitOfWork, ids: Sequence[int], hold: bool, principal: Principal) -> tuple[int, int]:
+def hold_in(session: UnitOfWork, ids: Sequence[int], hold: bool, principal: Principal) -> tuple[int, int]:
+    """(selected, updated) of holding or releasing the bills, in the caller's transaction."""
     plan = approval.plan_hold(stored.states(session, known(ids)), hold, powers_of(principal))
     stored.set_export_hold(session, plan.change, hold)
     return plan.selected, len(plan.change)
@@ -83,7 +85,7 @@ def approve_bills(
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     wanted = _required(approve, "approve")
     with db.transaction() as session:
-        return _approve(session, ids, wanted, principal, now)
+        return approve_in(session, ids, wanted, principal, now)
 
 
 def approve_scope(
@@ -92,7 +94,7 @@ def approve_scope(
     """(selected, updated) of approving or unapproving every bill of an account or a meter."""
     wanted = _required(approve, "approve")
     with db.transaction() as session:
-        return _approve(session, scope_bill_ids(session, scope, ident), wanted, principal, now)
+        return approve_in(session, scope_bill_ids(session, scope, ident), wanted, principal, now)
 
 
 def hold_bills(db: Database, ids: Sequence[int] | None, hold: bool | None, principal: Principal) -> tuple[int, int]:
@@ -101,11 +103,11 @@ def hold_bills(db: Database, ids: Sequence[int] | None, hold: bool | None, princ
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     wanted = _required(hold, "exportHold")
     with db.transaction() as session:
-        return _hold(session, ids, wanted, principal)
+        return hold_in(session, ids, wanted, principal)
 
 
 def hold_scope(db: Database, scope: Scope, ident: int, hold: bool | None, principal: Principal) -> tuple[int, int]:
     """(selected, updated) of holding or releasing every bill of an account or a meter."""
     wanted = _required(hold, "exportHold")
     with db.transaction() as session:
-        return _hold(session, scope_bill_ids(session, scope, ident), wanted, principal)
+        return hold_in(session, scope_bill_ids(session, scope, ident), wanted, principal)

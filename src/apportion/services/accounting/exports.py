@@ -46,7 +46,7 @@ def file_name_for(mode: ExportMode, now: datetime) -> str:
     return f"{mode.value.upper()}Export_{now:%Y%m%d%H%M%S}.txt"
 
 
-def _export(
+def export_in(
     session: UnitOfWork,
     bill_ids: Sequence[int],
     mode: ExportMode,
@@ -56,6 +56,7 @@ def _export(
     now: datetime,
     guid: str,
 ) -> ExportOutcome:
+    """Export the eligible bills among the ids, in the caller's transaction (see the module docstring)."""
     settings = workflow_settings.load(session)
     export_rules.check_request(settings, mode, len(set(bill_ids)))
     wanted = known(bill_ids)
@@ -75,7 +76,7 @@ def _export(
     return ExportOutcome(guid, name, text, mode, mark, tuple(bills), tuple(sorted(excluded)))
 
 
-def _check_note(note: str | None) -> None:
+def check_note(note: str | None) -> None:
     if note is not None and len(note) > MAX_NOTE:
         raise ValidationFailed.single("exportNote", f"exportNote must be at most {MAX_NOTE} characters.")
 
@@ -94,9 +95,9 @@ def export_bills(
     if not bill_ids:
         raise ValidationFailed.single("billIds", "billIds cannot be empty.")
     mode = parse_export_mode(mode_text)
-    _check_note(note)
+    check_note(note)
     with db.transaction() as session:
-        return _export(session, bill_ids, mode, mark, note, principal, now, guid)
+        return export_in(session, bill_ids, mode, mark, note, principal, now, guid)
 
 
 def export_scope(
@@ -112,10 +113,10 @@ def export_scope(
 ) -> ExportOutcome:
     """PUT /api/v3/{account|meter}/{id}/list/bill/export: every eligible bill of the account or meter."""
     mode = parse_export_mode(mode_text)
-    _check_note(note)
+    check_note(note)
     with db.transaction() as session:
         ids = scope_bill_ids(session, scope, ident)
-        return _export(session, ids, mode, mark, note, principal, now, guid)
+        return export_in(session, ids, mode, mark, note, principal, now, guid)
 
 
 def bills_to_export(db: Database, batch_id: int | None, task_id: int | None, bill_ids: Sequence[int]) -> list[int]:
@@ -133,7 +134,8 @@ def bills_to_export(db: Database, batch_id: int | None, task_id: int | None, bil
     return sorted(wanted)
 
 
-def _unexport(session: UnitOfWork, bill_ids: Sequence[int], mode: ExportMode) -> tuple[int, int]:
+def unexport_in(session: UnitOfWork, bill_ids: Sequence[int], mode: ExportMode) -> tuple[int, int]:
+    """(selected, updated) of unexporting the bills on one stream, in the caller's transaction."""
     found = bill_accounting.states(session, known(bill_ids))
     exported = stored.exported_among(session, [b.bill_id for b in found], mode)
     bill_accounting.set_exported(session, exported, mode, False, None, None)
@@ -147,14 +149,14 @@ def unexport_bills(db: Database, bill_ids: Sequence[int] | None, mode_text: str 
         raise ValidationFailed.single("billIds", "billIds cannot be empty.")
     mode = parse_export_mode(mode_text)
     with db.transaction() as session:
-        return _unexport(session, bill_ids, mode)
+        return unexport_in(session, bill_ids, mode)
 
 
 def unexport_scope(db: Database, scope: Scope, ident: int, mode_text: str | None) -> tuple[int, int]:
     """PUT /api/v3/{account|meter}/{id}/list/bill/unexport."""
     mode = parse_export_mode(mode_text)
     with db.transaction() as session:
-        return _unexport(session, scope_bill_ids(session, scope, ident), mode)
+        return unexport_in(session, scope_bill_ids(session, scope, ident), mode)
 
 
 def unexport_guid(db: Database, guid: str) -> tuple[int, int]:

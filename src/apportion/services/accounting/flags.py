@@ -117,20 +117,27 @@ def flag_action(
     if not bill_ids:
         raise ValidationFailed.single("entityIds", "entityIds cannot be empty.")
     with db.transaction() as session:
-        _check(session, edit)
-        states = bill_accounting.states(session, known(bill_ids))
-        current = stored.flags_of(session, [s.bill_id for s in states])
-        eligible = []
-        for state in states:
-            if state.void:
-                continue
-            try:
-                rules.apply(current.get(state.bill_id, (None, None))[1], edit)
-            except ValidationFailed:
-                continue
-            eligible.append(state.bill_id)
-        _apply(session, eligible, edit, principal, now)
-        return len(states), len(eligible)
+        return flag_in(session, bill_ids, edit, principal, now)
+
+
+def flag_in(
+    session: UnitOfWork, bill_ids: Sequence[int], edit: FlagEdit, principal: Principal, now: datetime
+) -> tuple[int, int]:
+    """(selected, updated) of a flag action on the bills, in the caller's transaction (see flag_action)."""
+    _check(session, edit)
+    states = bill_accounting.states(session, known(bill_ids))
+    current = stored.flags_of(session, [s.bill_id for s in states])
+    eligible = []
+    for state in states:
+        if state.void:
+            continue
+        try:
+            rules.apply(current.get(state.bill_id, (None, None))[1], edit)
+        except ValidationFailed:
+            continue
+        eligible.append(state.bill_id)
+    _apply(session, eligible, edit, principal, now)
+    return len(states), len(eligible)
 
 
 def summary_by_account(db: Database, cost_center_id: int, page_number: int, page_size: int) -> FlagSummary:

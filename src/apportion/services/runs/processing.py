@@ -28,6 +28,7 @@ from apportion.domain import filters, periods, texts
 from apportion.domain.batch_modes import default_batch
 from apportion.domain.errors import DomainError, NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.ids import known
 from apportion.domain.runs import QuickFilter, RunKind, RunPlan
 from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import CALCULATION, SPLIT, ChargebackType
@@ -44,7 +45,7 @@ from apportion.services.runs.calculation_run import run_calculations
 from apportion.services.runs.queue_interface import CHARGEBACK_RUN, TaskQueue
 from apportion.services.runs.run_context import RunContext, VersionOutcome
 from apportion.services.runs.split_run import run_splits
-from apportion.store import lineage, locks, runs
+from apportion.store import lineage, locks, runs, split_inputs
 from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import batches as stored_batches
@@ -180,6 +181,23 @@ def _calculation_job(period: int, selection: VersionSelection, step_id: int | No
     return _Job(CALCULATION, period, work, step_id)
 
 
+def _bills_job(period: int, bill_ids: Sequence[int], today: date) -> _Job:
+    """The explicit split of named bills: for each billing period among them, the split run of the versions
+    effective in that period, over those bills alone (the same engine and claims as the processor)."""
+
+    def work(ctx: RunContext) -> list[VersionOutcome]:
+        outcomes: list[VersionOutcome] = []
+        for source_period in split_inputs.source_periods(ctx.session, bill_ids):
+            versions = load_split_versions(ctx.session, VersionSelection(source_period, today=today))
+            ctx.announce(f"splitting {_count(len(bill_ids), 'named bill')} of {source_period}")
+            for outcome in run_splits(ctx, versions, source_period, bill_ids):
+                outcome.billing_period = source_period
+                outcomes.append(outcome)
+        return outcomes
+
+    return _Job(SPLIT, period, work)
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
@@ -241,6 +259,8 @@ def _jobs(session: UnitOfWork, plan: RunPlan) -> list[_Job]:
         return [_step_job(step, period) for step in steps]
     if plan.kind is RunKind.AGGREGATIONS:
         return [_aggregation_job(period, plan.period_count or 1)]
+    if plan.kind is RunKind.BILLS:
+        return [_bills_job(period, plan.bill_ids, plan.requested_on)]
     assert_never(plan.kind)
 
 
@@ -253,6 +273,7 @@ def _plan(
     step_id: int | None = None,
     workflow_id: int | None = None,
     period_count: int | None = None,
+    bill_ids: tuple[int, ...] = (),
 ) -> RunPlan:
     return RunPlan(
         kind=kind,
@@ -265,6 +286,7 @@ def _plan(
         step_id=step_id,
         workflow_id=workflow_id,
         period_count=period_count,
+        bill_ids=bill_ids,
     )
 
 
@@ -473,6 +495,31 @@ def run_bill_split(
     period = _checked(settings, periods.of_date(today))
     quick_filter_conditions(settings.filters)  # a bad filter is a 400 now, not a failed task later
     (task_id,) = _start(db, _plan(RunKind.BILL_SPLIT, period, settings, today), settings, principal, clock, queue)
+    return task_id
+
+
+def split_bills(
+    db: Database,
+    bill_ids: Sequence[int],
+    settings: RunSettings,
+    principal: Principal,
+    clock: Clock,
+    *,
+    queue: TaskQueue | None = None,
+) -> int:
+    """POST /api/v3/bill/split and /api/v3/list/{listId}/split: split the named bills now, by the split versions
+    effective in each bill's billing period, through the processor's own run (`run_splits`, its claims and
+    lineage): one Split task, one transaction. A bill already split, void, an accrual, unknown or on no split
+    version is left as it is (accounting.md §9 D5). The task's period is the latest among the bills that could be
+    split (the current one when there are none); each bill is split for its own period.
+    """
+    wanted = tuple(sorted(set(known(bill_ids))))
+    today = clock().date()
+    with db.reading() as session:
+        found = split_inputs.source_periods(session, wanted)
+    period = _checked(settings, found[-1] if found else periods.of_date(today))
+    plan = _plan(RunKind.BILLS, period, settings, today, bill_ids=wanted)
+    (task_id,) = _start(db, plan, settings, principal, clock, queue)
     return task_id
 
 

@@ -39,13 +39,24 @@ from apportion.store import bill_reads, lineage, split_inputs
 from apportion.store.chargeback_versions import SplitVersion
 
 
-def run_splits(ctx: RunContext, versions: Sequence[SplitVersion], period: int) -> list[VersionOutcome]:
-    """Split every unsplit source bill of the versions for `period`; one outcome per version and source bill."""
+def run_splits(
+    ctx: RunContext, versions: Sequence[SplitVersion], period: int, only: Sequence[int] | None = None
+) -> list[VersionOutcome]:
+    """Split every unsplit source bill of the versions for `period`; one outcome per version and source bill.
+
+    `only` names the bills of an explicit split (POST /api/v3/bill/split): the same run over those bills alone, in
+    which only the versions that split one of them take part (the others are not reported as finding nothing).
+    """
     if not versions:
         return []
     session = ctx.session
     by_id = {v.version_id: v for v in versions}
-    pairs = split_inputs.source_bills(session, list(by_id), period)
+    pairs = split_inputs.source_bills(session, list(by_id), period, only)
+    if only is not None:
+        taking_part = {pair.version_id for pair in pairs}
+        versions = [v for v in versions if v.version_id in taking_part]
+        if not versions:
+            return []
     sources: dict[int, list[split_inputs.SourceBill]] = {}
     for pair in pairs:
         sources.setdefault(pair.bill_id, []).append(pair)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apportion.store.models.base import Base, Money
@@ -121,3 +121,25 @@ class BillFlagEvent(Base):
     comment: Mapped[str | None] = mapped_column(String(4000))
     created_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"), index=True)
     created_date: Mapped[datetime]
+
+
+class BillList(Base):
+    """A saved bill list, the `listId` of EnergyCAP's list actions: its bills are named one by one (members) or by a
+    filter of GET /api/v3/bill (`filter_text`), which is evaluated each time the list is used."""
+
+    __tablename__ = "bill_lists"
+
+    list_id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    filter_text: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
+    created_date: Mapped[datetime]
+
+
+class BillListMember(Base):
+    """A bill named by a saved list (a bill deleted leaves its lists)."""
+
+    __tablename__ = "bill_list_members"
+
+    list_id: Mapped[int] = mapped_column(ForeignKey("bill_lists.list_id", ondelete="CASCADE"), primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.bill_id", ondelete="CASCADE"), primary_key=True, index=True)

@@ -350,6 +350,15 @@ def list_bills(
     return TypedPage([listings.read(row) for row in page.rows], page.total)
 
 
+def list_bills_where(session: Session, where: Clause, page_number: int, page_size: int) -> BillPage:
+    """One page of the bills `where` picks, by id (a saved bill list's bills, store/queries/bill_lists.py)."""
+    listings = _listings()
+    statement = listings.statement.where(where).order_by(Bill.bill_id)
+    keys = select(Bill.bill_id).where(where)
+    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(Bill.bill_id))
+    return TypedPage([listings.read(row) for row in page.rows], page.total)
+
+
 def bill_listing(session: Session, bill_id: int) -> BillListing | None:
     """One bill with its batch code, account and users, or None."""
     return _listings().one(session, Bill.bill_id == bill_id)
