@@ -22,6 +22,13 @@ Use blocks (tiered prices, an Apportion extension: EnergyCAP's RateVersionReques
 the use in steps: the first block's `up_to` units at its unit cost, the next up to its `up_to` at its own, the
 last (no `up_to`) for the rest. Block limits are monthly quantities prorated by the segment's share of the bill's
 days, so a version in effect for half a bill charges its first block on half the limit.
+
+Time-of-use prices (an Apportion extension too) price the bill's use of an observation type (on-peak use,
+off-peak use: the meter's channels of that type, read over the bill's days) at their own unit costs. The use no
+time-of-use price of the version names (the bill's use less its time-of-use use) is priced as above, by the use
+unit cost or the blocks. The bill then has its use line (the whole use, as always: time-of-use lines are parts of
+it, domain/bills.meter_totals) costing the rest, and one line per time-of-use type with its use and cost; the costs
+are the exact bucket sums shared by the largest-remainder rule, so they sum to the use cost.
 """
 
 from __future__ import annotations
@@ -29,13 +36,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from apportion.domain.calculations.instructions import CalculationType, LineItem
 from apportion.domain.errors import RuleViolation, ValidationFailed
 from apportion.domain.money import CENT, HUNDRED, floor_to_cent, multiply, round_half_up
 
 OPEN_END = date(3000, 1, 1)
+_EXACT = 1000
+"""Digits of the block arithmetic: enough that sums and differences of prorated quantities are never rounded."""
 EARLIEST_EFFECTIVE = date(1899, 12, 31)
 
 
@@ -55,6 +64,25 @@ class UseBlock:
 
 
 @dataclass(frozen=True)
+class TimeOfUsePrice:
+    """A time-of-use price: the bill's use of one observation type (on-peak use ...) costs `unit_cost` per unit of
+    the version's use unit."""
+
+    observation_type_id: int
+    unit_cost: Decimal
+
+
+@dataclass(frozen=True)
+class UseLine:
+    """A use line of a bill priced by time of use: the use of one observation type in the meter's common unit and
+    its cost; type None is the bill's use line (the whole use), costing the use no time-of-use price names."""
+
+    observation_type_id: int | None
+    use: Decimal
+    cost: Decimal
+
+
+@dataclass(frozen=True)
 class RateTerms:
     """What one rate version charges. `use_unit_id` None means the meter's common unit (legacy flat prices)."""
 
@@ -67,6 +95,7 @@ class RateTerms:
     meter_line_items: tuple[LineItem, ...] = ()
     account_line_items: tuple[LineItem, ...] = ()
     use_blocks: tuple[UseBlock, ...] = ()
+    time_of_use: tuple[TimeOfUsePrice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +163,8 @@ class RatedCost:
     demand_cost: Decimal | None
     meter_items: tuple[PricedItem, ...]
     account_items: tuple[PricedItem, ...]
+    use_lines: tuple[UseLine, ...] = ()
+    """The use by time-of-use type with its cost (empty when no version has time-of-use prices)."""
 
 
 def version_ends(effective_dates: Sequence[date], last: date = OPEN_END) -> list[date]:
@@ -198,25 +229,77 @@ def segments(
     return tuple(found)
 
 
+def block_uses(use: Decimal, blocks: Sequence[UseBlock], share: Decimal = Decimal(1)) -> list[Decimal]:
+    """How much of `use` falls in each block, the limits scaled by `share`; they sum to `use` exactly.
+
+    >>> block_uses(Decimal(150), [UseBlock(Decimal(100), Decimal("0.10")), UseBlock(None, Decimal("0.20"))])
+    [Decimal('100'), Decimal('50')]
+    """
+    found: list[Decimal] = []
+    below, left = Decimal(0), use
+    with localcontext() as context:
+        context.prec = _EXACT  # differences of prorated limits stay exact, so the parts add up to `use`
+        for block in blocks:
+            if block.up_to is None:
+                return [*found, left]
+            limit = multiply(block.up_to, share)
+            size = max(limit - below, Decimal(0))
+            taken = min(left, size) if left > 0 else left  # a negative use (a credit) falls in the first block
+            found.append(taken)
+            left -= taken
+            below = limit
+            if left == 0:
+                return found + [Decimal(0)] * (len(blocks) - len(found))
+    raise RateNotApplicable("The use blocks end with a limit: the last block must have no upTo.")
+
+
 def block_cost(use: Decimal, blocks: Sequence[UseBlock], share: Decimal = Decimal(1)) -> Decimal:
-    """The exact cost of `use` priced in blocks whose limits are scaled by `share`.
+    """The exact cost of `use` priced in blocks whose limits are scaled by `share`: each block's use (`block_uses`)
+    at its unit cost.
 
     >>> block_cost(Decimal(150), [UseBlock(Decimal(100), Decimal("0.10")), UseBlock(None, Decimal("0.20"))])
     Decimal('20.00')
     """
-    cost, below, left = Decimal(0), Decimal(0), use
-    for block in blocks:
-        if block.up_to is None:
-            return cost + multiply(left, block.unit_cost)
-        limit = multiply(block.up_to, share)
-        size = max(limit - below, Decimal(0))
-        taken = min(left, size) if left > 0 else left  # a negative use (a credit) falls in the first block
-        cost += multiply(taken, block.unit_cost)
-        left -= taken
-        below = limit
-        if left == 0:
-            return cost
-    raise RateNotApplicable("The use blocks end with a limit: the last block must have no upTo.")
+    uses = block_uses(use, blocks, share)
+    with localcontext() as context:
+        context.prec = _EXACT
+        return sum((u * b.unit_cost for u, b in zip(uses, blocks, strict=True) if u), Decimal(0))
+
+
+def _use_price(quantity: Decimal, terms: RateTerms, days: Decimal, total: Decimal, name: str) -> Decimal:
+    """The exact cost of a segment's share (days/total) of `quantity` by the version's blocks or use unit cost."""
+    if terms.use_blocks:
+        scale = multiply(days, Decimal(1), total)
+        return block_cost(multiply(quantity, days, total), terms.use_blocks, scale)
+    if terms.use_unit_cost is None:
+        raise RateNotApplicable(f"{name[0].upper()}{name[1:]} has no use unit cost.")
+    # The division by the bill's days comes last, so a cost that ends in a half cent stays exact.
+    return multiply(quantity * terms.use_unit_cost, days, total)
+
+
+def _time_of_use_costs(
+    use: Decimal,
+    terms: RateTerms,
+    by_type: Mapping[int, Decimal],
+    days: Decimal,
+    total: Decimal,
+    name: str,
+) -> dict[int | None, Decimal]:
+    """A segment's exact use cost by bucket: each time-of-use type the version prices, and None for the rest of the
+    use (the types it does not price, and the use no type names) by its use price."""
+    prices = {p.observation_type_id: p.unit_cost for p in terms.time_of_use}
+    typed = sum(by_type.values(), Decimal(0))
+    if (use >= 0 and typed > use) or (use < 0 and typed < use):
+        raise RateNotApplicable(f"The bill's time-of-use use ({typed}) is more than its use ({use}).")
+    costs: dict[int | None, Decimal] = {}
+    rest = use
+    for type_id, quantity in by_type.items():
+        if type_id in prices:
+            costs[type_id] = multiply(quantity * prices[type_id], days, total)
+            rest -= quantity
+    if rest or not costs:
+        costs[None] = _use_price(rest, terms, days, total, name)
+    return costs
 
 
 def price(
@@ -224,27 +307,31 @@ def price(
     use_in: Mapping[int | None, Decimal],
     demand: Decimal | None,
     demand_in: Mapping[int | None, Decimal] | None = None,
+    time_of_use_in: Mapping[int | None, Mapping[int, Decimal]] | None = None,
 ) -> RatedCost:
     """Price a bill over its segments (module docstring). `use_in[u]` is the bill's use in unit u (None: the
-    common unit); `demand_in[u]` likewise for demand (None when the bill has no demand)."""
+    common unit); `demand_in[u]` likewise for demand (None when the bill has no demand); `time_of_use_in[u][t]`
+    the bill's use of observation type t in unit u (needed when a version has time-of-use prices)."""
     total_days = sum(p.days for p in parts)
     if total_days <= 0:
         raise RateNotApplicable("The bill covers no day.")
     total = Decimal(total_days)
+    tou_types = sorted({p.observation_type_id for part in parts for p in part.terms.time_of_use})
+    buckets: dict[int | None, Decimal] = {}
     use_exact: list[Decimal] = []
     demand_exact: list[Decimal | None] = []
     for part in parts:
         terms, days = part.terms, Decimal(part.days)
         name = "the rate's flat price" if terms.version_id is None else f"rate version {terms.version_id}"
         use = _in_unit(use_in, terms.use_unit_id, name, "use")
-        if terms.use_blocks:
-            scale = multiply(days, Decimal(1), total)
-            use_exact.append(block_cost(multiply(use, days, total), terms.use_blocks, scale))
-        elif terms.use_unit_cost is None:
-            raise RateNotApplicable(f"{name[0].upper()}{name[1:]} has no use unit cost.")
+        if tou_types:
+            by_type = _time_of_use_in(time_of_use_in or {}, terms.use_unit_id, tou_types, name)
+            costs = _time_of_use_costs(use, terms, by_type, days, total, name)
+            for bucket, cost in costs.items():
+                buckets[bucket] = buckets.get(bucket, Decimal(0)) + cost
+            use_exact.append(sum(costs.values(), Decimal(0)))
         else:
-            # The division by the bill's days comes last, so a cost that ends in a half cent stays exact.
-            use_exact.append(multiply(use * terms.use_unit_cost, days, total))
+            use_exact.append(_use_price(use, terms, days, total, name))
         if demand is None or terms.demand_unit_cost is None:
             demand_exact.append(None)
         else:
@@ -270,7 +357,41 @@ def price(
         demand_cost=sum(demand_parts, Decimal("0.00")) if priced_demand else None,
         meter_items=combine(meter_items),
         account_items=combine(account_items),
+        use_lines=_use_lines(buckets, use_in, time_of_use_in or {}, tou_types),
     )
+
+
+def _time_of_use_in(
+    values: Mapping[int | None, Mapping[int, Decimal]], unit_id: int | None, types: Sequence[int], name: str
+) -> dict[int, Decimal]:
+    by_type = values.get(unit_id)
+    if by_type is None:
+        raise RateNotApplicable(f"The bill's time-of-use use cannot be expressed in the unit {unit_id} of {name}.")
+    missing = [t for t in types if t not in by_type]
+    if missing:
+        raise RateNotApplicable(
+            f"The bill has no use of observation type {missing[0]} for the time-of-use prices of {name}: "
+            "the meter needs a channel of that type with readings over the bill's days."
+        )
+    return {t: by_type[t] for t in types}
+
+
+def _use_lines(
+    buckets: Mapping[int | None, Decimal],
+    use_in: Mapping[int | None, Decimal],
+    time_of_use_in: Mapping[int | None, Mapping[int, Decimal]],
+    types: Sequence[int],
+) -> tuple[UseLine, ...]:
+    """The bill's use line (the whole use, costing the rest) and one line per time-of-use type, their costs the
+    buckets' exact sums shared by `split_exact`."""
+    if not types:
+        return ()
+    keys: list[int | None] = [None, *types]
+    cents = split_exact([buckets.get(k, Decimal(0)) for k in keys])
+    common = time_of_use_in.get(None, {})
+    lines = [UseLine(None, use_in.get(None, Decimal(0)), cents[0])]
+    lines += [UseLine(t, common.get(t, Decimal(0)), cost) for t, cost in zip(types, cents[1:], strict=True)]
+    return tuple(lines)
 
 
 def split_exact(exact: Sequence[Decimal]) -> list[Decimal]:

@@ -94,6 +94,23 @@ def channel_totals(session: Session, channel_ids: Sequence[int], begin: datetime
     ]
 
 
+def channels_by_type(
+    session: Session, meter_ids: Sequence[int], type_ids: Sequence[int]
+) -> dict[int, dict[int, list[int]]]:
+    """Each meter's channels of these observation types: meter id -> type id -> channel ids, by id."""
+    if not meter_ids or not type_ids:
+        return {}
+    rows = session.execute(
+        select(Channel.meter_id, Channel.observation_type_id, Channel.channel_id)
+        .where(among(Channel.meter_id, meter_ids), among(Channel.observation_type_id, type_ids))
+        .order_by(Channel.channel_id)
+    )
+    found: dict[int, dict[int, list[int]]] = {}
+    for meter_id, type_id, channel_id in rows:
+        found.setdefault(meter_id, {}).setdefault(type_id, []).append(channel_id)
+    return found
+
+
 class ChannelFacts(NamedTuple):
     """A channel's reading interval and multiplier (None = 1)."""
 

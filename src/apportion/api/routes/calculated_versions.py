@@ -80,7 +80,7 @@ def _groups(view: calculated_details.CalculatedDetailsView, ids: Sequence[int]) 
             meter_group_code=g.meter_group_code,
             meter_group_info=g.meter_group_info,
             auto_group=g.auto_group,
-            user_defined_auto_group=False,
+            user_defined_auto_group=g.user_defined_auto_group,
         )
         for g in (view.groups[i] for i in ids if i in view.groups)
     ]

@@ -26,8 +26,11 @@ from apportion.api.schemas.contract import (
     ChannelCreate,
     ChannelResponse,
     ChannelVersionResponse,
+    DataTypeResponse,
     FailedReadingResponse,
     FailedReadings,
+    FilterEdit,
+    FilterResponse,
     GroupMeterGroupResponse,
     MeterAccountChild,
     MeterChildIncludeMeterImportIdAndRoute,
@@ -44,6 +47,9 @@ from apportion.api.schemas.contract import (
     ReadingResponse,
 )
 from apportion.api.wire import WireRoute
+from apportion.domain import auto_groups
+from apportion.domain.auto_groups import GroupFilter
+from apportion.domain.filters import FieldType, FilterOperator
 from apportion.services.access.auth import Principal
 from apportion.services.master import channels, meter_groups, meters, readings
 from apportion.store.database import Database
@@ -188,6 +194,30 @@ def _category(group: MeterGroupRecord) -> MeterGroupCategoryChild | None:
     )
 
 
+_DATA_TYPES = {kind: i for i, kind in enumerate(FieldType, start=1)}
+
+
+def render_filter(group_filter: GroupFilter) -> FilterResponse:
+    """Wire form of one of an automatic group's filters, with its field's caption, type and operators."""
+    field = auto_groups.field_of(group_filter)
+    spec = field.spec if field else None
+    return FilterResponse(
+        available_operator=[op.value for op in FilterOperator if op in spec.operators] if spec else [],
+        caption=field.caption if field else None,
+        query_parameter_name=spec.name if spec else None,
+        field_id=group_filter.field_id,
+        data_field_id=group_filter.field_id,
+        data_type=DataTypeResponse(
+            data_type_id=_DATA_TYPES[spec.type], data_type_code=spec.type.value, data_type_info=spec.type.value
+        )
+        if spec
+        else None,
+        operator=group_filter.operator,
+        value=group_filter.value,
+        required=False,
+    )
+
+
 def render_group(row: GroupRow) -> GroupMeterGroupResponse:
     """Wire form of a meter group (meter_groups.list_groups)."""
     g = row.group
@@ -200,11 +230,15 @@ def render_group(row: GroupRow) -> GroupMeterGroupResponse:
         member_count_with_topmost=row.member_count,
         meter_group_category=_category(g),
         limit_members_by_topmost=g.limit_members_by_topmost,
-        user_defined_auto_group=False,
-        user_defined_auto_group_filters=[],
+        user_defined_auto_group=g.user_defined_auto_group,
+        user_defined_auto_group_filters=[render_filter(f) for f in g.automatic_filters or ()],
         last_updated=g.last_updated,
         member_commodity_code=row.member_commodity_code,
     )
+
+
+def _group_filter(edit: FilterEdit) -> GroupFilter:
+    return GroupFilter(edit.field_id, edit.operator, edit.value)
 
 
 def _group_fields(body: MeterGroupRequest) -> meter_groups.GroupFields:
@@ -212,7 +246,9 @@ def _group_fields(body: MeterGroupRequest) -> meter_groups.GroupFields:
         info=body.meter_group_info,
         category_id=body.meter_group_category_id,
         limit_members_by_topmost=body.limit_members_by_topmost,
-        has_automatic_filters=body.automatic_group_filters is not None,
+        automatic_filters=None
+        if body.automatic_group_filters is None
+        else [_group_filter(f) for f in body.automatic_group_filters],
         members=body.manual_group_members,
     )
 
@@ -305,7 +341,7 @@ def edit_meter_group_membership(
             meter_group_info=g.meter_group_info,
             auto_group=g.auto_group,
             meter_group_category=_category(g),
-            user_defined_auto_group=False,
+            user_defined_auto_group=g.user_defined_auto_group,
             last_updated=g.last_updated,
         )
         for g in groups

@@ -1,5 +1,6 @@
 """Routes: rate schedules over time (operations.md §9): edit and delete a rate, its dated versions, the rates of
-meters, accounts and account meters; and the use blocks of a version (tiered prices), an /apportion/v1 extension.
+meters, accounts and account meters; and the use blocks (tiered prices) and time-of-use prices of a version,
+/apportion/v1 extensions.
 """
 
 from __future__ import annotations
@@ -27,10 +28,15 @@ from apportion.api.schemas.contract import (
     RateVersionRequest,
     RateVersionResponse,
 )
-from apportion.api.schemas.extension import UseBlockRequest, UseBlocksResponse
+from apportion.api.schemas.extension import (
+    TimeOfUsePriceRequest,
+    TimeOfUseResponse,
+    UseBlockRequest,
+    UseBlocksResponse,
+)
 from apportion.api.wire import WireRoute
 from apportion.domain.calculations.instructions import LineItem
-from apportion.domain.rates import UseBlock
+from apportion.domain.rates import TimeOfUsePrice, UseBlock
 from apportion.services.access.auth import Principal
 from apportion.services.master import rate_versions, rates
 from apportion.services.master.rate_versions import LinkRateView, VersionInput, VersionView
@@ -288,6 +294,34 @@ def set_use_blocks(
     prorated by days), the last block open-ended; an empty list returns the version to its useUnitCost."""
     blocks = [UseBlock(item.up_to, item.unit_cost) for item in body]
     return _blocks(rateId, rate_versions.set_use_blocks(db, rateId, versionId, blocks, user.user_id, clock()))
+
+
+@router.get(PREFIX + "/rate/{rateId}/version/{versionId}/timeOfUse", response_model=TimeOfUseResponse)
+def get_time_of_use(db: DatabaseDep, rateId: int, versionId: int, _: Viewer) -> TimeOfUseResponse:
+    """A rate version's time-of-use prices (docs/rates.md)."""
+    return _time_of_use(rateId, rate_versions.get_version(db, rateId, versionId))
+
+
+@router.put(PREFIX + "/rate/{rateId}/version/{versionId}/timeOfUse", response_model=TimeOfUseResponse)
+def set_time_of_use(
+    db: DatabaseDep, clock: ClockDep, rateId: int, versionId: int, body: list[TimeOfUsePriceRequest], user: Editor
+) -> TimeOfUseResponse:
+    """Replace a rate version's time-of-use prices: the bill's use of each observation type (on-peak use, off-peak
+    use, read from the meter's channels of that type) at its unit cost, the rest of the use by useUnitCost or the
+    use blocks; an empty list removes them."""
+    prices = [TimeOfUsePrice(item.observation_type_id, item.unit_cost) for item in body]
+    return _time_of_use(rateId, rate_versions.set_time_of_use(db, rateId, versionId, prices, user.user_id, clock()))
+
+
+def _time_of_use(rate_id: int, view: VersionView) -> TimeOfUseResponse:
+    return TimeOfUseResponse(
+        rate_id=rate_id,
+        version_id=view.row.version_id,
+        time_of_use=[
+            TimeOfUsePriceRequest(observation_type_id=p.observation_type_id, unit_cost=p.unit_cost)
+            for p in view.row.time_of_use
+        ],
+    )
 
 
 def _blocks(rate_id: int, view: VersionView) -> UseBlocksResponse:

@@ -116,7 +116,7 @@ def render_details(view: split_details.SplitDetailsView) -> BillSplitDetailsResp
                 meter_group_code=group.meter_group_code,
                 meter_group_info=group.meter_group_info,
                 auto_group=group.auto_group,
-                user_defined_auto_group=False,
+                user_defined_auto_group=group.user_defined_auto_group,
             ),
             source_value_to_split=view.source_value,
             destination_share_value=view.share_value,

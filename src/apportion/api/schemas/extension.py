@@ -236,6 +236,22 @@ class UseBlockRequest(WireModel):
     unit_cost: WireDecimal = Field(alias="unitCost", max_digits=24, decimal_places=8)
 
 
+class TimeOfUsePriceRequest(WireModel):
+    """A time-of-use price: the bill's use of observation type `observationTypeId` (4 on-peak use, 5 off-peak use)
+    costs `unitCost` per unit of the version's use unit."""
+
+    observation_type_id: int = Field(alias="observationTypeId")
+    unit_cost: WireDecimal = Field(alias="unitCost", max_digits=24, decimal_places=8)
+
+
+class TimeOfUseResponse(WireModel):
+    """A rate version's time-of-use prices; empty when it has none."""
+
+    rate_id: int = Field(alias="rateId")
+    version_id: int = Field(alias="versionId")
+    time_of_use: list[TimeOfUsePriceRequest] = Field(alias="timeOfUse")
+
+
 class UseBlocksResponse(WireModel):
     """A rate version's use blocks; empty when it charges its flat use unit cost."""
 

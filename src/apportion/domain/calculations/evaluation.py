@@ -70,6 +70,9 @@ class CalculationInputs:
     channel_demand: Mapping[int, Decimal] = field(default_factory=dict)
     demand_unit_id: int | None = None
     rates: rating.MeterRates | None = None
+    # The meter's use by observation type (on-peak, off-peak ...) over the bill's days, in its common unit, for rates
+    # with time-of-use prices (domain/rates.py).
+    time_of_use: Mapping[int, Decimal] = field(default_factory=dict)
     unit_factors: Mapping[int, Decimal] = field(default_factory=dict)
     observation_kinds: Mapping[int, str] = field(default_factory=dict)
     # Meters whose use cannot be expressed in this meter's unit (another kind of quantity: gallons for a kWh
@@ -122,7 +125,23 @@ def evaluate(instructions: CalculatedBillInstructions, inputs: CalculationInputs
     if isinstance(instructions.cost, RateSchedule):
         rated = _rated(use, use_unit, demand, demand_unit, inputs)
     cost = round_half_up(_cost(instructions.cost, use, use_unit, inputs, rated), CENT)
-    lines = [LineDraft(USE_OBSERVATION_TYPE_ID, ObservationKind.USE, meter, None, use, use_unit, cost)]
+    if rated is not None and rated.use_lines:  # priced by time of use: the use line, then one per type (its parts)
+        lines = [
+            LineDraft(USE_OBSERVATION_TYPE_ID, ObservationKind.USE, meter, None, use, use_unit, line.cost)
+            if line.observation_type_id is None
+            else LineDraft(
+                line.observation_type_id,
+                ObservationKind.USE,
+                meter,
+                None,
+                line.use,
+                inputs.common_unit_id,
+                line.cost,
+            )
+            for line in rated.use_lines
+        ]
+    else:
+        lines = [LineDraft(USE_OBSERVATION_TYPE_ID, ObservationKind.USE, meter, None, use, use_unit, cost)]
     demand_cost = None if rated is None else rated.demand_cost
     if demand is not None:
         caption = PEAK_DEMAND_CAPTION if isinstance(instructions.demand, ReadingsChannel) else None
@@ -222,7 +241,10 @@ def _rated(
         demand_in: dict[int | None, Decimal] | None = None
         if demand is not None:
             demand_in = {None: demand, demand_unit: demand}
-        return rating.price(parts, use_in, demand, demand_in)
+        tou_in: dict[int | None, dict[int, Decimal]] = {None: dict(inputs.time_of_use)}
+        for unit in {p.terms.use_unit_id for p in parts if p.terms.time_of_use} - {None}:
+            tou_in[unit] = {t: _convert(u, inputs.common_unit_id, unit, inputs) for t, u in inputs.time_of_use.items()}
+        return rating.price(parts, use_in, demand, demand_in, tou_in)
     except rating.RateNotApplicable as problem:
         raise CalculationFailed(f"Meter {inputs.meter_id}: {problem.message}") from None
 

@@ -26,6 +26,7 @@ from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.ids import known
 from apportion.domain.versions import CALCULATION
 from apportion.services.chargebacks import calculated_details
+from apportion.services.master import auto_groups
 from apportion.store.chargeback_versions import AGGREGATE_METER_TYPE_ID
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import aggregates as stored
@@ -210,5 +211,6 @@ def upsert_aggregate_meter(
         else:
             meter_id = request.aggregate_meter_id
             stored.rename(session, account_id, meter_id, request.aggregate_meter_info, user_id, now)
+        auto_groups.refresh(session, now, meter_ids=[meter_id])
         done = Upserted(account_id, meter_id, _version(session, account_id, meter_id, request))
     return calculated_details.get_details(db, done.account_id, done.meter_id, done.version_id)

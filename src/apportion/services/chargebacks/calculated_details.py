@@ -139,7 +139,7 @@ def _reference_errors(
         elif kind == "group" and ident not in groups:
             reason = f"Meter group {ident} was not found."
         elif kind == "group" and groups[ident]:
-            reason = f"Meter group {ident} is an automatic group; system auto groups cannot be used."
+            reason = f"Meter group {ident} is a system auto group; system auto groups cannot be used."
         elif kind == "unit" and ident not in units:
             reason = f"Unit {ident} was not found."
         elif kind == "channel" and ident not in channels:

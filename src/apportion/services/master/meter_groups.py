@@ -1,8 +1,10 @@
-"""Meter groups: manual groups of meters (list, read, create, edit, delete) and a meter's memberships.
+"""Meter groups: manual and automatic groups of meters (list, read, create, edit, delete) and a meter's memberships.
 
-Automatic groups (filter-defined) are not built here: a request with automaticGroupFilters is refused, so every
-group is manual and can feed dynamic bill splits (domain.md §2.2: auto groups cannot be used in calculations).
-Group categories are a fixed list (docs/reference-data.md), kept by code in meter_groups.category.
+A manual group lists its members (manualGroupMembers); a user-defined automatic group has filters
+(automaticGroupFilters, domain/auto_groups.py) and its members are the meters they match, recomputed whenever a
+meter, a place or the group changes (services/master/auto_groups.py). Both feed dynamic bill splits and
+calculations; only system auto groups (autoGroup) are refused there (domain.md §2.2). Group categories are a fixed
+list (docs/reference-data.md), kept by code in meter_groups.category.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from apportion.domain import filters
+from apportion.domain import auto_groups, filters
+from apportion.domain.auto_groups import GroupFilter
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import known, parse_filter, require
+from apportion.services.master.auto_groups import refresh
 from apportion.store.database import Database, DbSession
 from apportion.store.queries import meter_groups as store
 from apportion.store.queries import meters
@@ -39,12 +43,12 @@ FILTERS = filters.specs(
 
 @dataclass(frozen=True)
 class GroupFields:
-    """MeterGroupRequest as the service needs it."""
+    """MeterGroupRequest as the service needs it: members (a manual group) or filters (an automatic one)."""
 
     info: str
     category_id: int
     limit_members_by_topmost: bool
-    has_automatic_filters: bool = False
+    automatic_filters: Sequence[GroupFilter] | None = None
     members: Sequence[int] | None = None
 
 
@@ -88,12 +92,17 @@ def _check(session: DbSession, fields: GroupFields, group_id: int | None) -> Non
     if fields.category_id not in CATEGORIES:
         categories = ", ".join(f"{i} ({info})" for i, (_code, info) in CATEGORIES.items())
         errors["meterGroupCategoryId"] = [f"Category {fields.category_id} does not exist. Categories: {categories}."]
-    if fields.has_automatic_filters:
-        errors["automaticGroupFilters"] = [
-            "Automatic groups are not supported; list the members in manualGroupMembers."
-        ]
+    if fields.automatic_filters is not None and fields.members is not None:
+        errors["automaticGroupFilters"] = ["Pass automaticGroupFilters or manualGroupMembers, not both."]
+    elif fields.automatic_filters is not None:
+        try:
+            auto_groups.parse(fields.automatic_filters)
+        except ValidationFailed as failed:
+            errors.update(failed.errors)
     elif fields.members is None:
-        errors["manualGroupMembers"] = ["manualGroupMembers is required (an empty array makes an empty group)."]
+        errors["manualGroupMembers"] = [
+            "manualGroupMembers (or automaticGroupFilters) is required (an empty array makes an empty group)."
+        ]
     else:
         known_meters = store.existing_meters(session, fields.members)
         for i, meter_id in enumerate(fields.members):
@@ -104,26 +113,38 @@ def _check(session: DbSession, fields: GroupFields, group_id: int | None) -> Non
 
 
 def _values(fields: GroupFields) -> GroupValues:
-    return GroupValues(fields.info, CATEGORIES[fields.category_id][0], fields.limit_members_by_topmost)
+    automatic = None if fields.automatic_filters is None else tuple(fields.automatic_filters)
+    return GroupValues(fields.info, CATEGORIES[fields.category_id][0], fields.limit_members_by_topmost, automatic)
+
+
+def _write_members(session: DbSession, group_id: int, fields: GroupFields, now: datetime) -> None:
+    if fields.automatic_filters is None:
+        store.set_members(session, group_id, fields.members or ())
+    else:
+        refresh(session, now, group_ids=[group_id])
 
 
 def create_group(db: Database, fields: GroupFields, now: datetime) -> int:
-    """Create a manual group with its members; names are unique (case-insensitive) and double as codes."""
+    """Create a manual group with its members, or an automatic one with the meters its filters match; names are
+    unique (case-insensitive) and double as codes."""
     with db.transaction() as session:
         _check(session, fields, None)
         group_id = store.insert_group(session, _values(fields), now)
-        store.set_members(session, group_id, fields.members or ())
+        _write_members(session, group_id, fields, now)
         return group_id
 
 
 def edit_group(db: Database, group_id: int, fields: GroupFields, now: datetime) -> None:
-    """Replace a group's name, category, setting and members."""
+    """Replace a group's name, category, setting and members or filters (a group may turn manual or automatic)."""
     with db.transaction() as session:
-        if store.group_record(session, group_id) is None:
+        group = store.group_record(session, group_id)
+        if group is None:
             raise NotFound("Meter group", group_id)
+        if group.auto_group:
+            raise RuleViolation(f"Meter group {group_id} is a system auto group and cannot be edited.")
         _check(session, fields, group_id)
         store.update_group(session, group_id, _values(fields), now)
-        store.set_members(session, group_id, fields.members or ())
+        _write_members(session, group_id, fields, now)
 
 
 def delete_group(db: Database, group_id: int) -> None:
@@ -155,6 +176,7 @@ def set_meter_groups(
         if not meters.meter_exists(session, meter_id):
             raise NotFound("Meter", meter_id)
         groups = store.group_records(session, known(m.group_id for m in memberships))
+        already = {g.meter_group_id for g in store.groups_of(session, meter_id)}
         errors: dict[str, list[str]] = {}
         seen: set[int] = set()
         wanted: list[NewMembership] = []
@@ -167,6 +189,14 @@ def set_meter_groups(
                 errors[where] = [f"Meter group {member.group_id} does not exist."]
             elif group.auto_group:
                 errors[where] = [f"Meter group {member.group_id} is automatic; its members cannot be set."]
+            elif group.automatic_filters is not None and member.group_id in already:
+                continue  # listing an automatic group the meter is in changes nothing (its rule keeps it)
+            elif group.automatic_filters is not None:
+                errors[where] = [
+                    f"Meter group {member.group_id} is an automatic group: its members are the meters matching "
+                    f"its filters ({auto_groups.describe(group.automatic_filters)}) and cannot be added or removed "
+                    "by hand; change the meter or the group's automaticGroupFilters."
+                ]
             elif member.group_id in seen:
                 errors[where] = [f"Meter group {member.group_id} is listed twice."]
             if member.group_id is not None:

@@ -11,7 +11,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import parse_filter, require
-from apportion.services.master import dependents
+from apportion.services.master import auto_groups, dependents
 from apportion.store.database import Database, DbSession
 from apportion.store.paging import TypedPage
 from apportion.store.queries import dependents as bills
@@ -112,7 +112,8 @@ def _check_units(session: DbSession, fields: MeterFields, commodity: CommodityUn
 
 
 def create_meter(db: Database, fields: MeterFields, user_id: int, now: datetime) -> int:
-    """Create a meter; codes are unique (case-insensitive); the use unit defaults to the commodity's common unit."""
+    """Create a meter; codes are unique (case-insensitive); the use unit defaults to the commodity's common unit.
+    The meter joins the automatic groups whose filters it matches."""
     errors: dict[str, list[str]] = {}
     if not fields.meter_code.strip():
         errors["meterCode"] = ["meterCode must not be empty."]
@@ -146,7 +147,9 @@ def create_meter(db: Database, fields: MeterFields, user_id: int, now: datetime)
             properties=fields.properties,
             description=fields.description,
         )
-        return store.insert_meter(session, meter, user_id, now)
+        meter_id = store.insert_meter(session, meter, user_id, now)
+        auto_groups.refresh(session, now, meter_ids=[meter_id])
+        return meter_id
 
 
 def delete_meter(db: Database, meter_id: int, delete_bills: bool, user_id: int, now: datetime) -> None:
@@ -157,4 +160,5 @@ def delete_meter(db: Database, meter_id: int, delete_bills: bool, user_id: int, 
         dependents.refuse_if_in_versions(session, f"Meter {meter_id}", meter_id=meter_id)
         meter_bills = bills.meter_bill_ids(session, meter_id)
         dependents.refuse_or_delete_bills(session, meter_bills, delete_bills, f"Meter {meter_id}", user_id, now)
+        auto_groups.forget_meter(session, meter_id, now)
         store.delete_meter(session, meter_id)

@@ -11,6 +11,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import parse_filter, require
+from apportion.services.master import auto_groups
 from apportion.store.database import Database, DbSession
 from apportion.store.paging import TypedPage
 from apportion.store.queries import places as store
@@ -157,6 +158,8 @@ def edit_place(db: Database, place_id: int, fields: PlaceFields, user_id: int, n
             raise ValidationFailed(errors)
         parent_id = None if is_root else fields.parent_place_id
         store.update_place(session, place_id, _values(fields), parent_id, user_id, now)
+        # A move or a new code changes the place facts of every meter under the place (domain/auto_groups.py).
+        auto_groups.refresh(session, now)
 
 
 def delete_place(db: Database, place_id: int) -> None:

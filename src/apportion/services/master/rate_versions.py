@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from apportion.domain import rates
 from apportion.domain.account_links import LinkInput
-from apportion.domain.calculations.instructions import LineItem
+from apportion.domain.calculations.instructions import USE_OBSERVATION_TYPE_ID, LineItem
 from apportion.domain.calculations.validation import validate_line_items
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.ids import require
@@ -236,6 +236,45 @@ def set_use_blocks(
     return get_version(db, rate_id, version_id)
 
 
+def set_time_of_use(
+    db: Database,
+    rate_id: int,
+    version_id: int,
+    prices: Sequence[rates.TimeOfUsePrice],
+    user_id: int,
+    now: datetime,
+) -> VersionView:
+    """Replace a version's time-of-use prices (each an observation type of kind use, once); an empty list removes
+    them."""
+    with db.transaction() as session:
+        _rate_exists(session, rate_id)
+        existing = store.versions_of(session, [rate_id]).get(rate_id, [])
+        if all(v.version_id != version_id for v in existing):
+            raise NotFound("Rate version", version_id)
+        kinds = bill_reads.observation_kinds(session)
+        errors: dict[str, list[str]] = {}
+        seen: set[int] = set()
+        for i, p in enumerate(prices):
+            kind = kinds.get(p.observation_type_id)
+            if kind is None:
+                errors[f"[{i}].observationTypeId"] = [f"Observation type {p.observation_type_id} does not exist."]
+            elif kind != "use":
+                errors[f"[{i}].observationTypeId"] = [
+                    f"Observation type {p.observation_type_id} is not a use type (on-peak use, off-peak use ...)."
+                ]
+            elif p.observation_type_id == USE_OBSERVATION_TYPE_ID:
+                errors[f"[{i}].observationTypeId"] = [
+                    "Plain use is priced by useUnitCost or the use blocks; name a time-of-use type."
+                ]
+            elif p.observation_type_id in seen:
+                errors[f"[{i}].observationTypeId"] = [f"Observation type {p.observation_type_id} is listed twice."]
+            seen.add(p.observation_type_id)
+        if errors:
+            raise ValidationFailed(errors)
+        store.set_time_of_use(session, version_id, prices, user_id, now)
+    return get_version(db, rate_id, version_id)
+
+
 def meter_rates(db: Database, meter_id: int) -> list[LinkRateView]:
     """Every rate on the meter's links, with dates (get_meter_rates)."""
     require(meter_id, "Meter")
@@ -331,6 +370,7 @@ __all__ = [
     "meter_rates",
     "observation_types",
     "replace_link_rates",
+    "set_time_of_use",
     "set_use_blocks",
     "version_summaries",
 ]

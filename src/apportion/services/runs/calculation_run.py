@@ -96,6 +96,8 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
             for v in by_meter[meter_id]
         )
     windows = _reading_windows(session, versions, period)
+    tou_channels = _time_of_use_channels(session, shared.rates, versions)
+    tou_figures: dict[tuple[date, date], dict[int, Decimal]] = {}  # bill dates -> channel -> use, read once
     for meter_id in order.order:
         meter = meters[meter_id]
         for version in by_meter[meter_id]:
@@ -118,6 +120,11 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
             occasions = [(ctx.bill_dates(period), inputs)] if plan is None else plan.occasions(inputs)
             made: list[tuple[BillDraft, calc.CalculatedBillResult]] = []
             for (begin, end), occasion in occasions:
+                if version.version_id in tou_channels:
+                    if (begin, end) not in tou_figures:
+                        tou_figures[begin, end] = _channel_use(session, tou_channels, begin, end)
+                    by_type = _time_of_use(tou_channels[version.version_id], tou_figures[begin, end])
+                    occasion = replace(occasion, time_of_use=by_type)
                 try:
                     result = calc.evaluate(version.instructions, occasion)
                 except RuleViolation as problem:
@@ -292,6 +299,54 @@ def _channel_figures(
     return found
 
 
+def _time_of_use_channels(
+    session: UnitOfWork, rates_of: dict[int, MeterRates], versions: Sequence[CalculatedVersion]
+) -> dict[int, dict[int, list[int]]]:
+    """For each version priced by a rate with time-of-use prices: its meter's channels by the observation types those
+    prices name (on-peak use, off-peak use ...)."""
+    types_of: dict[int, set[int]] = {}
+    for version_id, meter_rates in rates_of.items():
+        own = {start.rate_id for link in meter_rates.links for start in link.rates}
+        named = {p.observation_type_id for r in own for t in meter_rates.versions.get(r, ()) for p in t.time_of_use}
+        if named:
+            types_of[version_id] = named
+    if not types_of:
+        return {}
+    meter_of = {v.version_id: v.meter_id for v in versions if v.version_id in types_of}
+    every_type = sorted({t for named in types_of.values() for t in named})
+    channels = calculation_inputs.channels_by_type(session, sorted(set(meter_of.values())), every_type)
+    return {
+        version_id: {t: ids for t, ids in channels.get(meter_id, {}).items() if t in types_of[version_id]}
+        for version_id, meter_id in meter_of.items()
+    }
+
+
+def _channel_use(
+    session: UnitOfWork, channels: dict[int, dict[int, list[int]]], begin: date, end: date
+) -> dict[int, Decimal]:
+    """The use of every time-of-use channel of the run over the bill's days: readings at [begin 00:00, end 00:00)
+    summed, times the channel's multiplier; a channel without readings is absent."""
+    wanted = sorted({c for by_type in channels.values() for ids in by_type.values() for c in ids})
+    start, stop = datetime.combine(begin, time()), datetime.combine(end, time())
+    found: dict[int, Decimal] = {}
+    for totals in calculation_inputs.channel_totals(session, wanted, start, stop):
+        figure = channel_figure(totals, use=True)
+        if figure is not None:
+            found[totals.channel_id] = figure
+    return found
+
+
+def _time_of_use(by_type: dict[int, list[int]], channel_use: dict[int, Decimal]) -> dict[int, Decimal]:
+    """A meter's use by time-of-use type: its channels of each type added; a type none of whose channels has
+    readings is absent."""
+    found: dict[int, Decimal] = {}
+    for type_id, ids in by_type.items():
+        read = [channel_use[c] for c in ids if c in channel_use]
+        if read:
+            found[type_id] = sum(read, Decimal(0))
+    return found
+
+
 _PERIOD_TOTALS = (calc.CopyFromMeter, calc.MeterCalculation, calc.CalendarizedSum)
 
 
@@ -387,6 +442,7 @@ def _meter_rates(
                 meter_line_items=row.meter_line_items,
                 account_line_items=row.account_line_items,
                 use_blocks=row.use_blocks,
+                time_of_use=row.time_of_use,
             )
             for row in rows
         )

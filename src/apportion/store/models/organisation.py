@@ -176,7 +176,8 @@ class AccountMeterRate(Base):
 
 
 class MeterGroup(Base):
-    """A manual (or auto) group of meters."""
+    """A manual (or auto) group of meters. `automatic_filters` (a list of {fieldId, operator, value}) makes it a
+    user-defined automatic group: its members are the meters the filters match (domain/auto_groups.py)."""
 
     __tablename__ = "meter_groups"
 
@@ -187,6 +188,7 @@ class MeterGroup(Base):
     auto_group: Mapped[bool] = mapped_column(default=False)
     limit_members_by_topmost: Mapped[bool] = mapped_column(default=False)
     last_updated: Mapped[datetime | None]
+    automatic_filters: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class MeterGroupMember(Base):

@@ -128,7 +128,8 @@ class RateVersion(Base):
     """A rate's prices from `effective_date` until the next version's (domain/rates.py derives the end).
 
     Line items are lists of {observationTypeId, caption, calculationType, value}; `use_blocks` (tiered prices, an
-    Apportion extension) a list of {upTo, unitCost}.
+    Apportion extension) a list of {upTo, unitCost}; `time_of_use` (time-of-use prices, an Apportion extension) a
+    list of {observationTypeId, unitCost}, None without any.
     """
 
     __tablename__ = "rate_versions"
@@ -145,6 +146,7 @@ class RateVersion(Base):
     meter_line_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     account_line_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     use_blocks: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    time_of_use: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON(none_as_null=True))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
     created_date: Mapped[datetime | None]
     modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)

@@ -13,6 +13,7 @@ from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from apportion.domain.auto_groups import GroupFilter
 from apportion.domain.filters import Condition
 from apportion.domain.ids import in_range, known
 from apportion.store.filtering import compile_filter
@@ -20,12 +21,14 @@ from apportion.store.models.chargebacks import DistributionVersion
 from apportion.store.models.organisation import Meter, MeterGroup, MeterGroupMember
 from apportion.store.models.reference import Commodity
 from apportion.store.queries.children import MeterChild, join_meter
+from apportion.store.queries.group_facts import filters_from_document, filters_to_document
 from apportion.store.queries.shaped import Shaped, present
 
 
 @dataclass(frozen=True)
 class MeterGroupRecord:
-    """A meter group as stored; `category` is its category's code."""
+    """A meter group as stored; `category` is its category's code; `automatic_filters` are a user-defined automatic
+    group's filters (None: the group is not one)."""
 
     meter_group_id: int
     meter_group_code: str
@@ -34,6 +37,12 @@ class MeterGroupRecord:
     auto_group: bool
     limit_members_by_topmost: bool
     last_updated: datetime | None
+    automatic_filters: tuple[GroupFilter, ...] | None = None
+
+    @property
+    def user_defined_auto_group(self) -> bool:
+        """Whether the group's members are the meters its filters match."""
+        return self.automatic_filters is not None
 
 
 @dataclass(frozen=True)
@@ -54,11 +63,12 @@ class GroupMember:
 
 
 class GroupValues(NamedTuple):
-    """A manual group's editable columns (its name is also its code)."""
+    """A group's editable columns (its name is also its code); filters make it automatic."""
 
     info: str
     category: str
     limit_members_by_topmost: bool
+    automatic_filters: tuple[GroupFilter, ...] | None = None
 
 
 class NewMembership(NamedTuple):
@@ -76,11 +86,21 @@ _GROUP = (
     MeterGroup.auto_group,
     MeterGroup.limit_members_by_topmost,
     MeterGroup.last_updated,
+    MeterGroup.automatic_filters,
 )
 
 
 def _record(row: RowMapping) -> MeterGroupRecord:
-    return MeterGroupRecord(*(row[column] for column in _GROUP))
+    return MeterGroupRecord(
+        row[MeterGroup.meter_group_id],
+        row[MeterGroup.meter_group_code],
+        row[MeterGroup.meter_group_info],
+        row[MeterGroup.category],
+        row[MeterGroup.auto_group],
+        row[MeterGroup.limit_members_by_topmost],
+        row[MeterGroup.last_updated],
+        filters_from_document(row[MeterGroup.automatic_filters]),
+    )
 
 
 @cache
@@ -159,7 +179,7 @@ def used_by_versions(session: Session, group_id: int) -> bool:
 
 
 def insert_group(session: Session, values: GroupValues, now: datetime) -> int:
-    """Write a new manual group; returns its id."""
+    """Write a new group (automatic when it has filters); returns its id."""
     group = MeterGroup(
         meter_group_code=values.info,
         meter_group_info=values.info,
@@ -167,6 +187,7 @@ def insert_group(session: Session, values: GroupValues, now: datetime) -> int:
         auto_group=False,
         limit_members_by_topmost=values.limit_members_by_topmost,
         last_updated=now,
+        automatic_filters=filters_to_document(values.automatic_filters),
     )
     session.add(group)
     session.flush()
@@ -174,7 +195,7 @@ def insert_group(session: Session, values: GroupValues, now: datetime) -> int:
 
 
 def update_group(session: Session, group_id: int, values: GroupValues, now: datetime) -> None:
-    """Replace a group's name (and code), category and setting."""
+    """Replace a group's name (and code), category, setting and filters."""
     session.execute(
         update(MeterGroup)
         .where(MeterGroup.meter_group_id == group_id)
@@ -184,6 +205,7 @@ def update_group(session: Session, group_id: int, values: GroupValues, now: date
             category=values.category,
             limit_members_by_topmost=values.limit_members_by_topmost,
             last_updated=now,
+            automatic_filters=filters_to_document(values.automatic_filters),
         )
     )
 
@@ -222,7 +244,9 @@ def replace_manual_memberships(
 ) -> None:
     """Make `memberships` the meter's manual groups (automatic memberships stay); every group it joins or leaves
     is marked updated at `now`."""
-    manual = select(MeterGroup.meter_group_id).where(MeterGroup.auto_group.is_(False))
+    manual = select(MeterGroup.meter_group_id).where(
+        MeterGroup.auto_group.is_(False), MeterGroup.automatic_filters.is_(None)
+    )
     mine = (MeterGroupMember.meter_id == meter_id, MeterGroupMember.meter_group_id.in_(manual))
     before = set(session.execute(select(MeterGroupMember.meter_group_id).where(*mine)).scalars())
     session.execute(delete(MeterGroupMember).where(*mine))

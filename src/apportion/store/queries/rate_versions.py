@@ -18,7 +18,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from apportion.domain.calculations.instructions import LineItem
-from apportion.domain.rates import UseBlock
+from apportion.domain.rates import TimeOfUsePrice, UseBlock
 from apportion.store.id_lists import among
 from apportion.store.models.organisation import AccountMeter, AccountMeterRate
 from apportion.store.models.reference import Rate, RateVersion
@@ -67,6 +67,7 @@ class RateVersionRow:
     meter_line_items: tuple[LineItem, ...]
     account_line_items: tuple[LineItem, ...]
     use_blocks: tuple[UseBlock, ...]
+    time_of_use: tuple[TimeOfUsePrice, ...]
     created_by: UserChild | None
     created_date: datetime | None
     modified_by: UserChild | None
@@ -131,6 +132,10 @@ def _blocks(stored: list[dict[str, Any]] | None) -> tuple[UseBlock, ...]:
     )
 
 
+def _time_of_use(stored: list[dict[str, Any]] | None) -> tuple[TimeOfUsePrice, ...]:
+    return tuple(TimeOfUsePrice(int(p["observationTypeId"]), Decimal(str(p["unitCost"]))) for p in stored or [])
+
+
 @cache
 def _versions() -> Shaped[RateVersionRow]:
     v = RateVersion
@@ -144,6 +149,7 @@ def _versions() -> Shaped[RateVersionRow]:
         v.meter_line_items,
         v.account_line_items,
         v.use_blocks,
+        v.time_of_use,
         v.created_date,
         v.modified_date,
     )
@@ -165,6 +171,7 @@ def _versions() -> Shaped[RateVersionRow]:
             meter_line_items=_items(row[v.meter_line_items]),
             account_line_items=_items(row[v.account_line_items]),
             use_blocks=_blocks(row[v.use_blocks]),
+            time_of_use=_time_of_use(row[v.time_of_use]),
             created_by=read_created(row),
             created_date=row[v.created_date],
             modified_by=read_modified(row),
@@ -209,6 +216,18 @@ def set_use_blocks(session: Session, version_id: int, blocks: Sequence[UseBlock]
         update(RateVersion)
         .where(RateVersion.rate_version_id == version_id)
         .values(use_blocks=stored, modified_by=user_id, modified_date=now)
+    )
+
+
+def set_time_of_use(
+    session: Session, version_id: int, prices: Sequence[TimeOfUsePrice], user_id: int, now: datetime
+) -> None:
+    """Replace a version's time-of-use prices (an empty list removes them)."""
+    stored = [{"observationTypeId": p.observation_type_id, "unitCost": str(p.unit_cost)} for p in prices] or None
+    session.execute(
+        update(RateVersion)
+        .where(RateVersion.rate_version_id == version_id)
+        .values(time_of_use=stored, modified_by=user_id, modified_date=now)
     )
 
 
