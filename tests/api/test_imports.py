@@ -95,6 +95,7 @@ def test_good_rows_import_and_each_bad_bill_is_kicked_out_with_its_reason(api: I
         "voidedBillCount": 0,
         "voidedChargebackBillIds": [],
         "chargebackRerunCount": 0,
+        "flaggedBillCount": 0,
         "batchMode": "use existing batch",  # the only open batch: the one holding the existing bill
         "files": None,
     }

@@ -33,6 +33,7 @@ from apportion.importer.readers import Row, stream_files
 from apportion.importer.rows import Kickout, ParsedBill, parse_rows
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.runtime.progress import Progress
+from apportion.services.accounting import audits
 from apportion.services.billing.batches import header_defaults, mark_pending
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
@@ -126,6 +127,8 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
         session, batch_choice.settings_from(settings.get("batchSettings")), task.user_id, now
     )
     run = _Run(session, task_id, task.user_id, now, decision, limits)
+    run.save_as_resolved = bool(settings.get("saveAsResolved"))
+    run.comment = settings.get("comment")
     currency = stored.currency_unit_codes(session, CURRENCY_TYPE)
     watch = _Stopwatch()
     for file in stream_files(source.file_name, source.stream, source.size, limits):
@@ -170,6 +173,7 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
         "voidedBillCount": run.voided,
         "voidedChargebackBillIds": run.undone_bills,
         "chargebackRerunCount": run.reruns,
+        "flaggedBillCount": run.flagged,
         "batchMode": getattr(decision, "mode_applied", None),
         "files": run.files,
         "stageSeconds": watch.rounded(),  # where the time went, before the commit: read, parse, load, resolve, ...
@@ -209,6 +213,9 @@ class _Run:
         self.kickout_bytes = 0
         self.undone_bills: list[int] = []
         self.files: list[dict[str, Any]] = []
+        self.save_as_resolved = False  # BillImportRequest.saveAsResolved: resolve what the audits flag
+        self.comment: str | None = None
+        self.flagged = 0
 
     def chunk(self, items: list[ParsedBill | tuple[Kickout, ...]], kickouts: KickoutFile, watch: _Stopwatch) -> None:
         """Resolve, write and kick out one chunk of a file (whole bills, in file order)."""
@@ -260,6 +267,9 @@ class _Run:
         )  # fmt: skip
         self.written.add(bill_ids, first_rows)
         self.bills += len(drafts)
+        # accounting.md §3.5: imported bills are audited as they are saved, set-based, in this transaction.
+        report = audits.audit_bills(self.session, bill_ids, self.user_id, self.now, self.save_as_resolved, self.comment)
+        self.flagged += report.failed
 
     def store_kickouts(self, kickouts: KickoutFile) -> None:
         """Keep one source file's kickout file with the task (past `max_kickout_bytes` the import fails)."""
