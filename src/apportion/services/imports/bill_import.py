@@ -51,7 +51,7 @@ from apportion.store.queries.import_catalog import Catalog
 
 log = logging.getLogger("apportion.import")
 CURRENCY_TYPE = "CURRENCY"
-STAGES = ("read", "parse", "load", "resolve", "write", "kickouts")
+STAGES = ("read", "parse", "load", "resolve", "write", "audit", "kickouts")
 """The stages of an import, each timed over all its chunks (the task output's `stageSeconds`)."""
 CHUNK_BILLS = 5_000
 """Bills parsed, resolved and written at a time: what an import holds in memory, whatever the file's length."""
@@ -240,15 +240,22 @@ class _Run:
                 first_rows.append(item.rows[0].line_number)
         resolved = time.perf_counter()
         watch.add("resolve", resolved - loaded)
-        if drafts:
-            self._write(drafts, first_rows, sorted(self.resolver.to_void))
+        bill_ids = self._write(drafts, first_rows, sorted(self.resolver.to_void)) if drafts else []
+        stored_at = time.perf_counter()
+        watch.add("write", stored_at - resolved)
+        if bill_ids:
+            # accounting.md §3.5: imported bills are audited as they are saved, set-based, in this transaction.
+            report = audits.audit_bills(
+                self.session, bill_ids, self.user_id, self.now, self.save_as_resolved, self.comment
+            )
+            self.flagged += report.failed
         written = time.perf_counter()
-        watch.add("write", written - resolved)
+        watch.add("audit", written - stored_at)
         if kicked:
             kickouts.add(kicked)
         watch.add("kickouts", time.perf_counter() - written)
 
-    def _write(self, drafts: list[BillDraft], first_rows: list[int], to_void: list[int]) -> None:
+    def _write(self, drafts: list[BillDraft], first_rows: list[int], to_void: list[int]) -> list[int]:
         if self.batch is None:
             self.batch = batch_choice.apply(self.session, self.decision, self.user_id, self.now)
             self.writer = BillWriter(self.session, self.reference.unit_table)
@@ -267,9 +274,7 @@ class _Run:
         )  # fmt: skip
         self.written.add(bill_ids, first_rows)
         self.bills += len(drafts)
-        # accounting.md §3.5: imported bills are audited as they are saved, set-based, in this transaction.
-        report = audits.audit_bills(self.session, bill_ids, self.user_id, self.now, self.save_as_resolved, self.comment)
-        self.flagged += report.failed
+        return bill_ids
 
     def store_kickouts(self, kickouts: KickoutFile) -> None:
         """Keep one source file's kickout file with the task (past `max_kickout_bytes` the import fails)."""
