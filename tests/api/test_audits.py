@@ -11,7 +11,9 @@ import pytest
 
 from apportion.api.schemas.contract import AuditSettingsResponse, FlagResponse
 from apportion.domain.audits import EVALUATED, Audit, Parameter
+from apportion.store.database import Database
 from tests.api.accounting_builders import Site, read_bill
+from tests.api.import_builders import csv_file, import_api, row, site
 from tests.conftest import Api
 
 PARAMETERS: dict[Parameter, Any] = {
@@ -400,3 +402,38 @@ def test_exec_on_a_bill_list(api: Api) -> None:
     assert missing.status_code == 400
     assert "listId" in missing.text
     assert api.post("/api/v3/audit/exec?listId=42", key=api.key_with("BillsAndBatches:View")).status_code == 403
+
+
+def test_imports_are_audited_in_their_transaction(db: Database) -> None:
+    with import_api(db) as api:
+        settings(
+            api,
+            gapBetweenBillAndPreviousBillOnAccount={"settingStatus": "Check"},
+            billEndsInFuture={"settingStatus": "Hold"},
+        )
+        site(api, "A1", "A2")
+        content = csv_file(
+            row("A1", "2024-01-01", "2024-02-01"),
+            row("A1", "2024-03-01", "2024-04-01"),
+            row("A2", "2024-08-01", "2024-09-01"),
+        )
+        task = api.run("june.csv", content)
+        assert task["output"]["flaggedBillCount"] == 2
+        bills = {(b["account"]["accountCode"], b["beginDate"][:10]): b for b in api.bills()}
+        gap = flag_of(api, bills[("A1", "2024-03-01")]["billId"])
+        assert gap is not None
+        assert [i["flagIssueTypeInfo"] for i in gap["flagIssues"]] == ["gapBetweenBillAndPreviousBillOnAccount"]
+        assert flag_of(api, bills[("A1", "2024-01-01")]["billId"]) is None
+        future = bills[("A2", "2024-08-01")]
+        assert future["exportHold"] is True
+        batch = api.batch(future["batch"]["batchId"])
+        assert batch["flagCount"] == 2
+        resolved = api.run(
+            "july.csv", csv_file(row("A2", "2024-09-01", "2024-10-01")), saveAsResolved=True, comment="Known"
+        )
+        assert resolved["output"]["flaggedBillCount"] == 1
+        latest = next(b for b in api.bills() if b["beginDate"].startswith("2024-09-01"))
+        flag = flag_of(api, latest["billId"])
+        assert flag is not None
+        assert flag["flagStatus"]["flagStatusInfo"] == "Resolved"
+        assert latest["exportHold"] is False
