@@ -20,6 +20,10 @@ class Settings(BaseSettings):
         default=None, description="If set and no user exists, start-up creates an administrator with this key."
     )
     load_demo_data: bool = Field(default=False, description="Load the demo campus when the database is empty.")
+    accounting_export_licensed: bool = Field(
+        default=True,
+        description="The Accounting Export licence: when off, audits cannot be set to Hold (accounting.md §9 D14).",
+    )
     aggregation_periods: int = Field(
         default=12, ge=1, le=120, description="Billing periods an aggregation run covers, ending at its period."
     )

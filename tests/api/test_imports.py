@@ -87,7 +87,7 @@ def test_good_rows_import_and_each_bad_bill_is_kicked_out_with_its_reason(api: I
     task = api.run("mixed.csv", csv_file(*rows, header=VPR_HEADER))
 
     assert task["status"] == "Completed with kickouts"
-    assert set(task["output"].pop("stageSeconds")) == {"read", "parse", "load", "resolve", "write", "kickouts"}
+    assert set(task["output"].pop("stageSeconds")) == {"read", "parse", "load", "resolve", "write", "audit", "kickouts"}
     assert task["output"] | {"files": None} == {
         "rowCount": 11,
         "billCount": 3,
@@ -95,6 +95,7 @@ def test_good_rows_import_and_each_bad_bill_is_kicked_out_with_its_reason(api: I
         "voidedBillCount": 0,
         "voidedChargebackBillIds": [],
         "chargebackRerunCount": 0,
+        "flaggedBillCount": 0,
         "batchMode": "use existing batch",  # the only open batch: the one holding the existing bill
         "files": None,
     }

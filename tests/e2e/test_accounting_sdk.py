@@ -185,3 +185,41 @@ def test_flag_summaries_through_the_sdk(sdk: Any, unique: Callable[[str], str]) 
     by_account = sdk.bill_flag_summary_by_account(1)
     assert by_account.flag_status == "Unresolved"
     assert by_account.flag_count >= 1
+
+
+def _audit_request(response: Any) -> Any:
+    """An AuditSettingsRequest carrying the settings of an AuditSettingsResponse (assignees as ids)."""
+    settings = response.as_dict()
+    for one in settings.values():
+        one.pop("setting_code", None)
+        one.pop("setting_description", None)
+        one["assignees"] = [user["user_id"] for user in one.get("assignees", [])]
+    return models.AuditSettingsRequest.from_dict(settings)
+
+
+def test_audit_settings_round_trip_through_the_sdk(sdk: Any, unique: Callable[[str], str]) -> None:
+    before = sdk.get_audit_settings()
+    assert isinstance(before, models.AuditSettingsResponse)
+    assert before.bill_ends_in_future.setting_status == "Check"
+    assert before.due_date_too_long_after_bill_end.days == 60
+    request = _audit_request(before)
+    request.due_date_too_long_after_bill_end.days = 45
+    request.bill_contains_line_item_descriptions.line_item_descriptions = ["Late fee"]
+    try:
+        saved = sdk.update_audit_settings(request)
+        assert isinstance(saved, models.AuditSettingsResponse)
+        assert saved.due_date_too_long_after_bill_end.days == 45
+        assert saved.bill_contains_line_item_descriptions.line_item_descriptions == ["Late fee"]
+        assert saved.bill_ends_in_future.setting_code == "billEndsInFuture"
+        assert sdk.get_audit_settings().due_date_too_long_after_bill_end.days == 45
+        account_id, _meter_id = linked_pair(sdk, unique, "Audited", "AuditedMeter")
+        excluded = sdk.set_account_audit_exclusion(
+            models.AccountAuditEnable(account_ids=[account_id], audit_enabled=False)
+        )
+        assert (excluded.selected, excluded.updated) == (1, 1)
+        included = sdk.set_account_audit_exclusion(
+            models.AccountAuditEnable(account_ids=[account_id], audit_enabled=True)
+        )
+        assert included.updated == 1
+    finally:
+        sdk.update_audit_settings(_audit_request(before))

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from apportion.api.routes import (
     accounts,
+    audits,
     batches,
     bill_approval,
     bill_exports,
@@ -54,6 +55,7 @@ ROUTERS: list[APIRouter] = [
     chargeback_tasks.router,
     digest.router,
     flags.router,
+    audits.router,
     imports.router,
     lineage.router,
     dry_runs.router,

@@ -106,7 +106,7 @@ def render_accounts(db: Database, rows: list[AccountRow]) -> list[AccountRespons
                 has_split_child_meter=row.flags.has_split_child_meter,
                 account_code_history=history,
                 account_description=a.description,
-                audit_enabled=False,
+                audit_enabled=row.audit_enabled,
             )
         )
     return out

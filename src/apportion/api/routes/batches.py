@@ -64,7 +64,7 @@ def render(listing: batches.BatchListing) -> BatchResponse:
         note=batch.note,
         created_by=user_of(listing.created_by),
         flag_count=listing.flag_count,
-        analyzing_count=0,  # no bill is ever queued for later analysis
+        analyzing_count=0,  # audits run in the transaction that saves a bill: none is left being analysed
         has_imported_bills=listing.has_imported_bills,
     )
 

@@ -187,12 +187,14 @@ def create_bill(
     clock: ClockDep,
     body: BillCreate,
     user: Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))],
-    _save_as_resolved: Annotated[bool | None, Query(alias="saveAsResolved")] = None,
-    _comment: Annotated[str | None, Query(alias="comment")] = None,
+    save_as_resolved: Annotated[bool | None, Query(alias="saveAsResolved")] = None,
+    comment: Annotated[str | None, Query(alias="comment", max_length=4000)] = None,
 ) -> BillIdResponse:
-    """Creates a bill (200, as the SDK expects). No audits run (domain.md §7 Q26), so saveAsResolved and
-    comment have nothing to resolve."""
-    return BillIdResponse(bill_id=bills.create_bill(db, _bill_input(body, body.batch_id), user, clock()))
+    """Creates a bill (200, as the SDK expects) and audits it: a failed audit flags it (Audit Exception), a Hold
+    audit holds it from export; saveAsResolved=true resolves that flag and releases the bill (comment goes on
+    the flag's events)."""
+    bill_id = bills.create_bill(db, _bill_input(body, body.batch_id), user, clock(), bool(save_as_resolved), comment)
+    return BillIdResponse(bill_id=bill_id)
 
 
 # Registered before /api/v3/bill/{billId} so "void" is not read as a bill id.
@@ -237,9 +239,13 @@ def edit_bill(
     billId: int,
     body: BillEdit,
     user: Annotated[Principal, Depends(requires("BillsAndBatches", "Edit"))],
+    save_as_resolved: Annotated[bool | None, Query(alias="saveAsResolved")] = None,
+    comment: Annotated[str | None, Query(alias="comment", max_length=4000)] = None,
 ) -> BillIdResponse:
-    """Edits a bill: header and line items are replaced; void bills cannot be edited."""
-    bills.edit_bill(db, billId, _bill_input(body, set_to_unapproved=bool(body.set_to_unapproved)), user, clock())
+    """Edits a bill: header and line items are replaced; void bills cannot be edited. The bill is audited again;
+    saveAsResolved=true (Apportion's extension, EnergyCAP's newer "Save and Resolve") resolves what fails."""
+    edited = _bill_input(body, set_to_unapproved=bool(body.set_to_unapproved))
+    bills.edit_bill(db, billId, edited, user, clock(), bool(save_as_resolved), comment)
     return BillIdResponse(bill_id=billId)
 
 

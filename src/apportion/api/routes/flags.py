@@ -15,6 +15,7 @@ from apportion.api.schemas.contract import (
     FlagActionChild,
     FlagEdit,
     FlagEventChild,
+    FlagIssueTypeChild,
     FlagListAction,
     FlagResponse,
     FlagStatusChild,
@@ -25,6 +26,7 @@ from apportion.api.schemas.contract import (
     UpdateResult,
 )
 from apportion.api.wire import WireRoute
+from apportion.domain import audits as rules_audits
 from apportion.domain import flags as rules
 from apportion.domain.errors import ValidationFailed
 from apportion.services.access.auth import Principal
@@ -54,7 +56,8 @@ def _edit(body: FlagEdit | None) -> rules.FlagEdit:
 
 
 def render(detail: FlagDetail, type_names: dict[int, str]) -> FlagResponse:
-    """FlagResponse of a bill's flag (issues come with audits; none are recorded by hand)."""
+    """FlagResponse of a bill's flag; its issues are the audits it failed (flagIssueTypeInfo the audit's code,
+    flagIssueCategory whether the issue is Unresolved or Resolved: ours, EnergyCAP does not publish its categories)."""
     flag = detail.flag
     return FlagResponse(
         flag_id=detail.flag_id,
@@ -77,7 +80,16 @@ def render(detail: FlagDetail, type_names: dict[int, str]) -> FlagResponse:
             for event in detail.events
         ],
         assignees=[user for user in (user_of(a) for a in detail.assignees) if user is not None],
-        flag_issues=[],
+        flag_issues=[
+            FlagIssueTypeChild(
+                flag_issue_type_id=issue,
+                flag_issue_type_info=audit.value,
+                flag_issue_type_description=audit.description,
+                flag_issue_category="Resolved" if resolved else "Unresolved",
+            )
+            for issue, resolved in detail.issues
+            for audit in [rules_audits.by_issue(issue)]
+        ],
     )
 
 

@@ -225,7 +225,7 @@ def render_task(listing: import_tasks.TaskListing) -> TaskResponse:
         settings=task.settings,
         status=task.status,
         task_note=task.task_note,
-        analyzing_count=0,  # bills are not analysed after import (domain.md §7 Q26)
+        analyzing_count=0,  # the import audits its bills before it commits: none is left being analysed
         unresolved_flag_count=0,
         current_success_count=listing.current_success_count,
         batch=batch,

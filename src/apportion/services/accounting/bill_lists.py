@@ -20,7 +20,7 @@ from apportion.domain.filters import Condition
 from apportion.domain.ids import known, parse_filter, require
 from apportion.domain.workflow import parse_export_mode
 from apportion.services.access.auth import Principal
-from apportion.services.accounting import approval, exports, flags
+from apportion.services.accounting import approval, audits, exports, flags
 from apportion.services.accounting.exports import ExportOutcome
 from apportion.services.billing.bills import FILTERS
 from apportion.services.runs import processing
@@ -220,3 +220,13 @@ def split_list(
     unknown list; a list with none makes a task that split nothing)."""
     ids = list_bill_ids(db, list_id, clock().date())
     return processing.split_bills(db, ids, settings, principal, clock, queue=queue)
+
+
+def audit_list(db: Database, list_id: int | None, user_id: int, now: datetime) -> audits.AuditReport:
+    """Audit the bills of a saved list (`POST /api/v3/audit/exec?listId=`), read and audited in one transaction; an
+    unknown list is a 404."""
+    if list_id is None:
+        raise ValidationFailed.single("listId", "The listId query parameter is required.")
+    require(list_id, "Bill list")
+    with db.transaction() as session:
+        return audits.audit_bills(session, bill_ids_in(session, list_id, now.date()), user_id, now)

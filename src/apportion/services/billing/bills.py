@@ -15,7 +15,7 @@ from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, known, parse_filter, require
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
 from apportion.services.access.auth import Principal
-from apportion.services.accounting import exports
+from apportion.services.accounting import audits, exports
 from apportion.services.accounting.approval import powers_of
 from apportion.services.billing.batches import batch_for_new_bill, header_defaults
 from apportion.services.chargebacks import corrections
@@ -198,17 +198,36 @@ def _validate(session: UnitOfWork, bill: BillInput) -> BillDraft:
     )
 
 
-def create_bill(db: Database, bill: BillInput, principal: Principal, now: datetime) -> int:
+def create_bill(
+    db: Database,
+    bill: BillInput,
+    principal: Principal,
+    now: datetime,
+    save_as_resolved: bool = False,
+    comment: str | None = None,
+) -> int:
     """Create a bill in the given batch, or the caller's open batch (domain.md §4.9); header fields the bill
-    leaves empty take the batch's defaults."""
+    leaves empty take the batch's defaults. The bill is audited in the same transaction (accounting.md §3.5);
+    `save_as_resolved` resolves a flag the audits give it and releases it for export."""
     with db.transaction() as session:
         draft = _validate(session, bill)
         batch = batch_for_new_bill(session, bill.batch_id, principal, now)
-        return BillWriter(session).write([draft], batch.batch_id, principal.user_id, now, header_defaults(batch))[0]
+        bill_id = BillWriter(session).write([draft], batch.batch_id, principal.user_id, now, header_defaults(batch))[0]
+        audits.audit_bills(session, [bill_id], principal.user_id, now, save_as_resolved, comment)
+        return bill_id
 
 
-def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal, now: datetime) -> None:
-    """Replace a bill's header and line items (PUT: absent fields become null); void bills cannot be edited."""
+def edit_bill(
+    db: Database,
+    bill_id: int,
+    bill: BillInput,
+    principal: Principal,
+    now: datetime,
+    save_as_resolved: bool = False,
+    comment: str | None = None,
+) -> None:
+    """Replace a bill's header and line items (PUT: absent fields become null); void bills cannot be edited. The
+    edited bill is audited with every audit, a chargeback bill too (accounting.md §9 D9)."""
     require(bill_id, "Bill")
     with db.transaction() as session:
         existing = stored.bill_state(session, bill_id)
@@ -243,6 +262,7 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
         stored.update_header(session, bill_id, draft, principal.user_id, now)
         if bill.set_to_unapproved and state is not None and state.approved:
             accounting.set_approved(session, [bill_id], False, principal.user_id, now)
+        audits.audit_bills(session, [bill_id], principal.user_id, now, save_as_resolved, comment)
 
 
 def _known_ids(session: UnitOfWork, ids: Sequence[int]) -> list[int]:

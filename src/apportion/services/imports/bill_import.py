@@ -33,6 +33,7 @@ from apportion.importer.readers import Row, stream_files
 from apportion.importer.rows import Kickout, ParsedBill, parse_rows
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.runtime.progress import Progress
+from apportion.services.accounting import audits
 from apportion.services.billing.batches import header_defaults, mark_pending
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
@@ -50,7 +51,7 @@ from apportion.store.queries.import_catalog import Catalog
 
 log = logging.getLogger("apportion.import")
 CURRENCY_TYPE = "CURRENCY"
-STAGES = ("read", "parse", "load", "resolve", "write", "kickouts")
+STAGES = ("read", "parse", "load", "resolve", "write", "audit", "kickouts")
 """The stages of an import, each timed over all its chunks (the task output's `stageSeconds`)."""
 CHUNK_BILLS = 5_000
 """Bills parsed, resolved and written at a time: what an import holds in memory, whatever the file's length."""
@@ -126,6 +127,8 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
         session, batch_choice.settings_from(settings.get("batchSettings")), task.user_id, now
     )
     run = _Run(session, task_id, task.user_id, now, decision, limits)
+    run.save_as_resolved = bool(settings.get("saveAsResolved"))
+    run.comment = settings.get("comment")
     currency = stored.currency_unit_codes(session, CURRENCY_TYPE)
     watch = _Stopwatch()
     for file in stream_files(source.file_name, source.stream, source.size, limits):
@@ -170,6 +173,7 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
         "voidedBillCount": run.voided,
         "voidedChargebackBillIds": run.undone_bills,
         "chargebackRerunCount": run.reruns,
+        "flaggedBillCount": run.flagged,
         "batchMode": getattr(decision, "mode_applied", None),
         "files": run.files,
         "stageSeconds": watch.rounded(),  # where the time went, before the commit: read, parse, load, resolve, ...
@@ -209,6 +213,9 @@ class _Run:
         self.kickout_bytes = 0
         self.undone_bills: list[int] = []
         self.files: list[dict[str, Any]] = []
+        self.save_as_resolved = False  # BillImportRequest.saveAsResolved: resolve what the audits flag
+        self.comment: str | None = None
+        self.flagged = 0
 
     def chunk(self, items: list[ParsedBill | tuple[Kickout, ...]], kickouts: KickoutFile, watch: _Stopwatch) -> None:
         """Resolve, write and kick out one chunk of a file (whole bills, in file order)."""
@@ -233,15 +240,22 @@ class _Run:
                 first_rows.append(item.rows[0].line_number)
         resolved = time.perf_counter()
         watch.add("resolve", resolved - loaded)
-        if drafts:
-            self._write(drafts, first_rows, sorted(self.resolver.to_void))
+        bill_ids = self._write(drafts, first_rows, sorted(self.resolver.to_void)) if drafts else []
+        stored_at = time.perf_counter()
+        watch.add("write", stored_at - resolved)
+        if bill_ids:
+            # accounting.md §3.5: imported bills are audited as they are saved, set-based, in this transaction.
+            report = audits.audit_bills(
+                self.session, bill_ids, self.user_id, self.now, self.save_as_resolved, self.comment
+            )
+            self.flagged += report.failed
         written = time.perf_counter()
-        watch.add("write", written - resolved)
+        watch.add("audit", written - stored_at)
         if kicked:
             kickouts.add(kicked)
         watch.add("kickouts", time.perf_counter() - written)
 
-    def _write(self, drafts: list[BillDraft], first_rows: list[int], to_void: list[int]) -> None:
+    def _write(self, drafts: list[BillDraft], first_rows: list[int], to_void: list[int]) -> list[int]:
         if self.batch is None:
             self.batch = batch_choice.apply(self.session, self.decision, self.user_id, self.now)
             self.writer = BillWriter(self.session, self.reference.unit_table)
@@ -260,6 +274,7 @@ class _Run:
         )  # fmt: skip
         self.written.add(bill_ids, first_rows)
         self.bills += len(drafts)
+        return bill_ids
 
     def store_kickouts(self, kickouts: KickoutFile) -> None:
         """Keep one source file's kickout file with the task (past `max_kickout_bytes` the import fails)."""

@@ -59,8 +59,8 @@ FILTERS = filters.specs(
 class ImportOptions:
     """What an import (or a kickout re-import) asks for besides its file: BillImportRequest's other fields.
 
-    `save_as_resolved` and `comment` are kept on the task: Apportion runs no bill audits, so there are no
-    failed audits to resolve (domain.md §7 Q26).
+    `save_as_resolved` and `comment` are kept on the task and applied by the import's audits: a flag the audits
+    give an imported bill is resolved and the bill released for export (accounting.md §3.5).
     """
 
     profile_code: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apportion.store.models.base import Base, Money
@@ -143,3 +143,40 @@ class BillListMember(Base):
 
     list_id: Mapped[int] = mapped_column(ForeignKey("bill_lists.list_id", ondelete="CASCADE"), primary_key=True)
     bill_id: Mapped[int] = mapped_column(ForeignKey("bills.bill_id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class AuditSetting(Base):
+    """One audit's saved setting (accounting.md §2.4), keyed by its wire name; absent until first saved, when the
+    domain's defaults answer (§9 D8). `items` holds its line-item descriptions or observation type codes,
+    `threshold` its percent, days or bills, `sensitivity` an outlier audit's level."""
+
+    __tablename__ = "audit_settings"
+
+    setting_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    setting_status: Mapped[str] = mapped_column(String(8))
+    minimum_cost: Mapped[int]
+    items: Mapped[list[str] | None] = mapped_column(JSON)
+    threshold: Mapped[int | None]
+    sensitivity: Mapped[str | None] = mapped_column(String(16))
+
+
+class AuditSettingAssignee(Base):
+    """A user a failed audit's flag is assigned to."""
+
+    __tablename__ = "audit_setting_assignees"
+
+    setting_code: Mapped[str] = mapped_column(
+        ForeignKey("audit_settings.setting_code", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class BillFlagIssue(Base):
+    """A failed audit on a flagged bill (flagIssues): the audit's issue type id and whether the issue is resolved.
+    Issues stay on a resolved flag as its record (accounting.md §2.3)."""
+
+    __tablename__ = "bill_flag_issues"
+
+    flag_id: Mapped[int] = mapped_column(ForeignKey("bill_flags.flag_id", ondelete="CASCADE"), primary_key=True)
+    issue_type_id: Mapped[int] = mapped_column(primary_key=True)
+    resolved: Mapped[bool]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apportion.store.models.base import Base, Money, Quantity, Ratio
@@ -100,6 +100,8 @@ class Account(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     memo: Mapped[str | None] = mapped_column(Text)
     accrual_enabled: Mapped[bool] = mapped_column(default=False)
+    # False excludes the account's bills from audits (PUT /api/v202104/account/auditEnabled, accounting.md §3.5).
+    audit_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     # AddressChild in its wire form (camelCase keys).
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     deposit_paid: Mapped[datetime | None]

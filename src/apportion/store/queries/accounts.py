@@ -78,6 +78,7 @@ class AccountRow:
     modified_date: datetime | None
     cost_unit: UnitChild | None
     flags: AccountFlags
+    audit_enabled: bool = True  # False: the account's bills are not audited
 
 
 class AccountKeys(NamedTuple):
@@ -135,6 +136,7 @@ def _accounts() -> Shaped[AccountRow]:
         return AccountRow(
             account_id=a.account_id,
             values=_values(a),
+            audit_enabled=a.audit_enabled,
             account_type=read_type(row),
             cost_center=read_cost_center(row),
             vendor=read_vendor(row),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from apportion.domain.flags import FIRST_USER_TYPE, Flag, FlagAction, FlagStatus
 from apportion.store.id_lists import among
-from apportion.store.models.accounting import BillFlag, BillFlagAssignee, BillFlagEvent, FlagType
+from apportion.store.models.accounting import BillFlag, BillFlagAssignee, BillFlagEvent, BillFlagIssue, FlagType
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import Account, CostCenter, Meter, Place
 from apportion.store.models.reference import Commodity, PlaceType
@@ -48,6 +48,7 @@ class FlagDetail:
     modified_date: datetime | None
     assignees: tuple[UserChild, ...]
     events: tuple[FlagEventRow, ...]
+    issues: tuple[tuple[int, bool], ...] = ()  # (issue type id = the failed audit's number, resolved)
 
 
 def user_types(session: Session) -> list[tuple[int, str]]:
@@ -179,7 +180,17 @@ def detail(session: Session, bill_id: int) -> FlagDetail | None:
         )
     )
     assignees = tuple(u for u in (_user(session, a) for a in flag.assignees) if u is not None)
-    return FlagDetail(flag_id, flag, _user(session, row[0]), row[1], _user(session, row[2]), row[3], assignees, events)
+    issues = tuple(
+        (int(issue), bool(resolved))
+        for issue, resolved in session.execute(
+            select(BillFlagIssue.issue_type_id, BillFlagIssue.resolved)
+            .where(BillFlagIssue.flag_id == flag_id)
+            .order_by(BillFlagIssue.issue_type_id)
+        )
+    )
+    return FlagDetail(
+        flag_id, flag, _user(session, row[0]), row[1], _user(session, row[2]), row[3], assignees, events, issues
+    )
 
 
 def unresolved_count_by_batch(session: Session, batch_ids: Sequence[int]) -> dict[int, int]:
