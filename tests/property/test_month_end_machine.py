@@ -8,7 +8,7 @@ tenants moving; split percentages changed; steps run and re-run; tasks voided an
 - a calculated version has at most one live bill per period (re-runs replace).
 
 The examples run on SQLite, each on a copy of one prepared database file. CI runs MONTH_END_EXAMPLES (200, about
-40 s of CPU) of them; the nightly-sized run sets APPORTION_MONTH_END_EXAMPLES (README, "Longer runs"; 2,000 was CI's
+33 s of CPU) of them; the nightly-sized run sets APPORTION_MONTH_END_EXAMPLES (README, "Longer runs"; 2,000 was CI's
 size until the suite's CPU time was halved, docs/testing.md).
 """
 
