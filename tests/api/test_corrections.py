@@ -3,7 +3,6 @@ units and the conservation record (docs/chargebacks.md "Every cent charged back 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +14,6 @@ from apportion.domain.bills import BillDraft, LineDraft
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
-from apportion.store.models.organisation import AccountMeter
 from tests.api import import_builders as ib
 from tests.conftest import Api
 from tests.support import chargebacks as cb
@@ -106,16 +104,6 @@ def test_an_edited_source_undoes_its_split_and_a_rerun_charges_the_new_figures(a
     assert resolved[0]["reruns"][0]["resolvedTaskId"] == second["taskId"]
 
 
-def test_a_header_only_edit_leaves_the_split_alone(api: Api) -> None:
-    ids, _ = tenants(api)
-    source = cb.bill(api.db, *ids["SRC"], PERIOD, [(D("1000"), D("1320.00"))])
-    split(api)
-    body = edit_body(source, api, "1320.00") | {"controlCode": "CC-1"}
-    assert api.put(f"/api/v3/bill/{source}", json=body).status_code == 200
-    assert live_totals(api, source) == [D("792.00"), D("528.00")]
-    assert cb.is_split(api.db, source)
-
-
 def test_a_split_bill_cannot_be_edited_and_voiding_one_undoes_the_whole_split(api: Api) -> None:
     ids, _ = tenants(api)
     source = cb.bill(api.db, *ids["SRC"], PERIOD, [(D("1000"), D("1320.00"))])
@@ -179,88 +167,6 @@ def test_a_corrected_vendor_bill_imported_with_vpr_v_replaces_the_source_and_its
         assert again["numberOfBillsCreated"] == 2
         live = api.bills("fromVendor equals 'false' and void equals 'false'")
         assert sorted(D(str(b["totalCost"])) for b in live) == [D("621.00"), D("759.00")]  # 1,380.00 in all
-
-
-def test_account_charges_follow_the_split_of_their_meter(api: Api) -> None:
-    ids = cb.accounts_and_meters(api.db, ["SRC", "T1", "T2"])
-    cb.split_version(api.db, *ids["SRC"], [(*ids["T1"], D("50")), (*ids["T2"], D("50"))])
-    source = cb.bill(api.db, *ids["SRC"], PERIOD, [(D("100"), D("100.00"))], account_cost=D("20.00"))
-    task = split(api)
-    assert live_totals(api, source) == [D("60.00"), D("60.00")]
-    conservation = api.get(f"/apportion/v1/chargebackTask/{task['taskId']}/conservation").json()
-    assert conservation["total"]["sourceAmount"] == 120
-    assert conservation["total"]["allocated"] == 120
-    assert conservation["total"]["left"]["total"] == 0
-
-
-def test_a_bill_with_two_split_meters_is_split_by_both_in_one_run(api: Api) -> None:
-    ids = cb.accounts_and_meters(api.db, ["SRC", "T1", "T2", "T3"])
-    src_account, meter_a = ids["SRC"]
-    extra = cb.accounts_and_meters(api.db, ["SRC2"])["SRC2"][1]
-    with api.db.transaction() as session:  # a second meter on the source account
-        session.add(
-            AccountMeter(account_id=src_account, meter_id=extra, begin_date=date(2000, 1, 1), end_date=date(2100, 1, 1))
-        )
-    cb.split_version(api.db, src_account, meter_a, [(*ids["T1"], D("100"))])
-    cb.split_version(api.db, src_account, extra, [(*ids["T2"], D("30")), (*ids["T3"], D("70"))])
-    source = two_meter_bill(api, src_account, meter_a, extra, account_cost=D("10.01"))
-    task = split(api)
-    assert task["numberOfFailedVersions"] == 0, api.get(f"/api/v3/chargebackTask/{task['taskId']}/errorOutput").text
-    totals = live_totals(api, source)
-    # Meter A: 50.00 + 5.01 of the account charge; meter B: 200.00 + 5.00, split 30/70.
-    assert totals == [D("55.01"), D("61.50"), D("143.50")]
-    assert sum(totals) == D("260.01")
-
-
-def two_meter_bill(api: Api, account_id: int, meter_a: int, meter_b: int, account_cost: Decimal) -> int:
-    with api.db.transaction() as session:
-        batch = Batch(batch_code="TWO", status="Closed", created_by=1, start_date=cb.NOW)
-        session.add(batch)
-        session.flush()
-        lines = (
-            LineDraft(USE, "use", meter_a, "A", D("500"), KWH, D("50.00")),
-            LineDraft(USE, "use", meter_b, "B", D("2000"), KWH, D("200.00")),
-            LineDraft(TAX, "cost", None, "Tax", None, None, account_cost),
-        )
-        draft = BillDraft(account_id, PERIOD, periods.first_day(PERIOD), periods.end_date(PERIOD), lines)
-        return BillWriter(session).write([draft], batch.batch_id, 1, cb.NOW)[0]
-
-
-def test_a_tenant_is_charged_only_for_the_days_of_its_link(api: Api) -> None:
-    ids, _ = tenants(api)
-    new = cb.accounts_and_meters(api.db, ["NEW"])["NEW"][0]
-    t1_account, t1_meter = ids["T1"]
-    with api.db.transaction() as session:
-        link = session.execute(
-            select(AccountMeter).where(AccountMeter.account_id == t1_account, AccountMeter.meter_id == t1_meter)
-        ).scalar_one()
-        link.end_date = date(2024, 3, 11)  # T1 moves out after 10 of March's 31 days
-        session.add(
-            AccountMeter(account_id=new, meter_id=t1_meter, begin_date=date(2024, 3, 21), end_date=date(2100, 1, 1))
-        )
-    source = cb.bill(api.db, *ids["SRC"], PERIOD, [(D("3100"), D("310.00"))])
-    task = split(api)
-    with api.db.reading() as session:
-        rows = session.execute(
-            select(Bill.account_id, Bill.begin_date, Bill.end_date, Bill.total_cost)
-            .where(Bill.source_bill_id == source)
-            .order_by(Bill.bill_id)
-        ).all()
-    # T1's 60 % (186.00) over 31 days: 10 days to T1, 10 vacant, 11 to the new tenant; T2 all month.
-    assert [tuple(r) for r in rows] == [
-        (t1_account, date(2024, 3, 1), date(2024, 3, 11), D("60.00")),
-        (new, date(2024, 3, 21), date(2024, 4, 1), D("66.00")),
-        (ids["T2"][0], date(2024, 3, 1), date(2024, 4, 1), D("124.00")),
-    ]
-    record = api.get(f"/apportion/v1/chargebackTask/{task['taskId']}/conservation").json()["sources"][0]
-    assert record["left"]["vacancy"] == 60
-    assert record["sourceAmount"] == record["allocated"] + record["left"]["total"]
-    # The next month the former tenant gets nothing.
-    april = cb.bill(api.db, *ids["SRC"], 202404, [(D("3000"), D("300.00"))])
-    split(api, 202404)
-    with api.db.reading() as session:
-        charged = set(session.execute(select(Bill.account_id).where(Bill.source_bill_id == april)).scalars())
-    assert charged == {new, ids["T2"][0]}
 
 
 def test_a_second_calculation_run_replaces_its_earlier_bill(api: Api) -> None:

@@ -1,16 +1,27 @@
-"""Test databases: a migrated SQLite file and, when APPORTION_TEST_DATABASE_URL is set, a PostgreSQL database."""
+"""Test databases: a migrated SQLite file and, when APPORTION_TEST_DATABASE_URL is set, a PostgreSQL database.
+
+The migrations run once per backend and test process, into a template; every fresh database is a copy of it (the
+SQLite file copied with the backup API, `CREATE DATABASE ... TEMPLATE` on PostgreSQL), which is what `upgrade` would
+have built. tests/store/test_migrations.py still migrates from nothing, step by step.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sqlite3
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
 
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import Engine, create_engine, delete, text
 from sqlalchemy.engine import make_url
 
-from apportion.store.database import Database
+from apportion.store.database import Database, DbSession, create_private_file
 from apportion.store.migrate import upgrade
 from apportion.store.models import Base
 from apportion.store.models.revision import DataRevision
@@ -25,26 +36,83 @@ def backends() -> list[str]:
     return ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
+@cache
+def _sqlite_template() -> Path:
+    """A SQLite file migrated to head, once per process (removed when the process exits)."""
+    folder = Path(tempfile.mkdtemp(prefix="apportion-template-"))
+    atexit.register(shutil.rmtree, folder, True)
+    path = folder / "template.db"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db.engine)
+    db.dispose()
+    return path
+
+
+def copy_of_template(path: Path) -> None:
+    """Write a database migrated to head at `path` (a SQLite file that does not exist yet)."""
+    create_private_file(f"sqlite:///{path}")  # 0600, as Database would create it
+    template = sqlite3.connect(f"file:{_sqlite_template()}?mode=ro", uri=True)
+    copy = sqlite3.connect(path)
+    try:
+        template.backup(copy)
+    finally:
+        copy.close()
+        template.close()
+
+
+def _admin() -> Engine:
+    assert POSTGRES_URL is not None
+    return create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+
+
+@cache
+def _postgres_template() -> str:
+    """A PostgreSQL database migrated to head, once per process, that fresh databases are created from; dropped
+    when the process exits. Nothing stays connected to it (CREATE DATABASE ... TEMPLATE needs that)."""
+    name = f"apportion_template_{uuid.uuid4().hex[:10]}"
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    atexit.register(_drop, name)
+    assert POSTGRES_URL is not None
+    db = Database(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    try:
+        upgrade(db.engine)
+    finally:
+        db.dispose()
+        admin.dispose()
+    return name
+
+
+def _drop(name: str) -> None:
+    admin = _admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
 @contextmanager
 def fresh_database(kind: str, tmp_dir: str) -> Iterator[Database]:
-    """Create an empty database of `kind`, migrate it to head, and drop it afterwards."""
+    """Create a database of `kind` migrated to head (a copy of the template), and drop it afterwards."""
     if kind == "sqlite":
-        db = Database(f"sqlite:///{tmp_dir}/apportion-test-{uuid.uuid4().hex[:8]}.db")
-        upgrade(db.engine)
+        path = Path(tmp_dir) / f"apportion-test-{uuid.uuid4().hex[:8]}.db"
+        copy_of_template(path)
+        db = Database(f"sqlite:///{path}")
         try:
             yield db
         finally:
             db.dispose()
         return
     assert POSTGRES_URL is not None
-    base = make_url(POSTGRES_URL)
+    template = _postgres_template()
     name = f"apportion_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = _admin()
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    db = Database(base.set(database=name).render_as_string(hide_password=False))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    db = Database(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
     try:
-        upgrade(db.engine)
         yield db
     finally:
         db.dispose()
@@ -70,14 +138,28 @@ def clean(db: Database) -> None:
         if db.engine.dialect.name == "sqlite":  # AUTOINCREMENT tables keep their high-water mark in sqlite_sequence
             session.execute(text("DELETE FROM sqlite_sequence"))
         if db.engine.dialect.name == "postgresql":
-            for table in Base.metadata.sorted_tables:
-                columns = list(table.primary_key.columns)
-                if len(columns) != 1:
-                    continue
-                seq = session.execute(
-                    text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": columns[0].name}
-                ).scalar()
-                if seq:
-                    seeded = SEEDED.get(table.name) or []
-                    restart = max((row[columns[0].name] for row in seeded), default=0) + 1
-                    session.execute(text(f"ALTER SEQUENCE {seq} RESTART WITH {restart}"))
+            restarts = _RESTARTS.get(db.url)
+            if restarts is None:
+                restarts = _RESTARTS[db.url] = _sequence_restarts(session)
+            if restarts:
+                session.execute(text("SELECT " + ", ".join(f"setval('{seq}', {n}, false)" for seq, n in restarts)))
+
+
+_RESTARTS: dict[str, list[tuple[str, int]]] = {}
+"""Per PostgreSQL database: its serial keys' sequences and where each restarts, read on its first clean-up."""
+
+
+def _sequence_restarts(session: DbSession) -> list[tuple[str, int]]:
+    """(sequence, first value after the seeded rows) of every table with a serial key."""
+    restarts: list[tuple[str, int]] = []
+    for table in Base.metadata.sorted_tables:
+        columns = list(table.primary_key.columns)
+        if len(columns) != 1:
+            continue
+        seq = session.execute(
+            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": columns[0].name}
+        ).scalar()
+        if seq:
+            seeded = SEEDED.get(table.name) or []
+            restarts.append((seq, max((row[columns[0].name] for row in seeded), default=0) + 1))
+    return restarts
