@@ -35,6 +35,7 @@ from apportion.api.schemas.contract import (
     RateChild,
 )
 from apportion.api.wire import WireRoute
+from apportion.domain.scoping import Scope
 from apportion.services.access.auth import Principal
 from apportion.services.master import account_meters, accounts
 from apportion.store.database import Database
@@ -66,9 +67,9 @@ def linked_meter(link: AccountMeterLink) -> AccountMeterChildWithSerialNumber:
     )
 
 
-def render_accounts(db: Database, rows: list[AccountRow]) -> list[AccountResponse]:
-    """Wire form of accounts with their linked meters (one more query for the whole list)."""
-    links = accounts.meters_of(db, [row.account_id for row in rows])
+def render_accounts(db: Database, rows: list[AccountRow], scope: Scope = Scope.WHOLE) -> list[AccountResponse]:
+    """Wire form of accounts with their linked meters (in `scope`; one more query for the whole list)."""
+    links = accounts.meters_of(db, [row.account_id for row in rows], scope)
     out = []
     for row in rows:
         a = row.values
@@ -145,22 +146,22 @@ def get_accounts(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("Accounts", "View"))],
+    viewer: Annotated[Principal, Depends(requires("Accounts", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[AccountResponse]:
     """Retrieves all accounts."""
-    result = accounts.list_accounts(db, filter, page.number, page.size, today)
+    result = accounts.list_accounts(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return render_accounts(db, result.rows)
+    return render_accounts(db, result.rows, viewer.scope)
 
 
 @router.get("/api/v3/account/{accountId}", response_model=AccountResponse)
 def get_account(
-    db: DatabaseDep, accountId: int, _: Annotated[Principal, Depends(requires("Accounts", "View"))]
+    db: DatabaseDep, accountId: int, viewer: Annotated[Principal, Depends(requires("Accounts", "View"))]
 ) -> AccountResponse:
     """Retrieves one account."""
-    return render_accounts(db, [accounts.get_account(db, accountId)])[0]
+    return render_accounts(db, [accounts.get_account(db, accountId)], viewer.scope)[0]
 
 
 @router.post("/api/v3/account", response_model=AccountResponse)

@@ -171,12 +171,12 @@ def get_bills(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
+    viewer: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[BillResponse]:
     """Retrieves an array of bills."""
-    result = bills.list_bills(db, filter, page.number, page.size, today)
+    result = bills.list_bills(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
     return [render(bill) for bill in result.rows]
 

@@ -44,6 +44,7 @@ from apportion.api.schemas.contract import (
     ReadingResponse,
 )
 from apportion.api.wire import WireRoute
+from apportion.domain.scoping import Scope
 from apportion.services.access.auth import Principal
 from apportion.services.master import channels, meter_groups, meters, readings
 from apportion.store.database import Database
@@ -73,10 +74,10 @@ def meter_account(link: MeterAccountLink) -> MeterAccountChild:
     )
 
 
-def render_meters(db: Database, rows: list[MeterRow]) -> list[MeterResponse]:
-    """Wire form of meters with their accounts and channels (two more queries for the whole list)."""
+def render_meters(db: Database, rows: list[MeterRow], scope: Scope = Scope.WHOLE) -> list[MeterResponse]:
+    """Wire form of meters with their accounts (in `scope`) and channels (two more queries for the whole list)."""
     ids = [row.meter_id for row in rows]
-    links = meters.accounts_of(db, ids)
+    links = meters.accounts_of(db, ids, scope)
     channels = meters.channels_of(db, ids)
     out = []
     for m in rows:
@@ -120,22 +121,22 @@ def get_meters(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("Meters", "View"))],
+    viewer: Annotated[Principal, Depends(requires("Meters", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[MeterResponse]:
     """Retrieves all meters."""
-    result = meters.list_meters(db, filter, page.number, page.size, today)
+    result = meters.list_meters(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return render_meters(db, result.rows)
+    return render_meters(db, result.rows, viewer.scope)
 
 
 @router.get("/api/v3/meter/{meterId}", response_model=MeterResponse)
 def get_meter(
-    db: DatabaseDep, meterId: int, _: Annotated[Principal, Depends(requires("Meters", "View"))]
+    db: DatabaseDep, meterId: int, viewer: Annotated[Principal, Depends(requires("Meters", "View"))]
 ) -> MeterResponse:
     """Retrieves one meter."""
-    return render_meters(db, [meters.get_meter(db, meterId)])[0]
+    return render_meters(db, [meters.get_meter(db, meterId)], viewer.scope)[0]
 
 
 @router.post("/api/v3/meter", response_model=MeterResponse)

@@ -14,6 +14,7 @@ from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, V
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, known, parse_filter, require
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
+from apportion.domain.scoping import Scope
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import exports
 from apportion.services.accounting.approval import powers_of
@@ -292,11 +293,18 @@ def delete_bills(
         return len(set(ids)), stored.delete_bills(session, known_ids)
 
 
-def list_bills(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> BillPage:
-    """One page of bills matching the filter, ordered by id."""
+def list_bills(
+    db: Database,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
+) -> BillPage:
+    """One page of bills matching the filter (and in the caller's `scope`), ordered by id."""
     conditions = parse_filter(filter_text, FILTERS)
     with db.reading() as session:
-        return stored.list_bills(session, conditions, page_number, page_size, today)
+        return stored.list_bills(session, conditions, page_number, page_size, today, scope)
 
 
 def get_bill(db: Database, bill_id: int) -> BillListing:
