@@ -94,6 +94,8 @@ def campus(api: Api) -> Campus:
     bill_b = mb.bill(api, account_b, meter_b, date(2024, 1, 1), date(2024, 1, 31))
     mb.version(api, "Split", account_a, meter_a, ((account_a, meter_a),))
     mb.version(api, "Split", account_b, meter_b, ((account_b, meter_b),))
+    mb.version(api, "Calculation", account_a, meter_a)
+    mb.version(api, "Calculation", account_b, meter_b)
     return Campus(
         place_a, place_a1, place_b, cc_a, cc_b, account_a, account_b, meter_a, meter_b, link_a, link_b, bill_a, bill_b
     )
@@ -260,6 +262,8 @@ LISTS = (
     "/api/v3/place",
     "/api/v3/costcenter",
     "/api/v3/batch",
+    "/api/v3/billSplit",
+    "/api/v3/calculatedBill",
 )
 
 
@@ -287,3 +291,18 @@ def test_no_list_shows_a_record_outside_the_topmost(api: Api, campus: Campus, by
     assert leaks == {}
     bills = api.get("/api/v3/bill", key=key).json()
     assert [b["billId"] for b in bills] == [campus.bill_a]
+
+
+@pytest.mark.parametrize("by_place", [True, False], ids=["topmost place", "topmost cost center"])
+def test_exports_show_only_bills_in_the_topmost(api: Api, campus: Campus, by_place: bool) -> None:
+    key = scoped_key(api, "scoped", [campus.place_a] if by_place else [1], [1] if by_place else [campus.cc_a])
+    exported = api.get("/apportion/v1/bill/export", key=key)
+    assert exported.status_code == 200, exported.text
+    lines = exported.text.strip().splitlines()
+    assert len(lines) == 2  # the header and bill A
+    assert "ACC-A" in lines[1]
+    assert len(api.get("/apportion/v1/bill/export").text.strip().splitlines()) == 3
+    bill_b = api.get(f"/api/v3/bill/{campus.bill_b}").json()
+    batch_b = bill_b["batch"]["batchId"]
+    assert len(api.get(f"/apportion/v1/batch/{batch_b}/bills/export", key=key).text.strip().splitlines()) == 1
+    assert len(api.get(f"/apportion/v1/batch/{batch_b}/bills/export").text.strip().splitlines()) == 2

@@ -199,3 +199,13 @@ def within(column: Any, ids: Ids | None) -> ColumnElement[bool]:
     """A condition keeping rows whose `column` is among `ids`; `true()` for the whole tree, which `and_` drops, so
     an unlimited user's statement is the one it always was."""
     return true() if ids is None else column.in_(ids)
+
+
+def meters_among(session: Session, scope: Scope, meter_ids_given: Iterable[int]) -> frozenset[int]:
+    """Those of these meters that lie in `scope` (all of them for the whole tree: nothing is read)."""
+    given = frozenset(meter_ids_given)
+    ids = meter_ids(scope)
+    if ids is None or not given:
+        return given
+    statement = select(Meter.meter_id).where(Meter.meter_id.in_(sorted(given)), Meter.meter_id.in_(ids))
+    return frozenset(session.execute(statement).scalars())

@@ -17,10 +17,11 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 from apportion.domain import periods
 from apportion.domain.batch_modes import BatchMode, BatchStatus, ImportBatchSettings
 from apportion.domain.errors import NotFound, Unauthenticated, ValidationFailed
+from apportion.domain.scoping import Kind
 from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services import exports, ids
-from apportion.services.access import page_sessions
+from apportion.services.access import page_sessions, scoping
 from apportion.services.access.auth import Principal
 from apportion.services.billing import batches, bills
 from apportion.services.chargebacks import (
@@ -240,9 +241,9 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
 
 
 @router.get("/tasks/{taskId}/bills.{format}")
-def task_bills_export(db: DbDep, _: ChargebackViewer, taskId: int, format: FileFormat) -> Response:
-    """The bills the task made, as CSV or XLSX."""
-    return _export(exports.task_bills(db, taskId), format)
+def task_bills_export(db: DbDep, visitor: ChargebackViewer, taskId: int, format: FileFormat) -> Response:
+    """The bills the task made (in the visitor's scope), as CSV or XLSX."""
+    return _export(exports.task_bills(db, taskId, visitor.scope), format)
 
 
 @router.get("/tasks/{taskId}/conservation.csv")
@@ -260,7 +261,8 @@ def task_conservation(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
 def bill_page(request: Request, db: DbDep, visitor: BillViewer, billId: int) -> Response:
     """One bill's lineage: what it was made from (each line's share and rounding), the live bills made from it,
     and the corrections that voided it."""
-    found = lineage_reports.bill_lineage(db, _known(billId, "Bill"))
+    scoping.require(db, visitor.scope, Kind.BILL, _known(billId, "Bill"))
+    found = lineage_reports.bill_lineage(db, billId)
     listing = bills.get_bill(db, billId)
     return render(request, "bill.html", {"visitor": visitor, "lineage": found, "listing": listing})
 
@@ -318,7 +320,7 @@ def digest_page(
     """A step's digest: each meter's current period against the prior period and the prior year, in charts and
     tables, split destinations under their source."""
     period = None if not billingPeriod else billing_period(billingPeriod)
-    result = digest.get_digest(db, stepId, period, clock().date())
+    result = digest.get_digest(db, stepId, period, clock().date(), visitor.scope)
     view = digest_view(result, page)
     task = month_end.digest_task(db, stepId, view.billing_period, clock().date())
     task_id = None if task is None else task.task_id
@@ -700,9 +702,9 @@ async def batch_open(request: Request, db: DbDep, clock: ClockDep, user: BillCre
 
 
 @router.get("/batches/{batchId}/bills.{format}")
-def batch_bills_export(db: DbDep, _: BillViewer, batchId: int, format: FileFormat) -> Response:
+def batch_bills_export(db: DbDep, visitor: BillViewer, batchId: int, format: FileFormat) -> Response:
     """The batch's bills, as CSV or XLSX."""
-    return _export(exports.batch_bills(db, batchId), format)
+    return _export(exports.batch_bills(db, batchId, visitor.scope), format)
 
 
 @router.get("/batches/{batchId}")
@@ -717,7 +719,7 @@ def batch_page(
 ) -> Response:
     """One batch: its status, counters and bills."""
     listing = batches.get_batch(db, _known(batchId, "Batch"))
-    found = bills.list_bills(db, f"batchId equals '{batchId}'", page, BILLS_PER_PAGE, clock().date())
+    found = bills.list_bills(db, f"batchId equals '{batchId}'", page, BILLS_PER_PAGE, clock().date(), visitor.scope)
     context = {
         "visitor": visitor,
         "listing": listing,
@@ -806,7 +808,7 @@ def bill_list(
 ) -> Response:
     """Bills, filtered by period, account, meter, batch and whether they are void."""
     given = {"period": period, "account": account, "meter": meter, "batch": batch, "state": state}
-    found = bills.list_bills(db, bill_filter(given), page, BILLS_PER_PAGE, clock().date())
+    found = bills.list_bills(db, bill_filter(given), page, BILLS_PER_PAGE, clock().date(), visitor.scope)
     query = urlencode({k: v for k, v in given.items() if v})
     context = {
         "visitor": visitor,
@@ -836,7 +838,8 @@ def version_list(
     if type not in VERSION_TYPES:
         raise ValidationFailed.single("type", "type is split or calculated.")
     text = f"meterCode equals {_quoted(meter.strip())}" if meter.strip() else None
-    found = version_lists.list_versions(db, VERSION_TYPES[type], text, page, VERSIONS_PER_PAGE, clock().date())
+    today = clock().date()
+    found = version_lists.list_versions(db, VERSION_TYPES[type], text, page, VERSIONS_PER_PAGE, today, visitor.scope)
     query = urlencode({"type": type, **({"meter": meter} if meter else {})})
     context = {
         "visitor": visitor,
