@@ -306,3 +306,17 @@ def test_exports_show_only_bills_in_the_topmost(api: Api, campus: Campus, by_pla
     batch_b = bill_b["batch"]["batchId"]
     assert len(api.get(f"/apportion/v1/batch/{batch_b}/bills/export", key=key).text.strip().splitlines()) == 1
     assert len(api.get(f"/apportion/v1/batch/{batch_b}/bills/export").text.strip().splitlines()) == 2
+
+
+def test_bulk_actions_skip_bills_outside_the_topmost(api: Api, campus: Campus) -> None:
+    """accounting.md §9 D5: out-of-topmost ids are skipped like unknown ones; `selected` counts those in scope."""
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    ids = [campus.bill_a, campus.bill_b]
+    approved = api.put("/api/v3/bill/approve", key=key, json={"ids": ids, "approve": True})
+    assert approved.json() == {"selected": 1, "updated": 1}
+    held = api.put("/api/v3/bill/exporthold", key=key, json={"ids": ids, "exportHold": True})
+    assert held.json() == {"selected": 1, "updated": 1}
+    assert api.get(f"/api/v3/bill/{campus.bill_b}").json()["approved"] is False
+    deleted = api.post("/api/v3/bill/delete", key=key, json={"ids": [campus.bill_b]})
+    assert deleted.status_code == 200, deleted.text
+    assert mb.bill_exists(api, campus.bill_b)

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, select, true
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.scoping import Kind, Scope
+from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, AccountMeter, CostCenter, Meter, Place
@@ -209,3 +210,15 @@ def meters_among(session: Session, scope: Scope, meter_ids_given: Iterable[int])
         return given
     statement = select(Meter.meter_id).where(Meter.meter_id.in_(sorted(given)), Meter.meter_id.in_(ids))
     return frozenset(session.execute(statement).scalars())
+
+
+def bills_among(session: Session, scope: Scope, given: Sequence[int]) -> list[int]:
+    """Those of these ids that are bills in `scope`, in the order given (all of them for the whole tree: nothing is
+    read). Bulk actions skip the others, as they skip unknown ids (accounting.md §9 D5)."""
+    ids = bill_ids(scope)
+    if ids is None or not given:
+        return list(given)
+    found = set(
+        session.execute(select(Bill.bill_id).where(among(Bill.bill_id, given), Bill.bill_id.in_(ids))).scalars()
+    )
+    return [i for i in given if i in found]

@@ -206,7 +206,7 @@ def bill_action_void(
     """Sets or clears the void flag of the given bills (200 with UpdateResult, domain.md §1.4)."""
     if body.void is None:
         raise ValidationFailed.single("void", "The void field is required.")
-    selected, updated = bills.void_bills(db, body.ids or [], body.void, user.user_id, clock())
+    selected, updated = bills.void_bills(db, body.ids or [], body.void, user.user_id, clock(), user.scope)
     return UpdateResult(selected=selected, updated=updated)
 
 
@@ -218,7 +218,7 @@ def bill_action_delete(
     user: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))],
 ) -> BillDeleteActionResult:
     """Deletes the given bills (200 with BillDeleteActionResult, domain.md §1.4)."""
-    selected, deleted = bills.delete_bills(db, body.ids or [], user.user_id, clock(), powers_of(user))
+    selected, deleted = bills.delete_bills(db, body.ids or [], user.user_id, clock(), powers_of(user), user.scope)
     return BillDeleteActionResult(selected=selected, deleted=deleted)
 
 

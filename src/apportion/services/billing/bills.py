@@ -22,6 +22,7 @@ from apportion.services.billing.batches import batch_for_new_bill, header_defaul
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.store import bill_reads, lineage
+from apportion.store import scoping as scoped
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import bill_accounting as accounting
@@ -246,13 +247,15 @@ def edit_bill(db: Database, bill_id: int, bill: BillInput, principal: Principal,
             accounting.set_approved(session, [bill_id], False, principal.user_id, now)
 
 
-def _known_ids(session: UnitOfWork, ids: Sequence[int]) -> list[int]:
-    candidates = known(ids)
+def _known_ids(session: UnitOfWork, ids: Sequence[int], scope: Scope = Scope.WHOLE) -> list[int]:
+    candidates = scoped.bills_among(session, scope, known(ids))
     found = stored.existing_bill_ids(session, candidates)
     return [i for i in candidates if i in found]
 
 
-def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: datetime) -> tuple[int, int]:
+def void_bills(
+    db: Database, ids: Sequence[int], void: bool, user_id: int, now: datetime, scope: Scope = Scope.WHOLE
+) -> tuple[int, int]:
     """PUT /api/v3/bill/void: (selected, updated); bills already in the target state are not counted.
 
     A bill in a pending batch stays void (domain.md §2.6 item 5): un-voiding it is skipped, not counted; the
@@ -263,7 +266,7 @@ def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: 
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
-        known_ids = _known_ids(session, ids)
+        known_ids = _known_ids(session, ids, scope)
         if void:
             live = stored.live_bill_ids(session, known_ids)
             corrections.undo_dependents(session, live, Change(Cause.VOIDED, user_id, now))
@@ -276,7 +279,12 @@ def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: 
 
 
 def delete_bills(
-    db: Database, ids: Sequence[int], user_id: int, now: datetime, powers: Powers | None = None
+    db: Database,
+    ids: Sequence[int],
+    user_id: int,
+    now: datetime,
+    powers: Powers | None = None,
+    scope: Scope = Scope.WHOLE,
 ) -> tuple[int, int]:
     """POST /api/v3/bill/delete: (selected, deleted); the chargeback bills made from them are voided first
     (chargebacks.corrections), and keep their history in the correction log. Approved or exported bills need
@@ -284,7 +292,7 @@ def delete_bills(
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
-        known_ids = _known_ids(session, ids)
+        known_ids = _known_ids(session, ids, scope)
         refusals = approval.deletion_refusals(accounting.states(session, known_ids), powers or Powers())
         if refusals:
             raise PermissionDenied("Nothing was deleted: " + "; ".join(refusals) + ".")
