@@ -320,3 +320,24 @@ def test_bulk_actions_skip_bills_outside_the_topmost(api: Api, campus: Campus) -
     deleted = api.post("/api/v3/bill/delete", key=key, json={"ids": [campus.bill_b]})
     assert deleted.status_code == 200, deleted.text
     assert mb.bill_exists(api, campus.bill_b)
+
+
+def test_a_scoped_run_skips_versions_outside_the_topmost_with_the_reason(api: Api, campus: Campus) -> None:
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    task = api.post("/api/v3/billSplit/exec", key=key, json={"billingPeriod": 202401})
+    assert task.status_code == 200, task.text
+    task_id = task.json()["taskId"]
+    errors = api.get(f"/api/v3/chargebackTask/{task_id}/errorOutput", headers={"Accept": "text/csv"})
+    assert errors.status_code == 200, errors.text
+    skipped = [line for line in errors.text.splitlines() if "outside the topmost" in line]
+    assert len(skipped) == 1  # version B; version A ran (or failed on its own)
+    with api.db.reading() as session:
+        from sqlalchemy import select
+
+        from apportion.store.models.bills import Bill
+
+        made = session.execute(select(Bill.account_id).where(Bill.chargeback_task_id == task_id)).scalars().all()
+    assert campus.account_b not in made
+    whole = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()
+    text = api.get(f"/api/v3/chargebackTask/{whole['taskId']}/errorOutput", headers={"Accept": "text/csv"})
+    assert "outside the topmost" not in text.text

@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from apportion.domain.scoping import Scope
+
 
 class RunKind(StrEnum):
     """Which processor a run is (api/routes/processors.py)."""
@@ -47,6 +49,7 @@ class RunPlan:
     step_id: int | None = None
     workflow_id: int | None = None
     period_count: int | None = None
+    scope: Scope = Scope.WHOLE  # the running user's (docs/scoping.md)
 
     def to_document(self) -> dict[str, Any]:
         """The plan as JSON-ready values (dates as ISO text), as the store keeps it."""
@@ -61,6 +64,8 @@ class RunPlan:
             "stepId": self.step_id,
             "workflowId": self.workflow_id,
             "periodCount": self.period_count,
+            "topmostPlaceIds": None if self.scope.place_ids is None else sorted(self.scope.place_ids),
+            "topmostCostCenterIds": None if self.scope.cost_center_ids is None else sorted(self.scope.cost_center_ids),
         }
 
     @classmethod
@@ -83,4 +88,5 @@ class RunPlan:
             step_id=document.get("stepId"),
             workflow_id=document.get("workflowId"),
             period_count=document.get("periodCount"),
+            scope=Scope.of(document.get("topmostPlaceIds"), document.get("topmostCostCenterIds")),
         )
