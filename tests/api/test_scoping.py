@@ -341,3 +341,31 @@ def test_a_scoped_run_skips_versions_outside_the_topmost_with_the_reason(api: Ap
     whole = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()
     text = api.get(f"/api/v3/chargebackTask/{whole['taskId']}/errorOutput", headers={"Accept": "text/csv"})
     assert "outside the topmost" not in text.text
+
+
+def test_request_ids_outside_the_topmost_are_refused_with_the_field(api: Api, campus: Campus) -> None:
+    key = scoped_key(api, "scoped", [campus.place_a], [campus.cc_a])
+    meter = {"meterCode": "M-X", "meterInfo": "x", "commodityId": 1, "placeId": campus.place_b, "meterTypeId": 1}
+    refused = api.post("/api/v3/meter", key=key, json={**meter, "address": {"country": "US"}})
+    assert refused.status_code == 400
+    assert list(refused.json()["modelState"]) == ["placeId"]
+    inside = api.post(
+        "/api/v3/meter", key=key, json={**meter, "placeId": campus.place_a1, "address": {"country": "US"}}
+    )
+    assert inside.status_code == 200, inside.text
+    link = api.post(
+        "/api/v3/accountmeter", key=key, json=[{"accountId": campus.account_b, "meterId": campus.meter_a, "rateId": 1}]
+    )
+    assert list(link.json()["modelState"]) == ["accountId"]
+    place = {"placeCode": "X", "placeInfo": "X", "parentPlaceId": campus.place_b, "placeTypeId": 3}
+    assert list(api.post("/api/v3/place", key=key, json=place).json()["modelState"]) == ["parentPlaceId"]
+    account = {
+        "accountCode": "ACC-X",
+        "accountInfo": "x",
+        "accountTypeId": 1,
+        "costCenterId": campus.cc_b,
+        "vendorId": 1,
+        "country": "US",
+    }
+    refused_account = api.post("/api/v3/account", key=key, json=account)
+    assert "costCenterId" in refused_account.json()["modelState"]

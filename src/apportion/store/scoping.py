@@ -222,3 +222,24 @@ def bills_among(session: Session, scope: Scope, given: Sequence[int]) -> list[in
         session.execute(select(Bill.bill_id).where(among(Bill.bill_id, given), Bill.bill_id.in_(ids))).scalars()
     )
     return [i for i in given if i in found]
+
+
+def record_exists(session: Session, kind: Kind, record_id: int) -> bool:
+    """Whether a record of this kind has this id."""
+    column: Any
+    match kind:
+        case Kind.PLACE:
+            column = Place.place_id
+        case Kind.COST_CENTER:
+            column = CostCenter.cost_center_id
+        case Kind.ACCOUNT:
+            column = Account.account_id
+        case Kind.METER:
+            column = Meter.meter_id
+        case Kind.BILL:
+            column = Bill.bill_id
+        case Kind.ACCOUNT_METER:
+            column = AccountMeter.account_meter_id
+        case _:
+            assert_never(kind)
+    return session.execute(select(column).where(column == record_id)).first() is not None

@@ -35,7 +35,8 @@ from apportion.api.schemas.contract import (
     RateChild,
 )
 from apportion.api.wire import WireRoute
-from apportion.domain.scoping import Scope
+from apportion.domain.scoping import Kind, Scope
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.master import account_meters, accounts
 from apportion.store.database import Database
@@ -172,6 +173,8 @@ def create_account(
     user: Annotated[Principal, Depends(requires("Accounts", "Create"))],
 ) -> AccountResponse:
     """Creates an account; `meters` are linked to it for all dates."""
+    checks = [("costCenterId", Kind.COST_CENTER, body.cost_center_id)]
+    scoping.require_body_ids(db, user.scope, checks + [("meters", Kind.METER, m) for m in body.meters or ()])
     fields = accounts.AccountFields(
         **_fields(body),
         account_type_id=body.account_type_id,
@@ -191,6 +194,7 @@ def edit_account(
     user: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
 ) -> AccountResponse:
     """Edits an account (its vendor and type stay)."""
+    scoping.require_body_ids(db, user.scope, [("costCenterId", Kind.COST_CENTER, body.cost_center_id)])
     accounts.edit_account(db, accountId, accounts.AccountFields(**_fields(body)), user.user_id, clock())
     return render_accounts(db, [accounts.get_account(db, accountId)])[0]
 
@@ -237,6 +241,8 @@ def create_account_meter(
     user: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
 ) -> list[AccountMeterResponse]:
     """Links accounts and meters; one bad element writes none."""
+    checks = [("accountId", Kind.ACCOUNT, item.account_id) for item in body]
+    scoping.require_body_ids(db, user.scope, checks + [("meterId", Kind.METER, item.meter_id) for item in body])
     links = [
         account_meters.LinkInput(
             account_id=item.account_id,

@@ -34,6 +34,8 @@ from apportion.api.wire import WireRoute
 from apportion.domain.bills import BillHeader
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.money import USE_QUANTUM
+from apportion.domain.scoping import Kind
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.accounting.approval import powers_of
 from apportion.services.billing import bills
@@ -192,6 +194,7 @@ def create_bill(
 ) -> BillIdResponse:
     """Creates a bill (200, as the SDK expects). No audits run (domain.md §7 Q26), so saveAsResolved and
     comment have nothing to resolve."""
+    scoping.require_body_ids(db, user.scope, [("accountId", Kind.ACCOUNT, body.account_id)])
     return BillIdResponse(bill_id=bills.create_bill(db, _bill_input(body, body.batch_id), user, clock()))
 
 

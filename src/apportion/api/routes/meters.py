@@ -44,7 +44,8 @@ from apportion.api.schemas.contract import (
     ReadingResponse,
 )
 from apportion.api.wire import WireRoute
-from apportion.domain.scoping import Scope
+from apportion.domain.scoping import Kind, Scope
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.master import channels, meter_groups, meters, readings
 from apportion.store.database import Database
@@ -147,6 +148,7 @@ def create_meter(
     user: Annotated[Principal, Depends(requires("Meters", "Create"))],
 ) -> MeterResponse:
     """Creates a meter (meterTypeId 1 standard, 6 chargeback, ...); the use unit defaults to the commodity's."""
+    scoping.require_body_ids(db, user.scope, [("placeId", Kind.PLACE, body.place_id)])
     fields = meters.MeterFields(
         meter_code=body.meter_code,
         meter_info=body.meter_info,

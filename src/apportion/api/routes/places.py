@@ -20,7 +20,8 @@ from apportion.api.schemas.contract import (
     WeatherStationChild,
 )
 from apportion.api.wire import WireRoute
-from apportion.domain.scoping import Scope
+from apportion.domain.scoping import Kind, Scope
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.master import place_sizes, places
 from apportion.store.database import Database
@@ -131,6 +132,7 @@ def create_place(
     user: Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Create"))],
 ) -> PlaceResponse:
     """Creates a place under an existing parent place."""
+    scoping.require_body_ids(db, user.scope, [("parentPlaceId", Kind.PLACE, body.parent_place_id)])
     place_id = places.create_place(db, _fields(body), user.user_id, clock())
     return render_places(db, [places.get_place(db, place_id, today)])[0]
 
@@ -140,6 +142,7 @@ def edit_place(
     db: DatabaseDep, clock: ClockDep, today: TodayDep, placeId: int, body: PlaceEdit, user: Editor
 ) -> PlaceResponse:
     """Edits a place; a parent that is the place itself or below it is refused."""
+    scoping.require_body_ids(db, user.scope, [("parentPlaceId", Kind.PLACE, body.parent_place_id)])
     places.edit_place(db, placeId, _fields(body), user.user_id, clock())
     return render_places(db, [places.get_place(db, placeId, today)])[0]
 

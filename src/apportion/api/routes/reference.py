@@ -33,7 +33,8 @@ from apportion.api.schemas.contract import (
     VersionResponse,
 )
 from apportion.api.wire import WireRoute
-from apportion.domain.scoping import Scope
+from apportion.domain.scoping import Kind, Scope
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.master import cost_centers, rate_versions, rates, reference
 from apportion.services.master.rate_versions import VersionView
@@ -196,9 +197,10 @@ def get_cost_center(
 
 @router.post("/api/v3/costcenter", response_model=CostCenterResponse)
 def create_cost_center(
-    db: DatabaseDep, body: CostCenterCreate, _: Annotated[Principal, Depends(requires("CostCenters", "Create"))]
+    db: DatabaseDep, body: CostCenterCreate, user: Annotated[Principal, Depends(requires("CostCenters", "Create"))]
 ) -> CostCenterResponse:
     """Creates a cost center under an existing parent."""
+    scoping.require_body_ids(db, user.scope, [("parentCostCenterId", Kind.COST_CENTER, body.parent_cost_center_id)])
     new_id = cost_centers.create_cost_center(
         db, body.cost_center_code, body.cost_center_info, body.parent_cost_center_id
     )

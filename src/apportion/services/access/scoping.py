@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from apportion.domain import scoping
+from apportion.domain import ids, scoping
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.scoping import Kind, Scope
 from apportion.store import scoping as store
@@ -46,11 +46,11 @@ def topmost_for(session: DbSession, caller: Scope, place_ids: Sequence[int], cos
     (ValidationFailed naming the field otherwise); a root id leaves that tree unlimited."""
     places, cost_centers = store.place_parents(session), store.cost_center_parents(session)
     errors: dict[str, list[str]] = {}
-    for field, ids, tree, kind in (
+    for field, given, tree, kind in (
         ("topmostPlaceIds", place_ids, places, Kind.PLACE),
         ("topmostCostCenterIds", cost_center_ids, cost_centers, Kind.COST_CENTER),
     ):
-        unknown = [i for i in ids if i not in tree or not store.holds(session, caller, kind, i)]
+        unknown = [i for i in given if i not in tree or not store.holds(session, caller, kind, i)]
         if unknown:
             errors[field] = [f"{field} {unknown} do not exist or are outside your topmost."]
     if errors:
@@ -75,3 +75,20 @@ def available_cost_centers(db: Database, caller: Scope, place_ids: Sequence[int]
         parents = store.cost_center_parents(session)
         tops = [i for i in ids if not scoping.ancestors(i, parents) & ids]
         return store.cost_center_children(session, sorted(tops))
+
+
+def require_body_ids(db: Database, scope: Scope, checks: Sequence[tuple[str, Kind, int | None]]) -> None:
+    """ValidationFailed (400) naming each request field whose id lies outside `scope` (domain.md §1.10: ids in a
+    request must lie inside the caller's topmost); an id that does not exist is left to the use case's own check.
+    Nothing is read for an unlimited caller."""
+    if scope.whole:
+        return
+    errors: dict[str, list[str]] = {}
+    with db.reading() as session:
+        for field, kind, ident in checks:
+            if ident is None or not ids.in_range(ident) or not store.record_exists(session, kind, ident):
+                continue
+            if not store.holds(session, scope, kind, ident):
+                errors.setdefault(field, []).append(f"{_NAMES[kind]} {ident} is outside your topmost.")
+    if errors:
+        raise ValidationFailed(errors)
