@@ -21,6 +21,7 @@ from apportion.store.filtering import compile_filter
 from apportion.store.id_lists import among
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, Meter
+from apportion.store.paging import AnySelect
 
 ZERO = Decimal(0)
 AGGREGATE_METER_TYPE_ID = 5  # store/reference_data.py METER_TYPES: AGGREGATE (domain.md §4.5)
@@ -114,7 +115,7 @@ def out_of_scope(session: Session, kind: str, selection: VersionSelection) -> li
     return [row.version_id for row in session.execute(statement)]
 
 
-def _statement(kind: str, selection: VersionSelection) -> Any:
+def _statement(kind: str, selection: VersionSelection) -> AnySelect:
     period = selection.period
     statement = (
         select(*_COLUMNS)
