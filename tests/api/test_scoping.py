@@ -369,3 +369,16 @@ def test_request_ids_outside_the_topmost_are_refused_with_the_field(api: Api, ca
     }
     refused_account = api.post("/api/v3/account", key=key, json=account)
     assert "costCenterId" in refused_account.json()["modelState"]
+
+
+def test_meter_group_members_outside_the_topmost_are_hidden(api: Api, campus: Campus) -> None:
+    body = {"meterGroupInfo": "Both", "meterGroupCategoryId": 1, "limitMembersByTopmost": False}
+    group = api.post("/api/v3/meterGroup", json={**body, "manualGroupMembers": [campus.meter_a, campus.meter_b]})
+    assert group.status_code == 200, group.text
+    url = f"/api/v3/meterGroup/{group.json()['meterGroupId']}/member"
+    assert [m["meterId"] for m in api.get(url).json()] == [campus.meter_a, campus.meter_b]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    assert [m["meterId"] for m in api.get(url, key=key).json()] == [campus.meter_a]
+    assert [m["meterId"] for m in api.get(url, key=key, params={"alwaysLimitByTopmost": "true"}).json()] == [
+        campus.meter_a
+    ]

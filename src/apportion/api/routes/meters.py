@@ -274,12 +274,13 @@ def delete_meter_group(
 def get_meter_group_members(
     db: DatabaseDep,
     groupId: int,
-    _: GroupViewer,
+    viewer: GroupViewer,
     _always_limit_by_topmost: Annotated[bool | None, Query(alias="alwaysLimitByTopmost")] = None,
 ) -> list[MeterGroupMemberChild]:
-    """Gets a list of meter group members (every user's scope is the whole tree, so the flag changes nothing)."""
+    """Gets a list of meter group members: only those in the caller's topmost (docs/scoping.md), whatever the
+    flag says, as a scoped user sees nothing outside it."""
     out = []
-    for member in meter_groups.members(db, groupId):
+    for member in meter_groups.members(db, groupId, viewer.scope):
         child = meter_of(member.meter)
         if child is not None:
             fields = child.model_dump(by_alias=False, exclude={"serial_number"})
