@@ -382,3 +382,16 @@ def test_meter_group_members_outside_the_topmost_are_hidden(api: Api, campus: Ca
     assert [m["meterId"] for m in api.get(url, key=key, params={"alwaysLimitByTopmost": "true"}).json()] == [
         campus.meter_a
     ]
+
+
+def test_pages_show_only_the_topmost(api: Api, campus: Campus) -> None:
+    from tests.web.signing_in import sign_in
+
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    sign_in(api, key)
+    listing = api.client.get("/ui/bills")
+    assert listing.status_code == 200
+    assert "ACC-A" in listing.text
+    assert "ACC-B" not in listing.text
+    assert api.client.get(f"/ui/bills/{campus.bill_b}").status_code == 404
+    assert api.client.get(f"/ui/bills/{campus.bill_a}").status_code == 200

@@ -243,3 +243,13 @@ def record_exists(session: Session, kind: Kind, record_id: int) -> bool:
         case _:
             assert_never(kind)
     return session.execute(select(column).where(column == record_id)).first() is not None
+
+
+def accounts_among(session: Session, scope: Scope, account_ids_given: Iterable[int]) -> frozenset[int]:
+    """Those of these accounts that lie in `scope` (all of them for the whole tree: nothing is read)."""
+    given = frozenset(account_ids_given)
+    ids = account_ids(scope)
+    if ids is None or not given:
+        return given
+    statement = select(Account.account_id).where(Account.account_id.in_(sorted(given)), Account.account_id.in_(ids))
+    return frozenset(session.execute(statement).scalars())
