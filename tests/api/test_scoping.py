@@ -395,3 +395,19 @@ def test_pages_show_only_the_topmost(api: Api, campus: Campus) -> None:
     assert "ACC-B" not in listing.text
     assert api.client.get(f"/ui/bills/{campus.bill_b}").status_code == 404
     assert api.client.get(f"/ui/bills/{campus.bill_a}").status_code == 200
+
+
+def test_a_scoped_user_cannot_reverse_a_task_that_made_bills_outside_its_topmost(api: Api, campus: Campus) -> None:
+    whole = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()
+    with api.db.transaction() as session:  # as if the administrator's run had made bill B
+        from apportion.store.models.bills import Bill
+
+        bill = session.get(Bill, campus.bill_b)
+        assert bill is not None
+        bill.chargeback_task_id = whole["taskId"]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    refused = api.post(f"/api/v3/chargebackTask/{whole['taskId']}/void", key=key)
+    assert refused.status_code == 400, refused.text
+    assert "outside your topmost" in refused.text
+    own = api.post("/api/v3/billSplit/exec", key=key, json={"billingPeriod": 202402}).json()
+    assert api.post(f"/api/v3/chargebackTask/{own['taskId']}/void", key=key).status_code == 204

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from apportion.domain.scoping import Kind, Scope
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill
-from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
+from apportion.store.models.chargebacks import ChargebackTask, DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, AccountMeter, CostCenter, Meter, Place
 from apportion.store.queries.children import CostCenterChild, PlaceChild, join_place
 
@@ -253,3 +253,18 @@ def accounts_among(session: Session, scope: Scope, account_ids_given: Iterable[i
         return given
     statement = select(Account.account_id).where(Account.account_id.in_(sorted(given)), Account.account_id.in_(ids))
     return frozenset(session.execute(statement).scalars())
+
+
+def holds_bills_outside(session: Session, scope: Scope, task_id: int | None = None, step_id: int | None = None) -> bool:
+    """Whether a chargeback task (or any task of a workflow step) made a bill outside `scope` (never for the whole
+    tree: nothing is read)."""
+    ids = bill_ids(scope)
+    if ids is None:
+        return False
+    statement = select(Bill.bill_id).where(Bill.bill_id.not_in(ids))
+    if task_id is not None:
+        statement = statement.where(Bill.chargeback_task_id == task_id)
+    if step_id is not None:
+        tasks = select(ChargebackTask.task_id).where(ChargebackTask.workflow_step_id == step_id)
+        statement = statement.where(Bill.chargeback_task_id.in_(tasks))
+    return session.execute(statement.limit(1)).first() is not None

@@ -559,6 +559,7 @@ def run_page(request: Request, db: DbDep, visitor: ChargebackViewer, tasks: str,
 @router.post("/tasks/{taskId}/void")
 def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
     """Void the task's bills (as POST /api/v3/chargebackTask/{id}/void); back to the task, saying so."""
+    scoping.require_reversible(db, user.scope, task_id=_known(taskId, "Chargeback task"))
     chargeback_tasks.reverse_task(
         db, _known(taskId, "Chargeback task"), delete=False, user_id=user.user_id, now=clock()
     )
@@ -568,6 +569,7 @@ def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int)
 @router.post("/tasks/{taskId}/delete")
 def delete_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
     """Delete the task's bills (as POST /api/v3/chargebackTask/{id}/delete); back to the task, saying so."""
+    scoping.require_reversible(db, user.scope, task_id=_known(taskId, "Chargeback task"))
     chargeback_tasks.reverse_task(db, _known(taskId, "Chargeback task"), delete=True, user_id=user.user_id, now=clock())
     return RedirectResponse(f"/ui/tasks/{taskId}?done=deleted", status_code=303)
 
@@ -589,6 +591,8 @@ async def _reverse_step(request: Request, db: Database, now: datetime, user_id: 
 @router.post("/steps/{stepId}/void")
 async def void_step(request: Request, db: DbDep, clock: ClockDep, user: ChargebackReverser, stepId: int) -> Response:
     """Void every bill the step made in a period (as POST /api/v3/chargebackWorkflowStep/{id}/void)."""
+    step = _known(stepId, "Chargeback workflow step")
+    await run_in_threadpool(scoping.require_reversible, db, user.scope, None, step)
     target = await _reverse_step(request, db, clock(), user.user_id, stepId, delete=False)
     return RedirectResponse(target, status_code=303)
 
@@ -596,6 +600,8 @@ async def void_step(request: Request, db: DbDep, clock: ClockDep, user: Chargeba
 @router.post("/steps/{stepId}/delete")
 async def delete_step(request: Request, db: DbDep, clock: ClockDep, user: ChargebackReverser, stepId: int) -> Response:
     """Delete every bill the step made in a period (as POST /api/v3/chargebackWorkflowStep/{id}/delete)."""
+    step = _known(stepId, "Chargeback workflow step")
+    await run_in_threadpool(scoping.require_reversible, db, user.scope, None, step)
     target = await _reverse_step(request, db, clock(), user.user_id, stepId, delete=True)
     return RedirectResponse(target, status_code=303)
 

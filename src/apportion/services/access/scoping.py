@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from apportion.domain import ids, scoping
-from apportion.domain.errors import NotFound, ValidationFailed
+from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.scoping import Kind, Scope
 from apportion.store import scoping as store
 from apportion.store.database import Database, DbSession
@@ -92,3 +92,16 @@ def require_body_ids(db: Database, scope: Scope, checks: Sequence[tuple[str, Kin
                 errors.setdefault(field, []).append(f"{_NAMES[kind]} {ident} is outside your topmost.")
     if errors:
         raise ValidationFailed(errors)
+
+
+def require_reversible(db: Database, scope: Scope, task_id: int | None = None, step_id: int | None = None) -> None:
+    """RuleViolation (400) when a scoped caller would void or delete a chargeback task (or a workflow step's tasks)
+    that made bills outside its topmost: only a user who sees every one of them may reverse it. Nothing is read for
+    an unlimited caller."""
+    if scope.whole:
+        return
+    with db.reading() as session:
+        outside = store.holds_bills_outside(session, scope, task_id, step_id)
+    if outside:
+        what = f"Chargeback task {task_id}" if task_id is not None else f"Chargeback workflow step {step_id}"
+        raise RuleViolation(f"{what} made bills outside your topmost: only a user who sees them all can reverse it.")
