@@ -411,3 +411,13 @@ def test_a_scoped_user_cannot_reverse_a_task_that_made_bills_outside_its_topmost
     assert "outside your topmost" in refused.text
     own = api.post("/api/v3/billSplit/exec", key=key, json={"billingPeriod": 202402}).json()
     assert api.post(f"/api/v3/chargebackTask/{own['taskId']}/void", key=key).status_code == 204
+
+
+def test_a_version_with_a_destination_outside_the_topmost_is_hidden(api: Api, campus: Campus) -> None:
+    mixed = mb.version(api, "Split", campus.account_a, campus.meter_a, ((campus.account_b, campus.meter_b),))
+    url = f"/api/v3/account/{campus.account_a}/meter/{campus.meter_a}/billSplit/{mixed}"
+    assert api.get(url).status_code == 200
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    assert api.get(url, key=key).status_code == 404
+    listed = [v["versionId"] for v in api.get("/api/v3/billSplit", key=key).json()]
+    assert mixed not in listed

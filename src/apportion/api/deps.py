@@ -109,6 +109,8 @@ def path_ids_in_range(request: Request, db: DatabaseDep, caller: CurrentUser) ->
         if not ids.in_range(number):
             raise NotFound(name.removesuffix("Id"), number)
         scoped[name] = number
+    if "versionId" in scoped and "meterId" in scoped:  # a chargeback version, not a rate's
+        scoped["chargebackVersionId"] = scoped["versionId"]
     if _entity_kind(request.path_params.get("entityType")) and "entityId" in scoped:
         scoped[_entity_kind(request.path_params.get("entityType"))] = scoped["entityId"]
     scoping.require_path_ids(db, caller.scope, scoped)

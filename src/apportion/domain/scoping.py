@@ -32,6 +32,7 @@ class Kind(StrEnum):
     METER = "meter"
     BILL = "bill"
     ACCOUNT_METER = "accountMeter"
+    VERSION = "version"  # a chargeback version (split or calculated bill), under /account/{id}/meter/{id}/...
 
 
 PATH_KINDS: dict[str, Kind] = {
@@ -41,6 +42,7 @@ PATH_KINDS: dict[str, Kind] = {
     "meterId": Kind.METER,
     "billId": Kind.BILL,
     "accountMeterId": Kind.ACCOUNT_METER,
+    "chargebackVersionId": Kind.VERSION,
 }
 """Path parameters naming a scoped record: out of the caller's scope, the operation answers 404."""
 

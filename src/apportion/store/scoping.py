@@ -145,6 +145,8 @@ def holds(session: Session, scope: Scope, kind: Kind, record_id: int) -> bool:
             return contains(session, meter_ids(scope), Meter.meter_id, record_id)
         case Kind.BILL:
             return contains(session, bill_ids(scope), Bill.bill_id, record_id)
+        case Kind.VERSION:
+            return contains(session, version_ids(scope), DistributionVersion.version_id, record_id)
         case Kind.ACCOUNT_METER:
             link = session.execute(
                 select(AccountMeter.account_id, AccountMeter.meter_id).where(AccountMeter.account_meter_id == record_id)
@@ -240,6 +242,8 @@ def record_exists(session: Session, kind: Kind, record_id: int) -> bool:
             column = Bill.bill_id
         case Kind.ACCOUNT_METER:
             column = AccountMeter.account_meter_id
+        case Kind.VERSION:
+            column = DistributionVersion.version_id
         case _:
             assert_never(kind)
     return session.execute(select(column).where(column == record_id)).first() is not None

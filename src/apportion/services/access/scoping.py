@@ -19,6 +19,7 @@ _NAMES = {
     Kind.METER: "Meter",
     Kind.BILL: "Bill",
     Kind.ACCOUNT_METER: "AccountMeter",
+    Kind.VERSION: "Version",
 }
 
 
