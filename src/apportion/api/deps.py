@@ -13,6 +13,7 @@ from apportion.domain.errors import NotFound
 from apportion.domain.filters import FilterDay
 from apportion.runtime.read_cache import ReadCache
 from apportion.services import ids
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal, authenticate
 from apportion.settings import Settings
 from apportion.store.database import Database
@@ -87,13 +88,17 @@ def requires(name: str, level: str) -> Callable[[Principal], Principal]:
     return check
 
 
-def path_ids_in_range(request: Request, _caller: CurrentUser) -> None:
-    """404 for a path id no row can have, before any route or query sees it.
+def path_ids_in_range(request: Request, db: DatabaseDep, caller: CurrentUser) -> None:
+    """404 for a path id no row can have, or naming a record outside a scoped caller's topmost, before any route or
+    query sees it.
 
     Keys are 32-bit integers; a larger number would otherwise reach the driver (SQLite: OverflowError,
     PostgreSQL: integer out of range) and every route would need its own check. Authentication runs first, so a
-    caller without a key still gets 401.
+    caller without a key still gets 401. A caller limited to topmost places or cost centers gets 404 for a place,
+    cost center, account, meter, bill or account-meter link outside them, as for one that does not exist
+    (docs/scoping.md); an unlimited caller reads nothing more.
     """
+    scoped: dict[str, int] = {}
     for name, value in request.path_params.items():
         if not name.endswith("Id"):
             continue
@@ -103,6 +108,17 @@ def path_ids_in_range(request: Request, _caller: CurrentUser) -> None:
             continue  # not a number: the route's own validation answers 400 naming the parameter
         if not ids.in_range(number):
             raise NotFound(name.removesuffix("Id"), number)
+        scoped[name] = number
+    if "versionId" in scoped and "meterId" in scoped:  # a chargeback version, not a rate's
+        scoped["chargebackVersionId"] = scoped["versionId"]
+    if _entity_kind(request.path_params.get("entityType")) and "entityId" in scoped:
+        scoped[_entity_kind(request.path_params.get("entityType"))] = scoped["entityId"]
+    scoping.require_path_ids(db, caller.scope, scoped)
+
+
+def _entity_kind(entity_type: object) -> str:
+    """The path id name a flag's entity type stands for (`/flag/{entityType}/{entityId}`), or ''."""
+    return {"bill": "billId", "account": "accountId", "meter": "meterId"}.get(str(entity_type).lower(), "")
 
 
 IdempotencyKeyHeader = Annotated[

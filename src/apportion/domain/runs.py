@@ -13,6 +13,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from apportion.domain.scoping import Scope
+
 
 class RunKind(StrEnum):
     """Which processor a run is (api/routes/processors.py)."""
@@ -49,6 +51,7 @@ class RunPlan:
     workflow_id: int | None = None
     period_count: int | None = None
     bill_ids: tuple[int, ...] = ()
+    scope: Scope = Scope.WHOLE  # the running user's (docs/scoping.md)
 
     def to_document(self) -> dict[str, Any]:
         """The plan as JSON-ready values (dates as ISO text), as the store keeps it."""
@@ -64,6 +67,8 @@ class RunPlan:
             "workflowId": self.workflow_id,
             "periodCount": self.period_count,
             "billIds": list(self.bill_ids),
+            "topmostPlaceIds": None if self.scope.place_ids is None else sorted(self.scope.place_ids),
+            "topmostCostCenterIds": None if self.scope.cost_center_ids is None else sorted(self.scope.cost_center_ids),
         }
 
     @classmethod
@@ -87,4 +92,5 @@ class RunPlan:
             workflow_id=document.get("workflowId"),
             period_count=document.get("periodCount"),
             bill_ids=tuple(int(i) for i in document.get("billIds") or ()),
+            scope=Scope.of(document.get("topmostPlaceIds"), document.get("topmostCostCenterIds")),
         )

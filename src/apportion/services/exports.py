@@ -16,6 +16,7 @@ from typing import Any
 from apportion.domain import periods
 from apportion.domain.errors import NotFound
 from apportion.domain.ids import parse_filter, require
+from apportion.domain.scoping import Scope
 from apportion.importer import tables
 from apportion.importer.tables import Column, Kind, Row
 from apportion.services.billing.bills import FILTERS as BILL_FILTERS
@@ -108,38 +109,39 @@ def bill_cells(bill: BillRow) -> Row:
     )
 
 
-def _bill_rows(db: Database, where: Callable[[], Any]) -> Iterator[Row]:
+def _bill_rows(db: Database, where: Callable[[], Any], scope: Scope) -> Iterator[Row]:
     with db.reading() as session:
-        for bill in bill_rows.stream(session, where()):
+        for bill in bill_rows.stream(session, where(), scope):
             yield bill_cells(bill)
 
 
-def task_bills(db: Database, task_id: int) -> Table:
-    """GET /apportion/v1/chargebackTask/{id}/bills/export: every bill the task wrote (void ones flagged)."""
+def task_bills(db: Database, task_id: int, scope: Scope = Scope.WHOLE) -> Table:
+    """GET /apportion/v1/chargebackTask/{id}/bills/export: every bill the task wrote (void ones flagged), in the
+    caller's `scope`."""
     require(task_id, "Chargeback task")
     with db.reading() as session:
         if not lineage.task_exists(session, task_id):
             raise NotFound("Chargeback task", task_id)
-    rows = _bill_rows(db, lambda: bill_rows.of_task(task_id))
+    rows = _bill_rows(db, lambda: bill_rows.of_task(task_id), scope)
     return Table(f"chargeback-task-{task_id}-bills", f"Task {task_id} bills", BILL_COLUMNS, rows)
 
 
-def batch_bills(db: Database, batch_id: int) -> Table:
-    """GET /apportion/v1/batch/{id}/bills/export: every bill of the batch."""
+def batch_bills(db: Database, batch_id: int, scope: Scope = Scope.WHOLE) -> Table:
+    """GET /apportion/v1/batch/{id}/bills/export: every bill of the batch in the caller's `scope`."""
     require(batch_id, "Batch")
     with db.reading() as session:
         batch = stored_batches.batch(session, batch_id)
     if batch is None:
         raise NotFound("Batch", batch_id)
-    rows = _bill_rows(db, lambda: bill_rows.of_batch(batch_id))
+    rows = _bill_rows(db, lambda: bill_rows.of_batch(batch_id), scope)
     return Table(f"batch-{batch_id}-bills", f"Batch {batch.batch_code} bills", BILL_COLUMNS, rows)
 
 
-def bill_list(db: Database, filter_text: str | None, today: date) -> Table:
+def bill_list(db: Database, filter_text: str | None, today: date, scope: Scope = Scope.WHOLE) -> Table:
     """GET /apportion/v1/bill/export?filter=...: every bill GET /api/v3/bill lists for the filter (all pages), by
     id; a bad filter is a 400 naming it before anything is sent."""
     conditions = parse_filter(filter_text, BILL_FILTERS)
-    rows = _bill_rows(db, lambda: bill_rows.matching(conditions, today))
+    rows = _bill_rows(db, lambda: bill_rows.matching(conditions, today), scope)
     return Table("bills", "Bills", BILL_COLUMNS, rows)
 
 
@@ -212,6 +214,6 @@ def digest_table(result: WorkflowDigest) -> Table:
     )
 
 
-def digest(db: Database, step_id: int, billing_period: int | None, today: date) -> Table:
+def digest(db: Database, step_id: int, billing_period: int | None, today: date, scope: Scope = Scope.WHOLE) -> Table:
     """GET /apportion/v1/digest/{stepId}/export: the digest GET /api/v3/chargebackWorkflow/{id}/digest answers."""
-    return digest_table(digest_service.get_digest(db, step_id, billing_period, today))
+    return digest_table(digest_service.get_digest(db, step_id, billing_period, today, scope))

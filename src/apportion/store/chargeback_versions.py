@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 from apportion.domain import splits
 from apportion.domain.calculations import CalculatedBillInstructions
 from apportion.domain.filters import Condition
+from apportion.domain.scoping import Scope
 from apportion.domain.versions import CALCULATION, SPLIT
-from apportion.store import instructions
+from apportion.store import instructions, scoping
 from apportion.store.filtering import compile_filter
 from apportion.store.id_lists import among
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, Meter
+from apportion.store.paging import AnySelect
 
 ZERO = Decimal(0)
 AGGREGATE_METER_TYPE_ID = 5  # store/reference_data.py METER_TYPES: AGGREGATE (domain.md §4.5)
@@ -61,6 +63,7 @@ class VersionSelection:
     conditions: tuple[Condition, ...] = ()
     aggregation_only: bool = False
     today: date | None = None
+    scope: Scope = Scope.WHOLE  # the running user's: versions not wholly in it are left out (docs/scoping.md)
 
 
 _COLUMNS = (
@@ -93,7 +96,26 @@ class VersionRow(NamedTuple):
 
 
 def _versions(session: Session, kind: str, selection: VersionSelection) -> list[VersionRow]:
-    """The selected versions' columns (plain rows: a run may load thousands)."""
+    """The selected versions' columns (plain rows: a run may load thousands), those wholly in the selection's
+    scope."""
+    statement = _statement(kind, selection).where(
+        scoping.within(DistributionVersion.version_id, scoping.version_ids(selection.scope))
+    )
+    # Plain tuples named by position: cheaper than a Row's attributes over thousands of versions.
+    return [VersionRow._make(row) for row in session.connection().execute(statement)]
+
+
+def out_of_scope(session: Session, kind: str, selection: VersionSelection) -> list[int]:
+    """The ids of the versions the selection would take but for its scope (none for the whole tree): a run by a
+    scoped user skips a version whose source or any destination lies outside its topmost."""
+    ids = scoping.version_ids(selection.scope)
+    if ids is None:
+        return []
+    statement = _statement(kind, selection).where(DistributionVersion.version_id.not_in(ids))
+    return [row.version_id for row in session.execute(statement)]
+
+
+def _statement(kind: str, selection: VersionSelection) -> AnySelect:
     period = selection.period
     statement = (
         select(*_COLUMNS)
@@ -119,8 +141,7 @@ def _versions(session: Session, kind: str, selection: VersionSelection) -> list[
             "calculateBillVersionID": DistributionVersion.version_id,
         }
         statement = statement.where(compile_filter(selection.conditions, targets, selection.today or date.today()))
-    # Plain tuples named by position: cheaper than a Row's attributes over thousands of versions.
-    return [VersionRow._make(row) for row in session.connection().execute(statement)]
+    return statement
 
 
 def load_split_versions(session: Session, selection: VersionSelection) -> list[SplitVersion]:

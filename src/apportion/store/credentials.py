@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from apportion.domain.scoping import Scope
 from apportion.store.models.users import ApiKey, PageSession, PageSigningKey, User
 
 SIGNING_KEY_ID = 1
@@ -28,6 +29,7 @@ class Holder:
     permissions: dict[str, Any]
     active: bool
     api_key_id: int
+    scope: Scope = Scope.WHOLE
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,23 @@ class SessionHolder:
     holder: Holder
 
 
-_HOLDER = (User.user_id, User.user_code, User.full_name, User.permissions, User.active, ApiKey.api_key_id)
+_HOLDER = (
+    User.user_id,
+    User.user_code,
+    User.full_name,
+    User.permissions,
+    User.active,
+    ApiKey.api_key_id,
+    User.topmost_place_ids,
+    User.topmost_cost_center_ids,
+)
 
 
 def _holder(row: Any) -> Holder:
-    return Holder(row.user_id, row.user_code, row.full_name, row.permissions or {}, bool(row.active), row.api_key_id)
+    scope = Scope.of(row.topmost_place_ids, row.topmost_cost_center_ids)
+    return Holder(
+        row.user_id, row.user_code, row.full_name, row.permissions or {}, bool(row.active), row.api_key_id, scope
+    )
 
 
 def key_holder(session: Session, key_hash: str) -> Holder | None:

@@ -17,10 +17,11 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 from apportion.domain import periods
 from apportion.domain.batch_modes import BatchMode, BatchStatus, ImportBatchSettings
 from apportion.domain.errors import NotFound, Unauthenticated, ValidationFailed
+from apportion.domain.scoping import Kind
 from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services import exports, ids
-from apportion.services.access import page_sessions
+from apportion.services.access import page_sessions, scoping
 from apportion.services.access.auth import Principal
 from apportion.services.billing import batches, bills
 from apportion.services.chargebacks import (
@@ -231,7 +232,7 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
         "notice": _notice(done),
         "refresh": REFRESH_SECONDS if running else None,
         "running": running,
-        "accounts": month_end.account_totals(db, taskId),
+        "accounts": month_end.account_totals(db, taskId, visitor.scope),
         "errors": chargeback_tasks.error_rows(db, taskId),
         "conservation": lineage_reports.task_conservation(db, taskId),
         "history": lineage_reports.task_history(db, taskId),
@@ -241,9 +242,9 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
 
 
 @router.get("/tasks/{taskId}/bills.{format}")
-def task_bills_export(db: DbDep, _: ChargebackViewer, taskId: int, format: FileFormat) -> Response:
-    """The bills the task made, as CSV or XLSX."""
-    return _export(exports.task_bills(db, taskId), format)
+def task_bills_export(db: DbDep, visitor: ChargebackViewer, taskId: int, format: FileFormat) -> Response:
+    """The bills the task made (in the visitor's scope), as CSV or XLSX."""
+    return _export(exports.task_bills(db, taskId, visitor.scope), format)
 
 
 @router.get("/tasks/{taskId}/conservation.csv")
@@ -261,7 +262,8 @@ def task_conservation(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
 def bill_page(request: Request, db: DbDep, visitor: BillViewer, billId: int) -> Response:
     """One bill's lineage: what it was made from (each line's share and rounding), the live bills made from it,
     and the corrections that voided it."""
-    found = lineage_reports.bill_lineage(db, _known(billId, "Bill"))
+    scoping.require(db, visitor.scope, Kind.BILL, _known(billId, "Bill"))
+    found = lineage_reports.bill_lineage(db, billId)
     listing = bills.get_bill(db, billId)
     return render(request, "bill.html", {"visitor": visitor, "lineage": found, "listing": listing})
 
@@ -319,7 +321,7 @@ def digest_page(
     """A step's digest: each meter's current period against the prior period and the prior year, in charts and
     tables, split destinations under their source."""
     period = None if not billingPeriod else billing_period(billingPeriod)
-    result = digest.get_digest(db, stepId, period, clock().date())
+    result = digest.get_digest(db, stepId, period, clock().date(), visitor.scope)
     view = digest_view(result, page)
     task = month_end.digest_task(db, stepId, view.billing_period, clock().date())
     task_id = None if task is None else task.task_id
@@ -327,7 +329,7 @@ def digest_page(
         "visitor": visitor,
         "view": view,
         "task": task,
-        "accounts": None if task_id is None else month_end.account_totals(db, task_id),
+        "accounts": None if task_id is None else month_end.account_totals(db, task_id, visitor.scope),
         "reconciliation": None if task_id is None else month_end.reconciliation(db, task_id),
         "reruns": lineage_reports.reruns(db, view.billing_period, stepId),
         "earlier": periods.prior(view.billing_period),
@@ -558,6 +560,7 @@ def run_page(request: Request, db: DbDep, visitor: ChargebackViewer, tasks: str,
 @router.post("/tasks/{taskId}/void")
 def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
     """Void the task's bills (as POST /api/v3/chargebackTask/{id}/void); back to the task, saying so."""
+    scoping.require_reversible(db, user.scope, task_id=_known(taskId, "Chargeback task"))
     chargeback_tasks.reverse_task(
         db, _known(taskId, "Chargeback task"), delete=False, user_id=user.user_id, now=clock()
     )
@@ -567,6 +570,7 @@ def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int)
 @router.post("/tasks/{taskId}/delete")
 def delete_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
     """Delete the task's bills (as POST /api/v3/chargebackTask/{id}/delete); back to the task, saying so."""
+    scoping.require_reversible(db, user.scope, task_id=_known(taskId, "Chargeback task"))
     chargeback_tasks.reverse_task(db, _known(taskId, "Chargeback task"), delete=True, user_id=user.user_id, now=clock())
     return RedirectResponse(f"/ui/tasks/{taskId}?done=deleted", status_code=303)
 
@@ -588,6 +592,8 @@ async def _reverse_step(request: Request, db: Database, now: datetime, user_id: 
 @router.post("/steps/{stepId}/void")
 async def void_step(request: Request, db: DbDep, clock: ClockDep, user: ChargebackReverser, stepId: int) -> Response:
     """Void every bill the step made in a period (as POST /api/v3/chargebackWorkflowStep/{id}/void)."""
+    step = _known(stepId, "Chargeback workflow step")
+    await run_in_threadpool(scoping.require_reversible, db, user.scope, None, step)
     target = await _reverse_step(request, db, clock(), user.user_id, stepId, delete=False)
     return RedirectResponse(target, status_code=303)
 
@@ -595,6 +601,8 @@ async def void_step(request: Request, db: DbDep, clock: ClockDep, user: Chargeba
 @router.post("/steps/{stepId}/delete")
 async def delete_step(request: Request, db: DbDep, clock: ClockDep, user: ChargebackReverser, stepId: int) -> Response:
     """Delete every bill the step made in a period (as POST /api/v3/chargebackWorkflowStep/{id}/delete)."""
+    step = _known(stepId, "Chargeback workflow step")
+    await run_in_threadpool(scoping.require_reversible, db, user.scope, None, step)
     target = await _reverse_step(request, db, clock(), user.user_id, stepId, delete=True)
     return RedirectResponse(target, status_code=303)
 
@@ -701,9 +709,9 @@ async def batch_open(request: Request, db: DbDep, clock: ClockDep, user: BillCre
 
 
 @router.get("/batches/{batchId}/bills.{format}")
-def batch_bills_export(db: DbDep, _: BillViewer, batchId: int, format: FileFormat) -> Response:
+def batch_bills_export(db: DbDep, visitor: BillViewer, batchId: int, format: FileFormat) -> Response:
     """The batch's bills, as CSV or XLSX."""
-    return _export(exports.batch_bills(db, batchId), format)
+    return _export(exports.batch_bills(db, batchId, visitor.scope), format)
 
 
 @router.get("/batches/{batchId}")
@@ -718,7 +726,7 @@ def batch_page(
 ) -> Response:
     """One batch: its status, counters and bills."""
     listing = batches.get_batch(db, _known(batchId, "Batch"))
-    found = bills.list_bills(db, f"batchId equals '{batchId}'", page, BILLS_PER_PAGE, clock().date())
+    found = bills.list_bills(db, f"batchId equals '{batchId}'", page, BILLS_PER_PAGE, clock().date(), visitor.scope)
     context = {
         "visitor": visitor,
         "listing": listing,
@@ -807,7 +815,7 @@ def bill_list(
 ) -> Response:
     """Bills, filtered by period, account, meter, batch and whether they are void."""
     given = {"period": period, "account": account, "meter": meter, "batch": batch, "state": state}
-    found = bills.list_bills(db, bill_filter(given), page, BILLS_PER_PAGE, clock().date())
+    found = bills.list_bills(db, bill_filter(given), page, BILLS_PER_PAGE, clock().date(), visitor.scope)
     query = urlencode({k: v for k, v in given.items() if v})
     context = {
         "visitor": visitor,
@@ -837,7 +845,8 @@ def version_list(
     if type not in VERSION_TYPES:
         raise ValidationFailed.single("type", "type is split or calculated.")
     text = f"meterCode equals {_quoted(meter.strip())}" if meter.strip() else None
-    found = version_lists.list_versions(db, VERSION_TYPES[type], text, page, VERSIONS_PER_PAGE, clock().date())
+    today = clock().date()
+    found = version_lists.list_versions(db, VERSION_TYPES[type], text, page, VERSIONS_PER_PAGE, today, visitor.scope)
     query = urlencode({"type": type, **({"meter": meter} if meter else {})})
     context = {
         "visitor": visitor,

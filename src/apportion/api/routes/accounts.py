@@ -35,6 +35,8 @@ from apportion.api.schemas.contract import (
     RateChild,
 )
 from apportion.api.wire import WireRoute
+from apportion.domain.scoping import Kind, Scope
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.master import account_meters, accounts
 from apportion.store.database import Database
@@ -66,9 +68,9 @@ def linked_meter(link: AccountMeterLink) -> AccountMeterChildWithSerialNumber:
     )
 
 
-def render_accounts(db: Database, rows: list[AccountRow]) -> list[AccountResponse]:
-    """Wire form of accounts with their linked meters (one more query for the whole list)."""
-    links = accounts.meters_of(db, [row.account_id for row in rows])
+def render_accounts(db: Database, rows: list[AccountRow], scope: Scope = Scope.WHOLE) -> list[AccountResponse]:
+    """Wire form of accounts with their linked meters (in `scope`; one more query for the whole list)."""
+    links = accounts.meters_of(db, [row.account_id for row in rows], scope)
     out = []
     for row in rows:
         a = row.values
@@ -145,22 +147,22 @@ def get_accounts(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("Accounts", "View"))],
+    viewer: Annotated[Principal, Depends(requires("Accounts", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[AccountResponse]:
     """Retrieves all accounts."""
-    result = accounts.list_accounts(db, filter, page.number, page.size, today)
+    result = accounts.list_accounts(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return render_accounts(db, result.rows)
+    return render_accounts(db, result.rows, viewer.scope)
 
 
 @router.get("/api/v3/account/{accountId}", response_model=AccountResponse)
 def get_account(
-    db: DatabaseDep, accountId: int, _: Annotated[Principal, Depends(requires("Accounts", "View"))]
+    db: DatabaseDep, accountId: int, viewer: Annotated[Principal, Depends(requires("Accounts", "View"))]
 ) -> AccountResponse:
     """Retrieves one account."""
-    return render_accounts(db, [accounts.get_account(db, accountId)])[0]
+    return render_accounts(db, [accounts.get_account(db, accountId)], viewer.scope)[0]
 
 
 @router.post("/api/v3/account", response_model=AccountResponse)
@@ -171,6 +173,8 @@ def create_account(
     user: Annotated[Principal, Depends(requires("Accounts", "Create"))],
 ) -> AccountResponse:
     """Creates an account; `meters` are linked to it for all dates."""
+    checks = [("costCenterId", Kind.COST_CENTER, body.cost_center_id)]
+    scoping.require_body_ids(db, user.scope, checks + [("meters", Kind.METER, m) for m in body.meters or ()])
     fields = accounts.AccountFields(
         **_fields(body),
         account_type_id=body.account_type_id,
@@ -190,6 +194,7 @@ def edit_account(
     user: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
 ) -> AccountResponse:
     """Edits an account (its vendor and type stay)."""
+    scoping.require_body_ids(db, user.scope, [("costCenterId", Kind.COST_CENTER, body.cost_center_id)])
     accounts.edit_account(db, accountId, accounts.AccountFields(**_fields(body)), user.user_id, clock())
     return render_accounts(db, [accounts.get_account(db, accountId)])[0]
 
@@ -236,6 +241,8 @@ def create_account_meter(
     user: Annotated[Principal, Depends(requires("Accounts", "Edit"))],
 ) -> list[AccountMeterResponse]:
     """Links accounts and meters; one bad element writes none."""
+    checks = [("accountId", Kind.ACCOUNT, item.account_id) for item in body]
+    scoping.require_body_ids(db, user.scope, checks + [("meterId", Kind.METER, item.meter_id) for item in body])
     links = [
         account_meters.LinkInput(
             account_id=item.account_id,

@@ -34,6 +34,8 @@ from apportion.api.wire import WireRoute
 from apportion.domain.bills import BillHeader
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.money import USE_QUANTUM
+from apportion.domain.scoping import Kind
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.accounting.approval import powers_of
 from apportion.services.billing import bills
@@ -171,12 +173,12 @@ def get_bills(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
+    viewer: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[BillResponse]:
     """Retrieves an array of bills."""
-    result = bills.list_bills(db, filter, page.number, page.size, today)
+    result = bills.list_bills(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
     return [render(bill) for bill in result.rows]
 
@@ -193,6 +195,7 @@ def create_bill(
     """Creates a bill (200, as the SDK expects) and audits it: a failed audit flags it (Audit Exception), a Hold
     audit holds it from export; saveAsResolved=true resolves that flag and releases the bill (comment goes on
     the flag's events)."""
+    scoping.require_body_ids(db, user.scope, [("accountId", Kind.ACCOUNT, body.account_id)])
     bill_id = bills.create_bill(db, _bill_input(body, body.batch_id), user, clock(), bool(save_as_resolved), comment)
     return BillIdResponse(bill_id=bill_id)
 
@@ -208,7 +211,7 @@ def bill_action_void(
     """Sets or clears the void flag of the given bills (200 with UpdateResult, domain.md §1.4)."""
     if body.void is None:
         raise ValidationFailed.single("void", "The void field is required.")
-    selected, updated = bills.void_bills(db, body.ids or [], body.void, user.user_id, clock())
+    selected, updated = bills.void_bills(db, body.ids or [], body.void, user.user_id, clock(), user.scope)
     return UpdateResult(selected=selected, updated=updated)
 
 
@@ -220,7 +223,7 @@ def bill_action_delete(
     user: Annotated[Principal, Depends(requires("BillsAndBatches", "Delete"))],
 ) -> BillDeleteActionResult:
     """Deletes the given bills (200 with BillDeleteActionResult, domain.md §1.4)."""
-    selected, deleted = bills.delete_bills(db, body.ids or [], user.user_id, clock(), powers_of(user))
+    selected, deleted = bills.delete_bills(db, body.ids or [], user.user_id, clock(), powers_of(user), user.scope)
     return BillDeleteActionResult(selected=selected, deleted=deleted)
 
 

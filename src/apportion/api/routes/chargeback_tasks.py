@@ -18,6 +18,7 @@ from apportion.api.schemas.contract import (
 )
 from apportion.api.wire import WireRoute
 from apportion.domain.versions import CALCULATION, SPLIT
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import chargeback_tasks
 
@@ -91,6 +92,7 @@ def update_chargeback_task(
 @router.post("/api/v3/chargebackTask/{taskId}/void", status_code=204)
 def void_chargeback_task(db: DatabaseDep, clock: ClockDep, taskId: int, user: Reverser) -> Response:
     """Void all bills created by the task; a split task's source bills become unsplit again (204)."""
+    scoping.require_reversible(db, user.scope, task_id=taskId)
     chargeback_tasks.reverse_task(db, taskId, delete=False, user_id=user.user_id, now=clock())
     return Response(status_code=204)
 
@@ -98,6 +100,7 @@ def void_chargeback_task(db: DatabaseDep, clock: ClockDep, taskId: int, user: Re
 @router.post("/api/v3/chargebackTask/{taskId}/delete", status_code=204)
 def delete_chargeback_task(db: DatabaseDep, clock: ClockDep, taskId: int, user: Reverser) -> Response:
     """Delete all bills created by the task; a split task's source bills become unsplit again (204)."""
+    scoping.require_reversible(db, user.scope, task_id=taskId)
     chargeback_tasks.reverse_task(db, taskId, delete=True, user_id=user.user_id, now=clock())
     return Response(status_code=204)
 
@@ -168,6 +171,7 @@ def void_chargeback_workflow_steps(
     billingPeriod: int | None = None,
 ) -> Response:
     """Void every bill the step created in the period across all its runs (204)."""
+    scoping.require_reversible(db, user.scope, step_id=chargebackWorkflowStepId)
     chargeback_tasks.reverse_step(
         db, chargebackWorkflowStepId, billingPeriod, delete=False, user_id=user.user_id, now=clock()
     )
@@ -183,6 +187,7 @@ def delete_chargeback_workflow_steps(
     billingPeriod: int | None = None,
 ) -> Response:
     """Delete every bill the step created in the period across all its runs (204)."""
+    scoping.require_reversible(db, user.scope, step_id=chargebackWorkflowStepId)
     chargeback_tasks.reverse_step(
         db, chargebackWorkflowStepId, billingPeriod, delete=True, user_id=user.user_id, now=clock()
     )

@@ -164,7 +164,7 @@ def get_chargeback_workflow_digest(
     clock: ClockDep,
     cache: ReadCacheDep,
     chargebackWorkflowStepId: int,
-    _: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
+    viewer: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
     billingPeriod: Annotated[int | None, Query(description="The billing period of the digest.")] = None,
 ) -> Response:
     """Get a digest of all bills by meter for all meters involved in a chargeback workflow step for a given
@@ -173,9 +173,11 @@ def get_chargeback_workflow_digest(
 
     def build() -> bytes:
         with cyclic_gc_paused():  # 12,000 entries are tens of thousands of acyclic objects
-            return pydantic_core.to_json(render(digest.get_digest(db, chargebackWorkflowStepId, billingPeriod, today)))
+            found = digest.get_digest(db, chargebackWorkflowStepId, billingPeriod, today, viewer.scope)
+            return pydantic_core.to_json(render(found))
 
     # Kept until the next write: rendering 12,000 entries takes a second, serving them again milliseconds. The
     # answer depends on the data and, without a billing period, on today's period (the default one).
-    key = ("digest", chargebackWorkflowStepId, billingPeriod, periods.of_date(today))
+    # and on the caller's scope (a scoped caller sees only its meters).
+    key = ("digest", chargebackWorkflowStepId, billingPeriod, periods.of_date(today), viewer.scope)
     return Response(cache.get_or_build(db, key, build), media_type="application/json")

@@ -62,13 +62,13 @@ def export_digest(
     db: DatabaseDep,
     clock: ClockDep,
     chargebackWorkflowStepId: int,
-    _: ChargebackViewer,
+    viewer: ChargebackViewer,
     billingPeriod: Annotated[int | None, Query(description="YYYYMM (default: the step's latest task period)")] = None,
     format: FileFormat = "csv",
 ) -> StreamingResponse:
     """The step's digest (the figures of GET /api/v3/chargebackWorkflow/{id}/digest), one row per meter, each split
     destination after its source."""
-    return send(exports.digest(db, chargebackWorkflowStepId, billingPeriod, clock().date()), format)
+    return send(exports.digest(db, chargebackWorkflowStepId, billingPeriod, clock().date(), viewer.scope), format)
 
 
 @router.get(
@@ -77,10 +77,10 @@ def export_digest(
     responses=FILE_RESPONSE,  # type: ignore[arg-type]
 )
 def export_task_bills(
-    db: DatabaseDep, chargebackTaskId: int, _: ChargebackViewer, format: FileFormat = "csv"
+    db: DatabaseDep, chargebackTaskId: int, viewer: ChargebackViewer, format: FileFormat = "csv"
 ) -> StreamingResponse:
     """Every bill a chargeback task wrote, one row per bill (void ones flagged)."""
-    return send(exports.task_bills(db, chargebackTaskId), format)
+    return send(exports.task_bills(db, chargebackTaskId, viewer.scope), format)
 
 
 @router.get(
@@ -88,9 +88,11 @@ def export_task_bills(
     response_class=StreamingResponse,
     responses=FILE_RESPONSE,  # type: ignore[arg-type]
 )
-def export_batch_bills(db: DatabaseDep, batchId: int, _: BillViewer, format: FileFormat = "csv") -> StreamingResponse:
+def export_batch_bills(
+    db: DatabaseDep, batchId: int, viewer: BillViewer, format: FileFormat = "csv"
+) -> StreamingResponse:
     """Every bill of a batch, one row per bill."""
-    return send(exports.batch_bills(db, batchId), format)
+    return send(exports.batch_bills(db, batchId, viewer.scope), format)
 
 
 @router.get(
@@ -99,7 +101,7 @@ def export_batch_bills(db: DatabaseDep, batchId: int, _: BillViewer, format: Fil
     responses=FILE_RESPONSE,  # type: ignore[arg-type]
 )
 def export_bills(
-    db: DatabaseDep, clock: ClockDep, _: BillViewer, filter: FilterQuery = None, format: FileFormat = "csv"
+    db: DatabaseDep, clock: ClockDep, viewer: BillViewer, filter: FilterQuery = None, format: FileFormat = "csv"
 ) -> StreamingResponse:
     """Every bill GET /api/v3/bill would list for the same filter, all pages, by id."""
-    return send(exports.bill_list(db, filter, clock().date()), format)
+    return send(exports.bill_list(db, filter, clock().date(), viewer.scope), format)

@@ -50,6 +50,8 @@ from apportion.api.wire import WireRoute
 from apportion.domain import auto_groups
 from apportion.domain.auto_groups import GroupFilter
 from apportion.domain.filters import FieldType, FilterOperator
+from apportion.domain.scoping import Kind, Scope
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.master import channels, meter_groups, meters, readings
 from apportion.store.database import Database
@@ -79,10 +81,10 @@ def meter_account(link: MeterAccountLink) -> MeterAccountChild:
     )
 
 
-def render_meters(db: Database, rows: list[MeterRow]) -> list[MeterResponse]:
-    """Wire form of meters with their accounts and channels (two more queries for the whole list)."""
+def render_meters(db: Database, rows: list[MeterRow], scope: Scope = Scope.WHOLE) -> list[MeterResponse]:
+    """Wire form of meters with their accounts (in `scope`) and channels (two more queries for the whole list)."""
     ids = [row.meter_id for row in rows]
-    links = meters.accounts_of(db, ids)
+    links = meters.accounts_of(db, ids, scope)
     channels = meters.channels_of(db, ids)
     out = []
     for m in rows:
@@ -126,22 +128,22 @@ def get_meters(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("Meters", "View"))],
+    viewer: Annotated[Principal, Depends(requires("Meters", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[MeterResponse]:
     """Retrieves all meters."""
-    result = meters.list_meters(db, filter, page.number, page.size, today)
+    result = meters.list_meters(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return render_meters(db, result.rows)
+    return render_meters(db, result.rows, viewer.scope)
 
 
 @router.get("/api/v3/meter/{meterId}", response_model=MeterResponse)
 def get_meter(
-    db: DatabaseDep, meterId: int, _: Annotated[Principal, Depends(requires("Meters", "View"))]
+    db: DatabaseDep, meterId: int, viewer: Annotated[Principal, Depends(requires("Meters", "View"))]
 ) -> MeterResponse:
     """Retrieves one meter."""
-    return render_meters(db, [meters.get_meter(db, meterId)])[0]
+    return render_meters(db, [meters.get_meter(db, meterId)], viewer.scope)[0]
 
 
 @router.post("/api/v3/meter", response_model=MeterResponse)
@@ -152,6 +154,7 @@ def create_meter(
     user: Annotated[Principal, Depends(requires("Meters", "Create"))],
 ) -> MeterResponse:
     """Creates a meter (meterTypeId 1 standard, 6 chargeback, ...); the use unit defaults to the commodity's."""
+    scoping.require_body_ids(db, user.scope, [("placeId", Kind.PLACE, body.place_id)])
     fields = meters.MeterFields(
         meter_code=body.meter_code,
         meter_info=body.meter_info,
@@ -307,12 +310,13 @@ def delete_meter_group(
 def get_meter_group_members(
     db: DatabaseDep,
     groupId: int,
-    _: GroupViewer,
+    viewer: GroupViewer,
     _always_limit_by_topmost: Annotated[bool | None, Query(alias="alwaysLimitByTopmost")] = None,
 ) -> list[MeterGroupMemberChild]:
-    """Gets a list of meter group members (every user's scope is the whole tree, so the flag changes nothing)."""
+    """Gets a list of meter group members: only those in the caller's topmost (docs/scoping.md), whatever the
+    flag says, as a scoped user sees nothing outside it."""
     out = []
-    for member in meter_groups.members(db, groupId):
+    for member in meter_groups.members(db, groupId, viewer.scope):
         child = meter_of(member.meter)
         if child is not None:
             fields = child.model_dump(by_alias=False, exclude={"serial_number"})

@@ -20,6 +20,8 @@ from apportion.api.schemas.contract import (
     WeatherStationChild,
 )
 from apportion.api.wire import WireRoute
+from apportion.domain.scoping import Kind, Scope
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.master import place_sizes, places
 from apportion.store.database import Database
@@ -31,11 +33,11 @@ Viewer = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Vie
 Editor = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Edit"))]
 
 
-def render_places(db: Database, rows: list[PlaceRow]) -> list[PlaceResponse]:
-    """Wire form of places with their child places and meters (two queries for the whole list)."""
+def render_places(db: Database, rows: list[PlaceRow], scope: Scope = Scope.WHOLE) -> list[PlaceResponse]:
+    """Wire form of places with their child places and meters (in `scope`; two queries for the whole list)."""
     ids = [row.place_id for row in rows]
-    children = places.children_of(db, ids)
-    meters = places.meters_of(db, ids)
+    children = places.children_of(db, ids, scope)
+    meters = places.meters_of(db, ids, scope)
     out = []
     for row in rows:
         p = row.values
@@ -105,20 +107,20 @@ def get_places(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Viewer,
+    viewer: Viewer,
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[PlaceResponse]:
     """Retrieves all places."""
-    result = places.list_places(db, filter, page.number, page.size, today)
+    result = places.list_places(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return render_places(db, result.rows)
+    return render_places(db, result.rows, viewer.scope)
 
 
 @router.get("/api/v3/place/{placeId}", response_model=PlaceResponse)
-def get_place(db: DatabaseDep, today: TodayDep, placeId: int, _: Viewer) -> PlaceResponse:
+def get_place(db: DatabaseDep, today: TodayDep, placeId: int, viewer: Viewer) -> PlaceResponse:
     """Retrieves one place."""
-    return render_places(db, [places.get_place(db, placeId, today)])[0]
+    return render_places(db, [places.get_place(db, placeId, today)], viewer.scope)[0]
 
 
 @router.post("/api/v3/place", response_model=PlaceResponse)
@@ -130,6 +132,7 @@ def create_place(
     user: Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Create"))],
 ) -> PlaceResponse:
     """Creates a place under an existing parent place."""
+    scoping.require_body_ids(db, user.scope, [("parentPlaceId", Kind.PLACE, body.parent_place_id)])
     place_id = places.create_place(db, _fields(body), user.user_id, clock())
     return render_places(db, [places.get_place(db, place_id, today)])[0]
 
@@ -139,6 +142,7 @@ def edit_place(
     db: DatabaseDep, clock: ClockDep, today: TodayDep, placeId: int, body: PlaceEdit, user: Editor
 ) -> PlaceResponse:
     """Edits a place; a parent that is the place itself or below it is refused."""
+    scoping.require_body_ids(db, user.scope, [("parentPlaceId", Kind.PLACE, body.parent_place_id)])
     places.edit_place(db, placeId, _fields(body), user.user_id, clock())
     return render_places(db, [places.get_place(db, placeId, today)])[0]
 

@@ -33,6 +33,8 @@ from apportion.api.schemas.contract import (
     VersionResponse,
 )
 from apportion.api.wire import WireRoute
+from apportion.domain.scoping import Kind, Scope
+from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.master import cost_centers, rate_versions, rates, reference
 from apportion.services.master.rate_versions import VersionView
@@ -135,11 +137,14 @@ def get_place_types(
     ]
 
 
-def render_cost_centers(db: DatabaseDep, rows: list[CostCenterRow]) -> list[CostCenterResponse]:
-    """Wire form of cost centers, with their children and accounts (two queries for the whole list)."""
+def render_cost_centers(
+    db: DatabaseDep, rows: list[CostCenterRow], scope: Scope = Scope.WHOLE
+) -> list[CostCenterResponse]:
+    """Wire form of cost centers, with their children and accounts (in `scope`; two queries for the whole
+    list)."""
     ids = [row.cost_center_id for row in rows]
-    children = cost_centers.children_of(db, ids)
-    accounts = cost_centers.accounts_of(db, ids)
+    children = cost_centers.children_of(db, ids, scope)
+    accounts = cost_centers.accounts_of(db, ids, scope)
     out = []
     for cc in rows:
         out.append(
@@ -172,29 +177,30 @@ def get_cost_centers(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("CostCenters", "View"))],
+    viewer: Annotated[Principal, Depends(requires("CostCenters", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[CostCenterResponse]:
     """Retrieves all the cost centers."""
-    result = cost_centers.list_cost_centers(db, filter, page.number, page.size, today)
+    result = cost_centers.list_cost_centers(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return render_cost_centers(db, result.rows)
+    return render_cost_centers(db, result.rows, viewer.scope)
 
 
 @router.get("/api/v3/costcenter/{costCenterId}", response_model=CostCenterResponse)
 def get_cost_center(
-    db: DatabaseDep, costCenterId: int, _: Annotated[Principal, Depends(requires("CostCenters", "View"))]
+    db: DatabaseDep, costCenterId: int, viewer: Annotated[Principal, Depends(requires("CostCenters", "View"))]
 ) -> CostCenterResponse:
     """Retrieves the cost center by ID."""
-    return render_cost_centers(db, [cost_centers.get_cost_center(db, costCenterId)])[0]
+    return render_cost_centers(db, [cost_centers.get_cost_center(db, costCenterId)], viewer.scope)[0]
 
 
 @router.post("/api/v3/costcenter", response_model=CostCenterResponse)
 def create_cost_center(
-    db: DatabaseDep, body: CostCenterCreate, _: Annotated[Principal, Depends(requires("CostCenters", "Create"))]
+    db: DatabaseDep, body: CostCenterCreate, user: Annotated[Principal, Depends(requires("CostCenters", "Create"))]
 ) -> CostCenterResponse:
     """Creates a cost center under an existing parent."""
+    scoping.require_body_ids(db, user.scope, [("parentCostCenterId", Kind.COST_CENTER, body.parent_cost_center_id)])
     new_id = cost_centers.create_cost_center(
         db, body.cost_center_code, body.cost_center_info, body.parent_cost_center_id
     )

@@ -45,12 +45,12 @@ def get_bill_split_versions(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
+    viewer: Annotated[Principal, Depends(requires("ChargebacksModule", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> Response:
     """Get a list of bill split versions which match the provided filter conditions."""
-    result = version_lists.list_versions(db, SPLIT, filter, page.number, page.size, today)
+    result = version_lists.list_versions(db, SPLIT, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
     return version_page([distribution_version(row) for row in result.rows], response)
 

@@ -1,9 +1,11 @@
-"""Routes: the caller (GET /api/v3/me), users (GET /api/v3/user[/{userId}], POST /api/v202306/user) and API keys
+"""Routes: the caller (GET /api/v3/me), users (GET /api/v3/user[/{userId}], POST /api/v202306/user, PUT
+/api/v202306/user/{userId}), the available places and cost centers for topmost ids, and API keys
 (POST/GET /api/v3/apiKey, DELETE /api/v3/apiKey/{apiKeyId})."""
 
 from __future__ import annotations
 
 import typing
+from collections.abc import Sequence
 from functools import cache
 from typing import Annotated, Any
 
@@ -22,13 +24,19 @@ from apportion.api.schemas.contract import (
     TopmostCostCenter,
     TopmostPlace,
     UserCreateRequest,
+    UserEditRequest,
     UserResponse,
 )
+from apportion.api.schemas.contract import CostCenterChild as CostCenterChildWire
+from apportion.api.schemas.contract import PlaceChild as PlaceChildWire
 from apportion.api.wire import WireRoute
 from apportion.domain.permissions import LEVELS, Grants
-from apportion.services.access import api_keys, users
+from apportion.services.access import api_keys, scoping, users
 from apportion.services.access.auth import Principal
+from apportion.services.access.users import OwnTopmost
 from apportion.store.queries.api_keys import ApiKeyRow
+from apportion.store.queries.children import CostCenterChild as CostCenterRecord
+from apportion.store.queries.children import PlaceChild as PlaceRecord
 from apportion.store.queries.users import Topmost, UserRow
 
 router = APIRouter(tags=["Users"], route_class=WireRoute)
@@ -55,30 +63,36 @@ def permissions_of(grants: Grants) -> Permissions:
     return Permissions(**values)
 
 
-def _topmost_place(scope: Topmost) -> TopmostPlace | None:
-    root = place_of(scope.place)
-    if scope.place is None or root is None:
+def _topmost_place(scope: Topmost, own: Sequence[PlaceRecord] | None = None) -> TopmostPlace | None:
+    """The user's topmost places (`own`), or the root place for a user not limited by place."""
+    records = list(own) if own else ([scope.place] if scope.place is not None else [])
+    places = [child for child in (place_of(record) for record in records) if child is not None]
+    if not places:
         return None
+    first = records[0]
     return TopmostPlace(
-        is_multi_topmost_place=False,
-        multi_topmost_places=[root],
-        place_id=root.place_id,
-        place_code=root.place_code,
-        place_info=root.place_info,
-        place_type=place_type_of(scope.place.place_type),
+        is_multi_topmost_place=len(places) > 1,
+        multi_topmost_places=places,
+        place_id=first.place_id,
+        place_code=first.place_code,
+        place_info=first.place_info,
+        place_type=place_type_of(first.place_type),
     )
 
 
-def _topmost_cost_center(scope: Topmost) -> TopmostCostCenter | None:
-    root = cost_center_of(scope.cost_center)
-    if root is None:
+def _topmost_cost_center(scope: Topmost, own: Sequence[CostCenterRecord] | None = None) -> TopmostCostCenter | None:
+    """The user's topmost cost centers (`own`), or the root cost center for a user not limited by cost center."""
+    records = list(own) if own else ([scope.cost_center] if scope.cost_center is not None else [])
+    cost_centers = [child for child in (cost_center_of(record) for record in records) if child is not None]
+    if not cost_centers:
         return None
+    first = cost_centers[0]
     return TopmostCostCenter(
-        is_multi_topmost_cost_center=False,
-        multi_topmost_cost_centers=[root],
-        cost_center_id=root.cost_center_id,
-        cost_center_code=root.cost_center_code,
-        cost_center_info=root.cost_center_info,
+        is_multi_topmost_cost_center=len(cost_centers) > 1,
+        multi_topmost_cost_centers=cost_centers,
+        cost_center_id=first.cost_center_id,
+        cost_center_code=first.cost_center_code,
+        cost_center_info=first.cost_center_info,
     )
 
 
@@ -87,8 +101,10 @@ def _role(user: UserRow) -> SystemUserRoleChild | None:
     return SystemUserRoleChild(user_role_id=role.role_id, user_role_info=role.info) if role else None
 
 
-def render_user(user: UserRow, scope: Topmost | None) -> UserResponse:
-    """Wire form of a user; without a `scope` (no Users & Roles View) the restricted set of properties."""
+def render_user(user: UserRow, scope: Topmost | None, own: OwnTopmost | None = None) -> UserResponse:
+    """Wire form of a user; without a `scope` (no Users & Roles View) the restricted set of properties. `own` is
+    the user's topmost places and cost centers (None in a tree: the root)."""
+    own = own or OwnTopmost(None, None)
     if scope is None:
         return UserResponse(
             user_id=user.user_id, user_code=user.user_code, full_name=user.full_name, active=user.active
@@ -98,8 +114,8 @@ def render_user(user: UserRow, scope: Topmost | None) -> UserResponse:
         user_code=user.user_code,
         full_name=user.full_name,
         user_role=_role(user),
-        cost_center=_topmost_cost_center(scope),
-        place=_topmost_place(scope),
+        cost_center=_topmost_cost_center(scope, own.cost_centers),
+        place=_topmost_place(scope, own.places),
         active_directory=user.active_directory,
         active=user.active,
         email=user.email,
@@ -116,14 +132,15 @@ def me_method(db: DatabaseDep, principal: CurrentUser) -> Me:
     """Initial session starting point: the caller, its scope and its permissions."""
     user = users.get_user(db, principal.user_id)
     scope = users.topmost(db)
+    own = users.own_topmost(db, user.scope)
     role = users.role_of(user.user_role_id)
     return Me(
         system_user_id=user.user_id,
         system_user_code=user.user_code,
         full_name=user.full_name,
         email=user.email,
-        place=_topmost_place(scope),
-        cost_center=_topmost_cost_center(scope),
+        place=_topmost_place(scope, own.places),
+        cost_center=_topmost_cost_center(scope, own.cost_centers),
         number_of_accounting_periods=12,
         fiscal_year_start_month=1,
         currency_unit=unit_of(scope.currency_unit),
@@ -143,7 +160,7 @@ def get_users(
     full = principal.grants.allows("UsersAndUserGroups", "View")
     rows = users.list_users(db, filter, today)
     scope = users.topmost(db) if full else None
-    return [render_user(row, scope) for row in rows]
+    return [render_user(row, scope, users.own_topmost(db, row.scope) if full else None) for row in rows]
 
 
 @router.get("/api/v3/user/{userId}", response_model=UserResponse)
@@ -151,7 +168,12 @@ def get_user(
     db: DatabaseDep, userId: int, _: Annotated[Principal, Depends(requires("UsersAndUserGroups", "View"))]
 ) -> UserResponse:
     """Return a specific user and its properties."""
-    return render_user(users.get_user(db, userId), users.topmost(db))
+    return _full_user(db, userId)
+
+
+def _full_user(db: DatabaseDep, user_id: int) -> UserResponse:
+    user = users.get_user(db, user_id)
+    return render_user(user, users.topmost(db), users.own_topmost(db, user.scope))
 
 
 @router.post("/api/v202306/user", response_model=UserResponse)
@@ -159,13 +181,54 @@ def create_user(
     db: DatabaseDep,
     clock: ClockDep,
     body: UserCreateRequest,
-    _: Annotated[Principal, Depends(requires("UsersAndUserGroups", "Create"))],
+    principal: Annotated[Principal, Depends(requires("UsersAndUserGroups", "Create"))],
 ) -> UserResponse:
-    """Creates a user. Topmost ids are accepted and ignored: every user's scope is the whole tree."""
-    new = users.NewUser(
+    """Creates a user limited to its topmost places and cost centers (a root id: the whole tree; docs/scoping.md).
+    Topmost collection ids are accepted and not kept."""
+    user_id = users.create_user(db, _new_user(body), clock(), principal.scope)
+    return _full_user(db, user_id)
+
+
+@router.put("/api/v202306/user/{userId}", response_model=UserResponse)
+def edit_user(
+    db: DatabaseDep,
+    userId: int,
+    body: UserEditRequest,
+    principal: Annotated[Principal, Depends(requires("UsersAndUserGroups", "Edit"))],
+) -> UserResponse:
+    """Edit an existing user: its settings, role and topmost places and cost centers; the password only when
+    given."""
+    users.edit_user(db, userId, _new_user(body), principal.scope)
+    return _full_user(db, userId)
+
+
+@router.post("/api/v3/hierarchy/costCenter/availablePlaces", response_model=list[PlaceChildWire])
+def available_places_for_topmost_cost_centers(
+    db: DatabaseDep,
+    body: list[int],
+    principal: Annotated[Principal, Depends(requires("UsersAndUserGroups", "View"))],
+) -> list[PlaceChildWire]:
+    """For a list of topmost cost centers, the topmost places holding their accounts' meters."""
+    children = scoping.available_places(db, principal.scope, body)
+    return [child for child in (place_of(record) for record in children) if child is not None]
+
+
+@router.post("/api/v3/hierarchy/place/availableCostCenters", response_model=list[CostCenterChildWire])
+def available_cost_centers_for_topmost_places(
+    db: DatabaseDep,
+    body: list[int],
+    principal: Annotated[Principal, Depends(requires("UsersAndUserGroups", "View"))],
+) -> list[CostCenterChildWire]:
+    """For a list of topmost places, the topmost cost centers holding the accounts of their meters."""
+    children = scoping.available_cost_centers(db, principal.scope, body)
+    return [child for child in (cost_center_of(record) for record in children) if child is not None]
+
+
+def _new_user(body: UserCreateRequest | UserEditRequest) -> users.NewUser:
+    return users.NewUser(
         user_code=body.user_code,
         full_name=body.full_name,
-        password=body.password,
+        password=body.password or "",
         email=body.email,
         user_role_id=body.user_role_id,
         active=body.active if body.active is not None else True,
@@ -174,9 +237,9 @@ def create_user(
         strong_password=body.strong_password,
         force_password_change=body.force_password_change,
         max_approval_amount=body.max_approval_amount,
+        topmost_place_ids=tuple(body.topmost_place_ids),
+        topmost_cost_center_ids=tuple(body.topmost_cost_center_ids),
     )
-    user_id = users.create_user(db, new, clock())
-    return render_user(users.get_user(db, user_id), users.topmost(db))
 
 
 def render_key(key: ApiKeyRow) -> ApiKeyResponse:

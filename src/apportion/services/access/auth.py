@@ -9,6 +9,7 @@ from datetime import datetime
 
 from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, Unauthenticated, ValidationFailed
 from apportion.domain.permissions import Grants
+from apportion.domain.scoping import Scope
 from apportion.store import credentials
 from apportion.store.database import Database, DbSession
 from apportion.store.queries import api_keys, users
@@ -23,6 +24,7 @@ class Principal:
     user_code: str
     full_name: str
     grants: Grants
+    scope: Scope = Scope.WHOLE
 
     def require(self, name: str, level: str, what: str = "operation") -> None:
         """PermissionDenied (403) unless the user holds `name` at `level`; `what` names the refused thing."""
@@ -58,7 +60,8 @@ def key_holder(db: Database, key: str | None) -> credentials.Holder:
 
 def principal(holder: credentials.Holder) -> Principal:
     """The Principal a credential's holder acts as."""
-    return Principal(holder.user_id, holder.user_code, holder.full_name, Grants.from_document(holder.permissions))
+    grants = Grants.from_document(holder.permissions)
+    return Principal(holder.user_id, holder.user_code, holder.full_name, grants, holder.scope)
 
 
 def principal_of(db: Database, user_code: str | None) -> Principal:
@@ -69,7 +72,7 @@ def principal_of(db: Database, user_code: str | None) -> Principal:
         raise NotFound("User", user_code)
     if user is None:
         raise RuleViolation("No user exists yet: create one (apportion user create CODE -p Administrator).")
-    return Principal(user.user_id, user.user_code, user.full_name, Grants.from_document(user.permissions))
+    return Principal(user.user_id, user.user_code, user.full_name, Grants.from_document(user.permissions), user.scope)
 
 
 def create_user_with_key(
@@ -83,9 +86,18 @@ def create_user_with_key(
     key = key or new_key()
     with db.transaction() as session:
         _check_new_user(session, user_code, full_name)
-        user_id = users.insert_user(session, UserValues(user_code, full_name, grants.to_document()), now)
+        values = UserValues(user_code, full_name, grants.to_document(), user_role_id=role_for(grants))
+        user_id = users.insert_user(session, values, now)
         api_keys.insert_api_key(session, user_id, "Default", None, hash_key(key), now)
         return user_id, key
+
+
+def role_for(grants: Grants) -> int:
+    """The built-in role a user created with `grants` from the command line holds (services/access/users.ROLES):
+    Administrator, No permissions, or Custom for grants named one by one."""
+    if grants.administrator:
+        return 1
+    return 4 if grants.pairs else 3
 
 
 def bootstrap_administrator(db: Database, key: str, now: datetime) -> bool:

@@ -15,9 +15,13 @@ from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import parse_filter, require
 from apportion.domain.permissions import CATALOGUE, Grants
+from apportion.domain.scoping import Scope
+from apportion.services.access import scoping
 from apportion.store.database import Database, DbSession
 from apportion.store.queries import users as store
+from apportion.store.queries.children import CostCenterChild, PlaceChild
 from apportion.store.queries.users import Topmost, UserRow, UserValues
+from apportion.store.scoping import cost_center_children, place_children
 
 FILTERS = filters.specs(
     FieldSpec("userId", FieldType.INTEGER, filters.NUMBER_OPS),
@@ -44,11 +48,17 @@ ROLES: dict[int, Role] = {
     ),
     3: Role(3, "No permissions", Grants(frozenset())),
 }
+"""The roles a user can be given over the API."""
+
+CUSTOM = Role(4, "Custom", Grants(frozenset()))
+"""The role of a user whose grants were named one by one (`apportion user create -p NAME:LEVEL`): its grants are
+its own, kept when it is edited with this role."""
 
 
 @dataclass(frozen=True)
 class NewUser:
-    """UserCreateRequest as the service needs it (topmost ids are accepted and ignored: scope is the whole tree)."""
+    """UserCreateRequest / UserEditRequest as the service needs it; topmost ids naming a root leave that tree
+    unlimited (docs/scoping.md), topmost collection ids are accepted and not kept."""
 
     user_code: str
     full_name: str
@@ -61,6 +71,8 @@ class NewUser:
     strong_password: bool = False
     force_password_change: bool = False
     max_approval_amount: int | None = None
+    topmost_place_ids: tuple[int, ...] = ()
+    topmost_cost_center_ids: tuple[int, ...] = ()
 
 
 MAX_INT = 2**31 - 1
@@ -124,14 +136,36 @@ def topmost(db: Database) -> Topmost:
         return store.topmost(session)
 
 
+@dataclass(frozen=True)
+class OwnTopmost:
+    """A user's topmost places and cost centers; None in a tree the user is not limited in."""
+
+    places: list[PlaceChild] | None
+    cost_centers: list[CostCenterChild] | None
+
+
+def own_topmost(db: Database, scope: Scope) -> OwnTopmost:
+    """The places and cost centers a user's scope names (nothing to read for an unlimited user)."""
+    if scope.whole:
+        return OwnTopmost(None, None)
+    with db.reading() as session:
+        places = None if scope.place_ids is None else place_children(session, sorted(scope.place_ids))
+        cost_centers = (
+            None if scope.cost_center_ids is None else cost_center_children(session, sorted(scope.cost_center_ids))
+        )
+    return OwnTopmost(places, cost_centers)
+
+
 def role_of(user_role_id: int | None) -> Role | None:
     """The built-in role with this id, if any."""
+    if user_role_id == CUSTOM.role_id:
+        return CUSTOM
     return ROLES.get(user_role_id) if user_role_id is not None else None
 
 
-def _validate(session: DbSession, user: NewUser) -> None:
+def _validate(session: DbSession, user: NewUser, user_id: int | None = None, role_kept: bool = False) -> None:
     errors: dict[str, list[str]] = {}
-    clash = store.code_taken(session, user.user_code)
+    clash = store.code_taken(session, user.user_code, user_id)
     if not user.user_code.strip():
         errors["userCode"] = ["userCode must not be empty."]
     elif clash:
@@ -140,12 +174,12 @@ def _validate(session: DbSession, user: NewUser) -> None:
         errors["fullName"] = ["fullName must not be empty."]
     if not _EMAIL.match(user.email):
         errors["email"] = [f"'{user.email}' is not an email address."]
-    if user.user_role_id not in ROLES:
+    if user.user_role_id not in ROLES and not role_kept:
         known = ", ".join(f"{r.role_id} ({r.info})" for r in ROLES.values())
         errors["userRoleId"] = [f"User role {user.user_role_id} does not exist. Roles: {known}."]
-    if not user.password:
+    if not user.password and user_id is None:
         errors["password"] = ["password must not be empty."]
-    elif user.strong_password and not is_strong(user.password):
+    elif user.password and user.strong_password and not is_strong(user.password):
         errors["password"] = [
             "A strong password has at least 8 characters from 3 of: lower case, upper case, digits, symbols."
         ]
@@ -159,22 +193,46 @@ def _validate(session: DbSession, user: NewUser) -> None:
         raise ValidationFailed(errors)
 
 
-def create_user(db: Database, user: NewUser, now: datetime) -> int:
-    """Create a user holding its role's grants; codes are unique (case-insensitive)."""
+def _values(user: NewUser, scope: Scope, permissions: dict[str, object]) -> UserValues:
+    return UserValues(
+        user_code=user.user_code,
+        full_name=user.full_name,
+        permissions=dict(permissions),
+        email=user.email,
+        active=user.active,
+        password_hash=hash_password(user.password) if user.password else None,
+        user_role_id=user.user_role_id,
+        active_directory=user.active_directory,
+        password_expiration_interval=user.password_expiration_interval,
+        strong_password=user.strong_password,
+        force_password_change=user.force_password_change,
+        max_approval_amount=user.max_approval_amount,
+        topmost_place_ids=None if scope.place_ids is None else sorted(scope.place_ids),
+        topmost_cost_center_ids=None if scope.cost_center_ids is None else sorted(scope.cost_center_ids),
+    )
+
+
+def create_user(db: Database, user: NewUser, now: datetime, caller: Scope = Scope.WHOLE) -> int:
+    """Create a user holding its role's grants, limited to its topmost places and cost centers (which must lie in
+    the caller's scope); codes are unique (case-insensitive)."""
     with db.transaction() as session:
         _validate(session, user)
-        values = UserValues(
-            user_code=user.user_code,
-            full_name=user.full_name,
-            permissions=ROLES[user.user_role_id].grants.to_document(),
-            email=user.email,
-            active=user.active,
-            password_hash=hash_password(user.password),
-            user_role_id=user.user_role_id,
-            active_directory=user.active_directory,
-            password_expiration_interval=user.password_expiration_interval,
-            strong_password=user.strong_password,
-            force_password_change=user.force_password_change,
-            max_approval_amount=user.max_approval_amount,
-        )
+        scope = scoping.topmost_for(session, caller, user.topmost_place_ids, user.topmost_cost_center_ids)
+        values = _values(user, scope, ROLES[user.user_role_id].grants.to_document())
         return store.insert_user(session, values, now)
+
+
+def edit_user(db: Database, user_id: int, user: NewUser, caller: Scope = Scope.WHOLE) -> None:
+    """Overwrite a user's settings, role and topmost ids (UserEditRequest); the password only when given. A user
+    with the Custom role may keep it (and its own grants)."""
+    require(user_id, "User")
+    with db.transaction() as session:
+        current = store.get_user(session, user_id)
+        if current is None:
+            raise NotFound("User", user_id)
+        kept = user.user_role_id == CUSTOM.role_id == current.user_role_id
+        _validate(session, user, user_id, role_kept=kept)
+        scope = scoping.topmost_for(session, caller, user.topmost_place_ids, user.topmost_cost_center_ids)
+        permissions = store.permissions_of(session, user_id) if kept else ROLES[user.user_role_id].grants.to_document()
+        values = _values(user, scope, permissions)
+        store.update_user(session, user_id, values, values.password_hash)

@@ -14,6 +14,7 @@ from apportion.domain.approval import Powers
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.ids import known, require
 from apportion.services.access.auth import Principal
+from apportion.store import scoping as scoped
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import bill_accounting as stored
 from apportion.store.queries import workflow_settings
@@ -65,14 +66,16 @@ def approve_in(
 ) -> tuple[int, int]:
     """(selected, updated) of approving or unapproving the bills, in the caller's transaction."""
     limit = workflow_settings.load(session).maximum_approval_amount
-    plan = approval.plan_approval(stored.states(session, known(ids)), approve, limit, powers_of(principal))
+    wanted = scoped.bills_among(session, principal.scope, known(ids))
+    plan = approval.plan_approval(stored.states(session, wanted), approve, limit, powers_of(principal))
     stored.set_approved(session, plan.change, approve, principal.user_id, now)
     return plan.selected, len(plan.change)
 
 
 def hold_in(session: UnitOfWork, ids: Sequence[int], hold: bool, principal: Principal) -> tuple[int, int]:
     """(selected, updated) of holding or releasing the bills, in the caller's transaction."""
-    plan = approval.plan_hold(stored.states(session, known(ids)), hold, powers_of(principal))
+    wanted = scoped.bills_among(session, principal.scope, known(ids))
+    plan = approval.plan_hold(stored.states(session, wanted), hold, powers_of(principal))
     stored.set_export_hold(session, plan.change, hold)
     return plan.selected, len(plan.change)
 

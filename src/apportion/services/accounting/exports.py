@@ -20,6 +20,7 @@ from apportion.domain.ids import known
 from apportion.domain.workflow import ExportMode, parse_export_mode
 from apportion.services.access.auth import Principal
 from apportion.services.accounting.approval import Scope, scope_bill_ids
+from apportion.store import scoping as scoped
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import bill_accounting, workflow_settings
 from apportion.store.queries import bill_exports as stored
@@ -59,7 +60,7 @@ def export_in(
     """Export the eligible bills among the ids, in the caller's transaction (see the module docstring)."""
     settings = workflow_settings.load(session)
     export_rules.check_request(settings, mode, len(set(bill_ids)))
-    wanted = known(bill_ids)
+    wanted = scoped.bills_among(session, principal.scope, known(bill_ids))
     selection = export_rules.select(stored.candidates(session, wanted), wanted, settings, mode)
     chosen = list(selection.eligible)
     excluded = list(selection.excluded)

@@ -13,6 +13,7 @@ from apportion.domain.flags import FlagEdit
 from apportion.domain.ids import known, require
 from apportion.services.access.auth import Principal
 from apportion.services.accounting.approval import powers_of
+from apportion.store import scoping as scoped
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import bill_accounting
 from apportion.store.queries import flags as stored
@@ -125,7 +126,7 @@ def flag_in(
 ) -> tuple[int, int]:
     """(selected, updated) of a flag action on the bills, in the caller's transaction (see flag_action)."""
     _check(session, edit)
-    states = bill_accounting.states(session, known(bill_ids))
+    states = bill_accounting.states(session, scoped.bills_among(session, principal.scope, known(bill_ids)))
     current = stored.flags_of(session, [s.bill_id for s in states])
     eligible = []
     for state in states:

@@ -14,6 +14,7 @@ from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, V
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, known, parse_filter, require
 from apportion.domain.money import CENT, USE_QUANTUM, round_half_up
+from apportion.domain.scoping import Scope
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import audits, exports
 from apportion.services.accounting.approval import powers_of
@@ -21,6 +22,7 @@ from apportion.services.billing.batches import batch_for_new_bill, header_defaul
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.store import bill_reads, lineage
+from apportion.store import scoping as scoped
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import bill_accounting as accounting
@@ -265,13 +267,15 @@ def edit_bill(
         audits.audit_bills(session, [bill_id], principal.user_id, now, save_as_resolved, comment)
 
 
-def _known_ids(session: UnitOfWork, ids: Sequence[int]) -> list[int]:
-    candidates = known(ids)
+def _known_ids(session: UnitOfWork, ids: Sequence[int], scope: Scope = Scope.WHOLE) -> list[int]:
+    candidates = scoped.bills_among(session, scope, known(ids))
     found = stored.existing_bill_ids(session, candidates)
     return [i for i in candidates if i in found]
 
 
-def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: datetime) -> tuple[int, int]:
+def void_bills(
+    db: Database, ids: Sequence[int], void: bool, user_id: int, now: datetime, scope: Scope = Scope.WHOLE
+) -> tuple[int, int]:
     """PUT /api/v3/bill/void: (selected, updated); bills already in the target state are not counted.
 
     A bill in a pending batch stays void (domain.md §2.6 item 5): un-voiding it is skipped, not counted; the
@@ -282,7 +286,7 @@ def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: 
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
-        known_ids = _known_ids(session, ids)
+        known_ids = _known_ids(session, ids, scope)
         if void:
             live = stored.live_bill_ids(session, known_ids)
             corrections.undo_dependents(session, live, Change(Cause.VOIDED, user_id, now))
@@ -295,7 +299,12 @@ def void_bills(db: Database, ids: Sequence[int], void: bool, user_id: int, now: 
 
 
 def delete_bills(
-    db: Database, ids: Sequence[int], user_id: int, now: datetime, powers: Powers | None = None
+    db: Database,
+    ids: Sequence[int],
+    user_id: int,
+    now: datetime,
+    powers: Powers | None = None,
+    scope: Scope = Scope.WHOLE,
 ) -> tuple[int, int]:
     """POST /api/v3/bill/delete: (selected, deleted); the chargeback bills made from them are voided first
     (chargebacks.corrections), and keep their history in the correction log. Approved or exported bills need
@@ -303,7 +312,7 @@ def delete_bills(
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
-        known_ids = _known_ids(session, ids)
+        known_ids = _known_ids(session, ids, scope)
         refusals = approval.deletion_refusals(accounting.states(session, known_ids), powers or Powers())
         if refusals:
             raise PermissionDenied("Nothing was deleted: " + "; ".join(refusals) + ".")
@@ -312,11 +321,18 @@ def delete_bills(
         return len(set(ids)), stored.delete_bills(session, known_ids)
 
 
-def list_bills(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> BillPage:
-    """One page of bills matching the filter, ordered by id."""
+def list_bills(
+    db: Database,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
+) -> BillPage:
+    """One page of bills matching the filter (and in the caller's `scope`), ordered by id."""
     conditions = parse_filter(filter_text, FILTERS)
     with db.reading() as session:
-        return stored.list_bills(session, conditions, page_number, page_size, today)
+        return stored.list_bills(session, conditions, page_number, page_size, today, scope)
 
 
 def get_bill(db: Database, bill_id: int) -> BillListing:

@@ -14,8 +14,10 @@ from datetime import date
 from apportion.domain import periods
 from apportion.domain.digest import DigestFigures, digest_figures, digest_period
 from apportion.domain.errors import NotFound
+from apportion.domain.scoping import Scope
 from apportion.domain.versions import SPLIT
 from apportion.services import ids
+from apportion.store import scoping
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import digest as store
 from apportion.store.queries.children import MeterChild, UnitChild
@@ -44,9 +46,12 @@ class WorkflowDigest:
     results: tuple[DigestLine, ...]
 
 
-def get_digest(db: Database, step_id: int, billing_period: int | None, today: date) -> WorkflowDigest:
+def get_digest(
+    db: Database, step_id: int, billing_period: int | None, today: date, scope: Scope = Scope.WHOLE
+) -> WorkflowDigest:
     """The digest of step `step_id` for `billing_period` (default: the step's latest task period, else the current
-    one, domain.md §7 Q11); NotFound for an unknown step, ValidationFailed for a malformed period."""
+    one, domain.md §7 Q11); NotFound for an unknown step, ValidationFailed for a malformed period. Only meters in
+    the caller's `scope` are shown (a source outside it with its destinations; a destination outside it alone)."""
     ids.require(step_id, "Chargeback workflow step")
     with db.reading() as session:
         step = store.digest_step(session, step_id)
@@ -54,17 +59,24 @@ def get_digest(db: Database, step_id: int, billing_period: int | None, today: da
             raise NotFound("Chargeback workflow step", step_id)
         period = digest_period(billing_period, step.latest_period, periods.of_date(today))
         task_id = store.latest_task(session, step_id, period)
-        results = _lines(session, step, period, task_id) if task_id is not None else ()
+        results = _lines(session, step, period, task_id, scope) if task_id is not None else ()
     return WorkflowDigest(step, period, results)
 
 
-def _lines(session: UnitOfWork, step: DigestStep, period: int, task_id: int) -> tuple[DigestLine, ...]:
+def _lines(session: UnitOfWork, step: DigestStep, period: int, task_id: int, scope: Scope) -> tuple[DigestLine, ...]:
     is_split = step.step_type.lower() == SPLIT.lower()
     destinations: dict[int, dict[int, int]] = {}  # source -> destination -> position
     for source_id, destination_id, position in store.involved_pairs(session, task_id):
         placed = destinations.setdefault(source_id, {})
         if is_split and destination_id is not None:
             placed[destination_id] = min(position, placed.get(destination_id, UNPLACED))
+    if not scope.whole:
+        seen = scoping.meters_among(session, scope, set(destinations).union(*destinations.values()))
+        destinations = {
+            source: {m: p for m, p in placed.items() if m in seen}
+            for source, placed in destinations.items()
+            if source in seen
+        }
     if not destinations:
         return ()
     meter_ids = sorted(set(destinations).union(*destinations.values()))

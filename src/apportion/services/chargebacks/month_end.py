@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from apportion.domain.scoping import Scope
 from apportion.services.chargebacks import chargeback_tasks, lineage_reports
+from apportion.store import scoping
 from apportion.store.database import Database
 from apportion.store.queries import task_accounts
 
@@ -37,11 +39,15 @@ class AccountTotals:
     total: Decimal
 
 
-def account_totals(db: Database, task_id: int) -> AccountTotals:
-    """Per account (tenant) totals of the task's live bills across commodities, by account code."""
+def account_totals(db: Database, task_id: int, scope: Scope = Scope.WHOLE) -> AccountTotals:
+    """Per account (tenant) totals of the task's live bills across commodities, by account code; only the
+    accounts in the caller's `scope`."""
     with db.reading() as session:
         costs = task_accounts.task_account_costs(session, task_id)
         bills = {row.account_id: row for row in task_accounts.task_account_bills(session, task_id)}
+        if not scope.whole:
+            seen = scoping.accounts_among(session, scope, [cost.account_id for cost in costs])
+            costs = [cost for cost in costs if cost.account_id in seen]
     by_account: dict[int, dict[str, Decimal]] = {}
     names: dict[int, tuple[str, str]] = {}
     for cost in costs:

@@ -14,6 +14,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, parse_filter
+from apportion.domain.scoping import Scope
 from apportion.domain.versions import SPLIT
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.paging import TypedPage
@@ -49,12 +50,18 @@ FILTERS = filters.specs(
 
 
 def list_versions(
-    db: Database, chargeback_type: str, filter_text: str | None, page_number: int, page_size: int, today: date
+    db: Database,
+    chargeback_type: str,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[VersionListing]:
     """One page of `chargeback_type` versions matching the filter, ordered by versionId (domain.md §4.12)."""
     conditions = parse_filter(filter_text, FILTERS)
     with db.reading() as session:
-        return stored.version_page(session, chargeback_type, conditions, page_number, page_size, today)
+        return stored.version_page(session, chargeback_type, conditions, page_number, page_size, today, scope)
 
 
 def version_row(

@@ -13,6 +13,7 @@ from apportion.domain.account_links import FIRST_DATE, LAST_DATE, LinkInput
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, parse_filter, require
+from apportion.domain.scoping import Scope
 from apportion.services.master import dependents
 from apportion.services.master.account_meters import check_links
 from apportion.store.database import Database, DbSession
@@ -65,12 +66,17 @@ class AccountFields:
 
 
 def list_accounts(
-    db: Database, filter_text: str | None, page_number: int, page_size: int, today: date
+    db: Database,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[AccountRow]:
     """One page of accounts matching the filter, ordered by id."""
     conditions = parse_filter(filter_text, FILTERS)
     with db.reading() as session:
-        return store.list_accounts(session, conditions, today, page_number, page_size)
+        return store.list_accounts(session, conditions, today, page_number, page_size, scope)
 
 
 def get_account(db: Database, account_id: int) -> AccountRow:
@@ -83,10 +89,12 @@ def get_account(db: Database, account_id: int) -> AccountRow:
     return row
 
 
-def meters_of(db: Database, account_ids: Sequence[int]) -> dict[int, list[AccountMeterLink]]:
+def meters_of(
+    db: Database, account_ids: Sequence[int], scope: Scope = Scope.WHOLE
+) -> dict[int, list[AccountMeterLink]]:
     """The meter links of each account (each meter with its place, and the vendor type), in one query."""
     with db.reading() as session:
-        return store.links_of(session, account_ids)
+        return store.links_of(session, account_ids, scope)
 
 
 def _check(session: DbSession, fields: AccountFields, account_id: int | None, vendor_id: int) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import parse_filter, require
+from apportion.domain.scoping import Scope
 from apportion.store.database import Database
 from apportion.store.paging import TypedPage
 from apportion.store.queries import cost_centers as store
@@ -24,12 +25,17 @@ FILTERS = filters.specs(
 
 
 def list_cost_centers(
-    db: Database, filter_text: str | None, page_number: int, page_size: int, today: date
+    db: Database,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[CostCenterRow]:
     """One page of cost centers matching the filter, ordered by id."""
     conditions = parse_filter(filter_text, FILTERS)
     with db.reading() as session:
-        return store.list_cost_centers(session, conditions, today, page_number, page_size)
+        return store.list_cost_centers(session, conditions, today, page_number, page_size, scope)
 
 
 def get_cost_center(db: Database, cost_center_id: int) -> CostCenterRow:
@@ -42,16 +48,16 @@ def get_cost_center(db: Database, cost_center_id: int) -> CostCenterRow:
     return row
 
 
-def children_of(db: Database, ids: Sequence[int]) -> dict[int, list[CostCenterChild]]:
+def children_of(db: Database, ids: Sequence[int], scope: Scope = Scope.WHOLE) -> dict[int, list[CostCenterChild]]:
     """Child cost centers of each id, in one query."""
     with db.reading() as session:
-        return store.children_of(session, ids)
+        return store.children_of(session, ids, scope)
 
 
-def accounts_of(db: Database, ids: Sequence[int]) -> dict[int, list[CostCenterAccount]]:
+def accounts_of(db: Database, ids: Sequence[int], scope: Scope = Scope.WHOLE) -> dict[int, list[CostCenterAccount]]:
     """Accounts of each cost center, with type and chargeback flags, in one query."""
     with db.reading() as session:
-        return store.accounts_of(session, ids)
+        return store.accounts_of(session, ids, scope)
 
 
 def create_cost_center(db: Database, code: str, info: str, parent_id: int) -> int:

@@ -18,6 +18,7 @@ from apportion.domain.auto_groups import GroupFilter
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import known, parse_filter, require
+from apportion.domain.scoping import Scope
 from apportion.services.master.auto_groups import refresh
 from apportion.store.database import Database, DbSession
 from apportion.store.queries import meter_groups as store
@@ -160,12 +161,13 @@ def delete_group(db: Database, group_id: int) -> None:
         store.delete_group(session, group_id)
 
 
-def members(db: Database, group_id: int) -> list[GroupMember]:
-    """A group's members (each meter with its place, and whether it shows in charts), by meter id."""
+def members(db: Database, group_id: int, scope: Scope = Scope.WHOLE) -> list[GroupMember]:
+    """A group's members in the caller's `scope` (each meter with its place, and whether it shows in charts), by
+    meter id."""
     with db.reading() as session:
         if store.group_record(session, group_id) is None:
             raise NotFound("Meter group", group_id)
-        return store.members_of(session, group_id)
+        return store.members_of(session, group_id, scope)
 
 
 def set_meter_groups(

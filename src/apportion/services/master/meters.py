@@ -11,6 +11,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import parse_filter, require
+from apportion.domain.scoping import Scope
 from apportion.services.master import auto_groups, dependents
 from apportion.store.database import Database, DbSession
 from apportion.store.paging import TypedPage
@@ -56,12 +57,17 @@ class MeterFields:
 
 
 def list_meters(
-    db: Database, filter_text: str | None, page_number: int, page_size: int, today: date
+    db: Database,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[MeterRow]:
     """One page of meters matching the filter, ordered by id."""
     conditions = parse_filter(filter_text, FILTERS)
     with db.reading() as session:
-        return store.list_meters(session, conditions, today, page_number, page_size)
+        return store.list_meters(session, conditions, today, page_number, page_size, scope)
 
 
 def get_meter(db: Database, meter_id: int) -> MeterRow:
@@ -74,11 +80,13 @@ def get_meter(db: Database, meter_id: int) -> MeterRow:
     return row
 
 
-def accounts_of(db: Database, meter_ids: Sequence[int]) -> dict[int, list[MeterAccountLink]]:
+def accounts_of(
+    db: Database, meter_ids: Sequence[int], scope: Scope = Scope.WHOLE
+) -> dict[int, list[MeterAccountLink]]:
     """The account links of each meter (each account with its vendor and flags, and the vendor type), in one
     query."""
     with db.reading() as session:
-        return store.links_of(session, meter_ids)
+        return store.links_of(session, meter_ids, scope)
 
 
 def channels_of(db: Database, meter_ids: Sequence[int]) -> dict[int, list[ChannelBrief]]:

@@ -11,6 +11,7 @@ from apportion.domain import filters
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import parse_filter, require
+from apportion.domain.scoping import Scope
 from apportion.services.master import auto_groups
 from apportion.store.database import Database, DbSession
 from apportion.store.paging import TypedPage
@@ -52,12 +53,17 @@ class PlaceFields:
 
 
 def list_places(
-    db: Database, filter_text: str | None, page_number: int, page_size: int, today: date
+    db: Database,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[PlaceRow]:
     """One page of places matching the filter, ordered by id, each with its current size."""
     conditions = parse_filter(filter_text, FILTERS)
     with db.reading() as session:
-        return store.list_places(session, conditions, today, page_number, page_size)
+        return store.list_places(session, conditions, today, page_number, page_size, scope)
 
 
 def get_place(db: Database, place_id: int, today: date) -> PlaceRow:
@@ -70,16 +76,16 @@ def get_place(db: Database, place_id: int, today: date) -> PlaceRow:
     return row
 
 
-def children_of(db: Database, ids: Sequence[int]) -> dict[int, list[PlaceChild]]:
+def children_of(db: Database, ids: Sequence[int], scope: Scope = Scope.WHOLE) -> dict[int, list[PlaceChild]]:
     """Child places of each id, in one query."""
     with db.reading() as session:
-        return store.children_of(session, ids)
+        return store.children_of(session, ids, scope)
 
 
-def meters_of(db: Database, ids: Sequence[int]) -> dict[int, list[MeterChild]]:
+def meters_of(db: Database, ids: Sequence[int], scope: Scope = Scope.WHOLE) -> dict[int, list[MeterChild]]:
     """Meters at each place, in one query."""
     with db.reading() as session:
-        return store.meters_of(session, ids)
+        return store.meters_of(session, ids, scope)
 
 
 def _check(session: DbSession, fields: PlaceFields, place_id: int | None, moves: bool = True) -> dict[str, list[str]]:

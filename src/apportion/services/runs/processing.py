@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, assert_never
 
@@ -30,6 +30,7 @@ from apportion.domain.errors import DomainError, NotFound, RuleViolation, Valida
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import known
 from apportion.domain.runs import QuickFilter, RunKind, RunPlan
+from apportion.domain.scoping import Scope
 from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import CALCULATION, SPLIT, ChargebackType
 from apportion.runtime.memory import cyclic_gc_paused
@@ -46,7 +47,12 @@ from apportion.services.runs.queue_interface import CHARGEBACK_RUN, TaskQueue
 from apportion.services.runs.run_context import RunContext, VersionOutcome
 from apportion.services.runs.split_run import run_splits
 from apportion.store import lineage, locks, runs, split_inputs
-from apportion.store.chargeback_versions import VersionSelection, load_calculated_versions, load_split_versions
+from apportion.store.chargeback_versions import (
+    VersionSelection,
+    load_calculated_versions,
+    load_split_versions,
+    out_of_scope,
+)
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import batches as stored_batches
 from apportion.store.queries.batches import BatchRecord
@@ -163,11 +169,22 @@ def _status(outcomes: Sequence[VersionOutcome]) -> TaskStatus:
 # The work a plan describes -----------------------------------------------------------------------------------------
 
 
+OUT_OF_SCOPE = "Skipped: the version's source or a destination lies outside the topmost of the user who ran it."
+
+
+def _skipped(ctx: RunContext, kind: str, selection: VersionSelection) -> list[VersionOutcome]:
+    """An outcome with the reason for each version a scoped user's run leaves out (none for the whole tree)."""
+    return [
+        VersionOutcome(version_id, error_message=OUT_OF_SCOPE)
+        for version_id in out_of_scope(ctx.session, kind, selection)
+    ]
+
+
 def _split_job(period: int, selection: VersionSelection, step_id: int | None = None) -> _Job:
     def work(ctx: RunContext) -> list[VersionOutcome]:
         versions = load_split_versions(ctx.session, selection)
         ctx.announce(f"splitting the bills of {_count(len(versions), 'version')} for {period}")
-        return run_splits(ctx, versions, period)
+        return run_splits(ctx, versions, period) + _skipped(ctx, SPLIT, selection)
 
     return _Job(SPLIT, period, work, step_id)
 
@@ -176,7 +193,7 @@ def _calculation_job(period: int, selection: VersionSelection, step_id: int | No
     def work(ctx: RunContext) -> list[VersionOutcome]:
         versions = load_calculated_versions(ctx.session, selection)
         ctx.announce(f"calculating the bills of {_count(len(versions), 'version')} for {period}")
-        return run_calculations(ctx, versions, period)
+        return run_calculations(ctx, versions, period) + _skipped(ctx, CALCULATION, selection)
 
     return _Job(CALCULATION, period, work, step_id)
 
@@ -208,8 +225,8 @@ def _opened(job: _Job) -> str:
     return f"{what}: reading the versions for {job.period}"
 
 
-def _step_job(step: StepToRun, period: int) -> _Job:
-    selection = VersionSelection(period, step_id=step.step_id)
+def _step_job(step: StepToRun, period: int, scope: Scope) -> _Job:
+    selection = VersionSelection(period, step_id=step.step_id, scope=scope)
     step_type = ChargebackType(step.step_type)
     if step_type is ChargebackType.SPLIT:
         return _split_job(period, selection, step.step_id)
@@ -242,7 +259,7 @@ def _jobs(session: UnitOfWork, plan: RunPlan) -> list[_Job]:
     if plan.kind is RunKind.BILL_SPLIT or plan.kind is RunKind.CALCULATED_BILLS:
         conditions = quick_filter_conditions(plan.filters)
         # The request's day decides which versions count as effective, not the day a worker got to it.
-        selection = VersionSelection(period, conditions=conditions, today=plan.requested_on)
+        selection = VersionSelection(period, conditions=conditions, today=plan.requested_on, scope=plan.scope)
         split = plan.kind is RunKind.BILL_SPLIT
         return [_split_job(period, selection) if split else _calculation_job(period, selection)]
     if plan.kind is RunKind.STEP:
@@ -250,13 +267,13 @@ def _jobs(session: UnitOfWork, plan: RunPlan) -> list[_Job]:
         step = runs.step(session, plan.step_id)
         if step is None:
             raise NotFound("Chargeback workflow step", plan.step_id)
-        return [_step_job(step, period)]
+        return [_step_job(step, period, plan.scope)]
     if plan.kind is RunKind.WORKFLOW:
         assert plan.workflow_id is not None
         steps = runs.workflow_steps(session, plan.workflow_id)
         if steps is None:
             raise NotFound("Chargeback workflow", plan.workflow_id)
-        return [_step_job(step, period) for step in steps]
+        return [_step_job(step, period, plan.scope) for step in steps]
     if plan.kind is RunKind.AGGREGATIONS:
         return [_aggregation_job(period, plan.period_count or 1)]
     if plan.kind is RunKind.BILLS:
@@ -416,6 +433,7 @@ def run_in(
 ) -> list[int]:
     """Run the plan's tasks one after another in the caller's unit of work (a dry run's, rolled back after); their
     ids. The same body as an inline run (`_open_task`, `_work`): a later step sees the bills of the earlier ones."""
+    plan = replace(plan, scope=principal.scope)
     jobs = _jobs(session, plan)
     task_ids: list[int] = []
     batch_id: int | None = None
@@ -469,8 +487,10 @@ def _start(
     """Run the plan now, or (with a queue) commit its run and Processing tasks and queue them; the task ids.
 
     A queued run whose job cannot be queued would stay Processing for ever: its tasks are marked Failed before
-    the error (a lost database: a 503) is raised again.
+    the error (a lost database: a 503) is raised again. The plan keeps the principal's scope: a scoped user's run
+    takes only the versions wholly in its topmost, queued or not.
     """
+    plan = replace(plan, scope=principal.scope)
     if queue is None:
         return _run(db, plan, settings, principal, clock, progress)
     task_ids = _open(db, plan, settings, principal, clock)

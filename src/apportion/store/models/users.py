@@ -31,6 +31,9 @@ class User(Base):
     strong_password: Mapped[bool] = mapped_column(default=False)
     force_password_change: Mapped[bool] = mapped_column(default=False)
     max_approval_amount: Mapped[int | None]
+    # Data scoping (domain/scoping.py): the topmost place / cost center ids; NULL is the whole tree.
+    topmost_place_ids: Mapped[list[int] | None] = mapped_column(JSON)
+    topmost_cost_center_ids: Mapped[list[int] | None] = mapped_column(JSON)
 
 
 class ApiKey(Base):

@@ -9,12 +9,14 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.filters import Condition
 from apportion.domain.ids import in_range
+from apportion.domain.scoping import Scope
+from apportion.store import scoping
 from apportion.store.filtering import Related, compile_filter, related_exists
 from apportion.store.lookup import key_exists
 from apportion.store.models.organisation import Account, AccountMeter, CostCenter, Meter, Vendor
@@ -161,7 +163,12 @@ def _linked(meter_column: Any) -> Related:
 
 
 def list_accounts(
-    session: Session, conditions: Sequence[Condition], today: date, page_number: int, page_size: int
+    session: Session,
+    conditions: Sequence[Condition],
+    today: date,
+    page_number: int,
+    page_size: int,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[AccountRow]:
     """One page of accounts matching the conditions, by id."""
     vendor_code = select(Vendor.vendor_code).where(Vendor.vendor_id == Account.vendor_id).scalar_subquery()
@@ -181,7 +188,10 @@ def list_accounts(
         "meterId": _linked(Meter.meter_id),
         "meterCode": _linked(Meter.meter_code),
     }
-    return _accounts().page(session, compile_filter(conditions, targets, today), page_number, page_size)
+    where = and_(
+        compile_filter(conditions, targets, today), scoping.within(Account.account_id, scoping.account_ids(scope))
+    )
+    return _accounts().page(session, where, page_number, page_size)
 
 
 def get_account(session: Session, account_id: int) -> AccountRow | None:
@@ -211,10 +221,16 @@ def _links() -> Shaped[tuple[int, AccountMeterLink]]:
     return Shaped(statement.order_by(AccountMeter.account_meter_id), read)
 
 
-def links_of(session: Session, account_ids: Sequence[int]) -> dict[int, list[AccountMeterLink]]:
-    """The meter links of each account, by link id."""
+def links_of(
+    session: Session, account_ids: Sequence[int], scope: Scope = Scope.WHOLE
+) -> dict[int, list[AccountMeterLink]]:
+    """The meter links of each account (to meters in `scope`), by link id."""
     out: dict[int, list[AccountMeterLink]] = {i: [] for i in account_ids}
-    for account_id, link in _links().all(session, AccountMeter.account_id.in_(list(account_ids))):
+    where = and_(
+        AccountMeter.account_id.in_(list(account_ids)),
+        scoping.within(AccountMeter.meter_id, scoping.meter_ids(scope)),
+    )
+    for account_id, link in _links().all(session, where):
         out[account_id].append(link)
     return out
 

@@ -17,6 +17,8 @@ from sqlalchemy import ColumnElement, Row, select, true
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.filters import Condition
+from apportion.domain.scoping import Scope
+from apportion.store import scoping
 from apportion.store.filtering import compile_filter
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Batch, Bill, BillMeter
@@ -140,9 +142,10 @@ def _row(row: Row[Any], meters: list[_MeterUse]) -> BillRow:
     )
 
 
-def stream(session: Session, where: ColumnElement[bool]) -> Iterator[BillRow]:
-    """The bills matching `where`, by id, read `SLICE` at a time."""
-    statement = _statement().where(where).order_by(Bill.bill_id).limit(SLICE)
+def stream(session: Session, where: ColumnElement[bool], scope: Scope = Scope.WHOLE) -> Iterator[BillRow]:
+    """The bills matching `where` (and in `scope`), by id, read `SLICE` at a time."""
+    in_scope = scoping.within(Bill.account_id, scoping.account_ids(scope))
+    statement = _statement().where(where, in_scope).order_by(Bill.bill_id).limit(SLICE)
     last = 0
     while True:
         rows = session.execute(statement.where(Bill.bill_id > last)).all()

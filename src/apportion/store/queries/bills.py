@@ -13,13 +13,15 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple, TypeAlias
 
-from sqlalchemy import RowMapping, delete, func, or_, select, update
+from sqlalchemy import RowMapping, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.bills import BillDraft
 from apportion.domain.filters import Condition
+from apportion.domain.scoping import Scope
 from apportion.domain.units import UnitTable
+from apportion.store import scoping
 from apportion.store.bill_writer import load_unit_table
 from apportion.store.filtering import Clause, compile_condition, compile_filter, related_in
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
@@ -338,10 +340,17 @@ def _under_places(condition: Condition) -> Clause:
 
 
 def list_bills(
-    session: Session, conditions: Sequence[Condition], page_number: int, page_size: int, today: date
+    session: Session,
+    conditions: Sequence[Condition],
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
 ) -> BillPage:
-    """One page of the bills meeting every condition, by id."""
-    where = compile_filter(conditions, filter_targets(), today)
+    """One page of the bills meeting every condition (and in `scope`), by id."""
+    where = and_(
+        compile_filter(conditions, filter_targets(), today), scoping.within(Bill.account_id, scoping.account_ids(scope))
+    )
     listings = _listings()
     statement = listings.statement.where(where).order_by(Bill.bill_id)
     # Every bill has a batch and the other joins are outer joins on keys: the bills alone have the same count.

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from apportion.domain.filters import Condition
+from apportion.domain.scoping import Scope
+from apportion.store import scoping
 from apportion.store.filtering import compile_filter
 from apportion.store.lookup import key_exists
 from apportion.store.models.organisation import Account, CostCenter
@@ -61,7 +63,12 @@ def _cost_centers() -> Shaped[CostCenterRow]:
 
 
 def list_cost_centers(
-    session: Session, conditions: Sequence[Condition], today: date, page_number: int, page_size: int
+    session: Session,
+    conditions: Sequence[Condition],
+    today: date,
+    page_number: int,
+    page_size: int,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[CostCenterRow]:
     """One page of cost centers matching the conditions, by id."""
     targets = {
@@ -70,7 +77,11 @@ def list_cost_centers(
         "costCenterInfo": CostCenter.cost_center_info,
         "parentId": CostCenter.parent_id,
     }
-    return _cost_centers().page(session, compile_filter(conditions, targets, today), page_number, page_size)
+    where = and_(
+        compile_filter(conditions, targets, today),
+        scoping.within(CostCenter.cost_center_id, scoping.cost_center_ids(scope)),
+    )
+    return _cost_centers().page(session, where, page_number, page_size)
 
 
 def get_cost_center(session: Session, cost_center_id: int) -> CostCenterRow | None:
@@ -78,13 +89,18 @@ def get_cost_center(session: Session, cost_center_id: int) -> CostCenterRow | No
     return _cost_centers().one(session, CostCenter.cost_center_id == cost_center_id)
 
 
-def children_of(session: Session, cost_center_ids: Sequence[int]) -> dict[int, list[CostCenterChild]]:
-    """The child cost centers of each cost center, by id."""
+def children_of(
+    session: Session, cost_center_ids: Sequence[int], scope: Scope = Scope.WHOLE
+) -> dict[int, list[CostCenterChild]]:
+    """The child cost centers (in `scope`) of each cost center, by id."""
     statement = (
         select(
             CostCenter.parent_id, CostCenter.cost_center_id, CostCenter.cost_center_code, CostCenter.cost_center_info
         )
-        .where(CostCenter.parent_id.in_(list(cost_center_ids)))
+        .where(
+            CostCenter.parent_id.in_(list(cost_center_ids)),
+            scoping.within(CostCenter.cost_center_id, scoping.cost_center_ids(scope)),
+        )
         .order_by(CostCenter.cost_center_id)
     )
     out: dict[int, list[CostCenterChild]] = {i: [] for i in cost_center_ids}
@@ -116,10 +132,16 @@ def _accounts() -> Shaped[tuple[int, CostCenterAccount]]:
     return Shaped(statement.order_by(Account.account_id), read)
 
 
-def accounts_of(session: Session, cost_center_ids: Sequence[int]) -> dict[int, list[CostCenterAccount]]:
-    """The accounts of each cost center, by id."""
+def accounts_of(
+    session: Session, cost_center_ids: Sequence[int], scope: Scope = Scope.WHOLE
+) -> dict[int, list[CostCenterAccount]]:
+    """The accounts (in `scope`) of each cost center, by id."""
     out: dict[int, list[CostCenterAccount]] = {i: [] for i in cost_center_ids}
-    for cost_center_id, account in _accounts().all(session, Account.cost_center_id.in_(list(cost_center_ids))):
+    where = and_(
+        Account.cost_center_id.in_(list(cost_center_ids)),
+        scoping.within(Account.account_id, scoping.account_ids(scope)),
+    )
+    for cost_center_id, account in _accounts().all(session, where):
         out[cost_center_id].append(account)
     return out
 

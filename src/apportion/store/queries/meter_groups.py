@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from apportion.domain.auto_groups import GroupFilter
 from apportion.domain.filters import Condition
 from apportion.domain.ids import in_range, known
+from apportion.domain.scoping import Scope
+from apportion.store import scoping
 from apportion.store.filtering import compile_filter
 from apportion.store.models.chargebacks import DistributionVersion
 from apportion.store.models.organisation import Meter, MeterGroup, MeterGroupMember
@@ -234,9 +236,10 @@ def _members() -> Shaped[GroupMember]:
     return Shaped(statement.order_by(MeterGroupMember.meter_id), read)
 
 
-def members_of(session: Session, group_id: int) -> list[GroupMember]:
-    """A group's members, by meter id."""
-    return _members().all(session, MeterGroupMember.meter_group_id == group_id)
+def members_of(session: Session, group_id: int, scope: Scope = Scope.WHOLE) -> list[GroupMember]:
+    """A group's members (those in `scope`), by meter id."""
+    in_scope = scoping.within(MeterGroupMember.meter_id, scoping.meter_ids(scope))
+    return _members().all(session, MeterGroupMember.meter_group_id == group_id, in_scope)
 
 
 def replace_manual_memberships(

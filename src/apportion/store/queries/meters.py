@@ -8,11 +8,13 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from apportion.domain.filters import Condition
+from apportion.domain.scoping import Scope
+from apportion.store import scoping
 from apportion.store.filtering import Related, compile_filter, related_exists
 from apportion.store.lookup import key_exists
 from apportion.store.models.organisation import Account, AccountMeter, Channel, Meter, Place, Vendor
@@ -152,7 +154,12 @@ def _via_link(column: Any) -> Related:
 
 
 def list_meters(
-    session: Session, conditions: Sequence[Condition], today: date, page_number: int, page_size: int
+    session: Session,
+    conditions: Sequence[Condition],
+    today: date,
+    page_number: int,
+    page_size: int,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[MeterRow]:
     """One page of meters matching the conditions, by id."""
     commodity_code = select(Commodity.commodity_code).where(Commodity.commodity_id == Meter.commodity_id)
@@ -172,7 +179,8 @@ def list_meters(
         "accountCode": _via_link(Account.account_code),
         "vendorCode": _via_link(Vendor.vendor_code),
     }
-    return _meters().page(session, compile_filter(conditions, targets, today), page_number, page_size)
+    where = and_(compile_filter(conditions, targets, today), scoping.within(Meter.meter_id, scoping.meter_ids(scope)))
+    return _meters().page(session, where, page_number, page_size)
 
 
 def get_meter(session: Session, meter_id: int) -> MeterRow | None:
@@ -202,10 +210,16 @@ def _links() -> Shaped[tuple[int, MeterAccountLink]]:
     return Shaped(statement.order_by(AccountMeter.account_meter_id), read)
 
 
-def links_of(session: Session, meter_ids: Sequence[int]) -> dict[int, list[MeterAccountLink]]:
-    """The account links of each meter, by link id."""
+def links_of(
+    session: Session, meter_ids: Sequence[int], scope: Scope = Scope.WHOLE
+) -> dict[int, list[MeterAccountLink]]:
+    """The account links of each meter (to accounts in `scope`), by link id."""
     out: dict[int, list[MeterAccountLink]] = {i: [] for i in meter_ids}
-    for meter_id, link in _links().all(session, AccountMeter.meter_id.in_(list(meter_ids))):
+    where = and_(
+        AccountMeter.meter_id.in_(list(meter_ids)),
+        scoping.within(AccountMeter.account_id, scoping.account_ids(scope)),
+    )
+    for meter_id, link in _links().all(session, where):
         out[meter_id].append(link)
     return out
 

@@ -9,12 +9,14 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
 from apportion.domain.filters import Condition
 from apportion.domain.ids import in_range
+from apportion.domain.scoping import Scope
+from apportion.store import scoping
 from apportion.store.filtering import compile_filter
 from apportion.store.lookup import key_exists
 from apportion.store.models.organisation import Meter, Place
@@ -125,7 +127,12 @@ def _places(today: date) -> Shaped[PlaceRow]:
 
 
 def list_places(
-    session: Session, conditions: Sequence[Condition], today: date, page_number: int, page_size: int
+    session: Session,
+    conditions: Sequence[Condition],
+    today: date,
+    page_number: int,
+    page_size: int,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[PlaceRow]:
     """One page of places matching the conditions, by id, each with its size effective `today`."""
     type_code = select(PlaceType.place_type_code).where(PlaceType.place_type_id == Place.place_type_id)
@@ -137,7 +144,8 @@ def list_places(
         "placeTypeId": Place.place_type_id,
         "placeTypeCode": type_code.scalar_subquery(),
     }
-    return _places(today).page(session, compile_filter(conditions, targets, today), page_number, page_size)
+    where = and_(compile_filter(conditions, targets, today), scoping.within(Place.place_id, scoping.place_ids(scope)))
+    return _places(today).page(session, where, page_number, page_size)
 
 
 def get_place(session: Session, place_id: int, today: date) -> PlaceRow | None:
@@ -159,18 +167,20 @@ def _meters() -> Shaped[tuple[int, MeterChild]]:
     return Shaped(statement.order_by(Meter.meter_id), lambda row: (row[Meter.place_id], read_child(row)))
 
 
-def children_of(session: Session, place_ids: Sequence[int]) -> dict[int, list[PlaceChild]]:
-    """The child places of each place, by id."""
+def children_of(session: Session, place_ids: Sequence[int], scope: Scope = Scope.WHOLE) -> dict[int, list[PlaceChild]]:
+    """The child places (in `scope`) of each place, by id."""
     out: dict[int, list[PlaceChild]] = {i: [] for i in place_ids}
-    for parent_id, child in _children().all(session, Place.parent_id.in_(list(place_ids))):
+    where = and_(Place.parent_id.in_(list(place_ids)), scoping.within(Place.place_id, scoping.place_ids(scope)))
+    for parent_id, child in _children().all(session, where):
         out[parent_id].append(child)
     return out
 
 
-def meters_of(session: Session, place_ids: Sequence[int]) -> dict[int, list[MeterChild]]:
-    """The meters at each place, by id."""
+def meters_of(session: Session, place_ids: Sequence[int], scope: Scope = Scope.WHOLE) -> dict[int, list[MeterChild]]:
+    """The meters (in `scope`) at each place, by id."""
     out: dict[int, list[MeterChild]] = {i: [] for i in place_ids}
-    for place_id, meter in _meters().all(session, Meter.place_id.in_(list(place_ids))):
+    where = and_(Meter.place_id.in_(list(place_ids)), scoping.within(Meter.meter_id, scoping.meter_ids(scope)))
+    for place_id, meter in _meters().all(session, where):
         out[place_id].append(meter)
     return out
 

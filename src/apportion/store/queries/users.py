@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.filters import Condition
+from apportion.domain.scoping import Scope
 from apportion.store.filtering import compile_filter
 from apportion.store.models.organisation import CostCenter, Place
 from apportion.store.models.reference import Unit
@@ -34,6 +35,13 @@ class UserRow:
     strong_password: bool
     force_password_change: bool
     max_approval_amount: int | None
+    topmost_place_ids: list[int] | None = None
+    topmost_cost_center_ids: list[int] | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """The user's data scope (domain/scoping.py)."""
+        return Scope.of(self.topmost_place_ids, self.topmost_cost_center_ids)
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,8 @@ class UserValues:
     strong_password: bool = False
     force_password_change: bool = False
     max_approval_amount: int | None = None
+    topmost_place_ids: list[int] | None = None
+    topmost_cost_center_ids: list[int] | None = None
 
 
 class Acting(NamedTuple):
@@ -61,6 +71,7 @@ class Acting(NamedTuple):
     user_code: str
     full_name: str
     permissions: dict[str, Any]
+    scope: Scope = Scope.WHOLE
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,8 @@ _USER = (
     User.strong_password,
     User.force_password_change,
     User.max_approval_amount,
+    User.topmost_place_ids,
+    User.topmost_cost_center_ids,
 )
 
 
@@ -109,13 +122,23 @@ def get_user(session: Session, user_id: int) -> UserRow | None:
 
 def acting_user(session: Session, user_code: str | None) -> Acting | None:
     """The active user with this code (compared without case), or the first active user when None."""
-    statement = select(User.user_id, User.user_code, User.full_name, User.permissions).where(User.active.is_(True))
+    statement = select(
+        User.user_id,
+        User.user_code,
+        User.full_name,
+        User.permissions,
+        User.topmost_place_ids,
+        User.topmost_cost_center_ids,
+    ).where(User.active.is_(True))
     if user_code is None:
         statement = statement.order_by(User.user_id).limit(1)
     else:
         statement = statement.where(func.lower(User.user_code) == user_code.lower())
     row = session.execute(statement).first()
-    return None if row is None else Acting(row.user_id, row.user_code, row.full_name, row.permissions or {})
+    if row is None:
+        return None
+    scope = Scope.of(row.topmost_place_ids, row.topmost_cost_center_ids)
+    return Acting(row.user_id, row.user_code, row.full_name, row.permissions or {}, scope)
 
 
 def any_user(session: Session) -> bool:
@@ -123,9 +146,11 @@ def any_user(session: Session) -> bool:
     return bool(session.execute(select(func.count()).select_from(User)).scalar_one())
 
 
-def code_taken(session: Session, user_code: str) -> bool:
-    """Whether a user has this code (compared without case)."""
+def code_taken(session: Session, user_code: str, except_id: int | None = None) -> bool:
+    """Whether a user (other than `except_id`) has this code (compared without case)."""
     clash = select(User.user_id).where(func.lower(User.user_code) == user_code.lower())
+    if except_id is not None:
+        clash = clash.where(User.user_id != except_id)
     return session.execute(clash).first() is not None
 
 
@@ -135,6 +160,19 @@ def insert_user(session: Session, user: UserValues, now: datetime) -> int:
     session.add(row)
     session.flush()
     return row.user_id
+
+
+def permissions_of(session: Session, user_id: int) -> dict[str, Any]:
+    """A user's grants document."""
+    return dict(session.execute(select(User.permissions).where(User.user_id == user_id)).scalar_one() or {})
+
+
+def update_user(session: Session, user_id: int, user: UserValues, password_hash: str | None) -> None:
+    """Overwrite a user's settings (its password only when `password_hash` is given)."""
+    values = {key: value for key, value in vars(user).items() if key != "password_hash"}
+    if password_hash is not None:
+        values["password_hash"] = password_hash
+    session.execute(update(User).where(User.user_id == user_id).values(**values))
 
 
 def topmost(session: Session) -> Topmost:

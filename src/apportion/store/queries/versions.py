@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from apportion.domain.filters import Condition
+from apportion.domain.scoping import Scope
 from apportion.domain.versions import (
     AGGREGATION_TYPE_ID,
     CALCULATION,
@@ -40,6 +41,7 @@ from apportion.domain.versions import (
     PlannedVersion,
     VersionPlan,
 )
+from apportion.store import scoping
 from apportion.store.filtering import Clause, Related, Target, compile_filter, related_in
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import ChargebackWorkflowStep, DistributionVersion, SplitDestination
@@ -160,9 +162,16 @@ def _targets() -> Mapping[str, Target | Key]:
     }
 
 
-def list_statements(chargeback_type: str, conditions: Sequence[Condition], today: date) -> tuple[AnySelect, AnySelect]:
-    """(page SELECT ordered by versionId, the leaner SELECT of the same versions that the COUNT runs on)."""
-    where = (DistributionVersion.chargeback_type == chargeback_type, compile_filter(conditions, _targets(), today))
+def list_statements(
+    chargeback_type: str, conditions: Sequence[Condition], today: date, scope: Scope = Scope.WHOLE
+) -> tuple[AnySelect, AnySelect]:
+    """(page SELECT ordered by versionId, the leaner SELECT of the same versions that the COUNT runs on); only
+    versions wholly in `scope`."""
+    where = (
+        DistributionVersion.chargeback_type == chargeback_type,
+        compile_filter(conditions, _targets(), today),
+        scoping.within(DistributionVersion.version_id, scoping.version_ids(scope)),
+    )
     statement = _listings().statement.where(*where).order_by(DistributionVersion.version_id)
     # Every child join is an outer join on a key, so the versions alone have the same count.
     return statement, select(DistributionVersion.version_id).where(*where)
@@ -175,9 +184,11 @@ def version_page(
     page_number: int,
     page_size: int,
     today: date,
+    scope: Scope = Scope.WHOLE,
 ) -> TypedPage[VersionListing]:
-    """One page of `chargeback_type` versions matching the conditions, ordered by versionId (domain.md §4.12)."""
-    statement, counted = list_statements(chargeback_type, conditions, today)
+    """One page of `chargeback_type` versions matching the conditions (and in `scope`), ordered by versionId
+    (domain.md §4.12)."""
+    statement, counted = list_statements(chargeback_type, conditions, today, scope)
     page = paginate(session, statement, page_number, page_size, counted)
     return TypedPage([_listings().read(row) for row in page.rows], page.total)
 

@@ -1,0 +1,423 @@
+"""Data scoping through the HTTP API (docs/scoping.md): users limited to topmost places or cost centers, edit_user,
+the available places / cost centers for topmost ids, and the scoped-user column of the auth matrix: every served
+operation with a path id answers 404 for a record outside the caller's topmost, and no list or get shows one."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+
+from apportion.store.queries.cost_centers import insert_cost_center
+from tests.api import master_builders as mb
+from tests.conftest import Api
+
+
+@dataclass(frozen=True)
+class Campus:
+    """Two branches under the roots: place A (with A1 below it) and cost center CA hold account/meter A; place B and
+    cost center CB hold account/meter B. Each account has one bill and a split version."""
+
+    place_a: int
+    place_a1: int
+    place_b: int
+    cc_a: int
+    cc_b: int
+    account_a: int
+    account_b: int
+    meter_a: int
+    meter_b: int
+    link_a: int
+    link_b: int
+    bill_a: int
+    bill_b: int
+
+
+def _place(api: Api, code: str, parent: int = 1) -> int:
+    body = {"placeCode": code, "placeInfo": f"Place {code}", "parentPlaceId": parent, "placeTypeId": 3}
+    response = api.post("/api/v3/place", json=body)
+    assert response.status_code == 200, response.text
+    return int(response.json()["placeId"])
+
+
+def user_body(**overrides: Any) -> dict[str, Any]:
+    """A UserEditRequest / UserCreateRequest body (the whole tree unless overridden)."""
+    body: dict[str, Any] = {
+        "userCode": "scoped",
+        "fullName": "Scoped User",
+        "password": "Secret-Pass1",
+        "email": "scoped@example.com",
+        "topmostCostCenterIds": [1],
+        "topmostPlaceIds": [1],
+        "topmostCollectionIds": [1],
+        "activeDirectory": False,
+        "active": True,
+        "passwordExpirationInterval": 0,
+        "strongPassword": False,
+        "forcePasswordChange": False,
+        "userRoleId": 1,
+        "reportGroupId": 1,
+    }
+    body.update(overrides)
+    return body
+
+
+def scoped_key(api: Api, code: str, places: list[int], cost_centers: list[int]) -> str:
+    """A key for an administrator-role user limited to these topmost ids (set through edit_user)."""
+    key = api.key_with("Administrator", user_code=code)
+    user_id = next(u["userId"] for u in api.get("/api/v3/user").json() if u["userCode"] == code)
+    body = user_body(userCode=code, topmostPlaceIds=places, topmostCostCenterIds=cost_centers)
+    response = api.put(f"/api/v202306/user/{user_id}", json=body)
+    assert response.status_code == 200, response.text
+    return key
+
+
+@pytest.fixture
+def campus(api: Api) -> Campus:
+    place_a = _place(api, "A")
+    place_a1 = _place(api, "A1", place_a)
+    place_b = _place(api, "B")
+    with api.db.transaction() as session:
+        cc_a = insert_cost_center(session, "CA", "Cost center A", 1)
+        cc_b = insert_cost_center(session, "CB", "Cost center B", 1)
+    vendor_id = mb.vendor(api)
+    account_a = int(mb.account(api, "ACC-A", vendor_id, costCenterId=cc_a)["accountId"])
+    account_b = int(mb.account(api, "ACC-B", vendor_id, costCenterId=cc_b)["accountId"])
+    meter_a = int(mb.meter(api, "M-A", placeId=place_a1)["meterId"])
+    meter_b = int(mb.meter(api, "M-B", placeId=place_b)["meterId"])
+    link_a = int(mb.link(api, account_a, meter_a)["accountMeterId"])
+    link_b = int(mb.link(api, account_b, meter_b)["accountMeterId"])
+    bill_a = mb.bill(api, account_a, meter_a, date(2024, 1, 1), date(2024, 1, 31))
+    bill_b = mb.bill(api, account_b, meter_b, date(2024, 1, 1), date(2024, 1, 31))
+    mb.version(api, "Split", account_a, meter_a, ((account_a, meter_a),))
+    mb.version(api, "Split", account_b, meter_b, ((account_b, meter_b),))
+    mb.version(api, "Calculation", account_a, meter_a)
+    mb.version(api, "Calculation", account_b, meter_b)
+    return Campus(
+        place_a, place_a1, place_b, cc_a, cc_b, account_a, account_b, meter_a, meter_b, link_a, link_b, bill_a, bill_b
+    )
+
+
+def test_edit_user_stores_topmost_ids_and_me_shows_them(api: Api, campus: Campus) -> None:
+    key = scoped_key(api, "placed", [campus.place_a], [1])
+    me = api.get("/api/v3/me", key=key).json()
+    assert me["place"]["placeId"] == campus.place_a
+    assert me["place"]["isMultiTopmostPlace"] is False
+    assert me["costCenter"]["costCenterId"] == 1
+    user_id = me["systemUserId"]
+    body = user_body(userCode="placed", topmostPlaceIds=[campus.place_a, campus.place_b], userRoleId=2)
+    edited = api.put(f"/api/v202306/user/{user_id}", json=body).json()
+    assert edited["userRole"] == {"userRoleId": 2, "userRoleInfo": "Read only"}
+    assert edited["place"]["isMultiTopmostPlace"] is True
+    assert [p["placeId"] for p in edited["place"]["multiTopmostPlaces"]] == [campus.place_a, campus.place_b]
+    # a place under another topmost place adds nothing; a root id is the whole tree
+    body = user_body(userCode="placed", topmostPlaceIds=[campus.place_a, campus.place_a1])
+    assert [
+        p["placeId"] for p in api.put(f"/api/v202306/user/{user_id}", json=body).json()["place"]["multiTopmostPlaces"]
+    ] == [campus.place_a]
+    body = user_body(userCode="placed", topmostPlaceIds=[1, campus.place_a])
+    assert api.put(f"/api/v202306/user/{user_id}", json=body).json()["place"]["placeId"] == 1
+
+
+def test_edit_user_refuses_bad_input_and_ids_outside_the_callers_topmost(api: Api, campus: Campus) -> None:
+    key = scoped_key(api, "placed", [campus.place_a], [1])
+    other = api.key_with("Administrator", user_code="other")
+    other_id = next(u["userId"] for u in api.get("/api/v3/user").json() if u["userCode"] == "other")
+    outside = api.put(
+        f"/api/v202306/user/{other_id}", key=key, json=user_body(userCode="other", topmostPlaceIds=[campus.place_b])
+    )
+    assert outside.status_code == 400
+    assert list(outside.json()["modelState"]) == ["topmostPlaceIds"]
+    unknown = api.put(f"/api/v202306/user/{other_id}", json=user_body(userCode="other", topmostCostCenterIds=[999]))
+    assert list(unknown.json()["modelState"]) == ["topmostCostCenterIds"]
+    empty = api.put(f"/api/v202306/user/{other_id}", json=user_body(userCode="other", topmostPlaceIds=[]))
+    assert empty.status_code == 400
+    assert api.put("/api/v202306/user/999999", json=user_body(userCode="x")).status_code == 404
+    assert api.put(f"/api/v202306/user/{other_id}", json=user_body(userCode="placed")).status_code == 400
+    assert api.put(f"/api/v202306/user/{other_id}", json=user_body(userCode="other"), key=None).status_code == 401
+    plain = api.key_with("UsersAndUserGroups:View", user_code="viewer")
+    assert api.put(f"/api/v202306/user/{other_id}", json=user_body(userCode="other"), key=plain).status_code == 403
+    # the password is kept when not given
+    kept = api.put(f"/api/v202306/user/{other_id}", json={**user_body(userCode="other"), "password": None})
+    assert kept.status_code == 200, kept.text
+    assert api.get("/api/v3/me", key=other).status_code == 200
+
+
+def test_create_user_keeps_topmost_ids(api: Api, campus: Campus) -> None:
+    created = api.post("/api/v202306/user", json=user_body(topmostCostCenterIds=[campus.cc_a]))
+    assert created.status_code == 200, created.text
+    assert created.json()["costCenter"]["costCenterId"] == campus.cc_a
+    assert created.json()["place"]["placeId"] == 1
+
+
+def test_every_user_has_a_role(api: Api) -> None:
+    listed = api.get("/api/v3/user").json()
+    admin = next(u for u in listed if u["userCode"] == "admin")
+    assert admin["userRole"] == {"userRoleId": 1, "userRoleInfo": "Administrator"}
+    api.key_with("Accounts:View", user_code="custom")
+    custom = next(u for u in api.get("/api/v3/user").json() if u["userCode"] == "custom")
+    assert custom["userRole"] == {"userRoleId": 4, "userRoleInfo": "Custom"}
+
+
+def test_available_places_and_cost_centers(api: Api, campus: Campus) -> None:
+    places = api.post("/api/v3/hierarchy/costCenter/availablePlaces", json=[campus.cc_a])
+    assert places.status_code == 200, places.text
+    assert [p["placeId"] for p in places.json()] == [campus.place_a1]
+    assert [p["placeId"] for p in api.post("/api/v3/hierarchy/costCenter/availablePlaces", json=[1]).json()] == [
+        campus.place_a1,
+        campus.place_b,
+    ]
+    cost_centers = api.post("/api/v3/hierarchy/place/availableCostCenters", json=[campus.place_a])
+    assert [c["costCenterId"] for c in cost_centers.json()] == [campus.cc_a]
+    key = scoped_key(api, "placed", [campus.place_a], [1])
+    seen = api.post("/api/v3/hierarchy/place/availableCostCenters", key=key, json=[1]).json()
+    assert [c["costCenterId"] for c in seen] == [campus.cc_a]
+    assert api.post("/api/v3/hierarchy/place/availableCostCenters", key=None, json=[1]).status_code == 401
+    assert api.post("/api/v3/hierarchy/place/availableCostCenters", json=["x"]).status_code == 400
+
+
+# The scoped-user column of the auth matrix ------------------------------------------------------------------------
+
+SCOPED_PATH_NAMES = ("placeId", "costCenterId", "accountId", "meterId", "billId", "accountMeterId", "entityId")
+
+
+def _outside(campus: Campus, by_place: bool) -> dict[str, int]:
+    ids = {
+        "placeId": campus.place_b,
+        "accountId": campus.account_b,
+        "meterId": campus.meter_b,
+        "billId": campus.bill_b,
+        "accountMeterId": campus.link_b,
+        "entityId": campus.bill_b,
+    }
+    if not by_place:
+        ids["costCenterId"] = campus.cc_b
+        del ids["placeId"]  # a user limited by cost center sees every place
+    return ids
+
+
+def _operations(api: Api) -> list[tuple[str, str]]:
+    """(method, path) of every served operation, from the OpenAPI document."""
+    paths = api.get("/openapi.json").json()["paths"]
+    return [(method.upper(), path) for path, item in paths.items() for method in item if "responses" in item[method]]
+
+
+@pytest.mark.parametrize("by_place", [True, False], ids=["topmost place", "topmost cost center"])
+def test_every_path_id_outside_the_topmost_is_404(api: Api, campus: Campus, by_place: bool) -> None:
+    key = scoped_key(api, "scoped", [campus.place_a] if by_place else [1], [1] if by_place else [campus.cc_a])
+    outside = _outside(campus, by_place)
+    checked, wrong = 0, []
+    for method, path in _operations(api):
+        names = re.findall(r"\{(\w+)\}", path)
+        for name in names:
+            if name not in outside:
+                continue
+            if name == "entityId" and "{entityType}" not in path:
+                continue
+            url = path
+            for other in names:
+                value: object = outside[name] if other == name else ("bill" if other == "entityType" else 1)
+                if other == "taskGuid":
+                    value = "00000000-0000-0000-0000-000000000000"
+                url = url.replace("{" + other + "}", str(value))
+            body: Any = [] if url.endswith(("/member", "/rate", "/size")) else {}
+            response = api.request(method, url, key=key, json=None if method in ("GET", "DELETE") else body)
+            checked += 1
+            if response.status_code != 404:
+                wrong.append(f"{method} {path} ({name}): {response.status_code}")
+    assert checked > 40
+    assert wrong == []
+
+
+_ID_FIELDS = {
+    "placeId": "place",
+    "costCenterId": "cost_center",
+    "accountId": "account",
+    "meterId": "meter",
+    "billId": "bill",
+}
+
+
+def _leaks(value: Any, forbidden: dict[str, set[int]], path: str = "") -> list[str]:
+    """Where an out-of-scope id appears in a JSON answer."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for field, inner in value.items():
+            if field in forbidden and isinstance(inner, int) and inner in forbidden[field]:
+                found.append(f"{path}.{field}={inner}")
+            found.extend(_leaks(inner, forbidden, f"{path}.{field}"))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found.extend(_leaks(inner, forbidden, f"{path}[{index}]"))
+    return found
+
+
+LISTS = (
+    "/api/v3/bill",
+    "/api/v3/meter",
+    "/api/v3/account",
+    "/api/v3/place",
+    "/api/v3/costcenter",
+    "/api/v3/batch",
+    "/api/v3/billSplit",
+    "/api/v3/calculatedBill",
+)
+
+
+@pytest.mark.parametrize("by_place", [True, False], ids=["topmost place", "topmost cost center"])
+def test_no_list_shows_a_record_outside_the_topmost(api: Api, campus: Campus, by_place: bool) -> None:
+    key = scoped_key(api, "scoped", [campus.place_a] if by_place else [1], [1] if by_place else [campus.cc_a])
+    forbidden = {
+        "accountId": {campus.account_b},
+        "meterId": {campus.meter_b},
+        "billId": {campus.bill_b},
+        "placeId": {campus.place_b} if by_place else set(),
+        "costCenterId": set() if by_place else {campus.cc_b},
+    }
+    leaks = {}
+    for url in LISTS:
+        response = api.get(url, key=key)
+        if response.status_code == 404:  # a list this build does not serve
+            continue
+        assert response.status_code == 200, (url, response.text)
+        found = _leaks(response.json(), forbidden)
+        if found:
+            leaks[url] = found
+        admin = _leaks(api.get(url).json(), forbidden)
+        assert admin or url in ("/api/v3/batch",), f"{url}: the administrator should see branch B"
+    assert leaks == {}
+    bills = api.get("/api/v3/bill", key=key).json()
+    assert [b["billId"] for b in bills] == [campus.bill_a]
+
+
+@pytest.mark.parametrize("by_place", [True, False], ids=["topmost place", "topmost cost center"])
+def test_exports_show_only_bills_in_the_topmost(api: Api, campus: Campus, by_place: bool) -> None:
+    key = scoped_key(api, "scoped", [campus.place_a] if by_place else [1], [1] if by_place else [campus.cc_a])
+    exported = api.get("/apportion/v1/bill/export", key=key)
+    assert exported.status_code == 200, exported.text
+    lines = exported.text.strip().splitlines()
+    assert len(lines) == 2  # the header and bill A
+    assert "ACC-A" in lines[1]
+    assert len(api.get("/apportion/v1/bill/export").text.strip().splitlines()) == 3
+    bill_b = api.get(f"/api/v3/bill/{campus.bill_b}").json()
+    batch_b = bill_b["batch"]["batchId"]
+    assert len(api.get(f"/apportion/v1/batch/{batch_b}/bills/export", key=key).text.strip().splitlines()) == 1
+    assert len(api.get(f"/apportion/v1/batch/{batch_b}/bills/export").text.strip().splitlines()) == 2
+
+
+def test_bulk_actions_skip_bills_outside_the_topmost(api: Api, campus: Campus) -> None:
+    """accounting.md §9 D5: out-of-topmost ids are skipped like unknown ones; `selected` counts those in scope."""
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    ids = [campus.bill_a, campus.bill_b]
+    approved = api.put("/api/v3/bill/approve", key=key, json={"ids": ids, "approve": True})
+    assert approved.json() == {"selected": 1, "updated": 1}
+    held = api.put("/api/v3/bill/exporthold", key=key, json={"ids": ids, "exportHold": True})
+    assert held.json() == {"selected": 1, "updated": 1}
+    assert api.get(f"/api/v3/bill/{campus.bill_b}").json()["approved"] is False
+    deleted = api.post("/api/v3/bill/delete", key=key, json={"ids": [campus.bill_b]})
+    assert deleted.status_code == 200, deleted.text
+    assert mb.bill_exists(api, campus.bill_b)
+
+
+def test_a_scoped_run_skips_versions_outside_the_topmost_with_the_reason(api: Api, campus: Campus) -> None:
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    task = api.post("/api/v3/billSplit/exec", key=key, json={"billingPeriod": 202401})
+    assert task.status_code == 200, task.text
+    task_id = task.json()["taskId"]
+    errors = api.get(f"/api/v3/chargebackTask/{task_id}/errorOutput", headers={"Accept": "text/csv"})
+    assert errors.status_code == 200, errors.text
+    skipped = [line for line in errors.text.splitlines() if "outside the topmost" in line]
+    assert len(skipped) == 1  # version B; version A ran (or failed on its own)
+    with api.db.reading() as session:
+        from sqlalchemy import select
+
+        from apportion.store.models.bills import Bill
+
+        made = session.execute(select(Bill.account_id).where(Bill.chargeback_task_id == task_id)).scalars().all()
+    assert campus.account_b not in made
+    whole = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()
+    text = api.get(f"/api/v3/chargebackTask/{whole['taskId']}/errorOutput", headers={"Accept": "text/csv"})
+    assert "outside the topmost" not in text.text
+
+
+def test_request_ids_outside_the_topmost_are_refused_with_the_field(api: Api, campus: Campus) -> None:
+    key = scoped_key(api, "scoped", [campus.place_a], [campus.cc_a])
+    meter = {"meterCode": "M-X", "meterInfo": "x", "commodityId": 1, "placeId": campus.place_b, "meterTypeId": 1}
+    refused = api.post("/api/v3/meter", key=key, json={**meter, "address": {"country": "US"}})
+    assert refused.status_code == 400
+    assert list(refused.json()["modelState"]) == ["placeId"]
+    inside = api.post(
+        "/api/v3/meter", key=key, json={**meter, "placeId": campus.place_a1, "address": {"country": "US"}}
+    )
+    assert inside.status_code == 200, inside.text
+    link = api.post(
+        "/api/v3/accountmeter", key=key, json=[{"accountId": campus.account_b, "meterId": campus.meter_a, "rateId": 1}]
+    )
+    assert list(link.json()["modelState"]) == ["accountId"]
+    place = {"placeCode": "X", "placeInfo": "X", "parentPlaceId": campus.place_b, "placeTypeId": 3}
+    assert list(api.post("/api/v3/place", key=key, json=place).json()["modelState"]) == ["parentPlaceId"]
+    account = {
+        "accountCode": "ACC-X",
+        "accountInfo": "x",
+        "accountTypeId": 1,
+        "costCenterId": campus.cc_b,
+        "vendorId": 1,
+        "country": "US",
+    }
+    refused_account = api.post("/api/v3/account", key=key, json=account)
+    assert "costCenterId" in refused_account.json()["modelState"]
+
+
+def test_meter_group_members_outside_the_topmost_are_hidden(api: Api, campus: Campus) -> None:
+    body = {"meterGroupInfo": "Both", "meterGroupCategoryId": 1, "limitMembersByTopmost": False}
+    group = api.post("/api/v3/meterGroup", json={**body, "manualGroupMembers": [campus.meter_a, campus.meter_b]})
+    assert group.status_code == 200, group.text
+    url = f"/api/v3/meterGroup/{group.json()['meterGroupId']}/member"
+    assert [m["meterId"] for m in api.get(url).json()] == [campus.meter_a, campus.meter_b]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    assert [m["meterId"] for m in api.get(url, key=key).json()] == [campus.meter_a]
+    assert [m["meterId"] for m in api.get(url, key=key, params={"alwaysLimitByTopmost": "true"}).json()] == [
+        campus.meter_a
+    ]
+
+
+def test_pages_show_only_the_topmost(api: Api, campus: Campus) -> None:
+    from tests.web.signing_in import sign_in
+
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    sign_in(api, key)
+    listing = api.client.get("/ui/bills")
+    assert listing.status_code == 200
+    assert "ACC-A" in listing.text
+    assert "ACC-B" not in listing.text
+    assert api.client.get(f"/ui/bills/{campus.bill_b}").status_code == 404
+    assert api.client.get(f"/ui/bills/{campus.bill_a}").status_code == 200
+
+
+def test_a_scoped_user_cannot_reverse_a_task_that_made_bills_outside_its_topmost(api: Api, campus: Campus) -> None:
+    whole = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()
+    with api.db.transaction() as session:  # as if the administrator's run had made bill B
+        from apportion.store.models.bills import Bill
+
+        bill = session.get(Bill, campus.bill_b)
+        assert bill is not None
+        bill.chargeback_task_id = whole["taskId"]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    refused = api.post(f"/api/v3/chargebackTask/{whole['taskId']}/void", key=key)
+    assert refused.status_code == 400, refused.text
+    assert "outside your topmost" in refused.text
+    own = api.post("/api/v3/billSplit/exec", key=key, json={"billingPeriod": 202402}).json()
+    assert api.post(f"/api/v3/chargebackTask/{own['taskId']}/void", key=key).status_code == 204
+
+
+def test_a_version_with_a_destination_outside_the_topmost_is_hidden(api: Api, campus: Campus) -> None:
+    mixed = mb.version(api, "Split", campus.account_a, campus.meter_a, ((campus.account_b, campus.meter_b),))
+    url = f"/api/v3/account/{campus.account_a}/meter/{campus.meter_a}/billSplit/{mixed}"
+    assert api.get(url).status_code == 200
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    assert api.get(url, key=key).status_code == 404
+    listed = [v["versionId"] for v in api.get("/api/v3/billSplit", key=key).json()]
+    assert mixed not in listed
