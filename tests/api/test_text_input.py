@@ -86,6 +86,8 @@ def test_every_json_body_is_a_wire_model() -> None:
     assert bodies
     for route in bodies:
         assert route.body_field is not None
+        if route.body_field.field_info.annotation == list[int]:  # a bare id list (availablePlaces): no text to check
+            continue
         models = _models(route.body_field.field_info.annotation)
         assert models, (route.path, route.body_field.field_info.annotation)
         assert all(issubclass(model, WireModel) for model in models), route.path
