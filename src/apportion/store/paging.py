@@ -40,17 +40,19 @@ def paginate(
     page's keys are picked from it and only those rows of `statement` are built: a deep page then skips bare
     keys, not rows whose child columns and correlated flags PostgreSQL would compute before discarding them.
     """
+    # Column rows only: run on the session's connection, without the ORM's per-statement and per-row work.
+    connection = session.connection()
     source = statement if counted_rows is None else counted_rows
     counted = select(func.count()).select_from(source.order_by(None).subquery())
-    total = session.execute(counted).scalar_one()
+    total = connection.execute(counted).scalar_one()
     offset = (page_number - 1) * page_size
     if offset >= total:
         return Page([], total)
     if ordered_keys is None:
-        return Page(list(session.execute(statement.limit(page_size).offset(offset)).mappings()), total)
+        return Page(list(connection.execute(statement.limit(page_size).offset(offset)).mappings().all()), total)
     key = ordered_keys.selected_columns[0]
     page = ordered_keys.limit(page_size).offset(offset).scalar_subquery()
-    return Page(list(session.execute(statement.where(key.in_(page))).mappings()), total)
+    return Page(list(connection.execute(statement.where(key.in_(page))).mappings().all()), total)
 
 
 @dataclass(frozen=True)
