@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from fastapi import Response
-from pydantic import TypeAdapter
 
 from apportion.api.schemas.contract import (
     AccountChild,
@@ -27,21 +26,16 @@ from apportion.api.schemas.contract import (
     VendorChild,
     VendorTypeChild,
 )
+from apportion.api.wire_rows import distribution_version_row, wire_response
 from apportion.store.queries import children
 from apportion.store.queries.place_sizes import PlaceSizeRow
 from apportion.store.queries.versions import VersionListing
 
-_VERSION_LIST = TypeAdapter(list[DistributionVersionResponse])
 
-
-def version_page(versions: list[DistributionVersionResponse], response: Response) -> Response:
-    """A page of DistributionVersionResponse as JSON, with the paging headers already set on `response`.
-
-    The models are built by the renderers above from database rows, so FastAPI's second validation of the
-    returned list (a quarter of a 250-row page's time) is skipped by answering with the bytes directly.
-    """
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    return Response(_VERSION_LIST.dump_json(versions), media_type="application/json", headers=headers)
+def version_page(versions: list[VersionListing], response: Response) -> Response:
+    """A page of DistributionVersionResponse as JSON, with the paging headers already set on `response`: written
+    from the typed rows (api.wire_rows), with no model per version."""
+    return wire_response([distribution_version_row(version) for version in versions], response)
 
 
 # Child objects from the store's typed values (apportion.store.queries.children): each takes the value or None.
@@ -227,15 +221,6 @@ def workflow_step_of(step: children.WorkflowStepChild | None) -> ChargebackWorkf
 
 
 def distribution_version(version: VersionListing) -> DistributionVersionResponse:
-    """DistributionVersionResponse of a version with its account (and type), meter and workflow step."""
-    return DistributionVersionResponse(
-        version_id=version.version_id,
-        version_info=version.version_info,
-        chargeback_type=version.chargeback_type,
-        begin_period=version.begin_period,
-        end_period=version.end_period,
-        account=account_with_type_of(version.account),
-        meter=meter_of(version.meter),
-        workflow=workflow_step_of(version.workflow),
-        has_bills=version.has_bills,
-    )
+    """DistributionVersionResponse of a version with its account (and type), meter and workflow step (the wire
+    form of api.wire_rows.distribution_version_row, as a model for the responses that nest it)."""
+    return DistributionVersionResponse.model_validate(distribution_version_row(version))

@@ -143,7 +143,8 @@ def void_bills(session: Session, bill_ids: Sequence[int]) -> list[int]:
     if not bill_ids:
         return []
     statement = update(Bill).where(among(Bill.bill_id, sorted(set(bill_ids))), Bill.void.is_(False)).values(void=True)
-    return sorted(session.execute(statement.returning(Bill.bill_id)).scalars())
+    unsynced = {"synchronize_session": False}  # no ORM objects of bills to expire (store.bill_writer.delete_bills)
+    return sorted(session.execute(statement.returning(Bill.bill_id), execution_options=unsynced).scalars())
 
 
 def reset_split(session: Session, source_ids: Sequence[int]) -> None:
@@ -152,7 +153,8 @@ def reset_split(session: Session, source_ids: Sequence[int]) -> None:
         session.execute(
             update(Bill)
             .where(among(Bill.bill_id, sorted(set(source_ids))))
-            .values(has_been_split=False, was_split_date=None)
+            .values(has_been_split=False, was_split_date=None),
+            execution_options={"synchronize_session": False},
         )
 
 

@@ -30,6 +30,8 @@ def paginate(
     page_size: int,
     counted_rows: AnySelect | None = None,
     ordered_keys: AnySelect | None = None,
+    *,
+    by_attribute: bool = False,
 ) -> Page:
     """Run `statement` for one page (1-based) and count all its rows with the same filters.
 
@@ -40,17 +42,20 @@ def paginate(
     page's keys are picked from it and only those rows of `statement` are built: a deep page then skips bare
     keys, not rows whose child columns and correlated flags PostgreSQL would compute before discarding them.
     """
+    # Rows read by column name skip the ORM's per-statement and per-row work on the session's connection; rows read
+    # by mapped entity or attribute (row[Meter], row[Rate.rate_id]: the shaped queries) need the session's result.
+    connection = session if by_attribute else session.connection()
     source = statement if counted_rows is None else counted_rows
     counted = select(func.count()).select_from(source.order_by(None).subquery())
-    total = session.execute(counted).scalar_one()
+    total = connection.execute(counted).scalar_one()
     offset = (page_number - 1) * page_size
     if offset >= total:
         return Page([], total)
     if ordered_keys is None:
-        return Page(list(session.execute(statement.limit(page_size).offset(offset)).mappings()), total)
+        return Page(list(connection.execute(statement.limit(page_size).offset(offset)).mappings().all()), total)
     key = ordered_keys.selected_columns[0]
     page = ordered_keys.limit(page_size).offset(offset).scalar_subquery()
-    return Page(list(session.execute(statement.where(key.in_(page))).mappings()), total)
+    return Page(list(connection.execute(statement.where(key.in_(page))).mappings().all()), total)
 
 
 @dataclass(frozen=True)
@@ -65,5 +70,5 @@ def paginate_as(
     read: Callable[[RowMapping], T], session: Session, statement: AnySelect, page_number: int, page_size: int
 ) -> TypedPage[T]:
     """`paginate`, each row of the page turned into a typed value by `read`."""
-    page = paginate(session, statement, page_number, page_size)
+    page = paginate(session, statement, page_number, page_size, by_attribute=True)
     return TypedPage([read(row) for row in page.rows], page.total)

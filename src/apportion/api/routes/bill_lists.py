@@ -38,6 +38,7 @@ from apportion.api.schemas.contract import (
 )
 from apportion.api.schemas.extension import BillListCreate, BillListResponse
 from apportion.api.wire import WireRoute
+from apportion.api.wire_rows import wire_response
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import bill_lists
 from apportion.services.chargebacks import chargeback_tasks
@@ -193,11 +194,11 @@ def get_bill_list_bills(
     listId: int,
     _: Viewer,
     page: Annotated[PageRequest, Depends(page_request)],
-) -> list[BillResponse]:
+) -> Response:
     """The list's bills, as GET /api/v3/bill gives them (paged the same way). Apportion's extension."""
     result = bill_lists.list_bills(db, listId, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
-    return [bill_routes.render(bill) for bill in result.rows]
+    return wire_response([bill_routes.render(bill) for bill in result.rows], response)
 
 
 @router.delete(f"{PREFIX}/billList/{{listId}}", status_code=204, response_class=Response, tags=EXTENSION)

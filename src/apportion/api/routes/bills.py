@@ -10,10 +10,8 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import account_of, unit_of, user_of
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import (
-    BatchChild,
     BillAccountBodyLineCreate,
     BillAccountBodyLineEdit,
     BillActionDelete,
@@ -31,6 +29,7 @@ from apportion.api.schemas.contract import (
     UpdateResult,
 )
 from apportion.api.wire import WireRoute
+from apportion.api.wire_rows import Wire, account_row, batch_row, unit_row, user_row, wire_object, wire_response
 from apportion.domain.bills import BillHeader
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.money import USE_QUANTUM
@@ -102,8 +101,8 @@ def _shared(bill: bills.BillListing) -> dict[str, Any]:
     accounting = bill.approval
     return {
         "bill_id": bill.bill_id,
-        "batch": BatchChild(batch_id=bill.batch_id, batch_code=bill.batch_code),
-        "account": account_of(bill.account),
+        "batch": batch_row(bill.batch_id, bill.batch_code),
+        "account": account_row(bill.account),
         "begin_date": bill.begin_date,
         "end_date": bill.end_date,
         "billing_period": bill.billing_period,
@@ -111,18 +110,18 @@ def _shared(bill: bills.BillListing) -> dict[str, Any]:
         "estimated": bill.estimated,
         "approved": bill.approved,
         "approve_date": accounting.approve_date,
-        "approved_by": user_of(accounting.approved_by),
+        "approved_by": user_row(accounting.approved_by),
         "exported": bill.exported,
         "export_date": accounting.export_date,
-        "exported_by": user_of(accounting.exported_by),
+        "exported_by": user_row(accounting.exported_by),
         "statement_date": bill.statement_date,
         "due_date": bill.due_date,
         "next_reading": bill.next_reading,
         "control_code": bill.control_code,
         "invoice_number": bill.invoice_number,
-        "created_by": user_of(bill.created_by),
+        "created_by": user_row(bill.created_by),
         "created_date": bill.created_date,
-        "modified_by": user_of(bill.modified_by),
+        "modified_by": user_row(bill.modified_by),
         "modified_date": bill.modified_date,
         "void": bill.void,
         "dirty": False,
@@ -132,16 +131,17 @@ def _shared(bill: bills.BillListing) -> dict[str, Any]:
         "export_hold": accounting.export_hold,
         "gl_exported": accounting.gl_exported,
         "gl_export_date": accounting.gl_export_date,
-        "gl_exported_by": user_of(accounting.gl_exported_by),
+        "gl_exported_by": user_row(accounting.gl_exported_by),
         "from_vendor": bill.from_vendor,
         "has_been_split": bill.has_been_split,
         "was_split_date": bill.was_split_date,
     }
 
 
-def render(bill: bills.BillListing) -> BillResponse:
-    """Wire form of a bill of services.bills."""
-    return BillResponse(
+def render(bill: bills.BillListing) -> Wire:
+    """Wire form (BillResponse) of a bill of services.bills."""
+    return wire_object(
+        BillResponse,
         **_shared(bill),
         total_cost=bill.total_cost,
         bill_note=bill.note,
@@ -150,21 +150,23 @@ def render(bill: bills.BillListing) -> BillResponse:
     )
 
 
-def render_meter_bill(found: bills.MeterBillListing) -> MeterBillResponse:
-    """Wire form of a bill of services.bills.meter_bills: the bill with this meter's own cost, use and demand."""
+def render_meter_bill(found: bills.MeterBillListing) -> Wire:
+    """Wire form (MeterBillResponse) of a bill of services.bills.meter_bills: the bill with this meter's own cost,
+    use and demand."""
     bill, cost, use, demand = found.bill, found.cost, found.use, found.demand
-    return MeterBillResponse(
+    return wire_object(
+        MeterBillResponse,
         **_shared(bill),
         cost=cost,
         cost_per_day=bills.per_day(cost, bill.begin_date, bill.end_date, bills.UNIT_COST_QUANTUM),
         cost_per_unit=bills.per_unit(cost, use),
         usage=use,
         use_per_day=bills.per_day(use, bill.begin_date, bill.end_date, USE_QUANTUM),
-        use_unit=unit_of(found.use_unit) if use is not None else None,
+        use_unit=unit_row(found.use_unit) if use is not None else None,
         actual_demand=demand,
-        actual_demand_unit=unit_of(found.demand_unit) if demand is not None else None,
+        actual_demand_unit=unit_row(found.demand_unit) if demand is not None else None,
         billed_demand=found.billed_demand,
-        billed_demand_unit=unit_of(found.demand_unit) if found.billed_demand is not None else None,
+        billed_demand_unit=unit_row(found.demand_unit) if found.billed_demand is not None else None,
     )
 
 
@@ -176,11 +178,11 @@ def get_bills(
     viewer: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
-) -> list[BillResponse]:
+) -> Response:
     """Retrieves an array of bills."""
     result = bills.list_bills(db, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return [render(bill) for bill in result.rows]
+    return wire_response([render(bill) for bill in result.rows], response)
 
 
 @router.post("/api/v3/bill", response_model=BillIdResponse)
@@ -230,9 +232,9 @@ def bill_action_delete(
 @router.get("/api/v3/bill/{billId}", response_model=BillResponse)
 def get_bill(
     db: DatabaseDep, billId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
-) -> BillResponse:
+) -> Response:
     """Retrieves one bill."""
-    return render(bills.get_bill(db, billId))
+    return wire_response(render(bills.get_bill(db, billId)))
 
 
 @router.put("/api/v3/bill/{billId}", response_model=BillIdResponse)
@@ -255,6 +257,6 @@ def edit_bill(
 @router.get("/api/v3/meter/{meterId}/bill", response_model=list[MeterBillResponse])
 def get_meter_bills(
     db: DatabaseDep, meterId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
-) -> list[MeterBillResponse]:
+) -> Response:
     """Retrieves all bills of a meter, with the meter's own cost, use and demand on each."""
-    return [render_meter_bill(found) for found in bills.meter_bills(db, meterId)]
+    return wire_response([render_meter_bill(found) for found in bills.meter_bills(db, meterId)])

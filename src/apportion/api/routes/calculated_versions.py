@@ -63,7 +63,7 @@ def get_calculated_bill_versions(
     """Get a list of calculated bill versions which match the provided filter conditions."""
     result = version_lists.list_versions(db, CALCULATION, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return version_page([distribution_version(row) for row in result.rows], response)
+    return version_page(result.rows, response)
 
 
 # Rendering: every child comes from the records the service loaded (CalculatedDetailsView), no query per line.

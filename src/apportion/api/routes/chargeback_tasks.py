@@ -9,14 +9,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from apportion.api import files
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
-from apportion.api.render import user_of, workflow_step_of
 from apportion.api.schemas.contract import (
-    BatchChild,
     ChargebackTaskRequest,
     ChargebackTaskResponse,
     ChargebackTaskVersionResponse,
 )
 from apportion.api.wire import WireRoute
+from apportion.api.wire_rows import Wire, batch_row, user_row, wire_object, wire_response, workflow_step_row
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
@@ -28,32 +27,36 @@ Reverser = Annotated[Principal, Depends(requires("ChargebackReversals", "Manage"
 
 
 def _task_fields(task: chargeback_tasks.ChargebackTaskListing) -> dict[str, Any]:
-    batch = None if task.batch_id is None else BatchChild(batch_id=task.batch_id, batch_code=task.batch_code)
     return {
         "task_id": task.task_id,
         "chargeback_type": task.chargeback_type,
         "billing_period": task.billing_period,
-        "workflow": workflow_step_of(task.workflow),
-        "batch": batch,
+        "workflow": workflow_step_row(task.workflow),
+        "batch": batch_row(task.batch_id, task.batch_code),
         "settings": task.settings,
         "comment": task.comment,
         "status": task.status,
         "task_begin": task.task_begin,
         "task_end": task.task_end,
-        "user": user_of(task.user),
+        "user": user_row(task.user),
         "number_of_bills_created": task.number_of_bills_created,
         "number_of_failed_versions": task.number_of_failed_versions,
         # Chargeback bills are not audited on creation (domain.md §4.3), so none analyse or carry flags.
         "number_of_analyzing_bills": 0,
         "number_of_unresolved_flags": 0,
-        "reversed_by": user_of(task.reversed_by),
+        "reversed_by": user_row(task.reversed_by),
         "reversed_date": task.reversed_date,
     }
 
 
+def task_row(task: chargeback_tasks.ChargebackTaskListing) -> Wire:
+    """Wire form (ChargebackTaskResponse) of a task with its user, reverser, batch and workflow step."""
+    return wire_object(ChargebackTaskResponse, **_task_fields(task))
+
+
 def render(task: chargeback_tasks.ChargebackTaskListing) -> ChargebackTaskResponse:
-    """Wire form of a task with its user, reverser, batch and workflow step."""
-    return ChargebackTaskResponse(**_task_fields(task))
+    """The task as its model, for the operations answering one (the same wire form as `task_row`)."""
+    return ChargebackTaskResponse.model_validate(task_row(task))
 
 
 @router.get("/api/v3/chargebackTask", response_model=list[ChargebackTaskResponse])
@@ -64,11 +67,11 @@ def get_chargeback_tasks(
     _: Viewer,
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
-) -> list[ChargebackTaskResponse]:
+) -> Response:
     """Get all chargeback tasks with details (newest first)."""
     result = chargeback_tasks.list_tasks(db, filter, page.number, page.size, today)
     set_paging_headers(response, page, result.total)
-    return [render(row) for row in result.rows]
+    return wire_response([task_row(row) for row in result.rows], response)
 
 
 @router.get("/api/v3/chargebackTask/{taskId}", response_model=ChargebackTaskResponse)

@@ -52,7 +52,7 @@ def get_bill_split_versions(
     """Get a list of bill split versions which match the provided filter conditions."""
     result = version_lists.list_versions(db, SPLIT, filter, page.number, page.size, today, viewer.scope)
     set_paging_headers(response, page, result.total)
-    return version_page([distribution_version(row) for row in result.rows], response)
+    return version_page(result.rows, response)
 
 
 def _place(destination: split_details.DestinationListing) -> PlaceChildWithFloorArea | None:

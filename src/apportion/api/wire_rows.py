@@ -1,0 +1,305 @@
+"""Wire JSON of list rows built straight from the store's typed values, without a model per object.
+
+A 250-row bill page built as models constructs and validates about 1,250 of them (the bill, its account, vendor,
+batch and users) although every value comes typed from the store: that was most of a list's Python. Here each
+object is a plain dict in its wire model's field order, with the model's aliases and defaults and each value
+already in the form the model would write (WireDateTime's text, WireDecimal's number), and a page is serialized
+once by pydantic_core. The bytes are the model's own: `tests/unit/test_wire_rows.py` compares both for generated
+rows, field by field.
+
+`wire_object(Model, **fields)` takes the model's Python field names (a name it does not have is a TypeError, as
+the model would ignore it silently) and nested objects as dicts made by this module.
+"""
+
+from __future__ import annotations
+
+import keyword
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+import pydantic_core
+from fastapi import Response
+from pydantic import BaseModel, PlainSerializer
+
+from apportion.api.schemas.base import _datetime_out, _decimal_out
+from apportion.api.schemas.contract import (
+    AccountChild,
+    AccountChildWithType,
+    AccountTypeChild,
+    BatchChild,
+    ChargebackWorkflowBase,
+    ChargebackWorkflowStepChild,
+    CommodityChild,
+    DistributionVersionResponse,
+    Icon,
+    MeterChild,
+    MeterTypeChild,
+    UnitChild,
+    UserChild,
+    VendorChild,
+)
+from apportion.store.queries import children
+from apportion.store.queries.versions import VersionListing
+
+Wire = dict[str, Any]
+"""One wire object: aliases to JSON-ready values, in its model's field order."""
+
+
+def _wire_datetime(value: date | None) -> str | None:
+    if value is None:
+        return None
+    if type(value) is datetime and value.tzinfo is None:
+        return value.isoformat(timespec="seconds")
+    if not isinstance(value, datetime):
+        # A date on a date-time field: the model reads it as midnight.
+        assert isinstance(value, date), value
+        return f"{value.isoformat()}T00:00:00"
+    return _datetime_out(value)
+
+
+def _wire_decimal(value: Decimal | int | str | None) -> int | float | str | None:
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        value = Decimal(value)
+    return _decimal_out(value)
+
+
+def _same(value: object) -> object:
+    return value
+
+
+_SERIALIZERS: dict[object, Callable[[Any], object]] = {_datetime_out: _wire_datetime, _decimal_out: _wire_decimal}
+_AS_IS = (int, str, bool, types.NoneType)
+
+
+def _converter(annotation: Any, where: str) -> Callable[[Any], object]:
+    """How a value of `annotation` is written: the wire types' own serializers, everything else as it is (plain
+    ints, strings, booleans, Any, nested wire objects); a type whose JSON form could differ is refused."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        for extra in annotation.__metadata__:
+            if isinstance(extra, PlainSerializer) and extra.func in _SERIALIZERS:
+                return _SERIALIZERS[extra.func]
+        return _converter(typing.get_args(annotation)[0], where)
+    if origin in (typing.Union, types.UnionType):
+        found = {_converter(arg, where) for arg in typing.get_args(annotation)} - {_same}
+        if len(found) > 1:
+            raise TypeError(f"{where}: a union of wire types")
+        return found.pop() if found else _same
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        if _converter(item, where) is not _same:
+            raise TypeError(f"{where}: a list of converted values")
+        return _same
+    if annotation is Any or annotation in _AS_IS:
+        return _same
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _same
+    raise TypeError(f"{where}: {annotation!r} has no wire row form")
+
+
+@cache
+def _builder(model: type[BaseModel]) -> Callable[..., Wire]:
+    """A function taking `model`'s fields by their Python names (each defaulting to the field's default) and
+    returning its wire object: written once per model as a keyword-only function with a dict display, so Python
+    binds the arguments (a name the model does not have is a TypeError) and builds the dict without a loop."""
+    names: list[str] = []
+    entries: list[str] = []
+    scope: dict[str, Any] = {}
+    for n, (name, field) in enumerate(model.model_fields.items()):
+        if not name.isidentifier() or keyword.iskeyword(name) or name.startswith(("default_", "convert_")):
+            raise TypeError(f"{model.__name__}.{name} is not an identifier")
+        convert = _converter(field.rebuild_annotation(), f"{model.__name__}.{name}")
+        scope[f"default_{n}"] = field.get_default(call_default_factory=True)
+        names.append(f"{name}=default_{n}")
+        if convert is _same:
+            entries.append(f"{field.alias or name!r}: {name}")
+        else:
+            scope[f"convert_{n}"] = convert
+            entries.append(f"{field.alias or name!r}: convert_{n}({name})")
+    source = f"def build(*, {', '.join(names)}):\n    return {{{', '.join(entries)}}}\n"
+    exec(source, scope)  # made of the model's identifiers and the repr() of its aliases
+    build: Callable[..., Wire] = scope["build"]
+    build.__qualname__ = build.__name__ = f"wire_{model.__name__}"
+    return build
+
+
+def wire_object(model: type[BaseModel], /, **fields: Any) -> Wire:
+    """The wire object `model(**fields)` would write, as a dict (see the module's docstring)."""
+    try:
+        return _builder(model)(**fields)
+    except TypeError as error:
+        unknown = sorted(set(fields) - set(model.model_fields))
+        if unknown:
+            raise TypeError(f"{model.__name__} has no field {', '.join(unknown)}") from error
+        raise
+
+
+def wire_json(value: Wire | Iterable[Wire]) -> bytes:
+    """JSON bytes of a wire object or of a list of them."""
+    return pydantic_core.to_json(value if isinstance(value, Mapping) else list(value))
+
+
+def wire_response(value: Wire | Iterable[Wire], response: Response | None = None) -> Response:
+    """A JSON response of wire objects, with the headers already set on `response` (paging), if given."""
+    headers = None
+    if response is not None:
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return Response(wire_json(value), media_type="application/json", headers=headers)
+
+
+# Child objects, as api.render builds them as models.
+
+
+def user_row(user: children.UserChild | None) -> Wire | None:
+    """UserChild of a user named on a row."""
+    if user is None:
+        return None
+    return wire_object(UserChild, user_id=user.user_id, user_code=user.user_code, full_name=user.full_name)
+
+
+def vendor_row(vendor: children.VendorChild | None) -> Wire | None:
+    """VendorChild of a vendor named on a row."""
+    if vendor is None:
+        return None
+    return wire_object(
+        VendorChild, vendor_id=vendor.vendor_id, vendor_code=vendor.vendor_code, vendor_info=vendor.vendor_info
+    )
+
+
+def unit_row(unit: children.UnitChild | None) -> Wire | None:
+    """UnitChild of a unit named on a row."""
+    if unit is None:
+        return None
+    return wire_object(UnitChild, unit_id=unit.unit_id, unit_code=unit.unit_code, unit_info=unit.unit_info)
+
+
+def batch_row(batch_id: int | None, batch_code: str | None) -> Wire | None:
+    """BatchChild of a row's batch, or None without one."""
+    if batch_id is None:
+        return None
+    return wire_object(BatchChild, batch_id=batch_id, batch_code=batch_code)
+
+
+def commodity_row(commodity: children.CommodityChild | None) -> Wire | None:
+    """CommodityChild of a commodity named on a row, with its icon."""
+    if commodity is None:
+        return None
+    return wire_object(
+        CommodityChild,
+        commodity_id=commodity.commodity_id,
+        commodity_code=commodity.commodity_code,
+        commodity_info=commodity.commodity_info,
+        commodity_icon=wire_object(Icon, code=commodity.icon_code, color=commodity.icon_color),
+    )
+
+
+def meter_type_row(meter_type: children.MeterTypeChild | None) -> Wire | None:
+    """MeterTypeChild of a meter type named on a row."""
+    if meter_type is None:
+        return None
+    return wire_object(
+        MeterTypeChild,
+        meter_type_id=meter_type.meter_type_id,
+        meter_type_code=meter_type.meter_type_code,
+        meter_type_info=meter_type.meter_type_info,
+    )
+
+
+def account_type_row(account_type: children.AccountTypeChild | None) -> Wire | None:
+    """AccountTypeChild of an account type named on a row."""
+    if account_type is None:
+        return None
+    return wire_object(
+        AccountTypeChild,
+        account_type_id=account_type.account_type_id,
+        account_type_code=account_type.account_type_code,
+        account_type_info=account_type.account_type_info,
+    )
+
+
+def meter_row(meter: children.MeterChild | None) -> Wire | None:
+    """MeterChild of a meter named on a row: its type, commodity and flags."""
+    if meter is None:
+        return None
+    return wire_object(
+        MeterChild,
+        meter_id=meter.meter_id,
+        meter_code=meter.meter_code,
+        meter_info=meter.meter_info,
+        meter_type=meter_type_row(meter.meter_type),
+        commodity=commodity_row(meter.commodity),
+        active=meter.active,
+        is_calculated_meter=meter.flags.is_calculated_meter,
+        is_split_parent_meter=meter.flags.is_split_parent_meter,
+        is_split_child_meter=meter.flags.is_split_child_meter,
+        serial_number=meter.serial_number,
+    )
+
+
+def _account_fields(account: children.AccountChild) -> dict[str, Any]:
+    return {
+        "account_id": account.account_id,
+        "account_code": account.account_code,
+        "account_info": account.account_info,
+        "vendor": vendor_row(account.vendor),
+        "active": account.active,
+        "has_calculated_meter": account.flags.has_calculated_meter,
+        "has_split_parent_meter": account.flags.has_split_parent_meter,
+        "has_split_child_meter": account.flags.has_split_child_meter,
+    }
+
+
+def account_row(account: children.AccountChild | None) -> Wire | None:
+    """AccountChild of an account named on a row: its vendor and flags."""
+    if account is None:
+        return None
+    return wire_object(AccountChild, **_account_fields(account))
+
+
+def account_with_type_row(account: children.AccountChild | None) -> Wire | None:
+    """AccountChildWithType of an account named on a row: its vendor, flags and account type."""
+    if account is None:
+        return None
+    return wire_object(
+        AccountChildWithType, **_account_fields(account), account_type=account_type_row(account.account_type)
+    )
+
+
+def workflow_step_row(step: children.WorkflowStepChild | None) -> Wire | None:
+    """ChargebackWorkflowStepChild of a workflow step named on a row, with its workflow."""
+    if step is None:
+        return None
+    return wire_object(
+        ChargebackWorkflowStepChild,
+        chargeback_workflow_step_id=step.step_id,
+        chargeback_workflow_step_info=step.step_info,
+        chargeback_workflow_step_description=step.step_description,
+        chargeback_workflow_step_type=step.step_type,
+        chargeback_workflow_step_order=step.step_order,
+        chargeback_workflow=wire_object(
+            ChargebackWorkflowBase, chargeback_workflow_id=step.workflow_id, chargeback_workflow_info=step.workflow_info
+        ),
+    )
+
+
+def distribution_version_row(version: VersionListing) -> Wire:
+    """DistributionVersionResponse of a version with its account (and type), meter and workflow step."""
+    return wire_object(
+        DistributionVersionResponse,
+        version_id=version.version_id,
+        version_info=version.version_info,
+        chargeback_type=version.chargeback_type,
+        begin_period=version.begin_period,
+        end_period=version.end_period,
+        account=account_with_type_row(version.account),
+        meter=meter_row(version.meter),
+        workflow=workflow_step_row(version.workflow),
+        has_bills=version.has_bills,
+    )

@@ -1,0 +1,99 @@
+"""Wire rows (api.wire_rows) write the bytes their wire models write, for any typed row of the store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, TypeAdapter
+
+from apportion.api.routes import bills as bill_routes
+from apportion.api.routes import chargeback_tasks as task_routes
+from apportion.api.schemas.contract import (
+    BillResponse,
+    ChargebackTaskResponse,
+    DistributionVersionResponse,
+    MeterBillResponse,
+)
+from apportion.api.wire import exact_numbers
+from apportion.api.wire_rows import distribution_version_row, wire_json, wire_object
+from apportion.services.billing.bills import BillListing, MeterBillListing
+from apportion.store.queries.chargeback_tasks import ChargebackTaskListing
+from apportion.store.queries.versions import VersionListing
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
+DECIMALS = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**16), max_value=10**16),
+    st.decimals(allow_nan=False, allow_infinity=False, places=8, min_value=-(10**9), max_value=10**9),
+)
+DATETIMES = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1))
+DATES = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1))
+SETTINGS = st.dictionaries(TEXT, st.one_of(st.integers(), TEXT, st.booleans(), st.none()), max_size=3)
+
+
+def _strategies() -> None:
+    for kind, strategy in (
+        (str, TEXT),
+        (Decimal, DECIMALS),
+        (datetime, DATETIMES),
+        (date, DATES),
+        (int, st.integers(-(2**40), 2**40)),
+    ):
+        st.register_type_strategy(kind, strategy)
+
+
+def _model_bytes(model: type[BaseModel], wire: dict[str, Any]) -> bytes:
+    """What the model writes for the same values: the wire object's JSON read back as a request body is."""
+    read = json.loads(exact_numbers(wire_json(wire)), parse_float=Decimal)
+    return exact_numbers(TypeAdapter(model).dump_json(model.model_validate(read)))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _registered() -> None:
+    _strategies()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.builds(BillListing))
+def test_bill_rows_write_the_models_bytes(bill: BillListing) -> None:
+    wire = bill_routes.render(bill)
+    assert exact_numbers(wire_json(wire)) == _model_bytes(BillResponse, wire)
+    assert wire["beginDate"] == f"{bill.begin_date.isoformat()}T00:00:00"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.builds(MeterBillListing))
+def test_meter_bill_rows_write_the_models_bytes(found: MeterBillListing) -> None:
+    wire = bill_routes.render_meter_bill(found)
+    assert exact_numbers(wire_json(wire)) == _model_bytes(MeterBillResponse, wire)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.builds(ChargebackTaskListing, settings=SETTINGS))
+def test_task_rows_write_the_models_bytes(task: ChargebackTaskListing) -> None:
+    wire = task_routes.task_row(task)
+    assert exact_numbers(wire_json(wire)) == _model_bytes(ChargebackTaskResponse, wire)
+    assert task_routes.render(task).model_dump(mode="json") == wire
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.builds(VersionListing))
+def test_version_rows_write_the_models_bytes(version: VersionListing) -> None:
+    wire = distribution_version_row(version)
+    assert exact_numbers(wire_json(wire)) == _model_bytes(DistributionVersionResponse, wire)
+
+
+def test_a_field_the_model_does_not_have_is_refused() -> None:
+    with pytest.raises(TypeError, match="no field"):
+        wire_object(BillResponse, bill_idd=1)
+
+
+def test_defaults_are_written_in_field_order() -> None:
+    wire = wire_object(BillResponse, bill_id=7)
+    assert list(wire) == [field.alias for field in BillResponse.model_fields.values()]
+    assert wire_json(wire) == TypeAdapter(BillResponse).dump_json(BillResponse(bill_id=7))
