@@ -436,6 +436,7 @@ def test_imports_are_audited_in_their_transaction(db: Database) -> None:
         )
         task = api.run("june.csv", content)
         assert task["output"]["flaggedBillCount"] == 2
+        assert task["unresolvedFlagCount"] == 2
         bills = {(b["account"]["accountCode"], b["beginDate"][:10]): b for b in api.bills()}
         gap = flag_of(api, bills[("A1", "2024-03-01")]["billId"])
         assert gap is not None
@@ -449,6 +450,8 @@ def test_imports_are_audited_in_their_transaction(db: Database) -> None:
             "july.csv", csv_file(row("A2", "2024-09-01", "2024-10-01")), saveAsResolved=True, comment="Known"
         )
         assert resolved["output"]["flaggedBillCount"] == 1
+        assert resolved["unresolvedFlagCount"] == 0  # flagged and resolved at once
+        assert api.task(task["taskGUId"])["unresolvedFlagCount"] == 2
         latest = next(b for b in api.bills() if b["beginDate"].startswith("2024-09-01"))
         flag = flag_of(api, latest["billId"])
         assert flag is not None

@@ -226,7 +226,7 @@ def render_task(listing: import_tasks.TaskListing) -> TaskResponse:
         status=task.status,
         task_note=task.task_note,
         analyzing_count=0,  # the import audits its bills before it commits: none is left being analysed
-        unresolved_flag_count=0,
+        unresolved_flag_count=listing.unresolved_flag_count,
         current_success_count=listing.current_success_count,
         batch=batch,
     )

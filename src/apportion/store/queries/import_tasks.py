@@ -17,9 +17,11 @@ from sqlalchemy import LargeBinary, RowMapping, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.filters import Condition
+from apportion.domain.flags import FlagStatus
 from apportion.domain.task_status import TaskStatus
 from apportion.store.filtering import compile_filter
 from apportion.store.id_lists import among
+from apportion.store.models.accounting import BillFlag
 from apportion.store.models.bills import Batch, Bill
 from apportion.store.models.imports import Task, TaskFile
 from apportion.store.models.reference import Unit, UnitType
@@ -76,6 +78,7 @@ class TaskListing:
     user: UserChild
     batch_code: str | None
     current_success_count: int
+    unresolved_flag_count: int = 0  # the task's live bills with an unresolved flag (audits flag them as imported)
 
 
 TaskPage: TypeAlias = TypedPage[TaskListing]
@@ -161,6 +164,17 @@ def _listing_select() -> AnySelect:
     success = (
         select(func.count(Bill.bill_id)).where(Bill.import_task_id == Task.task_id).correlate(Task).scalar_subquery()
     )
+    flagged = (
+        select(func.count(BillFlag.flag_id))
+        .join(Bill, Bill.bill_id == BillFlag.bill_id)
+        .where(
+            Bill.import_task_id == Task.task_id,
+            Bill.void.is_(False),
+            BillFlag.status_id == FlagStatus.UNRESOLVED,
+        )
+        .correlate(Task)
+        .scalar_subquery()
+    )
     return (
         select(
             *_TASK_COLUMNS,
@@ -169,6 +183,7 @@ def _listing_select() -> AnySelect:
             owner.full_name.label("user_full_name"),
             Batch.batch_code.label("batch_code"),
             success.label("current_success_count"),
+            flagged.label("unresolved_flag_count"),
         )
         .join(owner, owner.user_id == Task.user_id)
         .outerjoin(Batch, Batch.batch_id == Task.batch_id)
@@ -181,6 +196,7 @@ def _listing(row: RowMapping) -> TaskListing:
         user=UserChild(row["user_user_id"], row["user_user_code"], row["user_full_name"]),
         batch_code=row["batch_code"],
         current_success_count=row["current_success_count"],
+        unresolved_flag_count=row["unresolved_flag_count"],
     )
 
 
