@@ -73,7 +73,9 @@ def test_a_filter_list_picks_its_bills_each_time_it_is_used(api: Api) -> None:
     later = site.bill("A2", period=202402)
     site.bill("A2", period=202403)
     assert [b["billId"] for b in api.get(f"/apportion/v1/billList/{list_id}/bill").json()] == [first, later]
-    documented = make_list(api, filter="billingPeriod equals '202403' and fromVendor equals 'false'")  # accounting.md
+    documented = make_list(
+        api, filter="billingPeriod equals '202404' and accountCode like 'ACCT-' and fromVendor equals 'false'"
+    )  # docs/accounting.md
     assert documented.status_code == 200, documented.text
 
 
