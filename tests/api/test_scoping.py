@@ -177,6 +177,9 @@ def test_available_places_and_cost_centers(api: Api, campus: Campus) -> None:
     assert [c["costCenterId"] for c in seen] == [campus.cc_a]
     assert api.post("/api/v3/hierarchy/place/availableCostCenters", key=None, json=[1]).status_code == 401
     assert api.post("/api/v3/hierarchy/place/availableCostCenters", json=["x"]).status_code == 400
+    for path in ("costCenter/availablePlaces", "place/availableCostCenters"):  # no key can be that large: unknown
+        beyond = api.post(f"/api/v3/hierarchy/{path}", json=[9223372036854775808, -1])
+        assert (beyond.status_code, beyond.json()) == (200, [])
 
 
 # The scoped-user column of the auth matrix ------------------------------------------------------------------------

@@ -62,9 +62,9 @@ def topmost_for(session: DbSession, caller: Scope, place_ids: Sequence[int], cos
 def available_places(db: Database, caller: Scope, cost_center_ids: Sequence[int]) -> list[PlaceChild]:
     """For topmost cost centers, the topmost places holding their accounts' meters (within the caller's scope)."""
     with db.reading() as session:
-        ids = store.places_for_cost_centers(session, caller, cost_center_ids)
+        found = store.places_for_cost_centers(session, caller, ids.known(cost_center_ids))
         parents = store.place_parents(session)
-        tops = [i for i in ids if not scoping.ancestors(i, parents) & ids]
+        tops = [i for i in found if not scoping.ancestors(i, parents) & found]
         return store.place_children(session, sorted(tops))
 
 
@@ -72,9 +72,9 @@ def available_cost_centers(db: Database, caller: Scope, place_ids: Sequence[int]
     """For topmost places, the topmost cost centers holding the accounts of their meters (within the caller's
     scope)."""
     with db.reading() as session:
-        ids = store.cost_centers_for_places(session, caller, place_ids)
+        found = store.cost_centers_for_places(session, caller, ids.known(place_ids))
         parents = store.cost_center_parents(session)
-        tops = [i for i in ids if not scoping.ancestors(i, parents) & ids]
+        tops = [i for i in found if not scoping.ancestors(i, parents) & found]
         return store.cost_center_children(session, sorted(tops))
 
 
