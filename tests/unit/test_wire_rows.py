@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter
 
+from apportion.api import render, wire_rows
 from apportion.api.routes import bills as bill_routes
 from apportion.api.routes import chargeback_tasks as task_routes
 from apportion.api.schemas.contract import (
@@ -23,7 +24,9 @@ from apportion.api.schemas.contract import (
 from apportion.api.wire import exact_numbers
 from apportion.api.wire_rows import distribution_version_row, wire_json, wire_object
 from apportion.services.billing.bills import BillListing, MeterBillListing
+from apportion.store.queries import children
 from apportion.store.queries.chargeback_tasks import ChargebackTaskListing
+from apportion.store.queries.place_sizes import PlaceSizeRow
 from apportion.store.queries.versions import VersionListing
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
@@ -97,3 +100,37 @@ def test_defaults_are_written_in_field_order() -> None:
     wire = wire_object(BillResponse, bill_id=7)
     assert list(wire) == [field.alias for field in BillResponse.model_fields.values()]
     assert wire_json(wire) == TypeAdapter(BillResponse).dump_json(BillResponse(bill_id=7))
+
+
+CHILD_RENDERERS = [
+    (render.user_of, wire_rows.user_row, children.UserChild),
+    (render.vendor_of, wire_rows.vendor_row, children.VendorChild),
+    (render.vendor_type_of, wire_rows.vendor_type_row, children.VendorTypeChild),
+    (render.commodity_of, wire_rows.commodity_row, children.CommodityChild),
+    (render.unit_of, wire_rows.unit_row, children.UnitChild),
+    (render.meter_type_of, wire_rows.meter_type_row, children.MeterTypeChild),
+    (render.account_type_of, wire_rows.account_type_row, children.AccountTypeChild),
+    (render.cost_center_of, wire_rows.cost_center_row, children.CostCenterChild),
+    (render.place_type_of, wire_rows.place_type_row, children.PlaceTypeChild),
+    (render.place_of, wire_rows.place_row, children.PlaceChild),
+    (render.meter_of, wire_rows.meter_row, children.MeterChild),
+    (render.account_of, wire_rows.account_row, children.AccountChild),
+    (render.account_with_type_of, wire_rows.account_with_type_row, children.AccountChild),
+    (render.workflow_step_of, wire_rows.workflow_step_row, children.WorkflowStepChild),
+    (render.place_size_of, wire_rows.place_size_row, PlaceSizeRow),
+]
+
+
+@pytest.mark.parametrize(("as_model", "as_row", "kind"), CHILD_RENDERERS, ids=lambda v: getattr(v, "__name__", ""))
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_each_child_has_one_mapping_whose_model_writes_the_rows_bytes(
+    as_model: Any, as_row: Any, kind: type, data: st.DataObject
+) -> None:
+    value = data.draw(st.one_of(st.none(), st.builds(kind)))
+    model, wire = as_model(value), as_row(value)
+    if value is None:
+        assert model is None
+        assert wire is None
+        return
+    assert exact_numbers(TypeAdapter(type(model)).dump_json(model)) == exact_numbers(wire_json(wire))

@@ -35,15 +35,21 @@ from apportion.api.schemas.contract import (
     ChargebackWorkflowBase,
     ChargebackWorkflowStepChild,
     CommodityChild,
+    CostCenterChild,
     DistributionVersionResponse,
     Icon,
     MeterChild,
     MeterTypeChild,
+    PlaceChild,
+    PlaceSizeChild,
+    PlaceTypeResponse,
     UnitChild,
     UserChild,
     VendorChild,
+    VendorTypeChild,
 )
 from apportion.store.queries import children
+from apportion.store.queries.place_sizes import PlaceSizeRow
 from apportion.store.queries.versions import VersionListing
 
 Wire = dict[str, Any]
@@ -154,7 +160,8 @@ def wire_response(value: Wire | Iterable[Wire], response: Response | None = None
     return Response(wire_json(value), media_type="application/json", headers=headers)
 
 
-# Child objects, as api.render builds them as models.
+# Child objects from the store's typed values (apportion.store.queries.children), each from the value or None:
+# the one mapping of each child; api.render reads these dicts into models for the responses that nest them.
 
 
 def user_row(user: children.UserChild | None) -> Wire | None:
@@ -170,6 +177,71 @@ def vendor_row(vendor: children.VendorChild | None) -> Wire | None:
         return None
     return wire_object(
         VendorChild, vendor_id=vendor.vendor_id, vendor_code=vendor.vendor_code, vendor_info=vendor.vendor_info
+    )
+
+
+def vendor_type_row(vendor_type: children.VendorTypeChild | None) -> Wire | None:
+    """VendorTypeChild of a vendor type named on a row."""
+    if vendor_type is None:
+        return None
+    return wire_object(
+        VendorTypeChild,
+        vendor_type_id=vendor_type.vendor_type_id,
+        vendor_type_code=vendor_type.vendor_type_code,
+    )
+
+
+def cost_center_row(cost_center: children.CostCenterChild | None) -> Wire | None:
+    """CostCenterChild of a cost center named on a row."""
+    if cost_center is None:
+        return None
+    return wire_object(
+        CostCenterChild,
+        cost_center_id=cost_center.cost_center_id,
+        cost_center_code=cost_center.cost_center_code,
+        cost_center_info=cost_center.cost_center_info,
+    )
+
+
+def place_type_row(place_type: children.PlaceTypeChild | None) -> Wire | None:
+    """PlaceTypeResponse of a place type named on a row."""
+    if place_type is None:
+        return None
+    return wire_object(
+        PlaceTypeResponse,
+        place_type_id=place_type.place_type_id,
+        place_type_code=place_type.place_type_code,
+        place_type_info=place_type.place_type_info,
+        structure=place_type.structure,
+    )
+
+
+def place_row(place: children.PlaceChild | None) -> Wire | None:
+    """PlaceChild of a place named on a row, with its type."""
+    if place is None:
+        return None
+    return wire_object(
+        PlaceChild,
+        place_id=place.place_id,
+        place_code=place.place_code,
+        place_info=place.place_info,
+        place_type=place_type_row(place.place_type),
+    )
+
+
+def place_size_row(size: PlaceSizeRow | None) -> Wire | None:
+    """PlaceSizeChild of a place's size version; its dates are written as midnight date-times."""
+    if size is None:
+        return None
+    return wire_object(
+        PlaceSizeChild,
+        place_size_id=size.place_size_id,
+        begin_date=size.begin_date,
+        end_date=size.end_date,
+        value=size.value,
+        unit_id=size.unit_id,
+        unit_code=size.unit_code,
+        unit_info=size.unit_info,
     )
 
 
