@@ -9,11 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 
-from apportion.api.app import create_app
 from apportion.domain.permissions import Grants, parse_grants
 from apportion.services.access import auth
-from apportion.settings import Settings
 from apportion.store.database import Database
+from tests.support.apps import client_on
 from tests.support.databases import POSTGRES_URL, backends, clean, fresh_database
 
 NOW = datetime(2024, 6, 15, 9, 30, 0)
@@ -85,8 +84,6 @@ class Api:
 @pytest.fixture
 def api(db: Database) -> Iterator[Api]:
     """The app on the test database, driven in-process over ASGI, with a fixed clock."""
-    settings = Settings(database_url=db.url)
-    app = create_app(settings, database=db, clock=lambda: NOW)
     _user_id, key = auth.create_user_with_key(db, "admin", "Administrator", Grants.everything(), NOW)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with client_on(db, clock=lambda: NOW) as client:
         yield Api(client, db, key)

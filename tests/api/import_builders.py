@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from apportion.api.app import create_app
 from apportion.domain.permissions import Grants
 from apportion.jobs.inline import InlineRunner
 from apportion.services.access import auth
@@ -19,6 +18,7 @@ from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.api import master_builders as mb
 from tests.conftest import NOW, Api
+from tests.support.apps import client_on
 
 HEADER = "AccountCode,MeterCode,StartDate,EndDate,USE:kWh:Energy,USE::Energy"
 
@@ -75,10 +75,9 @@ def import_api(db: Database, **settings_fields: Any) -> Iterator[ImportApi]:
     """The app on the test database with a fixed clock and an inline runner, and an administrator key."""
     settings = Settings(database_url=db.url, **settings_fields)
     runner = InlineRunner(db, settings, clock=lambda: NOW)
-    app = create_app(settings, database=db, clock=lambda: NOW, jobs=runner)
     _user_id, key = auth.create_user_with_key(db, "admin", "Administrator", Grants.everything(), NOW)
     try:
-        with TestClient(app, raise_server_exceptions=False) as client:
+        with client_on(db, settings, clock=lambda: NOW, jobs=runner) as client:
             yield ImportApi(client, db, key, runner)
     finally:
         runner.drain(timeout=120)

@@ -18,6 +18,7 @@ from apportion.store.database import Database
 from apportion.store.models.users import PageSession, User
 from apportion.web.access import COOKIE, FORMER_KEY_COOKIE, SIGN_IN_COOKIE
 from tests.conftest import NOW, Api
+from tests.support.apps import client_on
 from tests.web.signing_in import form_token, post_sign_in, sign_in, sign_out
 
 
@@ -39,9 +40,8 @@ def clock() -> Clock:
 @pytest.fixture
 def pages(db: Database, clock: Clock) -> Iterator[Api]:
     """The app on the test database with a clock the test moves."""
-    app = create_app(Settings(database_url=db.url), database=db, clock=clock)
     _user_id, key = auth.create_user_with_key(db, "admin", "Administrator", Grants.everything(), NOW)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with client_on(db, clock=clock) as client:
         yield Api(client, db, key)
 
 

@@ -46,13 +46,7 @@ def create_app(
         docs_url=None,  # api.docs serves both from the installed package, never from a CDN
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.db = database or Database(
-        settings.database_url, statement_timeout_seconds=settings.statement_timeout_seconds
-    )
-    app.state.clock = clock or zone_clock(settings.time_zone)
-    app.state.jobs = jobs or RunNow(app.state.db, settings, app.state.clock)
-    app.state.read_cache = ReadCache(settings.read_cache_bytes)
+    set_state(app, settings, database, clock, jobs)
     errors.install(app)
     openapi.install(app)  # documents the 400/401/403/404 ErrorResponse the handlers send, not FastAPI's 422
     for router in ROUTERS:
@@ -60,3 +54,21 @@ def create_app(
     docs.install(app)
     app.include_router(web_pages.router)  # the human pages under /ui (cookie sign-in, HTML errors)
     return app
+
+
+def set_state(
+    app: FastAPI,
+    settings: Settings,
+    database: Database | None = None,
+    clock: Callable[[], datetime] | None = None,
+    jobs: TaskQueue | None = None,
+) -> None:
+    """Give `app` all the state it serves from (create_app's arguments): settings, database, clock, task queue and
+    an empty read cache. The routes hold none; so an app given new state answers as a new one would."""
+    app.state.settings = settings
+    app.state.db = database or Database(
+        settings.database_url, statement_timeout_seconds=settings.statement_timeout_seconds
+    )
+    app.state.clock = clock or zone_clock(settings.time_zone)
+    app.state.jobs = jobs or RunNow(app.state.db, settings, app.state.clock)
+    app.state.read_cache = ReadCache(settings.read_cache_bytes)
