@@ -100,13 +100,18 @@ def describe(facts: BillFacts | None, bill_id: int, change: Change) -> str:
     return f"{noun} {bill_id}, account {facts.account_code}, {word} {meters}, {facts.billing_period}, {verb}"
 
 
+def _names_bills(change: Change) -> bool:
+    """Whether `describe` names the changed bills by their codes (a reversal or a subject names something else)."""
+    return change.cause is not Cause.TASK_REVERSED and change.subject is None
+
+
 def undo_dependents(session: UnitOfWork, bill_ids: Sequence[int], change: Change) -> Undone:
     """Undo the chargeback bills made from the changed bills (see the module docstring); in the caller's
     transaction, before the change itself is written."""
     roots = sorted(set(bill_ids))
     if not roots:
         return Undone()
-    facts = lineage.bill_facts(session, roots)
+    facts = lineage.bill_facts(session, roots, with_meter_codes=_names_bills(change))
     # A changed split bill undoes its source's whole split (rule 2); an edit is refused before it gets here.
     siblings = lineage.split_siblings(session, roots) if not change.survives else []
     sibling_root = {s.bill_id: _root_of(s, facts) for s in siblings}
@@ -178,7 +183,7 @@ def _reset_and_rerun(
     sources = sorted({b.source_bill_id for b in split_bills if b.source_bill_id is not None} - gone)
     excluded = set(roots) | {b.bill_id for b in undone}
     still = lineage.sources_with_live_destinations(session, sources, excluded)
-    source_facts = lineage.bill_facts(session, sources)
+    source_facts = lineage.bill_facts(session, sources, with_meter_codes=False)  # only whether each is live
     live_sources = {s for s in sources if s in source_facts and not source_facts[s].void and s not in still}
     lineage.reset_split(session, sorted(live_sources))
     pending: dict[tuple[int, int], Rerun] = {}
@@ -276,7 +281,7 @@ def undo(session: UnitOfWork, bill_ids: Sequence[int], change: Change, reason: s
     roots = sorted(set(bill_ids))
     if not roots:
         return Undone()
-    facts = lineage.bill_facts(session, roots)
+    facts = lineage.bill_facts(session, roots, with_meter_codes=False)  # the reason is given, not described
     undone = undo_dependents(session, roots, change)
     voided = lineage.void_bills(session, roots)
     lineage.record_corrections(
