@@ -1,12 +1,18 @@
-"""Request dependencies: the database, the caller, and permission checks decided in one place."""
+"""Request dependencies: the database, the caller, and permission checks decided in one place.
+
+A dependency that does no I/O is `async def`: FastAPI runs a plain `def` dependency in a worker thread, and a hop to
+a thread and back for each of them cost more than the list requests' own SQL on SQLite (bench/lists.py). Those that
+read the database (the API key's holder, a scoped caller's path ids) stay in a worker thread.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
 from apportion.domain.errors import NotFound
@@ -19,25 +25,25 @@ from apportion.settings import Settings
 from apportion.store.database import Database
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     """The app's database, built once by create_app()."""
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_clock(request: Request) -> Callable[[], datetime]:
+async def get_clock(request: Request) -> Callable[[], datetime]:
     """The app's clock (naive local time, as EnergyCAP's .NET service writes it)."""
     clock: Callable[[], datetime] = request.app.state.clock
     return clock
 
 
-def get_read_cache(request: Request) -> ReadCache:
+async def get_read_cache(request: Request) -> ReadCache:
     """The app's cache of finished answers (runtime.read_cache), built once by create_app()."""
     cache: ReadCache = request.app.state.read_cache
     return cache
@@ -48,7 +54,7 @@ ReadCacheDep = Annotated[ReadCache, Depends(get_read_cache)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_today(request: Request) -> FilterDay:
+async def get_today(request: Request) -> FilterDay:
     """Today by the server's clock (its configured time zone), with the fiscal year start: what relative filter
     dates count from."""
     clock: Callable[[], datetime] = request.app.state.clock
@@ -77,10 +83,10 @@ def current_principal(db: DatabaseDep, eci_apikey: Annotated[str | None, Securit
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 
 
-def requires(name: str, level: str) -> Callable[[Principal], Principal]:
+def requires(name: str, level: str) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
     """A dependency that lets the call through only when the caller holds `name` at `level` (else 403)."""
 
-    def check(principal: CurrentUser) -> Principal:
+    async def check(principal: CurrentUser) -> Principal:
         principal.require(name, level)
         return principal
 
@@ -88,7 +94,7 @@ def requires(name: str, level: str) -> Callable[[Principal], Principal]:
     return check
 
 
-def path_ids_in_range(request: Request, db: DatabaseDep, caller: CurrentUser) -> None:
+async def path_ids_in_range(request: Request, db: DatabaseDep, caller: CurrentUser) -> None:
     """404 for a path id no row can have, or naming a record outside a scoped caller's topmost, before any route or
     query sees it.
 
@@ -113,7 +119,8 @@ def path_ids_in_range(request: Request, db: DatabaseDep, caller: CurrentUser) ->
         scoped["chargebackVersionId"] = scoped["versionId"]
     if _entity_kind(request.path_params.get("entityType")) and "entityId" in scoped:
         scoped[_entity_kind(request.path_params.get("entityType"))] = scoped["entityId"]
-    scoping.require_path_ids(db, caller.scope, scoped)
+    if not caller.scope.whole:  # only a scoped caller's check reads the database: in a worker thread
+        await run_in_threadpool(scoping.require_path_ids, db, caller.scope, scoped)
 
 
 def _entity_kind(entity_type: object) -> str:

@@ -36,11 +36,17 @@ def _as_int(raw: str | None, field: str, default: int) -> int:
     return value
 
 
-def page_request(
+async def page_request(
     page_number: Annotated[str | None, Query(alias="pageNumber", description="The current page number")] = None,
     page_size: Annotated[str | None, Query(alias="pageSize", description="The number of elements per page")] = None,
 ) -> PageRequest:
-    """Parse paging parameters; 0, negative or non-integer values are a 400 naming the parameter."""
+    """Parse paging parameters; 0, negative or non-integer values are a 400 naming the parameter (async: no I/O, so
+    no worker thread, api/deps.py)."""
+    return parse_page(page_number, page_size)
+
+
+def parse_page(page_number: str | None, page_size: str | None) -> PageRequest:
+    """The page the pageNumber and pageSize texts ask for (`page_request`)."""
     number = _as_int(page_number, "pageNumber", 1)
     size = min(_as_int(page_size, "pageSize", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
     return PageRequest(number, size)

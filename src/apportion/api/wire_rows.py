@@ -56,9 +56,33 @@ Wire = dict[str, Any]
 """One wire object: aliases to JSON-ready values, in its model's field order."""
 
 
+# The text of each date and naive date-time written lately, by type: a page repeats a few of them on every row (its
+# periods' begin and end dates, a batch's creation time), and a look-up costs a fraction of isoformat(). Equal values
+# of one type have the same text; aware date-times are not kept (equal instants in other zones are written apart).
+_DATETIME_TEXTS: dict[datetime, str] = {}
+_DATE_TEXTS: dict[date, str] = {}
+_TEXTS_KEPT = 4096
+
+
 def _wire_datetime(value: date | None) -> str | None:
     if value is None:
         return None
+    kind = type(value)
+    if kind is datetime and value.tzinfo is None:  # type: ignore[attr-defined]
+        texts: dict[Any, str] = _DATETIME_TEXTS
+    elif kind is date:
+        texts = _DATE_TEXTS
+    else:
+        return _day_text(value)
+    text = texts.get(value)
+    if text is None:
+        if len(texts) >= _TEXTS_KEPT:
+            texts.clear()
+        text = texts[value] = _day_text(value)
+    return text
+
+
+def _day_text(value: date) -> str:
     if type(value) is datetime and value.tzinfo is None:
         return value.isoformat(timespec="seconds")
     if not isinstance(value, datetime):

@@ -80,10 +80,13 @@ def digest_figures(
     now = current or _NO_BILLS
     prior, year = _compared(billing_period)
     use, cost = now.use, now.cost
+    # The comparisons written out (not a helper per block): this runs once per meter, 12,000 times in a large digest.
+    then = prior_period or _NO_BILLS
+    before = prior_year or _NO_BILLS
     return DigestFigures(
         PeriodFigures(billing_period, use, cost, unit_cost(cost, use), now.bill_count, now.bills_from_step),
-        _compare(prior, use, cost, prior_period or _NO_BILLS),
-        _compare(year, use, cost, prior_year or _NO_BILLS),
+        ComparisonFigures(prior, then.use, then.cost, use - then.use, cost - then.cost),
+        ComparisonFigures(year, before.use, before.cost, use - before.use, cost - before.cost),
     )
 
 
@@ -91,10 +94,6 @@ def digest_figures(
 def _compared(billing_period: int) -> tuple[int, int]:
     # The same two periods for every meter of a digest.
     return periods.prior(billing_period), periods.same_period_prior_year(billing_period)
-
-
-def _compare(period: int, use: Decimal, cost: Decimal, then: MeterTotals) -> ComparisonFigures:
-    return ComparisonFigures(period, then.use, then.cost, use - then.use, cost - then.cost)
 
 
 def digest_period(requested: int | None, latest_task_period: int | None, current_period: int) -> int:

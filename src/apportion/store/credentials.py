@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,11 +60,14 @@ def _holder(row: Any) -> Holder:
     )
 
 
+# Every API request runs this: built once, so SQLAlchemy finds its compiled form without walking a new statement.
+_KEY_HOLDER = select(*_HOLDER).join(ApiKey, ApiKey.user_id == User.user_id).where(ApiKey.key_hash == bindparam("key"))
+
+
 def key_holder(session: Session, key_hash: str) -> Holder | None:
     """The user whose API key has this digest (active or not), or None."""
-    row = session.execute(
-        select(*_HOLDER).join(ApiKey, ApiKey.user_id == User.user_id).where(ApiKey.key_hash == key_hash)
-    ).one_or_none()
+    # Through the connection: a Core result, without the ORM's per-statement handling.
+    row = session.connection().execute(_KEY_HOLDER, {"key": key_hash}).one_or_none()
     return None if row is None else _holder(row)
 
 

@@ -14,7 +14,7 @@ import pydantic_core
 from fastapi import APIRouter, Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, ReadCacheDep, requires
-from apportion.api.schemas.base import wire_number
+from apportion.api.schemas.base import _decimal_out, wire_number
 from apportion.api.schemas.contract import ChargebackWorkflowDigestResponse
 from apportion.api.wire import WireRoute
 from apportion.domain import periods
@@ -104,7 +104,7 @@ def _entry(line: digest.DigestLine, cost_unit: Wire | None, children: _Children)
     current period is a BillingPeriodUseCostChild, the comparisons BillingPeriodUseCostDeltaChild (delta = current
     − comparison, domain.md §7 Q11). One function: it runs 12,000 times in a large digest."""
     use_unit = children.unit(line.use_unit)
-    number = wire_number
+    number = _decimal_out  # every figure but the unit cost is a Decimal, never None (domain.digest)
     now, prior, year = line.figures
     return {
         "currentPeriod": {
@@ -112,7 +112,7 @@ def _entry(line: digest.DigestLine, cost_unit: Wire | None, children: _Children)
             "cost": {"cost": number(now.cost), "unit": cost_unit},
             "numberOfBillsInPeriod": now.number_of_bills,
             "numberOfBillsInPeriodFromWorkflowStep": now.number_of_bills_from_step,
-            "unitCost": number(now.unit_cost),
+            "unitCost": wire_number(now.unit_cost),
             "use": {"unit": use_unit, "use": number(now.use)},
         },
         "meter": _meter(line.meter, children),

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
-from apportion.api.paging import PageRequest, page_request, set_paging_headers
+from apportion.api.paging import PageRequest, parse_page, set_paging_headers
 from apportion.api.render import user_of
 from apportion.api.schemas.contract import (
     FlagActionChild,
@@ -113,12 +113,12 @@ def delete_flag_type(db: DatabaseDep, flagTypeId: int, _: Viewer) -> Response:
     return Response(status_code=204)
 
 
-def summary_page(
+async def summary_page(
     page_number: Annotated[str | None, Query(alias="pageNumber", description="The current page number")] = None,
     page_size: Annotated[str | None, Query(alias="pageSize", description="The number of rows per page")] = None,
 ) -> PageRequest:
     """Paging of a flag summary: 100 rows when no page size is given (accounting.md §3.6 item 7)."""
-    return page_request(page_number, page_size if page_size is not None else str(SUMMARY_ROWS))
+    return parse_page(page_number, page_size if page_size is not None else str(SUMMARY_ROWS))
 
 
 def render_summary(summary: FlagSummary, view_by: str) -> FlagWidget:

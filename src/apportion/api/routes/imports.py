@@ -49,7 +49,7 @@ MEDIA_TYPES = {
 }
 
 
-def get_jobs(request: Request) -> TaskQueue:
+async def get_jobs(request: Request) -> TaskQueue:
     """The app's task queue: the entry point's runner, or create_app()'s in-request default."""
     jobs: TaskQueue = request.app.state.jobs
     return jobs

@@ -82,28 +82,26 @@ def _lines(session: UnitOfWork, step: DigestStep, period: int, task_id: int, sco
     meter_ids = sorted(set(destinations).union(*destinations.values()))
     compared = (period, periods.prior(period), periods.same_period_prior_year(period))
     totals = store.meter_totals(session, meter_ids, compared, step.step_id)
+    get = totals.get
     current, prior, year = compared
-    entries = {
-        meter_id: DigestLine(
-            meter,
-            use_unit,
-            digest_figures(
-                period, totals.get((meter_id, current)), totals.get((meter_id, prior)), totals.get((meter_id, year))
-            ),
-            None,
-        )
-        for meter_id, (meter, use_unit) in store.digest_meters(session, meter_ids).items()
+    meters = store.digest_meters(session, meter_ids)
+    figures = {
+        meter_id: digest_figures(period, get((meter_id, current)), get((meter_id, prior)), get((meter_id, year)))
+        for meter_id in meters
     }
 
+    def line(meter_id: int, splits: tuple[DigestLine, ...] | None = None) -> DigestLine:
+        meter, use_unit = meters[meter_id]
+        return DigestLine(meter, use_unit, figures[meter_id], splits)
+
     def by_code(meter_id: int) -> tuple[str, int]:
-        return (entries[meter_id].meter.meter_code, meter_id)
+        return (meters[meter_id].meter.meter_code, meter_id)
 
     lines = []
     for source_id in sorted(destinations, key=by_code):
-        source = entries[source_id]
+        splits = None
         if is_split:
             placed = destinations[source_id]
-            splits = tuple(entries[m] for m in sorted(placed, key=lambda m: (placed[m], *by_code(m))))
-            source = DigestLine(source.meter, source.use_unit, source.figures, splits)
-        lines.append(source)
+            splits = tuple(line(m) for m in sorted(placed, key=lambda m: (placed[m], *by_code(m))))
+        lines.append(line(source_id, splits))
     return tuple(lines)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple, TypeAlias
 
-from sqlalchemy import RowMapping, and_, delete, func, or_, select, update
+from sqlalchemy import RowMapping, and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.batch_modes import BatchStatus
@@ -27,7 +27,7 @@ from apportion.store.filtering import Clause, compile_condition, compile_filter,
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
-from apportion.store.paging import TypedPage, paginate
+from apportion.store.paging import AnySelect, TypedPage, paginate
 from apportion.store.queries.children import AccountChild, UnitChild, UserChild, join_account, join_unit, join_user
 from apportion.store.queries.shaped import Shaped
 
@@ -231,9 +231,13 @@ def live_bill_ids(session: Session, bill_ids: Sequence[int]) -> list[int]:
     return list(session.execute(statement).scalars())
 
 
+_METER_EXISTS = select(Meter.meter_id).where(Meter.meter_id == bindparam("meter_id"))
+
+
 def meter_exists(session: Session, meter_id: int) -> bool:
     """Whether the meter exists."""
-    return session.get(Meter, meter_id) is not None
+    # Its id alone, not the mapped row: nothing for the ORM to load into the session.
+    return session.execute(_METER_EXISTS, {"meter_id": meter_id}).first() is not None
 
 
 @cache
@@ -422,12 +426,19 @@ def _meter_listings() -> Shaped[MeterBillListing]:
     return Shaped(statement, read)
 
 
+@cache
+def _meter_bills_select() -> AnySelect:
+    # Built once with the meter as a parameter: SQLAlchemy finds its compiled form without walking a new statement.
+    statement = _meter_listings().statement.where(BillMeter.meter_id == bindparam("meter_id"))
+    return statement.order_by(Bill.billing_period, Bill.bill_id)
+
+
 def meter_bills(session: Session, meter_id: int) -> list[MeterBillListing]:
     """The meter's bills by period and id, each with the meter's own use, cost and demand."""
-    meter_listings = _meter_listings()
-    statement = meter_listings.statement.where(BillMeter.meter_id == meter_id)
-    ordered = statement.order_by(Bill.billing_period, Bill.bill_id)
-    return [meter_listings.read(row) for row in session.execute(ordered).mappings()]
+    read = _meter_listings().read
+    # Through the connection: a Core result (the reader takes columns by name and label, not by mapped attribute).
+    rows = session.connection().execute(_meter_bills_select(), {"meter_id": meter_id}).mappings().all()
+    return [read(row) for row in rows]
 
 
 # Writes ------------------------------------------------------------------------------------------------------------

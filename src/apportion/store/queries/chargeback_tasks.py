@@ -25,7 +25,7 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
 )
 from apportion.store.models.users import User
-from apportion.store.paging import AnySelect, TypedPage
+from apportion.store.paging import AnySelect, TypedPage, paginate
 from apportion.store.queries.children import UserChild, WorkflowStepChild, join_user, join_workflow_step
 from apportion.store.queries.shaped import Shaped
 
@@ -159,9 +159,15 @@ def task_page(
         "calculateBillWorkflowStepID": ChargebackTask.workflow_step_id,
         "status": ChargebackTask.status,
     }
-    shaped = _listings()
-    ordered = Shaped(shaped.statement.order_by(ChargebackTask.task_id.desc()), shaped.read)
-    return ordered.page(session, compile_filter(conditions, targets, today), page_number, page_size)
+    where = compile_filter(conditions, targets, today)
+    listings = _listings()
+    newest_first = ChargebackTask.task_id.desc()
+    # Every join of the listing is an outer join on a key: the tasks alone have the same count. The page is read
+    # through the connection (its reader takes columns by name and label, not by mapped attribute).
+    keys = select(ChargebackTask.task_id).where(where)
+    statement = listings.statement.where(where).order_by(newest_first)
+    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(newest_first))
+    return TypedPage([listings.read(row) for row in page.rows], page.total)
 
 
 def task(session: Session, task_id: int) -> ChargebackTaskListing | None:

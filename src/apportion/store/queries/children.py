@@ -8,7 +8,8 @@ when the joined row is absent; shaped.py). Derived chargeback flags are correlat
 hasSplitParentMeter / hasSplitChildMeter).
 
 Each helper makes fresh aliases, which costs far more than running the query: build a statement once (a
-`functools.cache`d function) and add the per-request `.where(...)` to it.
+`functools.cache`d function) and add the per-request `.where(...)` to it. The readers name each column (no generator
+per row): they run for every row of every page.
 """
 
 from __future__ import annotations
@@ -197,8 +198,10 @@ def meter_flags(statement: AnySelect, meter_id: Key) -> tuple[AnySelect, Read[Me
         _flag(exists().where(sd.meter_id == meter_id)),
     )
 
+    calculated, parent, child = columns
+
     def read(row: RowMapping) -> MeterFlags:
-        return MeterFlags(*(bool(row[column]) for column in columns))
+        return MeterFlags(bool(row[calculated]), bool(row[parent]), bool(row[child]))
 
     return statement.add_columns(*columns), read
 
@@ -212,8 +215,10 @@ def account_flags(statement: AnySelect, account_id: Key) -> tuple[AnySelect, Rea
         _flag(exists().where(sd.account_id == account_id)),
     )
 
+    calculated, parent, child = columns
+
     def read(row: RowMapping) -> AccountFlags:
-        return AccountFlags(*(bool(row[column]) for column in columns))
+        return AccountFlags(bool(row[calculated]), bool(row[parent]), bool(row[child]))
 
     return statement.add_columns(*columns), read
 
@@ -260,8 +265,10 @@ def join_commodity(statement: AnySelect, commodity_id: Key) -> tuple[AnySelect, 
     columns = labelled(c.commodity_id, c.commodity_code, c.commodity_info, c.icon_code, c.icon_color)
     statement = statement.outerjoin(c, c.commodity_id == commodity_id).add_columns(*columns)
 
+    ident, code, info, icon, color = columns
+
     def read(row: RowMapping) -> CommodityChild | None:
-        return None if row[columns[0]] is None else CommodityChild(*(row[column] for column in columns))
+        return None if row[ident] is None else CommodityChild(row[ident], row[code], row[info], row[icon], row[color])
 
     return statement, read
 
@@ -412,7 +419,13 @@ def join_workflow_step(statement: AnySelect, step_id: Key) -> tuple[AnySelect, R
         statement.outerjoin(s, s.step_id == step_id).outerjoin(w, w.workflow_id == s.workflow_id).add_columns(*columns)
     )
 
+    step_id, info, description, step_type, order, workflow_id, workflow_info = columns
+
     def read(row: RowMapping) -> WorkflowStepChild | None:
-        return None if row[columns[0]] is None else WorkflowStepChild(*(row[column] for column in columns))
+        if row[step_id] is None:
+            return None
+        return WorkflowStepChild(
+            row[step_id], row[info], row[description], row[step_type], row[order], row[workflow_id], row[workflow_info]
+        )
 
     return statement, read

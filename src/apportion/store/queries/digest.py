@@ -286,7 +286,9 @@ def _totals_select() -> AnySelect:
     )
 
 
-_USE_EXPONENT, _COST_EXPONENT = -USE_SCALE, -COST_SCALE
+# One minor unit of each: multiplying by it gives the same Decimal as scaleb(-scale) (the exponents add), in about half
+# the time, on 72,000 values in a large digest.
+_USE_UNIT, _COST_UNIT = Decimal(1).scaleb(-USE_SCALE), Decimal(1).scaleb(-COST_SCALE)
 _ZERO = Decimal(0)
 
 
@@ -303,8 +305,8 @@ def meter_totals(
         (meter_id, period): MeterTotals(
             # Whole minor units back to the Decimal they stand for (store.sums.from_minor_units, inlined).
             # An int on SQLite, an integral Decimal on PostgreSQL.
-            _ZERO if use is None else Decimal(use).scaleb(_USE_EXPONENT),
-            _ZERO if cost is None else Decimal(cost).scaleb(_COST_EXPONENT),
+            _ZERO if use is None else Decimal(use) * _USE_UNIT,
+            _ZERO if cost is None else Decimal(cost) * _COST_UNIT,
             bills,
             from_step,
         )
