@@ -424,3 +424,75 @@ def test_a_version_with_a_destination_outside_the_topmost_is_hidden(api: Api, ca
     assert api.get(url, key=key).status_code == 404
     listed = [v["versionId"] for v in api.get("/api/v3/billSplit", key=key).json()]
     assert mixed not in listed
+
+
+def _task_ids(api: Api, key: str | None = None) -> list[int]:
+    response = api.get("/api/v3/chargebackTask", key=key) if key else api.get("/api/v3/chargebackTask")
+    assert response.status_code == 200, response.text
+    return [t["taskId"] for t in response.json()]
+
+
+def test_a_scoped_user_sees_only_tasks_with_a_version_or_bill_in_its_topmost(api: Api, campus: Campus) -> None:
+    """docs/scoping.md: a task is seen when the user started it, or it ran a version or made a bill in scope; the
+    counts of a task someone else started are of what lies in scope."""
+    both = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()["taskId"]
+    only_b = api.post("/api/v3/bill/split", json={"ids": [campus.bill_b]})
+    assert only_b.status_code == 200, only_b.text
+    only_b_id = only_b.json()["taskId"]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    own = api.post("/api/v3/calculatedBill/exec", key=key, json={"billingPeriod": 203001}).json()["taskId"]
+    assert set(_task_ids(api)) >= {both, only_b_id, own}
+    assert _task_ids(api, key) == [own, both]
+    assert api.get("/api/v3/chargebackTask", key=key).headers.get("totalNumberOfRecords") in (None, "2")
+    with api.db.transaction() as session:  # as if the run had made bills A and B
+        from apportion.store.models.bills import Bill
+
+        for bill_id in (campus.bill_a, campus.bill_b):
+            made = session.get(Bill, bill_id)
+            assert made is not None
+            made.chargeback_task_id = both
+    admin_view = api.get(f"/api/v3/chargebackTask/{both}").json()
+    scoped_view = api.get(f"/api/v3/chargebackTask/{both}", key=key)
+    assert scoped_view.status_code == 200, scoped_view.text
+    assert admin_view["numberOfFailedVersions"] == 2  # versions A and B (no split details)
+    assert scoped_view.json()["numberOfFailedVersions"] == 1
+    assert scoped_view.json()["numberOfBillsCreated"] == 1
+    assert [t["numberOfFailedVersions"] for t in api.get("/api/v3/chargebackTask", key=key).json()][1] == 1
+    errors = api.get(f"/api/v3/chargebackTask/{both}/errorOutput", key=key, headers={"Accept": "text/csv"})
+    assert len(errors.text.strip().splitlines()) == 2  # the header and version A
+    assert api.get(f"/api/v3/chargebackTask/{own}", key=key).status_code == 200
+    for url in (
+        f"/api/v3/chargebackTask/{only_b_id}",
+        f"/api/v3/chargebackTask/{only_b_id}/errorOutput",
+        f"/apportion/v1/chargebackTask/{only_b_id}/conservation",
+        f"/apportion/v1/chargebackTask/{only_b_id}/history",
+        f"/apportion/v1/chargebackTask/{only_b_id}/bills/export",
+    ):
+        assert api.get(url, key=key).status_code == 404, url
+        assert api.get(url).status_code == 200, url
+    assert api.put(f"/api/v3/chargebackTask/{only_b_id}", key=key, json={"comment": "x"}).status_code == 404
+    assert api.post(f"/api/v3/chargebackTask/{only_b_id}/void", key=key).status_code == 404
+    assert api.get(f"/api/v3/chargebackTask/{only_b_id}").json()["reversedDate"] is None
+    conservation = api.get(f"/apportion/v1/chargebackTask/{both}/conservation", key=key).json()
+    assert [s["sourceBillId"] for s in conservation["sources"]] == [campus.bill_a]
+    assert len(api.get(f"/apportion/v1/chargebackTask/{both}/conservation").json()["sources"]) == 2
+
+
+def test_task_pages_show_only_the_topmost(api: Api, campus: Campus) -> None:
+    from tests.web.signing_in import sign_in
+
+    both = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()["taskId"]
+    only_b = api.post("/api/v3/bill/split", json={"ids": [campus.bill_b]}).json()["taskId"]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    sign_in(api, key)
+    listing = api.client.get("/ui/tasks")
+    assert listing.status_code == 200
+    assert f"/ui/tasks/{both}" in listing.text
+    assert f"/ui/tasks/{only_b}" not in listing.text
+    page = api.client.get(f"/ui/tasks/{both}")
+    assert page.status_code == 200
+    assert "ACC-A" in page.text
+    assert "ACC-B" not in page.text
+    for url in (f"/ui/tasks/{only_b}", f"/ui/tasks/{only_b}/errors.csv", f"/ui/tasks/{only_b}/conservation.csv"):
+        assert api.client.get(url).status_code == 404, url
+    assert api.client.get(f"/ui/runs?tasks={only_b}").status_code == 404

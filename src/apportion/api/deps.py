@@ -15,6 +15,7 @@ from apportion.runtime.read_cache import ReadCache
 from apportion.services import ids
 from apportion.services.access import scoping
 from apportion.services.access.auth import Principal, authenticate
+from apportion.services.chargebacks import chargeback_tasks
 from apportion.settings import Settings
 from apportion.store.database import Database
 
@@ -114,6 +115,9 @@ def path_ids_in_range(request: Request, db: DatabaseDep, caller: CurrentUser) ->
     if _entity_kind(request.path_params.get("entityType")) and "entityId" in scoped:
         scoped[_entity_kind(request.path_params.get("entityType"))] = scoped["entityId"]
     scoping.require_path_ids(db, caller.scope, scoped)
+    for name in ("taskId", "chargebackTaskId"):  # a chargeback task: 404 when a scoped caller does not see it
+        if name in scoped:
+            chargeback_tasks.require_visible(db, scoped[name], caller)
 
 
 def _entity_kind(entity_type: object) -> str:

@@ -206,7 +206,8 @@ def task_list(
         if status not in TASK_STATUSES:
             raise ValidationFailed.single("status", f"status must be one of {', '.join(TASK_STATUSES)}.")
         conditions.append(f"status equals '{status}'")
-    result = chargeback_tasks.list_tasks(db, " and ".join(conditions) or None, page, TASKS_PER_PAGE, clock().date())
+    text = " and ".join(conditions) or None
+    result = chargeback_tasks.list_tasks(db, text, page, TASKS_PER_PAGE, clock().date(), visitor)
     context = {
         "visitor": visitor,
         "rows": result.rows,
@@ -224,7 +225,7 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
     """One chargeback task: its step, batch, counts, the versions that failed, what it charged each account,
     where every source bill's amount went (split tasks), and what later corrections undid of it; the forms to void
     or delete its bills. Refreshed every few seconds while it runs."""
-    row = chargeback_tasks.get_task(db, _known(taskId, "Chargeback task"))
+    row = chargeback_tasks.get_task(db, _known(taskId, "Chargeback task"), visitor)
     running = row.status in RUNNING
     context = {
         "visitor": visitor,
@@ -233,9 +234,9 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
         "refresh": REFRESH_SECONDS if running else None,
         "running": running,
         "accounts": month_end.account_totals(db, taskId, visitor.scope),
-        "errors": chargeback_tasks.error_rows(db, taskId),
-        "conservation": lineage_reports.task_conservation(db, taskId),
-        "history": lineage_reports.task_history(db, taskId),
+        "errors": chargeback_tasks.error_rows(db, taskId, visitor),
+        "conservation": lineage_reports.task_conservation(db, taskId, visitor),
+        "history": lineage_reports.task_history(db, taskId, visitor),
         "left_captions": LEFT_CAPTIONS,
     }
     return render(request, "task.html", context)
@@ -244,13 +245,14 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
 @router.get("/tasks/{taskId}/bills.{format}")
 def task_bills_export(db: DbDep, visitor: ChargebackViewer, taskId: int, format: FileFormat) -> Response:
     """The bills the task made (in the visitor's scope), as CSV or XLSX."""
+    chargeback_tasks.require_visible(db, _known(taskId, "Chargeback task"), visitor)
     return _export(exports.task_bills(db, taskId, visitor.scope), format)
 
 
 @router.get("/tasks/{taskId}/conservation.csv")
-def task_conservation(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
+def task_conservation(db: DbDep, visitor: ChargebackViewer, taskId: int) -> Response:
     """The task's conservation record as CSV: each source bill and the total."""
-    report = lineage_reports.task_conservation(db, _known(taskId, "Chargeback task"))
+    report = lineage_reports.task_conservation(db, _known(taskId, "Chargeback task"), visitor)
     content = lineage_reports.conservation_csv(report)
     return _download(f"chargeback-task-{taskId}-conservation.csv", content, "text/csv; charset=utf-8")
 
@@ -290,9 +292,9 @@ def rerun_dismiss(db: DbDep, visitor: ChargebackManager, rerunId: int) -> Respon
 
 
 @router.get("/tasks/{taskId}/errors.csv")
-def task_errors(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
+def task_errors(db: DbDep, visitor: ChargebackViewer, taskId: int) -> Response:
     """The task's error log as the API serves it (versionId, errorMessage)."""
-    content = chargeback_tasks.error_file(db, _known(taskId, "Chargeback task"))
+    content = chargeback_tasks.error_file(db, _known(taskId, "Chargeback task"), visitor)
     return _download(f"chargeback-task-{taskId}-errors.csv", content, "text/csv; charset=utf-8")
 
 
@@ -543,7 +545,7 @@ def _task_ids(text: str) -> list[int]:
 @router.get("/runs")
 def run_page(request: Request, db: DbDep, visitor: ChargebackViewer, tasks: str, done: str | None = None) -> Response:
     """The tasks of a run with their status, bills and failures; refreshed every few seconds while one runs."""
-    rows = chargeback_tasks.get_tasks(db, _task_ids(tasks))
+    rows = chargeback_tasks.get_tasks(db, _task_ids(tasks), visitor)
     if not rows:
         raise NotFound("Chargeback task", tasks)
     running = any(row.status in RUNNING for row in rows)
@@ -560,7 +562,8 @@ def run_page(request: Request, db: DbDep, visitor: ChargebackViewer, tasks: str,
 @router.post("/tasks/{taskId}/void")
 def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
     """Void the task's bills (as POST /api/v3/chargebackTask/{id}/void); back to the task, saying so."""
-    scoping.require_reversible(db, user.scope, task_id=_known(taskId, "Chargeback task"))
+    chargeback_tasks.require_visible(db, _known(taskId, "Chargeback task"), user)
+    scoping.require_reversible(db, user.scope, task_id=taskId)
     chargeback_tasks.reverse_task(
         db, _known(taskId, "Chargeback task"), delete=False, user_id=user.user_id, now=clock()
     )
@@ -570,7 +573,8 @@ def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int)
 @router.post("/tasks/{taskId}/delete")
 def delete_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
     """Delete the task's bills (as POST /api/v3/chargebackTask/{id}/delete); back to the task, saying so."""
-    scoping.require_reversible(db, user.scope, task_id=_known(taskId, "Chargeback task"))
+    chargeback_tasks.require_visible(db, _known(taskId, "Chargeback task"), user)
+    scoping.require_reversible(db, user.scope, task_id=taskId)
     chargeback_tasks.reverse_task(db, _known(taskId, "Chargeback task"), delete=True, user_id=user.user_id, now=clock())
     return RedirectResponse(f"/ui/tasks/{taskId}?done=deleted", status_code=303)
 

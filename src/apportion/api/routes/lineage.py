@@ -156,9 +156,9 @@ def conservation_line(record: ConservationRow, bill: BillFacts | None) -> Conser
     response_model=ConservationResponse,
     responses=CSV_RESPONSE,  # type: ignore[arg-type]
 )
-def get_task_conservation(db: DatabaseDep, taskId: int, _: Viewer, format: Format = "json") -> object:
+def get_task_conservation(db: DatabaseDep, taskId: int, user: Viewer, format: Format = "json") -> object:
     """Where every source bill's amount went in a split task: allocated, left on the source by reason, rounding."""
-    report = lineage_reports.task_conservation(db, taskId)
+    report = lineage_reports.task_conservation(db, taskId, user)
     if format == "csv":
         return _csv(lineage_reports.conservation_csv(report), f"chargeback-task-{taskId}-conservation.csv")
     return ConservationResponse(
@@ -169,9 +169,9 @@ def get_task_conservation(db: DatabaseDep, taskId: int, _: Viewer, format: Forma
 
 
 @router.get(f"{PREFIX}/chargebackTask/{{taskId}}/history", response_model=TaskHistoryResponse)
-def get_task_history(db: DatabaseDep, taskId: int, _: Viewer) -> TaskHistoryResponse:
+def get_task_history(db: DatabaseDep, taskId: int, user: Viewer) -> TaskHistoryResponse:
     """A task's bills undone by later corrections, the bills it replaced, and the re-runs it resolved."""
-    history = lineage_reports.task_history(db, taskId)
+    history = lineage_reports.task_history(db, taskId, user)
     return TaskHistoryResponse(
         task_id=taskId,
         undone=[correction(c) for c in history.undone],
