@@ -496,3 +496,55 @@ def test_task_pages_show_only_the_topmost(api: Api, campus: Campus) -> None:
     for url in (f"/ui/tasks/{only_b}", f"/ui/tasks/{only_b}/errors.csv", f"/ui/tasks/{only_b}/conservation.csv"):
         assert api.client.get(url).status_code == 404, url
     assert api.client.get(f"/ui/runs?tasks={only_b}").status_code == 404
+
+
+def test_a_scoped_aggregation_run_skips_versions_outside_the_topmost(api: Api, campus: Campus) -> None:
+    from sqlalchemy import select, update
+
+    from apportion.store.models.chargebacks import DistributionVersion
+
+    with api.db.transaction() as session:
+        calculated = DistributionVersion.chargeback_type == "Calculation"
+        session.execute(update(DistributionVersion).where(calculated).values(is_aggregation=True))
+        rows = session.execute(select(DistributionVersion.account_id, DistributionVersion.version_id).where(calculated))
+        by_account: dict[int, int] = {}
+        for account_id, version_id in rows:
+            by_account[account_id] = version_id
+    version_a, version_b = by_account[campus.account_a], by_account[campus.account_b]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    task = api.post("/api/v202203/utilityPlatform/aggregations/exec", key=key, json={"billingPeriod": 202403})
+    assert task.status_code == 200, task.text
+    errors = api.get(f"/api/v3/chargebackTask/{task.json()['taskId']}/errorOutput", headers={"Accept": "text/csv"})
+    lines = errors.text.strip().splitlines()[1:]
+    # version B is skipped once (not once for each of the three periods) and never run
+    assert [line for line in lines if line.startswith(f"{version_b},")] == [
+        f"{version_b},Skipped: the version's source or a destination lies outside the topmost of the user who ran it."
+    ]
+    assert all(not line.startswith(f"{version_a},") for line in lines)
+    whole = api.post("/api/v202203/utilityPlatform/aggregations/exec", json={"billingPeriod": 202403}).json()
+    text = api.get(f"/api/v3/chargebackTask/{whole['taskId']}/errorOutput", headers={"Accept": "text/csv"}).text
+    assert "outside the topmost" not in text
+
+
+def test_a_scoped_split_of_named_bills_takes_only_bills_and_versions_in_the_topmost(api: Api, campus: Campus) -> None:
+    from sqlalchemy import select
+
+    from apportion.store.models.chargebacks import DistributionVersion
+
+    mixed = mb.version(api, "Split", campus.account_a, campus.meter_a, ((campus.account_b, campus.meter_b),))
+    with api.db.reading() as session:
+        split = DistributionVersion.chargeback_type == "Split"
+        rows = session.execute(select(DistributionVersion.account_id, DistributionVersion.version_id).where(split))
+        on_b = [version_id for account_id, version_id in rows if account_id == campus.account_b]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    task = api.post("/api/v3/bill/split", key=key, json={"ids": [campus.bill_a, campus.bill_b]})
+    assert task.status_code == 200, task.text
+    errors = api.get(f"/api/v3/chargebackTask/{task.json()['taskId']}/errorOutput", headers={"Accept": "text/csv"})
+    by_version = {int(line.split(",")[0]): line for line in errors.text.strip().splitlines()[1:]}
+    assert "outside the topmost" in by_version[mixed]  # on bill A, with a destination outside: skipped
+    assert not set(on_b) & set(by_version)  # bill B is not the scoped user's: its version never ran
+    assert all("outside the topmost" not in line for version, line in by_version.items() if version != mixed)
+    whole = api.post("/api/v3/bill/split", json={"ids": [campus.bill_a, campus.bill_b]}).json()
+    text = api.get(f"/api/v3/chargebackTask/{whole['taskId']}/errorOutput", headers={"Accept": "text/csv"}).text
+    assert "outside the topmost" not in text
+    assert set(on_b) <= {int(line.split(",")[0]) for line in text.strip().splitlines()[1:]}
