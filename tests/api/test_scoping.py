@@ -548,3 +548,34 @@ def test_a_scoped_split_of_named_bills_takes_only_bills_and_versions_in_the_topm
     text = api.get(f"/api/v3/chargebackTask/{whole['taskId']}/errorOutput", headers={"Accept": "text/csv"}).text
     assert "outside the topmost" not in text
     assert set(on_b) <= {int(line.split(",")[0]) for line in text.strip().splitlines()[1:]}
+
+
+def test_batch_counters_count_only_bills_in_the_topmost(api: Api, campus: Campus) -> None:
+    batch = api.get(f"/api/v3/bill/{campus.bill_a}").json()["batch"]["batchId"]
+    with api.db.transaction() as session:  # one batch holding bills A and B
+        from apportion.store.models.bills import Bill
+
+        bill_b = session.get(Bill, campus.bill_b)
+        assert bill_b is not None
+        bill_b.batch_id = batch
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    admin = api.get(f"/api/v3/batch/{batch}").json()
+    assert (admin["billCount"], admin["runningTotal"]) == (2, 200)
+    scoped = api.get(f"/api/v3/batch/{batch}", key=key).json()
+    assert (scoped["billCount"], scoped["runningTotal"]) == (1, 100)
+    listed = next(b for b in api.get("/api/v3/batch", key=key).json() if b["batchId"] == batch)
+    assert (listed["billCount"], listed["runningTotal"]) == (1, 100)
+    for field, value in (("billCount", "2"), ("runningTotal", "200")):
+        params = {"filter": f"{field} equals '{value}'"}
+        assert [b["batchId"] for b in api.get("/api/v3/batch", params=params).json()] == [batch]
+        assert api.get("/api/v3/batch", key=key, params=params).json() == []
+    assert [
+        b["batchId"] for b in api.get("/api/v3/batch", key=key, params={"filter": "billCount equals '1'"}).json()
+    ] == [batch]
+    from tests.web.signing_in import sign_in
+
+    sign_in(api, key)
+    page = api.client.get(f"/ui/batches/{batch}/review")
+    assert page.status_code == 200
+    assert "ACC-A" in page.text
+    assert "ACC-B" not in page.text

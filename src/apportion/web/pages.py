@@ -689,7 +689,7 @@ def batch_list(
     done: str | None = None,
 ) -> Response:
     """Batches, newest first, with their bills and running totals, and the form to open one."""
-    result = batches.list_batches(db, None, page, BATCHES_PER_PAGE, clock().date())
+    result = batches.list_batches(db, None, page, BATCHES_PER_PAGE, clock().date(), visitor.scope)
     context = {
         "visitor": visitor,
         "rows": result.rows,
@@ -729,7 +729,7 @@ def batch_page(
     done: str | None = None,
 ) -> Response:
     """One batch: its status, counters and bills."""
-    listing = batches.get_batch(db, _known(batchId, "Batch"))
+    listing = batches.get_batch(db, _known(batchId, "Batch"), visitor.scope)
     found = bills.list_bills(db, f"batchId equals '{batchId}'", page, BILLS_PER_PAGE, clock().date(), visitor.scope)
     context = {
         "visitor": visitor,
