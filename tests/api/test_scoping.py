@@ -322,7 +322,12 @@ def test_bulk_actions_skip_bills_outside_the_topmost(api: Api, campus: Campus) -
     assert api.get(f"/api/v3/bill/{campus.bill_b}").json()["approved"] is False
     deleted = api.post("/api/v3/bill/delete", key=key, json={"ids": [campus.bill_b]})
     assert deleted.status_code == 200, deleted.text
+    assert deleted.json() == {"selected": 0, "deleted": 0}
     assert mb.bill_exists(api, campus.bill_b)
+    # void: an id outside the topmost counts as an unknown one does, not at all
+    voided = api.put("/api/v3/bill/void", key=key, json={"ids": [*ids, 999999], "void": True})
+    assert voided.json() == {"selected": 1, "updated": 1}
+    assert api.get(f"/api/v3/bill/{campus.bill_b}").json()["void"] is False
 
 
 def test_a_scoped_run_skips_versions_outside_the_topmost_with_the_reason(api: Api, campus: Campus) -> None:
