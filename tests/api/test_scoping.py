@@ -584,3 +584,64 @@ def test_batch_counters_count_only_bills_in_the_topmost(api: Api, campus: Campus
     assert page.status_code == 200
     assert "ACC-A" in page.text
     assert "ACC-B" not in page.text
+
+
+def test_reruns_show_only_versions_in_the_topmost(api: Api, campus: Campus) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from apportion.store.models.chargebacks import ChargebackRerun, DistributionVersion
+
+    with api.db.transaction() as session:
+        split = DistributionVersion.chargeback_type == "Split"
+        rows = session.execute(select(DistributionVersion.account_id, DistributionVersion.version_id).where(split))
+        versions: dict[int, int] = {}
+        for account_id, version_id in rows:
+            versions[account_id] = version_id
+        reruns = {}
+        for account_id in (campus.account_a, campus.account_b):
+            rerun = ChargebackRerun(
+                version_id=versions[account_id],
+                chargeback_type="Split",
+                billing_period=202401,
+                reason="Source bill voided",
+                recorded_date=datetime(2024, 2, 1),
+            )
+            session.add(rerun)
+            session.flush()
+            reruns[account_id] = rerun.rerun_id
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+
+    def listed(key: str = "admin") -> list[int]:
+        groups = api.get("/apportion/v1/rerun", key=key).json()
+        return [r["rerunId"] for g in groups for r in g["reruns"]]
+
+    assert listed() == [reruns[campus.account_a], reruns[campus.account_b]]
+    assert listed(key) == [reruns[campus.account_a]]
+    assert "ACC-B" not in api.get("/apportion/v1/rerun", key=key, params={"format": "csv"}).text
+    assert api.delete(f"/apportion/v1/rerun/{reruns[campus.account_b]}", key=key).status_code == 404
+    assert listed() == [reruns[campus.account_a], reruns[campus.account_b]]
+    assert api.delete(f"/apportion/v1/rerun/{reruns[campus.account_a]}", key=key).status_code == 204
+    from tests.web.signing_in import sign_in
+
+    sign_in(api, key)
+    page = api.client.get("/ui/reruns?all=true")
+    assert page.status_code == 200
+    assert "ACC-A" in page.text
+    assert "ACC-B" not in page.text
+
+
+def test_rates_on_links_show_only_the_other_side_in_the_topmost(api: Api, campus: Campus) -> None:
+    # meter C, in place B, was account A's until 2021 and is account B's since
+    meter_c = int(mb.meter(api, "M-C", placeId=campus.place_b)["meterId"])
+    mb.link(api, campus.account_a, meter_c, beginDate="2020-01-01T00:00:00", endDate="2022-01-01T00:00:00")
+    mb.link(api, campus.account_b, meter_c, beginDate="2022-01-01T00:00:00")
+    placed = scoped_key(api, "placed", [campus.place_a], [1])
+    url = f"/api/v3/account/{campus.account_a}/rate"
+    assert sorted(r["meter"]["meterId"] for r in api.get(url).json()) == [campus.meter_a, meter_c]
+    assert [r["meter"]["meterId"] for r in api.get(url, key=placed).json()] == [campus.meter_a]
+    costed = scoped_key(api, "costed", [1], [campus.cc_a])
+    url = f"/api/v3/meter/{meter_c}/rate"
+    assert sorted(r["account"]["accountId"] for r in api.get(url).json()) == [campus.account_a, campus.account_b]
+    assert [r["account"]["accountId"] for r in api.get(url, key=costed).json()] == [campus.account_a]

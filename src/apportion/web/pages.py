@@ -273,21 +273,21 @@ def bill_page(request: Request, db: DbDep, visitor: BillViewer, billId: int) -> 
 @router.get("/reruns")
 def rerun_list(request: Request, db: DbDep, visitor: ChargebackViewer, all: bool = False) -> Response:
     """The step periods whose chargeback bills were undone by a correction, with each version and why."""
-    groups = lineage_reports.reruns(db, None, None, include_resolved=all)
+    groups = lineage_reports.reruns(db, None, None, include_resolved=all, scope=visitor.scope)
     return render(request, "reruns.html", {"visitor": visitor, "groups": groups, "all": all})
 
 
 @router.get("/reruns.csv")
-def rerun_export(db: DbDep, _: ChargebackViewer, all: bool = False) -> Response:
+def rerun_export(db: DbDep, visitor: ChargebackViewer, all: bool = False) -> Response:
     """The re-run list as CSV."""
-    groups = lineage_reports.reruns(db, None, None, include_resolved=all)
+    groups = lineage_reports.reruns(db, None, None, include_resolved=all, scope=visitor.scope)
     return _download("chargeback-reruns.csv", lineage_reports.reruns_csv(groups), "text/csv; charset=utf-8")
 
 
 @router.post("/reruns/{rerunId}/dismiss")
 def rerun_dismiss(db: DbDep, visitor: ChargebackManager, rerunId: int) -> Response:
     """Decide that a period needs no re-run; back to the list."""
-    lineage_reports.dismiss_rerun(db, _known(rerunId, "Re-run"), visitor.user_id)
+    lineage_reports.dismiss_rerun(db, _known(rerunId, "Re-run"), visitor.user_id, visitor.scope)
     return RedirectResponse("/ui/reruns", status_code=303)
 
 

@@ -189,14 +189,14 @@ def get_import_corrections(db: DatabaseDep, taskGuid: str, user: BillViewer) -> 
 @router.get(f"{PREFIX}/rerun", response_model=list[RerunGroupResponse], responses=CSV_RESPONSE)  # type: ignore[arg-type]
 def get_reruns(
     db: DatabaseDep,
-    _: Viewer,
+    user: Viewer,
     billing_period: Annotated[int | None, Query(alias="billingPeriod")] = None,
     step_id: Annotated[int | None, Query(alias="chargebackWorkflowStepId")] = None,
     include_resolved: Annotated[bool, Query(alias="includeResolved")] = False,
     format: Format = "json",
 ) -> object:
     """The (workflow step, billing period) pairs whose chargeback bills were undone and that need running again."""
-    groups = lineage_reports.reruns(db, billing_period, step_id, include_resolved)
+    groups = lineage_reports.reruns(db, billing_period, step_id, include_resolved, user.scope)
     if format == "csv":
         return _csv(lineage_reports.reruns_csv(groups), "chargeback-reruns.csv")
     return [
@@ -213,7 +213,7 @@ def get_reruns(
 @router.delete(f"{PREFIX}/rerun/{{rerunId}}", status_code=204)
 def dismiss_rerun(db: DatabaseDep, rerunId: int, user: Manager) -> Response:
     """Decide that a recorded re-run is not needed (it stays listed with includeResolved=true)."""
-    lineage_reports.dismiss_rerun(db, rerunId, user.user_id)
+    lineage_reports.dismiss_rerun(db, rerunId, user.user_id, user.scope)
     return Response(status_code=204)
 
 

@@ -179,13 +179,20 @@ class RerunGroup:
 
 
 def reruns(
-    db: Database, billing_period: int | None, step_id: int | None, include_resolved: bool = False
+    db: Database,
+    billing_period: int | None,
+    step_id: int | None,
+    include_resolved: bool = False,
+    scope: Scope = Scope.WHOLE,
 ) -> list[RerunGroup]:
-    """The (step, billing period) pairs that need a re-run, each with its versions and reasons."""
+    """The (step, billing period) pairs that need a re-run, each with its versions (those in `scope`) and
+    reasons."""
     if billing_period is not None:
         periods.check(billing_period)
     with db.reading() as session:
-        rows = lineage.reruns(session, open_only=not include_resolved, billing_period=billing_period, step_id=step_id)
+        rows = lineage.reruns(
+            session, open_only=not include_resolved, billing_period=billing_period, step_id=step_id, scope=scope
+        )
     return group_reruns(rows)
 
 
@@ -200,11 +207,12 @@ def group_reruns(rows: Sequence[RerunRow]) -> list[RerunGroup]:
     return list(groups.values())
 
 
-def dismiss_rerun(db: Database, rerun_id: int, user_id: int) -> None:
-    """DELETE /apportion/v1/rerun/{id}: a user decides the period needs no re-run."""
+def dismiss_rerun(db: Database, rerun_id: int, user_id: int, scope: Scope = Scope.WHOLE) -> None:
+    """DELETE /apportion/v1/rerun/{id}: a user decides the period needs no re-run (NotFound for one of a version
+    outside `scope`)."""
     require(rerun_id, "Re-run")
     with db.transaction() as session:
-        if not lineage.dismiss_rerun(session, rerun_id, user_id):
+        if not lineage.dismiss_rerun(session, rerun_id, user_id, scope):
             raise NotFound("Open re-run", rerun_id)
 
 
