@@ -645,3 +645,71 @@ def test_rates_on_links_show_only_the_other_side_in_the_topmost(api: Api, campus
     url = f"/api/v3/meter/{meter_c}/rate"
     assert sorted(r["account"]["accountId"] for r in api.get(url).json()) == [campus.account_a, campus.account_b]
     assert [r["account"]["accountId"] for r in api.get(url, key=costed).json()] == [campus.account_a]
+
+
+def test_the_digest_pages_reconciliation_and_reruns_show_only_the_topmost(api: Api) -> None:
+    from datetime import datetime
+    from decimal import Decimal
+
+    from sqlalchemy import select, update
+
+    from apportion.store.models.bills import Bill
+    from apportion.store.models.chargebacks import ChargebackRerun, ChargebackTaskSource, DistributionVersion
+    from apportion.store.models.organisation import Meter
+    from tests.web.builders import campus as web_campus
+    from tests.web.signing_in import sign_in
+
+    built = web_campus(api)
+    hall = _place(api, "HALLS")
+    hall_meters = [built.meters[code][1] for code in ("HALL", "HALL-EAST", "HALL-WEST")]
+    with api.db.transaction() as session:
+        session.execute(update(Meter).where(Meter.meter_id.in_(hall_meters)).values(place_id=hall))
+        for code, amount in (("MASTER", "150.00"), ("HALL", "64.00")):
+            source = session.execute(
+                select(Bill.bill_id).where(
+                    Bill.account_id == built.meters[code][0],
+                    Bill.billing_period == 202403,
+                    Bill.chargeback_task_id.is_(None),
+                )
+            ).scalar_one()
+            zero = Decimal(0)
+            session.add(
+                ChargebackTaskSource(
+                    task_id=built.latest_task_id,
+                    source_bill_id=source,
+                    source_amount=Decimal(amount),
+                    allocated=Decimal(amount),
+                    left_account_charges=zero,
+                    left_unsplit_meters=zero,
+                    left_percentages=zero,
+                    left_vacancy=zero,
+                    left_failed_versions=zero,
+                    left_not_split=zero,
+                    rounding=zero,
+                )
+            )
+            version = session.execute(
+                select(DistributionVersion.version_id).where(DistributionVersion.meter_id == built.meters[code][1])
+            ).scalar_one()
+            session.add(
+                ChargebackRerun(
+                    step_id=built.step_id,
+                    version_id=version,
+                    chargeback_type="Split",
+                    billing_period=202403,
+                    reason=f"Source bill of {code} voided",
+                    recorded_date=datetime(2024, 4, 6),
+                )
+            )
+    url = f"/ui/steps/{built.step_id}/digest?billingPeriod=202403"
+    sign_in(api)
+    whole = api.client.get(url).text
+    assert "source bills 214.00" in whole
+    assert "Source bill of MASTER voided" in whole
+    key = scoped_key(api, "halls", [hall], [1])
+    sign_in(api, key)
+    scoped = api.client.get(url)
+    assert scoped.status_code == 200
+    assert "source bills 64.00" in scoped.text
+    assert "Source bill of HALL voided" in scoped.text
+    assert "Source bill of MASTER voided" not in scoped.text

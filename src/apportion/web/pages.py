@@ -332,8 +332,8 @@ def digest_page(
         "view": view,
         "task": task,
         "accounts": None if task_id is None else month_end.account_totals(db, task_id, visitor.scope),
-        "reconciliation": None if task_id is None else month_end.reconciliation(db, task_id),
-        "reruns": lineage_reports.reruns(db, view.billing_period, stepId),
+        "reconciliation": None if task_id is None else month_end.reconciliation(db, task_id, visitor),
+        "reruns": lineage_reports.reruns(db, view.billing_period, stepId, scope=visitor.scope),
         "earlier": periods.prior(view.billing_period),
         "later": periods.following(view.billing_period),
     }
