@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 from typing import Any
 
-from tests.api.master_builders import meter
+from tests.api.master_builders import account, link, meter, vendor
 from tests.api.master_builders import version as version_of
 from tests.conftest import Api
 from tests.support import chargebacks as cb
@@ -208,3 +208,69 @@ def test_a_filter_picks_the_meters_the_meter_list_finds_with_it(api: Api) -> Non
         listed = api.get("/api/v3/meter", params={"filter": f"{name} {operator} {quoted}"})
         assert listed.status_code == 200, listed.text
         assert _members(api, group["meterGroupId"]) == [m["meterCode"] for m in listed.json()], (name, operator)
+
+
+def test_account_and_vendor_filters_pick_what_the_meter_list_finds(api: Api) -> None:
+    ppl, gas = vendor(api, "PPL"), vendor(api, "GASCO")
+    north = int(account(api, "ACC-N", ppl)["accountId"])
+    south = int(account(api, "ACC-S", gas)["accountId"])
+    e1, e2, e3 = (int(meter(api, code)["meterId"]) for code in ("E-1", "E-2", "E-3"))
+    meter(api, "E-4")  # no link: no account filter holds for it, negated or not
+    link(api, north, e1)
+    link(api, south, e2)
+    # E-3 was ACC-N's and is ACC-S's now: a link counts whatever its dates
+    link(api, north, e3, beginDate="2020-01-01T00:00:00", endDate="2022-01-01T00:00:00")
+    link(api, south, e3, beginDate="2022-01-01T00:00:00")
+    cases = [
+        [("accountCode", 13, "equals", "acc-n")],
+        [("accountCode", 13, "not equals", "ACC-N")],
+        [("accountCode", 13, "like", "acc-"), ("accountCode", 13, "not like", "S")],
+        [("accountId", 12, "one of", f"{south}|999")],
+        [("vendorCode", 14, "like", "gas")],
+        [("vendorCode", 14, "not one of", "PPL")],
+        [("accountCode", 13, "equals", "ACC-N"), ("vendorCode", 14, "equals", "GASCO")],
+    ]
+    for i, conditions in enumerate(cases):
+        edits = [{"fieldId": field_id, "operator": op, "value": value} for _, field_id, op, value in conditions]
+        group = _auto(api, edits, f"Case {i}")
+        text = " and ".join(
+            f"{name} {op} " + "|".join(f"'{v}'" for v in value.split("|")) for name, _, op, value in conditions
+        )
+        listed = api.get("/api/v3/meter", params={"filter": text})
+        assert listed.status_code == 200, listed.text
+        assert _members(api, group["meterGroupId"]) == [m["meterCode"] for m in listed.json()], text
+    assert _members(
+        api, _auto(api, [{"fieldId": 13, "operator": "not equals", "value": "ACC-N"}], "Not N")["meterGroupId"]
+    ) == [
+        "E-2",
+        "E-3",
+    ]
+
+
+def test_links_accounts_and_vendors_keep_account_filters_current(api: Api) -> None:
+    ppl = vendor(api, "PPL")
+    north = int(account(api, "ACC-N", ppl)["accountId"])
+    e1 = int(meter(api, "E-1")["meterId"])
+    by_account = _auto(api, [{"fieldId": 13, "operator": "equals", "value": "ACC-N"}], "By account")["meterGroupId"]
+    by_vendor = _auto(api, [{"fieldId": 14, "operator": "equals", "value": "PPL"}], "By vendor")["meterGroupId"]
+    assert _members(api, by_account) == _members(api, by_vendor) == []
+    made = link(api, north, e1)  # a new link: the meter joins in the same request
+    assert _members(api, by_account) == _members(api, by_vendor) == ["E-1"]
+    edit = {"accountCode": "ACC-X", "accountInfo": "Renamed", "costCenterId": 1, "country": "US"}
+    assert api.put(f"/api/v3/account/{north}", json=edit).status_code == 200
+    assert (_members(api, by_account), _members(api, by_vendor)) == ([], ["E-1"])
+    assert api.put(f"/api/v3/vendor/{ppl}", json={"vendorCode": "PPL2", "vendorInfo": "Renamed"}).status_code == 200
+    assert _members(api, by_vendor) == []
+    renamed_back = {"accountCode": "ACC-N", "accountInfo": "Back", "costCenterId": 1, "country": "US"}
+    assert api.put(f"/api/v3/account/{north}", json=renamed_back).status_code == 200
+    assert _members(api, by_account) == ["E-1"]
+    assert api.delete(f"/api/v3/accountmeter/{made['accountMeterId']}").status_code == 204
+    assert _members(api, by_account) == []
+    link(api, north, e1)
+    assert _members(api, by_account) == ["E-1"]
+    assert api.delete(f"/api/v3/account/{north}").status_code == 204
+    assert _members(api, by_account) == []
+    # an account created with its meters links them at once
+    created = account(api, "ACC-N", ppl, meters=[e1])
+    assert created["accountCode"] == "ACC-N"
+    assert _members(api, by_account) == ["E-1"]

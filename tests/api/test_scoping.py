@@ -322,7 +322,12 @@ def test_bulk_actions_skip_bills_outside_the_topmost(api: Api, campus: Campus) -
     assert api.get(f"/api/v3/bill/{campus.bill_b}").json()["approved"] is False
     deleted = api.post("/api/v3/bill/delete", key=key, json={"ids": [campus.bill_b]})
     assert deleted.status_code == 200, deleted.text
+    assert deleted.json() == {"selected": 0, "deleted": 0}
     assert mb.bill_exists(api, campus.bill_b)
+    # void: an id outside the topmost counts as an unknown one does, not at all
+    voided = api.put("/api/v3/bill/void", key=key, json={"ids": [*ids, 999999], "void": True})
+    assert voided.json() == {"selected": 1, "updated": 1}
+    assert api.get(f"/api/v3/bill/{campus.bill_b}").json()["void"] is False
 
 
 def test_a_scoped_run_skips_versions_outside_the_topmost_with_the_reason(api: Api, campus: Campus) -> None:
@@ -424,3 +429,287 @@ def test_a_version_with_a_destination_outside_the_topmost_is_hidden(api: Api, ca
     assert api.get(url, key=key).status_code == 404
     listed = [v["versionId"] for v in api.get("/api/v3/billSplit", key=key).json()]
     assert mixed not in listed
+
+
+def _task_ids(api: Api, key: str | None = None) -> list[int]:
+    response = api.get("/api/v3/chargebackTask", key=key) if key else api.get("/api/v3/chargebackTask")
+    assert response.status_code == 200, response.text
+    return [t["taskId"] for t in response.json()]
+
+
+def test_a_scoped_user_sees_only_tasks_with_a_version_or_bill_in_its_topmost(api: Api, campus: Campus) -> None:
+    """docs/scoping.md: a task is seen when the user started it, or it ran a version or made a bill in scope; the
+    counts of a task someone else started are of what lies in scope."""
+    both = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()["taskId"]
+    only_b = api.post("/api/v3/bill/split", json={"ids": [campus.bill_b]})
+    assert only_b.status_code == 200, only_b.text
+    only_b_id = only_b.json()["taskId"]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    own = api.post("/api/v3/calculatedBill/exec", key=key, json={"billingPeriod": 203001}).json()["taskId"]
+    assert set(_task_ids(api)) >= {both, only_b_id, own}
+    assert _task_ids(api, key) == [own, both]
+    assert api.get("/api/v3/chargebackTask", key=key).headers.get("totalNumberOfRecords") in (None, "2")
+    with api.db.transaction() as session:  # as if the run had made bills A and B
+        from apportion.store.models.bills import Bill
+
+        for bill_id in (campus.bill_a, campus.bill_b):
+            made = session.get(Bill, bill_id)
+            assert made is not None
+            made.chargeback_task_id = both
+    admin_view = api.get(f"/api/v3/chargebackTask/{both}").json()
+    scoped_view = api.get(f"/api/v3/chargebackTask/{both}", key=key)
+    assert scoped_view.status_code == 200, scoped_view.text
+    assert admin_view["numberOfFailedVersions"] == 2  # versions A and B (no split details)
+    assert scoped_view.json()["numberOfFailedVersions"] == 1
+    assert scoped_view.json()["numberOfBillsCreated"] == 1
+    assert [t["numberOfFailedVersions"] for t in api.get("/api/v3/chargebackTask", key=key).json()][1] == 1
+    errors = api.get(f"/api/v3/chargebackTask/{both}/errorOutput", key=key, headers={"Accept": "text/csv"})
+    assert len(errors.text.strip().splitlines()) == 2  # the header and version A
+    assert api.get(f"/api/v3/chargebackTask/{own}", key=key).status_code == 200
+    for url in (
+        f"/api/v3/chargebackTask/{only_b_id}",
+        f"/api/v3/chargebackTask/{only_b_id}/errorOutput",
+        f"/apportion/v1/chargebackTask/{only_b_id}/conservation",
+        f"/apportion/v1/chargebackTask/{only_b_id}/history",
+        f"/apportion/v1/chargebackTask/{only_b_id}/bills/export",
+    ):
+        assert api.get(url, key=key).status_code == 404, url
+        assert api.get(url).status_code == 200, url
+    assert api.put(f"/api/v3/chargebackTask/{only_b_id}", key=key, json={"comment": "x"}).status_code == 404
+    assert api.post(f"/api/v3/chargebackTask/{only_b_id}/void", key=key).status_code == 404
+    assert api.get(f"/api/v3/chargebackTask/{only_b_id}").json()["reversedDate"] is None
+    conservation = api.get(f"/apportion/v1/chargebackTask/{both}/conservation", key=key).json()
+    assert [s["sourceBillId"] for s in conservation["sources"]] == [campus.bill_a]
+    assert len(api.get(f"/apportion/v1/chargebackTask/{both}/conservation").json()["sources"]) == 2
+
+
+def test_task_pages_show_only_the_topmost(api: Api, campus: Campus) -> None:
+    from tests.web.signing_in import sign_in
+
+    both = api.post("/api/v3/billSplit/exec", json={"billingPeriod": 202401}).json()["taskId"]
+    only_b = api.post("/api/v3/bill/split", json={"ids": [campus.bill_b]}).json()["taskId"]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    sign_in(api, key)
+    listing = api.client.get("/ui/tasks")
+    assert listing.status_code == 200
+    assert f"/ui/tasks/{both}" in listing.text
+    assert f"/ui/tasks/{only_b}" not in listing.text
+    page = api.client.get(f"/ui/tasks/{both}")
+    assert page.status_code == 200
+    assert "ACC-A" in page.text
+    assert "ACC-B" not in page.text
+    for url in (f"/ui/tasks/{only_b}", f"/ui/tasks/{only_b}/errors.csv", f"/ui/tasks/{only_b}/conservation.csv"):
+        assert api.client.get(url).status_code == 404, url
+    assert api.client.get(f"/ui/runs?tasks={only_b}").status_code == 404
+
+
+def test_a_scoped_aggregation_run_skips_versions_outside_the_topmost(api: Api, campus: Campus) -> None:
+    from sqlalchemy import select, update
+
+    from apportion.store.models.chargebacks import DistributionVersion
+
+    with api.db.transaction() as session:
+        calculated = DistributionVersion.chargeback_type == "Calculation"
+        session.execute(update(DistributionVersion).where(calculated).values(is_aggregation=True))
+        rows = session.execute(select(DistributionVersion.account_id, DistributionVersion.version_id).where(calculated))
+        by_account: dict[int, int] = {}
+        for account_id, version_id in rows:
+            by_account[account_id] = version_id
+    version_a, version_b = by_account[campus.account_a], by_account[campus.account_b]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    task = api.post("/api/v202203/utilityPlatform/aggregations/exec", key=key, json={"billingPeriod": 202403})
+    assert task.status_code == 200, task.text
+    errors = api.get(f"/api/v3/chargebackTask/{task.json()['taskId']}/errorOutput", headers={"Accept": "text/csv"})
+    lines = errors.text.strip().splitlines()[1:]
+    # version B is skipped once (not once for each of the three periods) and never run
+    assert [line for line in lines if line.startswith(f"{version_b},")] == [
+        f"{version_b},Skipped: the version's source or a destination lies outside the topmost of the user who ran it."
+    ]
+    assert all(not line.startswith(f"{version_a},") for line in lines)
+    whole = api.post("/api/v202203/utilityPlatform/aggregations/exec", json={"billingPeriod": 202403}).json()
+    text = api.get(f"/api/v3/chargebackTask/{whole['taskId']}/errorOutput", headers={"Accept": "text/csv"}).text
+    assert "outside the topmost" not in text
+
+
+def test_a_scoped_split_of_named_bills_takes_only_bills_and_versions_in_the_topmost(api: Api, campus: Campus) -> None:
+    from sqlalchemy import select
+
+    from apportion.store.models.chargebacks import DistributionVersion
+
+    mixed = mb.version(api, "Split", campus.account_a, campus.meter_a, ((campus.account_b, campus.meter_b),))
+    with api.db.reading() as session:
+        split = DistributionVersion.chargeback_type == "Split"
+        rows = session.execute(select(DistributionVersion.account_id, DistributionVersion.version_id).where(split))
+        on_b = [version_id for account_id, version_id in rows if account_id == campus.account_b]
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    task = api.post("/api/v3/bill/split", key=key, json={"ids": [campus.bill_a, campus.bill_b]})
+    assert task.status_code == 200, task.text
+    errors = api.get(f"/api/v3/chargebackTask/{task.json()['taskId']}/errorOutput", headers={"Accept": "text/csv"})
+    by_version = {int(line.split(",")[0]): line for line in errors.text.strip().splitlines()[1:]}
+    assert "outside the topmost" in by_version[mixed]  # on bill A, with a destination outside: skipped
+    assert not set(on_b) & set(by_version)  # bill B is not the scoped user's: its version never ran
+    assert all("outside the topmost" not in line for version, line in by_version.items() if version != mixed)
+    whole = api.post("/api/v3/bill/split", json={"ids": [campus.bill_a, campus.bill_b]}).json()
+    text = api.get(f"/api/v3/chargebackTask/{whole['taskId']}/errorOutput", headers={"Accept": "text/csv"}).text
+    assert "outside the topmost" not in text
+    assert set(on_b) <= {int(line.split(",")[0]) for line in text.strip().splitlines()[1:]}
+
+
+def test_batch_counters_count_only_bills_in_the_topmost(api: Api, campus: Campus) -> None:
+    batch = api.get(f"/api/v3/bill/{campus.bill_a}").json()["batch"]["batchId"]
+    with api.db.transaction() as session:  # one batch holding bills A and B
+        from apportion.store.models.bills import Bill
+
+        bill_b = session.get(Bill, campus.bill_b)
+        assert bill_b is not None
+        bill_b.batch_id = batch
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    admin = api.get(f"/api/v3/batch/{batch}").json()
+    assert (admin["billCount"], admin["runningTotal"]) == (2, 200)
+    scoped = api.get(f"/api/v3/batch/{batch}", key=key).json()
+    assert (scoped["billCount"], scoped["runningTotal"]) == (1, 100)
+    listed = next(b for b in api.get("/api/v3/batch", key=key).json() if b["batchId"] == batch)
+    assert (listed["billCount"], listed["runningTotal"]) == (1, 100)
+    for field, value in (("billCount", "2"), ("runningTotal", "200")):
+        params = {"filter": f"{field} equals '{value}'"}
+        assert [b["batchId"] for b in api.get("/api/v3/batch", params=params).json()] == [batch]
+        assert api.get("/api/v3/batch", key=key, params=params).json() == []
+    assert [
+        b["batchId"] for b in api.get("/api/v3/batch", key=key, params={"filter": "billCount equals '1'"}).json()
+    ] == [batch]
+    from tests.web.signing_in import sign_in
+
+    sign_in(api, key)
+    page = api.client.get(f"/ui/batches/{batch}/review")
+    assert page.status_code == 200
+    assert "ACC-A" in page.text
+    assert "ACC-B" not in page.text
+
+
+def test_reruns_show_only_versions_in_the_topmost(api: Api, campus: Campus) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from apportion.store.models.chargebacks import ChargebackRerun, DistributionVersion
+
+    with api.db.transaction() as session:
+        split = DistributionVersion.chargeback_type == "Split"
+        rows = session.execute(select(DistributionVersion.account_id, DistributionVersion.version_id).where(split))
+        versions: dict[int, int] = {}
+        for account_id, version_id in rows:
+            versions[account_id] = version_id
+        reruns = {}
+        for account_id in (campus.account_a, campus.account_b):
+            rerun = ChargebackRerun(
+                version_id=versions[account_id],
+                chargeback_type="Split",
+                billing_period=202401,
+                reason="Source bill voided",
+                recorded_date=datetime(2024, 2, 1),
+            )
+            session.add(rerun)
+            session.flush()
+            reruns[account_id] = rerun.rerun_id
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+
+    def listed(key: str = "admin") -> list[int]:
+        groups = api.get("/apportion/v1/rerun", key=key).json()
+        return [r["rerunId"] for g in groups for r in g["reruns"]]
+
+    assert listed() == [reruns[campus.account_a], reruns[campus.account_b]]
+    assert listed(key) == [reruns[campus.account_a]]
+    assert "ACC-B" not in api.get("/apportion/v1/rerun", key=key, params={"format": "csv"}).text
+    assert api.delete(f"/apportion/v1/rerun/{reruns[campus.account_b]}", key=key).status_code == 404
+    assert listed() == [reruns[campus.account_a], reruns[campus.account_b]]
+    assert api.delete(f"/apportion/v1/rerun/{reruns[campus.account_a]}", key=key).status_code == 204
+    from tests.web.signing_in import sign_in
+
+    sign_in(api, key)
+    page = api.client.get("/ui/reruns?all=true")
+    assert page.status_code == 200
+    assert "ACC-A" in page.text
+    assert "ACC-B" not in page.text
+
+
+def test_rates_on_links_show_only_the_other_side_in_the_topmost(api: Api, campus: Campus) -> None:
+    # meter C, in place B, was account A's until 2021 and is account B's since
+    meter_c = int(mb.meter(api, "M-C", placeId=campus.place_b)["meterId"])
+    mb.link(api, campus.account_a, meter_c, beginDate="2020-01-01T00:00:00", endDate="2022-01-01T00:00:00")
+    mb.link(api, campus.account_b, meter_c, beginDate="2022-01-01T00:00:00")
+    placed = scoped_key(api, "placed", [campus.place_a], [1])
+    url = f"/api/v3/account/{campus.account_a}/rate"
+    assert sorted(r["meter"]["meterId"] for r in api.get(url).json()) == [campus.meter_a, meter_c]
+    assert [r["meter"]["meterId"] for r in api.get(url, key=placed).json()] == [campus.meter_a]
+    costed = scoped_key(api, "costed", [1], [campus.cc_a])
+    url = f"/api/v3/meter/{meter_c}/rate"
+    assert sorted(r["account"]["accountId"] for r in api.get(url).json()) == [campus.account_a, campus.account_b]
+    assert [r["account"]["accountId"] for r in api.get(url, key=costed).json()] == [campus.account_a]
+
+
+def test_the_digest_pages_reconciliation_and_reruns_show_only_the_topmost(api: Api) -> None:
+    from datetime import datetime
+    from decimal import Decimal
+
+    from sqlalchemy import select, update
+
+    from apportion.store.models.bills import Bill
+    from apportion.store.models.chargebacks import ChargebackRerun, ChargebackTaskSource, DistributionVersion
+    from apportion.store.models.organisation import Meter
+    from tests.web.builders import campus as web_campus
+    from tests.web.signing_in import sign_in
+
+    built = web_campus(api)
+    hall = _place(api, "HALLS")
+    hall_meters = [built.meters[code][1] for code in ("HALL", "HALL-EAST", "HALL-WEST")]
+    with api.db.transaction() as session:
+        session.execute(update(Meter).where(Meter.meter_id.in_(hall_meters)).values(place_id=hall))
+        for code, amount in (("MASTER", "150.00"), ("HALL", "64.00")):
+            source = session.execute(
+                select(Bill.bill_id).where(
+                    Bill.account_id == built.meters[code][0],
+                    Bill.billing_period == 202403,
+                    Bill.chargeback_task_id.is_(None),
+                )
+            ).scalar_one()
+            zero = Decimal(0)
+            session.add(
+                ChargebackTaskSource(
+                    task_id=built.latest_task_id,
+                    source_bill_id=source,
+                    source_amount=Decimal(amount),
+                    allocated=Decimal(amount),
+                    left_account_charges=zero,
+                    left_unsplit_meters=zero,
+                    left_percentages=zero,
+                    left_vacancy=zero,
+                    left_failed_versions=zero,
+                    left_not_split=zero,
+                    rounding=zero,
+                )
+            )
+            version = session.execute(
+                select(DistributionVersion.version_id).where(DistributionVersion.meter_id == built.meters[code][1])
+            ).scalar_one()
+            session.add(
+                ChargebackRerun(
+                    step_id=built.step_id,
+                    version_id=version,
+                    chargeback_type="Split",
+                    billing_period=202403,
+                    reason=f"Source bill of {code} voided",
+                    recorded_date=datetime(2024, 4, 6),
+                )
+            )
+    url = f"/ui/steps/{built.step_id}/digest?billingPeriod=202403"
+    sign_in(api)
+    whole = api.client.get(url).text
+    assert "source bills 214.00" in whole
+    assert "Source bill of MASTER voided" in whole
+    key = scoped_key(api, "halls", [hall], [1])
+    sign_in(api, key)
+    scoped = api.client.get(url)
+    assert scoped.status_code == 200
+    assert "source bills 64.00" in scoped.text
+    assert "Source bill of HALL voided" in scoped.text
+    assert "Source bill of MASTER voided" not in scoped.text

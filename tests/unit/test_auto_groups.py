@@ -34,6 +34,9 @@ def _facts(meter_id: int = 1, code: str = "E-100", **changes: object) -> MeterFa
         "place_code": "HALL",
         "within_place_ids": (7, 3, 1),
         "within_place_codes": ("HALL", "NORTH", "ROOT"),
+        "account_ids": (21, 22),  # two links: ACC-1 of PPL, ACC-2 of GASCO
+        "account_codes": ("ACC-1", "ACC-2"),
+        "vendor_codes": ("PPL", "GASCO"),
     }
     values.update(changes)
     return MeterFacts(**values)  # type: ignore[arg-type]
@@ -65,6 +68,10 @@ def _holds(field_id: int, operator: str, value: str | None, facts: MeterFacts) -
         (11, "not like", "OR", False),  # NORTH contains OR
         (11, "not one of", "SOUTH|EAST", True),
         (9, "equals", "NORTH", False),  # placeCode is the meter's own place only
+        (12, "equals", "22", True),  # one of the linked accounts
+        (13, "not equals", "ACC-1", True),  # ACC-2 is not ACC-1: as the meter list, one link meeting it is enough
+        (13, "not one of", "ACC-1|ACC-2", False),
+        (14, "like", "gas", True),
     ],
 )
 def test_each_operator(field_id: int, operator: str, value: str, expected: bool) -> None:
@@ -135,3 +142,14 @@ def test_every_field_reads_a_fact() -> None:
     facts = _facts()
     for field in FIELDS.values():
         assert facts.values_of(field.spec.name)
+
+
+def test_account_filters_hold_for_one_and_the_same_link_and_never_without_a_link() -> None:
+    facts = _facts()
+    same_link = parse([GroupFilter(13, "like", "ACC"), GroupFilter(13, "like", "2")])
+    assert matches(same_link, facts)
+    apart = parse([GroupFilter(14, "equals", "PPL"), GroupFilter(14, "equals", "GASCO")])
+    assert not matches(apart, facts)  # no one link has both vendors
+    unlinked = _facts(account_ids=(), account_codes=(), vendor_codes=())
+    for field_id, operator, value in ((13, "not equals", "X"), (12, "not one of", "1|2"), (14, "not like", "Q")):
+        assert not matches(parse([GroupFilter(field_id, operator, value)]), unlinked)

@@ -21,6 +21,7 @@ from apportion.runtime.read_cache import ReadCache
 from apportion.services import ids
 from apportion.services.access import scoping
 from apportion.services.access.auth import Principal, authenticate
+from apportion.services.chargebacks import chargeback_tasks
 from apportion.settings import Settings
 from apportion.store.database import Database
 
@@ -119,8 +120,16 @@ async def path_ids_in_range(request: Request, db: DatabaseDep, caller: CurrentUs
         scoped["chargebackVersionId"] = scoped["versionId"]
     if _entity_kind(request.path_params.get("entityType")) and "entityId" in scoped:
         scoped[_entity_kind(request.path_params.get("entityType"))] = scoped["entityId"]
-    if not caller.scope.whole:  # only a scoped caller's check reads the database: in a worker thread
-        await run_in_threadpool(scoping.require_path_ids, db, caller.scope, scoped)
+    if not caller.scope.whole:  # only a scoped caller's checks read the database: in a worker thread
+        await run_in_threadpool(_require_in_scope, db, caller, scoped)
+
+
+def _require_in_scope(db: Database, caller: Principal, scoped: dict[str, int]) -> None:
+    """NotFound for a path id naming a record outside the scoped caller's topmost, or a task it does not see."""
+    scoping.require_path_ids(db, caller.scope, scoped)
+    for name in ("taskId", "chargebackTaskId"):
+        if name in scoped:
+            chargeback_tasks.require_visible(db, scoped[name], caller)
 
 
 def _entity_kind(entity_type: object) -> str:

@@ -11,6 +11,10 @@ and `between`). The filters of a group all hold for a member (AND). The comparis
 operator holds when one of them matches, a negated one (`not equals`, `not like`, `not one of`, `not between`)
 when none matches the positive form, so `withinPlaceCode not equals 'NORTH'` is every meter outside NORTH.
 
+`accountId`, `accountCode` and `vendorCode` are those of the meter's linked accounts (any link, any dates), as the
+meter list's filters on them: a field's conditions hold when one link meets them all, whatever the operator, and
+never for a meter without a link.
+
 Nothing here reads or writes: the store gives the facts (store/queries/group_facts.py), the service writes the
 membership in the transaction that changed the meter, the place or the group (services/master/auto_groups.py).
 """
@@ -68,6 +72,9 @@ FIELDS: dict[int, GroupField] = {
         _field(9, "placeCode", FieldType.STRING, "Place code"),
         _field(10, "withinPlaceId", FieldType.INTEGER, "Place or a place above it"),
         _field(11, "withinPlaceCode", FieldType.STRING, "Place code or the code of a place above it"),
+        _field(12, "accountId", FieldType.INTEGER, "A linked account"),
+        _field(13, "accountCode", FieldType.STRING, "A linked account's code"),
+        _field(14, "vendorCode", FieldType.STRING, "A linked account's vendor code"),
     )
 }
 """The fields a group filter can name, by fieldId (docs/meter-groups.md)."""
@@ -75,6 +82,9 @@ FIELDS: dict[int, GroupField] = {
 _SPECS = filters.specs(*(f.spec for f in FIELDS.values()))
 SEVERAL_VALUES = frozenset({"withinPlaceId", "withinPlaceCode"})
 """The fields with several values for one meter (its place and the places above it)."""
+LINKED = frozenset({"accountId", "accountCode", "vendorCode"})
+"""The fields of a meter's linked accounts (any link, any dates), one value per link: as in the meter list, a
+field's conditions hold when one linked account meets all of them, and a meter without a link meets none."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,9 @@ class MeterFacts:
     place_code: str | None
     within_place_ids: tuple[int, ...]
     within_place_codes: tuple[str, ...]
+    account_ids: tuple[int, ...] = ()  # one entry per link, whatever its dates (LINKED)
+    account_codes: tuple[str, ...] = ()
+    vendor_codes: tuple[str | None, ...] = ()
 
     def values_of(self, field: str) -> tuple[FilterValue | None, ...]:
         """The field's values for this meter (one, or several for the within-place fields)."""
@@ -120,6 +133,13 @@ class MeterFacts:
             return self.within_place_ids
         if field == "withinPlaceCode":
             return self.within_place_codes
+        linked: dict[str, tuple[FilterValue | None, ...]] = {
+            "accountId": self.account_ids,
+            "accountCode": self.account_codes,
+            "vendorCode": self.vendor_codes,
+        }
+        if field in linked:
+            return linked[field]
         return (single[field],)
 
 
@@ -236,6 +256,8 @@ def condition_holds(condition: Condition, facts: MeterFacts) -> bool:
     if isinstance(op, DateShortcut):
         raise ValueError(f"Group filters take no date operator ({op}).")
     values = facts.values_of(condition.field)
+    if condition.field in LINKED:
+        return any(_holds(op, condition.type, v, condition.values) for v in values)
     if condition.field in SEVERAL_VALUES:
         positive = NEGATED.get(op)
         if positive is not None:
@@ -245,8 +267,29 @@ def condition_holds(condition: Condition, facts: MeterFacts) -> bool:
 
 
 def matches(conditions: Sequence[Condition], facts: MeterFacts) -> bool:
-    """Whether a meter belongs to a group with these conditions: all of them hold."""
-    return all(condition_holds(condition, facts) for condition in conditions)
+    """Whether a meter belongs to a group with these conditions: all of them hold (the conditions on one LINKED
+    field for one and the same link)."""
+    linked: dict[str, list[Condition]] = {}
+    for condition in conditions:
+        if condition.field in LINKED:
+            linked.setdefault(condition.field, []).append(condition)
+        elif not condition_holds(condition, facts):
+            return False
+    return all(_one_link_meets(field, on_field, facts) for field, on_field in linked.items())
+
+
+def _one_link_meets(field: str, conditions: Sequence[Condition], facts: MeterFacts) -> bool:
+    """Whether one of the meter's links meets every condition on this LINKED field."""
+    for value in facts.values_of(field):
+        if all(_holds(_operator(c), c.type, value, c.values) for c in conditions):
+            return True
+    return False
+
+
+def _operator(condition: Condition) -> FilterOperator:
+    if isinstance(condition.operator, DateShortcut):
+        raise ValueError(f"Group filters take no date operator ({condition.operator}).")
+    return condition.operator
 
 
 def members(conditions: Sequence[Condition], meters: Iterable[MeterFacts]) -> list[int]:

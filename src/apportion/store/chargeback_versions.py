@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple, assert_never
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from apportion.domain import splits
@@ -19,6 +19,7 @@ from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.store import instructions, scoping
 from apportion.store.filtering import compile_filter
 from apportion.store.id_lists import among
+from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.chargebacks import DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, Meter
 from apportion.store.paging import AnySelect
@@ -112,6 +113,21 @@ def out_of_scope(session: Session, kind: str, selection: VersionSelection) -> li
     if ids is None:
         return []
     statement = _statement(kind, selection).where(DistributionVersion.version_id.not_in(ids))
+    return [row.version_id for row in session.execute(statement)]
+
+
+def out_of_scope_for_bills(session: Session, selection: VersionSelection, bill_ids: Sequence[int]) -> list[int]:
+    """`out_of_scope` for a split of named bills: only the split versions on these bills' accounts and meters."""
+    ids = scoping.version_ids(selection.scope)
+    if ids is None or not bill_ids:
+        return []
+    on_the_bills = exists().where(
+        among(BillMeter.bill_id, bill_ids),
+        BillMeter.meter_id == DistributionVersion.meter_id,
+        Bill.bill_id == BillMeter.bill_id,
+        Bill.account_id == DistributionVersion.account_id,
+    )
+    statement = _statement(SPLIT, selection).where(DistributionVersion.version_id.not_in(ids), on_the_bills)
     return [row.version_id for row in session.execute(statement)]
 
 

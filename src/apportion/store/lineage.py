@@ -16,7 +16,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from apportion.domain.scoping import Scope
 from apportion.domain.source_split import Conservation, Left
+from apportion.store import scoping
 from apportion.store.bulk import insert_rows
 from apportion.store.id_lists import among
 from apportion.store.models.base import Base
@@ -588,10 +590,12 @@ def reruns(
     step_id: int | None = None,
     resolved_task_id: int | None = None,
     limit: int = 10_000,
+    scope: Scope = Scope.WHOLE,
 ) -> list[RerunRow]:
-    """Re-run records by step, period and version (open ones only unless `open_only` is False)."""
+    """Re-run records by step, period and version (open ones only unless `open_only` is False); of the versions in
+    `scope` only."""
     R, V = ChargebackRerun, DistributionVersion
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [scoping.within(R.version_id, scoping.version_ids(scope))]
     if open_only:
         conditions += [R.resolved_task_id.is_(None), R.dismissed_by.is_(None)]
     if billing_period is not None:
@@ -629,14 +633,15 @@ def reruns(
     return [RerunRow(*list(row)) for row in rows]
 
 
-def dismiss_rerun(session: Session, rerun_id: int, user_id: int) -> bool:
-    """Dismiss an open re-run record; False when there is no such open record."""
+def dismiss_rerun(session: Session, rerun_id: int, user_id: int, scope: Scope = Scope.WHOLE) -> bool:
+    """Dismiss an open re-run record (of a version in `scope`); False when there is no such open record."""
     result = session.execute(
         update(ChargebackRerun)
         .where(
             ChargebackRerun.rerun_id == rerun_id,
             ChargebackRerun.resolved_task_id.is_(None),
             ChargebackRerun.dismissed_by.is_(None),
+            scoping.within(ChargebackRerun.version_id, scoping.version_ids(scope)),
         )
         .values(dismissed_by=user_id)
     )

@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar, assert_never
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from apportion.domain.scoping import Kind, Scope
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill
-from apportion.store.models.chargebacks import ChargebackTask, DistributionVersion, SplitDestination
+from apportion.store.models.chargebacks import (
+    ChargebackTask,
+    ChargebackTaskVersion,
+    DistributionVersion,
+    SplitDestination,
+)
 from apportion.store.models.organisation import Account, AccountMeter, CostCenter, Meter, Place
 from apportion.store.queries.children import CostCenterChild, PlaceChild, join_place
 
@@ -272,3 +277,58 @@ def holds_bills_outside(session: Session, scope: Scope, task_id: int | None = No
         tasks = select(ChargebackTask.task_id).where(ChargebackTask.workflow_step_id == step_id)
         statement = statement.where(Bill.chargeback_task_id.in_(tasks))
     return session.execute(statement.limit(1)).first() is not None
+
+
+def task_ids(scope: Scope, user_id: int | None) -> Ids | None:
+    """The chargeback tasks a scoped user sees, or None for the whole tree: those it started, those that ran a
+    version in scope, and those that made a bill in scope."""
+    versions, bills = version_ids(scope), bill_ids(scope)
+    if versions is None or bills is None:
+        return None
+    ran = exists().where(
+        ChargebackTaskVersion.task_id == ChargebackTask.task_id, ChargebackTaskVersion.version_id.in_(versions)
+    )
+    made = exists().where(Bill.chargeback_task_id == ChargebackTask.task_id, Bill.bill_id.in_(bills))
+    return select(ChargebackTask.task_id).where(or_(ChargebackTask.user_id == user_id, ran, made))
+
+
+def holds_task(session: Session, scope: Scope, user_id: int | None, task_id: int) -> bool:
+    """Whether the user sees this chargeback task (always for the whole tree: nothing is read)."""
+    return contains(session, task_ids(scope, user_id), ChargebackTask.task_id, task_id)
+
+
+def task_counts(session: Session, scope: Scope, given: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """For each of these tasks, (bills it made that are still stored and lie in `scope`, failed versions in
+    `scope`); empty for the whole tree (nothing is read: the stored counters stand)."""
+    versions, bills = version_ids(scope), bill_ids(scope)
+    if versions is None or bills is None or not given:
+        return {}
+    counts = dict.fromkeys(given, (0, 0))
+    made = session.execute(
+        select(Bill.chargeback_task_id, func.count())
+        .where(among(Bill.chargeback_task_id, given), Bill.bill_id.in_(bills))
+        .group_by(Bill.chargeback_task_id)
+    )
+    for made_by, count in made:
+        counts[made_by or 0] = (count, 0)
+    tv = ChargebackTaskVersion
+    failed = session.execute(
+        select(tv.task_id, func.count())
+        .where(among(tv.task_id, given), tv.error_message.is_not(None), tv.version_id.in_(versions))
+        .group_by(tv.task_id)
+    )
+    for task_id, count in failed:
+        counts[task_id] = (counts[task_id][0], count)
+    return counts
+
+
+def versions_among(session: Session, scope: Scope, given: Iterable[int]) -> frozenset[int]:
+    """Those of these chargeback versions that lie wholly in `scope` (all of them for the whole tree: nothing is
+    read)."""
+    wanted = frozenset(given)
+    ids = version_ids(scope)
+    if ids is None or not wanted:
+        return wanted
+    dv = DistributionVersion
+    statement = select(dv.version_id).where(dv.version_id.in_(sorted(wanted)), dv.version_id.in_(ids))
+    return frozenset(session.execute(statement).scalars())

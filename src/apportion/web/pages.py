@@ -206,7 +206,8 @@ def task_list(
         if status not in TASK_STATUSES:
             raise ValidationFailed.single("status", f"status must be one of {', '.join(TASK_STATUSES)}.")
         conditions.append(f"status equals '{status}'")
-    result = chargeback_tasks.list_tasks(db, " and ".join(conditions) or None, page, TASKS_PER_PAGE, clock().date())
+    text = " and ".join(conditions) or None
+    result = chargeback_tasks.list_tasks(db, text, page, TASKS_PER_PAGE, clock().date(), visitor)
     context = {
         "visitor": visitor,
         "rows": result.rows,
@@ -224,7 +225,7 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
     """One chargeback task: its step, batch, counts, the versions that failed, what it charged each account,
     where every source bill's amount went (split tasks), and what later corrections undid of it; the forms to void
     or delete its bills. Refreshed every few seconds while it runs."""
-    row = chargeback_tasks.get_task(db, _known(taskId, "Chargeback task"))
+    row = chargeback_tasks.get_task(db, _known(taskId, "Chargeback task"), visitor)
     running = row.status in RUNNING
     context = {
         "visitor": visitor,
@@ -233,9 +234,9 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
         "refresh": REFRESH_SECONDS if running else None,
         "running": running,
         "accounts": month_end.account_totals(db, taskId, visitor.scope),
-        "errors": chargeback_tasks.error_rows(db, taskId),
-        "conservation": lineage_reports.task_conservation(db, taskId),
-        "history": lineage_reports.task_history(db, taskId),
+        "errors": chargeback_tasks.error_rows(db, taskId, visitor),
+        "conservation": lineage_reports.task_conservation(db, taskId, visitor),
+        "history": lineage_reports.task_history(db, taskId, visitor),
         "left_captions": LEFT_CAPTIONS,
     }
     return render(request, "task.html", context)
@@ -244,13 +245,14 @@ def task_page(request: Request, db: DbDep, visitor: ChargebackViewer, taskId: in
 @router.get("/tasks/{taskId}/bills.{format}")
 def task_bills_export(db: DbDep, visitor: ChargebackViewer, taskId: int, format: FileFormat) -> Response:
     """The bills the task made (in the visitor's scope), as CSV or XLSX."""
+    chargeback_tasks.require_visible(db, _known(taskId, "Chargeback task"), visitor)
     return _export(exports.task_bills(db, taskId, visitor.scope), format)
 
 
 @router.get("/tasks/{taskId}/conservation.csv")
-def task_conservation(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
+def task_conservation(db: DbDep, visitor: ChargebackViewer, taskId: int) -> Response:
     """The task's conservation record as CSV: each source bill and the total."""
-    report = lineage_reports.task_conservation(db, _known(taskId, "Chargeback task"))
+    report = lineage_reports.task_conservation(db, _known(taskId, "Chargeback task"), visitor)
     content = lineage_reports.conservation_csv(report)
     return _download(f"chargeback-task-{taskId}-conservation.csv", content, "text/csv; charset=utf-8")
 
@@ -271,28 +273,28 @@ def bill_page(request: Request, db: DbDep, visitor: BillViewer, billId: int) -> 
 @router.get("/reruns")
 def rerun_list(request: Request, db: DbDep, visitor: ChargebackViewer, all: bool = False) -> Response:
     """The step periods whose chargeback bills were undone by a correction, with each version and why."""
-    groups = lineage_reports.reruns(db, None, None, include_resolved=all)
+    groups = lineage_reports.reruns(db, None, None, include_resolved=all, scope=visitor.scope)
     return render(request, "reruns.html", {"visitor": visitor, "groups": groups, "all": all})
 
 
 @router.get("/reruns.csv")
-def rerun_export(db: DbDep, _: ChargebackViewer, all: bool = False) -> Response:
+def rerun_export(db: DbDep, visitor: ChargebackViewer, all: bool = False) -> Response:
     """The re-run list as CSV."""
-    groups = lineage_reports.reruns(db, None, None, include_resolved=all)
+    groups = lineage_reports.reruns(db, None, None, include_resolved=all, scope=visitor.scope)
     return _download("chargeback-reruns.csv", lineage_reports.reruns_csv(groups), "text/csv; charset=utf-8")
 
 
 @router.post("/reruns/{rerunId}/dismiss")
 def rerun_dismiss(db: DbDep, visitor: ChargebackManager, rerunId: int) -> Response:
     """Decide that a period needs no re-run; back to the list."""
-    lineage_reports.dismiss_rerun(db, _known(rerunId, "Re-run"), visitor.user_id)
+    lineage_reports.dismiss_rerun(db, _known(rerunId, "Re-run"), visitor.user_id, visitor.scope)
     return RedirectResponse("/ui/reruns", status_code=303)
 
 
 @router.get("/tasks/{taskId}/errors.csv")
-def task_errors(db: DbDep, _: ChargebackViewer, taskId: int) -> Response:
+def task_errors(db: DbDep, visitor: ChargebackViewer, taskId: int) -> Response:
     """The task's error log as the API serves it (versionId, errorMessage)."""
-    content = chargeback_tasks.error_file(db, _known(taskId, "Chargeback task"))
+    content = chargeback_tasks.error_file(db, _known(taskId, "Chargeback task"), visitor)
     return _download(f"chargeback-task-{taskId}-errors.csv", content, "text/csv; charset=utf-8")
 
 
@@ -330,8 +332,8 @@ def digest_page(
         "view": view,
         "task": task,
         "accounts": None if task_id is None else month_end.account_totals(db, task_id, visitor.scope),
-        "reconciliation": None if task_id is None else month_end.reconciliation(db, task_id),
-        "reruns": lineage_reports.reruns(db, view.billing_period, stepId),
+        "reconciliation": None if task_id is None else month_end.reconciliation(db, task_id, visitor),
+        "reruns": lineage_reports.reruns(db, view.billing_period, stepId, scope=visitor.scope),
         "earlier": periods.prior(view.billing_period),
         "later": periods.following(view.billing_period),
     }
@@ -543,7 +545,7 @@ def _task_ids(text: str) -> list[int]:
 @router.get("/runs")
 def run_page(request: Request, db: DbDep, visitor: ChargebackViewer, tasks: str, done: str | None = None) -> Response:
     """The tasks of a run with their status, bills and failures; refreshed every few seconds while one runs."""
-    rows = chargeback_tasks.get_tasks(db, _task_ids(tasks))
+    rows = chargeback_tasks.get_tasks(db, _task_ids(tasks), visitor)
     if not rows:
         raise NotFound("Chargeback task", tasks)
     running = any(row.status in RUNNING for row in rows)
@@ -560,7 +562,8 @@ def run_page(request: Request, db: DbDep, visitor: ChargebackViewer, tasks: str,
 @router.post("/tasks/{taskId}/void")
 def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
     """Void the task's bills (as POST /api/v3/chargebackTask/{id}/void); back to the task, saying so."""
-    scoping.require_reversible(db, user.scope, task_id=_known(taskId, "Chargeback task"))
+    chargeback_tasks.require_visible(db, _known(taskId, "Chargeback task"), user)
+    scoping.require_reversible(db, user.scope, task_id=taskId)
     chargeback_tasks.reverse_task(
         db, _known(taskId, "Chargeback task"), delete=False, user_id=user.user_id, now=clock()
     )
@@ -570,7 +573,8 @@ def void_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int)
 @router.post("/tasks/{taskId}/delete")
 def delete_task(db: DbDep, clock: ClockDep, user: ChargebackReverser, taskId: int) -> Response:
     """Delete the task's bills (as POST /api/v3/chargebackTask/{id}/delete); back to the task, saying so."""
-    scoping.require_reversible(db, user.scope, task_id=_known(taskId, "Chargeback task"))
+    chargeback_tasks.require_visible(db, _known(taskId, "Chargeback task"), user)
+    scoping.require_reversible(db, user.scope, task_id=taskId)
     chargeback_tasks.reverse_task(db, _known(taskId, "Chargeback task"), delete=True, user_id=user.user_id, now=clock())
     return RedirectResponse(f"/ui/tasks/{taskId}?done=deleted", status_code=303)
 
@@ -685,7 +689,7 @@ def batch_list(
     done: str | None = None,
 ) -> Response:
     """Batches, newest first, with their bills and running totals, and the form to open one."""
-    result = batches.list_batches(db, None, page, BATCHES_PER_PAGE, clock().date())
+    result = batches.list_batches(db, None, page, BATCHES_PER_PAGE, clock().date(), visitor.scope)
     context = {
         "visitor": visitor,
         "rows": result.rows,
@@ -725,7 +729,7 @@ def batch_page(
     done: str | None = None,
 ) -> Response:
     """One batch: its status, counters and bills."""
-    listing = batches.get_batch(db, _known(batchId, "Batch"))
+    listing = batches.get_batch(db, _known(batchId, "Batch"), visitor.scope)
     found = bills.list_bills(db, f"batchId equals '{batchId}'", page, BILLS_PER_PAGE, clock().date(), visitor.scope)
     context = {
         "visitor": visitor,

@@ -69,7 +69,7 @@ def review_page(
     done: str | None = None,
 ) -> Response:
     """The batch's bills to review, with the approve, hold and export forms."""
-    found = review.batch_review(db, batchId, page, BILLS_PER_PAGE, clock().date())
+    found = review.batch_review(db, batchId, page, BILLS_PER_PAGE, clock().date(), visitor.scope)
     grants = visitor.grants
     context = {
         "visitor": visitor,

@@ -78,7 +78,7 @@ def open_batch(
 ) -> BatchResponse:
     """Opens a batch for the caller (200); closeExistingBatch closes the caller's other open batches first."""
     settings = batch_settings(body)
-    return render(batches.get_batch(db, batches.open_batch(db, settings, user, clock())))
+    return render(batches.get_batch(db, batches.open_batch(db, settings, user, clock()), user.scope))
 
 
 @router.get("/api/v3/batch", response_model=list[BatchResponse])
@@ -86,22 +86,22 @@ def get_batches(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
+    user: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))],
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> list[BatchResponse]:
     """Retrieves an array of batches, newest first."""
-    result = batches.list_batches(db, filter, page.number, page.size, today)
+    result = batches.list_batches(db, filter, page.number, page.size, today, user.scope)
     set_paging_headers(response, page, result.total)
     return [render(listing) for listing in result.rows]
 
 
 @router.get("/api/v3/batch/{batchId}", response_model=BatchResponse)
 def get_batch(
-    db: DatabaseDep, batchId: int, _: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
+    db: DatabaseDep, batchId: int, user: Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 ) -> BatchResponse:
     """Retrieves one batch."""
-    return render(batches.get_batch(db, batchId))
+    return render(batches.get_batch(db, batchId, user.scope))
 
 
 @router.put("/api/v3/batch/close/{batchId}", response_model=BatchResponse)
@@ -113,7 +113,7 @@ def close_batch(
 ) -> BatchResponse:
     """Closes an open or pending batch (a pending batch's bills are un-voided)."""
     batches.close_batch(db, batchId, user, clock())
-    return render(batches.get_batch(db, batchId))
+    return render(batches.get_batch(db, batchId, user.scope))
 
 
 @router.put("/api/v3/batch/{batchId}", response_model=BatchResponse)
@@ -125,7 +125,7 @@ def edit_batch(
 ) -> BatchResponse:
     """Renames a batch and replaces its note."""
     batches.edit_batch(db, batchId, body.batch_code, body.note, user)
-    return render(batches.get_batch(db, batchId))
+    return render(batches.get_batch(db, batchId, user.scope))
 
 
 @router.delete("/api/v3/batch/{batchId}", status_code=204)

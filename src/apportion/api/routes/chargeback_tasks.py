@@ -64,20 +64,20 @@ def get_chargeback_tasks(
     db: DatabaseDep,
     today: TodayDep,
     response: Response,
-    _: Viewer,
+    user: Viewer,
     page: Annotated[PageRequest, Depends(page_request)],
     filter: FilterQuery = None,
 ) -> Response:
     """Get all chargeback tasks with details (newest first)."""
-    result = chargeback_tasks.list_tasks(db, filter, page.number, page.size, today)
+    result = chargeback_tasks.list_tasks(db, filter, page.number, page.size, today, user)
     set_paging_headers(response, page, result.total)
     return wire_response([task_row(row) for row in result.rows], response)
 
 
 @router.get("/api/v3/chargebackTask/{taskId}", response_model=ChargebackTaskResponse)
-def get_chargeback_task(db: DatabaseDep, taskId: int, _: Viewer) -> ChargebackTaskResponse:
+def get_chargeback_task(db: DatabaseDep, taskId: int, user: Viewer) -> ChargebackTaskResponse:
     """Retrieves a chargeback task with details."""
-    return render(chargeback_tasks.get_task(db, taskId))
+    return render(chargeback_tasks.get_task(db, taskId, user))
 
 
 @router.put("/api/v3/chargebackTask/{taskId}", response_model=ChargebackTaskResponse)
@@ -85,11 +85,11 @@ def update_chargeback_task(
     db: DatabaseDep,
     taskId: int,
     body: ChargebackTaskRequest,
-    _: Annotated[Principal, Depends(requires("Chargebacks", "Run"))],
+    user: Annotated[Principal, Depends(requires("Chargebacks", "Run"))],
 ) -> ChargebackTaskResponse:
     """Update a chargeback task's comment."""
     chargeback_tasks.update_comment(db, taskId, body.comment)
-    return render(chargeback_tasks.get_task(db, taskId))
+    return render(chargeback_tasks.get_task(db, taskId, user))
 
 
 @router.post("/api/v3/chargebackTask/{taskId}/void", status_code=204)
@@ -116,10 +116,10 @@ ERROR_LOG_TYPE = "text/csv; charset=utf-8"
     response_class=Response,
     responses=files.documented("The error log: CSV, or its text as a JSON string", "text/csv"),
 )
-def get_chargeback_task_error_file(request: Request, db: DatabaseDep, taskId: int, _: Viewer) -> Response:
+def get_chargeback_task_error_file(request: Request, db: DatabaseDep, taskId: int, user: Viewer) -> Response:
     """The task's error log: CSV with one row per failed version (versionId, errorMessage); its text as a JSON
     string when the request asks for application/json (as EnergyCAP's SDK does)."""
-    log = chargeback_tasks.error_file(db, taskId)
+    log = chargeback_tasks.error_file(db, taskId, user)
     name = f"chargeback-task-{taskId}-errors.csv"
     return files.file_response(request, log, ERROR_LOG_TYPE, text=True, file_name=name)
 

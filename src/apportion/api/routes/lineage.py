@@ -156,9 +156,9 @@ def conservation_line(record: ConservationRow, bill: BillFacts | None) -> Conser
     response_model=ConservationResponse,
     responses=CSV_RESPONSE,  # type: ignore[arg-type]
 )
-def get_task_conservation(db: DatabaseDep, taskId: int, _: Viewer, format: Format = "json") -> object:
+def get_task_conservation(db: DatabaseDep, taskId: int, user: Viewer, format: Format = "json") -> object:
     """Where every source bill's amount went in a split task: allocated, left on the source by reason, rounding."""
-    report = lineage_reports.task_conservation(db, taskId)
+    report = lineage_reports.task_conservation(db, taskId, user)
     if format == "csv":
         return _csv(lineage_reports.conservation_csv(report), f"chargeback-task-{taskId}-conservation.csv")
     return ConservationResponse(
@@ -169,9 +169,9 @@ def get_task_conservation(db: DatabaseDep, taskId: int, _: Viewer, format: Forma
 
 
 @router.get(f"{PREFIX}/chargebackTask/{{taskId}}/history", response_model=TaskHistoryResponse)
-def get_task_history(db: DatabaseDep, taskId: int, _: Viewer) -> TaskHistoryResponse:
+def get_task_history(db: DatabaseDep, taskId: int, user: Viewer) -> TaskHistoryResponse:
     """A task's bills undone by later corrections, the bills it replaced, and the re-runs it resolved."""
-    history = lineage_reports.task_history(db, taskId)
+    history = lineage_reports.task_history(db, taskId, user)
     return TaskHistoryResponse(
         task_id=taskId,
         undone=[correction(c) for c in history.undone],
@@ -189,14 +189,14 @@ def get_import_corrections(db: DatabaseDep, taskGuid: str, user: BillViewer) -> 
 @router.get(f"{PREFIX}/rerun", response_model=list[RerunGroupResponse], responses=CSV_RESPONSE)  # type: ignore[arg-type]
 def get_reruns(
     db: DatabaseDep,
-    _: Viewer,
+    user: Viewer,
     billing_period: Annotated[int | None, Query(alias="billingPeriod")] = None,
     step_id: Annotated[int | None, Query(alias="chargebackWorkflowStepId")] = None,
     include_resolved: Annotated[bool, Query(alias="includeResolved")] = False,
     format: Format = "json",
 ) -> object:
     """The (workflow step, billing period) pairs whose chargeback bills were undone and that need running again."""
-    groups = lineage_reports.reruns(db, billing_period, step_id, include_resolved)
+    groups = lineage_reports.reruns(db, billing_period, step_id, include_resolved, user.scope)
     if format == "csv":
         return _csv(lineage_reports.reruns_csv(groups), "chargeback-reruns.csv")
     return [
@@ -213,7 +213,7 @@ def get_reruns(
 @router.delete(f"{PREFIX}/rerun/{{rerunId}}", status_code=204)
 def dismiss_rerun(db: DatabaseDep, rerunId: int, user: Manager) -> Response:
     """Decide that a recorded re-run is not needed (it stays listed with includeResolved=true)."""
-    lineage_reports.dismiss_rerun(db, rerunId, user.user_id)
+    lineage_reports.dismiss_rerun(db, rerunId, user.user_id, user.scope)
     return Response(status_code=204)
 
 

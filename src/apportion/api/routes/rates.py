@@ -246,18 +246,18 @@ def _link_rate(view: LinkRateView) -> AccountMeterRateResponse:
 
 @router.get("/api/v3/meter/{meterId}/rate", response_model=list[MeterRateResponse])
 def get_meter_rates(
-    db: DatabaseDep, meterId: int, _: Annotated[Principal, Depends(requires("Meters", "View"))]
+    db: DatabaseDep, meterId: int, user: Annotated[Principal, Depends(requires("Meters", "View"))]
 ) -> list[MeterRateResponse]:
     """Every rate on the meter's account meters, with its dates and account."""
-    return [_meter_rate(view) for view in rate_versions.meter_rates(db, meterId)]
+    return [_meter_rate(view) for view in rate_versions.meter_rates(db, meterId, user.scope)]
 
 
 @router.get("/api/v3/account/{accountId}/rate", response_model=list[AccountRateResponse])
 def get_account_rates(
-    db: DatabaseDep, accountId: int, _: Annotated[Principal, Depends(requires("Accounts", "View"))]
+    db: DatabaseDep, accountId: int, user: Annotated[Principal, Depends(requires("Accounts", "View"))]
 ) -> list[AccountRateResponse]:
     """Every rate on the account's account meters, with its dates and meter."""
-    return [_account_rate(view) for view in rate_versions.account_rates(db, accountId)]
+    return [_account_rate(view) for view in rate_versions.account_rates(db, accountId, user.scope)]
 
 
 AccountEditor = Annotated[Principal, Depends(requires("Accounts", "Edit"))]

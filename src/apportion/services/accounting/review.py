@@ -11,6 +11,7 @@ from apportion.domain import flags as flag_rules
 from apportion.domain.errors import NotFound
 from apportion.domain.flags import Flag
 from apportion.domain.ids import parse_filter, require
+from apportion.domain.scoping import Scope
 from apportion.services.billing import batches
 from apportion.services.billing.bills import FILTERS
 from apportion.store.database import Database
@@ -40,12 +41,14 @@ class BatchReview:
     approval_on: bool
 
 
-def batch_review(db: Database, batch_id: int, page_number: int, page_size: int, today: date) -> BatchReview:
-    """One page of the batch's bills with their flags (NotFound for an unknown batch)."""
-    listing = batches.get_batch(db, batch_id)
+def batch_review(
+    db: Database, batch_id: int, page_number: int, page_size: int, today: date, scope: Scope = Scope.WHOLE
+) -> BatchReview:
+    """One page of the batch's bills (those in `scope`) with their flags (NotFound for an unknown batch)."""
+    listing = batches.get_batch(db, batch_id, scope)
     conditions = parse_filter(f"batchId equals '{listing.batch.batch_id}'", FILTERS)
     with db.reading() as session:
-        page = stored_bills.list_bills(session, conditions, page_number, page_size, today)
+        page = stored_bills.list_bills(session, conditions, page_number, page_size, today, scope)
         flags = stored_flags.flags_of(session, [bill.bill_id for bill in page.rows])
         names = dict([*flag_rules.SYSTEM_TYPES.items(), *stored_flags.user_types(session)])
         approval_on = workflow_settings.load(session).approval_mode_enabled

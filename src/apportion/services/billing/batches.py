@@ -11,6 +11,7 @@ from apportion.domain.bills import BillHeader, invoice_number_for_bills
 from apportion.domain.errors import NotFound, PermissionDenied, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, parse_filter, require
+from apportion.domain.scoping import Scope
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import exports
 from apportion.services.chargebacks import corrections
@@ -151,18 +152,20 @@ def automatic_code(session: UnitOfWork, user_code: str, now: datetime) -> str:
     return code
 
 
-def list_batches(db: Database, filter_text: str | None, page_number: int, page_size: int, today: date) -> BatchPage:
-    """One page of batches, newest first."""
+def list_batches(
+    db: Database, filter_text: str | None, page_number: int, page_size: int, today: date, scope: Scope = Scope.WHOLE
+) -> BatchPage:
+    """One page of batches, newest first; a scoped user's counters count only the bills in its scope."""
     conditions = parse_filter(filter_text, FILTERS)
     with db.reading() as session:
-        return stored.list_batches(session, conditions, page_number, page_size, today)
+        return stored.list_batches(session, conditions, page_number, page_size, today, scope)
 
 
-def get_batch(db: Database, batch_id: int) -> BatchListing:
-    """One batch with its counters, or NotFound."""
+def get_batch(db: Database, batch_id: int, scope: Scope = Scope.WHOLE) -> BatchListing:
+    """One batch with its counters (of the bills in `scope`), or NotFound."""
     require(batch_id, "Batch")
     with db.reading() as session:
-        listing = stored.batch_listing(session, batch_id)
+        listing = stored.batch_listing(session, batch_id, scope)
     if listing is None:
         raise NotFound("Batch", batch_id)
     return listing

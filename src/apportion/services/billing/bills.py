@@ -276,7 +276,9 @@ def _known_ids(session: UnitOfWork, ids: Sequence[int], scope: Scope = Scope.WHO
 def void_bills(
     db: Database, ids: Sequence[int], void: bool, user_id: int, now: datetime, scope: Scope = Scope.WHOLE
 ) -> tuple[int, int]:
-    """PUT /api/v3/bill/void: (selected, updated); bills already in the target state are not counted.
+    """PUT /api/v3/bill/void: (selected, updated); `selected` counts the ids that are bills the caller sees
+    (accounting.md §9 D5: unknown and out-of-topmost ids alike are skipped); bills already in the target state are
+    not counted as updated.
 
     A bill in a pending batch stays void (domain.md §2.6 item 5): un-voiding it is skipped, not counted; the
     batch's own status change (§4.9) is the way to un-void those. Voiding undoes the chargeback bills made from
@@ -295,7 +297,7 @@ def void_bills(
             changed = stored.unvoid(session, known_ids)
             corrections.revive(session, changed, user_id, now)
             exports.repost_revived(session, changed)
-        return len(set(ids)), len(changed)
+        return len(set(known_ids)), len(changed)
 
 
 def delete_bills(
@@ -306,9 +308,10 @@ def delete_bills(
     powers: Powers | None = None,
     scope: Scope = Scope.WHOLE,
 ) -> tuple[int, int]:
-    """POST /api/v3/bill/delete: (selected, deleted); the chargeback bills made from them are voided first
-    (chargebacks.corrections), and keep their history in the correction log. Approved or exported bills need
-    UpdateApprovedBills / ExportBills (Delete) in `powers` (accounting.md §3.4): without, nothing is deleted."""
+    """POST /api/v3/bill/delete: (selected, deleted), `selected` counting as void_bills does; the chargeback bills
+    made from them are voided first (chargebacks.corrections), and keep their history in the correction log.
+    Approved or exported bills need UpdateApprovedBills / ExportBills (Delete) in `powers` (accounting.md §3.4):
+    without, nothing is deleted."""
     if not ids:
         raise ValidationFailed.single("ids", "ids cannot be empty.")
     with db.transaction() as session:
@@ -318,7 +321,7 @@ def delete_bills(
             raise PermissionDenied("Nothing was deleted: " + "; ".join(refusals) + ".")
         change = Change(Cause.DELETED, user_id, now, deleting=True)
         corrections.undo_dependents(session, known_ids, change)
-        return len(set(ids)), stored.delete_bills(session, known_ids)
+        return len(set(known_ids)), stored.delete_bills(session, known_ids)
 
 
 def list_bills(

@@ -11,22 +11,25 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from apportion.domain import filters, periods, texts
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.domain.scoping import Scope
 from apportion.domain.task_status import TaskStatus
 from apportion.domain.versions import AGGREGATION_TYPE_ID as AGGREGATION_TYPE_ID
 from apportion.domain.versions import CALCULATION_TYPE_ID as CALCULATION_TYPE_ID
 from apportion.domain.versions import SPLIT_TYPE_ID as SPLIT_TYPE_ID
 from apportion.importer.formulas import neutralise
+from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
 from apportion.services.runs.run_context import delete_bills_in
 from apportion.store import lineage, runs
-from apportion.store.database import Database, UnitOfWork
+from apportion.store import scoping as scoped
+from apportion.store.database import Database, DbSession, UnitOfWork
 from apportion.store.paging import TypedPage
 from apportion.store.queries import chargeback_tasks as stored
 from apportion.store.queries.chargeback_tasks import ChargebackTaskListing as ChargebackTaskListing
@@ -60,13 +63,52 @@ class VersionRun:
     destination_bill_ids: list[int]
 
 
+def _own(task: ChargebackTaskListing, viewer: Principal) -> bool:
+    return task.user is not None and task.user.user_id == viewer.user_id
+
+
+def _as_seen(
+    session: DbSession, rows: Sequence[ChargebackTaskListing], viewer: Principal | None
+) -> list[ChargebackTaskListing]:
+    """The tasks as a scoped viewer sees them (docs/scoping.md): a task it did not start counts only the bills and
+    failed versions in its scope. Unchanged, and nothing read, for an unlimited viewer."""
+    if viewer is None or viewer.scope.whole:
+        return list(rows)
+    counts = scoped.task_counts(session, viewer.scope, [row.task_id for row in rows if not _own(row, viewer)])
+    return [
+        row
+        if row.task_id not in counts
+        else replace(
+            row,
+            number_of_bills_created=counts[row.task_id][0],
+            number_of_failed_versions=counts[row.task_id][1],
+        )
+        for row in rows
+    ]
+
+
+def _visible(session: DbSession, task_id: int, viewer: Principal | None) -> bool:
+    """Whether the viewer sees the task (always for an unlimited viewer: nothing is read)."""
+    if viewer is None or viewer.scope.whole:
+        return True
+    return scoped.holds_task(session, viewer.scope, viewer.user_id, task_id)
+
+
 def list_tasks(
-    db: Database, filter_text: str | None, page_number: int, page_size: int, today: date
+    db: Database,
+    filter_text: str | None,
+    page_number: int,
+    page_size: int,
+    today: date,
+    viewer: Principal | None = None,
 ) -> TypedPage[ChargebackTaskListing]:
-    """One page of tasks matching the filter, newest first."""
+    """One page of tasks matching the filter, newest first; for a scoped viewer, only the tasks it sees (it started
+    them, or they ran a version or made a bill in its scope), counting what lies in its scope."""
     conditions = filters.parse(filter_text, FILTERS)
+    scope, user_id = (Scope.WHOLE, None) if viewer is None else (viewer.scope, viewer.user_id)
     with db.reading() as session:
-        return stored.task_page(session, conditions, page_number, page_size, today)
+        page = stored.task_page(session, conditions, page_number, page_size, today, scope, user_id)
+        return replace(page, rows=_as_seen(session, page.rows, viewer))
 
 
 def recent_tasks(db: Database, step_id: int | None, billing_period: int | None, limit: int) -> list[TaskLine]:
@@ -75,20 +117,30 @@ def recent_tasks(db: Database, step_id: int | None, billing_period: int | None, 
         return runs.recent_tasks(session, step_id, billing_period, limit)
 
 
-def get_task(db: Database, task_id: int) -> ChargebackTaskListing:
-    """One task with its children, or NotFound."""
+def get_task(db: Database, task_id: int, viewer: Principal | None = None) -> ChargebackTaskListing:
+    """One task with its children, or NotFound (also for a task a scoped viewer does not see)."""
     with db.reading() as session:
         found = stored.task(session, task_id)
-    if found is None:
-        raise NotFound("Chargeback task", task_id)
-    return found
+        if found is None or not _visible(session, task_id, viewer):
+            raise NotFound("Chargeback task", task_id)
+        return _as_seen(session, [found], viewer)[0]
 
 
-def get_tasks(db: Database, task_ids: Sequence[int]) -> list[ChargebackTaskListing]:
-    """Several tasks in the given order."""
+def require_visible(db: Database, task_id: int, viewer: Principal) -> None:
+    """NotFound for a task the viewer does not see (docs/scoping.md); nothing is read for an unlimited viewer."""
+    if viewer.scope.whole:
+        return
+    with db.reading() as session:
+        if not _visible(session, task_id, viewer):
+            raise NotFound("Chargeback task", task_id)
+
+
+def get_tasks(db: Database, task_ids: Sequence[int], viewer: Principal | None = None) -> list[ChargebackTaskListing]:
+    """Several tasks in the given order: those that exist and that the viewer sees."""
     with db.reading() as session:
         by_id = stored.tasks(session, task_ids)
-    return [by_id[i] for i in task_ids]
+        found = [by_id[i] for i in task_ids if i in by_id and _visible(session, i, viewer)]
+        return _as_seen(session, found, viewer)
 
 
 def update_comment(db: Database, task_id: int, comment: str) -> None:
@@ -101,15 +153,23 @@ def update_comment(db: Database, task_id: int, comment: str) -> None:
         stored.set_comment(session, task_id, comment)
 
 
-def error_rows(db: Database, task_id: int) -> list[tuple[int, str]]:
-    """(version id, error message) of every failed version of the task, in the order they ran."""
+def error_rows(db: Database, task_id: int, viewer: Principal | None = None) -> list[tuple[int, str]]:
+    """(version id, error message) of every failed version of the task, in the order they ran; for a scoped viewer
+    of a task it did not start, only the versions in its scope."""
     with db.reading() as session:
-        if not stored.task_exists(session, task_id):
+        if not stored.task_exists(session, task_id) or not _visible(session, task_id, viewer):
             raise NotFound("Chargeback task", task_id)
-        return stored.failed_versions(session, task_id)
+        rows = stored.failed_versions(session, task_id)
+        if viewer is None or viewer.scope.whole:
+            return rows
+        task = stored.task(session, task_id)
+        if task is not None and _own(task, viewer):
+            return rows
+        seen = scoped.versions_among(session, viewer.scope, [version_id for version_id, _ in rows])
+        return [row for row in rows if row[0] in seen]
 
 
-def error_file(db: Database, task_id: int) -> str:
+def error_file(db: Database, task_id: int, viewer: Principal | None = None) -> str:
     """The task's error log: CSV text with a header row and one row per failed version.
 
     A message a spreadsheet would run as a formula (it may quote a code someone typed) gets a quote in front, as
@@ -118,7 +178,7 @@ def error_file(db: Database, task_id: int) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["versionId", "errorMessage"])
-    writer.writerows((version_id, neutralise(message or "")) for version_id, message in error_rows(db, task_id))
+    writer.writerows((version_id, neutralise(message or "")) for version_id, message in error_rows(db, task_id, viewer))
     return out.getvalue()
 
 

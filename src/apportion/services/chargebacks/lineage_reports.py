@@ -11,13 +11,15 @@ from decimal import Decimal
 
 from apportion.domain import periods
 from apportion.domain.errors import NotFound
+from apportion.domain.scoping import Scope
 from apportion.domain.source_split import Left
 from apportion.importer.formulas import neutralise
 from apportion.services.access.auth import Principal
 from apportion.services.ids import require
 from apportion.services.imports import import_tasks
 from apportion.store import lineage
-from apportion.store.database import Database
+from apportion.store import scoping as scoped
+from apportion.store.database import Database, DbSession
 from apportion.store.lineage import BillFacts, ConservationRow, CorrectionRow, RerunRow, SourceLineShare
 
 ZERO = Decimal(0)
@@ -95,13 +97,27 @@ class Conservation:
     total: ConservationRow = field(default_factory=lambda: ConservationRow(0, ZERO, ZERO, {}, ZERO))
 
 
-def task_conservation(db: Database, task_id: int) -> Conservation:
-    """GET /apportion/v1/chargebackTask/{id}/conservation."""
+def _task_seen(session: DbSession, task_id: int, viewer: Principal | None) -> None:
+    """NotFound for a task that does not exist or that a scoped viewer does not see (docs/scoping.md)."""
+    if not lineage.task_exists(session, task_id) or (
+        viewer is not None and not scoped.holds_task(session, viewer.scope, viewer.user_id, task_id)
+    ):
+        raise NotFound("Chargeback task", task_id)
+
+
+def _scope(viewer: Principal | None) -> Scope:
+    return Scope.WHOLE if viewer is None else viewer.scope
+
+
+def task_conservation(db: Database, task_id: int, viewer: Principal | None = None) -> Conservation:
+    """GET /apportion/v1/chargebackTask/{id}/conservation; a scoped viewer gets the source bills in its scope and
+    their total."""
     require(task_id, "Chargeback task")
     with db.reading() as session:
-        if not lineage.task_exists(session, task_id):
-            raise NotFound("Chargeback task", task_id)
+        _task_seen(session, task_id, viewer)
         rows = lineage.conservation_of(session, task_id)
+        seen = set(scoped.bills_among(session, _scope(viewer), [r.source_bill_id for r in rows]))
+        rows = [r for r in rows if r.source_bill_id in seen]
         facts = lineage.bill_facts(session, [r.source_bill_id for r in rows])
     total = ConservationRow(
         0,
@@ -123,22 +139,26 @@ class TaskHistory:
     resolved: list[RerunRow]
 
 
-def task_history(db: Database, task_id: int) -> TaskHistory:
-    """GET /apportion/v1/chargebackTask/{id}/history."""
+def task_history(db: Database, task_id: int, viewer: Principal | None = None) -> TaskHistory:
+    """GET /apportion/v1/chargebackTask/{id}/history; a scoped viewer gets the bills and the re-runs' versions in
+    its scope."""
     require(task_id, "Chargeback task")
     with db.reading() as session:
-        if not lineage.task_exists(session, task_id):
-            raise NotFound("Chargeback task", task_id)
-        return TaskHistory(
-            task_id,
-            undone=lineage.corrections(session, chargeback_task_id=task_id),
-            replaced=[
-                c
-                for c in lineage.corrections(session, cause_chargeback_task_id=task_id)
-                if c.chargeback_task_id != task_id
-            ],
-            resolved=lineage.reruns(session, open_only=False, resolved_task_id=task_id),
-        )
+        _task_seen(session, task_id, viewer)
+        undone = lineage.corrections(session, chargeback_task_id=task_id)
+        replaced = [
+            c for c in lineage.corrections(session, cause_chargeback_task_id=task_id) if c.chargeback_task_id != task_id
+        ]
+        resolved = lineage.reruns(session, open_only=False, resolved_task_id=task_id)
+        scope = _scope(viewer)
+        bills = set(scoped.bills_among(session, scope, [c.bill_id for c in (*undone, *replaced)]))
+        versions = scoped.versions_among(session, scope, [r.version_id for r in resolved])
+    return TaskHistory(
+        task_id,
+        undone=[c for c in undone if c.bill_id in bills],
+        replaced=[c for c in replaced if c.bill_id in bills],
+        resolved=[r for r in resolved if r.version_id in versions],
+    )
 
 
 def import_corrections(db: Database, task_guid: str, principal: Principal) -> list[CorrectionRow]:
@@ -159,13 +179,20 @@ class RerunGroup:
 
 
 def reruns(
-    db: Database, billing_period: int | None, step_id: int | None, include_resolved: bool = False
+    db: Database,
+    billing_period: int | None,
+    step_id: int | None,
+    include_resolved: bool = False,
+    scope: Scope = Scope.WHOLE,
 ) -> list[RerunGroup]:
-    """The (step, billing period) pairs that need a re-run, each with its versions and reasons."""
+    """The (step, billing period) pairs that need a re-run, each with its versions (those in `scope`) and
+    reasons."""
     if billing_period is not None:
         periods.check(billing_period)
     with db.reading() as session:
-        rows = lineage.reruns(session, open_only=not include_resolved, billing_period=billing_period, step_id=step_id)
+        rows = lineage.reruns(
+            session, open_only=not include_resolved, billing_period=billing_period, step_id=step_id, scope=scope
+        )
     return group_reruns(rows)
 
 
@@ -180,11 +207,12 @@ def group_reruns(rows: Sequence[RerunRow]) -> list[RerunGroup]:
     return list(groups.values())
 
 
-def dismiss_rerun(db: Database, rerun_id: int, user_id: int) -> None:
-    """DELETE /apportion/v1/rerun/{id}: a user decides the period needs no re-run."""
+def dismiss_rerun(db: Database, rerun_id: int, user_id: int, scope: Scope = Scope.WHOLE) -> None:
+    """DELETE /apportion/v1/rerun/{id}: a user decides the period needs no re-run (NotFound for one of a version
+    outside `scope`)."""
     require(rerun_id, "Re-run")
     with db.transaction() as session:
-        if not lineage.dismiss_rerun(session, rerun_id, user_id):
+        if not lineage.dismiss_rerun(session, rerun_id, user_id, scope):
             raise NotFound("Open re-run", rerun_id)
 
 

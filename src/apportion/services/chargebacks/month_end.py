@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from apportion.domain.errors import NotFound
 from apportion.domain.scoping import Scope
+from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import chargeback_tasks, lineage_reports
 from apportion.store import scoping
 from apportion.store.database import Database
@@ -81,9 +83,13 @@ class Reconciliation:
         return self.source == self.destinations + self.stayed
 
 
-def reconciliation(db: Database, task_id: int) -> Reconciliation | None:
-    """The task's conservation records summed (None for a task without them: calculations, or none recorded)."""
-    report = lineage_reports.task_conservation(db, task_id)
+def reconciliation(db: Database, task_id: int, viewer: Principal | None = None) -> Reconciliation | None:
+    """The task's conservation records summed (None for a task without them: calculations, or none recorded); for a
+    scoped viewer, those of the source bills in its scope (None for a task it does not see)."""
+    try:
+        report = lineage_reports.task_conservation(db, task_id, viewer)
+    except NotFound:
+        return None
     if not report.sources:
         return None
     total = report.total

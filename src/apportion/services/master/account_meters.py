@@ -13,7 +13,7 @@ from apportion.domain.account_links import FIRST_DATE, LAST_DATE, LinkInput, ove
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
-from apportion.services.master import dependents
+from apportion.services.master import auto_groups, dependents
 from apportion.store.database import Database, DbSession
 from apportion.store.queries import account_meters as store
 from apportion.store.queries import dependents as bills
@@ -123,6 +123,7 @@ def create_links(db: Database, links: Sequence[LinkInput], user_id: int, now: da
         ids = insert_links(session, links)
         for link in links:
             _relinked(session, link.account_id, link.meter_id, link.begin, link.end, user_id, now, "added")
+        auto_groups.refresh(session, now, meter_ids=sorted({link.meter_id for link in links}))
         return ids
 
 
@@ -187,6 +188,7 @@ def delete_link(db: Database, link_id: int, delete_bills: bool, user_id: int, no
         dependents.refuse_or_delete_bills(session, covered, delete_bills, f"Account meter {link_id}", user_id, now)
         store.delete_link(session, link_id)
         _relinked(session, link.account_id, link.meter_id, link.begin_date, link.end_date, user_id, now, "deleted")
+        auto_groups.refresh(session, now, meter_ids=[link.meter_id])
 
 
 def _relinked(

@@ -14,12 +14,12 @@ from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
 from apportion.domain.ids import in_range, parse_filter, require
 from apportion.domain.scoping import Scope
-from apportion.services.master import dependents
+from apportion.services.master import auto_groups, dependents
 from apportion.services.master.account_meters import check_links
 from apportion.store.database import Database, DbSession
 from apportion.store.paging import TypedPage
 from apportion.store.queries import accounts as store
-from apportion.store.queries import cost_centers, vendors
+from apportion.store.queries import cost_centers, group_facts, vendors
 from apportion.store.queries import dependents as bills
 from apportion.store.queries.account_meters import insert_links
 from apportion.store.queries.accounts import AccountMeterLink, AccountRow, AccountValues
@@ -155,6 +155,8 @@ def create_account(db: Database, fields: AccountFields, user_id: int, now: datet
             session, _values(fields), fields.vendor_id, fields.account_type_id, user_id, now
         )
         insert_links(session, [LinkInput(account_id, link.meter_id, link.begin, link.end) for link in links])
+        if links:
+            auto_groups.refresh(session, now, meter_ids=sorted({link.meter_id for link in links}))
         return account_id
 
 
@@ -169,6 +171,7 @@ def edit_account(db: Database, account_id: int, fields: AccountFields, user_id: 
             raise ValidationFailed(errors)
         renamed_from = account.account_code if account.account_code != fields.account_code else None
         store.update_account(session, account_id, _values(fields), renamed_from, user_id, now)
+        auto_groups.refresh_linked(session, now, account_ids=[account_id])
 
 
 def delete_account(db: Database, account_id: int, delete_bills: bool, user_id: int, now: datetime) -> None:
@@ -179,4 +182,7 @@ def delete_account(db: Database, account_id: int, delete_bills: bool, user_id: i
         dependents.refuse_if_in_versions(session, f"Account {account_id}", account_id=account_id)
         account_bills = bills.account_bill_ids(session, account_id)
         dependents.refuse_or_delete_bills(session, account_bills, delete_bills, f"Account {account_id}", user_id, now)
+        linked = group_facts.meters_linked(session, [account_id])
         store.delete_account(session, account_id)
+        if linked:
+            auto_groups.refresh(session, now, meter_ids=linked)

@@ -1,6 +1,6 @@
 """Keep automatic meter groups' members what their filters say (domain/auto_groups.py), inside the transaction that
 changed a meter, a place or a group, so a member list is never stale: a meter created, renamed or deleted, a place
-moved or recoded, a group's filters written.
+moved or recoded, a link made or deleted, an account or a vendor edited, a group's filters written.
 
 Members are stored like a manual group's (meter_group_members), so whatever reads a group (dynamic bill splits,
 calculations summing a group, the member list) reads an automatic one the same way.
@@ -42,3 +42,13 @@ def forget_meter(session: UnitOfWork, meter_id: int, now: datetime) -> None:
     """A meter about to be deleted leaves its automatic groups (marked updated at `now`)."""
     groups = [g.group_id for g in group_facts.automatic_groups(session)]
     group_facts.sync_memberships(session, groups, [meter_id], [], now)
+
+
+def refresh_linked(
+    session: UnitOfWork, now: datetime, account_ids: Sequence[int] = (), vendor_id: int | None = None
+) -> None:
+    """Recompute the automatic memberships of the meters linked to these accounts (or to this vendor's accounts):
+    their account fields (accountId, accountCode, vendorCode) may have changed."""
+    meters = group_facts.meters_linked(session, account_ids, vendor_id)
+    if meters:
+        refresh(session, now, meter_ids=meters)

@@ -17,8 +17,10 @@ from apportion.domain.calculations.instructions import USE_OBSERVATION_TYPE_ID, 
 from apportion.domain.calculations.validation import validate_line_items
 from apportion.domain.errors import NotFound, ValidationFailed
 from apportion.domain.ids import require
+from apportion.domain.scoping import Scope
 from apportion.services.master.rates import price_in_note
 from apportion.store import bill_reads
+from apportion.store import scoping as scoped
 from apportion.store.database import Database, DbSession
 from apportion.store.queries import account_meters, accounts, meters, reference
 from apportion.store.queries import rate_versions as store
@@ -275,22 +277,26 @@ def set_time_of_use(
     return get_version(db, rate_id, version_id)
 
 
-def meter_rates(db: Database, meter_id: int) -> list[LinkRateView]:
-    """Every rate on the meter's links, with dates (get_meter_rates)."""
+def meter_rates(db: Database, meter_id: int, scope: Scope = Scope.WHOLE) -> list[LinkRateView]:
+    """Every rate on the meter's links (to accounts in `scope`), with dates (get_meter_rates)."""
     require(meter_id, "Meter")
     with db.reading() as session:
         if not meters.meter_exists(session, meter_id):
             raise NotFound("Meter", meter_id)
-        return _link_views(store.rates_of_meter(session, meter_id))
+        rows = store.rates_of_meter(session, meter_id)
+        seen = scoped.accounts_among(session, scope, {r.account.account_id for r in rows if r.account is not None})
+        return _link_views([r for r in rows if r.account is None or r.account.account_id in seen])
 
 
-def account_rates(db: Database, account_id: int) -> list[LinkRateView]:
-    """Every rate on the account's links, with dates (get_account_rates)."""
+def account_rates(db: Database, account_id: int, scope: Scope = Scope.WHOLE) -> list[LinkRateView]:
+    """Every rate on the account's links (to meters in `scope`), with dates (get_account_rates)."""
     require(account_id, "Account")
     with db.reading() as session:
         if not accounts.account_exists(session, account_id):
             raise NotFound("Account", account_id)
-        return _link_views(store.rates_of_account(session, account_id))
+        rows = store.rates_of_account(session, account_id)
+        seen = scoped.meters_among(session, scope, {r.meter.meter_id for r in rows if r.meter is not None})
+        return _link_views([r for r in rows if r.meter is None or r.meter.meter_id in seen])
 
 
 def link_rates(db: Database, link_id: int) -> list[LinkRateView]:

@@ -9,6 +9,7 @@ from typing import Any
 from apportion.domain import filters
 from apportion.domain.errors import NotFound, RuleViolation, ValidationFailed
 from apportion.domain.filters import FieldSpec, FieldType
+from apportion.services.master import auto_groups
 from apportion.store.database import Database, DbSession
 from apportion.store.paging import TypedPage
 from apportion.store.queries import vendors as store
@@ -82,6 +83,7 @@ def edit_vendor(db: Database, vendor_id: int, fields: VendorFields, user_id: int
             raise NotFound("Vendor", vendor_id)
         _check(session, fields, vendor_id)
         store.update_vendor(session, vendor_id, _values(fields), user_id, now)
+        auto_groups.refresh_linked(session, now, vendor_id=vendor_id)
 
 
 def delete_vendor(db: Database, vendor_id: int) -> None:

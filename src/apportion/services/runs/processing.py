@@ -47,11 +47,13 @@ from apportion.services.runs.queue_interface import CHARGEBACK_RUN, TaskQueue
 from apportion.services.runs.run_context import RunContext, VersionOutcome
 from apportion.services.runs.split_run import run_splits
 from apportion.store import lineage, locks, runs, split_inputs
+from apportion.store import scoping as scoped
 from apportion.store.chargeback_versions import (
     VersionSelection,
     load_calculated_versions,
     load_split_versions,
     out_of_scope,
+    out_of_scope_for_bills,
 )
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import batches as stored_batches
@@ -198,19 +200,26 @@ def _calculation_job(period: int, selection: VersionSelection, step_id: int | No
     return _Job(CALCULATION, period, work, step_id)
 
 
-def _bills_job(period: int, bill_ids: Sequence[int], today: date) -> _Job:
+def _bills_job(period: int, bill_ids: Sequence[int], today: date, scope: Scope) -> _Job:
     """The explicit split of named bills: for each billing period among them, the split run of the versions
-    effective in that period, over those bills alone (the same engine and claims as the processor)."""
+    effective in that period, over those bills alone (the same engine and claims as the processor). A scoped
+    user's run takes only its bills and versions in scope; a version on one of its bills that lies partly outside
+    is skipped with the reason."""
 
     def work(ctx: RunContext) -> list[VersionOutcome]:
         outcomes: list[VersionOutcome] = []
-        for source_period in split_inputs.source_periods(ctx.session, bill_ids):
-            versions = load_split_versions(ctx.session, VersionSelection(source_period, today=today))
-            ctx.announce(f"splitting {_count(len(bill_ids), 'named bill')} of {source_period}")
-            for outcome in run_splits(ctx, versions, source_period, bill_ids):
+        named = scoped.bills_among(ctx.session, scope, bill_ids)
+        skipped: dict[int, VersionOutcome] = {}
+        for source_period in split_inputs.source_periods(ctx.session, named):
+            selection = VersionSelection(source_period, today=today, scope=scope)
+            versions = load_split_versions(ctx.session, selection)
+            ctx.announce(f"splitting {_count(len(named), 'named bill')} of {source_period}")
+            for outcome in run_splits(ctx, versions, source_period, named):
                 outcome.billing_period = source_period
                 outcomes.append(outcome)
-        return outcomes
+            for version_id in out_of_scope_for_bills(ctx.session, selection, named):
+                skipped[version_id] = VersionOutcome(version_id, error_message=OUT_OF_SCOPE)
+        return outcomes + list(skipped.values())
 
     return _Job(SPLIT, period, work)
 
@@ -240,15 +249,18 @@ def aggregation_periods(end: int, count: int) -> list[int]:
     return list(periods.span(periods.add_months(end, -(count - 1)), end))
 
 
-def _aggregation_job(end: int, period_count: int) -> _Job:
+def _aggregation_job(end: int, period_count: int, scope: Scope) -> _Job:
     covered = [p for p in aggregation_periods(end, period_count) if p >= periods.MIN_PERIOD]
 
     def work(ctx: RunContext) -> list[VersionOutcome]:
         outcomes: list[VersionOutcome] = []
+        skipped: dict[int, VersionOutcome] = {}  # a version outside the scope is skipped once, not once a period
         for period in covered:
-            versions = load_calculated_versions(ctx.session, VersionSelection(period, aggregation_only=True))
+            selection = VersionSelection(period, aggregation_only=True, scope=scope)
+            versions = load_calculated_versions(ctx.session, selection)
             outcomes.extend(run_calculations(ctx, versions, period))
-        return outcomes
+            skipped.update((o.version_id, o) for o in _skipped(ctx, CALCULATION, selection))
+        return outcomes + list(skipped.values())
 
     return _Job(CALCULATION, end, work, is_aggregation=True)
 
@@ -275,9 +287,9 @@ def _jobs(session: UnitOfWork, plan: RunPlan) -> list[_Job]:
             raise NotFound("Chargeback workflow", plan.workflow_id)
         return [_step_job(step, period, plan.scope) for step in steps]
     if plan.kind is RunKind.AGGREGATIONS:
-        return [_aggregation_job(period, plan.period_count or 1)]
+        return [_aggregation_job(period, plan.period_count or 1, plan.scope)]
     if plan.kind is RunKind.BILLS:
-        return [_bills_job(period, plan.bill_ids, plan.requested_on)]
+        return [_bills_job(period, plan.bill_ids, plan.requested_on, plan.scope)]
     assert_never(plan.kind)
 
 
@@ -536,7 +548,7 @@ def split_bills(
     wanted = tuple(sorted(set(known(bill_ids))))
     today = clock().date()
     with db.reading() as session:
-        found = split_inputs.source_periods(session, wanted)
+        found = split_inputs.source_periods(session, scoped.bills_among(session, principal.scope, wanted))
     period = _checked(settings, found[-1] if found else periods.of_date(today))
     plan = _plan(RunKind.BILLS, period, settings, today, bill_ids=wanted)
     (task_id,) = _start(db, plan, settings, principal, clock, queue)

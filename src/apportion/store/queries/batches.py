@@ -3,20 +3,22 @@ change status and delete them (domain.md §4.9), and the batch-wide bill writes 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple, TypeAlias
 
-from sqlalchemy import RowMapping, and_, case, delete, exists, func, insert, select, update
+from sqlalchemy import RowMapping, Select, and_, case, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.filters import Condition, FieldType
 from apportion.domain.flags import FlagStatus
+from apportion.domain.scoping import Scope
 from apportion.domain.task_status import TaskStatus
+from apportion.store import scoping
 from apportion.store.filtering import Clause, compile_condition, compile_filter
 from apportion.store.models.accounting import BillFlag
 from apportion.store.models.bills import Batch, Bill
@@ -167,9 +169,20 @@ def bill_ids_in(session: Session, batch_id: int, void: bool | None = None) -> li
     return list(session.execute(statement.order_by(Bill.bill_id)).scalars())
 
 
+def _listings(scope: Scope = Scope.WHOLE) -> Shaped[BatchListing]:
+    """Batches with their creator and bill counters (count, running total, any imported bill, flags), counting the
+    bills in `scope` (docs/scoping.md); built once for the whole tree."""
+    bills = scoping.bill_ids(scope)
+    return _whole_listings() if bills is None else _counted(bills)
+
+
 @cache
-def _listings() -> Shaped[BatchListing]:
-    """Batches with their creator and bill counters (count, running total, any imported bill); built once."""
+def _whole_listings() -> Shaped[BatchListing]:
+    return _counted(None)
+
+
+def _counted(bills: Select[Any] | None) -> Shaped[BatchListing]:
+    """Batches with counters of their bills (of those among `bills` when given)."""
     counts = (
         select(
             Bill.batch_id,
@@ -181,6 +194,7 @@ def _listings() -> Shaped[BatchListing]:
             ),
         )
         .outerjoin(BillFlag, BillFlag.bill_id == Bill.bill_id)
+        .where(scoping.within(Bill.bill_id, bills))
         .group_by(Bill.batch_id)
         .subquery()
     )
@@ -205,23 +219,28 @@ def _listings() -> Shaped[BatchListing]:
     return Shaped(statement, read)
 
 
-def batch_listing(session: Session, batch_id: int) -> BatchListing | None:
-    """One batch with its creator and counters, or None."""
-    return _listings().one(session, Batch.batch_id == batch_id)
+def batch_listing(session: Session, batch_id: int, scope: Scope = Scope.WHOLE) -> BatchListing | None:
+    """One batch with its creator and counters (of the bills in `scope`), or None."""
+    return _listings(scope).one(session, Batch.batch_id == batch_id)
 
 
-def _running_total(condition: Condition) -> Clause:
-    """runningTotal: the batch's bills' total cost, compared exactly in cents (an integer sum on both databases)."""
-    cents = (
-        select(func.coalesce(minor_units_sum(Bill.total_cost, COST_SCALE), 0))
-        .where(Bill.batch_id == Batch.batch_id)
-        .scalar_subquery()
-    )
-    scale = Decimal(10) ** COST_SCALE
-    in_cents = replace(
-        condition, type=FieldType.INTEGER, values=tuple(Decimal(str(v)) * scale for v in condition.values)
-    )
-    return compile_condition(in_cents, cents, date.min)
+def _running_total(bills: Select[Any] | None) -> Callable[[Condition], Clause]:
+    """runningTotal: the batch's bills' (those among `bills` when given) total cost, compared exactly in cents (an
+    integer sum on both databases)."""
+
+    def compiled(condition: Condition) -> Clause:
+        cents = (
+            select(func.coalesce(minor_units_sum(Bill.total_cost, COST_SCALE), 0))
+            .where(Bill.batch_id == Batch.batch_id, scoping.within(Bill.bill_id, bills))
+            .scalar_subquery()
+        )
+        scale = Decimal(10) ** COST_SCALE
+        in_cents = replace(
+            condition, type=FieldType.INTEGER, values=tuple(Decimal(str(v)) * scale for v in condition.values)
+        )
+        return compile_condition(in_cents, cents, date.min)
+
+    return compiled
 
 
 FILTER_TARGETS: dict[str, Any] = {
@@ -235,7 +254,7 @@ FILTER_TARGETS: dict[str, Any] = {
     "userId": Batch.created_by,
     "accountPeriod": Batch.account_period_year * 100 + Batch.account_period_number,
     "billCount": select(func.count()).where(Bill.batch_id == Batch.batch_id).scalar_subquery(),
-    "runningTotal": _running_total,
+    "runningTotal": _running_total(None),
     "dueDate": Batch.due_date,
     "nextReading": Batch.next_reading,
     "statementDate": Batch.statement_date,
@@ -249,12 +268,27 @@ FILTER_TARGETS: dict[str, Any] = {
 """The column each filter field of GET /api/v3/batch compares (services.billing.batches.FILTERS)."""
 
 
+def _targets(scope: Scope) -> dict[str, Any]:
+    """FILTER_TARGETS with billCount and runningTotal of the bills in `scope`."""
+    bills = scoping.bill_ids(scope)
+    if bills is None:
+        return FILTER_TARGETS
+    count = select(func.count()).where(Bill.batch_id == Batch.batch_id, Bill.bill_id.in_(bills)).scalar_subquery()
+    return {**FILTER_TARGETS, "billCount": count, "runningTotal": _running_total(bills)}
+
+
 def list_batches(
-    session: Session, conditions: Sequence[Condition], page_number: int, page_size: int, today: date
+    session: Session,
+    conditions: Sequence[Condition],
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
 ) -> BatchPage:
-    """One page of the batches meeting every condition, newest first."""
-    where = compile_filter(conditions, FILTER_TARGETS, today)
-    listings = _listings()
+    """One page of the batches meeting every condition, newest first; a scoped user's counters (and filters on
+    them) count only the bills in its scope."""
+    where = compile_filter(conditions, _targets(scope), today)
+    listings = _listings(scope)
     statement = listings.statement.where(where).order_by(Batch.batch_id.desc())
     # The creator join is on a required key and the counters are an outer join: the batches alone count the same.
     keys = select(Batch.batch_id).where(where)

@@ -11,11 +11,13 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, RowMapping, case, func, select, update
+from sqlalchemy import ColumnElement, RowMapping, and_, case, func, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.filters import Condition
+from apportion.domain.scoping import Scope
 from apportion.domain.versions import AGGREGATION_TYPE_ID, CALCULATION_TYPE_ID, SPLIT, SPLIT_TYPE_ID
+from apportion.store import scoping
 from apportion.store.filtering import compile_filter
 from apportion.store.models.bills import Batch, Bill
 from apportion.store.models.chargebacks import (
@@ -150,9 +152,16 @@ def _type_id() -> ColumnElement[int]:
 
 
 def task_page(
-    session: Session, conditions: Sequence[Condition], page_number: int, page_size: int, today: date
+    session: Session,
+    conditions: Sequence[Condition],
+    page_number: int,
+    page_size: int,
+    today: date,
+    scope: Scope = Scope.WHOLE,
+    user_id: int | None = None,
 ) -> TypedPage[ChargebackTaskListing]:
-    """One page of the tasks matching the conditions, newest first."""
+    """One page of the tasks matching the conditions, newest first; for a scoped user, only those it sees
+    (store.scoping.task_ids)."""
     targets = {
         "billingPeriod": ChargebackTask.billing_period,
         "calculateBillTypeID": _type_id(),
@@ -160,6 +169,9 @@ def task_page(
         "status": ChargebackTask.status,
     }
     where = compile_filter(conditions, targets, today)
+    visible = scoping.task_ids(scope, user_id)
+    if visible is not None:
+        where = and_(where, ChargebackTask.task_id.in_(visible))
     listings = _listings()
     newest_first = ChargebackTask.task_id.desc()
     # Every join of the listing is an outer join on a key: the tasks alone have the same count. The page is read

@@ -13,7 +13,15 @@ from sqlalchemy.orm import Session
 
 from apportion.domain.auto_groups import GroupFilter, MeterFacts
 from apportion.store.id_lists import among
-from apportion.store.models.organisation import Meter, MeterGroup, MeterGroupMember, Place
+from apportion.store.models.organisation import (
+    Account,
+    AccountMeter,
+    Meter,
+    MeterGroup,
+    MeterGroupMember,
+    Place,
+    Vendor,
+)
 from apportion.store.models.reference import Commodity
 
 
@@ -80,6 +88,7 @@ def _ancestry(session: Session) -> dict[int, tuple[tuple[int, ...], tuple[str, .
 
 def meter_facts(session: Session, meter_ids: Iterable[int] | None = None) -> list[MeterFacts]:
     """The facts of these meters (None: every meter), by meter id."""
+    meter_ids = None if meter_ids is None else list(meter_ids)
     statement = (
         select(
             Meter.meter_id,
@@ -101,9 +110,11 @@ def meter_facts(session: Session, meter_ids: Iterable[int] | None = None) -> lis
     if not rows:
         return []
     chains = _ancestry(session)
+    links = _links(session, meter_ids)
     found: list[MeterFacts] = []
     for meter_id, code, info, serial, active, type_id, commodity_id, commodity_code, place_id in rows:
         ids, codes = chains.get(place_id, ((), ()))
+        linked = links.get(meter_id, [])
         found.append(
             MeterFacts(
                 meter_id=meter_id,
@@ -118,9 +129,39 @@ def meter_facts(session: Session, meter_ids: Iterable[int] | None = None) -> lis
                 place_code=codes[0] if codes else None,
                 within_place_ids=ids,
                 within_place_codes=codes,
+                account_ids=tuple(link[0] for link in linked),
+                account_codes=tuple(link[1] for link in linked),
+                vendor_codes=tuple(link[2] for link in linked),
             )
         )
     return found
+
+
+def _links(session: Session, meter_ids: Iterable[int] | None) -> dict[int, list[tuple[int, str, str | None]]]:
+    """Each meter's links (any dates) as (account id, account code, vendor code), by link id."""
+    statement = (
+        select(AccountMeter.meter_id, Account.account_id, Account.account_code, Vendor.vendor_code)
+        .join(Account, Account.account_id == AccountMeter.account_id)
+        .outerjoin(Vendor, Vendor.vendor_id == Account.vendor_id)
+        .order_by(AccountMeter.meter_id, AccountMeter.account_meter_id)
+    )
+    if meter_ids is not None:
+        statement = statement.where(among(AccountMeter.meter_id, meter_ids))
+    found: dict[int, list[tuple[int, str, str | None]]] = {}
+    for meter_id, account_id, account_code, vendor_code in session.execute(statement):
+        found.setdefault(meter_id, []).append((account_id, account_code, vendor_code))
+    return found
+
+
+def meters_linked(session: Session, account_ids: Iterable[int] = (), vendor_id: int | None = None) -> list[int]:
+    """The meters linked (any dates) to these accounts, or to the accounts of this vendor: the meters whose
+    account fields an edit of those accounts or that vendor can change."""
+    statement = select(AccountMeter.meter_id).join(Account, Account.account_id == AccountMeter.account_id)
+    if vendor_id is not None:
+        statement = statement.where(Account.vendor_id == vendor_id)
+    else:
+        statement = statement.where(among(AccountMeter.account_id, list(account_ids)))
+    return sorted(set(session.execute(statement).scalars()))
 
 
 def sync_memberships(
