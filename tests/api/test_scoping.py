@@ -4,6 +4,7 @@ operation with a path id answers 404 for a record outside the caller's topmost, 
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -713,3 +714,31 @@ def test_the_digest_pages_reconciliation_and_reruns_show_only_the_topmost(api: A
     assert "source bills 64.00" in scoped.text
     assert "Source bill of HALL voided" in scoped.text
     assert "Source bill of MASTER voided" not in scoped.text
+
+
+def test_a_scoped_user_imports_only_to_the_accounts_and_meters_it_sees(api: Api, campus: Campus) -> None:
+    key = scoped_key(api, "importer", [campus.place_a], [1])
+    rows = [
+        "ACC-A,M-A,2024-02-01,2024-03-01,100,12.50",
+        "ACC-B,M-B,2024-02-01,2024-03-01,100,7.00",  # an account outside the topmost: as if it did not exist
+        "ACC-A,M-B,2024-03-01,2024-04-01,100,7.00",  # a meter outside it, on an account inside
+    ]
+    content = "\r\n".join(["AccountCode,MeterCode,StartDate,EndDate,USE:kWh:Energy,USE::Energy", *rows]) + "\r\n"
+    body = {"fileName": "scoped.csv", "data": base64.b64encode(content.encode()).decode()}
+    started = api.post("/api/v3/import/bill", json=body, key=key)
+    assert started.status_code == 200, started.text
+    guid = started.json()["taskGUId"]
+    task = api.get(f"/api/v3/task/{guid}", key=key).json()
+    assert (task["output"]["billCount"], task["output"]["kickoutRowCount"]) == (1, 2)
+    kickouts = api.get(f"/api/v3/task/{guid}/errorOutput", key=key).text
+    assert "Row 3: Account 'ACC-B' does not exist" in kickouts
+    assert "Row 4: Meter 'M-B' does not exist" in kickouts
+    imported = [b for b in api.get("/api/v3/bill").json() if b["beginDate"].startswith("2024-02")]
+    assert [b["account"]["accountId"] for b in imported] == [campus.account_a]
+    # The same file by an unlimited user imports all three.
+    body["fileName"] = "whole.csv"
+    rows_whole = [r.replace("2024-0", "2025-0") for r in rows]
+    content = "\r\n".join(["AccountCode,MeterCode,StartDate,EndDate,USE:kWh:Energy,USE::Energy", *rows_whole]) + "\r\n"
+    body["data"] = base64.b64encode(content.encode()).decode()
+    whole = api.post("/api/v3/import/bill", json=body).json()["taskGUId"]
+    assert api.get(f"/api/v3/task/{whole}").json()["output"]["kickoutRowCount"] == 1  # M-B is not on ACC-A

@@ -45,7 +45,7 @@ from apportion.store import locks
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import import_tasks as stored
-from apportion.store.queries import workflow_settings
+from apportion.store.queries import users, workflow_settings
 from apportion.store.queries.batches import BatchRecord
 from apportion.store.queries.import_catalog import Catalog
 
@@ -204,6 +204,7 @@ class _Run:
         self.session, self.task_id, self.user_id, self.now = session, task_id, user_id, now
         self.decision, self.limits = decision, limits
         self.reference = load_reference(session)
+        self.scope = users.scope_of(session, user_id)  # a scoped user imports only to accounts it sees
         self.resolver = Resolver(Catalog(reference=self.reference), task_id)
         self.written = _FirstRows()
         self.batch: BatchRecord | None = None
@@ -221,7 +222,7 @@ class _Run:
         """Resolve, write and kick out one chunk of a file (whole bills, in file order)."""
         started = time.perf_counter()
         bills = [item for item in items if isinstance(item, ParsedBill)]
-        catalog = load_catalog(self.session, self.reference, bills, self.task_id)
+        catalog = load_catalog(self.session, self.reference, bills, self.task_id, self.scope)
         self.resolver.chunk(catalog, self.written.first_row)
         loaded = time.perf_counter()
         watch.add("load", loaded - started)

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Literal
 
 from apportion.domain.bills import BillDraft, BillOrigin, LineDraft, ObservationKind
+from apportion.domain.scoping import Scope
 from apportion.importer.rows import (
     CORRECTED,
     PRESERVE,
@@ -40,9 +41,15 @@ MIN_PERIOD, MAX_PERIOD = 190001, 209912
 
 
 def load_catalog(
-    session: UnitOfWork, reference: Reference, bills: Sequence[ParsedBill], import_task_id: int
+    session: UnitOfWork,
+    reference: Reference,
+    bills: Sequence[ParsedBill],
+    import_task_id: int,
+    scope: Scope = Scope.WHOLE,
 ) -> Catalog:
-    """Load the accounts, meters, links and bills (live ones, and import `import_task_id`'s own) these bills name."""
+    """Load the accounts, meters, links and bills (live ones, and import `import_task_id`'s own) these bills name;
+    an account or meter outside `scope` (the importing user's topmost) is not found, so its rows are kicked out as
+    naming an account or meter that does not exist."""
     return import_catalog.load_catalog(
         session,
         reference,
@@ -51,6 +58,7 @@ def load_catalog(
         # Rows that name their meter only by serial number: the account's linked meters are the candidates.
         serial_only_meters=any(m.serial_number and not m.meter_code for bill in bills for m in bill.meters),
         import_task_id=import_task_id,
+        scope=scope,
     )
 
 

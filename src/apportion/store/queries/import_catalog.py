@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import Session
 
+from apportion.domain.scoping import Scope
 from apportion.domain.units import UnitTable
-from apportion.store import locks
+from apportion.store import locks, scoping
 from apportion.store.bill_writer import load_unit_table
 from apportion.store.models.bills import Bill
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
@@ -141,14 +142,17 @@ def load_catalog(
     meter_codes: Collection[str],
     serial_only_meters: bool,
     import_task_id: int,
+    scope: Scope = Scope.WHOLE,
 ) -> Catalog:
     """Load the accounts and meters with these codes (any case), the accounts' links and bills (live ones, and those
     import `import_task_id` wrote, live or not); with `serial_only_meters` (rows naming their meter by serial number
     alone) also every meter linked to those accounts, the candidates such rows choose from.
 
     The accounts' rows are locked until the transaction ends: of two imports of one file at once, the second waits
-    here and then finds the first one's bills as existing ones.
+    here and then finds the first one's bills as existing ones. Accounts and meters outside `scope` (the importing
+    user's topmost) are not loaded: to the import they do not exist, as they do not to that user's API calls.
     """
+    in_scope_accounts, in_scope_meters = scoping.account_ids(scope), scoping.meter_ids(scope)
     accounts: dict[str, list[AccountFacts]] = {}
     for codes in chunks(sorted({code.lower() for code in account_codes})):
         rows = session.execute(
@@ -161,7 +165,7 @@ def load_catalog(
                 Account.end_date,
             )
             .join(Vendor, Vendor.vendor_id == Account.vendor_id)
-            .where(func.lower(Account.account_code).in_(codes))
+            .where(func.lower(Account.account_code).in_(codes), scoping.within(Account.account_id, in_scope_accounts))
             .order_by(Account.account_id)
         )
         for account in rows:
@@ -169,7 +173,10 @@ def load_catalog(
     meters: dict[str, MeterFacts] = {}
     meters_by_id: dict[int, MeterFacts] = {}
     for codes in chunks(sorted({code.lower() for code in meter_codes})):
-        for row in session.execute(_meter_select().where(func.lower(Meter.meter_code).in_(codes))):
+        meter_rows = _meter_select().where(
+            func.lower(Meter.meter_code).in_(codes), scoping.within(Meter.meter_id, in_scope_meters)
+        )
+        for row in session.execute(meter_rows):
             facts = _meter_facts(row)
             meters[facts.code.lower()] = facts
             meters_by_id[facts.meter_id] = facts
@@ -197,6 +204,9 @@ def load_catalog(
     if serial_only_meters:
         linked = {link.meter_id for found in links.values() for link in found} - set(meters_by_id)
         for chunk in chunks(sorted(linked)):
-            for row in session.execute(_meter_select().where(Meter.meter_id.in_(chunk))):
+            linked_rows = _meter_select().where(
+                Meter.meter_id.in_(chunk), scoping.within(Meter.meter_id, in_scope_meters)
+            )
+            for row in session.execute(linked_rows):
                 meters_by_id[row.meter_id] = _meter_facts(row)
     return Catalog(accounts, meters, meters_by_id, links, reference, existing, own)

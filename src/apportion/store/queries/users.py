@@ -141,6 +141,16 @@ def acting_user(session: Session, user_code: str | None) -> Acting | None:
     return Acting(row.user_id, row.user_code, row.full_name, row.permissions or {}, scope)
 
 
+def scope_of(session: Session, user_id: int | None) -> Scope:
+    """The topmost places and cost centers the user is limited to (the whole tree for no user or one gone)."""
+    if user_id is None:
+        return Scope.WHOLE
+    row = session.execute(
+        select(User.topmost_place_ids, User.topmost_cost_center_ids).where(User.user_id == user_id)
+    ).first()
+    return Scope.WHOLE if row is None else Scope.of(row.topmost_place_ids, row.topmost_cost_center_ids)
+
+
 def any_user(session: Session) -> bool:
     """Whether any user exists."""
     return bool(session.execute(select(func.count()).select_from(User)).scalar_one())
