@@ -48,6 +48,28 @@ def test_each_source_is_split_once_line_by_line_to_the_cent(db: Database) -> Non
     )
 
 
+def test_each_version_with_nothing_to_split_says_why_in_one_run(db: Database) -> None:
+    who = admin(db)
+    ids = cb.accounts_and_meters(db, ["S1", "S2", "S3", "D1"])
+    to = [(*ids["D1"], D("100"))]
+    v1, v2, v3 = (cb.split_version(db, *ids[code], to) for code in ("S1", "S2", "S3"))
+    b1 = cb.bill(db, *ids["S1"], PERIOD, [(D("10"), D("10.00"))])
+    b3 = cb.bill(db, *ids["S3"], PERIOD, [(D("30"), D("30.00"))])
+    first = split(db, who, PERIOD)
+    assert first.number_of_bills_created == 2
+    again = split(db, who, PERIOD)
+    reasons = dict(chargeback_tasks.error_rows(db, again.task_id))
+    assert set(reasons) == {v1, v2, v3}
+    assert reasons[v1].startswith(
+        f"No unsplit bill on account A-S1 and meter M-S1 for billing period {PERIOD}: bill {b1}"
+    )
+    assert reasons[v2] == f"No unsplit bill on account A-S2 and meter M-S2 for billing period {PERIOD}."
+    assert reasons[v3].startswith(
+        f"No unsplit bill on account A-S3 and meter M-S3 for billing period {PERIOD}: bill {b3}"
+    )
+    assert f"chargeback task {first.task_id}" in reasons[v3]
+
+
 def test_floor_area_weights_and_dynamic_shares(db: Database) -> None:
     who = admin(db)
     ids = cb.accounts_and_meters(db, ["SRC", "D1", "D2", "G1", "G2"])

@@ -181,8 +181,15 @@ class SplitBy(NamedTuple):
     task_id: int | None
 
 
-def already_split(session: Session, account_id: int, meter_id: int, period: int) -> list[SplitBy]:
-    """The live bills of the account and meter in the period that are already split, with the task that did it."""
+def already_split(
+    session: Session, pairs: Sequence[tuple[int, int]], period: int
+) -> dict[tuple[int, int], list[SplitBy]]:
+    """(account id, meter id) -> the live bills of that account and meter in the period that are already split, with
+    the task that did it; for many pairs in one statement (a re-run of a month already split asks for every version).
+    """
+    if not pairs:
+        return {}
+    wanted = set(pairs)
     splitter = (
         select(func.max(ChargebackTaskVersion.task_id))
         .join(ChargebackTask, ChargebackTask.task_id == ChargebackTaskVersion.task_id)
@@ -190,19 +197,23 @@ def already_split(session: Session, account_id: int, meter_id: int, period: int)
         .correlate(Bill)
         .scalar_subquery()
     )
-    rows = session.execute(
-        select(Bill.bill_id, splitter)
+    rows = session.connection().execute(
+        select(Bill.account_id, BillMeter.meter_id, Bill.bill_id, splitter)
         .join(BillMeter, BillMeter.bill_id == Bill.bill_id)
         .where(
-            Bill.account_id == account_id,
-            BillMeter.meter_id == meter_id,
+            among(Bill.account_id, sorted({account for account, _ in wanted})),
+            among(BillMeter.meter_id, sorted({meter for _, meter in wanted})),
             Bill.billing_period == period,
             Bill.void.is_(False),
             Bill.has_been_split.is_(True),
         )
         .order_by(Bill.bill_id)
     )
-    return [SplitBy(bill_id, task_id) for bill_id, task_id in rows]
+    found: dict[tuple[int, int], list[SplitBy]] = {}
+    for account_id, meter_id, bill_id, task_id in rows:
+        if (account_id, meter_id) in wanted:  # the statement matches every account with every meter
+            found.setdefault((account_id, meter_id), []).append(SplitBy(bill_id, task_id))
+    return found
 
 
 def claim_sources(session: Session, bill_ids: Sequence[int], now: datetime) -> list[int]:
@@ -223,8 +234,13 @@ def claim_sources(session: Session, bill_ids: Sequence[int], now: datetime) -> l
     return sorted(session.execute(statement).scalars())
 
 
-def account_and_meter_codes(session: Session, account_id: int, meter_id: int) -> tuple[str, str]:
-    """The codes users know an account and a meter by (ids where one no longer exists)."""
-    account = session.execute(select(Account.account_code).where(Account.account_id == account_id)).scalar()
-    meter = session.execute(select(Meter.meter_code).where(Meter.meter_id == meter_id)).scalar()
-    return account or str(account_id), meter or str(meter_id)
+def account_and_meter_codes(
+    session: Session, account_ids: Sequence[int], meter_ids: Sequence[int]
+) -> tuple[dict[int, str], dict[int, str]]:
+    """The codes users know these accounts and meters by, by id (an id no longer stored is left out)."""
+    connection = session.connection()
+    accounts = connection.execute(
+        select(Account.account_id, Account.account_code).where(among(Account.account_id, account_ids))
+    )
+    meters = connection.execute(select(Meter.meter_id, Meter.meter_code).where(among(Meter.meter_id, meter_ids)))
+    return dict(accounts.all()), dict(meters.all())

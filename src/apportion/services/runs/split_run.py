@@ -114,16 +114,33 @@ def run_splits(
         result.extend(VersionOutcome(v, source_bill_id=bill_id, bill_ids=ids) for v, ids in made.items())
     lineage.record_conservation(session, ctx.task_id, records)
     done = {o.version_id for o in result}
-    for version in versions:
-        if version.version_id not in done:
-            result.append(VersionOutcome(version.version_id, error_message=_nothing_to_split(ctx, version, period)))
+    idle = [version for version in versions if version.version_id not in done]
+    for version, reason in zip(idle, _nothing_to_split(ctx, idle, period), strict=True):
+        result.append(VersionOutcome(version.version_id, error_message=reason))
     return result
 
 
-def _nothing_to_split(ctx: RunContext, version: SplitVersion, period: int) -> str:
-    """Why a version found no bill to split, in the codes users know (and the task that split it, if one did)."""
-    account, meter = split_inputs.account_and_meter_codes(ctx.session, version.account_id, version.meter_id)
-    split = split_inputs.already_split(ctx.session, version.account_id, version.meter_id, period)
+def _nothing_to_split(ctx: RunContext, versions: Sequence[SplitVersion], period: int) -> list[str]:
+    """Why each version found no bill to split, in the codes users know (and the task that split it, if one did);
+    read for all of them at once, since a re-run of a month already split asks it of every version."""
+    if not versions:
+        return []
+    accounts, meters = split_inputs.account_and_meter_codes(
+        ctx.session, sorted({v.account_id for v in versions}), sorted({v.meter_id for v in versions})
+    )
+    split = split_inputs.already_split(ctx.session, [(v.account_id, v.meter_id) for v in versions], period)
+    return [
+        _why_not_split(
+            accounts.get(v.account_id, str(v.account_id)),
+            meters.get(v.meter_id, str(v.meter_id)),
+            split.get((v.account_id, v.meter_id), []),
+            period,
+        )
+        for v in versions
+    ]
+
+
+def _why_not_split(account: str, meter: str, split: list[split_inputs.SplitBy], period: int) -> str:
     if not split:
         return f"No unsplit bill on account {account} and meter {meter} for billing period {period}."
     done = "; ".join(
