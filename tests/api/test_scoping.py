@@ -742,3 +742,83 @@ def test_a_scoped_user_imports_only_to_the_accounts_and_meters_it_sees(api: Api,
     body["data"] = base64.b64encode(content.encode()).decode()
     whole = api.post("/api/v3/import/bill", json=body).json()["taskGUId"]
     assert api.get(f"/api/v3/task/{whole}").json()["output"]["kickoutRowCount"] == 1  # M-B is not on ACC-A
+
+
+def _import(api: Api, name: str, rows: list[str], key: str = "admin") -> str:
+    """Post a bill file (run by the in-request runner) and answer its task GUID."""
+    content = "\r\n".join(["AccountCode,MeterCode,StartDate,EndDate,USE:kWh:Energy,USE::Energy", *rows]) + "\r\n"
+    body = {"fileName": name, "data": base64.b64encode(content.encode()).decode()}
+    started = api.post("/api/v3/import/bill", json=body, key=key)
+    assert started.status_code == 200, started.text
+    return str(started.json()["taskGUId"])
+
+
+def test_a_scoped_user_sees_the_imports_it_started_or_that_made_a_bill_it_sees(api: Api, campus: Campus) -> None:
+    from tests.web.signing_in import sign_in
+
+    both = _import(
+        api,
+        "both.csv",
+        [
+            "ACC-A,M-A,2024-02-01,2024-03-01,100,12.50",
+            "ACC-B,M-B,2024-02-01,2024-03-01,100,7.00",
+            "ACC-Z,M-A,2024-02-01,2024-03-01,100,7.00",  # kicked out: no such account
+        ],
+    )
+    only_b = _import(
+        api, "b.csv", ["ACC-B,M-B,2024-03-01,2024-04-01,100,7.00", "ACC-Z,M-B,2024-03-01,2024-04-01,100,7.00"]
+    )
+    key = scoped_key(api, "scoped", [campus.place_a], [1])
+    own = _import(api, "own.csv", ["ACC-B,M-B,2024-04-01,2024-05-01,100,7.00"], key)  # kicked out: outside it
+
+    def guids(key: str = "admin", **params: str) -> list[str]:
+        return [t["taskGUId"] for t in api.get("/api/v3/task", key=key, params=params).json()]
+
+    assert guids() == [own, only_b, both]
+    assert guids(key) == [own, both]
+    listed = api.get("/api/v3/task", key=key)
+    assert listed.headers.get("totalNumberOfRecords") in (None, "2")
+    # The list's filters still work on what the scoped user sees.
+    assert guids(key, filter="status equals 'Completed with kickouts'") == [own, both]
+    assert guids(key, filter="fullName like 'Scoped'") == [own]
+    # Another's task counts only the bills in the scope; the unlimited user sees both.
+    admin_view, scoped_view = api.get(f"/api/v3/task/{both}").json(), api.get(f"/api/v3/task/{both}", key=key)
+    assert scoped_view.status_code == 200, scoped_view.text
+    assert (admin_view["currentSuccessCount"], admin_view["output"]["billCount"]) == (2, 2)
+    seen = scoped_view.json()
+    assert (seen["currentSuccessCount"], seen["output"]["billCount"], seen["output"]["kickoutRowCount"]) == (1, 1, 1)
+    assert "flaggedBillCount" not in seen["output"]
+    assert "flaggedBillCount" in admin_view["output"]
+    assert seen["message"] == "1 bills in your topmost imported from 3 rows; 1 rows kicked out."
+    assert [t["currentSuccessCount"] for t in listed.json()] == [0, 1]
+    # Its own task is shown as it ran, whatever the bills.
+    mine = api.get(f"/api/v3/task/{own}", key=key).json()
+    assert (mine["output"]["billCount"], mine["output"]["kickoutRowCount"]) == (0, 1)
+    assert api.get(f"/api/v3/task/{both}/errorOutput", key=key).status_code == 200
+    # A task that made no bill in the scope (and that it did not start) is as if it did not exist.
+    for url in (
+        f"/api/v3/task/{only_b}",
+        f"/api/v3/task/{only_b}/errorOutput",
+        f"/api/v202401/import/bill/task/{only_b}/kickout/summary",
+        f"/api/v202401/import/bill/task/{only_b}/kickout/b.csv/summary",
+        f"/apportion/v1/importTask/{only_b}/corrections",
+    ):
+        assert api.get(url, key=key).status_code == 404, url
+        assert api.get(url).status_code == 200, url
+    reimport = api.post(f"/api/v202401/import/bill/task/{only_b}/kickout", key=key, json={})
+    assert reimport.status_code == 404, reimport.text
+    assert guids() == [own, only_b, both]  # nothing was queued
+    again = api.post(f"/api/v202401/import/bill/task/{both}/kickout", key=key, json={})
+    assert again.status_code == 200, again.text
+    # The pages follow the same rule.
+    sign_in(api, key)
+    page = api.client.get("/ui/imports")
+    assert page.status_code == 200
+    assert f"/ui/imports/{both}" in page.text
+    assert f"/ui/imports/{own}" in page.text
+    assert f"/ui/imports/{only_b}" not in page.text
+    shown = api.client.get(f"/ui/imports/{both}")
+    assert shown.status_code == 200
+    assert "1 bills in your topmost imported from 3 rows" in shown.text
+    for url in (f"/ui/imports/{only_b}", f"/ui/imports/{only_b}/kickouts"):
+        assert api.client.get(url).status_code == 404, url

@@ -12,8 +12,10 @@ from typing import Any, TypeVar, assert_never
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from apportion.domain.flags import FlagStatus
 from apportion.domain.scoping import Kind, Scope
 from apportion.store.id_lists import among
+from apportion.store.models.accounting import BillFlag
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import (
     ChargebackTask,
@@ -21,6 +23,7 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
     SplitDestination,
 )
+from apportion.store.models.imports import Task
 from apportion.store.models.organisation import Account, AccountMeter, CostCenter, Meter, Place
 from apportion.store.queries.children import CostCenterChild, PlaceChild, join_place
 
@@ -319,6 +322,51 @@ def task_counts(session: Session, scope: Scope, given: Sequence[int]) -> dict[in
     )
     for task_id, count in failed:
         counts[task_id] = (counts[task_id][0], count)
+    return counts
+
+
+def import_task_ids(scope: Scope, user_id: int | None) -> Ids | None:
+    """The bill import tasks a scoped user sees, or None for the whole tree: those it started and those that made
+    a bill in scope (still stored)."""
+    bills = bill_ids(scope)
+    if bills is None:
+        return None
+    made = exists().where(Bill.import_task_id == Task.task_id, Bill.bill_id.in_(bills))
+    return select(Task.task_id).where(or_(Task.user_id == user_id, made))
+
+
+def holds_import_task(session: Session, scope: Scope, user_id: int | None, task_id: int) -> bool:
+    """Whether the user sees this bill import task (always for the whole tree: nothing is read)."""
+    return contains(session, import_task_ids(scope, user_id), Task.task_id, task_id)
+
+
+def import_task_counts(session: Session, scope: Scope, given: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """For each of these bill import tasks, (bills it made that are still stored and lie in `scope`, unresolved
+    flags on those of them not void); empty for the whole tree (nothing is read: the listing's counts stand)."""
+    bills = bill_ids(scope)
+    if bills is None or not given:
+        return {}
+    counts = dict.fromkeys(given, (0, 0))
+    made = session.execute(
+        select(Bill.import_task_id, func.count())
+        .where(among(Bill.import_task_id, given), Bill.bill_id.in_(bills))
+        .group_by(Bill.import_task_id)
+    )
+    for task_id, count in made:
+        counts[task_id or 0] = (count, 0)
+    flagged = session.execute(
+        select(Bill.import_task_id, func.count(BillFlag.flag_id))
+        .join(Bill, Bill.bill_id == BillFlag.bill_id)
+        .where(
+            among(Bill.import_task_id, given),
+            Bill.bill_id.in_(bills),
+            Bill.void.is_(False),
+            BillFlag.status_id == FlagStatus.UNRESOLVED,
+        )
+        .group_by(Bill.import_task_id)
+    )
+    for task_id, count in flagged:
+        counts[task_id or 0] = (counts[task_id or 0][0], count)
     return counts
 
 

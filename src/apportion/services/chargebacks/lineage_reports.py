@@ -162,10 +162,13 @@ def task_history(db: Database, task_id: int, viewer: Principal | None = None) ->
 
 
 def import_corrections(db: Database, task_guid: str, principal: Principal) -> list[CorrectionRow]:
-    """The chargeback bills a bill import task undid by replacing the bills they were made from."""
+    """The chargeback bills a bill import task undid by replacing the bills they were made from; for a scoped
+    viewer, the task must be one it sees (docs/scoping.md), and only the bills in its scope are listed."""
     task_id = import_tasks.task_id_of(db, task_guid, principal)
     with db.reading() as session:
-        return lineage.corrections(session, cause_import_task_id=task_id)
+        rows = lineage.corrections(session, cause_import_task_id=task_id)
+        bills = set(scoped.bills_among(session, principal.scope, [c.bill_id for c in rows]))
+    return [c for c in rows if c.bill_id in bills]
 
 
 @dataclass(frozen=True)

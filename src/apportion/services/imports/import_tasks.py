@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 import uuid
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +25,7 @@ from apportion.importer.limits import ImportFileRejected, ImportLimits
 from apportion.importer.readers import check_upload, decode_base64
 from apportion.services.access.auth import Principal
 from apportion.services.imports import batch_choice, saved_profiles
+from apportion.store import scoping as scoped
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import import_tasks as stored
 from apportion.store.queries.import_tasks import KICKOUT as KICKOUT
@@ -189,6 +191,8 @@ def reimport_kickouts(
         original = _task_by_guid(session, task_guid)
         if original.user_id != principal.user_id and not batch_choice.can_manage(principal.grants):
             raise NotFound("Task", task_guid)  # as GET /task/{guid}: another user's task is not visible
+        if not principal.scope.whole and not _seen(session, original.task_id, principal):
+            raise NotFound("Task", task_guid)  # nor one a scoped user does not see (docs/scoping.md)
         if original.task_type_code != BILL_IMPORT:
             raise ValidationFailed.single("taskGuid", f"Task {original.task_guid} is not a bill import task.")
         if original.status != TaskStatus.COMPLETED_WITH_KICKOUTS:
@@ -232,18 +236,66 @@ def list_tasks(
         if type_code is None:
             raise ValidationFailed.single("taskTypeCode", f"taskTypeCode must be one of {', '.join(TASK_TYPE_CODES)}.")
     conditions = ids.parse_filter(filter_text, FILTERS)
+    seen = scoped.import_task_ids(principal.scope, principal.user_id)
     with db.reading() as session:
-        return stored.list_tasks(session, type_code, conditions, _visible_to(principal), page_number, page_size, today)
+        page = stored.list_tasks(
+            session, type_code, conditions, _visible_to(principal), page_number, page_size, today, seen
+        )
+        return replace(page, rows=_as_seen(session, page.rows, principal))
 
 
 def get_task(db: Database, task_guid: str, principal: Principal) -> TaskListing:
-    """GET /api/v3/task/{taskGuid}: one task with its user, batch and surviving bill count, or NotFound."""
+    """GET /api/v3/task/{taskGuid}: one task with its user, batch and surviving bill count, or NotFound (also for a
+    task a scoped user does not see: docs/scoping.md)."""
+    seen = scoped.import_task_ids(principal.scope, principal.user_id)
     with db.reading() as session:
         task = _task_by_guid(session, task_guid)
-        listing = stored.task_listing(session, task.task_id, _visible_to(principal))
-    if listing is None:
-        raise NotFound("Task", task_guid)
-    return listing
+        listing = stored.task_listing(session, task.task_id, _visible_to(principal), seen)
+        if listing is None:
+            raise NotFound("Task", task_guid)
+        return _as_seen(session, [listing], principal)[0]
+
+
+def _seen(session: UnitOfWork, task_id: int, principal: Principal) -> bool:
+    """Whether a scoped user sees the task: it started it, or the task made a bill in its scope."""
+    return scoped.holds_import_task(session, principal.scope, principal.user_id, task_id)
+
+
+# The output's figures about the bills an import made or undid; for a task another user started, a scoped viewer
+# is told only those it can be told for its scope (docs/scoping.md).
+_WHOLE_FILE_BILL_FIGURES = ("voidedBillCount", "chargebackRerunCount", "flaggedBillCount")
+
+
+def _as_seen(session: UnitOfWork, rows: Sequence[TaskListing], principal: Principal) -> list[TaskListing]:
+    """The tasks as a scoped viewer sees them: for a task another user started, the bills it made that are still
+    stored and their unresolved flags count only those in the viewer's scope, and so does the output's billCount;
+    the chargeback bills it voided are only those in scope; the figures that cannot be told for a scope are left
+    out. Unchanged, and nothing read, for an unlimited viewer or the viewer's own tasks."""
+    if principal.scope.whole:
+        return list(rows)
+    others = [row for row in rows if row.task.user_id != principal.user_id]
+    counts = scoped.import_task_counts(session, principal.scope, [row.task.task_id for row in others])
+    voided = [i for row in others for i in (row.task.output or {}).get("voidedChargebackBillIds") or ()]
+    kept = set(scoped.bills_among(session, principal.scope, voided))
+    return [row if row.task.task_id not in counts else _scoped(row, counts[row.task.task_id], kept) for row in rows]
+
+
+def _scoped(row: TaskListing, counts: tuple[int, int], bills_in_scope: set[int]) -> TaskListing:
+    made, flags = counts
+    task, output = row.task, row.task.output
+    if output is not None:
+        output = {key: value for key, value in output.items() if key not in _WHOLE_FILE_BILL_FIGURES}
+        output["billCount"] = made
+        if "voidedChargebackBillIds" in output:
+            output["voidedChargebackBillIds"] = [
+                i for i in output["voidedChargebackBillIds"] or () if i in bills_in_scope
+            ]
+        kicked = output.get("kickoutRowCount", 0)
+        message = (
+            f"{made} bills in your topmost imported from {output.get('rowCount', 0)} rows; {kicked} rows kicked out."
+        )
+        task = replace(task, output=output, message=message)
+    return replace(row, task=task, current_success_count=made, unresolved_flag_count=flags)
 
 
 def task_id_of(db: Database, task_guid: str, principal: Principal) -> int:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from apportion.domain.filters import Condition
 from apportion.domain.flags import FlagStatus
 from apportion.domain.task_status import TaskStatus
+from apportion.store import scoping
 from apportion.store.filtering import compile_filter
 from apportion.store.id_lists import among
 from apportion.store.models.accounting import BillFlag
@@ -28,6 +29,7 @@ from apportion.store.models.reference import Unit, UnitType
 from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, TypedPage, paginate
 from apportion.store.queries.children import UserChild
+from apportion.store.scoping import Ids
 
 SOURCE, KICKOUT = "source", "kickout"
 """The kinds of file kept with a task: the uploaded source, and kickout files of rows that failed."""
@@ -200,14 +202,18 @@ def _listing(row: RowMapping) -> TaskListing:
     )
 
 
-def _visible(statement: AnySelect, user_id: int | None) -> AnySelect:
-    return statement if user_id is None else statement.where(Task.user_id == user_id)
+def _visible(statement: AnySelect, user_id: int | None, seen: Ids | None) -> AnySelect:
+    """Only `user_id`'s own tasks (None: everyone's), and only those among `seen` (store.scoping.import_task_ids;
+    None: no condition, for an unlimited user)."""
+    statement = statement if user_id is None else statement.where(Task.user_id == user_id)
+    return scoping.restrict(statement, Task.task_id, seen)
 
 
-def task_listing(session: Session, task_id: int, visible_to: int | None) -> TaskListing | None:
-    """One task with its user, batch code and bill count; None if missing, or not `visible_to`'s own task
-    (None: everyone's tasks are visible)."""
-    row = session.execute(_visible(_listing_select(), visible_to).where(Task.task_id == task_id)).mappings().first()
+def task_listing(session: Session, task_id: int, visible_to: int | None, seen: Ids | None = None) -> TaskListing | None:
+    """One task with its user, batch code and bill count; None if missing, not `visible_to`'s own task (None:
+    everyone's tasks are visible), or not among `seen` (a scoped user's, store.scoping.import_task_ids)."""
+    statement = _visible(_listing_select(), visible_to, seen).where(Task.task_id == task_id)
+    row = session.execute(statement).mappings().first()
     return None if row is None else _listing(row)
 
 
@@ -219,10 +225,11 @@ def list_tasks(
     page_number: int,
     page_size: int,
     today: date,
+    seen: Ids | None = None,
 ) -> TaskPage:
     """One page of the tasks of a type (all types for None) meeting every condition, newest first; only
-    `visible_to`'s own tasks unless it is None."""
-    statement = _visible(_listing_select(), visible_to)
+    `visible_to`'s own tasks unless it is None, and only those among `seen` (a scoped user's) unless it is None."""
+    statement = _visible(_listing_select(), visible_to, seen)
     if task_type_code is not None:
         statement = statement.where(Task.task_type_code == task_type_code)
     owner = statement.selected_columns
