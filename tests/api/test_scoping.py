@@ -794,7 +794,11 @@ def test_a_scoped_user_sees_the_imports_it_started_or_that_made_a_bill_it_sees(a
     # Its own task is shown as it ran, whatever the bills.
     mine = api.get(f"/api/v3/task/{own}", key=key).json()
     assert (mine["output"]["billCount"], mine["output"]["kickoutRowCount"]) == (0, 1)
-    assert api.get(f"/api/v3/task/{both}/errorOutput", key=key).status_code == 200
+    assert api.get(f"/api/v3/task/{own}/errorOutput", key=key).status_code == 200
+    # Another's kicked-out rows may name accounts outside the scope: its kickouts are not given to a scoped user.
+    for url in (f"/api/v3/task/{both}/errorOutput", f"/api/v202401/import/bill/task/{both}/kickout/summary"):
+        assert api.get(url, key=key).status_code == 404, url
+        assert api.get(url).status_code == 200, url
     # A task that made no bill in the scope (and that it did not start) is as if it did not exist.
     for url in (
         f"/api/v3/task/{only_b}",
@@ -807,8 +811,9 @@ def test_a_scoped_user_sees_the_imports_it_started_or_that_made_a_bill_it_sees(a
         assert api.get(url).status_code == 200, url
     reimport = api.post(f"/api/v202401/import/bill/task/{only_b}/kickout", key=key, json={})
     assert reimport.status_code == 404, reimport.text
+    assert api.post(f"/api/v202401/import/bill/task/{both}/kickout", key=key, json={}).status_code == 404
     assert guids() == [own, only_b, both]  # nothing was queued
-    again = api.post(f"/api/v202401/import/bill/task/{both}/kickout", key=key, json={})
+    again = api.post(f"/api/v202401/import/bill/task/{own}/kickout", key=key, json={})
     assert again.status_code == 200, again.text
     # The pages follow the same rule.
     sign_in(api, key)
@@ -820,5 +825,7 @@ def test_a_scoped_user_sees_the_imports_it_started_or_that_made_a_bill_it_sees(a
     shown = api.client.get(f"/ui/imports/{both}")
     assert shown.status_code == 200
     assert "1 bills in your topmost imported from 3 rows" in shown.text
+    assert "Download the kickout file" not in shown.text
+    assert "Download the kickout file" in api.client.get(f"/ui/imports/{own}").text
     for url in (f"/ui/imports/{only_b}", f"/ui/imports/{only_b}/kickouts"):
         assert api.client.get(url).status_code == 404, url

@@ -374,7 +374,8 @@ def import_page(request: Request, db: DbDep, visitor: BillViewer, taskGuid: str,
     kickouts again; refreshed every few seconds until it ends."""
     listing = import_tasks.get_task(db, taskGuid, visitor)
     summary = None
-    if listing.task.status == TaskStatus.COMPLETED_WITH_KICKOUTS:
+    kicked_out = listing.task.status == TaskStatus.COMPLETED_WITH_KICKOUTS
+    if kicked_out and import_tasks.kickouts_readable(listing.task.user_id, visitor):
         summary = import_tasks.kickout_summary(db, taskGuid, visitor)
     running = listing.task.status in RUNNING
     context = {

@@ -193,6 +193,8 @@ def reimport_kickouts(
             raise NotFound("Task", task_guid)  # as GET /task/{guid}: another user's task is not visible
         if not principal.scope.whole and not _seen(session, original.task_id, principal):
             raise NotFound("Task", task_guid)  # nor one a scoped user does not see (docs/scoping.md)
+        if not kickouts_readable(original.user_id, principal):
+            raise NotFound(f"A kickout file of task {original.task_guid}")
         if original.task_type_code != BILL_IMPORT:
             raise ValidationFailed.single("taskGuid", f"Task {original.task_guid} is not a bill import task.")
         if original.status != TaskStatus.COMPLETED_WITH_KICKOUTS:
@@ -312,9 +314,23 @@ class OutputFile:
     kind: str
 
 
+def kickouts_readable(task_user_id: int, principal: Principal) -> bool:
+    """Whether the principal may read a task's kickout rows: a scoped user only those of its own imports, since
+    another user's kicked-out rows may name accounts outside its scope (docs/scoping.md)."""
+    return principal.scope.whole or task_user_id == principal.user_id
+
+
+def _kickout_task(db: Database, task_guid: str, principal: Principal) -> TaskRecord:
+    """The task whose kickouts the principal asks for (NotFound when it may not read them)."""
+    task = get_task(db, task_guid, principal).task
+    if not kickouts_readable(task.user_id, principal):
+        raise NotFound(f"A kickout file of task {task.task_guid}")
+    return task
+
+
 def error_output(db: Database, task_guid: str, principal: Principal) -> OutputFile:
     """GET /api/v3/task/{taskGuid}/errorOutput: the task's kickout file, or a ZIP of them when there are several."""
-    task = get_task(db, task_guid, principal).task
+    task = _kickout_task(db, task_guid, principal)
     with db.reading() as session:
         files = stored.files_of(session, task.task_id, KICKOUT)
     if not files:
@@ -336,7 +352,7 @@ def _reasons(messages: list[str] | None) -> list[str]:
 def kickout_rows(db: Database, task_guid: str, principal: Principal) -> list[str]:
     """Every row an import kicked out with its reason ("Row 3: ..."), file by file, in the order they were found;
     each prefixed by its file's name when the upload held several."""
-    task = get_task(db, task_guid, principal).task
+    task = _kickout_task(db, task_guid, principal)
     with db.reading() as session:
         files = stored.files_of(session, task.task_id, KICKOUT)
     several = len(files) > 1
@@ -359,7 +375,7 @@ class KickoutSummary:
 def kickout_summary(db: Database, task_guid: str, principal: Principal, file_name: str | None = None) -> KickoutSummary:
     """GET …/kickout/summary (the whole upload) or …/kickout/{filename}/summary (one file of it, by its name in the
     upload or its kickout file's name); 404 for an unknown task or file, 400 for a task that is not a bill import."""
-    task = get_task(db, task_guid, principal).task
+    task = _kickout_task(db, task_guid, principal)
     if task.task_type_code != BILL_IMPORT:
         raise ValidationFailed.single("taskGuid", f"Task {task.task_guid} is not a bill import task.")
     with db.reading() as session:
