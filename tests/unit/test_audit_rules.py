@@ -368,3 +368,17 @@ def test_the_account_pass_answers_as_each_bill_alone(
     history = [target, *others]  # the targets are among the account's live bills, as the engine reads them
     expected = {b.bill_id: audits.audit_bill(b, history, settings, TODAY) for b in history}
     assert audits.audit_account(history, history, settings, TODAY) == expected
+
+
+@given(accounts(), every_setting(), st.data())
+def test_accounts_audited_together_answer_as_each_bill_alone(
+    case: tuple[AuditBill, list[AuditBill]], settings: dict[Audit, AuditSetting], data: st.DataObject
+) -> None:
+    first, others = case
+    history = [first, *others]
+    # Some of the account's bills, and one that is not among its live bills (as a void bill would be).
+    chosen = data.draw(st.lists(st.sampled_from(history), unique_by=lambda b: b.bill_id, min_size=1))
+    outsider = data.draw(bills(99))
+    targets = [*chosen, outsider]
+    expected = {b.bill_id: audits.audit_bill(b, history, settings, TODAY) for b in targets}
+    assert audits.audit_accounts({7: targets}, {7: history}, settings, TODAY) == expected
