@@ -368,3 +368,31 @@ def test_the_account_pass_answers_as_each_bill_alone(
     history = [target, *others]  # the targets are among the account's live bills, as the engine reads them
     expected = {b.bill_id: audits.audit_bill(b, history, settings, TODAY) for b in history}
     assert audits.audit_account(history, history, settings, TODAY) == expected
+
+
+@given(accounts(), accounts(), every_setting(), st.data())
+def test_accounts_audited_together_answer_as_each_bill_alone(
+    case: tuple[AuditBill, list[AuditBill]],
+    second: tuple[AuditBill, list[AuditBill]],
+    settings: dict[Audit, AuditSetting],
+    data: st.DataObject,
+) -> None:
+    first, others = case
+    history = {
+        7: [first, *others],
+        8: [b._replace(bill_id=b.bill_id + 100, account_id=8) for b in (second[0], *second[1])],
+    }
+    # Some of each account's bills, and one that is not among its live bills (as a void bill would be).
+    targets = {
+        account_id: [
+            *data.draw(st.lists(st.sampled_from(bills_of), unique_by=lambda b: b.bill_id, min_size=1)),
+            data.draw(bills(900 + account_id))._replace(account_id=account_id),
+        ]
+        for account_id, bills_of in history.items()
+    }
+    expected = {
+        b.bill_id: audits.audit_bill(b, history[account_id], settings, TODAY)
+        for account_id, bills_of in targets.items()
+        for b in bills_of
+    }
+    assert audits.audit_accounts(targets, history, settings, TODAY) == expected

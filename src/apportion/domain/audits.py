@@ -11,14 +11,14 @@ adjustment and account alerts, which Apportion's import does not carry or do.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple, assert_never
+from operator import attrgetter
+from typing import Any, NamedTuple, assert_never
 
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.flags import AUDIT_EXCEPTION, FlagAction, FlagStatus
@@ -449,27 +449,212 @@ def needs_lines(settings: Mapping[Audit, AuditSetting]) -> bool:
     return any(audit in line_audits for audit, _ in active(settings))
 
 
-def audit_bill(
-    bill: AuditBill, others: Iterable[AuditBill], settings: Mapping[Audit, AuditSetting], today: date
+PASSED = Failure((), False, ())  # a bill that fails no audit
+
+
+def _run(
+    bill: AuditBill, rest: Sequence[AuditBill], checks: Sequence[tuple[Audit, AuditSetting]], today: date
 ) -> Failure:
-    """Run every active audit on the bill (an audit whose minimum cost the bill's total does not reach is not run);
-    the failures, whether any failed audit is Hold, and the failed audits' assignees (first seen first)."""
-    rest = [o for o in others if o.bill_id != bill.bill_id]
     failed: list[Audit] = []
     hold = False
     assignees: dict[int, None] = {}
-    for audit, setting in active(settings):
+    for audit, setting in checks:
         if bill.total_cost < setting.minimum_cost:
             continue
         if fails(audit, setting, bill, rest, today):
             failed.append(audit)
             hold = hold or setting.status is SettingStatus.HOLD
             assignees.update(dict.fromkeys(setting.assignees))
-    return Failure(tuple(failed), hold, tuple(assignees))
+    return Failure(tuple(failed), hold, tuple(assignees)) if failed else PASSED
 
 
-def _order_key(bill: AuditBill) -> tuple[date, date, int]:
-    return bill.end_date, bill.begin_date, bill.bill_id
+def audit_bill(
+    bill: AuditBill, others: Iterable[AuditBill], settings: Mapping[Audit, AuditSetting], today: date
+) -> Failure:
+    """Run every active audit on the bill (an audit whose minimum cost the bill's total does not reach is not run);
+    the failures, whether any failed audit is Hold, and the failed audits' assignees (first seen first)."""
+    return _run(bill, [o for o in others if o.bill_id != bill.bill_id], active(settings), today)
+
+
+def _begin(bill: AuditBill) -> date:
+    return bill.begin_date
+
+
+class _Order(NamedTuple):
+    """The accounts' live bills walked in begin order, an account at a time: each one's previous bill (of those
+    beginning earlier, the one ending last), those with a gap after their previous one, and the accounts on which
+    some two bills' dates overlap."""
+
+    previous: dict[int, AuditBill | None]
+    gaps: set[int]
+    overlapping: set[int]
+
+
+def _walk(history: Mapping[int, Sequence[AuditBill]]) -> _Order:
+    previous: dict[int, AuditBill | None] = {}
+    gaps: set[int] = set()
+    overlapping: set[int] = set()
+    for account_id, bills in history.items():
+        latest: AuditBill | None = None  # of the bills walked, the one ending last (then beginning last, highest id)
+        before: AuditBill | None = None  # `latest` as it was before the bills beginning on this one's begin date
+        begin: date | None = None
+        for h in sorted(bills, key=_begin):
+            if h.begin_date != begin:
+                begin, before = h.begin_date, latest
+            previous[h.bill_id] = before
+            if before is not None and (h.begin_date - before.end_date).days >= GAP_DAYS:
+                gaps.add(h.bill_id)
+            if latest is None:
+                latest = h
+                continue
+            if latest.end_date > h.begin_date:
+                overlapping.add(account_id)
+            if (h.end_date, h.begin_date, h.bill_id) > (latest.end_date, latest.begin_date, latest.bill_id):
+                latest = h
+    return _Order(previous, gaps, overlapping)
+
+
+def dates_overlap(bills: Iterable[AuditBill]) -> bool:
+    """Whether the dates of any two of the bills overlap (begin in order, each against the latest end before it)."""
+    latest: date | None = None
+    for bill in sorted(bills, key=_begin):
+        if latest is not None and latest > bill.begin_date:
+            return True
+        if latest is None or bill.end_date > latest:
+            latest = bill.end_date
+    return False
+
+
+# The audits that read the bill alone, not the other bills of its account.
+_ALONE = frozenset(
+    {
+        Audit.LINE_DESCRIPTIONS,
+        Audit.LINE_TYPES,
+        Audit.TOTAL_VS_LINE_TYPES,
+        Audit.PERIOD_OUTSIDE_DATES,
+        Audit.ENDS_IN_FUTURE,
+        Audit.STATEMENT_BEFORE_END,
+        Audit.DUE_BEFORE_END,
+        Audit.DUE_TOO_LONG,
+        Audit.STATEMENT_TOO_LONG,
+    }
+)
+
+
+def _invoice(bill: AuditBill) -> str:
+    return (bill.invoice_number or "").strip().lower()
+
+
+_PERIOD = attrgetter("account_id", "billing_period")
+_DATES = attrgetter("account_id", "begin_date", "end_date")
+_DATES_AND_TOTAL = attrgetter("account_id", "begin_date", "end_date", "total_cost")
+_BILL_ID = attrgetter("bill_id")
+
+
+def _repeated(
+    live: Sequence[AuditBill],
+    targets: Sequence[AuditBill],
+    key: Callable[[AuditBill], Any],
+    rough: Callable[[AuditBill], Any],
+) -> set[int]:
+    """The targets whose key more than one live bill has; none when every live bill's `rough` key (a part of the
+    key, quicker to hash) is its own."""
+    if len(set(map(rough, live))) == len(live):
+        return set()
+    counts = Counter(map(key, live))
+    return {t.bill_id for t in targets if counts[key(t)] > 1}
+
+
+def _failing(
+    audit: Audit,
+    setting: AuditSetting,
+    targets: Sequence[AuditBill],
+    history: Mapping[int, Sequence[AuditBill]],
+    live: Sequence[AuditBill],
+    order: Callable[[], _Order],
+    today: date,
+) -> set[int]:
+    """The targets (each among its account's live bills; `live` is all of them) that fail the audit, before its
+    minimum cost: counts over every account and one walk in begin order answer the history audits; `fails` is
+    asked only of bills those leave in doubt."""
+    if audit is Audit.MULTIPLE_IN_PERIOD:
+        return _repeated(live, targets, _PERIOD, _PERIOD)
+    if audit is Audit.LIKELY_DUPLICATE:
+        return _repeated(live, targets, _DATES_AND_TOTAL, _DATES)
+    if audit is Audit.ENDS_IN_FUTURE:
+        return {t.bill_id for t in targets if t.end_date > today}
+    if audit is Audit.GAP:
+        return order().gaps.intersection(map(_BILL_ID, targets))
+    if audit is Audit.LENGTH_VARIANCE:
+        previous = order().previous
+        return {t.bill_id for t in targets if _length_varies(t, previous[t.bill_id], setting)}
+    doubtful: Sequence[AuditBill] = targets
+    if audit is Audit.OVERLAP:
+        overlapping = order().overlapping
+        doubtful = [t for t in targets if t.account_id in overlapping]
+    elif audit is Audit.INVOICE_REPEATED:
+        numbered = [h for h in live if h.invoice_number]
+        numbers = Counter((h.account_id, n) for h in numbered for n in (_invoice(h),) if n)
+        doubtful = [t for t in targets if numbers[(t.account_id, _invoice(t))] > 1] if numbers else []
+    if audit in _ALONE:
+        return {t.bill_id for t in doubtful if fails(audit, setting, t, (), today)}
+    return {
+        t.bill_id
+        for t in doubtful
+        if fails(audit, setting, t, [h for h in history[t.account_id] if h.bill_id != t.bill_id], today)
+    }
+
+
+def audit_accounts(
+    targets: Mapping[int, Sequence[AuditBill]],
+    history: Mapping[int, Sequence[AuditBill]],
+    settings: Mapping[Audit, AuditSetting],
+    today: date,
+) -> dict[int, Failure]:
+    """`audit_bill` for many bills of many accounts (account id -> its targets, account id -> its live bills, the
+    targets among them; every bill's account_id is its account's), with the same answers (a property test holds
+    them equal) at a fraction of the cost: each audit is asked of all the accounts at once (counts of periods, of
+    (dates, total) and of invoice numbers, one walk in begin order for the previous bills, gaps and overlapping
+    dates), and `fails` only of the bills those leave in doubt. A target that is not among its account's live
+    bills is asked of each audit alone."""
+    checks = active(settings)
+    live = [h for bills in history.values() for h in bills]
+    ids = set(map(_BILL_ID, live))
+    inside = [t for bills in targets.values() for t in bills if t.bill_id in ids]
+    walked: list[_Order] = []
+
+    def order() -> _Order:
+        if not walked:
+            walked.append(_walk(history))
+        return walked[0]
+
+    failing: list[tuple[Audit, AuditSetting, set[int]]] = []
+    if inside:
+        by_id = {t.bill_id: t for t in inside}
+        for audit, setting in checks:
+            failed = _failing(audit, setting, inside, history, live, order, today)
+            failed = {i for i in failed if by_id[i].total_cost >= setting.minimum_cost}
+            if failed:
+                failing.append((audit, setting, failed))
+    found: dict[int, Failure] = dict.fromkeys(map(_BILL_ID, inside), PASSED)
+    for audit_failing in failing:
+        for bill_id in audit_failing[2]:
+            found[bill_id] = _failure(bill_id, failing)
+    if len(inside) < sum(map(len, targets.values())):
+        for account_id, bills in targets.items():
+            for bill in bills:
+                if bill.bill_id not in ids:
+                    found[bill.bill_id] = _run(bill, history.get(account_id, ()), checks, today)
+    return found
+
+
+def _failure(bill_id: int, failing: Sequence[tuple[Audit, AuditSetting, set[int]]]) -> Failure:
+    failed = [(audit, setting) for audit, setting, ids in failing if bill_id in ids]
+    assignees: dict[int, None] = {}
+    for _audit, setting in failed:
+        assignees.update(dict.fromkeys(setting.assignees))
+    hold = any(setting.status is SettingStatus.HOLD for _audit, setting in failed)
+    return Failure(tuple(audit for audit, _setting in failed), hold, tuple(assignees))
 
 
 def audit_account(
@@ -478,56 +663,9 @@ def audit_account(
     settings: Mapping[Audit, AuditSetting],
     today: date,
 ) -> dict[int, Failure]:
-    """`audit_bill` for many bills of one account whose live bills (the targets among them) are `history`, with
-    the same answers (a property test holds them equal) at a fraction of the cost: counts of periods and of
-    (dates, total), the bills in begin order with the running latest end, and a scan for overlapping dates answer
-    the history audits; the other audits are asked of `fails`."""
-    checks = active(settings)
-    if not checks:
-        return {bill.bill_id: Failure((), False, ()) for bill in targets}
-    periods = Counter(h.billing_period for h in history)
-    keys = Counter((h.begin_date, h.end_date, h.total_cost) for h in history)
-    ordered = sorted(history, key=lambda h: h.begin_date)
-    begins = [h.begin_date for h in ordered]
-    latest: list[AuditBill] = []
-    for h in ordered:
-        latest.append(h if not latest or _order_key(h) > _order_key(latest[-1]) else latest[-1])
-    overlapping = any(latest[k - 1].end_date > ordered[k].begin_date for k in range(1, len(ordered)))
-    ids = {h.bill_id for h in history}
-    found: dict[int, Failure] = {}
-    for bill in targets:
-        itself = 1 if bill.bill_id in ids else 0
-        at = bisect_left(begins, bill.begin_date)
-        previous = latest[at - 1] if at else None
-        rest: list[AuditBill] | None = None
-        failed: list[Audit] = []
-        hold = False
-        assignees: dict[int, None] = {}
-        for audit, setting in checks:
-            if bill.total_cost < setting.minimum_cost:
-                continue
-            if audit is Audit.MULTIPLE_IN_PERIOD:
-                fail = periods[bill.billing_period] > itself
-            elif audit is Audit.LIKELY_DUPLICATE:
-                fail = keys[(bill.begin_date, bill.end_date, bill.total_cost)] > itself
-            elif audit is Audit.GAP:
-                fail = _gap(bill, previous)
-            elif audit is Audit.LENGTH_VARIANCE:
-                fail = _length_varies(bill, previous, setting)
-            elif audit is Audit.ENDS_IN_FUTURE:
-                fail = bill.end_date > today
-            elif audit is Audit.OVERLAP and not overlapping:
-                fail = False
-            else:
-                if rest is None:
-                    rest = [h for h in history if h.bill_id != bill.bill_id]
-                fail = fails(audit, setting, bill, rest, today)
-            if fail:
-                failed.append(audit)
-                hold = hold or setting.status is SettingStatus.HOLD
-                assignees.update(dict.fromkeys(setting.assignees))
-        found[bill.bill_id] = Failure(tuple(failed), hold, tuple(assignees))
-    return found
+    """`audit_accounts` for the bills of one account whose live bills are `history`."""
+    account_id = next((b.account_id for b in (*history, *targets)), 0)
+    return audit_accounts({account_id: targets}, {account_id: history}, settings, today)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from psycopg.types.json import Json
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, insert, text
 from sqlalchemy.orm import Session
 
+from apportion.store.models.base import SQLiteExactNumeric
+
 Row = Mapping[str, Any]
 ROWS_PER_STATEMENT = 50
 SQLITE_MAX_VARIABLES = 32_766  # the default limit of bound parameters per statement since SQLite 3.32
@@ -56,7 +58,7 @@ def insert_with_ids(session: Session, table: Table, rows: Sequence[Row]) -> list
                 {"table": table.name, "column": key.name, "n": len(rows)},
             ).scalars()
         )
-        _copy(session, table, [{**row, key.name: i} for row, i in zip(rows, ids, strict=True)])
+        _copy(session, table, rows, {key.name: ids})
         return ids
     if dialect == "sqlite":
         # SQLite cannot promise RETURNING order for a multi-row insert (SQLAlchemy would send one statement per
@@ -64,7 +66,7 @@ def insert_with_ids(session: Session, table: Table, rows: Sequence[Row]) -> list
         # commit, and gets max(rowid) + 1; the other rows take the keys after it, in one executemany.
         first = int(session.execute(insert(table).returning(key), dict(rows[0])).scalar_one())
         ids = list(range(first, first + len(rows)))
-        _executemany_sqlite(session, table, [{**row, key.name: i} for row, i in zip(rows[1:], ids[1:], strict=True)])
+        _executemany_sqlite(session, table, rows[1:], {key.name: ids[1:]})
         return ids
     statement = insert(table).returning(key, sort_by_parameter_order=True)
     return [int(i) for i in session.execute(statement, list(rows)).scalars()]
@@ -85,8 +87,11 @@ def _columns(table: Table, rows: Sequence[Row]) -> tuple[list[str], dict[str, An
     return keys, defaults
 
 
-def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> None:
-    """Positional rows in multi-row INSERTs, each value passed through its column type's bind processor.
+def _executemany_sqlite(
+    session: Session, table: Table, rows: Sequence[Row], extra: Mapping[str, Sequence[Any]] | None = None
+) -> None:
+    """Positional rows in multi-row INSERTs, each value passed through its column type's bind processor; `extra`
+    gives more columns (name -> a value per row: the generated keys), kept out of the rows' dictionaries.
 
     The same values a Core insert would bind, without its per-row parameter dictionaries. A column that is None in
     every row and has no default is left out of the statement: SQLite stores NULL for it all the same.
@@ -94,6 +99,9 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> 
     if not rows:
         return
     keys, defaults = _columns(table, rows)
+    given = dict(extra or {})
+    defaults = {name: value for name, value in defaults.items() if name not in given}
+    keys = [*keys, *given]
     dialect = session.get_bind().dialect
     count = len(rows)
     names: list[str] = []
@@ -101,17 +109,25 @@ def _executemany_sqlite(session: Session, table: Table, rows: Sequence[Row]) -> 
     # distinct value for the repeating kinds. Processors take None as a Core insert hands it to them.
     columns: list[list[Any]] = []
     for name in [*keys, *defaults]:
-        values = [defaults[name]] * count if name in defaults else list(map(itemgetter(name), rows))
+        if name in given:
+            values = list(given[name])
+        elif name in defaults:
+            values = [defaults[name]] * count
+        else:
+            values = list(map(itemgetter(name), rows))
         column = table.c[name]
         # Most columns' first value is not None: the whole column is scanned only when it might be all None
         # (list.count compares every value with None, a rich comparison per Decimal).
         if column.server_default is None and values[0] is None and values.count(None) == count:
             continue
-        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        impl = column.type.dialect_impl(dialect)
+        process = impl.bind_processor(dialect)
         if process is None:
             columns.append(values)
         elif isinstance(column.type, _REPEATING):
             columns.append(_processed(values, process))
+        elif isinstance(impl, SQLiteExactNumeric):
+            columns.append(impl.bind_column(values, process))
         else:
             columns.append(list(map(process, values)))
         names.append(name)
@@ -146,10 +162,15 @@ def _processed(values: list[object], process: Callable[[object], object]) -> lis
     return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
 
 
-def _copy(session: Session, table: Table, rows: Sequence[Row]) -> None:
-    """COPY the rows over the session's own connection, so they belong to its transaction."""
+def _copy(
+    session: Session, table: Table, rows: Sequence[Row], extra: Mapping[str, Sequence[Any]] | None = None
+) -> None:
+    """COPY the rows over the session's own connection, so they belong to its transaction (`extra` as in
+    `_executemany_sqlite`)."""
     keys, defaults = _columns(table, rows)
-    columns = sql.SQL(", ").join(sql.Identifier(name) for name in (*keys, *defaults))
+    given = dict(extra or {})
+    defaults = {name: value for name, value in defaults.items() if name not in given}
+    columns = sql.SQL(", ").join(sql.Identifier(name) for name in (*keys, *given, *defaults))
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), columns)
     fill = tuple(defaults.values())
     # COPY adapts values by their Python type; documents must be marked as JSON explicitly.
@@ -157,8 +178,9 @@ def _copy(session: Session, table: Table, rows: Sequence[Row]) -> None:
     session.flush()
     driver: Any = session.connection().connection.driver_connection
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in rows:
+        more = list(zip(*given.values(), strict=True)) if given else [()] * len(rows)
+        for row, added in zip(rows, more, strict=True):
             values = [row[k] for k in keys]
             for i in documents:
                 values[i] = None if values[i] is None else Json(values[i])
-            copy.write_row((*values, *fill))
+            copy.write_row((*values, *added, *fill))

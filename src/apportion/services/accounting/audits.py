@@ -95,7 +95,11 @@ def _with_meters(
     """Give meters to the audited bills and the bills whose dates overlap theirs (only those: the overlap audit
     needs meters only where dates overlap, which is rare)."""
     wanted: set[int] = set()
+    # Only accounts whose bills' dates overlap somewhere can have such bills.
+    crowded = {account_id for account_id, bs in history.items() if rules.dates_overlap(bs)}
     for bill in bills:
+        if bill.account_id not in crowded:
+            continue
         overlapping = [
             o.bill_id
             for o in history.get(bill.account_id, ())
@@ -137,19 +141,19 @@ def audit_bills(
     if rules.needs_lines(settings):
         lines = stored.lines_of(session, [b.bill_id for b in targets])
         targets = [b._replace(lines=lines.get(b.bill_id, ())) for b in targets]
-    today = now.date()
     by_account: dict[int, list[AuditBill]] = {}
     for bill in targets:
         by_account.setdefault(bill.account_id, []).append(bill)
-    failures: dict[int, rules.Failure] = {}
-    for account_id, bills in by_account.items():
-        failures.update(rules.audit_account(bills, history.get(account_id, ()), settings, today))
-    # Every audited bill's flag: failures add issues to it, passes resolve issues of an earlier pass.
+    failures = rules.audit_accounts(by_account, history, settings, now.date())
+    # Every audited bill's flag: failures add issues to it, passes resolve issues of an earlier pass (a bill that
+    # passes and has no flag is left alone).
     flags = stored.audit_flags(session, [b.bill_id for b in targets])
     writes: list[FlagWrite] = []
     holds: dict[bool, list[int]] = {True: [], False: []}
     for bill_id, failure in failures.items():
         found = flags.get(bill_id)
+        if found is None and not failure.audits:
+            continue
         current = (
             rules.FlagState(found.type_id, found.status, found.issues, found.assignees) if found is not None else None
         )

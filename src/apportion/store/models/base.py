@@ -64,6 +64,18 @@ class SQLiteExactNumeric(UserDefinedType[Decimal]):
 
         return process
 
+    def bind_column(self, values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
+        """`process` of every value of a bulk write's column (store/bulk.py): when none is None and every one is
+        below the float limit, as most money and quantities are, that is float() of each, done in C."""
+        try:
+            numbers = list(map(float, values))
+        except (TypeError, ValueError):  # a None (or a value only `process` can tell about)
+            return list(map(process, values))
+        float_limit = 10.0 ** (FLOAT_DIGITS - self.scale)
+        if numbers and -float_limit < min(numbers) and max(numbers) < float_limit:
+            return numbers
+        return list(map(process, values))
+
     def result_processor(self, _dialect: Dialect, _coltype: object) -> Callable[[Any], Decimal | None]:
         """A stored float as SQLAlchemy's Numeric reads it (rounded to the scale), a BLOB as the exact Decimal."""
         form = f"%.{self.scale}f"

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import delete, insert, select, update
@@ -39,14 +38,14 @@ def load_settings(session: Session) -> dict[Audit, AuditSetting]:
     """Every audit's setting: the saved one, else its default (§9 D8)."""
     settings = default_settings()
     assignees: dict[str, list[int]] = defaultdict(list)
-    for code, user_id in session.execute(
+    for code, user_id in session.connection().execute(
         select(AuditSettingAssignee.setting_code, AuditSettingAssignee.user_id).order_by(
             AuditSettingAssignee.setting_code, AuditSettingAssignee.user_id
         )
     ):
         assignees[code].append(user_id)
     known = {a.value: a for a in Audit}
-    for row in session.execute(
+    for row in session.connection().execute(
         select(
             AuditSettingRow.setting_code,
             AuditSettingRow.setting_status,
@@ -153,39 +152,26 @@ _BILL_COLUMNS = (
 )
 
 
-def _bill(row: tuple[int, int, date, date, int, Decimal, bool, date | None, date | None, str | None]) -> AuditBill:
-    bill_id, account_id, begin, end, period, total, estimated, statement, due, invoice = row
-    return AuditBill(
-        bill_id,
-        account_id,
-        begin,
-        end,
-        period,
-        total,
-        bool(estimated),
-        statement,
-        due,
-        invoice,
-    )
-
-
 def bills_to_audit(session: Session, bill_ids: Sequence[int]) -> tuple[list[AuditTarget], dict[int, list[AuditBill]]]:
     """In one statement: the bills as the audits see them (with void, accrual and their account's audit switch),
     and account id -> the live (not void) bills of their accounts, themselves included."""
+    session.flush()  # the rows are read on the session's connection, past its autoflush
     accounts = select(Bill.account_id).where(among(Bill.bill_id, bill_ids)).distinct().scalar_subquery()
     wanted = set(bill_ids)
     found: list[AuditTarget] = []
     history: dict[int, list[AuditBill]] = defaultdict(list)
-    for row in session.execute(
+    # The first ten columns are AuditBill's fields, in order.
+    for row in session.connection().execute(
         select(*_BILL_COLUMNS, Bill.void, Bill.accrual, Account.audit_enabled)
         .join(Account, Account.account_id == Bill.account_id)
         .where(Bill.account_id.in_(accounts))
     ):
-        bill = _bill(row[:10])
-        if not row[10]:
+        bill = AuditBill(*row[:10])
+        void = row[10]
+        if not void:
             history[bill.account_id].append(bill)
         if bill.bill_id in wanted:
-            found.append(AuditTarget(bill, bool(row[10]), bool(row[11]), bool(row[12])))
+            found.append(AuditTarget(bill, void, row[11], row[12]))
     found.sort(key=lambda t: t.bill.bill_id)
     return found, history
 
@@ -193,7 +179,7 @@ def bills_to_audit(session: Session, bill_ids: Sequence[int]) -> tuple[list[Audi
 def meters_of(session: Session, bill_ids: Sequence[int]) -> dict[int, frozenset[int]]:
     """bill id -> the meters it has figures for."""
     found: dict[int, set[int]] = defaultdict(set)
-    for bill_id, meter_id in session.execute(
+    for bill_id, meter_id in session.connection().execute(
         select(BillMeter.bill_id, BillMeter.meter_id).where(among(BillMeter.bill_id, bill_ids))
     ):
         found[bill_id].add(meter_id)
@@ -203,7 +189,7 @@ def meters_of(session: Session, bill_ids: Sequence[int]) -> dict[int, frozenset[
 def lines_of(session: Session, bill_ids: Sequence[int]) -> dict[int, tuple[AuditLine, ...]]:
     """bill id -> its line items (observation type code, caption, cost)."""
     found: dict[int, list[AuditLine]] = defaultdict(list)
-    for bill_id, code, caption, cost in session.execute(
+    for bill_id, code, caption, cost in session.connection().execute(
         select(BillLine.bill_id, ObservationType.observation_type_code, BillLine.caption, BillLine.cost)
         .join(ObservationType, ObservationType.observation_type_id == BillLine.observation_type_id)
         .where(among(BillLine.bill_id, bill_ids))
@@ -226,23 +212,27 @@ class AuditFlag:
 
 def audit_flags(session: Session, bill_ids: Sequence[int]) -> dict[int, AuditFlag]:
     """bill id -> its flag, for those of the bills that are flagged."""
-    rows = session.execute(
-        select(BillFlag.bill_id, BillFlag.flag_id, BillFlag.flag_type_id, BillFlag.status_id).where(
-            among(BillFlag.bill_id, bill_ids)
+    rows = (
+        session.connection()
+        .execute(
+            select(BillFlag.bill_id, BillFlag.flag_id, BillFlag.flag_type_id, BillFlag.status_id).where(
+                among(BillFlag.bill_id, bill_ids)
+            )
         )
-    ).all()
+        .all()
+    )
     if not rows:
         return {}
     flag_ids = [row.flag_id for row in rows]
     issues: dict[int, dict[int, bool]] = defaultdict(dict)
-    for flag_id, issue, resolved in session.execute(
+    for flag_id, issue, resolved in session.connection().execute(
         select(BillFlagIssue.flag_id, BillFlagIssue.issue_type_id, BillFlagIssue.resolved).where(
             among(BillFlagIssue.flag_id, flag_ids)
         )
     ):
         issues[flag_id][issue] = bool(resolved)
     assignees: dict[int, set[int]] = defaultdict(set)
-    for flag_id, user_id in session.execute(
+    for flag_id, user_id in session.connection().execute(
         select(BillFlagAssignee.flag_id, BillFlagAssignee.user_id).where(among(BillFlagAssignee.flag_id, flag_ids))
     ):
         assignees[flag_id].add(user_id)
