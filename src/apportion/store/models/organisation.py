@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, true
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from apportion.store.models.base import Base, Money, Quantity, Ratio
@@ -119,6 +119,10 @@ class Account(Base):
     __table_args__ = (UniqueConstraint("vendor_id", "account_code"),)
 
 
+# Imports find accounts by code without case (store.queries.import_catalog): an index on the expression they compare.
+Index("ix_accounts_lower_account_code", func.lower(Account.account_code))
+
+
 class Meter(Base):
     """A meter at a place, of one commodity, with its use and demand units."""
 
@@ -146,6 +150,9 @@ class Meter(Base):
     created_date: Mapped[datetime | None]
     modified_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id", ondelete="SET NULL"), index=True)
     modified_date: Mapped[datetime | None]
+
+
+Index("ix_meters_lower_meter_code", func.lower(Meter.meter_code))
 
 
 class AccountMeter(Base):
