@@ -55,6 +55,7 @@ class Scope:
     cost_center_ids: frozenset[int] | None = None
 
     WHOLE: ClassVar[Scope]
+    NOTHING: ClassVar[Scope]
 
     @property
     def whole(self) -> bool:
@@ -70,6 +71,7 @@ class Scope:
 
 
 Scope.WHOLE = Scope()
+Scope.NOTHING = Scope(frozenset(), frozenset())  # limited to no place and no cost center: reaches no record
 
 
 def normalized(ids: Iterable[int], parents: Mapping[int, int | None]) -> frozenset[int] | None:

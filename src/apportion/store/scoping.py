@@ -234,6 +234,20 @@ def bills_among(session: Session, scope: Scope, given: Sequence[int]) -> list[in
     return [i for i in given if i in found]
 
 
+def logged_bills_among(session: Session, scope: Scope, entries: Sequence[tuple[int, int | None]]) -> set[int]:
+    """Of (bill id, version id) pairs of the correction log, the bill ids `scope` holds: a stored bill when it lies
+    in scope; a bill deleted since (its log entry outlives it) when its version lies wholly in scope. All of them
+    for the whole tree (nothing is read)."""
+    given = [bill_id for bill_id, _version in entries]
+    if scope.whole or not given:
+        return set(given)
+    seen = set(bills_among(session, scope, given))
+    stored = set(session.execute(select(Bill.bill_id).where(among(Bill.bill_id, given))).scalars())
+    gone = [(bill_id, version) for bill_id, version in entries if bill_id not in stored]
+    versions = versions_among(session, scope, {version for _bill, version in gone if version is not None})
+    return seen | {bill_id for bill_id, version in gone if version in versions}
+
+
 def record_exists(session: Session, kind: Kind, record_id: int) -> bool:
     """Whether a record of this kind has this id."""
     column: Any

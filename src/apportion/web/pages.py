@@ -303,11 +303,17 @@ def task_errors(db: DbDep, visitor: ChargebackViewer, taskId: int) -> Response:
 
 @router.get("/steps/{stepId}/digest.{format}")
 def digest_export(
-    db: DbDep, clock: ClockDep, _: ChargebackViewer, stepId: int, format: FileFormat, billingPeriod: str | None = None
+    db: DbDep,
+    clock: ClockDep,
+    visitor: ChargebackViewer,
+    stepId: int,
+    format: FileFormat,
+    billingPeriod: str | None = None,
 ) -> Response:
-    """The digest as CSV or XLSX (numbers as numbers), as GET /apportion/v1/digest/{stepId}/export answers it."""
+    """The digest as CSV or XLSX (numbers as numbers), as GET /apportion/v1/digest/{stepId}/export answers it (the
+    visitor's scope included)."""
     period = None if not billingPeriod else billing_period(billingPeriod)
-    return _export(exports.digest(db, stepId, period, clock().date()), format)
+    return _export(exports.digest(db, stepId, period, clock().date(), visitor.scope), format)
 
 
 @router.get("/steps/{stepId}/digest")
@@ -325,7 +331,7 @@ def digest_page(
     period = None if not billingPeriod else billing_period(billingPeriod)
     result = digest.get_digest(db, stepId, period, clock().date(), visitor.scope)
     view = digest_view(result, page)
-    task = month_end.digest_task(db, stepId, view.billing_period, clock().date())
+    task = month_end.digest_task(db, stepId, view.billing_period, clock().date(), visitor)
     task_id = None if task is None else task.task_id
     context = {
         "visitor": visitor,
@@ -792,7 +798,7 @@ def bill_filter(given: dict[str, str]) -> str | None:
 def bill_list_export(
     db: DbDep,
     clock: ClockDep,
-    _: BillViewer,
+    visitor: BillViewer,
     format: FileFormat,
     period: str = "",
     account: str = "",
@@ -800,9 +806,9 @@ def bill_list_export(
     batch: str = "",
     state: str = "",
 ) -> Response:
-    """Every bill of the list's filter (not only its page), as CSV or XLSX."""
+    """Every bill of the list's filter (not only its page) in the visitor's scope, as CSV or XLSX."""
     given = {"period": period, "account": account, "meter": meter, "batch": batch, "state": state}
-    return _export(exports.bill_list(db, bill_filter(given), clock().date()), format)
+    return _export(exports.bill_list(db, bill_filter(given), clock().date(), visitor.scope), format)
 
 
 @router.get("/bills")

@@ -151,7 +151,7 @@ def task_history(db: Database, task_id: int, viewer: Principal | None = None) ->
         ]
         resolved = lineage.reruns(session, open_only=False, resolved_task_id=task_id)
         scope = _scope(viewer)
-        bills = set(scoped.bills_among(session, scope, [c.bill_id for c in (*undone, *replaced)]))
+        bills = scoped.logged_bills_among(session, scope, [(c.bill_id, c.version_id) for c in (*undone, *replaced)])
         versions = scoped.versions_among(session, scope, [r.version_id for r in resolved])
     return TaskHistory(
         task_id,
@@ -167,7 +167,7 @@ def import_corrections(db: Database, task_guid: str, principal: Principal) -> li
     task_id = import_tasks.task_id_of(db, task_guid, principal)
     with db.reading() as session:
         rows = lineage.corrections(session, cause_import_task_id=task_id)
-        bills = set(scoped.bills_among(session, principal.scope, [c.bill_id for c in rows]))
+        bills = scoped.logged_bills_among(session, principal.scope, [(c.bill_id, c.version_id) for c in rows])
     return [c for c in rows if c.bill_id in bills]
 
 

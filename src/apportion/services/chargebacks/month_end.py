@@ -100,11 +100,15 @@ TASKS_LOOKED_AT = 100
 
 
 def digest_task(
-    db: Database, step_id: int, billing_period: int, today: date
+    db: Database, step_id: int, billing_period: int, today: date, viewer: Principal | None = None
 ) -> chargeback_tasks.ChargebackTaskListing | None:
-    """The task a step's digest reads for a period: its latest run that was not voided or deleted, or None."""
+    """The task a step's digest reads for a period: its latest run that was not voided or deleted, as the viewer
+    sees it; None when there is none, or when a scoped viewer does not see that task (docs/scoping.md)."""
     text = f"calculateBillWorkflowStepID equals '{step_id}' and billingPeriod equals '{billing_period}'"
     for row in chargeback_tasks.list_tasks(db, text, 1, TASKS_LOOKED_AT, today).rows:
         if row.reversed_date is None:
-            return row
+            if viewer is None or viewer.scope.whole:
+                return row
+            seen = chargeback_tasks.get_tasks(db, [row.task_id], viewer)
+            return seen[0] if seen else None
     return None

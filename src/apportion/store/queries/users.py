@@ -142,13 +142,14 @@ def acting_user(session: Session, user_code: str | None) -> Acting | None:
 
 
 def scope_of(session: Session, user_id: int | None) -> Scope:
-    """The topmost places and cost centers the user is limited to (the whole tree for no user or one gone)."""
+    """The topmost places and cost centers the user is limited to: the whole tree for no user (work the system does
+    itself), nothing for a user id no longer stored (what a gone user started reaches no record)."""
     if user_id is None:
         return Scope.WHOLE
     row = session.execute(
         select(User.topmost_place_ids, User.topmost_cost_center_ids).where(User.user_id == user_id)
     ).first()
-    return Scope.WHOLE if row is None else Scope.of(row.topmost_place_ids, row.topmost_cost_center_ids)
+    return Scope.NOTHING if row is None else Scope.of(row.topmost_place_ids, row.topmost_cost_center_ids)
 
 
 def any_user(session: Session) -> bool:
