@@ -100,9 +100,12 @@ def test_approval_mode_and_its_limit_are_set_through_the_extension(api: Api) -> 
     cleared = api.put("/apportion/v1/workflow/approval", json={"maximumApprovalAmount": None}).json()
     assert cleared["maximumApprovalAmount"] is None
     assert cleared["approvalModeEnabled"] is True
-    refused = api.put("/apportion/v1/workflow/approval", json={"maximumApprovalAmount": -5})
-    assert refused.status_code == 400
-    assert "maximumApprovalAmount" in refused.json()["modelState"]
+    for amount in (-5, 2**31, 2**63):  # below zero, past the int32 the model and the column hold
+        refused = api.put("/apportion/v1/workflow/approval", json={"maximumApprovalAmount": amount})
+        assert refused.status_code == 400, (amount, refused.text)
+        assert "maximumApprovalAmount" in refused.json()["modelState"]
+    at_most = api.put("/apportion/v1/workflow/approval", json={"maximumApprovalAmount": 2**31 - 1})
+    assert at_most.json()["maximumApprovalAmount"] == 2**31 - 1
 
 
 @pytest.mark.parametrize(

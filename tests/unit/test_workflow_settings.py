@@ -73,9 +73,10 @@ def test_the_approval_extension_sets_clears_and_refuses_a_negative_limit() -> No
     assert (kept.approval_mode_enabled, kept.maximum_approval_amount) == (True, 1000)
     cleared = workflow.set_approval(on, False, None, clear_maximum=True)
     assert (cleared.approval_mode_enabled, cleared.maximum_approval_amount) == (False, None)
-    with pytest.raises(ValidationFailed) as refused:
-        workflow.set_approval(on, None, -1, clear_maximum=False)
-    assert "maximumApprovalAmount" in refused.value.errors
+    for amount in (-1, workflow.MAX_APPROVAL_AMOUNT + 1):
+        with pytest.raises(ValidationFailed) as refused:
+            workflow.set_approval(on, None, amount, clear_maximum=False)
+        assert "maximumApprovalAmount" in refused.value.errors
 
 
 def test_parsing_names_the_field_and_accepts_modes_in_any_case() -> None:

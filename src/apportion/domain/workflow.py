@@ -162,15 +162,24 @@ def apply_change(current: WorkflowSettings, change: WorkflowChange) -> WorkflowS
     )
 
 
+MAX_APPROVAL_AMOUNT = 2**31 - 1
+"""The largest maximumApprovalAmount: an int32, as EnergyCAP's model types it and our column stores it."""
+
+
 def set_approval(
     current: WorkflowSettings, enabled: bool | None, maximum_amount: int | None, clear_maximum: bool
 ) -> WorkflowSettings:
     """Apportion's extension (PUT /apportion/v1/workflow/approval): switch approval mode, set or clear the limit.
 
-    A negative limit is refused: "maximum total cost that a user can approve" cannot be below zero.
+    A negative limit is refused: "maximum total cost that a user can approve" cannot be below zero; so is one past
+    MAX_APPROVAL_AMOUNT, the largest the stored (32-bit) integer holds.
     """
     if maximum_amount is not None and maximum_amount < 0:
         raise ValidationFailed.single("maximumApprovalAmount", "maximumApprovalAmount must not be negative.")
+    if maximum_amount is not None and maximum_amount > MAX_APPROVAL_AMOUNT:
+        raise ValidationFailed.single(
+            "maximumApprovalAmount", f"maximumApprovalAmount must be at most {MAX_APPROVAL_AMOUNT:,}."
+        )
     return replace(
         current,
         approval_mode_enabled=current.approval_mode_enabled if enabled is None else enabled,
