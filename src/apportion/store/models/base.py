@@ -64,7 +64,7 @@ class SQLiteExactNumeric(UserDefinedType[Decimal]):
 
         return process
 
-    def bind_column(self, values: list[Any], process: Callable[[Any], Any]) -> list[Any]:
+    def bind_column(self, values: list[Any], process: Callable[[Any], Any]) -> list[float] | list[object]:
         """`process` of every value of a bulk write's column (store/bulk.py): when none is None and every one is
         below the float limit, as most money and quantities are, that is float() of each, done in C."""
         try:
