@@ -239,10 +239,12 @@ def logged_bills_among(session: Session, scope: Scope, entries: Sequence[tuple[i
     in scope; a bill deleted since (its log entry outlives it) when its version lies wholly in scope. All of them
     for the whole tree (nothing is read)."""
     given = [bill_id for bill_id, _version in entries]
-    if scope.whole or not given:
+    ids = bill_ids(scope)
+    if ids is None or not given:
         return set(given)
-    seen = set(bills_among(session, scope, given))
-    stored = set(session.execute(select(Bill.bill_id).where(among(Bill.bill_id, given))).scalars())
+    # Which of them are stored, and which of those lie in scope, in one statement.
+    stored = dict(session.execute(select(Bill.bill_id, Bill.bill_id.in_(ids)).where(among(Bill.bill_id, given))).all())
+    seen = {bill_id for bill_id, inside in stored.items() if inside}
     gone = [(bill_id, version) for bill_id, version in entries if bill_id not in stored]
     versions = versions_among(session, scope, {version for _bill, version in gone if version is not None})
     return seen | {bill_id for bill_id, version in gone if version in versions}
