@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple, TypeAlias
 
-from sqlalchemy import RowMapping, Select, and_, case, delete, exists, func, insert, select, update
+from sqlalchemy import RowMapping, ScalarSelect, Select, and_, case, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.batch_modes import BatchStatus
@@ -243,6 +243,15 @@ def _running_total(bills: Select[Any] | None) -> Callable[[Condition], Clause]:
     return compiled
 
 
+def _bill_count(bills: Select[Any] | None) -> ScalarSelect[int]:
+    """billCount: how many of the batch's bills (those among `bills` when given) there are."""
+    return (
+        select(func.count())
+        .where(Bill.batch_id == Batch.batch_id, scoping.within(Bill.bill_id, bills))
+        .scalar_subquery()
+    )
+
+
 FILTER_TARGETS: dict[str, Any] = {
     "batchId": Batch.batch_id,
     "batchCode": Batch.batch_code,
@@ -253,7 +262,7 @@ FILTER_TARGETS: dict[str, Any] = {
     "note": Batch.note,
     "userId": Batch.created_by,
     "accountPeriod": Batch.account_period_year * 100 + Batch.account_period_number,
-    "billCount": select(func.count()).where(Bill.batch_id == Batch.batch_id).scalar_subquery(),
+    "billCount": _bill_count(None),
     "runningTotal": _running_total(None),
     "dueDate": Batch.due_date,
     "nextReading": Batch.next_reading,
@@ -273,8 +282,7 @@ def _targets(scope: Scope) -> dict[str, Any]:
     bills = scoping.bill_ids(scope)
     if bills is None:
         return FILTER_TARGETS
-    count = select(func.count()).where(Bill.batch_id == Batch.batch_id, Bill.bill_id.in_(bills)).scalar_subquery()
-    return {**FILTER_TARGETS, "billCount": count, "runningTotal": _running_total(bills)}
+    return {**FILTER_TARGETS, "billCount": _bill_count(bills), "runningTotal": _running_total(bills)}
 
 
 def list_batches(
