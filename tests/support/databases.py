@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, delete, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from apportion.store.database import Database, DbSession, create_private_file
@@ -122,31 +122,52 @@ def fresh_database(kind: str, tmp_dir: str) -> Iterator[Database]:
 
 
 def clean(db: Database) -> None:
-    """Delete every row a test wrote, keeping the seeded reference rows; restart keys (sequences, sqlite_sequence)."""
-    with db.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table is DataRevision.__table__:  # schema state, like the reference rows: it only moves forward
-                continue
-            seeded = SEEDED.get(table.name)
-            if seeded is None:
-                session.execute(delete(table))
-                continue
-            pk = next(iter(table.primary_key.columns))
-            keep = [row[pk.name] for row in seeded if pk.name in row]
-            if len(table.primary_key.columns) == 1:
-                session.execute(delete(table).where(pk.not_in(keep)))
-        if db.engine.dialect.name == "sqlite":  # AUTOINCREMENT tables keep their high-water mark in sqlite_sequence
-            session.execute(text("DELETE FROM sqlite_sequence"))
-        if db.engine.dialect.name == "postgresql":
-            restarts = _RESTARTS.get(db.url)
-            if restarts is None:
-                restarts = _RESTARTS[db.url] = _sequence_restarts(session)
-            if restarts:
-                session.execute(text("SELECT " + ", ".join(f"setval('{seq}', {n}, false)" for seq, n in restarts)))
+    """Delete every row a test wrote, keeping the seeded reference rows; restart keys (sequences, sqlite_sequence).
+
+    The statements are written once per database and sent as one script (sqlite3's `executescript`, one simple
+    query on PostgreSQL): a DELETE per table through the ORM cost 11 ms of CPU on SQLite and 26 ms on PostgreSQL,
+    after every one of about two thousand tests."""
+    script = _CLEAN_SCRIPTS.get(db.url)
+    if script is None:
+        script = _CLEAN_SCRIPTS[db.url] = _clean_script(db)
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        if db.engine.dialect.name == "sqlite":
+            raw.executescript(f"BEGIN; {script} COMMIT;")  # type: ignore[attr-defined]
+        else:
+            conn.exec_driver_sql(script)
+            conn.commit()
 
 
-_RESTARTS: dict[str, list[tuple[str, int]]] = {}
-"""Per PostgreSQL database: its serial keys' sequences and where each restarts, read on its first clean-up."""
+_CLEAN_SCRIPTS: dict[str, str] = {}
+"""Per database URL, the clean-up script `clean` runs."""
+
+
+def _clean_script(db: Database) -> str:
+    """The DELETEs (children first) and key restarts that bring `db` back to its seeded state."""
+    statements: list[str] = []
+    for table in reversed(Base.metadata.sorted_tables):
+        if table is DataRevision.__table__:  # schema state, like the reference rows: it only moves forward
+            continue
+        seeded = SEEDED.get(table.name)
+        if seeded is None:
+            statements.append(f'DELETE FROM "{table.name}";')
+            continue
+        columns = list(table.primary_key.columns)
+        if len(columns) != 1:
+            continue
+        keep = [int(row[columns[0].name]) for row in seeded if columns[0].name in row]
+        kept = ", ".join(map(str, keep)) if keep else "NULL"
+        statements.append(f'DELETE FROM "{table.name}" WHERE "{columns[0].name}" NOT IN ({kept});')
+    if db.engine.dialect.name == "sqlite":  # AUTOINCREMENT tables keep their high-water mark in sqlite_sequence
+        statements.append("DELETE FROM sqlite_sequence;")
+    else:
+        with db.reading() as session:
+            restarts = _sequence_restarts(session)
+        if restarts:
+            statements.append("SELECT " + ", ".join(f"setval('{seq}', {n}, false)" for seq, n in restarts) + ";")
+    return " ".join(statements)
 
 
 def _sequence_restarts(session: DbSession) -> list[tuple[str, int]]:
