@@ -22,14 +22,25 @@ hypothesis_settings.register_profile("apportion", deadline=None)
 hypothesis_settings.load_profile("apportion")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked `postgres` run only when APPORTION_TEST_DATABASE_URL names a PostgreSQL database."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` run only when APPORTION_TEST_DATABASE_URL names a PostgreSQL database; tests marked
+    `one_database` (what they check does not depend on the database, e.g. the OpenAPI document) run on SQLite only."""
+    once = [item for item in items if item.get_closest_marker("one_database") and _backend(item) == "postgresql"]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if item not in once]
     if POSTGRES_URL and POSTGRES_URL.startswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs APPORTION_TEST_DATABASE_URL=postgresql+psycopg://...")
     for item in items:
         if item.get_closest_marker("postgres"):
             item.add_marker(skip)
+
+
+def _backend(item: pytest.Item) -> str | None:
+    """The database a collected test runs on, when it is parametrized by one."""
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("_session_db") if callspec is not None else None
 
 
 @pytest.fixture(scope="session", params=backends())

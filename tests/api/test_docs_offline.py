@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import Api
 
 
+@pytest.mark.one_database
 def test_the_root_leads_to_the_pages(api: Api) -> None:
     answer = api.client.get("/", follow_redirects=False)
     assert answer.status_code == 307
@@ -14,6 +17,7 @@ def test_the_root_leads_to_the_pages(api: Api) -> None:
     assert api.client.get("/").url.path == "/ui/login"  # then to sign in
 
 
+@pytest.mark.one_database
 def test_the_docs_pages_load_every_asset_from_this_server(api: Api) -> None:
     for page in ("/docs", "/redoc"):
         html = api.client.get(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import update
 
 from apportion.domain import calculations
@@ -110,6 +111,7 @@ def test_dry_run_refusals(api: Api) -> None:
     assert fingerprint(api.db) == before
 
 
+@pytest.mark.one_database
 def test_dry_runs_are_in_the_openapi_document(api: Api) -> None:
     paths = api.get("/openapi.json").json()["paths"]
     assert "post" in paths["/apportion/v1/chargebackWorkflowStep/{chargebackWorkflowStepId}/dryRun"]

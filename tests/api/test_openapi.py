@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import Api
 
 
@@ -13,6 +15,7 @@ def _document(api: Api) -> dict[str, Any]:
     return dict(response.json())
 
 
+@pytest.mark.one_database
 def test_every_operation_documents_the_error_shape_and_no_422(api: Api) -> None:
     document = _document(api)
     schemas = document["components"]["schemas"]
@@ -48,6 +51,7 @@ def test_real_error_bodies_match_the_documented_schema(api: Api) -> None:
     assert answers[400].json()["modelState"]
 
 
+@pytest.mark.one_database
 def test_the_api_key_header_is_the_declared_security_of_every_operation(api: Api) -> None:
     document = _document(api)
     assert document["components"]["securitySchemes"]["ECI-ApiKey"] == {
