@@ -77,9 +77,10 @@ def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebServer]:
             stop(process)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Chromium through Playwright; skipped, with the reason, when chromium or Playwright is missing."""
+    """Headless Chromium through Playwright, launched once for the run (each test opens its own context);
+    skipped, with the reason, when chromium or Playwright is missing."""
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
