@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from apportion.api.app import create_app
 from apportion.settings import Settings
@@ -40,9 +41,10 @@ NEWER = [
 ]
 
 
-def served_routes() -> set[tuple[str, str]]:
-    """(method, path) of every API operation the app serves, from its own OpenAPI document."""
-    paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
+def served_routes(paths: dict[str, Any] | None = None) -> set[tuple[str, str]]:
+    """(method, path) of every API operation the app serves, from its own OpenAPI document's `paths`."""
+    if paths is None:
+        paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
     return {(method.upper(), path) for path, item in paths.items() if path.startswith("/api/") for method in item}
 
 
@@ -65,9 +67,9 @@ def operations() -> list[tuple[str, str, str, str]]:
     return found
 
 
-def render() -> str:
-    """The document's text."""
-    served = served_routes()
+def render(paths: dict[str, Any] | None = None) -> str:
+    """The document's text (`paths`: the app's OpenAPI paths, when the caller has them already)."""
+    served = served_routes(paths)
     rows = operations()
     count = sum((method, path) in served for _, method, path, _ in rows)
     out = [

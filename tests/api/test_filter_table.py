@@ -6,10 +6,9 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from apportion.api.app import create_app
 from apportion.api.filter_fields import LIST_FILTERS, operators_text
 from apportion.domain import filters
-from apportion.settings import Settings
+from tests.support.openapi import openapi_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +24,7 @@ def _generator():  # type: ignore[no-untyped-def]
 
 
 def test_every_served_list_with_a_filter_is_in_the_table_and_described() -> None:
-    paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
+    paths = openapi_paths()
     with_filter = {
         path: parameter
         for path, item in paths.items()
