@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
@@ -28,7 +28,7 @@ from apportion.api.schemas.contract import (
     MeterBillResponse,
     UpdateResult,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.api.wire_rows import Wire, account_row, batch_row, row_writer, unit_row, user_row, wire_response
 from apportion.domain.bills import BillHeader
 from apportion.domain.errors import ValidationFailed
@@ -39,7 +39,7 @@ from apportion.services.access.auth import Principal
 from apportion.services.accounting.approval import powers_of
 from apportion.services.billing import bills
 
-router = APIRouter(tags=["Bills"], route_class=WireRoute)
+router = WireRouter(tags=["Bills"])
 
 
 def _bill_input(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from apportion.api import files
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
@@ -14,14 +14,14 @@ from apportion.api.schemas.contract import (
     ChargebackTaskResponse,
     ChargebackTaskVersionResponse,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.api.wire_rows import Wire, batch_row, row_writer, user_row, wire_response, workflow_step_row
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import chargeback_tasks
 
-router = APIRouter(tags=["Chargeback tasks"], route_class=WireRoute)
+router = WireRouter(tags=["Chargeback tasks"])
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
 Reverser = Annotated[Principal, Depends(requires("ChargebackReversals", "Manage"))]
 
