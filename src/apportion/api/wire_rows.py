@@ -462,17 +462,14 @@ def workflow_step_row(step: children.WorkflowStepChild | None) -> Wire | None:
     )
 
 
+_write_version = row_writer(DistributionVersionResponse, (VersionListing,), ("account", "meter", "workflow"))
+
+
 def distribution_version_row(version: VersionListing) -> Wire:
     """DistributionVersionResponse of a version with its account (and type), meter and workflow step."""
-    return wire_object(
-        DistributionVersionResponse,
-        version_id=version.version_id,
-        version_info=version.version_info,
-        chargeback_type=version.chargeback_type,
-        begin_period=version.begin_period,
-        end_period=version.end_period,
+    return _write_version(
+        version,
         account=account_with_type_row(version.account),
         meter=meter_row(version.meter),
         workflow=workflow_step_row(version.workflow),
-        has_bills=version.has_bills,
     )
