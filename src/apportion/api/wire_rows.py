@@ -227,9 +227,9 @@ def row_writer(
             )
             entries.append(f"{field.alias or name!r}: fixed_{n}")
             continue
-        if convert is not _same:
+        if convert is not _same:  # converters keep None; most of a row's optional dates are None: no call
             scope[f"convert_{n}"] = convert
-            value = f"convert_{n}({value})"
+            value = f"(None if {value} is None else convert_{n}({value}))"
         entries.append(f"{field.alias or name!r}: {value}")
     arguments = [f"s{s}" for s in range(len(sources))] + (["*", *given] if given else [])
     text = f"def write({', '.join(arguments)}):\n{''.join(unpack)}    return {{{', '.join(entries)}}}\n"
