@@ -6,6 +6,10 @@ the bare SQL of that request: every statement the request ran (captured from the
 driver connection with the same parameters and every row fetched. The ratio request / SQL is the cost of
 everything around the SQL (auth, Python per row, the wire models, JSON); the goal is at most 2x.
 
+Each request is timed twice: through Starlette's TestClient (an HTTP client whose calls hop to the app's event loop
+in another thread and back), and called on the ASGI application directly in one event loop (the "app" columns: the
+request's scope, its body and its answer's messages, no client), which is what the application itself costs.
+
     .venv/bin/python -m bench.lists                                          # SQLite in a temporary file
     .venv/bin/python -m bench.lists --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 """
@@ -13,6 +17,7 @@ everything around the SQL (auth, Python per row, the wire models, JSON); the goa
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import time
@@ -20,6 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
 from sqlalchemy import event, insert
@@ -137,6 +143,34 @@ class Statements:
         return run
 
 
+def asgi_get(
+    app: Any, loop: asyncio.AbstractEventLoop, url: str, params: dict[str, object], headers: dict[str, str]
+) -> Callable[[], bytes]:
+    """A call of GET `url` on the ASGI application itself in `loop` (no HTTP client), returning the body; a status
+    other than 200 is an AssertionError."""
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+        "path": url, "raw_path": url.encode(), "root_path": "", "query_string": urlencode(params).encode(),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000), "server": ("testserver", 80),
+    }  # fmt: skip
+
+    async def call() -> bytes:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        await app(dict(scope), receive, send)
+        assert sent[0]["status"] == 200, sent
+        return b"".join(m.get("body", b"") for m in sent[1:])
+
+    return lambda: loop.run_until_complete(call())
+
+
 def timed(call: Callable[[], object], runs: int) -> tuple[float, float]:
     """Median wall-clock and CPU milliseconds per call, after two warm-up calls.
 
@@ -184,7 +218,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         }  # fmt: skip
         statements = Statements(db)
         print(f"{'':24} {'rows':>5}   {'p50 ms: request':>15} {'SQL':>6} {'ratio':>6}   "
-              f"{'CPU ms: request':>15} {'SQL':>6} {'ratio':>6}")  # fmt: skip
+              f"{'CPU ms: request':>15} {'SQL':>6} {'ratio':>6}   {'app p50':>7} {'ratio':>6} {'app CPU':>7} "
+              f"{'ratio':>6}")  # fmt: skip
+        loop = asyncio.new_event_loop()
         with TestClient(app) as client:
             for label, (url, params) in cases.items():
 
@@ -195,10 +231,16 @@ def main(argv: Sequence[str] | None = None) -> None:
 
                 rows = len(call().json())
                 sql = statements.capture(call)
+                direct = asgi_get(app, loop, url, params, headers)
+                assert direct() == call().content
                 request_ms, request_cpu = timed(call, args.runs)
                 sql_ms, sql_cpu = timed(statements.replay(sql), args.runs)
+                app_ms, app_cpu = timed(direct, args.runs)
                 print(f"{label:24} {rows:5d}   {request_ms:15.1f} {sql_ms:6.1f} {request_ms / sql_ms:5.1f}x   "
-                      f"{request_cpu:15.1f} {sql_cpu:6.1f} {request_cpu / max(sql_cpu, 0.001):5.1f}x")  # fmt: skip
+                      f"{request_cpu:15.1f} {sql_cpu:6.1f} {request_cpu / max(sql_cpu, 0.001):5.1f}x   "
+                      f"{app_ms:7.1f} {app_ms / sql_ms:5.1f}x {app_cpu:7.1f} {app_cpu / max(sql_cpu, 0.001):5.1f}x"
+                      )  # fmt: skip
+        loop.close()
         print("goal            request within 2x of its SQL (the wall ratio; CPU ratios on SQLite, where the SQL runs "
               "in this process)")  # fmt: skip
     print(f"machine load    {os.getloadavg()[0]:.1f} (1-minute average) on {os.cpu_count()} CPUs")

@@ -23,7 +23,7 @@ from apportion.api.schemas.contract import (
 )
 from apportion.api.wire import exact_numbers
 from apportion.api.wire_rows import distribution_version_row, wire_json, wire_object
-from apportion.services.billing.bills import BillListing, MeterBillListing
+from apportion.services.billing.bills import Accounting, BillListing, MeterBillListing
 from apportion.store.queries import children
 from apportion.store.queries.chargeback_tasks import ChargebackTaskListing
 from apportion.store.queries.place_sizes import PlaceSizeRow
@@ -94,6 +94,19 @@ def test_version_rows_write_the_models_bytes(version: VersionListing) -> None:
 def test_a_field_the_model_does_not_have_is_refused() -> None:
     with pytest.raises(TypeError, match="no field"):
         wire_object(BillResponse, bill_idd=1)
+
+
+def test_a_row_writer_refuses_what_it_cannot_write() -> None:
+    nested = ("batch", "account", "approved_by", "exported_by", "created_by", "modified_by", "gl_exported_by")
+    sources = (BillListing, Accounting)
+    with pytest.raises(TypeError, match="no field"):
+        wire_rows.row_writer(BillResponse, sources, (*nested, "bill_idd"))
+    with pytest.raises(TypeError, match="nested object"):  # BillListing.account is the store's, not a wire dict
+        wire_rows.row_writer(BillResponse, sources, nested[:1])
+    with pytest.raises(TypeError, match="two sources"):
+        wire_rows.row_writer(BillResponse, (BillListing, BillListing), nested)
+    with pytest.raises(TypeError, match="no source has"):
+        wire_rows.row_writer(BillResponse, sources, nested, renamed={"bill_note": "notes"})
 
 
 def test_defaults_are_written_in_field_order() -> None:

@@ -6,7 +6,7 @@ would arrive as 98765432109876.55 before any model saw it. `WireRequest` reads i
 WireDecimal field gets the digits that were sent. On the way out, WireDecimal writes a decimal that a float cannot
 carry as a marked string (schemas.base.EXACT_MARK); `WireRoute` replaces each by the bare number in the body.
 
-Every API router uses `WireRoute` (its route_class); a test checks that none is left out.
+Every API router is a `WireRouter`, whose routes are `WireRoute`s; a test checks that none is left out.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import Request, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
+from starlette._utils import get_route_path
+from starlette.routing import Match
+from starlette.types import Scope
 
 from apportion.api.schemas.base import EXACT_MARK
 
@@ -59,3 +62,36 @@ class WireRoute(APIRoute):
             return response
 
         return wire_handler
+
+
+_GROUP = re.compile(r"\(\?P<[^>]+>")
+
+
+class WireRouter(APIRouter):
+    """An APIRouter of WireRoutes that tells at once that a path is none of its routes'.
+
+    The application tries its routers in turn, and FastAPI matches a path against every route of each router before
+    the one holding it (with its own bookkeeping per route): about a millisecond of every request, more than a short
+    list's SQL. One regular expression of all the router's paths answers for the routers the path is not in; the
+    path is then matched as before. A WireRouter is included without a prefix (its routes carry their whole paths).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("route_class", WireRoute)
+        super().__init__(**kwargs)
+        self._paths: re.Pattern[str] | None = None
+        self._paths_of = -1
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """No match without looking at the routes when no route has the path; else APIRouter's own answer."""
+        if len(self.routes) != self._paths_of:  # routes are added at import; counted again should one come later
+            patterns = [getattr(route, "path_regex", None) for route in self.routes]
+            self._paths = None
+            if all(pattern is not None for pattern in patterns):
+                # The paths' parameter groups are unnamed here: a name may appear in several of them.
+                union = "|".join(f"(?:{_GROUP.sub('(?:', pattern.pattern)})" for pattern in patterns)  # type: ignore[union-attr]
+                self._paths = re.compile(union)
+            self._paths_of = len(self.routes)
+        if self._paths is not None and self._paths.match(get_route_path(scope)) is None:
+            return Match.NONE, {}
+        return super().matches(scope)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from apportion.api.routes import (
     accounts,
     audits,
@@ -32,8 +30,9 @@ from apportion.api.routes import (
     version_history,
     workflows,
 )
+from apportion.api.wire import WireRouter
 
-ROUTERS: list[APIRouter] = [
+ROUTERS: list[WireRouter] = [
     users.router,
     reference.router,
     rates.router,

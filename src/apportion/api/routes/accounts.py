@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
@@ -34,7 +34,7 @@ from apportion.api.schemas.contract import (
     AddressChild,
     RateChild,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.scoping import Kind, Scope
 from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
@@ -43,7 +43,7 @@ from apportion.store.database import Database
 from apportion.store.queries.account_meters import LinkRow
 from apportion.store.queries.accounts import AccountMeterLink, AccountRow
 
-router = APIRouter(tags=["Accounts"], route_class=WireRoute)
+router = WireRouter(tags=["Accounts"])
 DeleteBills = Annotated[bool, Query(alias="deleteBills", description="Delete the bills that depend on it too")]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, SettingsDep, requires
 from apportion.api.render import user_of
@@ -18,13 +18,13 @@ from apportion.api.schemas.contract import (
     UpdateResult,
     VendorAuditEnable,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.audits import Audit, Parameter, SettingInput
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import audits, bill_lists
 from apportion.services.accounting.audits import SettingsView
 
-router = APIRouter(tags=["Audits"], route_class=WireRoute)
+router = WireRouter(tags=["Audits"])
 # accounting.md §6: reading needs BillsAndBatches (View), changing BillWorkflowSettings (Manage), the account
 # exclusion FlaggedItems (Manage); the vendor exclusion and running audits FlaggedItems (Manage) (§9 D13).
 Viewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]

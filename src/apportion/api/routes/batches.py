@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_of
 from apportion.api.schemas.base import wire_day
 from apportion.api.schemas.contract import BatchCreate, BatchEdit, BatchResponse, UpdateBatchStatusRequest
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.services.access.auth import Principal
 from apportion.services.billing import batches
 
@@ -34,7 +34,7 @@ def batch_settings(body: BatchCreate) -> batches.BatchSettings:
     )
 
 
-router = APIRouter(tags=["Batches"], route_class=WireRoute)
+router = WireRouter(tags=["Batches"])
 
 
 def _setting_date(value: date | None) -> str | None:

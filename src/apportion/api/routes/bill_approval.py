@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.schemas.contract import (
@@ -17,12 +17,12 @@ from apportion.api.schemas.contract import (
     ListActionExportHold,
     UpdateResult,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import approval
 from apportion.services.accounting.approval import Scope
 
-router = APIRouter(tags=["Bill approval and export hold"], route_class=WireRoute)
+router = WireRouter(tags=["Bill approval and export hold"])
 Approver = Annotated[Principal, Depends(requires("ApproveBills", "Manage"))]
 Holder = Annotated[Principal, Depends(requires("ExportHold", "Manage"))]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.schemas.contract import (
@@ -18,12 +18,12 @@ from apportion.api.schemas.contract import (
     BillUnexportOptions,
     UpdateResult,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import export_files, exports
 from apportion.services.accounting.approval import Scope
 
-router = APIRouter(tags=["Bill export"], route_class=WireRoute)
+router = WireRouter(tags=["Bill export"])
 # accounting.md §6: export and unexport need ExportBills (Run); the profile BillsAndBatches (View) (§9 D13).
 Exporter = Annotated[Principal, Depends(requires("ExportBills", "Run"))]
 Viewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]

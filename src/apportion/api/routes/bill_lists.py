@@ -14,7 +14,7 @@ import uuid
 from enum import Enum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, IdempotencyKeyHeader, SettingsDep, TodayDep, requires
 from apportion.api.paging import PageRequest, page_request, set_paging_headers
@@ -37,7 +37,7 @@ from apportion.api.schemas.contract import (
     UpdateResult,
 )
 from apportion.api.schemas.extension import BillListCreate, BillListResponse
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.api.wire_rows import wire_response
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import bill_lists
@@ -45,7 +45,7 @@ from apportion.services.chargebacks import chargeback_tasks
 from apportion.services.runs import idempotency
 from apportion.services.runs.processing import RunSettings
 
-router = APIRouter(tags=["Bill lists"], route_class=WireRoute)
+router = WireRouter(tags=["Bill lists"])
 # accounting.md §6 and §9 D13: each list action needs what its id-based twin needs; splits Chargebacks (Run).
 Runner = Annotated[Principal, Depends(requires("Chargebacks", "Run"))]
 Approver = Annotated[Principal, Depends(requires("ApproveBills", "Manage"))]

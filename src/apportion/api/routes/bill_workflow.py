@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from pydantic import Field
 
 from apportion.api.deps import DatabaseDep, requires
@@ -23,13 +23,13 @@ from apportion.api.schemas.contract import (
     WorkflowSettingsRequest,
     WorkflowSettingsResponse,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain import workflow
 from apportion.domain.workflow import HEADER_FIELDS, HeaderSetting, StreamSetting, WorkflowChange, WorkflowSettings
 from apportion.services.access.auth import Principal
 from apportion.services.accounting import workflow_settings
 
-router = APIRouter(tags=["Bill workflow"], route_class=WireRoute)
+router = WireRouter(tags=["Bill workflow"])
 # accounting.md §6 and §9 D13: reading needs BillsAndBatches (View); changing needs BillWorkflowSettings (Manage).
 Viewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 Manager = Annotated[Principal, Depends(requires("BillWorkflowSettings", "Manage"))]

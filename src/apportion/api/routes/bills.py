@@ -4,9 +4,9 @@ PUT /api/v3/bill/void, POST /api/v3/bill/delete; operations.md §4)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
@@ -28,8 +28,8 @@ from apportion.api.schemas.contract import (
     MeterBillResponse,
     UpdateResult,
 )
-from apportion.api.wire import WireRoute
-from apportion.api.wire_rows import Wire, account_row, batch_row, unit_row, user_row, wire_object, wire_response
+from apportion.api.wire import WireRouter
+from apportion.api.wire_rows import Wire, account_row, batch_row, row_writer, unit_row, user_row, wire_response
 from apportion.domain.bills import BillHeader
 from apportion.domain.errors import ValidationFailed
 from apportion.domain.money import USE_QUANTUM
@@ -39,7 +39,7 @@ from apportion.services.access.auth import Principal
 from apportion.services.accounting.approval import powers_of
 from apportion.services.billing import bills
 
-router = APIRouter(tags=["Bills"], route_class=WireRoute)
+router = WireRouter(tags=["Bills"])
 
 
 def _bill_input(
@@ -95,58 +95,51 @@ def _bill_input(
     )
 
 
-def _shared(bill: bills.BillListing) -> dict[str, Any]:
-    """The fields BillResponse and MeterBillResponse share (no payment or accrual workflow here, so those flags
-    are false; approval, export and hold are the accounting hand-off's, docs/accounting.md)."""
-    accounting = bill.approval
-    return {
-        "bill_id": bill.bill_id,
-        "batch": batch_row(bill.batch_id, bill.batch_code),
-        "account": account_row(bill.account),
-        "begin_date": bill.begin_date,
-        "end_date": bill.end_date,
-        "billing_period": bill.billing_period,
-        "account_period": bill.account_period,
-        "estimated": bill.estimated,
-        "approved": bill.approved,
-        "approve_date": accounting.approve_date,
-        "approved_by": user_row(accounting.approved_by),
-        "exported": bill.exported,
-        "export_date": accounting.export_date,
-        "exported_by": user_row(accounting.exported_by),
-        "statement_date": bill.statement_date,
-        "due_date": bill.due_date,
-        "next_reading": bill.next_reading,
-        "control_code": bill.control_code,
-        "invoice_number": bill.invoice_number,
-        "created_by": user_row(bill.created_by),
-        "created_date": bill.created_date,
-        "modified_by": user_row(bill.modified_by),
-        "modified_date": bill.modified_date,
-        "void": bill.void,
-        "dirty": False,
-        "import_verified": False,
-        "accrual": bill.accrual,
-        "accrual_reversed": False,
-        "export_hold": accounting.export_hold,
-        "gl_exported": accounting.gl_exported,
-        "gl_export_date": accounting.gl_export_date,
-        "gl_exported_by": user_row(accounting.gl_exported_by),
-        "from_vendor": bill.from_vendor,
-        "has_been_split": bill.has_been_split,
-        "was_split_date": bill.was_split_date,
-    }
+# Both bill answers are written from the listing and its accounting state unpacked by position (the fields of the
+# same name); the nested objects and the values computed per row are given. No payment or accrual workflow here, so
+# those flags are false; approval, export and hold are the accounting hand-off's (docs/accounting.md).
+_NESTED = ("batch", "account", "approved_by", "exported_by", "created_by", "modified_by", "gl_exported_by")
+_NOT_HERE = {"dirty": False, "import_verified": False, "accrual_reversed": False}
+_write_bill = row_writer(
+    BillResponse,
+    (bills.BillListing, bills.Accounting),
+    _NESTED,
+    {**_NOT_HERE, "excluded_from_accruals": False, "analyzing": False},
+    {"bill_note": "note"},
+)
+_write_meter_bill = row_writer(
+    MeterBillResponse,
+    (bills.BillListing, bills.Accounting),
+    (
+        *_NESTED,
+        "cost",
+        "cost_per_day",
+        "cost_per_unit",
+        "usage",
+        "use_per_day",
+        "use_unit",
+        "actual_demand",
+        "actual_demand_unit",
+        "billed_demand",
+        "billed_demand_unit",
+    ),
+    _NOT_HERE,
+)
 
 
 def render(bill: bills.BillListing) -> Wire:
     """Wire form (BillResponse) of a bill of services.bills."""
-    return wire_object(
-        BillResponse,
-        **_shared(bill),
-        total_cost=bill.total_cost,
-        bill_note=bill.note,
-        excluded_from_accruals=False,
-        analyzing=False,
+    accounting = bill.approval
+    return _write_bill(
+        bill,
+        accounting,
+        batch=batch_row(bill.batch_id, bill.batch_code),
+        account=account_row(bill.account),
+        approved_by=user_row(accounting.approved_by),
+        exported_by=user_row(accounting.exported_by),
+        created_by=user_row(bill.created_by),
+        modified_by=user_row(bill.modified_by),
+        gl_exported_by=user_row(accounting.gl_exported_by),
     )
 
 
@@ -154,9 +147,17 @@ def render_meter_bill(found: bills.MeterBillListing) -> Wire:
     """Wire form (MeterBillResponse) of a bill of services.bills.meter_bills: the bill with this meter's own cost,
     use and demand."""
     bill, cost, use, demand = found.bill, found.cost, found.use, found.demand
-    return wire_object(
-        MeterBillResponse,
-        **_shared(bill),
+    accounting = bill.approval
+    return _write_meter_bill(
+        bill,
+        accounting,
+        batch=batch_row(bill.batch_id, bill.batch_code),
+        account=account_row(bill.account),
+        approved_by=user_row(accounting.approved_by),
+        exported_by=user_row(accounting.exported_by),
+        created_by=user_row(bill.created_by),
+        modified_by=user_row(bill.modified_by),
+        gl_exported_by=user_row(accounting.gl_exported_by),
         cost=cost,
         cost_per_day=bills.per_day(cost, bill.begin_date, bill.end_date, bills.UNIT_COST_QUANTUM),
         cost_per_unit=bills.per_unit(cost, use),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, assert_never
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
@@ -41,14 +41,14 @@ from apportion.api.schemas.contract import (
     UnitChild,
     UpsertAggregateMeterRequest,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain import calculations as calc
 from apportion.domain.versions import CALCULATION
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import aggregate_meters, calculated_details, version_lists
 from apportion.services.master import channels
 
-router = APIRouter(tags=["Calculated bills"], route_class=WireRoute)
+router = WireRouter(tags=["Calculated bills"])
 
 
 @router.get("/api/v3/calculatedBill", response_model=list[DistributionVersionResponse])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 
 from apportion.api import files
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
@@ -14,44 +14,37 @@ from apportion.api.schemas.contract import (
     ChargebackTaskResponse,
     ChargebackTaskVersionResponse,
 )
-from apportion.api.wire import WireRoute
-from apportion.api.wire_rows import Wire, batch_row, user_row, wire_object, wire_response, workflow_step_row
+from apportion.api.wire import WireRouter
+from apportion.api.wire_rows import Wire, batch_row, row_writer, user_row, wire_response, workflow_step_row
 from apportion.domain.versions import CALCULATION, SPLIT
 from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import chargeback_tasks
 
-router = APIRouter(tags=["Chargeback tasks"], route_class=WireRoute)
+router = WireRouter(tags=["Chargeback tasks"])
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
 Reverser = Annotated[Principal, Depends(requires("ChargebackReversals", "Manage"))]
 
 
-def _task_fields(task: chargeback_tasks.ChargebackTaskListing) -> dict[str, Any]:
-    return {
-        "task_id": task.task_id,
-        "chargeback_type": task.chargeback_type,
-        "billing_period": task.billing_period,
-        "workflow": workflow_step_row(task.workflow),
-        "batch": batch_row(task.batch_id, task.batch_code),
-        "settings": task.settings,
-        "comment": task.comment,
-        "status": task.status,
-        "task_begin": task.task_begin,
-        "task_end": task.task_end,
-        "user": user_row(task.user),
-        "number_of_bills_created": task.number_of_bills_created,
-        "number_of_failed_versions": task.number_of_failed_versions,
-        # Chargeback bills are not audited on creation (domain.md §4.3), so none analyse or carry flags.
-        "number_of_analyzing_bills": 0,
-        "number_of_unresolved_flags": 0,
-        "reversed_by": user_row(task.reversed_by),
-        "reversed_date": task.reversed_date,
-    }
+# The task's fields of the same name by position; chargeback bills are not audited on creation (domain.md §4.3),
+# so none analyse or carry flags.
+_write_task = row_writer(
+    ChargebackTaskResponse,
+    (chargeback_tasks.ChargebackTaskListing,),
+    ("workflow", "batch", "user", "reversed_by"),
+    {"number_of_analyzing_bills": 0, "number_of_unresolved_flags": 0},
+)
 
 
 def task_row(task: chargeback_tasks.ChargebackTaskListing) -> Wire:
     """Wire form (ChargebackTaskResponse) of a task with its user, reverser, batch and workflow step."""
-    return wire_object(ChargebackTaskResponse, **_task_fields(task))
+    return _write_task(
+        task,
+        workflow=workflow_step_row(task.workflow),
+        batch=batch_row(task.batch_id, task.batch_code),
+        user=user_row(task.user),
+        reversed_by=user_row(task.reversed_by),
+    )
 
 
 def render(task: chargeback_tasks.ChargebackTaskListing) -> ChargebackTaskResponse:
@@ -122,6 +115,30 @@ def get_chargeback_task_error_file(request: Request, db: DatabaseDep, taskId: in
     log = chargeback_tasks.error_file(db, taskId, user)
     name = f"chargeback-task-{taskId}-errors.csv"
     return files.file_response(request, log, ERROR_LOG_TYPE, text=True, file_name=name)
+
+
+def _task_fields(task: chargeback_tasks.ChargebackTaskListing) -> dict[str, Any]:
+    """The task's fields by Python name, for the per-version history's models (task_row writes a page)."""
+    return {
+        "task_id": task.task_id,
+        "chargeback_type": task.chargeback_type,
+        "billing_period": task.billing_period,
+        "workflow": workflow_step_row(task.workflow),
+        "batch": batch_row(task.batch_id, task.batch_code),
+        "settings": task.settings,
+        "comment": task.comment,
+        "status": task.status,
+        "task_begin": task.task_begin,
+        "task_end": task.task_end,
+        "user": user_row(task.user),
+        "number_of_bills_created": task.number_of_bills_created,
+        "number_of_failed_versions": task.number_of_failed_versions,
+        # Chargeback bills are not audited on creation (domain.md §4.3), so none analyse or carry flags.
+        "number_of_analyzing_bills": 0,
+        "number_of_unresolved_flags": 0,
+        "reversed_by": user_row(task.reversed_by),
+        "reversed_date": task.reversed_date,
+    }
 
 
 def _history(

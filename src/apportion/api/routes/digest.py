@@ -11,19 +11,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pydantic_core
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, ReadCacheDep, requires
 from apportion.api.schemas.base import _decimal_out, wire_number
 from apportion.api.schemas.contract import ChargebackWorkflowDigestResponse
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain import periods
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import digest
 from apportion.store.queries.children import CommodityChild, MeterChild, MeterTypeChild, UnitChild
 
-router = APIRouter(tags=["ChargebackWorkflow"], route_class=WireRoute)
+router = WireRouter(tags=["ChargebackWorkflow"])
 
 Wire = dict[str, Any]
 

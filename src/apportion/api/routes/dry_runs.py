@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body
+from fastapi import Body
 
 from apportion.api.deps import ClockDep, DatabaseDep
 from apportion.api.routes.lineage import PREFIX, conservation_line
@@ -23,11 +23,11 @@ from apportion.api.schemas.extension import (
     DryRunSummary,
     DryRunTask,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.services.runs import previews
 from apportion.services.runs.processing import RunSettings
 
-router = APIRouter(tags=["Apportion: dry runs"], route_class=WireRoute)
+router = WireRouter(tags=["Apportion: dry runs"])
 
 
 def render(preview: previews.Preview) -> DryRunResponse:

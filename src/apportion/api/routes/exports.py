@@ -15,18 +15,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import FilterQuery
 from apportion.api.routes.lineage import PREFIX
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.importer import tables
 from apportion.services import exports
 from apportion.services.access.auth import Principal
 
-router = APIRouter(tags=["Apportion: exports"], route_class=WireRoute)
+router = WireRouter(tags=["Apportion: exports"])
 ChargebackViewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
 BillViewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 FileFormat = Annotated[

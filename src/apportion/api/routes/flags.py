@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.paging import PageRequest, parse_page, set_paging_headers
@@ -25,7 +25,7 @@ from apportion.api.schemas.contract import (
     FlagWidgetChild,
     UpdateResult,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain import audits as rules_audits
 from apportion.domain import flags as rules
 from apportion.domain.errors import ValidationFailed
@@ -33,7 +33,7 @@ from apportion.services.access.auth import Principal
 from apportion.services.accounting import flags
 from apportion.store.queries.flags import FlagDetail, FlagSummary
 
-router = APIRouter(tags=["Flags"], route_class=WireRoute)
+router = WireRouter(tags=["Flags"])
 # accounting.md §6: reading flags needs FlaggedItems (View), changing them FlaggedItems (Manage); creating and
 # deleting flag types FlaggedItems (View), as printed (§9 D13).
 Viewer = Annotated[Principal, Depends(requires("FlaggedItems", "View"))]

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import asdict
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from apportion.api import files
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, IdempotencyKeyHeader, SettingsDep, TodayDep, requires
@@ -31,7 +31,7 @@ from apportion.api.schemas.contract import (
     TaskResponse,
     TaskType,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.batch_modes import ImportBatchSettings
 from apportion.importer.profiles import ColumnMapping, ObservationColumn
 from apportion.services.access.auth import Principal
@@ -39,7 +39,7 @@ from apportion.services.imports import bill_import, import_tasks, saved_profiles
 from apportion.services.runs import idempotency, queue_interface
 from apportion.services.runs.queue_interface import TaskQueue
 
-router = APIRouter(tags=["Bill import"], route_class=WireRoute)
+router = WireRouter(tags=["Bill import"])
 Creator = Annotated[Principal, Depends(requires("BillsAndBatches", "Create"))]
 Viewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 MEDIA_TYPES = {

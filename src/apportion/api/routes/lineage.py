@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 from fastapi.responses import PlainTextResponse
 
 from apportion.api.deps import DatabaseDep, requires
@@ -27,14 +27,14 @@ from apportion.api.schemas.extension import (
     RerunResponse,
     TaskHistoryResponse,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.source_split import Left
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import lineage_reports
 from apportion.store.lineage import BillFacts, ConservationRow, CorrectionRow, RerunRow
 
 PREFIX = "/apportion/v1"
-router = APIRouter(tags=["Apportion: chargeback lineage"], route_class=WireRoute)
+router = WireRouter(tags=["Apportion: chargeback lineage"])
 BillViewer = Annotated[Principal, Depends(requires("BillsAndBatches", "View"))]
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]
 Manager = Annotated[Principal, Depends(requires("Chargebacks", "Manage"))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
@@ -46,7 +46,7 @@ from apportion.api.schemas.contract import (
     ReadingCreate,
     ReadingResponse,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain import auto_groups
 from apportion.domain.auto_groups import GroupFilter
 from apportion.domain.filters import FieldType, FilterOperator
@@ -59,7 +59,7 @@ from apportion.store.queries.channels import ChannelRow
 from apportion.store.queries.meter_groups import GroupRow, MeterGroupRecord
 from apportion.store.queries.meters import MeterAccountLink, MeterRow
 
-router = APIRouter(tags=["Meters"], route_class=WireRoute)
+router = WireRouter(tags=["Meters"])
 
 
 def meter_account(link: MeterAccountLink) -> MeterAccountChild:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
@@ -19,7 +19,7 @@ from apportion.api.schemas.contract import (
     PlaceSizeCreate,
     WeatherStationChild,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.scoping import Kind, Scope
 from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
@@ -28,7 +28,7 @@ from apportion.store.database import Database
 from apportion.store.queries.place_sizes import PlaceSizeRow
 from apportion.store.queries.places import PlaceRow
 
-router = APIRouter(tags=["Places"], route_class=WireRoute)
+router = WireRouter(tags=["Places"])
 Viewer = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "View"))]
 Editor = Annotated[Principal, Depends(requires("BuildingsAndOrganizations", "Edit"))]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import Body, Depends
 from pydantic import BaseModel
 
 from apportion.api.deps import ClockDep, DatabaseDep, IdempotencyKeyHeader, SettingsDep, requires
@@ -24,7 +24,7 @@ from apportion.api.schemas.contract import (
     ChargebackProcessorSettingsWithoutFilters,
     ChargebackTaskResponse,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.runs import QuickFilter
 from apportion.services.access.auth import Principal
 from apportion.services.billing.batches import BatchSettings
@@ -34,7 +34,7 @@ from apportion.services.runs.queue_interface import TaskQueue
 from apportion.settings import Settings
 from apportion.store.database import Database
 
-router = APIRouter(tags=["Chargeback processors"], route_class=WireRoute)
+router = WireRouter(tags=["Chargeback processors"])
 
 Runner = Annotated[Principal, Depends(requires("Chargebacks", "Run"))]
 

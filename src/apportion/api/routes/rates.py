@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, requires
 from apportion.api.render import commodity_of, place_of, unit_of, user_of, vendor_of
@@ -34,7 +34,7 @@ from apportion.api.schemas.extension import (
     UseBlockRequest,
     UseBlocksResponse,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.calculations.instructions import LineItem
 from apportion.domain.rates import TimeOfUsePrice, UseBlock
 from apportion.services.access.auth import Principal
@@ -43,7 +43,7 @@ from apportion.services.master.rate_versions import LinkRateView, VersionInput, 
 from apportion.store.queries.reference import ObservationTypeRow
 
 PREFIX = "/apportion/v1"
-router = APIRouter(tags=["Rates"], route_class=WireRoute)
+router = WireRouter(tags=["Rates"])
 Viewer = Annotated[Principal, Depends(requires("RateSchedules", "View"))]
 Creator = Annotated[Principal, Depends(requires("RateSchedules", "Create"))]
 Editor = Annotated[Principal, Depends(requires("RateSchedules", "Edit"))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import CurrentUser, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
@@ -32,7 +32,7 @@ from apportion.api.schemas.contract import (
     UnitType,
     VersionResponse,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.scoping import Kind, Scope
 from apportion.services.access import scoping
 from apportion.services.access.auth import Principal
@@ -42,7 +42,7 @@ from apportion.store.queries.cost_centers import CostCenterRow
 from apportion.store.queries.rates import RateRow
 from apportion.store.queries.reference import CommodityRow
 
-router = APIRouter(tags=["Reference data"], route_class=WireRoute)
+router = WireRouter(tags=["Reference data"])
 
 
 def render_commodity(c: CommodityRow) -> CommodityResponse:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, assert_never
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
@@ -31,13 +31,13 @@ from apportion.api.schemas.contract import (
     PlaceChildWithFloorArea,
     UnitChild,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain import splits
 from apportion.domain.versions import SPLIT
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import split_details, version_lists
 
-router = APIRouter(tags=["Bill splits"], route_class=WireRoute)
+router = WireRouter(tags=["Bill splits"])
 
 
 @router.get("/api/v3/billSplit", response_model=list[DistributionVersionResponse])

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import ClockDep, CurrentUser, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery
@@ -29,7 +29,7 @@ from apportion.api.schemas.contract import (
 )
 from apportion.api.schemas.contract import CostCenterChild as CostCenterChildWire
 from apportion.api.schemas.contract import PlaceChild as PlaceChildWire
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.permissions import LEVELS, Grants
 from apportion.services.access import api_keys, scoping, users
 from apportion.services.access.auth import Principal
@@ -39,7 +39,7 @@ from apportion.store.queries.children import CostCenterChild as CostCenterRecord
 from apportion.store.queries.children import PlaceChild as PlaceRecord
 from apportion.store.queries.users import Topmost, UserRow
 
-router = APIRouter(tags=["Users"], route_class=WireRoute)
+router = WireRouter(tags=["Users"])
 
 
 @cache

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, TodayDep, requires
 from apportion.api.paging import FilterQuery, PageRequest, page_request, set_paging_headers
 from apportion.api.render import user_of
 from apportion.api.schemas.base import document
 from apportion.api.schemas.contract import VendorRequest, VendorResponse
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.services.access.auth import Principal
 from apportion.services.master import vendors
 from apportion.store.queries.vendors import VendorRow
 
-router = APIRouter(tags=["Vendors"], route_class=WireRoute)
+router = WireRouter(tags=["Vendors"])
 
 
 def render(vendor: VendorRow) -> VendorResponse:

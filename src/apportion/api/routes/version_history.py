@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from apportion.api.deps import DatabaseDep, requires
 from apportion.api.render import distribution_version
 from apportion.api.schemas.contract import DistributionVersionManage, DistributionVersionResponse
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.domain.versions import CALCULATION, SPLIT, RequestedVersion
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import version_history
 
-router = APIRouter(tags=["Version history"], route_class=WireRoute)
+router = WireRouter(tags=["Version history"])
 
 # domain.md Appendix A: split reads need Accounts (View), calculated bill reads Meters (View),
 # every PUT Chargebacks (Manage).

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from apportion.api.deps import DatabaseDep, requires
 from apportion.api.schemas.contract import (
@@ -21,11 +21,11 @@ from apportion.api.schemas.contract import (
     ChargebackWorkflowStepCreate,
     ChargebackWorkflowStepEdit,
 )
-from apportion.api.wire import WireRoute
+from apportion.api.wire import WireRouter
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import workflows
 
-router = APIRouter(tags=["Chargeback workflows"], route_class=WireRoute)
+router = WireRouter(tags=["Chargeback workflows"])
 
 # domain.md Appendix A: reads need ChargebacksModule (View), changes Chargebacks (Manage).
 Viewer = Annotated[Principal, Depends(requires("ChargebacksModule", "View"))]

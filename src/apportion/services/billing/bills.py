@@ -27,6 +27,7 @@ from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database, UnitOfWork
 from apportion.store.queries import bill_accounting as accounting
 from apportion.store.queries import bills as stored
+from apportion.store.queries.bills import Accounting as Accounting
 from apportion.store.queries.bills import BillListing as BillListing
 from apportion.store.queries.bills import BillPage as BillPage
 from apportion.store.queries.bills import MeterBillListing as MeterBillListing

@@ -78,8 +78,7 @@ def _as_seen(
     return [
         row
         if row.task_id not in counts
-        else replace(
-            row,
+        else row._replace(
             number_of_bills_created=counts[row.task_id][0],
             number_of_failed_versions=counts[row.task_id][1],
         )

@@ -2,10 +2,11 @@
 as typed values, and the outer joins that read them in their parent's query: one query returns a whole page with
 its children, no query per row.
 
-Each `join_*` adds its outer joins and columns to a SELECT and returns the SELECT with a reader of the child (None
-when the joined row is absent; shaped.py). Derived chargeback flags are correlated EXISTS columns on indexed keys
-(domain.md §2.2: meter isCalculatedMeter / isSplitParentMeter / isSplitChildMeter, account hasCalculatedMeter /
-hasSplitParentMeter / hasSplitChildMeter).
+The children are named tuples: a page makes thousands, a tuple costs a fraction of a frozen dataclass to make, and
+the wire writer unpacks them by position (api.wire_rows.row_writer). Each `join_*` adds its outer joins and columns
+to a SELECT and returns the SELECT with a reader of the child (None when the joined row is absent; shaped.py).
+Derived chargeback flags are correlated EXISTS columns on indexed keys (domain.md §2.2: meter isCalculatedMeter /
+isSplitParentMeter / isSplitChildMeter, account hasCalculatedMeter / hasSplitParentMeter / hasSplitChildMeter).
 
 Each helper makes fresh aliases, which costs far more than running the query: build a statement once (a
 `functools.cache`d function) and add the per-request `.where(...)` to it. The readers name each column (no generator
@@ -14,7 +15,6 @@ per row): they run for every row of every page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, ColumnElement, exists, type_coerce
@@ -35,8 +35,7 @@ from apportion.store.paging import AnySelect
 from apportion.store.queries.shaped import Key, Read, labelled
 
 
-@dataclass(frozen=True)
-class UserChild:
+class UserChild(NamedTuple):
     """A user named on a row (its creator, its last editor)."""
 
     user_id: int
@@ -44,8 +43,7 @@ class UserChild:
     full_name: str
 
 
-@dataclass(frozen=True)
-class VendorChild:
+class VendorChild(NamedTuple):
     """A vendor named on a row."""
 
     vendor_id: int
@@ -53,16 +51,14 @@ class VendorChild:
     vendor_info: str
 
 
-@dataclass(frozen=True)
-class VendorTypeChild:
+class VendorTypeChild(NamedTuple):
     """A vendor type named on a row."""
 
     vendor_type_id: int
     vendor_type_code: str
 
 
-@dataclass(frozen=True)
-class CommodityChild:
+class CommodityChild(NamedTuple):
     """A commodity named on a row, with its icon."""
 
     commodity_id: int
@@ -72,8 +68,7 @@ class CommodityChild:
     icon_color: str | None
 
 
-@dataclass(frozen=True)
-class UnitChild:
+class UnitChild(NamedTuple):
     """A unit named on a row."""
 
     unit_id: int
@@ -81,8 +76,7 @@ class UnitChild:
     unit_info: str
 
 
-@dataclass(frozen=True)
-class MeterTypeChild:
+class MeterTypeChild(NamedTuple):
     """A meter type named on a row."""
 
     meter_type_id: int
@@ -90,8 +84,7 @@ class MeterTypeChild:
     meter_type_info: str
 
 
-@dataclass(frozen=True)
-class AccountTypeChild:
+class AccountTypeChild(NamedTuple):
     """An account type named on a row."""
 
     account_type_id: int
@@ -99,8 +92,7 @@ class AccountTypeChild:
     account_type_info: str
 
 
-@dataclass(frozen=True)
-class CostCenterChild:
+class CostCenterChild(NamedTuple):
     """A cost center named on a row."""
 
     cost_center_id: int
@@ -108,8 +100,7 @@ class CostCenterChild:
     cost_center_info: str
 
 
-@dataclass(frozen=True)
-class PlaceTypeChild:
+class PlaceTypeChild(NamedTuple):
     """A place type; `structure` is whether it is a building."""
 
     place_type_id: int
@@ -118,8 +109,7 @@ class PlaceTypeChild:
     structure: bool
 
 
-@dataclass(frozen=True)
-class PlaceChild:
+class PlaceChild(NamedTuple):
     """A place named on a row, with its type."""
 
     place_id: int
@@ -128,8 +118,7 @@ class PlaceChild:
     place_type: PlaceTypeChild | None
 
 
-@dataclass(frozen=True)
-class WorkflowStepChild:
+class WorkflowStepChild(NamedTuple):
     """A workflow step named on a row (a version's, a task's), with its workflow's id and name."""
 
     step_id: int
@@ -157,8 +146,7 @@ class AccountFlags(NamedTuple):
     has_split_child_meter: bool
 
 
-@dataclass(frozen=True)
-class MeterChild:
+class MeterChild(NamedTuple):
     """A meter named on a row: its type, commodity and chargeback flags, and its place when asked for."""
 
     meter_id: int
@@ -172,8 +160,7 @@ class MeterChild:
     place: PlaceChild | None = None
 
 
-@dataclass(frozen=True)
-class AccountChild:
+class AccountChild(NamedTuple):
     """An account named on a row: its vendor and chargeback flags, and its type when asked for."""
 
     account_id: int
@@ -366,15 +353,15 @@ def join_meter(
         if row[ident] is None:
             return None
         return MeterChild(
-            meter_id=row[ident],
-            meter_code=row[code],
-            meter_info=row[info],
-            active=bool(row[active]),
-            serial_number=row[serial],
-            meter_type=read_type(row),
-            commodity=read_commodity(row),
-            flags=read_flags(row),
-            place=read_place(row),
+            row[ident],
+            row[code],
+            row[info],
+            bool(row[active]),
+            row[serial],
+            read_type(row),
+            read_commodity(row),
+            read_flags(row),
+            read_place(row),
         )
 
     return statement, read
@@ -397,13 +384,13 @@ def join_account(
         if row[ident] is None:
             return None
         return AccountChild(
-            account_id=row[ident],
-            account_code=row[code],
-            account_info=row[info],
-            active=bool(row[active]),
-            vendor=read_vendor(row),
-            flags=read_flags(row),
-            account_type=read_type(row),
+            row[ident],
+            row[code],
+            row[info],
+            bool(row[active]),
+            read_vendor(row),
+            read_flags(row),
+            read_type(row),
         )
 
     return statement, read

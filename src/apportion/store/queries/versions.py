@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from copy import deepcopy
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -58,10 +58,9 @@ from apportion.store.queries.children import (
 from apportion.store.queries.shaped import Key, Shaped, labelled
 
 
-@dataclass(frozen=True)
-class VersionListing:
+class VersionListing(NamedTuple):
     """A version as DistributionVersionResponse answers it: its fields, whether a bill was made by it, its
-    account (with type), meter and workflow step."""
+    account (with type), meter and workflow step. A named tuple: the wire writer unpacks it by position."""
 
     version_id: int
     version_info: str
@@ -103,19 +102,19 @@ def _listings() -> Shaped[VersionListing]:
     statement, read_step = join_workflow_step(statement, dv.workflow_step_id)
 
     def read(row: RowMapping) -> VersionListing:
-        return VersionListing(
-            version_id=row["version_id"],
-            version_info=row["name"],
-            chargeback_type=row["chargeback_type"],
-            begin_period=row["begin_period"],
-            end_period=row["end_period"],
-            is_aggregation=bool(row["is_aggregation"]),
-            account_id=row["account_id"],
-            meter_id=row["meter_id"],
-            has_bills=bool(row[billed]),
-            account=read_account(row),
-            meter=read_meter(row),
-            workflow=read_step(row),
+        return VersionListing(  # by position, in the field order
+            row["version_id"],
+            row["name"],
+            row["chargeback_type"],
+            row["begin_period"],
+            row["end_period"],
+            bool(row["is_aggregation"]),
+            row["account_id"],
+            row["meter_id"],
+            bool(row[billed]),
+            read_account(row),
+            read_meter(row),
+            read_step(row),
         )
 
     return Shaped(statement, read)
