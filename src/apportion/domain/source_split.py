@@ -25,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from apportion.domain.bills import LineDraft, LineShare
 from apportion.domain.errors import RuleViolation
@@ -56,8 +57,7 @@ class MeterSplit:
     occupancy: tuple[tuple[Occupancy, ...], ...]
 
 
-@dataclass(frozen=True)
-class DestinationBill:
+class DestinationBill(NamedTuple):
     """A bill to write for one occupant of one destination meter: its version, account, meter, dates and lines."""
 
     version_id: int

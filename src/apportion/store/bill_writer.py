@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -97,7 +96,7 @@ class BillWriter:
         lines = [line for draft in drafts for line in draft.lines]
         shares = [line.share for line in lines]
         no_share = shares.count(None) == len(shares)
-        line_columns: dict[str, Sequence[Any]] = {
+        line_columns: dict[str, Sequence[object]] = {
             "bill_id": [bill_id for bill_id, draft in zip(bill_ids, drafts, strict=True) for _ in draft.lines],
             "meter_id": [line.meter_id for line in lines],
             "line_order": [order for draft in drafts for order in range(len(draft.lines))],
@@ -131,7 +130,7 @@ class BillWriter:
 
 def _bill_columns(
     drafts: Sequence[BillDraft], batch_id: int, user_id: int, now: datetime, defaults: BillHeader | None, void: bool
-) -> dict[str, Sequence[Any]]:
+) -> dict[str, Sequence[object]]:
     """The bills' columns (header fields defaulted from the batch); values shared by every bill are given once."""
     count = len(drafts)
     headers = [d.header.defaulted_by(defaults) for d in drafts] if defaults is not None else [d.header for d in drafts]

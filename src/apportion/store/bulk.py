@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from apportion.store.models.base import SQLiteExactNumeric
 
 Row = Mapping[str, Any]
-Columns = Mapping[str, Sequence[Any]]
+Columns = Mapping[str, Sequence[object]]
 """A bulk write by column: name -> one value per row (every column as long as the others)."""
 ROWS_PER_STATEMENT = 50
 SQLITE_MAX_VARIABLES = 32_766  # the default limit of bound parameters per statement since SQLite 3.32
@@ -91,7 +91,7 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _by_column(rows: Sequence[Row]) -> dict[str, list[Any]]:
+def _by_column(rows: Sequence[Row]) -> dict[str, list[object]]:
     """Rows with the same keys as columns (an itemgetter pass per key, in C)."""
     return {name: list(map(itemgetter(name), rows)) for name in rows[0]}
 
@@ -103,7 +103,7 @@ def _by_row(columns: Columns, count: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _with_defaults(table: Table, columns: Columns, count: int) -> dict[str, Sequence[Any]]:
+def _with_defaults(table: Table, columns: Columns, count: int) -> dict[str, Sequence[object]]:
     """The columns and, for each column of the table they leave out that has a scalar Python default, that default
     on every row (as a Core insert would give it)."""
     filled = dict(columns)
