@@ -57,8 +57,7 @@ class LineDraft(NamedTuple):
     share: LineShare | None = None
 
 
-@dataclass(frozen=True)
-class MeterTotal:
+class MeterTotal(NamedTuple):
     """One meter's totals on one bill: use in the commodity's common unit, cost, and peak demand."""
 
     use: Decimal | None
