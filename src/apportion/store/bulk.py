@@ -6,7 +6,9 @@ VALUES statements:
 
 - `insert_rows(session, table, rows)` writes rows whose keys the table generates itself (or that carry them);
 - `insert_with_ids(session, table, rows)` also returns the generated integer keys, in row order, so child rows
-  can refer to them.
+  can refer to them;
+- `insert_columns` and `insert_columns_with_ids` do the same with the values given by column (name -> a value per
+  row), for writers that build them that way (the bill writer): no dictionary per row.
 
 Every row of one call has the same keys; a column the rows leave out takes its scalar Python default (as a Core
 insert would) or, failing that, the database's default.
