@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import StrEnum
@@ -37,12 +37,13 @@ class LineShare(NamedTuple):
     rounding: Decimal | None
 
 
-@dataclass(frozen=True)
-class LineDraft:
+class LineDraft(NamedTuple):
     """One bill line item (EnergyCAP "body line").
 
     `meter_id` None means an account-level line. `value` is in `value_unit_id`; `cost` is in the system
     currency (cents precision). `kind` is the observation kind of the line's type, an ObservationKind value.
+    A tuple, like LineShare: a run makes tens of thousands, and a frozen dataclass costs several times more to
+    build.
     """
 
     observation_type_id: int
@@ -56,8 +57,7 @@ class LineDraft:
     share: LineShare | None = None
 
 
-@dataclass(frozen=True)
-class MeterTotal:
+class MeterTotal(NamedTuple):
     """One meter's totals on one bill: use in the commodity's common unit, cost, and peak demand."""
 
     use: Decimal | None
@@ -143,8 +143,7 @@ class BillHeader:
         )
 
 
-@dataclass(frozen=True)
-class BillOrigin:
+class BillOrigin(NamedTuple):
     """Where a generated bill came from: the chargeback task and version, and for splits the source bill."""
 
     chargeback_task_id: int | None = None
@@ -154,19 +153,18 @@ class BillOrigin:
     calculated: bool = False  # made by a calculated bill (or aggregation) version: one live bill per period
 
 
-@dataclass(frozen=True)
-class BillDraft:
-    """A bill ready to be written: account, period, dates, header and line items."""
+class BillDraft(NamedTuple):
+    """A bill ready to be written: account, period, dates, header and line items (a tuple, as LineDraft)."""
 
     account_id: int
     billing_period: int
     begin_date: date
     end_date: date
     lines: tuple[LineDraft, ...]
-    header: BillHeader = field(default_factory=BillHeader)
+    header: BillHeader = BillHeader()  # frozen: one shared default
     estimated: bool = False
     from_vendor: bool = True
-    origin: BillOrigin = field(default_factory=BillOrigin)
+    origin: BillOrigin = BillOrigin()
 
     @property
     def total_cost(self) -> Decimal:

@@ -90,23 +90,19 @@ def round_half_up(value: Decimal, quantum: Decimal) -> Decimal:
     `quantum` is a power of ten (CENT, USE_QUANTUM, PERCENT_QUANTUM ...). Never loses digits to the
     decimal context: the rounding happens with ample precision.
     """
-    with localcontext() as context:
-        context.prec = _PRECISION
-        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP, context=_EXACT)
 
 
 def floor_to_cent(value: Decimal) -> Decimal:
     """Round down (toward minus infinity) to the cent: 2.349 -> 2.34, -2.341 -> -2.35."""
-    with localcontext() as context:
-        context.prec = _PRECISION
-        return value.quantize(CENT, rounding=ROUND_FLOOR)
+    return value.quantize(CENT, rounding=ROUND_FLOOR, context=_EXACT)
 
 
 def multiply(amount: Decimal, factor: Decimal, divisor: Decimal = Decimal(1)) -> Decimal:
     """amount x factor / divisor computed with ample precision (exact for divisors like 100)."""
-    with localcontext() as context:
-        context.prec = _PRECISION
-        return amount * factor / divisor
+    # In _EXACT rather than a local context: a split calls this for every line it cuts, and entering a local
+    # context costs more than the arithmetic.
+    return _EXACT.divide(_EXACT.multiply(amount, factor), divisor)
 
 
 def allocate(amount: Decimal, weights: Sequence[Decimal], quantum: Decimal) -> list[Decimal]:
@@ -173,10 +169,17 @@ class Allocation:
                 moved[index] = 1
         sign = -1 if count < 0 else 1
         quantum = self.quantum
+        steps = _steps(quantum)  # what rounding moves is always 0 or one quantum: three Decimals, made once
         return (
             [_from_quanta(sign * whole, quantum) for whole in floors],
-            [_from_quanta(sign * step, quantum) for step in moved],
+            [steps[sign * step] for step in moved],
         )
+
+
+@lru_cache(maxsize=64)
+def _steps(quantum: Decimal) -> dict[int, Decimal]:
+    """_from_quanta of -1, 0 and 1 quanta."""
+    return {step: _from_quanta(step, quantum) for step in (-1, 0, 1)}
 
 
 @lru_cache(maxsize=4096)
@@ -255,14 +258,13 @@ def percentage_parts(percentages: Sequence[Decimal], quantum: Decimal) -> Parts:
 
 def toward_zero(value: Decimal, quantum: Decimal) -> Decimal:
     """`value` rounded toward zero to the quantum's exponent: 33.3399 -> 33.33, -33.3399 -> -33.33."""
-    with localcontext() as context:
-        context.prec = _PRECISION
-        return value.quantize(quantum, rounding=ROUND_DOWN)
+    return value.quantize(quantum, rounding=ROUND_DOWN, context=_EXACT)
 
 
 SHARE_PLACES = Decimal("0.000000000001")
 
 
+@lru_cache(maxsize=4096)  # a split asks it of the same few percentages and weights for every version and line
 def ratio_text(numerator: Decimal, denominator: Decimal) -> str:
     """numerator / denominator as a plain decimal: exact when it ends within 12 places, else to 12 places (half-up).
 

@@ -15,7 +15,6 @@ whole-period link charges exactly what the split's shares say.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -28,8 +27,7 @@ class Link(NamedTuple):
     end: date
 
 
-@dataclass(frozen=True)
-class Occupancy:
+class Occupancy(NamedTuple):
     """A run of consecutive days [begin, end) with one occupant; `account_id` None is vacancy."""
 
     account_id: int | None

@@ -20,10 +20,12 @@ figures (its own lines) compare with its destinations' meter figures, and bill t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from apportion.domain.bills import LineDraft, LineShare
 from apportion.domain.errors import RuleViolation
@@ -55,8 +57,7 @@ class MeterSplit:
     occupancy: tuple[tuple[Occupancy, ...], ...]
 
 
-@dataclass(frozen=True)
-class DestinationBill:
+class DestinationBill(NamedTuple):
     """A bill to write for one occupant of one destination meter: its version, account, meter, dates and lines."""
 
     version_id: int
@@ -156,11 +157,10 @@ def split_source_bill(lines: Sequence[LineDraft], meter_splits: Mapping[int, Met
     if account_lines and not meters:
         raise RuleViolation("A bill with no meter lines has nothing to split.")
     for line in account_lines:
-        even = Allocation([Decimal(1)] * len(meters), CENT)
-        costs = even(line.cost) if line.cost is not None else [None] * len(meters)
-        values = Allocation([Decimal(1)] * len(meters), USE_QUANTUM)(line.value) if line.value is not None else None
+        costs = _even(len(meters), CENT)(line.cost) if line.cost is not None else [None] * len(meters)
+        values = _even(len(meters), USE_QUANTUM)(line.value) if line.value is not None else None
         for index, meter_id in enumerate(meters):
-            part = replace(line, cost=costs[index], value=None if values is None else values[index])
+            part = _line(line, line.meter_id, None if values is None else values[index], costs[index], line.share)
             pieces[meter_id].append(_Piece(part, len(meters)))
     plan = _Plan()
     for meter_id in meters:
@@ -180,6 +180,12 @@ def split_source_bill(lines: Sequence[LineDraft], meter_splits: Mapping[int, Met
     if not conservation.balanced:  # a broken rule in this module, never bad input
         raise AssertionError(f"split does not conserve the source amount: {conservation}")
     return SourceSplit(destinations, conservation)
+
+
+@lru_cache(maxsize=64)
+def _even(count: int, quantum: Decimal) -> Allocation:
+    """Equal parts over `count` meters (made once per meter count: every bill with account charges asks)."""
+    return Allocation([Decimal(1)] * count, quantum)
 
 
 def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit) -> None:
@@ -270,7 +276,7 @@ def _share(
 
 
 def _line(
-    line: LineDraft, meter_id: int | None, value: Decimal | None, cost: Decimal | None, share: LineShare
+    line: LineDraft, meter_id: int | None, value: Decimal | None, cost: Decimal | None, share: LineShare | None
 ) -> LineDraft:
     return LineDraft(
         line.observation_type_id,

@@ -232,6 +232,7 @@ def fixed_percentage_shares(destinations: Sequence[FixedPercentage]) -> SplitSha
     )
 
 
+@lru_cache(maxsize=4096)  # the same few percentages on thousands of versions
 def _plain(value: Decimal) -> str:
     """A decimal without exponent or trailing zeros: 60.00 -> "60", 1.50 -> "1.5"."""
     text = format(value.normalize(), "f")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.bills import BillDraft, BillHeader, meter_totals
 from apportion.domain.units import UnitTable
-from apportion.store.bulk import insert_rows, insert_with_ids
+from apportion.store.bulk import insert_columns, insert_columns_with_ids
 from apportion.store.id_lists import among
 from apportion.store.models.base import Base
 from apportion.store.models.bills import Bill, BillLine, BillMeter
@@ -70,8 +70,9 @@ class BillWriter:
         if not drafts:
             return []
         self._know_commodities(drafts)
-        bill_rows = [self._bill_row(d, batch_id, user_id, now, defaults, void) for d in drafts]
-        bill_ids = insert_with_ids(self.session, BILLS, bill_rows)
+        bill_ids = insert_columns_with_ids(
+            self.session, BILLS, _bill_columns(drafts, batch_id, user_id, now, defaults, void), len(drafts)
+        )
         self._write_details(bill_ids, drafts)
         return bill_ids
 
@@ -90,74 +91,75 @@ class BillWriter:
             self.commodities.update(load_meter_commodities(self.session, missing))
 
     def _write_details(self, bill_ids: Sequence[int], drafts: Sequence[BillDraft]) -> None:
-        line_rows: list[dict[str, Any]] = []
-        meter_rows: list[dict[str, Any]] = []
-        add_line, add_meter = line_rows.append, meter_rows.append  # bound once: a run writes tens of thousands
+        # By column, straight from the drafts: a run writes tens of thousands of lines, and a dictionary per row
+        # (then read back key by key) cost more than the values themselves.
+        lines = [line for draft in drafts for line in draft.lines]
+        shares = [line.share for line in lines]
+        no_share = shares.count(None) == len(shares)
+        line_columns: dict[str, Sequence[object]] = {
+            "bill_id": [bill_id for bill_id, draft in zip(bill_ids, drafts, strict=True) for _ in draft.lines],
+            "meter_id": [line.meter_id for line in lines],
+            "line_order": [order for draft in drafts for order in range(len(draft.lines))],
+            "observation_type_id": [line.observation_type_id for line in lines],
+            "caption": [line.caption for line in lines],
+            "value": [line.value for line in lines],
+            "value_unit_id": [line.value_unit_id for line in lines],
+            "cost": [line.cost for line in lines],
+            "source_line_id": [line.source_line_id for line in lines],
+            "share_basis": [None] * len(lines) if no_share else [None if s is None else s.basis for s in shares],
+            "exact_share": [None] * len(lines) if no_share else [None if s is None else s.exact for s in shares],
+            "rounding": [None] * len(lines) if no_share else [None if s is None else s.rounding for s in shares],
+        }
+        meter_rows: list[tuple[int, int, int, Decimal | None, Decimal, Decimal | None]] = []
+        add_meter = meter_rows.append  # bound once: a run writes tens of thousands
         to_common, commodities = self.units.to_common, self.commodities
         for bill_id, draft in zip(bill_ids, drafts, strict=True):
-            for order, line in enumerate(draft.lines):
-                share = line.share
-                add_line(
-                    {
-                        "bill_id": bill_id,
-                        "meter_id": line.meter_id,
-                        "line_order": order,
-                        "observation_type_id": line.observation_type_id,
-                        "caption": line.caption,
-                        "value": line.value,
-                        "value_unit_id": line.value_unit_id,
-                        "cost": line.cost,
-                        "source_line_id": line.source_line_id,
-                        "share_basis": None if share is None else share.basis,
-                        "exact_share": None if share is None else share.exact,
-                        "rounding": None if share is None else share.rounding,
-                    }
-                )
             billing_period = draft.billing_period
             for meter_id, total in meter_totals(draft.lines, to_common, commodities).items():
-                add_meter(
-                    {
-                        "bill_id": bill_id,
-                        "meter_id": meter_id,
-                        "billing_period": billing_period,
-                        "use": total.use,
-                        "cost": total.cost,
-                        "demand": total.demand,
-                    }
-                )
-        insert_rows(self.session, LINES, line_rows)
-        insert_rows(self.session, METERS, meter_rows)
+                add_meter((bill_id, meter_id, billing_period, total.use, total.cost, total.demand))
+        insert_columns(self.session, LINES, line_columns, len(lines))
+        if meter_rows:
+            names = ("bill_id", "meter_id", "billing_period", "use", "cost", "demand")
+            insert_columns(
+                self.session,
+                METERS,
+                dict(zip(names, map(list, zip(*meter_rows, strict=True)), strict=True)),
+                len(meter_rows),
+            )
 
-    @staticmethod
-    def _bill_row(
-        draft: BillDraft, batch_id: int, user_id: int, now: datetime, defaults: BillHeader | None, void: bool
-    ) -> dict[str, Any]:
-        header = draft.header.defaulted_by(defaults) if defaults is not None else draft.header
-        return {
-            "account_id": draft.account_id,
-            "batch_id": batch_id,
-            "billing_period": draft.billing_period,
-            "begin_date": draft.begin_date,
-            "end_date": draft.end_date,
-            "account_period": header.account_period,
-            "total_cost": draft.total_cost,
-            "estimated": draft.estimated,
-            "void": void,
-            "from_vendor": draft.from_vendor,
-            "statement_date": header.statement_date,
-            "due_date": header.due_date,
-            "next_reading": header.next_reading,
-            "control_code": header.control_code,
-            "invoice_number": header.invoice_number,
-            "note": header.note,
-            "created_by": user_id,
-            "created_date": now,
-            "chargeback_task_id": draft.origin.chargeback_task_id,
-            "chargeback_version_id": draft.origin.chargeback_version_id,
-            "source_bill_id": draft.origin.source_bill_id,
-            "import_task_id": draft.origin.import_task_id,
-            "calculated": draft.origin.calculated,
-        }
+
+def _bill_columns(
+    drafts: Sequence[BillDraft], batch_id: int, user_id: int, now: datetime, defaults: BillHeader | None, void: bool
+) -> dict[str, Sequence[object]]:
+    """The bills' columns (header fields defaulted from the batch); values shared by every bill are given once."""
+    count = len(drafts)
+    headers = [d.header.defaulted_by(defaults) for d in drafts] if defaults is not None else [d.header for d in drafts]
+    origins = [d.origin for d in drafts]
+    return {
+        "account_id": [d.account_id for d in drafts],
+        "batch_id": [batch_id] * count,
+        "billing_period": [d.billing_period for d in drafts],
+        "begin_date": [d.begin_date for d in drafts],
+        "end_date": [d.end_date for d in drafts],
+        "account_period": [h.account_period for h in headers],
+        "total_cost": [d.total_cost for d in drafts],
+        "estimated": [d.estimated for d in drafts],
+        "void": [void] * count,
+        "from_vendor": [d.from_vendor for d in drafts],
+        "statement_date": [h.statement_date for h in headers],
+        "due_date": [h.due_date for h in headers],
+        "next_reading": [h.next_reading for h in headers],
+        "control_code": [h.control_code for h in headers],
+        "invoice_number": [h.invoice_number for h in headers],
+        "note": [h.note for h in headers],
+        "created_by": [user_id] * count,
+        "created_date": [now] * count,
+        "chargeback_task_id": [o.chargeback_task_id for o in origins],
+        "chargeback_version_id": [o.chargeback_version_id for o in origins],
+        "source_bill_id": [o.source_bill_id for o in origins],
+        "import_task_id": [o.import_task_id for o in origins],
+        "calculated": [o.calculated for o in origins],
+    }
 
 
 def delete_bills(session: Session, bill_ids: Sequence[int]) -> None:

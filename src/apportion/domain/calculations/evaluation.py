@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 # domain.rates reads LineItem from this package, so it is imported as a module (no import cycle at load time).
 from apportion.domain import rates as rating
@@ -44,8 +44,7 @@ class CalculationFailed(RuleViolation):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
-class MeterFigures:
+class MeterFigures(NamedTuple):
     """A meter's totals over its non-void bills of the period; use in the calculated meter's common unit (the run
     converts another commodity's use where a conversion exists, domain/units.py)."""
 
