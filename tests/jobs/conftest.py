@@ -16,15 +16,27 @@ from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.conftest import NOW, Api
 from tests.jobs.workers import db_upgrade
-from tests.support.databases import fresh_database
+from tests.support.databases import fresh_database, postgres_template
+
+
+@pytest.fixture(scope="session")
+def queued_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL template set up by `apportion db upgrade`, as a deployment would be: once per test process,
+    since each `apportion db upgrade` is a whole process start."""
+    cwd = tmp_path_factory.mktemp("db-upgrade")
+
+    def upgrade_twice(db: Database) -> None:
+        assert "created the task queue schema" in db_upgrade(db, cwd)
+        assert "created the task queue schema" not in db_upgrade(db, cwd)  # applying it again changes nothing
+
+    with postgres_template(upgrade_twice) as name:
+        yield name
 
 
 @pytest.fixture
-def queued_db(tmp_path: Path) -> Iterator[Database]:
-    """A fresh PostgreSQL database set up by `apportion db upgrade`, as a deployment would be."""
-    with fresh_database("postgresql", str(tmp_path)) as db:
-        assert "created the task queue schema" in db_upgrade(db, tmp_path)
-        assert "created the task queue schema" not in db_upgrade(db, tmp_path)  # applying it again changes nothing
+def queued_db(queued_template: str, tmp_path: Path) -> Iterator[Database]:
+    """A fresh PostgreSQL database set up by `apportion db upgrade` (a copy of `queued_template`)."""
+    with fresh_database("postgresql", str(tmp_path), template=queued_template) as db:
         yield db
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from energycap.sdk import models
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from apportion.domain import periods, splits
 from apportion.domain.bills import BillDraft, LineDraft
@@ -32,7 +32,17 @@ from apportion.store.models.organisation import Account, Meter
 from apportion.store.models.users import User
 from tests.conftest import NOW, Api
 from tests.e2e.conftest import sdk_client
-from tests.jobs.workers import job_rows, load_accounts, start_worker, wait_for, worker_env, workers
+from tests.jobs.workers import (
+    bill_lines_locked,
+    held_after_writing_bills,
+    job_rows,
+    load_accounts,
+    start_worker,
+    wait_for,
+    worker_env,
+    workers,
+    writing_bills,
+)
 from tests.support import chargeback_builders as builders
 from tests.support import chargebacks as cb
 from tests.support.servers import api_request, apportion_command, free_port, stop, wait_until_answering
@@ -197,37 +207,27 @@ def test_a_queued_workflow_exec_runs_split_then_calculation_in_order(api: Api, t
     ]
 
 
-def _writing_bills(db: Database) -> bool:
-    """Whether some connection is inside a transaction that has started writing bills (COPY into bills)."""
-    with db.engine.connect() as connection:
-        found = connection.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND backend_xid IS NOT NULL AND query LIKE 'COPY \"bills\"%'"
-            )
-        ).scalar_one()
-    return bool(found)
-
-
 def test_a_worker_killed_mid_chargeback_leaves_no_bills_and_another_worker_runs_the_task_once(
     api: Api, tmp_path: Path
 ) -> None:
     step_id = builders.workflow_step(api.db, "Split", "Split large")
-    sources = split_campus(api.db, 6000, step_id)
+    sources = split_campus(api.db, 20, step_id)
     first = start_worker(api.db, tmp_path, "doomed")
     try:
-        body = {"billingPeriod": PERIOD, "batchSettings": {"batchCode": "LARGE"}}
-        task_id = api.post(f"/api/v3/chargebackWorkflowStep/{step_id}/exec", json=body).json()["taskId"]
-        wait_for(lambda: _writing_bills(api.db), "the worker to be writing bills", process=first)
-        first.process.send_signal(signal.SIGKILL)
-        first.process.wait(timeout=10)
+        # The run writes its bills, then waits for the lock inside its transaction: it is killed there.
+        with bill_lines_locked(api.db):
+            body = {"billingPeriod": PERIOD, "batchSettings": {"batchCode": "LARGE"}}
+            task_id = api.post(f"/api/v3/chargebackWorkflowStep/{step_id}/exec", json=body).json()["taskId"]
+            wait_for(lambda: held_after_writing_bills(api.db), "the worker to have written bills", process=first)
+            first.process.send_signal(signal.SIGKILL)
+            first.process.wait(timeout=10)
     finally:
         if first.process.poll() is None:
             first.process.kill()
             first.process.wait(timeout=10)
 
     # The killed connection's transaction is rolled back: none of its bills exist, the task is left Processing.
-    wait_for(lambda: not _writing_bills(api.db), "the dead worker's transaction to end")
+    wait_for(lambda: not writing_bills(api.db), "the dead worker's transaction to end")
     assert cb.bills_of_task(api.db, task_id) == []
     assert api.get(f"/api/v3/chargebackTask/{task_id}").json()["status"] == "Processing"
     assert [(job["status"], job["starts"]) for job in job_rows(api.db)] == [("doing", 1)]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from apportion.jobs.queue import PostgresQueue, QueueNotReady
+from apportion.jobs.queue import PostgresQueue
+from apportion.jobs.readiness import QueueNotReady
 from apportion.settings import Settings
 from apportion.store.database import Database
 from tests.support.databases import fresh_database

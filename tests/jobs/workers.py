@@ -106,16 +106,63 @@ def start_worker(db: Database, cwd: Path, name: str) -> Worker:
 
 
 def wait_for(condition: Callable[[], Any], what: str, timeout: float = 90.0, process: Worker | None = None) -> Any:
-    """Poll `condition` until it is truthy (and return it), or fail naming `what`."""
+    """Poll `condition` until it is truthy (and return it), or fail naming `what`.
+
+    The pause between polls grows from 20 ms to 250 ms: a condition is often an API request or a log read, and a
+    worker's task takes seconds, so polling fast all along would cost more CPU than the workers themselves.
+    """
     deadline = time.monotonic() + timeout
+    pause = 0.02
     while time.monotonic() < deadline:
         if process is not None and process.process.poll() is not None:
             raise AssertionError(f"worker {process.name} exited while waiting for {what}:\n{process.text()}")
         result = condition()
         if result:
             return result
-        time.sleep(0.02)
+        time.sleep(pause)
+        pause = min(0.25, pause * 1.5)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+@contextmanager
+def bill_lines_locked(db: Database) -> Iterator[None]:
+    """Hold a SHARE lock on bill_lines: a run that has written its bills then waits, inside its transaction, to
+    write their lines, so a test can kill its worker in the middle of it whatever the size of the run."""
+    with db.engine.connect() as connection:
+        connection.execute(text("LOCK TABLE bill_lines IN SHARE MODE"))
+        try:
+            yield
+        finally:
+            connection.rollback()
+
+
+def held_after_writing_bills(db: Database) -> bool:
+    """Whether some connection's transaction has written into bills and waits for a lock to COPY into bill_lines."""
+    with db.engine.connect() as connection:
+        found = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = current_database()"
+                " AND a.backend_xid IS NOT NULL AND a.wait_event_type = 'Lock'"
+                " AND a.query LIKE 'COPY \"bill_lines\"%'"
+                " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted"
+                " AND l.relation = 'bills'::regclass AND l.mode = 'RowExclusiveLock')"
+            )
+        ).scalar_one()
+    return bool(found)
+
+
+def writing_bills(db: Database) -> bool:
+    """Whether some connection's transaction has written into bills and not ended yet."""
+    with db.engine.connect() as connection:
+        found = connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = current_database()"
+                " AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()"
+                " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted"
+                " AND l.relation = 'bills'::regclass AND l.mode = 'RowExclusiveLock')"
+            )
+        ).scalar_one()
+    return bool(found)
 
 
 def load_accounts(db: Database, accounts: int) -> None:

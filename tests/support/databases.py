@@ -13,7 +13,7 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -93,9 +93,36 @@ def _drop(name: str) -> None:
         admin.dispose()
 
 
+def _postgres_db(name: str) -> Database:
+    assert POSTGRES_URL is not None
+    return Database(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+
+
 @contextmanager
-def fresh_database(kind: str, tmp_dir: str) -> Iterator[Database]:
-    """Create a database of `kind` migrated to head (a copy of the template), and drop it afterwards."""
+def postgres_template(prepare: Callable[[Database], None]) -> Iterator[str]:
+    """A PostgreSQL template of our own: a copy of the migrated one that `prepare` has set up further; dropped at
+    the end. `prepare` must leave nothing connected to it (CREATE DATABASE ... TEMPLATE needs that)."""
+    name = f"apportion_template_{uuid.uuid4().hex[:10]}"
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_postgres_template()}"'))
+    admin.dispose()
+    try:
+        db = _postgres_db(name)
+        try:
+            prepare(db)
+        finally:
+            db.dispose()
+        yield name
+    finally:
+        _drop(name)
+
+
+@contextmanager
+def fresh_database(kind: str, tmp_dir: str, template: str | None = None) -> Iterator[Database]:
+    """Create a database of `kind` migrated to head (a copy of the template), and drop it afterwards.
+
+    On PostgreSQL, `template` names another template to copy (one `postgres_template` made)."""
     if kind == "sqlite":
         path = Path(tmp_dir) / f"apportion-test-{uuid.uuid4().hex[:8]}.db"
         copy_of_template(path)
@@ -106,12 +133,12 @@ def fresh_database(kind: str, tmp_dir: str) -> Iterator[Database]:
             db.dispose()
         return
     assert POSTGRES_URL is not None
-    template = _postgres_template()
+    template = template or _postgres_template()
     name = f"apportion_test_{uuid.uuid4().hex[:10]}"
     admin = _admin()
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    db = Database(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+    db = _postgres_db(name)
     try:
         yield db
     finally:

@@ -103,10 +103,11 @@ def db_upgrade() -> None:
 def _migrate(settings: Settings, db: Database) -> None:
     """The Alembic migrations and, on PostgreSQL, the task queue's schema (procrastinate's tables)."""
     from apportion.jobs import queue as job_queue
+    from apportion.jobs import readiness
     from apportion.store.migrate import upgrade
 
     upgrade(db.engine)
-    if job_queue.is_postgres(settings.database_url) and job_queue.apply_schema(settings):
+    if readiness.is_postgres(settings.database_url) and job_queue.apply_schema(settings):
         typer.echo("created the task queue schema")
 
 
@@ -1003,14 +1004,16 @@ def worker(
     """Run queued tasks (bill imports) from the PostgreSQL queue until SIGINT/SIGTERM; run any number, anywhere."""
     import logging
 
-    from apportion.jobs import queue as job_queue
+    from apportion.jobs import readiness
 
     settings = _settings()
     try:
-        job_queue.check_ready(settings)
-    except job_queue.QueueNotReady as error:
+        readiness.check_ready(settings)  # before the queue's import, which loads the whole app
+    except readiness.QueueNotReady as error:
         typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from error
+    from apportion.jobs import queue as job_queue
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     job_queue.run_worker(settings, concurrency=concurrency, name=name)
 

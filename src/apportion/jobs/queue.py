@@ -31,9 +31,9 @@ from typing import Any
 import psycopg
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.exceptions import ConnectorException
-from sqlalchemy.engine import make_url
 
 from apportion.jobs.inline import InlineRunner
+from apportion.jobs.readiness import conninfo
 from apportion.services.runs import queue_bodies
 from apportion.services.runs.queue_bodies import BODIES, REQUEUES
 from apportion.services.runs.queue_interface import BILL_IMPORT, TaskQueue
@@ -51,25 +51,6 @@ SWEEP_LOCK, SCHEMA_LOCK = 0x61707074, 0x61707075
 
 class WorkerStopped(RuntimeError):
     """procrastinate's worker ended without being asked to (its heartbeat or LISTEN lost the database)."""
-
-
-class QueueNotReady(ValueError):
-    """The queue cannot be used here: not PostgreSQL (the queue lives in the database), unreachable, or not set up."""
-
-
-def is_postgres(url: str) -> bool:
-    """Whether a SQLAlchemy URL names a PostgreSQL database."""
-    return make_url(url).get_backend_name() == "postgresql"
-
-
-def conninfo(url: str) -> str:
-    """The libpq connection string (postgresql://...) of a SQLAlchemy PostgreSQL URL."""
-    if not is_postgres(url):
-        raise QueueNotReady(
-            "Workers need PostgreSQL: set APPORTION_DATABASE_URL=postgresql+psycopg://user@host/db "
-            "(the embedded SQLite default runs imports in the serving process)."
-        )
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def procrastinate_app(settings: Settings, concurrency: int = 1) -> App:
@@ -105,18 +86,6 @@ def apply_schema(settings: Settings) -> bool:
                 return False
             app.schema_manager.apply_schema()
             return True
-
-
-def check_ready(settings: Settings) -> None:
-    """Refuse to start a worker on SQLite, an unreachable database or one without the queue's tables."""
-    url = conninfo(settings.database_url)
-    try:
-        with psycopg.connect(url, connect_timeout=10) as connection:
-            found = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
-    except psycopg.OperationalError as error:
-        raise QueueNotReady(f"Cannot reach the database: {error}") from error
-    if not found or found[0] is None:
-        raise QueueNotReady("The task queue's tables are missing: run `apportion db upgrade` first.")
 
 
 class PostgresQueue:
