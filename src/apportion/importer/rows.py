@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from apportion.domain import periods
 from apportion.domain.bills import BillHeader
@@ -41,8 +41,7 @@ class Kickout:
     message: str
 
 
-@dataclass(frozen=True)
-class ParsedLine:
+class ParsedLine(NamedTuple):
     """A line item; `unit_code` is the unit of `value` (None when there is no value)."""
 
     observation_type_code: str
@@ -52,8 +51,7 @@ class ParsedLine:
     cost: Decimal | None
 
 
-@dataclass(frozen=True)
-class ParsedMeterRow:
+class ParsedMeterRow(NamedTuple):
     """One row of a bill: a meter (or account-level lines when `meter_code` is None) and its line items."""
 
     line_number: int
