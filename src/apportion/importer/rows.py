@@ -62,8 +62,7 @@ class ParsedMeterRow(NamedTuple):
     lines: tuple[ParsedLine, ...]
 
 
-@dataclass(frozen=True)
-class ParsedBill:
+class ParsedBill(NamedTuple):
     """A bill as the file states it, with the rows it came from (to kick them all out if it fails later).
 
     `ace`: A actual, C corrected, E estimated (blank means A); `vpr`: V, P, R or None (domain.md §4.10, §7 Q14).
