@@ -28,7 +28,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import IO, BinaryIO, cast
+from typing import IO, BinaryIO, NamedTuple, cast
 
 import openpyxl
 
@@ -46,9 +46,11 @@ _BASE64_PIECE = 4 * 1024 * 1024  # characters of base64 text decoded at a time
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError)
 
 
-@dataclass(frozen=True)
-class Row:
-    """One data row: where it starts in the file, and its cells in header order (extra cells kept after)."""
+class Row(NamedTuple):
+    """One data row: where it starts in the file, and its cells in header order (extra cells kept after).
+
+    A named tuple, as are the parsed lines and meter rows: an import builds several for every row of its file.
+    """
 
     line_number: int
     cells: tuple[str, ...]

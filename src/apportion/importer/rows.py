@@ -7,11 +7,12 @@ type and unit codes are resolved, and their rules checked, by the import service
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from apportion.domain import periods
 from apportion.domain.bills import BillHeader
@@ -27,6 +28,8 @@ MAX_BILL_PERIOD, MAX_ACCOUNT_PERIOD = 209912, 209913
 MAX_INVOICE_NUMBER, MAX_CONTROL_CODE, MAX_NOTE = 32, 255, 4000
 MAX_MESSAGE_CHARS = 4000  # ImportLimits.max_message_chars: one row's kickout message
 _COST_PLACES, _COST_DIGITS, _VALUE_PLACES, _VALUE_DIGITS = 2, 16, 6, 18
+# The cells `parse_number` reads as they are (no sign to move, no separators or `$`): most cells of a file.
+_SIMPLE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,7 @@ class Kickout:
     message: str
 
 
-@dataclass(frozen=True)
-class ParsedLine:
+class ParsedLine(NamedTuple):
     """A line item; `unit_code` is the unit of `value` (None when there is no value)."""
 
     observation_type_code: str
@@ -49,8 +51,7 @@ class ParsedLine:
     cost: Decimal | None
 
 
-@dataclass(frozen=True)
-class ParsedMeterRow:
+class ParsedMeterRow(NamedTuple):
     """One row of a bill: a meter (or account-level lines when `meter_code` is None) and its line items."""
 
     line_number: int
@@ -61,8 +62,7 @@ class ParsedMeterRow:
     lines: tuple[ParsedLine, ...]
 
 
-@dataclass(frozen=True)
-class ParsedBill:
+class ParsedBill(NamedTuple):
     """A bill as the file states it, with the rows it came from (to kick them all out if it fails later).
 
     `ace`: A actual, C corrected, E estimated (blank means A); `vpr`: V, P, R or None (domain.md §4.10, §7 Q14).
@@ -191,6 +191,7 @@ def _at(row: Row, index: int | None) -> str:
 
 
 _DATES_KEPT = 4096
+_NO_HEADER = BillHeader()  # immutable: shared by the bills of files without header columns
 
 
 class _Plan:
@@ -211,6 +212,12 @@ class _Plan:
         # Only the bill-level fields the file has are read per row; the others are None on every row.
         self.head = tuple(field for field in _HEAD_FIELDS if field in fields)
         self._dates: dict[str, date | CellError] = {}
+        # Each line item's columns as plain tuples, read on every row.
+        self.lines = tuple(
+            (line.observation_type_code, line.caption, line.unit_code, line.value_index, line.value_label,
+             line.cost_index, line.cost_label)
+            for line in layout.lines
+        )  # fmt: skip
 
     def date(self, text: str) -> date | CellError:
         """`text` (stripped, not empty) as a date of the layout's format, or the CellError saying why not."""
@@ -234,15 +241,28 @@ def _groups(rows: Iterable[Row], plan: _Plan) -> Iterator[list[Row]]:
         return parsed if isinstance(parsed, date) else text
 
     account, vendor, start, end = plan.account, plan.vendor, plan.start, plan.end
+    # The four columns' cells are read directly (this runs on every row) where the row has them all.
+    direct = account is not None and start is not None and end is not None
+    inside = max(-1 if i is None else i for i in (account, vendor, start, end))
+    at_account, at_start, at_end = account or 0, start or 0, end or 0  # read only when `direct`
     group: list[Row] = []
     current: tuple[object, ...] = ()
     for row in rows:
-        here = (
-            _at(row, account).casefold(),
-            _at(row, vendor).casefold() if vendor is not None else "",
-            date_key(_at(row, start)),
-            date_key(_at(row, end)),
-        )
+        cells = row.cells
+        if direct and inside < len(cells):
+            here = (
+                cells[at_account].strip().casefold(),
+                cells[vendor].strip().casefold() if vendor is not None else "",
+                date_key(cells[at_start].strip()),
+                date_key(cells[at_end].strip()),
+            )
+        else:
+            here = (
+                _at(row, account).casefold(),
+                _at(row, vendor).casefold() if vendor is not None else "",
+                date_key(_at(row, start)),
+                date_key(_at(row, end)),
+            )
         if group and here != current:
             yield group
             group = []
@@ -334,19 +354,29 @@ class _BillReader:
     def number(self, index: int | None, label: str, places: int, digits: int) -> Decimal | None:
         if index is None:
             return None
-        value = _at(self.row, index)
+        cells = self.row.cells
+        value = cells[index].strip() if index < len(cells) else ""
         if not value:  # an empty cell is no number, and no problem
             return None
+        if _SIMPLE_NUMBER.fullmatch(value):
+            # Most cells: the text is the Decimal's own digits, so the places written are the places it has.
+            number = Decimal(value)
+            dot = value.find(".")
+            if dot >= 0 and len(value) - dot - 1 > places and _places(number, places) > places:
+                self.fail(f"{label} '{_shown(value)}' has more than {places} decimal places")
+            elif number.adjusted() >= digits:
+                self.fail(f"{label} '{_shown(value)}' is too large")
+            return number
         try:
-            number = parse_number(value)
+            parsed = parse_number(value)
         except CellError as error:
             self.fail(f"{label} '{_shown(value)}' {error.reason}")
             return None
-        if number is not None and _places(number, places) > places:
+        if parsed is not None and _places(parsed, places) > places:
             self.fail(f"{label} '{_shown(value)}' has more than {places} decimal places")
-        elif number is not None and number.adjusted() >= digits:
+        elif parsed is not None and parsed.adjusted() >= digits:
             self.fail(f"{label} '{_shown(value)}' is too large")
-        return number
+        return parsed
 
     def money(self, field: str) -> Decimal | None:
         index = self.layout.fields.get(field)
@@ -398,12 +428,12 @@ class _BillReader:
 
     def meter_row(self) -> ParsedMeterRow:
         lines: list[ParsedLine] = []
-        for line in self.layout.lines:
-            value = self.number(line.value_index, line.value_label, _VALUE_PLACES, _VALUE_DIGITS)
-            cost = self.number(line.cost_index, line.cost_label, _COST_PLACES, _COST_DIGITS)
+        number = self.number
+        for type_code, caption, unit_code, value_index, value_label, cost_index, cost_label in self.plan.lines:
+            value = number(value_index, value_label, _VALUE_PLACES, _VALUE_DIGITS)
+            cost = number(cost_index, cost_label, _COST_PLACES, _COST_DIGITS)
             if value is not None or cost is not None:
-                unit = line.unit_code if value is not None else None
-                lines.append(ParsedLine(line.observation_type_code, line.caption, unit, value, cost))
+                lines.append(ParsedLine(type_code, caption, unit_code if value is not None else None, value, cost))
         row = self.row
         meter_index, serial_index, commodity_index, rate_index = self.plan.meter_fields
         meter = _at(row, meter_index) or None if meter_index is not None else None
@@ -449,6 +479,21 @@ class _BillReader:
                     self.one(field, heads[field])
         if self.problems or start is None or end is None:
             return None
+        if not head_fields:  # a file without bill-level columns: every bill has the same (empty) header
+            return ParsedBill(
+                source_name=self.source_name,
+                account_code=account,
+                vendor_code=_at(first, self.plan.vendor) or None,
+                start_date=start,
+                end_date=end,
+                billing_period=None,
+                header=_NO_HEADER,
+                ace=ACTUAL,
+                vpr=None,
+                pay_amount=None,
+                meters=tuple(meters),
+                rows=tuple(self.rows),
+            )
 
         def first_of(field: str, kind: type[T]) -> T | None:
             value = _first(heads[field]) if field in heads else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -82,6 +82,10 @@ class BillWriter:
         self.session.execute(delete(BillMeter).where(BillMeter.bill_id == bill_id))
         self._know_commodities([draft])
         self._write_details([bill_id], [draft])
+
+    def know_commodities(self, commodities: Mapping[int, int]) -> None:
+        """Meter id -> commodity id of meters the caller has already read, so `write` need not read them."""
+        self.commodities.update(commodities)
 
     def _know_commodities(self, drafts: Sequence[BillDraft]) -> None:
         """Load the commodity of every meter the drafts' lines name that this writer has not seen yet."""

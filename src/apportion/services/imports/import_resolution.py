@@ -246,17 +246,8 @@ class Resolver:
                     what = f"meter '{meter.code}''s {meter.commodity_code} use"
                     problems.add(row.line_number, f"unit '{line.unit_code}' cannot measure {what}")
                     continue
-            lines.append(
-                LineDraft(
-                    observation_type_id=type_id,
-                    kind=kind,
-                    meter_id=meter.meter_id if meter is not None else None,
-                    caption=line.caption,
-                    value=line.value,
-                    value_unit_id=unit_id,
-                    cost=line.cost,
-                )
-            )
+            meter_id = meter.meter_id if meter is not None else None
+            lines.append(LineDraft(type_id, kind, meter_id, line.caption, line.value, unit_id, line.cost))
         return lines
 
     def _measures(self, unit_id: int, commodity_id: int) -> bool:

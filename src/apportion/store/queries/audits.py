@@ -160,11 +160,16 @@ def bills_to_audit(session: Session, bill_ids: Sequence[int]) -> tuple[list[Audi
     wanted = set(bill_ids)
     found: list[AuditTarget] = []
     history: dict[int, list[AuditBill]] = defaultdict(list)
-    # The first ten columns are AuditBill's fields, in order.
-    for row in session.connection().execute(
-        select(*_BILL_COLUMNS, Bill.void, Bill.accrual, Account.audit_enabled)
-        .join(Account, Account.account_id == Bill.account_id)
-        .where(Bill.account_id.in_(accounts))
+    # The first ten columns are AuditBill's fields, in order. Fetched at once: iterating the result would fetch
+    # each row apart.
+    for row in (
+        session.connection()
+        .execute(
+            select(*_BILL_COLUMNS, Bill.void, Bill.accrual, Account.audit_enabled)
+            .join(Account, Account.account_id == Bill.account_id)
+            .where(Bill.account_id.in_(accounts))
+        )
+        .all()
     ):
         bill = AuditBill(*row[:10])
         void = row[10]
