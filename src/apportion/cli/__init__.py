@@ -590,11 +590,9 @@ def show_digest(
                 if path is not None:
                     _save_table(path, exports.digest_table(result), file_format)
     if json:
-        import pydantic_core
+        from apportion.api import digest_json  # the API's digest JSON, without loading the web framework
 
-        from apportion.api.routes.digest import render
-
-        typer.echo(pydantic_core.to_json(render(result), indent=2).decode())
+        typer.echo(digest_json.to_json(result, indent=2).decode())
         return
     out = views.stdout()
     views.digest(out, result, wide)
