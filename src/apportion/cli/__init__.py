@@ -101,12 +101,16 @@ def db_upgrade() -> None:
 
 
 def _migrate(settings: Settings, db: Database) -> None:
-    """The Alembic migrations and, on PostgreSQL, the task queue's schema (procrastinate's tables)."""
-    from apportion.jobs import queue as job_queue
-    from apportion.store.migrate import upgrade
+    """The Alembic migrations (when the database is behind) and, on PostgreSQL, the task queue's schema
+    (procrastinate's tables)."""
+    from apportion.store.schema_version import ensure_current
 
-    upgrade(db.engine)
-    if job_queue.is_postgres(settings.database_url) and job_queue.apply_schema(settings):
+    ensure_current(db.engine)
+    if db.engine.dialect.name != "postgresql":
+        return
+    from apportion.jobs import queue as job_queue  # procrastinate and psycopg: never needed on SQLite
+
+    if job_queue.apply_schema(settings):
         typer.echo("created the task queue schema")
 
 
@@ -383,11 +387,11 @@ StepOption = Annotated[int, typer.Option("--step", help="Chargeback workflow ste
 
 
 def _open(settings: Settings) -> Database:
-    """The migrated database the people-facing commands work on."""
-    from apportion.store.migrate import upgrade
+    """The migrated database the people-facing commands work on (Alembic loads only if it is behind)."""
+    from apportion.store.schema_version import ensure_current
 
     db = _database(settings)
-    upgrade(db.engine)
+    ensure_current(db.engine)
     return db
 
 
