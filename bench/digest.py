@@ -25,8 +25,8 @@ import pydantic_core
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
+from apportion.api import digest_json
 from apportion.api.app import create_app
-from apportion.api.routes import digest as digest_routes
 from apportion.domain import periods
 from apportion.domain.bills import BillDraft, BillOrigin, LineDraft
 from apportion.domain.permissions import Grants
@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         with cyclic_gc_paused():
             service_ms = timings(lambda: digest.get_digest(db, step_id, PERIOD, NOW.date()), args.repeat)
             result = digest.get_digest(db, step_id, PERIOD, NOW.date())
-            render_ms = timings(lambda: pydantic_core.to_json(digest_routes.render(result)), args.repeat)
+            render_ms = timings(lambda: pydantic_core.to_json(digest_json.render(result)), args.repeat)
         with db.reading() as session:
             meter_ids = list(session.execute(select(BillMeter.meter_id).distinct()).scalars())
             compared = (PERIOD, periods.prior(PERIOD), periods.same_period_prior_year(PERIOD))

@@ -12,15 +12,16 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from apportion.api.routes.digest import render
 from apportion.cli import app
 from apportion.domain.errors import Unauthenticated
+from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.services.chargebacks import digest as digest_service
 from apportion.services.demo import demo_workflow
 from apportion.store.database import Database
 from tests.cli.test_commands import HEADER, PERIOD, campus, env  # noqa: F401  (fixtures)
 from tests.conftest import NOW
+from tests.support.apps import client_on
 from tests.support.fingerprint import fingerprint
 
 
@@ -73,7 +74,13 @@ def test_digest_as_json_csv_and_xlsx_equals_the_api(
     code, output = run("digest", "--step", step, "--period", str(PERIOD), "--json")
     assert code == 0, output
     result = digest_service.get_digest(env, campus.step_id, PERIOD, NOW.date())
-    assert json.loads(output) == json.loads(json.dumps(render(result), default=float))
+    _user_id, key = auth.create_user_with_key(env, "reader", "Reader", Grants.everything(), NOW)
+    with client_on(env, clock=lambda: NOW) as client:
+        answer = client.get(
+            f"/api/v3/chargebackWorkflow/{step}/digest", params={"billingPeriod": PERIOD}, headers={"ECI-ApiKey": key}
+        )
+    assert answer.status_code == 200, answer.text
+    assert json.loads(output, parse_float=Decimal) == json.loads(answer.content, parse_float=Decimal)
     code, output = run("digest", "--step", step, "--period", str(PERIOD), "--csv", "d.csv", "--xlsx", "d.xlsx")
     assert code == 0, output
     sheet = openpyxl.load_workbook(io.BytesIO(Path("d.xlsx").read_bytes())).worksheets[0]

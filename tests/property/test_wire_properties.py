@@ -4,12 +4,15 @@ text), and the quick text check every model runs, which agrees with the detailed
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
+import pydantic_core
 from hypothesis import given
 from hypothesis import strategies as st
 
 from apportion.api.schemas.base import EXACT_MARK, FLOAT_DIGITS, _all_text, _lone_surrogates, wire_number
+from apportion.api.wire_numbers import exact_numbers
 
 decimals = st.one_of(
     st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**17), max_value=10**17),
@@ -37,6 +40,15 @@ def test_small_and_signed_fractions_are_floats() -> None:
     assert wire_number(Decimal("12.50")) == 12.5
     assert wire_number(Decimal("98765432109876.54")) == f"{EXACT_MARK}98765432109876.54"
     assert wire_number(None) is None
+
+
+@given(decimals)
+def test_a_body_written_without_models_carries_every_digit_indented_or_not(value: Decimal) -> None:
+    """What the digest's JSON does (api.digest_json), for the API and for `apportion digest --json` (indented)."""
+    for indent in (None, 2):
+        body = exact_numbers(pydantic_core.to_json({"cost": [wire_number(value)]}, indent=indent))
+        assert EXACT_MARK.encode() not in body
+        assert json.loads(body, parse_float=Decimal) == {"cost": [value]}
 
 
 # Any code point, lone surrogates included (JSON's \\ud800 escapes make them).

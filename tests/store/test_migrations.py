@@ -13,16 +13,20 @@ and they are procrastinate's schema, applied and checked by its own migrations (
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import CheckConstraint, Column, Index, MetaData, String
+from sqlalchemy import CheckConstraint, Column, Index, MetaData, String, inspect
 
 from apportion.jobs.queue import apply_schema
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models import Base
+from apportion.store.schema_version import ensure_current, is_current
+from tests.support.databases import backends, fresh_database
 
 
 def _ours(name: str | None, kind: str, parents: dict[str, str | None]) -> bool:
@@ -69,3 +73,29 @@ def test_no_model_has_a_check_constraint() -> None:
         if isinstance(constraint, CheckConstraint)
     ]
     assert checks == [], "compare these with the inspector's get_check_constraints() in this module"
+
+
+@pytest.mark.parametrize("kind", backends())
+def test_a_database_is_current_only_at_the_head_revision(kind: str, tmp_path: Path) -> None:
+    """What the commands read instead of loading Alembic: the version table holds the head, or they migrate."""
+    with fresh_database(kind, str(tmp_path)) as db:
+        assert is_current(db.engine)
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0013'")
+        assert not is_current(db.engine)
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE alembic_version")
+        assert not is_current(db.engine)  # never migrated: no version table at all
+
+
+def test_an_empty_database_is_migrated_once_and_then_only_read(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path}/empty.db")
+    try:
+        assert not is_current(db.engine)
+        ensure_current(db.engine)
+        assert is_current(db.engine)
+        assert "bills" in inspect(db.engine).get_table_names()
+        ensure_current(db.engine)  # at head: nothing to do
+        assert is_current(db.engine)
+    finally:
+        db.dispose()

@@ -21,7 +21,7 @@ from apportion.api.schemas.contract import (
     DistributionVersionResponse,
     MeterBillResponse,
 )
-from apportion.api.wire import exact_numbers
+from apportion.api.wire_numbers import exact_numbers
 from apportion.api.wire_rows import distribution_version_row, wire_json, wire_object
 from apportion.services.billing.bills import Accounting, BillListing, MeterBillListing
 from apportion.store.queries import children

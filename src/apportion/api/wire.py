@@ -4,7 +4,7 @@ every digit.
 Starlette reads a JSON body with `json.loads`, which makes every number with a fraction a float: 98765432109876.54
 would arrive as 98765432109876.55 before any model saw it. `WireRequest` reads it with `parse_float=Decimal`, so a
 WireDecimal field gets the digits that were sent. On the way out, WireDecimal writes a decimal that a float cannot
-carry as a marked string (schemas.base.EXACT_MARK); `WireRoute` replaces each by the bare number in the body.
+carry as a marked string (wire_numbers.EXACT_MARK); `WireRoute` replaces each by the bare number in the body.
 
 Every API router is a `WireRouter`, whose routes are `WireRoute`s; a test checks that none is left out.
 """
@@ -23,10 +23,9 @@ from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
 
-from apportion.api.schemas.base import EXACT_MARK
+from apportion.api.wire_numbers import EXACT_MARK, exact_numbers
 
 _MARK = EXACT_MARK.encode("ascii")
-_MARKED = re.compile(b'"' + re.escape(_MARK) + rb'(-?[0-9]+(?:\.[0-9]+)?)"')
 
 
 class WireRequest(Request):
@@ -37,13 +36,6 @@ class WireRequest(Request):
         if not hasattr(self, "_json"):
             self._json = json.loads(await self.body(), parse_float=Decimal)
         return self._json
-
-
-def exact_numbers(body: bytes) -> bytes:
-    """A JSON body with every marked decimal string written as the number it holds."""
-    if _MARK not in body:
-        return body
-    return _MARKED.sub(rb"\1", body)
 
 
 class WireRoute(APIRoute):

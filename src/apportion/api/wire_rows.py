@@ -27,7 +27,7 @@ import pydantic_core
 from fastapi import Response
 from pydantic import BaseModel, PlainSerializer
 
-from apportion.api.schemas.base import _datetime_out, _decimal_out
+from apportion.api.schemas.base import _datetime_out
 from apportion.api.schemas.contract import (
     AccountChild,
     AccountChildWithType,
@@ -49,6 +49,7 @@ from apportion.api.schemas.contract import (
     VendorChild,
     VendorTypeChild,
 )
+from apportion.api.wire_numbers import decimal_out
 from apportion.store.queries import children
 from apportion.store.queries.place_sizes import PlaceSizeRow
 from apportion.store.queries.versions import VersionListing
@@ -98,14 +99,14 @@ def _wire_decimal(value: Decimal | int | str | None) -> int | float | str | None
         return None
     if not isinstance(value, Decimal):
         value = Decimal(value)
-    return _decimal_out(value)
+    return decimal_out(value)
 
 
 def _same(value: object) -> object:
     return value
 
 
-_SERIALIZERS: dict[object, Callable[[Any], object]] = {_datetime_out: _wire_datetime, _decimal_out: _wire_decimal}
+_SERIALIZERS: dict[object, Callable[[Any], object]] = {_datetime_out: _wire_datetime, decimal_out: _wire_decimal}
 _AS_IS = (int, str, bool, types.NoneType)
 
 

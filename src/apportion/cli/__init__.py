@@ -101,13 +101,16 @@ def db_upgrade() -> None:
 
 
 def _migrate(settings: Settings, db: Database) -> None:
-    """The Alembic migrations and, on PostgreSQL, the task queue's schema (procrastinate's tables)."""
-    from apportion.jobs import queue as job_queue
-    from apportion.jobs import readiness
-    from apportion.store.migrate import upgrade
+    """The Alembic migrations (when the database is behind) and, on PostgreSQL, the task queue's schema
+    (procrastinate's tables)."""
+    from apportion.store.schema_version import ensure_current
 
-    upgrade(db.engine)
-    if readiness.is_postgres(settings.database_url) and job_queue.apply_schema(settings):
+    ensure_current(db.engine)
+    if db.engine.dialect.name != "postgresql":
+        return
+    from apportion.jobs import queue as job_queue  # procrastinate and psycopg: never needed on SQLite
+
+    if job_queue.apply_schema(settings):
         typer.echo("created the task queue schema")
 
 
@@ -384,11 +387,11 @@ StepOption = Annotated[int, typer.Option("--step", help="Chargeback workflow ste
 
 
 def _open(settings: Settings) -> Database:
-    """The migrated database the people-facing commands work on."""
-    from apportion.store.migrate import upgrade
+    """The migrated database the people-facing commands work on (Alembic loads only if it is behind)."""
+    from apportion.store.schema_version import ensure_current
 
     db = _database(settings)
-    upgrade(db.engine)
+    ensure_current(db.engine)
     return db
 
 
@@ -591,11 +594,9 @@ def show_digest(
                 if path is not None:
                     _save_table(path, exports.digest_table(result), file_format)
     if json:
-        import pydantic_core
+        from apportion.api import digest_json  # the API's digest JSON, without loading the web framework
 
-        from apportion.api.routes.digest import render
-
-        typer.echo(pydantic_core.to_json(render(result), indent=2).decode())
+        typer.echo(digest_json.to_json(result, indent=2).decode())
         return
     out = views.stdout()
     views.digest(out, result, wide)

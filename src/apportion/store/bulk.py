@@ -20,8 +20,6 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
-from psycopg import sql
-from psycopg.types.json import Json
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, insert, text
 from sqlalchemy.orm import Session
 
@@ -187,6 +185,10 @@ def _processed(values: Sequence[object], process: Callable[[object], object]) ->
 
 def _copy(session: Session, table: Table, columns: Columns, count: int) -> None:
     """COPY the rows over the session's own connection, so they belong to its transaction."""
+    # The PostgreSQL driver's own modules: a SQLite process (every command line run by default) never loads them.
+    from psycopg import sql
+    from psycopg.types.json import Json
+
     filled = _with_defaults(table, columns, count)
     names = sql.SQL(", ").join(sql.Identifier(name) for name in filled)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), names)

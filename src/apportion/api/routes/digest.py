@@ -1,159 +1,23 @@
-"""Routes: the chargeback workflow digest (GET /api/v3/chargebackWorkflow/{chargebackWorkflowStepId}/digest).
-
-A split step with 2,000 versions of 5 destinations answers 12,000 entries (about 14 MB of JSON). Building a pydantic
-model per child object would cost seconds, so this renderer writes the wire form (ChargebackWorkflowDigestResponse,
-field for field) as plain dicts and serialises them once with pydantic-core; tests/api/test_digest.py checks the
-output against the contract models.
-"""
+"""Routes: the chargeback workflow digest (GET /api/v3/chargebackWorkflow/{chargebackWorkflowStepId}/digest), written
+by api.digest_json."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import pydantic_core
 from fastapi import Depends, Query, Response
 
 from apportion.api.deps import ClockDep, DatabaseDep, ReadCacheDep, requires
-from apportion.api.schemas.base import _decimal_out, wire_number
+from apportion.api.digest_json import render
 from apportion.api.schemas.contract import ChargebackWorkflowDigestResponse
 from apportion.api.wire import WireRouter
 from apportion.domain import periods
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import digest
-from apportion.store.queries.children import CommodityChild, MeterChild, MeterTypeChild, UnitChild
 
 router = WireRouter(tags=["ChargebackWorkflow"])
-
-Wire = dict[str, Any]
-
-
-def _unit(unit: UnitChild | None) -> Wire | None:
-    """UnitChild (as render.unit_child)."""
-    if unit is None:
-        return None
-    return {"unitCode": unit.unit_code, "unitId": unit.unit_id, "unitInfo": unit.unit_info}
-
-
-class _Children:
-    """The wire form of each meter type, commodity and unit, made once and shared by every entry naming it: a
-    digest of 12,000 meters names a handful of each (the store hands out one object per id)."""
-
-    def __init__(self) -> None:
-        self.units: dict[int, Wire | None] = {}
-        self.types: dict[int, Wire | None] = {}
-        self.commodities: dict[int, Wire | None] = {}
-
-    def unit(self, unit: UnitChild | None) -> Wire | None:
-        key = id(unit)
-        if key not in self.units:
-            self.units[key] = _unit(unit)
-        return self.units[key]
-
-    def meter_type(self, meter_type: MeterTypeChild | None) -> Wire | None:
-        key = id(meter_type)
-        if key not in self.types:
-            self.types[key] = (
-                None
-                if meter_type is None
-                else {
-                    "meterTypeCode": meter_type.meter_type_code,
-                    "meterTypeId": meter_type.meter_type_id,
-                    "meterTypeInfo": meter_type.meter_type_info,
-                }
-            )
-        return self.types[key]
-
-    def commodity(self, commodity: CommodityChild | None) -> Wire | None:
-        key = id(commodity)
-        if key not in self.commodities:
-            self.commodities[key] = (
-                None
-                if commodity is None
-                else {
-                    "commodityCode": commodity.commodity_code,
-                    "commodityIcon": {"code": commodity.icon_code, "color": commodity.icon_color},
-                    "commodityId": commodity.commodity_id,
-                    "commodityInfo": commodity.commodity_info,
-                }
-            )
-        return self.commodities[key]
-
-
-def _meter(meter: MeterChild, children: _Children) -> Wire:
-    """MeterChild (as render.meter_child)."""
-    flags = meter.flags
-    return {
-        "active": meter.active,
-        "commodity": children.commodity(meter.commodity),
-        "isCalculatedMeter": flags.is_calculated_meter,
-        # Apportion keeps no interval-data (ESA) calculated meters, so no digest meter is one.
-        "isEsaCalculatedMeter": False,
-        "isSplitChildMeter": flags.is_split_child_meter,
-        "isSplitParentMeter": flags.is_split_parent_meter,
-        "meterCode": meter.meter_code,
-        "meterId": meter.meter_id,
-        "meterInfo": meter.meter_info,
-        "meterType": children.meter_type(meter.meter_type),
-        "serialNumber": meter.serial_number,
-    }
-
-
-def _entry(line: digest.DigestLine, cost_unit: Wire | None, children: _Children) -> Wire:
-    """ChargebackWorkflowDigestSplitChild: the fields a source meter's result shares with a destination's; the
-    current period is a BillingPeriodUseCostChild, the comparisons BillingPeriodUseCostDeltaChild (delta = current
-    − comparison, domain.md §7 Q11). One function: it runs 12,000 times in a large digest."""
-    use_unit = children.unit(line.use_unit)
-    number = _decimal_out  # every figure but the unit cost is a Decimal, never None (domain.digest)
-    now, prior, year = line.figures
-    return {
-        "currentPeriod": {
-            "billingPeriod": now.billing_period,
-            "cost": {"cost": number(now.cost), "unit": cost_unit},
-            "numberOfBillsInPeriod": now.number_of_bills,
-            "numberOfBillsInPeriodFromWorkflowStep": now.number_of_bills_from_step,
-            "unitCost": wire_number(now.unit_cost),
-            "use": {"unit": use_unit, "use": number(now.use)},
-        },
-        "meter": _meter(line.meter, children),
-        "priorPeriod": {
-            "billingPeriod": prior.billing_period,
-            "cost": {"cost": number(prior.cost), "delta": number(prior.cost_delta), "unit": cost_unit},
-            "use": {"delta": number(prior.use_delta), "unit": use_unit, "use": number(prior.use)},
-        },
-        "priorYear": {
-            "billingPeriod": year.billing_period,
-            "cost": {"cost": number(year.cost), "delta": number(year.cost_delta), "unit": cost_unit},
-            "use": {"delta": number(year.use_delta), "unit": use_unit, "use": number(year.use)},
-        },
-    }
-
-
-def render(result: digest.WorkflowDigest) -> Wire:
-    """ChargebackWorkflowDigestResponse as JSON-ready dicts: the step, then one result per meter with its split
-    destinations (null for calculated meters)."""
-    step = result.step
-    children = _Children()
-    cost_unit = children.unit(step.cost_unit)
-    results = []
-    for line in result.results:
-        entry = _entry(line, cost_unit, children)
-        entry["splits"] = [_entry(s, cost_unit, children) for s in line.splits] if line.splits is not None else None
-        results.append(entry)
-    return {
-        "chargebackWorkflowStep": {
-            "chargebackWorkflow": {
-                "chargebackWorkflowId": step.workflow_id,
-                "chargebackWorkflowInfo": step.workflow_info,
-            },
-            "chargebackWorkflowStepDescription": step.step_description,
-            "chargebackWorkflowStepId": step.step_id,
-            "chargebackWorkflowStepInfo": step.step_info,
-            "chargebackWorkflowStepOrder": step.step_order,
-            "chargebackWorkflowStepType": step.step_type,
-        },
-        "results": results,
-    }
 
 
 @router.get(

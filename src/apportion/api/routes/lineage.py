@@ -31,6 +31,7 @@ from apportion.api.wire import WireRouter
 from apportion.domain.source_split import Left
 from apportion.services.access.auth import Principal
 from apportion.services.chargebacks import lineage_reports
+from apportion.services.imports import import_tasks
 from apportion.store.lineage import BillFacts, ConservationRow, CorrectionRow, RerunRow
 
 PREFIX = "/apportion/v1"
@@ -183,7 +184,7 @@ def get_task_history(db: DatabaseDep, taskId: int, user: Viewer) -> TaskHistoryR
 @router.get(f"{PREFIX}/importTask/{{taskGuid}}/corrections", response_model=list[CorrectionResponse])
 def get_import_corrections(db: DatabaseDep, taskGuid: str, user: BillViewer) -> list[CorrectionResponse]:
     """The chargeback bills a bill import undid when it replaced the bills they were made from (VPR V, A/E)."""
-    return [correction(c) for c in lineage_reports.import_corrections(db, taskGuid, user)]
+    return [correction(c) for c in import_tasks.corrections(db, taskGuid, user)]
 
 
 @router.get(f"{PREFIX}/rerun", response_model=list[RerunGroupResponse], responses=CSV_RESPONSE)  # type: ignore[arg-type]

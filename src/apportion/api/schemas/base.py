@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,11 +15,19 @@ from pydantic import (
     ConfigDict,
     ModelWrapValidatorHandler,
     PlainSerializer,
-    SerializationInfo,
     ValidationError,
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from apportion.api.wire_numbers import DOCUMENT as DOCUMENT
+from apportion.api.wire_numbers import EXACT_MARK as EXACT_MARK
+from apportion.api.wire_numbers import FLOAT_DIGITS as FLOAT_DIGITS
+from apportion.api.wire_numbers import decimal_out
+from apportion.api.wire_numbers import wire_number as wire_number
+
+# Exact decimals (EXACT_MARK, FLOAT_DIGITS, the DOCUMENT context) are written by api.wire_numbers, which renderers
+# without models use too; re-exported here for the models' users.
 
 # A bare date with a zone ('2024-01-31Z', '2024-01-31+02:00'): pydantic refuses it, so keep the date part.
 _ZONED_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?:[Zz]|[+-]\d{2}:?\d{2})\s*$")
@@ -49,38 +56,6 @@ def _datetime_out(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-# JSON writers (pydantic's, Python's) write numbers from ints and floats only. An integral decimal is an int, and one
-# of at most FLOAT_DIGITS significant digits a float whose shortest text is that decimal; a longer one
-# (98765432109876.54) would lose digits as a float, so it is written as a string carrying EXACT_MARK, which the API's
-# route class (api.wire.WireRoute) turns back into the number with every digit in the response body. The mark holds a
-# random part drawn at start-up: no stored text can forge it.
-FLOAT_DIGITS = 15
-EXACT_MARK = f"exact-number-{secrets.token_hex(8)}:"
-DOCUMENT = "document"
-"""Serialization context key: set (see `document`), long decimals are written as plain strings, for storing."""
-
-
-def _decimal_out(value: Decimal, info: SerializationInfo | None = None) -> int | float | str:
-    if not value.is_finite():
-        return float(value)
-    whole = value.to_integral_value()
-    if value == whole:
-        return int(whole)
-    # Its text is an upper bound of its digits (a sign, a point and leading zeros count too) and cheaper to make
-    # than as_tuple(): a list or digest writes hundreds of thousands of numbers.
-    text = str(value)
-    if (len(text) <= FLOAT_DIGITS and "E" not in text) or len(value.as_tuple().digits) <= FLOAT_DIGITS:
-        return float(value)
-    if info is not None and isinstance(info.context, dict) and info.context.get(DOCUMENT):
-        return f"{value:f}"
-    return f"{EXACT_MARK}{value:f}"
-
-
-def wire_number(value: Decimal | None) -> int | float | str | None:
-    """A Decimal as WireDecimal writes it (None stays None), for renderers that build JSON without models."""
-    return None if value is None else _decimal_out(value)
-
-
 def wire_day(value: datetime | None) -> date | None:
     """The date of a wire date-time (EnergyCAP writes dates as midnight date-times)."""
     return value.date() if value is not None else None
@@ -95,7 +70,7 @@ WireDateTime = Annotated[
 """A naive date-time: reads ISO-8601 with or without time part or zone (zone dropped, never shifted);
 writes `YYYY-MM-DDTHH:MM:SS` in JSON."""
 
-WireDecimal = Annotated[Decimal, PlainSerializer(_decimal_out, when_used="json")]
+WireDecimal = Annotated[Decimal, PlainSerializer(decimal_out, when_used="json")]
 """An exact Decimal in Python; read from JSON numbers (the API parses request bodies with decimals, api.wire) or
 numeric strings, written as a JSON number with every digit."""
 

@@ -1,5 +1,6 @@
 """Reading chargeback lineage for people: a bill's sources and dependents, a split task's conservation record,
-a task's history of corrections, an import's corrections, and the periods that need re-running."""
+a task's history of corrections, and the periods that need re-running (an import's corrections are read by
+services.imports.import_tasks, so these reports load nothing of the importer)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from apportion.domain.source_split import Left
 from apportion.importer.formulas import neutralise
 from apportion.services.access.auth import Principal
 from apportion.services.ids import require
-from apportion.services.imports import import_tasks
 from apportion.store import lineage
 from apportion.store import scoping as scoped
 from apportion.store.database import Database, DbSession
@@ -159,16 +159,6 @@ def task_history(db: Database, task_id: int, viewer: Principal | None = None) ->
         replaced=[c for c in replaced if c.bill_id in bills],
         resolved=[r for r in resolved if r.version_id in versions],
     )
-
-
-def import_corrections(db: Database, task_guid: str, principal: Principal) -> list[CorrectionRow]:
-    """The chargeback bills a bill import task undid by replacing the bills they were made from; for a scoped
-    viewer, the task must be one it sees (docs/scoping.md), and only the bills in its scope are listed."""
-    task_id = import_tasks.task_id_of(db, task_guid, principal)
-    with db.reading() as session:
-        rows = lineage.corrections(session, cause_import_task_id=task_id)
-        bills = scoped.logged_bills_among(session, principal.scope, [(c.bill_id, c.version_id) for c in rows])
-    return [c for c in rows if c.bill_id in bills]
 
 
 @dataclass(frozen=True)

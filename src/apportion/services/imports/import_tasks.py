@@ -3,7 +3,8 @@
 A request is checked before any task exists: base64, file type, size limits and readability (a ZIP bomb is
 refused here), the profile and the batch mode's rules. Only then is a Queued task stored with the uploaded
 file, and its id handed to the task queue; the import itself is `services.imports.bill_import.run_import`.
-Statuses follow domain.md §7 Q2: Queued, Processing, Completed, Completed with kickouts, Failed.
+Statuses follow domain.md §7 Q2: Queued, Processing, Completed, Completed with kickouts, Failed. `corrections`
+lists the chargeback bills an import undid.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from apportion.importer.limits import ImportFileRejected, ImportLimits
 from apportion.importer.readers import check_upload, decode_base64
 from apportion.services.access.auth import Principal
 from apportion.services.imports import batch_choice, saved_profiles
+from apportion.store import lineage
 from apportion.store import scoping as scoped
 from apportion.store.database import Database, UnitOfWork
+from apportion.store.lineage import CorrectionRow
 from apportion.store.queries import import_tasks as stored
 from apportion.store.queries.import_tasks import KICKOUT as KICKOUT
 from apportion.store.queries.import_tasks import SOURCE as SOURCE
@@ -300,9 +303,14 @@ def _scoped(row: TaskListing, counts: tuple[int, int], bills_in_scope: set[int])
     return replace(row, task=task, current_success_count=made, unresolved_flag_count=flags)
 
 
-def task_id_of(db: Database, task_guid: str, principal: Principal) -> int:
-    """The id of a task the principal may see, by its GUID (NotFound otherwise)."""
-    return get_task(db, task_guid, principal).task.task_id
+def corrections(db: Database, task_guid: str, principal: Principal) -> list[CorrectionRow]:
+    """The chargeback bills a bill import task undid by replacing the bills they were made from; for a scoped
+    viewer, the task must be one it sees (docs/scoping.md), and only the bills in its scope are listed."""
+    task_id = get_task(db, task_guid, principal).task.task_id
+    with db.reading() as session:
+        rows = lineage.corrections(session, cause_import_task_id=task_id)
+        bills = scoped.logged_bills_among(session, principal.scope, [(c.bill_id, c.version_id) for c in rows])
+    return [c for c in rows if c.bill_id in bills]
 
 
 @dataclass(frozen=True)
