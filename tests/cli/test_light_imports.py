@@ -32,18 +32,19 @@ def test_importing_the_command_loads_no_heavy_library() -> None:
     assert _loaded_after("import apportion.cli") == []
 
 
-def _command(args: list[str]) -> str:
-    """Code running `apportion *args` as the script does, which must succeed."""
-    return (
-        "import sys\nfrom apportion.cli import main\n"
+def _commands(*commands: list[str]) -> str:
+    """Code running `apportion *args` for each of `commands` in turn, as the script does; each must succeed. One
+    process serves them all: a heavy module any of them loads is still loaded when `_loaded_after` looks."""
+    return "import sys\nfrom apportion.cli import main\n" + "".join(
         f"sys.argv = ['apportion', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit as done:\n    assert done.code in (0, None), done.code"
+        "try:\n    main()\nexcept SystemExit as done:\n    assert done.code in (0, None), done.code\n"
+        for args in commands
     )
 
 
 def test_help_of_the_command_and_of_a_command_loads_no_heavy_library() -> None:
-    for args in (["--help"], ["import", "--help"], ["export", "gl", "--help"], ["demo", "--help"]):
-        assert _loaded_after(_command(args)) == [], args
+    helps = (["--help"], ["import", "--help"], ["export", "gl", "--help"], ["demo", "--help"])
+    assert _loaded_after(_commands(*helps)) == []
 
 
 def test_commands_reading_data_load_no_migrations_web_queue_or_spreadsheet_library(
@@ -55,8 +56,7 @@ def test_commands_reading_data_load_no_migrations_web_queue_or_spreadsheet_libra
     assert ran.exit_code == 0, ran.output
     heavy = (*NOT_FOR_DATA, "psycopg") if env.engine.dialect.name == "sqlite" else NOT_FOR_DATA
     digest = ["digest", "--step", step, "--period", str(PERIOD)]
-    for args in (["users"], ["tasks"], digest, [*digest, "--json"]):
-        assert _loaded_after(_command(args), heavy) == [], args
+    assert _loaded_after(_commands(["users"], ["tasks"], digest, [*digest, "--json"]), heavy) == []
 
 
 def test_every_command_still_lists_its_options() -> None:
