@@ -181,12 +181,15 @@ def _clean_script(db: Database) -> str:
         if seeded is None:
             statements.append(f'DELETE FROM "{table.name}";')
             continue
-        columns = list(table.primary_key.columns)
-        if len(columns) != 1:
+        names = [column.name for column in table.primary_key.columns]
+        keep = [tuple(int(row[name]) for name in names) for row in seeded if all(name in row for name in names)]
+        if not keep:  # `NOT IN (NULL)` would keep every row
+            statements.append(f'DELETE FROM "{table.name}";')
             continue
-        keep = [int(row[columns[0].name]) for row in seeded if columns[0].name in row]
-        kept = ", ".join(map(str, keep)) if keep else "NULL"
-        statements.append(f'DELETE FROM "{table.name}" WHERE "{columns[0].name}" NOT IN ({kept});')
+        # A composite key is compared as a row value: (a, b) NOT IN ((1, 2), ...).
+        key = ", ".join(f'"{name}"' for name in names)
+        kept = ", ".join(f"({', '.join(map(str, values))})" for values in keep)
+        statements.append(f'DELETE FROM "{table.name}" WHERE ({key}) NOT IN ({kept});')
     if db.engine.dialect.name == "sqlite":  # AUTOINCREMENT tables keep their high-water mark in sqlite_sequence
         statements.append("DELETE FROM sqlite_sequence;")
     else:
@@ -209,5 +212,7 @@ def _sequence_restarts(session: DbSession) -> list[tuple[str, int]]:
         ).scalar()
         if seq:
             seeded = SEEDED.get(table.name) or []
-            restarts.append((seq, max((row[columns[0].name] for row in seeded), default=0) + 1))
+            restarts.append(
+                (seq, max((row[columns[0].name] for row in seeded if columns[0].name in row), default=0) + 1)
+            )
     return restarts
