@@ -127,20 +127,23 @@ _write_meter_bill = row_writer(
 )
 
 
+def _children(bill: bills.BillListing) -> dict[str, Wire | None]:
+    """The child objects a bill and a meter's bill both carry: batch, account and the users of its steps."""
+    accounting = bill.approval
+    return {
+        "batch": batch_row(bill.batch_id, bill.batch_code),
+        "account": account_row(bill.account),
+        "approved_by": user_row(accounting.approved_by),
+        "exported_by": user_row(accounting.exported_by),
+        "created_by": user_row(bill.created_by),
+        "modified_by": user_row(bill.modified_by),
+        "gl_exported_by": user_row(accounting.gl_exported_by),
+    }
+
+
 def render(bill: bills.BillListing) -> Wire:
     """Wire form (BillResponse) of a bill of services.bills."""
-    accounting = bill.approval
-    return _write_bill(
-        bill,
-        accounting,
-        batch=batch_row(bill.batch_id, bill.batch_code),
-        account=account_row(bill.account),
-        approved_by=user_row(accounting.approved_by),
-        exported_by=user_row(accounting.exported_by),
-        created_by=user_row(bill.created_by),
-        modified_by=user_row(bill.modified_by),
-        gl_exported_by=user_row(accounting.gl_exported_by),
-    )
+    return _write_bill(bill, bill.approval, **_children(bill))
 
 
 def render_meter_bill(found: bills.MeterBillListing) -> Wire:
@@ -151,13 +154,7 @@ def render_meter_bill(found: bills.MeterBillListing) -> Wire:
     return _write_meter_bill(
         bill,
         accounting,
-        batch=batch_row(bill.batch_id, bill.batch_code),
-        account=account_row(bill.account),
-        approved_by=user_row(accounting.approved_by),
-        exported_by=user_row(accounting.exported_by),
-        created_by=user_row(bill.created_by),
-        modified_by=user_row(bill.modified_by),
-        gl_exported_by=user_row(accounting.gl_exported_by),
+        **_children(bill),
         cost=cost,
         cost_per_day=bills.per_day(cost, bill.begin_date, bill.end_date, bills.UNIT_COST_QUANTUM),
         cost_per_unit=bills.per_unit(cost, use),
