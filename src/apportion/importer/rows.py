@@ -479,21 +479,6 @@ class _BillReader:
                     self.one(field, heads[field])
         if self.problems or start is None or end is None:
             return None
-        if not head_fields:  # a file without bill-level columns: every bill has the same (empty) header
-            return ParsedBill(
-                source_name=self.source_name,
-                account_code=account,
-                vendor_code=_at(first, self.plan.vendor) or None,
-                start_date=start,
-                end_date=end,
-                billing_period=None,
-                header=_NO_HEADER,
-                ace=ACTUAL,
-                vpr=None,
-                pay_amount=None,
-                meters=tuple(meters),
-                rows=tuple(self.rows),
-            )
 
         def first_of(field: str, kind: type[T]) -> T | None:
             value = _first(heads[field]) if field in heads else None
@@ -515,7 +500,9 @@ class _BillReader:
                 invoice_number=first_of(c.INVOICE_NUMBER, str),
                 account_period=first_of(c.ACCOUNT_PERIOD, int),
                 note=first_of(c.NOTE, str),
-            ),
+            )
+            if head_fields
+            else _NO_HEADER,  # a file without bill-level columns: every bill shares one empty header
             ace=first_of(c.ACE, str) or ACTUAL,
             vpr=first_of(c.VPR, str),
             pay_amount=first_of(c.PAY_AMOUNT, Decimal),
