@@ -145,12 +145,11 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
             assert kickouts is not None
             if isinstance(item, _Chunk):
                 run.chunk(item.items, kickouts, watch, ahead)
-                item.items.clear()  # let the chunk go first, so the collection below need not walk it
                 # The cyclic collector is paused for the import's speed; what little cyclic garbage a chunk leaves
                 # (the database layer's) is collected here, among the young objects only, so memory stays flat.
                 gc.collect(1)
                 if progress is not None:
-                    progress(min(source.stream.tell(), source.size), source.size, f"{run.rows + read.rows:,} rows read")
+                    progress(min(source.stream.tell(), source.size), source.size, f"{run.rows + item.rows:,} rows read")
                 continue
             run.rows += item.rows
             run.files.append({"fileName": item.name, "rowCount": item.rows, "kickoutRowCount": kickouts.rows})
@@ -229,8 +228,9 @@ class _Run:
         watch: _Stopwatch,
         ahead: Ahead[Any] | None = None,
     ) -> None:
-        """Resolve, write and kick out one chunk of a file (whole bills, in file order). With `ahead`, the thread that
-        reads the file is served between the steps, and let to parse the next chunk while this one is written."""
+        """Resolve, write and kick out one chunk of a file (whole bills, in file order); `items` is emptied once
+        resolved. With `ahead`, the thread that reads the file is served between the steps, and let to parse the next
+        chunk while this one is written."""
         between = ahead.serve if ahead is not None else _nothing
         between()
         started = time.perf_counter()
@@ -252,6 +252,9 @@ class _Run:
             else:
                 drafts.append(outcome)
                 first_rows.append(item.rows[0].line_number)
+        # The parsed rows are done with: freed before the next chunk is parsed, so that memory holds one at a time.
+        items.clear()
+        bills.clear()
         between()
         if ahead is not None:
             ahead.more()  # the writes and audits wait on the database most: the next chunk is parsed meanwhile
@@ -324,9 +327,10 @@ class _FileStart(NamedTuple):
 
 
 class _Chunk(NamedTuple):
-    """Up to CHUNK_BILLS parsed bills (and the kickouts between them) of the current file."""
+    """Up to CHUNK_BILLS parsed bills (and the kickouts between them) of the current file, and its rows read so far."""
 
     items: list[ParsedBill | tuple[Kickout, ...]]
+    rows: int
 
 
 class _FileEnd(NamedTuple):
@@ -339,8 +343,7 @@ class _FileEnd(NamedTuple):
 class _Reader:
     """Reads and parses the upload a chunk at a time, in the reading thread (`runtime.ahead.Ahead`).
 
-    The stored upload is read through the session by the import's own thread (`handed_stream`); `rows` is the
-    current file's rows read so far.
+    The stored upload is read through the session by the import's own thread (`handed_stream`).
     """
 
     def __init__(
@@ -352,13 +355,11 @@ class _Reader:
         watch: _Stopwatch,
     ) -> None:
         self.source, self.limits, self.profile, self.currency, self.watch = source, limits, profile, currency, watch
-        self.rows = 0
 
     def __call__(self, ahead: Ahead[_FileStart | _Chunk | _FileEnd]) -> None:
         source, limits, watch = self.source, self.limits, self.watch
         stream = handed_stream(ahead, source.stream, source.size)
         for file in stream_files(source.file_name, stream, source.size, limits):
-            self.rows = 0
             rows = _TimedRows(file.rows, watch)
             ahead.put(_FileStart(file.name, file.kind, file.header))
             parsed = parse_rows(file.name, file.header, rows, self.profile, self.currency, limits.max_message_chars)
@@ -367,10 +368,9 @@ class _Reader:
                 started = time.perf_counter()
                 chunk = list(itertools.islice(parsed, CHUNK_BILLS))
                 watch.add("parse", time.perf_counter() - started - rows.take_seconds())
-                self.rows = rows.count
                 if not chunk:
                     break
-                ahead.put(_Chunk(chunk))
+                ahead.put(_Chunk(chunk, rows.count))
                 del chunk
             ahead.put(_FileEnd(file.name, rows.count))
 
