@@ -30,8 +30,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-class Stopped(Exception):
-    """Raised in the producer by `room`, `put`, `call` and `Asked.wait` once the caller has stopped taking items."""
+class Stopped(BaseException):
+    """Raised in the producer by `room`, `put`, `call` and `Asked.wait` once the caller has stopped taking items.
+
+    A BaseException, as GeneratorExit is: the readers' `except Exception` (a damaged file) must not catch it.
+    """
 
 
 class Asked(Generic[R]):
