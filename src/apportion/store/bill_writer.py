@@ -132,12 +132,19 @@ class BillWriter:
             )
 
 
+_NO_DEFAULTS = BillHeader()
+
+
 def _bill_columns(
     drafts: Sequence[BillDraft], batch_id: int, user_id: int, now: datetime, defaults: BillHeader | None, void: bool
 ) -> dict[str, Sequence[object]]:
     """The bills' columns (header fields defaulted from the batch); values shared by every bill are given once."""
     count = len(drafts)
-    headers = [d.header.defaulted_by(defaults) for d in drafts] if defaults is not None else [d.header for d in drafts]
+    headers = [d.header for d in drafts]
+    if defaults is not None and defaults != _NO_DEFAULTS:
+        # Bills often share one header object (an import's file without header columns): defaulted once each.
+        done: dict[int, BillHeader] = {}
+        headers = [done.get(id(h)) or done.setdefault(id(h), h.defaulted_by(defaults)) for h in headers]
     origins = [d.origin for d in drafts]
     return {
         "account_id": [d.account_id for d in drafts],

@@ -20,7 +20,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from apportion.domain.batch_modes import BatchDecision, BatchStatus
 from apportion.domain.bills import BillDraft
@@ -29,8 +29,10 @@ from apportion.domain.task_status import TaskStatus
 from apportion.domain.workflow import ImportErrorHandling
 from apportion.importer.kickouts import KickoutFile
 from apportion.importer.limits import ImportLimits
+from apportion.importer.profiles import ImportProfile
 from apportion.importer.readers import Row, stream_files
 from apportion.importer.rows import Kickout, ParsedBill, parse_rows
+from apportion.runtime.ahead import Ahead, handed_stream
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.runtime.progress import Progress
 from apportion.services.accounting import audits
@@ -131,28 +133,29 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
     run.comment = settings.get("comment")
     currency = stored.currency_unit_codes(session, CURRENCY_TYPE)
     watch = _Stopwatch()
-    for file in stream_files(source.file_name, source.stream, source.size, limits):
-        rows = _TimedRows(file.rows, watch)
-        parsed = parse_rows(file.name, file.header, rows, profile, currency, limits.max_message_chars)
-        kickouts = KickoutFile(file.name, file.kind, file.header, limits, run.kickout_bytes)
-        while True:
+    read = _Reader(source, limits, profile, currency, watch)
+    kickouts: KickoutFile | None = None
+    # The next chunk is read and parsed in a thread while this one is resolved, written and audited (the driver
+    # waits on the database with the interpreter lock released); this thread alone uses the session.
+    with Ahead(read, depth=1, name=f"import-{task_id}-read") as ahead:
+        for item in ahead:
+            if isinstance(item, _FileStart):
+                kickouts = KickoutFile(item.name, item.kind, item.header, limits, run.kickout_bytes)
+                continue
+            assert kickouts is not None
+            if isinstance(item, _Chunk):
+                run.chunk(item.items, kickouts, watch, ahead)
+                # The cyclic collector is paused for the import's speed; what little cyclic garbage a chunk leaves
+                # (the database layer's) is collected here, among the young objects only, so memory stays flat.
+                gc.collect(1)
+                if progress is not None:
+                    progress(min(source.stream.tell(), source.size), source.size, f"{run.rows + item.rows:,} rows read")
+                continue
+            run.rows += item.rows
+            run.files.append({"fileName": item.name, "rowCount": item.rows, "kickoutRowCount": kickouts.rows})
             started = time.perf_counter()
-            chunk = list(itertools.islice(parsed, CHUNK_BILLS))
-            watch.add("parse", time.perf_counter() - started - rows.take_seconds())
-            if not chunk:
-                break
-            run.chunk(chunk, kickouts, watch)
-            chunk.clear()  # let the chunk go first, so the collection below need not walk it
-            # The cyclic collector is paused for the import's speed; what little cyclic garbage a chunk leaves (the
-            # database layer's) is collected here, among the young objects only, so memory stays flat.
-            gc.collect(1)
-            if progress is not None:
-                progress(min(source.stream.tell(), source.size), source.size, f"{run.rows + rows.count:,} rows read")
-        run.rows += rows.count
-        run.files.append({"fileName": file.name, "rowCount": rows.count, "kickoutRowCount": kickouts.rows})
-        started = time.perf_counter()
-        run.store_kickouts(kickouts)
-        watch.add("kickouts", time.perf_counter() - started)
+            run.store_kickouts(kickouts)
+            watch.add("kickouts", time.perf_counter() - started)
     started = time.perf_counter()
     batch_id = run.finish_batch()
     handling = workflow_settings.load(session).import_error_handling
@@ -218,8 +221,18 @@ class _Run:
         self.comment: str | None = None
         self.flagged = 0
 
-    def chunk(self, items: list[ParsedBill | tuple[Kickout, ...]], kickouts: KickoutFile, watch: _Stopwatch) -> None:
-        """Resolve, write and kick out one chunk of a file (whole bills, in file order)."""
+    def chunk(
+        self,
+        items: list[ParsedBill | tuple[Kickout, ...]],
+        kickouts: KickoutFile,
+        watch: _Stopwatch,
+        ahead: Ahead[Any] | None = None,
+    ) -> None:
+        """Resolve, write and kick out one chunk of a file (whole bills, in file order); `items` is emptied once
+        resolved. With `ahead`, the thread that reads the file is served between the steps, and let to parse the next
+        chunk while this one is written."""
+        between = ahead.serve if ahead is not None else _nothing
+        between()
         started = time.perf_counter()
         bills = [item for item in items if isinstance(item, ParsedBill)]
         catalog = load_catalog(self.session, self.reference, bills, self.task_id, self.scope)
@@ -239,9 +252,16 @@ class _Run:
             else:
                 drafts.append(outcome)
                 first_rows.append(item.rows[0].line_number)
+        # The parsed rows are done with: freed before the next chunk is parsed, so that memory holds one at a time.
+        items.clear()
+        bills.clear()
+        between()
+        if ahead is not None:
+            ahead.more()  # the writes and audits wait on the database most: the next chunk is parsed meanwhile
         resolved = time.perf_counter()
         watch.add("resolve", resolved - loaded)
         bill_ids = self._write(drafts, first_rows, sorted(self.resolver.to_void), catalog) if drafts else []
+        between()
         stored_at = time.perf_counter()
         watch.add("write", stored_at - resolved)
         if bill_ids:
@@ -296,6 +316,67 @@ class _Run:
             return None
         batch_choice.finish(self.session, self.decision, self.batch, self.now)
         return self.batch.batch_id
+
+
+class _FileStart(NamedTuple):
+    """A file of the upload begins (its kickout file is opened)."""
+
+    name: str
+    kind: str
+    header: tuple[str, ...]
+
+
+class _Chunk(NamedTuple):
+    """Up to CHUNK_BILLS parsed bills (and the kickouts between them) of the current file, and its rows read so far."""
+
+    items: list[ParsedBill | tuple[Kickout, ...]]
+    rows: int
+
+
+class _FileEnd(NamedTuple):
+    """The current file has been read: its name and rows."""
+
+    name: str
+    rows: int
+
+
+class _Reader:
+    """Reads and parses the upload a chunk at a time, in the reading thread (`runtime.ahead.Ahead`).
+
+    The stored upload is read through the session by the import's own thread (`handed_stream`).
+    """
+
+    def __init__(
+        self,
+        source: stored.OpenedFile,
+        limits: ImportLimits,
+        profile: ImportProfile,
+        currency: frozenset[str],
+        watch: _Stopwatch,
+    ) -> None:
+        self.source, self.limits, self.profile, self.currency, self.watch = source, limits, profile, currency, watch
+
+    def __call__(self, ahead: Ahead[_FileStart | _Chunk | _FileEnd]) -> None:
+        source, limits, watch = self.source, self.limits, self.watch
+        stream = handed_stream(ahead, source.stream, source.size)
+        for file in stream_files(source.file_name, stream, source.size, limits):
+            rows = _TimedRows(file.rows, watch)
+            ahead.put(_FileStart(file.name, file.kind, file.header))
+            parsed = parse_rows(file.name, file.header, rows, self.profile, self.currency, limits.max_message_chars)
+            while True:
+                ahead.room()  # memory holds this chunk and the one being written, no more
+                started = time.perf_counter()
+                chunk = list(itertools.islice(parsed, CHUNK_BILLS))
+                watch.add("parse", time.perf_counter() - started - rows.take_seconds())
+                if not chunk:
+                    break
+                ahead.put(_Chunk(chunk, rows.count))
+                del chunk
+            ahead.put(_FileEnd(file.name, rows.count))
+
+
+def _nothing() -> None:
+    pass
 
 
 class _FirstRows:
