@@ -47,9 +47,9 @@ class Left(StrEnum):
     NOT_SPLIT = "notSplit"  # the cost a dynamic split of use alone does not split
 
 
-@dataclass(frozen=True)
-class MeterSplit:
-    """One version's split of one meter of the source bill, with each destination's occupancy over its days."""
+class MeterSplit(NamedTuple):
+    """One version's split of one meter of the source bill, with each destination's occupancy over its days (a
+    tuple: a run makes one per source bill)."""
 
     version_id: int
     meter_id: int
@@ -88,8 +88,7 @@ class Conservation:
         return self.source_amount == self.allocated + self.left_total
 
 
-@dataclass(frozen=True)
-class SourceSplit:
+class SourceSplit(NamedTuple):
     """The destination bills of one source bill and its conservation record."""
 
     destinations: tuple[DestinationBill, ...]
@@ -112,8 +111,7 @@ def meters_of(lines: Sequence[LineDraft]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(line.meter_id for line in lines if line.meter_id is not None))
 
 
-@dataclass
-class _Piece:
+class _Piece(NamedTuple):
     """A line to split for one meter: its own line, or its even part of an account line (`accounts` > 0)."""
 
     line: LineDraft
@@ -205,24 +203,34 @@ def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit) -> None:
         else:
             plan.leave(Left.NOT_SPLIT, line.cost)
     carried = line.value is None and line.cost is None  # a caption-only line goes to every destination
+    accounts, bases, exact = piece.accounts, shares.bases, shares.exact
+    # The line's own fields, once: every destination's line repeats them (`_line`, inline below).
+    type_id, kind, _, caption, _, unit_id, _, source_id, _ = line
+    bills, version_id = plan.bills, split.version_id
     for index, destination in enumerate(shares.destinations):
         value, cost = values[index], costs[index]
         if value is None and cost is None and not carried:
             continue
-        meter_id = None if piece.accounts else destination.meter_id
+        meter_id = None if accounts else destination.meter_id
         occupied = split.occupancy[index]
-        basis = shares.basis(index)
-        if piece.accounts:
-            meters = "meter" if piece.accounts == 1 else "meters"
-            basis = f"account charge over {piece.accounts} {meters}; {basis}"
+        basis = bases[index] if index < len(bases) else "share"  # shares.basis(index), inline: once per line
+        if accounts:
+            meters = "meter" if accounts == 1 else "meters"
+            basis = f"account charge over {accounts} {meters}; {basis}"
         if len(occupied) == 1 and occupied[0].account_id == destination.account_id:
             stay = occupied[0]
-            if piece.accounts:
+            if accounts:
                 share = _share(line, basis, shares.ratio(index), (Decimal(1), Decimal(1)), cost)
             else:
-                share = LineShare(basis, shares.exact[index] if shares.exact else None, moved[index])
-            key = (split.version_id, destination.account_id, destination.meter_id, stay.begin, stay.end)
-            plan.add(key, _line(line, meter_id, value, cost, share))
+                share = LineShare(basis, exact[index] if exact else None, moved[index])
+            key = (version_id, destination.account_id, destination.meter_id, stay.begin, stay.end)
+            # plan.add(key, _line(...)), inline: the one path of every whole-period destination line.
+            part = LineDraft(type_id, kind, meter_id, caption, value, unit_id, cost, source_id, share)
+            bills.setdefault(key, []).append(part)
+            if cost is not None:
+                plan.allocated += cost
+            if share.rounding is not None:
+                plan.rounding += share.rounding
             continue
         _prorate(plan, line, split, index, meter_id, value, cost, basis)
 

@@ -7,7 +7,6 @@ of statements however many versions and bills it splits (DESIGN.md "Performance 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -25,9 +24,9 @@ from apportion.store.models.organisation import Account, AccountMeter, Meter, Me
 from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
 
 
-@dataclass(frozen=True)
-class SourceBill:
-    """A live, unsplit, non-accrual bill of the period on a split version's master account and meter."""
+class SourceBill(NamedTuple):
+    """A live, unsplit, non-accrual bill of the period on a split version's master account and meter (a tuple: a
+    run reads one per source bill and version)."""
 
     bill_id: int
     version_id: int
