@@ -57,6 +57,10 @@ class LineDraft(NamedTuple):
     share: LineShare | None = None
 
 
+_ZERO = Decimal(0)
+_USE, _DEMAND = ObservationKind.USE.value, ObservationKind.DEMAND.value
+
+
 class MeterTotal(NamedTuple):
     """One meter's totals on one bill: use in the commodity's common unit, cost, and peak demand."""
 
@@ -76,27 +80,26 @@ def meter_totals(
     off-peak uses 7,500 kWh). Cost adds every line's cost; demand is the largest demand value.
     """
     totals: dict[int, list[Decimal | None]] = {}  # meter -> [total use, time-of-use use, cost, demand]
-    for line in lines:
-        meter_id = line.meter_id
+    # Each line unpacked at once and its kind compared as plain text: a run totals every bill it writes.
+    for type_id, kind, meter_id, _caption, value, unit_id, cost, _source, _share in lines:
         if meter_id is None:
             continue
         total = totals.get(meter_id)
         if total is None:
-            total = totals[meter_id] = [None, None, Decimal(0), None]
-        value = line.value
+            total = totals[meter_id] = [None, None, _ZERO, None]
         if value is not None:
-            if line.kind == ObservationKind.USE:
-                slot = 0 if line.observation_type_id == TOTAL_USE_TYPE_ID else 1
-                common = to_common(value, line.value_unit_id, commodities[meter_id])
+            if kind == _USE:
+                slot = 0 if type_id == TOTAL_USE_TYPE_ID else 1
+                common = to_common(value, unit_id, commodities[meter_id])
                 before = total[slot]
                 total[slot] = common if before is None else before + common
-            elif line.kind == ObservationKind.DEMAND:
+            elif kind == _DEMAND:
                 demand = total[3]
                 total[3] = value if demand is None else max(demand, value)
-        if line.cost is not None:
-            total[2] = (total[2] or Decimal(0)) + line.cost
+        if cost is not None:
+            total[2] = (total[2] or _ZERO) + cost
     return {
-        meter_id: MeterTotal(use if use is not None else parts, cost or Decimal(0), demand)
+        meter_id: MeterTotal(use if use is not None else parts, cost or _ZERO, demand)
         for meter_id, (use, parts, cost, demand) in totals.items()
     }
 
@@ -169,7 +172,12 @@ class BillDraft(NamedTuple):
     @property
     def total_cost(self) -> Decimal:
         """Sum of every line's cost (meter and account lines)."""
-        return sum((line.cost for line in self.lines if line.cost is not None), Decimal(0))
+        total = _ZERO
+        for line in self.lines:  # a loop rather than sum() of a generator: the writer asks it of every bill
+            cost = line.cost
+            if cost is not None:
+                total += cost
+        return total
 
     @property
     def meter_ids(self) -> tuple[int, ...]:

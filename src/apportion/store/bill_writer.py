@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from apportion.domain.bills import BillDraft, BillHeader, meter_totals
+from apportion.domain.bills import BillDraft, BillHeader, LineDraft, meter_totals
 from apportion.domain.units import UnitTable
 from apportion.store.bulk import insert_columns, insert_columns_with_ids
 from apportion.store.id_lists import among
@@ -17,6 +17,8 @@ from apportion.store.models.base import Base
 from apportion.store.models.bills import Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Meter
 from apportion.store.models.reference import Commodity, CommodityUnitConversion, Unit
+
+_NO_SHARE = (None, None, None)  # a line's share columns when it has no LineShare
 
 # The tables, written through store/bulk.py: the ORM bulk path would drop None values from each row and send
 # one statement per run of rows with equal keys (DESIGN.md, Performance rules).
@@ -98,21 +100,27 @@ class BillWriter:
         # By column, straight from the drafts: a run writes tens of thousands of lines, and a dictionary per row
         # (then read back key by key) cost more than the values themselves.
         lines = [line for draft in drafts for line in draft.lines]
-        shares = [line.share for line in lines]
-        no_share = shares.count(None) == len(shares)
+        # LineDraft's fields, one tuple each, transposed in C (zip of the line tuples).
+        (type_ids, _kinds, meter_ids, captions, values, unit_ids, costs, source_ids, shares) = (
+            zip(*lines, strict=True) if lines else ((),) * len(LineDraft._fields)
+        )
+        if shares.count(None) == len(shares):
+            bases = exacts = roundings = (None,) * len(lines)
+        else:
+            bases, exacts, roundings = zip(*[_NO_SHARE if s is None else s for s in shares], strict=True)
         line_columns: dict[str, Sequence[object]] = {
             "bill_id": [bill_id for bill_id, draft in zip(bill_ids, drafts, strict=True) for _ in draft.lines],
-            "meter_id": [line.meter_id for line in lines],
+            "meter_id": meter_ids,
             "line_order": [order for draft in drafts for order in range(len(draft.lines))],
-            "observation_type_id": [line.observation_type_id for line in lines],
-            "caption": [line.caption for line in lines],
-            "value": [line.value for line in lines],
-            "value_unit_id": [line.value_unit_id for line in lines],
-            "cost": [line.cost for line in lines],
-            "source_line_id": [line.source_line_id for line in lines],
-            "share_basis": [None] * len(lines) if no_share else [None if s is None else s.basis for s in shares],
-            "exact_share": [None] * len(lines) if no_share else [None if s is None else s.exact for s in shares],
-            "rounding": [None] * len(lines) if no_share else [None if s is None else s.rounding for s in shares],
+            "observation_type_id": type_ids,
+            "caption": captions,
+            "value": values,
+            "value_unit_id": unit_ids,
+            "cost": costs,
+            "source_line_id": source_ids,
+            "share_basis": bases,
+            "exact_share": exacts,
+            "rounding": roundings,
         }
         meter_rows: list[tuple[int, int, int, Decimal | None, Decimal, Decimal | None]] = []
         add_meter = meter_rows.append  # bound once: a run writes tens of thousands
@@ -137,32 +145,47 @@ def _bill_columns(
 ) -> dict[str, Sequence[object]]:
     """The bills' columns (header fields defaulted from the batch); values shared by every bill are given once."""
     count = len(drafts)
-    headers = [d.header.defaulted_by(defaults) for d in drafts] if defaults is not None else [d.header for d in drafts]
-    origins = [d.origin for d in drafts]
+    # BillDraft's and BillOrigin's fields transposed in C (zip of the tuples); a header shared by every bill (a run's
+    # bills mostly carry the batch's) gives each header column as one value repeated.
+    (account_ids, periods, begins, ends, _lines, headers, estimated, from_vendor, origins) = zip(*drafts, strict=True)
+    (task_ids, version_ids, source_ids, import_ids, calculated) = zip(*origins, strict=True)
+    first = headers[0]
+    if headers.count(first) == count:  # one header on every bill: its values repeated
+        one = first if defaults is None else first.defaulted_by(defaults)
+
+        def header_column(name: str) -> Sequence[object]:
+            return [getattr(one, name)] * count
+
+    else:
+        each = headers if defaults is None else [h.defaulted_by(defaults) for h in headers]
+
+        def header_column(name: str) -> Sequence[object]:
+            return [getattr(h, name) for h in each]
+
     return {
-        "account_id": [d.account_id for d in drafts],
+        "account_id": account_ids,
         "batch_id": [batch_id] * count,
-        "billing_period": [d.billing_period for d in drafts],
-        "begin_date": [d.begin_date for d in drafts],
-        "end_date": [d.end_date for d in drafts],
-        "account_period": [h.account_period for h in headers],
+        "billing_period": periods,
+        "begin_date": begins,
+        "end_date": ends,
+        "account_period": header_column("account_period"),
         "total_cost": [d.total_cost for d in drafts],
-        "estimated": [d.estimated for d in drafts],
+        "estimated": estimated,
         "void": [void] * count,
-        "from_vendor": [d.from_vendor for d in drafts],
-        "statement_date": [h.statement_date for h in headers],
-        "due_date": [h.due_date for h in headers],
-        "next_reading": [h.next_reading for h in headers],
-        "control_code": [h.control_code for h in headers],
-        "invoice_number": [h.invoice_number for h in headers],
-        "note": [h.note for h in headers],
+        "from_vendor": from_vendor,
+        "statement_date": header_column("statement_date"),
+        "due_date": header_column("due_date"),
+        "next_reading": header_column("next_reading"),
+        "control_code": header_column("control_code"),
+        "invoice_number": header_column("invoice_number"),
+        "note": header_column("note"),
         "created_by": [user_id] * count,
         "created_date": [now] * count,
-        "chargeback_task_id": [o.chargeback_task_id for o in origins],
-        "chargeback_version_id": [o.chargeback_version_id for o in origins],
-        "source_bill_id": [o.source_bill_id for o in origins],
-        "import_task_id": [o.import_task_id for o in origins],
-        "calculated": [o.calculated for o in origins],
+        "chargeback_task_id": task_ids,
+        "chargeback_version_id": version_ids,
+        "source_bill_id": source_ids,
+        "import_task_id": import_ids,
+        "calculated": calculated,
     }
 
 

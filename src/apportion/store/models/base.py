@@ -68,11 +68,18 @@ class SQLiteExactNumeric(UserDefinedType[Decimal]):
         """`process` of every value of a bulk write's column (store/bulk.py): when none is None and every one is
         below the float limit, as most money and quantities are, that is float() of each, done in C."""
         try:
-            numbers = list(map(float, values))
-        except (TypeError, ValueError):  # a None (or a value only `process` can tell about)
+            numbers: list[Any] = list(map(float, values))
+            present = numbers
+        except TypeError:  # Nones among them (a line without a value): float() of the others, None kept
+            try:
+                numbers = [None if value is None else float(value) for value in values]
+            except (TypeError, ValueError):
+                return list(map(process, values))
+            present = [number for number in numbers if number is not None]
+        except ValueError:  # a value only `process` can tell about
             return list(map(process, values))
         float_limit = 10.0 ** (FLOAT_DIGITS - self.scale)
-        if numbers and -float_limit < min(numbers) and max(numbers) < float_limit:
+        if not present or (-float_limit < min(present) and max(present) < float_limit):
             return numbers
         return list(map(process, values))
 
