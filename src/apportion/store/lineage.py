@@ -136,7 +136,10 @@ def resolve_reruns(session: Session, task_id: int, ran: Iterable[tuple[int, int]
                 ChargebackRerun.resolved_task_id.is_(None),
                 ChargebackRerun.dismissed_by.is_(None),
             )
-            .values(resolved_task_id=task_id, resolved_date=now)
+            .values(resolved_task_id=task_id, resolved_date=now),
+            # Re-runs are written through the table, never as ORM objects, so there are none to find and expire
+            # (the ORM's default looked for them: several times the UPDATE's own time).
+            execution_options={"synchronize_session": False},
         )
 
 

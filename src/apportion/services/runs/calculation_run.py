@@ -17,7 +17,7 @@ through the commodities' common units (therms to kWh), and a version reading gal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -69,8 +69,10 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     reads = {v.meter_id: calc.source_meter_ids(v.instructions, groups) for v in versions}
     order = calc.dependency_order(reads)
     read_meters = {m for ms in reads.values() for m in ms}
-    figures = _meter_figures(session, read_meters, period)
-    used_bills = lineage.bills_by_meter(session, sorted(read_meters), period)
+    # The read meters' figures and the bills behind them (lineage), from one statement.
+    period_figures = calculation_inputs.period_figures(session, sorted(read_meters), period)
+    figures = {meter_id: calc.MeterFigures(f.use, f.cost) for meter_id, f in period_figures.figures.items()}
+    used_bills = period_figures.bills
     calendarized, calendarized_bills = _calendarized(session, _calendarized_meters(versions), period)
     for meter_id, bill_ids in calendarized_bills.items():
         used_bills.setdefault(meter_id, []).extend(bill_ids)
@@ -239,12 +241,6 @@ def _group_members(session: UnitOfWork, versions: Sequence[CalculatedVersion]) -
             if isinstance(instruction, calc.MeterCalculation):
                 wanted.update(instruction.sum_meter_group_ids, instruction.subtract_meter_group_ids)
     return split_inputs.group_members(session, sorted(wanted)) if wanted else {}
-
-
-def _meter_figures(session: UnitOfWork, meter_ids: Iterable[int], period: int) -> dict[int, calc.MeterFigures]:
-    """Each meter's use (common unit) and cost over its live, non-accrual bills of the period."""
-    figures = split_inputs.meter_use_and_cost(session, sorted(set(meter_ids)), period)
-    return {meter_id: calc.MeterFigures(f.use, f.cost) for meter_id, f in figures.items()}
 
 
 def _add_figures(
