@@ -207,32 +207,41 @@ def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit) -> None:
     # The line's own fields, once: every destination's line repeats them (`_line`, inline below).
     type_id, kind, _, caption, _, unit_id, _, source_id, _ = line
     bills, version_id = plan.bills, split.version_id
+    allocated, rounding = plan.allocated, plan.rounding
     for index, destination in enumerate(shares.destinations):
         value, cost = values[index], costs[index]
         if value is None and cost is None and not carried:
             continue
-        meter_id = None if accounts else destination.meter_id
+        account_id, destination_meter = destination
+        meter_id = None if accounts else destination_meter
         occupied = split.occupancy[index]
         basis = bases[index] if index < len(bases) else "share"  # shares.basis(index), inline: once per line
         if accounts:
             meters = "meter" if accounts == 1 else "meters"
             basis = f"account charge over {accounts} {meters}; {basis}"
-        if len(occupied) == 1 and occupied[0].account_id == destination.account_id:
-            stay = occupied[0]
+        if len(occupied) == 1 and occupied[0].account_id == account_id:
+            _, begin, end, _ = occupied[0]
             if accounts:
                 share = _share(line, basis, shares.ratio(index), (Decimal(1), Decimal(1)), cost)
             else:
                 share = LineShare(basis, exact[index] if exact else None, moved[index])
-            key = (version_id, destination.account_id, destination.meter_id, stay.begin, stay.end)
+            key = (version_id, account_id, destination_meter, begin, end)
             # plan.add(key, _line(...)), inline: the one path of every whole-period destination line.
             part = LineDraft(type_id, kind, meter_id, caption, value, unit_id, cost, source_id, share)
-            bills.setdefault(key, []).append(part)
+            found = bills.get(key)
+            if found is None:
+                bills[key] = [part]
+            else:
+                found.append(part)
             if cost is not None:
-                plan.allocated += cost
+                allocated += cost
             if share.rounding is not None:
-                plan.rounding += share.rounding
+                rounding += share.rounding
             continue
+        plan.allocated, plan.rounding = allocated, rounding
         _prorate(plan, line, split, index, meter_id, value, cost, basis)
+        allocated, rounding = plan.allocated, plan.rounding
+    plan.allocated, plan.rounding = allocated, rounding
 
 
 def _prorate(

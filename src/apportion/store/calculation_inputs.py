@@ -42,7 +42,7 @@ def meter_facts(session: Session, meter_ids: Sequence[int]) -> dict[int, MeterFa
         .join(Commodity, Commodity.commodity_id == Meter.commodity_id)
         .where(among(Meter.meter_id, sorted(set(meter_ids))))
     )
-    return {row[0]: MeterFacts(*row) for row in rows}
+    return {row[0]: MeterFacts._make(row) for row in rows.all()}
 
 
 class PeriodFigures(NamedTuple):

@@ -104,7 +104,7 @@ def meter_links(session: Session, meter_ids: Sequence[int]) -> dict[int, list[Li
         .order_by(AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.account_id)
     )
     found: dict[int, list[Link]] = {}
-    for meter_id, account_id, begin, end in rows:
+    for meter_id, account_id, begin, end in rows.all():
         found.setdefault(meter_id, []).append(Link(account_id, begin, end))
     return found
 

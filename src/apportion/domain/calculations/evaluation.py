@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple, assert_never
+from types import MappingProxyType
+from typing import Any, NamedTuple, assert_never
 
 # domain.rates reads LineItem from this package, so it is imported as a module (no import cycle at load time).
 from apportion.domain import rates as rating
@@ -52,44 +52,46 @@ class MeterFigures(NamedTuple):
     cost: Decimal
 
 
-@dataclass(frozen=True)
-class CalculationInputs:
+_NONE: Mapping[Any, Any] = MappingProxyType({})  # the shared, read-only empty default of CalculationInputs' mappings
+
+
+class CalculationInputs(NamedTuple):
     """Figures for one calculated meter and billing period, resolved by the caller.
 
     `meters` holds only meters with bills in the period (copy and unit-cost sources summed across all
-    their accounts); `unit_factors[u]` converts a value in unit u to the common unit (value x factor).
+    their accounts); `unit_factors[u]` converts a value in unit u to the common unit (value x factor). A tuple: a
+    run builds one per version (`_replace` gives one with other figures).
     """
 
     meter_id: int
     common_unit_id: int | None = None
-    meters: Mapping[int, MeterFigures] = field(default_factory=dict)
-    calendarized: Mapping[int, MeterFigures] = field(default_factory=dict)
-    groups: Mapping[int, Sequence[int]] = field(default_factory=dict)
-    channel_use: Mapping[int, Decimal] = field(default_factory=dict)
-    channel_demand: Mapping[int, Decimal] = field(default_factory=dict)
+    meters: Mapping[int, MeterFigures] = _NONE
+    calendarized: Mapping[int, MeterFigures] = _NONE
+    groups: Mapping[int, Sequence[int]] = _NONE
+    channel_use: Mapping[int, Decimal] = _NONE
+    channel_demand: Mapping[int, Decimal] = _NONE
     demand_unit_id: int | None = None
     rates: rating.MeterRates | None = None
     # The meter's use by observation type (on-peak, off-peak ...) over the bill's days, in its common unit, for rates
     # with time-of-use prices (domain/rates.py).
-    time_of_use: Mapping[int, Decimal] = field(default_factory=dict)
-    unit_factors: Mapping[int, Decimal] = field(default_factory=dict)
-    observation_kinds: Mapping[int, str] = field(default_factory=dict)
+    time_of_use: Mapping[int, Decimal] = _NONE
+    unit_factors: Mapping[int, Decimal] = _NONE
+    observation_kinds: Mapping[int, str] = _NONE
     # Meters whose use cannot be expressed in this meter's unit (another kind of quantity: gallons for a kWh
     # meter), with the reason; their cost can still be copied or summed, their use cannot.
-    unconvertible: Mapping[int, str] = field(default_factory=dict)
+    unconvertible: Mapping[int, str] = _NONE
 
 
-@dataclass(frozen=True)
-class EvaluatedLineItem:
+class EvaluatedLineItem(NamedTuple):
     """A line item with the cost it came to (None for Subtotal lines)."""
 
     item: LineItem
     cost: Decimal | None
 
 
-@dataclass(frozen=True)
-class CalculatedBillResult:
-    """The evaluated bill: use, base cost, demand, line items and the LineDrafts for a BillDraft."""
+class CalculatedBillResult(NamedTuple):
+    """The evaluated bill: use, base cost, demand, line items and the LineDrafts for a BillDraft (a tuple, as the
+    LineDrafts)."""
 
     use: Decimal
     use_unit_id: int | None

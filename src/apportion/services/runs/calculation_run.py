@@ -77,6 +77,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     for meter_id, bill_ids in calendarized_bills.items():
         used_bills.setdefault(meter_id, []).extend(bill_ids)
     meters = calculation_inputs.meter_facts(session, sorted({v.meter_id for v in versions} | read_meters))
+    ctx.writer.know_commodities({meter_id: facts.commodity_id for meter_id, facts in meters.items()})
     shared = _SharedInputs(
         groups=groups,
         calendarized=calendarized,
@@ -126,7 +127,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
                     if (begin, end) not in tou_figures:
                         tou_figures[begin, end] = _channel_use(session, tou_channels, begin, end)
                     by_type = _time_of_use(tou_channels[version.version_id], tou_figures[begin, end])
-                    occasion = replace(occasion, time_of_use=by_type)
+                    occasion = occasion._replace(time_of_use=by_type)
                 try:
                     result = calc.evaluate(version.instructions, occasion)
                 except RuleViolation as problem:
@@ -363,7 +364,7 @@ class _WindowPlan:
                 {} if self.demand_channel is None or window.demand is None else {self.demand_channel: window.demand}
             )
             rated = None if inputs.rates is None else replace(inputs.rates, begin=window.begin, end=window.end)
-            own = replace(inputs, channel_use={self.use_channel: window.use}, channel_demand=demand, rates=rated)
+            own = inputs._replace(channel_use={self.use_channel: window.use}, channel_demand=demand, rates=rated)
             found.append(((window.begin, window.end), own))
         return found
 
