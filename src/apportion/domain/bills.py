@@ -225,15 +225,18 @@ def storage_problem(draft: BillDraft, to_common: Callable[[Decimal, int | None],
     return f"{problem} is beyond what a bill holds: {LIMITS}."
 
 
+def _where(line: LineDraft) -> str:
+    return f"meter {line.meter_id}" if line.meter_id is not None else "the account"
+
+
 def _first_beyond(draft: BillDraft, to_common: Callable[[Decimal, int | None], Decimal] | None) -> str | None:
     uses: dict[int, Decimal] = {}
     costs: dict[int | None, Decimal] = {}
     for line in draft.lines:
-        where = f"meter {line.meter_id}" if line.meter_id is not None else "the account"
         if line.value is not None and _beyond(line.value, MAX_QUANTITY):
-            return f"The {line.kind} of {where} ({_shown(line.value)})"
+            return f"The {line.kind} of {_where(line)} ({_shown(line.value)})"
         if line.cost is not None and _beyond(line.cost, MAX_COST):
-            return f"A cost of {where} ({_shown(line.cost)})"
+            return f"A cost of {_where(line)} ({_shown(line.cost)})"
         if line.cost is not None:
             costs[line.meter_id] = costs.get(line.meter_id, Decimal(0)) + line.cost
         if line.meter_id is not None and line.kind == ObservationKind.USE and line.value is not None:

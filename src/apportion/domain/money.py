@@ -141,6 +141,7 @@ class Allocation:
         # What _from_quanta and _steps give for this quantum, kept here: a split makes every part of every line.
         self._coefficient, self._exponent = _quantum_parts(quantum)
         self._steps = _steps(quantum)
+        self._made = _MADE.setdefault(self._exponent, {})
 
     def __call__(self, amount: Decimal) -> list[Decimal]:
         """allocate(amount, weights, quantum)."""
@@ -179,9 +180,25 @@ class Allocation:
                 moved[index] = steps[sign]
         else:
             moved = [steps[0]] * len(floors)
-        # _from_quanta of each part, inline: count x coefficient quanta, shifted by the quantum's exponent.
-        factor, exponent = sign * self._coefficient, self._exponent
-        return [Decimal(factor * whole).scaleb(exponent, _EXACT) for whole in floors], moved
+        # _from_quanta of each part: count x coefficient quanta, shifted by the quantum's exponent. The same parts
+        # recur (a fixed charge cut by the same shares on every bill), so each is made once and shared (immutable).
+        factor, exponent, made = sign * self._coefficient, self._exponent, self._made
+        parts = []
+        for whole in floors:
+            quanta = factor * whole
+            part = made.get(quanta)
+            if part is None:
+                if len(made) >= _MADE_LIMIT:
+                    made.clear()
+                part = made[quanta] = Decimal(quanta).scaleb(exponent, _EXACT)
+            parts.append(part)
+        return parts, moved
+
+
+# exponent -> {n: Decimal(n) shifted by the exponent}, as allocations made them (by exponent, not quantum:
+# Decimal("0.01") and Decimal("0.010") are equal keys with different exponents). Each starts over when full.
+_MADE: dict[int, dict[int, Decimal]] = {}
+_MADE_LIMIT = 1 << 16  # Decimals kept per exponent: a few MB at most
 
 
 @lru_cache(maxsize=64)

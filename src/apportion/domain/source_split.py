@@ -20,11 +20,11 @@ figures (its own lines) compare with its destinations' meter figures, and bill t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from types import MappingProxyType
 from typing import NamedTuple
 
 from apportion.domain.bills import LineDraft, LineShare
@@ -68,13 +68,16 @@ class DestinationBill(NamedTuple):
     lines: tuple[LineDraft, ...]
 
 
-@dataclass(frozen=True)
-class Conservation:
-    """Where a source bill's amount went: source = allocated + Σ left, exactly; `rounding` is inside allocated."""
+_NOTHING_LEFT: Mapping[Left, Decimal] = MappingProxyType({})
+
+
+class Conservation(NamedTuple):
+    """Where a source bill's amount went: source = allocated + Σ left, exactly; `rounding` is inside allocated (a
+    tuple: one per source bill)."""
 
     source_amount: Decimal
     allocated: Decimal
-    left: Mapping[Left, Decimal] = field(default_factory=dict)
+    left: Mapping[Left, Decimal] = _NOTHING_LEFT
     rounding: Decimal = ZERO
 
     @property
@@ -171,8 +174,10 @@ def split_source_bill(lines: Sequence[LineDraft], meter_splits: Mapping[int, Met
             else:
                 _split_piece(plan, piece, split)
     destinations = tuple(
-        DestinationBill(version_id, account_id, meter_id, first, last, tuple(parts))
-        for (version_id, account_id, meter_id, first, last), parts in plan.bills.items()
+        [
+            DestinationBill(version_id, account_id, meter_id, first, last, tuple(parts))
+            for (version_id, account_id, meter_id, first, last), parts in plan.bills.items()
+        ]
     )
     conservation = Conservation(source_amount(lines), plan.allocated, dict(plan.left), plan.rounding)
     if not conservation.balanced:  # a broken rule in this module, never bad input

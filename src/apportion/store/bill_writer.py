@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain
+from operator import attrgetter
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -18,7 +20,8 @@ from apportion.store.models.bills import Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Meter
 from apportion.store.models.reference import Commodity, CommodityUnitConversion, Unit
 
-_NO_SHARE = (None, None, None)  # a line's share columns when it has no LineShare
+_NO_SHARE = (None, None, None)
+_METER_ID = attrgetter("meter_id")  # a line's share columns when it has no LineShare
 
 # The tables, written through store/bulk.py: the ORM bulk path would drop None values from each row and send
 # one statement per run of rows with equal keys (DESIGN.md, Performance rules).
@@ -91,7 +94,7 @@ class BillWriter:
 
     def _know_commodities(self, drafts: Sequence[BillDraft]) -> None:
         """Load the commodity of every meter the drafts' lines name that this writer has not seen yet."""
-        named = {line.meter_id for draft in drafts for line in draft.lines}
+        named = set(map(_METER_ID, chain.from_iterable(draft.lines for draft in drafts)))  # in C: tens of thousands
         missing = [m for m in named if m is not None and m not in self.commodities]
         if missing:
             self.commodities.update(load_meter_commodities(self.session, missing))

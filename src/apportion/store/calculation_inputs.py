@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from apportion.domain.calculations import MeterFigures
 from apportion.domain.calendarization import BillSpan
 from apportion.domain.channel_readings import ChannelTotals
 from apportion.domain.channel_readings import Reading as ReadingValue
@@ -22,7 +23,6 @@ from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import Channel, Meter, Reading
 from apportion.store.models.reference import Commodity
-from apportion.store.split_inputs import MeterUseCost
 from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units, minor_units_sum
 
 
@@ -47,9 +47,9 @@ def meter_facts(session: Session, meter_ids: Sequence[int]) -> dict[int, MeterFa
 
 class PeriodFigures(NamedTuple):
     """The period's figures of the meters a calculation run reads: each meter's use and cost over its live,
-    non-accrual bills (as split_inputs.meter_use_and_cost), and those bills (as lineage.bills_by_meter)."""
+    non-accrual bills (as split_inputs.meter_use_and_cost sums them), and those bills (as lineage.bills_by_meter)."""
 
-    figures: dict[int, MeterUseCost]
+    figures: dict[int, MeterFigures]
     bills: dict[int, list[int]]
 
 
@@ -59,7 +59,7 @@ def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> P
     Each bill's use and cost are read in whole minor units and added here as integers: the same exact sums as the
     SQL SUM of split_inputs.meter_use_and_cost, from the rows lineage.bills_by_meter reads, in the same order.
     """
-    figures: dict[int, MeterUseCost] = {}
+    figures: dict[int, MeterFigures] = {}
     bills: dict[int, list[int]] = {}
     if not meter_ids:
         return PeriodFigures(figures, bills)
@@ -93,7 +93,7 @@ def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> P
             cost = _whole(cost)
             total[1] = cost if total[1] is None else total[1] + cost
     for meter_id, (use, cost) in sums.items():
-        figures[meter_id] = MeterUseCost(
+        figures[meter_id] = MeterFigures(
             from_minor_units(use, USE_SCALE) or Decimal(0), from_minor_units(cost, COST_SCALE) or Decimal(0)
         )
     return PeriodFigures(figures, bills)

@@ -71,11 +71,17 @@ def source_bills(
         )
         .order_by(Bill.bill_id, DistributionVersion.version_id)
     )
-    # The header columns are selected in BillHeader's field order.
-    return [
-        SourceBill(bill_id, version_id, begin, end, estimated, BillHeader(*header))
-        for bill_id, version_id, begin, end, estimated, *header in session.connection().execute(statement)
-    ]
+    # The header columns are selected in BillHeader's field order; sources sharing a header (most often an empty one)
+    # share one BillHeader.
+    headers: dict[tuple[object, ...], BillHeader] = {}
+    found = []
+    for bill_id, version_id, begin, end, estimated, *fields in session.connection().execute(statement).all():
+        key = tuple(fields)
+        header = headers.get(key)
+        if header is None:
+            header = headers[key] = BillHeader(*fields)
+        found.append(SourceBill(bill_id, version_id, begin, end, estimated, header))
+    return found
 
 
 def source_periods(session: Session, bill_ids: Sequence[int]) -> list[int]:

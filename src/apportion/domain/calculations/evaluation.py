@@ -52,6 +52,7 @@ class MeterFigures(NamedTuple):
     cost: Decimal
 
 
+_NO_FIGURES = MeterFigures(Decimal(0), Decimal(0))  # a meter without bills in the period
 _NONE: Mapping[Any, Any] = MappingProxyType({})  # the shared, read-only empty default of CalculationInputs' mappings
 
 
@@ -212,7 +213,8 @@ def _use(instruction: UseInstruction, inputs: CalculationInputs) -> tuple[Decima
         source = _figures(inputs, instruction.meter_id, "copy use from")
         value = multiply(source.use, instruction.percentage, HUNDRED)
     elif isinstance(instruction, MeterCalculation):
-        _convertible(inputs, _read(instruction, inputs))
+        if inputs.unconvertible:  # else nothing to check; _calculate reads the members (and names a missing group)
+            _convertible(inputs, _read(instruction, inputs))
         value = _calculate(instruction, inputs, lambda f: f.use)
     elif isinstance(instruction, CalendarizedSum):
         _convertible(inputs, instruction.meter_ids)
@@ -333,7 +335,7 @@ def _calculate(
     instruction: MeterCalculation, inputs: CalculationInputs, pick: Callable[[MeterFigures], Decimal]
 ) -> Decimal:
     """Σ sum meters − Σ subtract meters; a meter without bills in the period counts as zero."""
-    zero = MeterFigures(Decimal(0), Decimal(0))
+    zero = _NO_FIGURES
     added = _members(inputs, instruction.sum_meter_ids, instruction.sum_meter_group_ids)
     taken = _members(inputs, instruction.subtract_meter_ids, instruction.subtract_meter_group_ids)
     plus = sum((pick(inputs.meters.get(m, zero)) for m in added), Decimal(0))

@@ -71,7 +71,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     read_meters = {m for ms in reads.values() for m in ms}
     # The read meters' figures and the bills behind them (lineage), from one statement.
     period_figures = calculation_inputs.period_figures(session, sorted(read_meters), period)
-    figures = {meter_id: calc.MeterFigures(f.use, f.cost) for meter_id, f in period_figures.figures.items()}
+    figures = period_figures.figures
     used_bills = period_figures.bills
     calendarized, calendarized_bills = _calendarized(session, _calendarized_meters(versions), period)
     for meter_id, bill_ids in calendarized_bills.items():

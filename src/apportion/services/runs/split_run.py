@@ -210,18 +210,27 @@ class _ShareResolver:
     def occupancies(
         self, destinations: Sequence[splits.Destination], begin: date, end: date
     ) -> tuple[tuple[Occupancy, ...], ...]:
-        """`occupancy` of each destination, in order."""
-        return tuple([self.occupancy(destination, begin, end) for destination in destinations])
+        """`occupancy` of each destination, in order (its look-up inline: every destination of every bill)."""
+        found = []
+        for destination in destinations:
+            key = (destination, begin, end)
+            stays = self.stays.get(key)
+            if stays is None:
+                links: list[Link] = self.links.get(destination.meter_id, [])
+                stays = self.stays[key] = occupancy(links, destination.account_id, begin, end)
+            found.append(stays)
+        return tuple(found)
 
     def _compute(self, version: SplitVersion, end_date: date) -> splits.SplitShares:
         details = version.details
-        for destination in _listed(details):
-            # domain.md §2.6 item 1, §4.3: a destination must be an account+meter pair that is linked.
-            if destination not in self.linked:
-                raise RuleViolation(
-                    f"Split version {version.version_id}: destination account {destination.account_id} is not "
-                    f"linked to meter {destination.meter_id}."
-                )
+        for listed in (details.fixed_percentage or (), details.floor_area or ()):
+            for destination in listed:
+                # domain.md §2.6 item 1, §4.3: a destination must be an account+meter pair that is linked.
+                if (destination.account_id, destination.meter_id) not in self.linked:
+                    raise RuleViolation(
+                        f"Split version {version.version_id}: destination account {destination.account_id} is not "
+                        f"linked to meter {destination.meter_id}."
+                    )
         if details.fixed_percentage is not None:
             return splits.fixed_percentage_shares(details.fixed_percentage)
         if details.floor_area is not None:
