@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from itertools import chain
+from itertools import chain, repeat
 from operator import attrgetter
 
 from sqlalchemy import delete, select, update
@@ -21,7 +21,7 @@ from apportion.store.models.organisation import Meter
 from apportion.store.models.reference import Commodity, CommodityUnitConversion, Unit
 
 _NO_SHARE = (None, None, None)
-_METER_ID = attrgetter("meter_id")  # a line's share columns when it has no LineShare
+_METER_ID, _LINES = attrgetter("meter_id"), attrgetter("lines")  # a line's share columns when it has no LineShare
 
 # The tables, written through store/bulk.py: the ORM bulk path would drop None values from each row and send
 # one statement per run of rows with equal keys (DESIGN.md, Performance rules).
@@ -102,7 +102,9 @@ class BillWriter:
     def _write_details(self, bill_ids: Sequence[int], drafts: Sequence[BillDraft]) -> None:
         # By column, straight from the drafts: a run writes tens of thousands of lines, and a dictionary per row
         # (then read back key by key) cost more than the values themselves.
-        lines = [line for draft in drafts for line in draft.lines]
+        per_bill = list(map(_LINES, drafts))
+        counts = list(map(len, per_bill))
+        lines = list(chain.from_iterable(per_bill))
         # LineDraft's fields, one tuple each, transposed in C (zip of the line tuples).
         (type_ids, _kinds, meter_ids, captions, values, unit_ids, costs, source_ids, shares) = (
             zip(*lines, strict=True) if lines else ((),) * len(LineDraft._fields)
@@ -112,9 +114,9 @@ class BillWriter:
         else:
             bases, exacts, roundings = zip(*[_NO_SHARE if s is None else s for s in shares], strict=True)
         line_columns: dict[str, Sequence[object]] = {
-            "bill_id": [bill_id for bill_id, draft in zip(bill_ids, drafts, strict=True) for _ in draft.lines],
+            "bill_id": list(chain.from_iterable(map(repeat, bill_ids, counts))),
             "meter_id": meter_ids,
-            "line_order": [order for draft in drafts for order in range(len(draft.lines))],
+            "line_order": list(chain.from_iterable(map(range, counts))),
             "observation_type_id": type_ids,
             "caption": captions,
             "value": values,

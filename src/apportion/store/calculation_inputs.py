@@ -87,10 +87,12 @@ def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> P
         found.append(bill_id)
         total = sums[meter_id]
         if use is not None:
-            use = _whole(use)
+            if type(use) is not int:  # PostgreSQL's integral NUMERIC: added as an int, exactly
+                use = _whole(use)
             total[0] = use if total[0] is None else total[0] + use
         if cost is not None:
-            cost = _whole(cost)
+            if type(cost) is not int:
+                cost = _whole(cost)
             total[1] = cost if total[1] is None else total[1] + cost
     for meter_id, (use, cost) in sums.items():
         figures[meter_id] = MeterFigures(

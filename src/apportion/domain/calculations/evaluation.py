@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple, assert_never
 
@@ -53,6 +54,8 @@ class MeterFigures(NamedTuple):
 
 
 _NO_FIGURES = MeterFigures(Decimal(0), Decimal(0))  # a meter without bills in the period
+_USE: Callable[[MeterFigures], Decimal] = attrgetter("use")
+_COST: Callable[[MeterFigures], Decimal] = attrgetter("cost")
 _NONE: Mapping[Any, Any] = MappingProxyType({})  # the shared, read-only empty default of CalculationInputs' mappings
 
 
@@ -215,7 +218,7 @@ def _use(instruction: UseInstruction, inputs: CalculationInputs) -> tuple[Decima
     elif isinstance(instruction, MeterCalculation):
         if inputs.unconvertible:  # else nothing to check; _calculate reads the members (and names a missing group)
             _convertible(inputs, _read(instruction, inputs))
-        value = _calculate(instruction, inputs, lambda f: f.use)
+        value = _calculate(instruction, inputs, _USE)
     elif isinstance(instruction, CalendarizedSum):
         _convertible(inputs, instruction.meter_ids)
         value = sum((f.use for f in _calendarized(instruction, inputs)), Decimal(0))
@@ -267,7 +270,7 @@ def _cost(
         source = _figures(inputs, instruction.meter_id, "copy cost from")
         return multiply(source.cost, instruction.percentage, HUNDRED)
     if isinstance(instruction, MeterCalculation):
-        return _calculate(instruction, inputs, lambda f: f.cost)
+        return _calculate(instruction, inputs, _COST)
     if isinstance(instruction, CalendarizedSum):
         return sum((f.cost for f in _calendarized(instruction, inputs)), Decimal(0))
     common_use = _convert(use, use_unit, inputs.common_unit_id, inputs)
@@ -335,11 +338,11 @@ def _calculate(
     instruction: MeterCalculation, inputs: CalculationInputs, pick: Callable[[MeterFigures], Decimal]
 ) -> Decimal:
     """Σ sum meters − Σ subtract meters; a meter without bills in the period counts as zero."""
-    zero = _NO_FIGURES
+    zero, meters = _NO_FIGURES, inputs.meters
     added = _members(inputs, instruction.sum_meter_ids, instruction.sum_meter_group_ids)
     taken = _members(inputs, instruction.subtract_meter_ids, instruction.subtract_meter_group_ids)
-    plus = sum((pick(inputs.meters.get(m, zero)) for m in added), Decimal(0))
-    return plus - sum((pick(inputs.meters.get(m, zero)) for m in taken), Decimal(0))
+    plus = sum([pick(meters.get(m, zero)) for m in added], Decimal(0))
+    return plus - sum([pick(meters.get(m, zero)) for m in taken], Decimal(0))
 
 
 def _calendarized(instruction: CalendarizedSum, inputs: CalculationInputs) -> list[MeterFigures]:

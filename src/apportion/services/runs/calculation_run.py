@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
+from itertools import repeat
 
 from apportion.domain import calculations as calc
 from apportion.domain import periods, rates
@@ -160,7 +161,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     for (outcome, _, meter_id), bill_id in zip(drafts, bill_ids, strict=True):
         outcome.bill_ids.append(bill_id)
         for read in reads[meter_id]:
-            edges.extend((bill_id, used) for used in used_bills.get(read, ()))
+            edges.extend(zip(repeat(bill_id), used_bills.get(read, ())))  # pairs made in C: thousands of edges
             edges.extend((bill_id, bill_ids[i]) for i in made_here.get(read, ()) if bill_ids[i] != bill_id)
     lineage.record_sources(session, edges)
     return outcomes

@@ -165,19 +165,14 @@ def _claim(ctx: RunContext, bill_ids: list[int]) -> list[int]:
     return split_inputs.claim_sources(ctx.session, bill_ids, ctx.now)
 
 
-def _listed(details: splits.SplitDetails) -> list[splits.Destination]:
-    """The destinations a fixed-percentage or floor-area version names (a dynamic one names none)."""
-    fixed = [d.destination for d in details.fixed_percentage or ()]
-    return fixed + [d.destination for d in details.floor_area or ()]
-
-
 class _ShareResolver:
     """Shares per version and occupancy per destination, from figures loaded once for the whole run."""
 
     def __init__(self, ctx: RunContext, versions: Sequence[SplitVersion], period: int) -> None:
         session = ctx.session
         self.period = period
-        listed = {d.meter_id for v in versions for d in _listed(v.details)}
+        listed = {d.meter_id for v in versions for d in v.details.fixed_percentage or ()}
+        listed.update(d.meter_id for v in versions for d in v.details.floor_area or ())
         area_meters = {d.meter_id for v in versions for d in v.details.floor_area or ()}
         groups = {v.details.dynamic.meter_group_id for v in versions if v.details.dynamic is not None}
         self.members = split_inputs.group_members(session, sorted(groups)) if groups else {}
