@@ -101,7 +101,7 @@ def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> P
     return PeriodFigures(figures, bills)
 
 
-def _whole(value: Any) -> Any:
+def _whole(value: Decimal | float) -> int | float:
     """Minor units as Python adds them exactly: PostgreSQL's integral NUMERIC as an int (SQLite's are ints)."""
     return int(value) if isinstance(value, Decimal) else value
 
