@@ -79,7 +79,32 @@ def meter_totals(
     (on-peak and off-peak are parts of the total, not additions: a bill of 7,500 kWh with 4,000 on-peak and 3,500
     off-peak uses 7,500 kWh). Cost adds every line's cost; demand is the largest demand value.
     """
-    totals: dict[int, list[Decimal | None]] = {}  # meter -> [total use, time-of-use use, cost, demand]
+    return {
+        meter_id: MeterTotal(use if use is not None else parts, cost or _ZERO, demand)
+        for meter_id, (use, parts, cost, demand) in _sums(lines, to_common, commodities).items()
+    }
+
+
+def meter_totals_of(
+    bills: Iterable[Iterable[LineDraft]],
+    to_common: Callable[[Decimal, int | None, int], Decimal],
+    commodities: Mapping[int, int],
+) -> list[tuple[int, int, Decimal | None, Decimal, Decimal | None]]:
+    """`meter_totals` of many bills' lines at once, as (bill's position, meter, use, cost, demand) rows in order: what a
+    writer stores for each bill, without a dictionary and a MeterTotal per bill."""
+    rows: list[tuple[int, int, Decimal | None, Decimal, Decimal | None]] = []
+    add = rows.append
+    for position, lines in enumerate(bills):
+        for meter_id, (use, parts, cost, demand) in _sums(lines, to_common, commodities).items():
+            add((position, meter_id, use if use is not None else parts, cost or _ZERO, demand))
+    return rows
+
+
+def _sums(
+    lines: Iterable[LineDraft], to_common: Callable[[Decimal, int | None, int], Decimal], commodities: Mapping[int, int]
+) -> dict[int, list[Decimal | None]]:
+    """meter -> [total use, time-of-use use, cost, demand] over a bill's lines (see `meter_totals`)."""
+    totals: dict[int, list[Decimal | None]] = {}
     # Each line unpacked at once and its kind compared as plain text: a run totals every bill it writes.
     for type_id, kind, meter_id, _caption, value, unit_id, cost, _source, _share in lines:
         if meter_id is None:
@@ -98,10 +123,7 @@ def meter_totals(
                 total[3] = value if demand is None else max(demand, value)
         if cost is not None:
             total[2] = (total[2] or _ZERO) + cost
-    return {
-        meter_id: MeterTotal(use if use is not None else parts, cost or _ZERO, demand)
-        for meter_id, (use, parts, cost, demand) in totals.items()
-    }
+    return totals
 
 
 MAX_INVOICE_NUMBER = 32

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
 from itertools import chain, repeat
 from operator import attrgetter
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from apportion.domain.bills import BillDraft, BillHeader, LineDraft, meter_totals
+from apportion.domain.bills import BillDraft, BillHeader, LineDraft, meter_totals_of
 from apportion.domain.units import UnitTable
 from apportion.store.bulk import insert_columns, insert_columns_with_ids
 from apportion.store.id_lists import among
@@ -127,22 +126,22 @@ class BillWriter:
             "exact_share": exacts,
             "rounding": roundings,
         }
-        meter_rows: list[tuple[int, int, int, Decimal | None, Decimal, Decimal | None]] = []
-        add_meter = meter_rows.append  # bound once: a run writes tens of thousands
-        to_common, commodities = self.units.to_common, self.commodities
-        for bill_id, draft in zip(bill_ids, drafts, strict=True):
-            billing_period = draft.billing_period
-            for meter_id, total in meter_totals(draft.lines, to_common, commodities).items():
-                add_meter((bill_id, meter_id, billing_period, total.use, total.cost, total.demand))
+        if len(bill_ids) != len(drafts):
+            raise ValueError(f"{len(bill_ids)} bill ids for {len(drafts)} drafts")
+        meter_rows = meter_totals_of(per_bill, self.units.to_common, self.commodities)
         insert_columns(self.session, LINES, line_columns, len(lines))
         if meter_rows:
-            names = ("bill_id", "meter_id", "billing_period", "use", "cost", "demand")
-            insert_columns(
-                self.session,
-                METERS,
-                dict(zip(names, map(list, zip(*meter_rows, strict=True)), strict=True)),
-                len(meter_rows),
-            )
+            positions, meter_ids, uses, meter_costs, demands = zip(*meter_rows, strict=True)
+            periods = [draft.billing_period for draft in drafts]
+            meter_columns: dict[str, Sequence[object]] = {
+                "bill_id": list(map(bill_ids.__getitem__, positions)),
+                "meter_id": meter_ids,
+                "billing_period": list(map(periods.__getitem__, positions)),
+                "use": uses,
+                "cost": meter_costs,
+                "demand": demands,
+            }
+            insert_columns(self.session, METERS, meter_columns, len(meter_rows))
 
 
 def _bill_columns(
