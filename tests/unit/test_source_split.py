@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from apportion.domain.bills import LineDraft, LineShare, meter_totals
+from apportion.domain.bills import LineDraft, LineShare, meter_totals, meter_totals_of
 from apportion.domain.money import Allocation, IndependentPercentages
 from apportion.domain.occupancy import Link, Occupancy, occupancy
 from apportion.domain.source_split import Left, MeterSplit, left_whole, split_source_bill
@@ -147,6 +147,13 @@ def test_time_of_use_lines_are_parts_of_the_total_use() -> None:
     ]
     totals = meter_totals(lines, units.to_common, {5: 1, 6: 1})
     assert (totals[5].use, totals[6].use) == (D("7500.000000"), D("7500"))
+    # Many bills at once (the writer's form): the same totals, as (bill's position, meter, use, cost, demand) rows.
+    bills = [lines, [], [LineDraft(3, "cost", 6, None, None, None, D("2.50")), tax("1.00")]]
+    assert meter_totals_of(bills, units.to_common, {5: 1, 6: 1}) == [
+        (0, 5, D("7500.000000"), D("10"), None),
+        (0, 6, D("7500"), D(0), None),
+        (2, 6, None, D("2.50"), None),
+    ]
 
 
 def test_units_convert_between_commodities_of_one_kind_only() -> None:

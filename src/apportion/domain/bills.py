@@ -57,6 +57,10 @@ class LineDraft(NamedTuple):
     share: LineShare | None = None
 
 
+_ZERO = Decimal(0)
+_USE, _DEMAND = ObservationKind.USE.value, ObservationKind.DEMAND.value
+
+
 class MeterTotal(NamedTuple):
     """One meter's totals on one bill: use in the commodity's common unit, cost, and peak demand."""
 
@@ -75,30 +79,51 @@ def meter_totals(
     (on-peak and off-peak are parts of the total, not additions: a bill of 7,500 kWh with 4,000 on-peak and 3,500
     off-peak uses 7,500 kWh). Cost adds every line's cost; demand is the largest demand value.
     """
-    totals: dict[int, list[Decimal | None]] = {}  # meter -> [total use, time-of-use use, cost, demand]
-    for line in lines:
-        meter_id = line.meter_id
+    return {
+        meter_id: MeterTotal(use if use is not None else parts, cost or _ZERO, demand)
+        for meter_id, (use, parts, cost, demand) in _sums(lines, to_common, commodities).items()
+    }
+
+
+def meter_totals_of(
+    bills: Iterable[Iterable[LineDraft]],
+    to_common: Callable[[Decimal, int | None, int], Decimal],
+    commodities: Mapping[int, int],
+) -> list[tuple[int, int, Decimal | None, Decimal, Decimal | None]]:
+    """`meter_totals` of many bills' lines at once, as (bill's position, meter, use, cost, demand) rows in order: what a
+    writer stores for each bill, without a dictionary and a MeterTotal per bill."""
+    rows: list[tuple[int, int, Decimal | None, Decimal, Decimal | None]] = []
+    add = rows.append
+    for position, lines in enumerate(bills):
+        for meter_id, (use, parts, cost, demand) in _sums(lines, to_common, commodities).items():
+            add((position, meter_id, use if use is not None else parts, cost or _ZERO, demand))
+    return rows
+
+
+def _sums(
+    lines: Iterable[LineDraft], to_common: Callable[[Decimal, int | None, int], Decimal], commodities: Mapping[int, int]
+) -> dict[int, list[Decimal | None]]:
+    """meter -> [total use, time-of-use use, cost, demand] over a bill's lines (see `meter_totals`)."""
+    totals: dict[int, list[Decimal | None]] = {}
+    # Each line unpacked at once and its kind compared as plain text: a run totals every bill it writes.
+    for type_id, kind, meter_id, _caption, value, unit_id, cost, _source, _share in lines:
         if meter_id is None:
             continue
         total = totals.get(meter_id)
         if total is None:
-            total = totals[meter_id] = [None, None, Decimal(0), None]
-        value = line.value
+            total = totals[meter_id] = [None, None, _ZERO, None]
         if value is not None:
-            if line.kind == ObservationKind.USE:
-                slot = 0 if line.observation_type_id == TOTAL_USE_TYPE_ID else 1
-                common = to_common(value, line.value_unit_id, commodities[meter_id])
+            if kind == _USE:
+                slot = 0 if type_id == TOTAL_USE_TYPE_ID else 1
+                common = to_common(value, unit_id, commodities[meter_id])
                 before = total[slot]
                 total[slot] = common if before is None else before + common
-            elif line.kind == ObservationKind.DEMAND:
+            elif kind == _DEMAND:
                 demand = total[3]
                 total[3] = value if demand is None else max(demand, value)
-        if line.cost is not None:
-            total[2] = (total[2] or Decimal(0)) + line.cost
-    return {
-        meter_id: MeterTotal(use if use is not None else parts, cost or Decimal(0), demand)
-        for meter_id, (use, parts, cost, demand) in totals.items()
-    }
+        if cost is not None:
+            total[2] = (total[2] or _ZERO) + cost
+    return totals
 
 
 MAX_INVOICE_NUMBER = 32
@@ -169,7 +194,12 @@ class BillDraft(NamedTuple):
     @property
     def total_cost(self) -> Decimal:
         """Sum of every line's cost (meter and account lines)."""
-        return sum((line.cost for line in self.lines if line.cost is not None), Decimal(0))
+        total = _ZERO
+        for line in self.lines:  # a loop rather than sum() of a generator: the writer asks it of every bill
+            cost = line.cost
+            if cost is not None:
+                total += cost
+        return total
 
     @property
     def meter_ids(self) -> tuple[int, ...]:
@@ -217,15 +247,18 @@ def storage_problem(draft: BillDraft, to_common: Callable[[Decimal, int | None],
     return f"{problem} is beyond what a bill holds: {LIMITS}."
 
 
+def _where(line: LineDraft) -> str:
+    return f"meter {line.meter_id}" if line.meter_id is not None else "the account"
+
+
 def _first_beyond(draft: BillDraft, to_common: Callable[[Decimal, int | None], Decimal] | None) -> str | None:
     uses: dict[int, Decimal] = {}
     costs: dict[int | None, Decimal] = {}
     for line in draft.lines:
-        where = f"meter {line.meter_id}" if line.meter_id is not None else "the account"
         if line.value is not None and _beyond(line.value, MAX_QUANTITY):
-            return f"The {line.kind} of {where} ({_shown(line.value)})"
+            return f"The {line.kind} of {_where(line)} ({_shown(line.value)})"
         if line.cost is not None and _beyond(line.cost, MAX_COST):
-            return f"A cost of {where} ({_shown(line.cost)})"
+            return f"A cost of {_where(line)} ({_shown(line.cost)})"
         if line.cost is not None:
             costs[line.meter_id] = costs.get(line.meter_id, Decimal(0)) + line.cost
         if line.meter_id is not None and line.kind == ObservationKind.USE and line.value is not None:

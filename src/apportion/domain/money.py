@@ -138,10 +138,14 @@ class Allocation:
         self.quantum = quantum
         self._scaled, self._total = _scaled_weights(tuple(weights))
         self._order = range(len(self._scaled))
+        # What _from_quanta and _steps give for this quantum, kept here: a split makes every part of every line.
+        self._coefficient, self._exponent = _quantum_parts(quantum)
+        self._steps = _steps(quantum)
+        self._made = _MADE.setdefault(self._exponent, {})
 
     def __call__(self, amount: Decimal) -> list[Decimal]:
         """allocate(amount, weights, quantum)."""
-        return self.of_quanta(_quanta_in(amount, self.quantum))
+        return self._parts(self._quanta(amount))[0]
 
     def of_quanta(self, count: int) -> list[Decimal]:
         """The parts of `count` quanta (negative for a credit), as Decimals of the quantum."""
@@ -150,30 +154,51 @@ class Allocation:
     def with_rounding(self, amount: Decimal) -> tuple[list[Decimal], list[Decimal]]:
         """The parts of `amount` and, for each, what the largest-remainder rule moved: the part minus its exact
         share rounded toward zero to the quantum (zero or one quantum, with the amount's sign)."""
-        return self._parts(_quanta_in(amount, self.quantum))
+        return self._parts(self._quanta(amount))
+
+    def _quanta(self, amount: Decimal) -> int:
+        """_quanta_in(amount, quantum), the quantum checked once: a power of ten shifts the point."""
+        if self._coefficient == 1 and amount.is_finite():
+            shifted = amount.scaleb(-self._exponent, _EXACT)
+            if shifted == shifted.to_integral_value():
+                return int(shifted)
+        return _quanta_in(amount, self.quantum)  # its answer, or its error
 
     def _parts(self, count: int) -> tuple[list[Decimal], list[Decimal]]:
-        total, magnitude = self._total, abs(count)
-        floors: list[int] = []
-        remainders: list[int] = []
-        for weight in self._scaled:
-            whole, rest = divmod(magnitude * weight, total)
-            floors.append(whole)
-            remainders.append(rest)
-        moved = [0] * len(floors)
+        total = self._total
+        magnitude = -count if count < 0 else count
+        cuts = [divmod(magnitude * weight, total) for weight in self._scaled]
+        floors = [whole for whole, _ in cuts]
         missing = magnitude - sum(floors)
-        if missing:
-            # Largest remainder first; among equals the earlier index (sort is stable on -remainder).
-            for index in sorted(self._order, key=lambda i: -remainders[i])[:missing]:
-                floors[index] += 1
-                moved[index] = 1
+        steps = self._steps  # what rounding moves is always 0 or one quantum: three Decimals, made once
         sign = -1 if count < 0 else 1
-        quantum = self.quantum
-        steps = _steps(quantum)  # what rounding moves is always 0 or one quantum: three Decimals, made once
-        return (
-            [_from_quanta(sign * whole, quantum) for whole in floors],
-            [steps[sign * step] for step in moved],
-        )
+        if missing:
+            moved = [steps[0]] * len(floors)
+            # Largest remainder first; among equals the earlier index (sort is stable on -remainder).
+            for index in sorted(self._order, key=lambda i: -cuts[i][1])[:missing]:
+                floors[index] += 1
+                moved[index] = steps[sign]
+        else:
+            moved = [steps[0]] * len(floors)
+        # _from_quanta of each part: count x coefficient quanta, shifted by the quantum's exponent. The same parts
+        # recur (a fixed charge cut by the same shares on every bill), so each is made once and shared (immutable).
+        factor, exponent, made = sign * self._coefficient, self._exponent, self._made
+        parts = []
+        for whole in floors:
+            quanta = factor * whole
+            part = made.get(quanta)
+            if part is None:
+                if len(made) >= _MADE_LIMIT:
+                    made.clear()
+                part = made[quanta] = Decimal(quanta).scaleb(exponent, _EXACT)
+            parts.append(part)
+        return parts, moved
+
+
+# exponent -> {n: Decimal(n) shifted by the exponent}, as allocations made them (by exponent, not quantum:
+# Decimal("0.01") and Decimal("0.010") are equal keys with different exponents). Each starts over when full.
+_MADE: dict[int, dict[int, Decimal]] = {}
+_MADE_LIMIT = 1 << 16  # Decimals kept per exponent: a few MB at most
 
 
 @lru_cache(maxsize=64)

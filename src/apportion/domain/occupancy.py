@@ -54,11 +54,11 @@ def occupant(links: Sequence[Link], preferred: int | None, day: date) -> int | N
 def occupancy(links: Sequence[Link], preferred: int | None, begin: date, end: date) -> tuple[Occupancy, ...]:
     """The bill's days cut into runs of one occupant each, in date order (see the module docstring)."""
     first, stop, days = bill_days(begin, end)
-    if preferred is not None and any(
-        link.account_id == preferred and link.begin <= first and stop <= link.end for link in links
-    ):
-        # The common case: the configured account occupied the meter for the whole bill.
-        return (Occupancy(preferred, begin, end, days),)
+    if preferred is not None:
+        for link in links:  # a loop rather than any(): a run asks this of every destination of every bill
+            if link.account_id == preferred and link.begin <= first and stop <= link.end:
+                # The common case: the configured account occupied the meter for the whole bill.
+                return (Occupancy(preferred, begin, end, days),)
     runs: list[Occupancy] = []
     day = first
     while day < stop:

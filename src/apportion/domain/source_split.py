@@ -20,11 +20,11 @@ figures (its own lines) compare with its destinations' meter figures, and bill t
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
+from types import MappingProxyType
 from typing import NamedTuple
 
 from apportion.domain.bills import LineDraft, LineShare
@@ -47,9 +47,9 @@ class Left(StrEnum):
     NOT_SPLIT = "notSplit"  # the cost a dynamic split of use alone does not split
 
 
-@dataclass(frozen=True)
-class MeterSplit:
-    """One version's split of one meter of the source bill, with each destination's occupancy over its days."""
+class MeterSplit(NamedTuple):
+    """One version's split of one meter of the source bill, with each destination's occupancy over its days (a
+    tuple: a run makes one per source bill)."""
 
     version_id: int
     meter_id: int
@@ -68,13 +68,16 @@ class DestinationBill(NamedTuple):
     lines: tuple[LineDraft, ...]
 
 
-@dataclass(frozen=True)
-class Conservation:
-    """Where a source bill's amount went: source = allocated + Σ left, exactly; `rounding` is inside allocated."""
+_NOTHING_LEFT: Mapping[Left, Decimal] = MappingProxyType({})
+
+
+class Conservation(NamedTuple):
+    """Where a source bill's amount went: source = allocated + Σ left, exactly; `rounding` is inside allocated (a
+    tuple: one per source bill)."""
 
     source_amount: Decimal
     allocated: Decimal
-    left: Mapping[Left, Decimal] = field(default_factory=dict)
+    left: Mapping[Left, Decimal] = _NOTHING_LEFT
     rounding: Decimal = ZERO
 
     @property
@@ -88,8 +91,7 @@ class Conservation:
         return self.source_amount == self.allocated + self.left_total
 
 
-@dataclass(frozen=True)
-class SourceSplit:
+class SourceSplit(NamedTuple):
     """The destination bills of one source bill and its conservation record."""
 
     destinations: tuple[DestinationBill, ...]
@@ -112,8 +114,7 @@ def meters_of(lines: Sequence[LineDraft]) -> tuple[int, ...]:
     return tuple(dict.fromkeys(line.meter_id for line in lines if line.meter_id is not None))
 
 
-@dataclass
-class _Piece:
+class _Piece(NamedTuple):
     """A line to split for one meter: its own line, or its even part of an account line (`accounts` > 0)."""
 
     line: LineDraft
@@ -173,8 +174,10 @@ def split_source_bill(lines: Sequence[LineDraft], meter_splits: Mapping[int, Met
             else:
                 _split_piece(plan, piece, split)
     destinations = tuple(
-        DestinationBill(version_id, account_id, meter_id, first, last, tuple(parts))
-        for (version_id, account_id, meter_id, first, last), parts in plan.bills.items()
+        [
+            DestinationBill(version_id, account_id, meter_id, first, last, tuple(parts))
+            for (version_id, account_id, meter_id, first, last), parts in plan.bills.items()
+        ]
     )
     conservation = Conservation(source_amount(lines), plan.allocated, dict(plan.left), plan.rounding)
     if not conservation.balanced:  # a broken rule in this module, never bad input
@@ -205,26 +208,45 @@ def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit) -> None:
         else:
             plan.leave(Left.NOT_SPLIT, line.cost)
     carried = line.value is None and line.cost is None  # a caption-only line goes to every destination
+    accounts, bases, exact = piece.accounts, shares.bases, shares.exact
+    # The line's own fields, once: every destination's line repeats them (`_line`, inline below).
+    type_id, kind, _, caption, _, unit_id, _, source_id, _ = line
+    bills, version_id = plan.bills, split.version_id
+    allocated, rounding = plan.allocated, plan.rounding
     for index, destination in enumerate(shares.destinations):
         value, cost = values[index], costs[index]
         if value is None and cost is None and not carried:
             continue
-        meter_id = None if piece.accounts else destination.meter_id
+        account_id, destination_meter = destination
+        meter_id = None if accounts else destination_meter
         occupied = split.occupancy[index]
-        basis = shares.basis(index)
-        if piece.accounts:
-            meters = "meter" if piece.accounts == 1 else "meters"
-            basis = f"account charge over {piece.accounts} {meters}; {basis}"
-        if len(occupied) == 1 and occupied[0].account_id == destination.account_id:
-            stay = occupied[0]
-            if piece.accounts:
+        basis = bases[index] if index < len(bases) else "share"  # shares.basis(index), inline: once per line
+        if accounts:
+            meters = "meter" if accounts == 1 else "meters"
+            basis = f"account charge over {accounts} {meters}; {basis}"
+        if len(occupied) == 1 and occupied[0].account_id == account_id:
+            _, begin, end, _ = occupied[0]
+            if accounts:
                 share = _share(line, basis, shares.ratio(index), (Decimal(1), Decimal(1)), cost)
             else:
-                share = LineShare(basis, shares.exact[index] if shares.exact else None, moved[index])
-            key = (split.version_id, destination.account_id, destination.meter_id, stay.begin, stay.end)
-            plan.add(key, _line(line, meter_id, value, cost, share))
+                share = LineShare(basis, exact[index] if exact else None, moved[index])
+            key = (version_id, account_id, destination_meter, begin, end)
+            # plan.add(key, _line(...)), inline: the one path of every whole-period destination line.
+            part = LineDraft(type_id, kind, meter_id, caption, value, unit_id, cost, source_id, share)
+            found = bills.get(key)
+            if found is None:
+                bills[key] = [part]
+            else:
+                found.append(part)
+            if cost is not None:
+                allocated += cost
+            if share.rounding is not None:
+                rounding += share.rounding
             continue
+        plan.allocated, plan.rounding = allocated, rounding
         _prorate(plan, line, split, index, meter_id, value, cost, basis)
+        allocated, rounding = plan.allocated, plan.rounding
+    plan.allocated, plan.rounding = allocated, rounding
 
 
 def _prorate(

@@ -63,9 +63,9 @@ class Destination(NamedTuple):
     meter_id: int
 
 
-@dataclass(frozen=True)
-class FixedPercentage:
-    """FixedPercentage: a destination and its user-entered percentage (50.5 means 50.5 %)."""
+class FixedPercentage(NamedTuple):
+    """FixedPercentage: a destination and its user-entered percentage (50.5 means 50.5 %). A tuple: a run loads one
+    per destination of every version."""
 
     account_id: int
     meter_id: int
@@ -182,13 +182,13 @@ class SplitDetails:
         return None
 
 
-@dataclass(frozen=True)
-class SplitShares:
+class SplitShares(NamedTuple):
     """Resolved shares for one run: `shares` are percentages when `as_percentages`, else relative weights.
 
     `bases` says in words what each destination's share rests on and `exact` gives it as an exact fraction of the
     source line (both for the destination lines' records, docs/chargebacks.md "Conservation"). Account charges
     follow fixed-percentage and floor-area splits, not dynamic ones (domain.md §4.3): `carries_account_charges`.
+    A tuple: a run resolves one per version.
     """
 
     destinations: tuple[Destination, ...]
@@ -223,13 +223,18 @@ def copy_instructions(details: SplitDetails, new_version_id: int) -> SplitDetail
 
 def fixed_percentage_shares(destinations: Sequence[FixedPercentage]) -> SplitShares:
     """Shares of a fixed-percentage split: the entered percentages (total may differ from 100, §4.3)."""
+    percentages = tuple(d.split_percentage for d in destinations)
+    bases, exact = _fixed_terms(percentages)
     return SplitShares(
-        destinations=tuple(d.destination for d in destinations),
-        shares=tuple(d.split_percentage for d in destinations),
-        as_percentages=True,
-        bases=tuple(f"fixed percentage {_plain(d.split_percentage)} %" for d in destinations),
-        exact=tuple(ratio_text(d.split_percentage, HUNDRED) for d in destinations),
+        tuple(Destination(d.account_id, d.meter_id) for d in destinations), percentages, True, True, True, bases, exact
     )
+
+
+@lru_cache(maxsize=4096)  # versions split by the same percentages (10/90, 25 x 4 ...) share their texts
+def _fixed_terms(percentages: tuple[Decimal, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The bases and exact fractions of a fixed-percentage split's percentages (texts equal for equal values)."""
+    bases = tuple(f"fixed percentage {_plain(p)} %" for p in percentages)
+    return bases, tuple(ratio_text(p, HUNDRED) for p in percentages)
 
 
 @lru_cache(maxsize=4096)  # the same few percentages on thousands of versions

@@ -37,7 +37,7 @@ def lines_of(session: Session, bill_ids: Sequence[int]) -> dict[int, list[LineDr
         .order_by(BillLine.bill_id, BillLine.line_order)
     )
     found: dict[int, list[LineDraft]] = {}
-    for bill_id, line_id, type_id, meter_id, caption, value, unit_id, cost in rows:
+    for bill_id, line_id, type_id, meter_id, caption, value, unit_id, cost in rows.all():
         line = LineDraft(
             type_id, kinds.get(type_id, ObservationKind.OTHER), meter_id, caption, value, unit_id, cost, line_id
         )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from decimal import Decimal
+from itertools import chain, repeat
+from operator import attrgetter
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from apportion.domain.bills import BillDraft, BillHeader, meter_totals
+from apportion.domain.bills import BillDraft, BillHeader, LineDraft, meter_totals_of
 from apportion.domain.units import UnitTable
 from apportion.store.bulk import insert_columns, insert_columns_with_ids
 from apportion.store.id_lists import among
@@ -17,6 +18,9 @@ from apportion.store.models.base import Base
 from apportion.store.models.bills import Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Meter
 from apportion.store.models.reference import Commodity, CommodityUnitConversion, Unit
+
+_NO_SHARE = (None, None, None)
+_METER_ID, _LINES = attrgetter("meter_id"), attrgetter("lines")  # a line's share columns when it has no LineShare
 
 # The tables, written through store/bulk.py: the ORM bulk path would drop None values from each row and send
 # one statement per run of rows with equal keys (DESIGN.md, Performance rules).
@@ -89,7 +93,7 @@ class BillWriter:
 
     def _know_commodities(self, drafts: Sequence[BillDraft]) -> None:
         """Load the commodity of every meter the drafts' lines name that this writer has not seen yet."""
-        named = {line.meter_id for draft in drafts for line in draft.lines}
+        named = set(map(_METER_ID, chain.from_iterable(draft.lines for draft in drafts)))  # in C: tens of thousands
         missing = [m for m in named if m is not None and m not in self.commodities]
         if missing:
             self.commodities.update(load_meter_commodities(self.session, missing))
@@ -97,39 +101,47 @@ class BillWriter:
     def _write_details(self, bill_ids: Sequence[int], drafts: Sequence[BillDraft]) -> None:
         # By column, straight from the drafts: a run writes tens of thousands of lines, and a dictionary per row
         # (then read back key by key) cost more than the values themselves.
-        lines = [line for draft in drafts for line in draft.lines]
-        shares = [line.share for line in lines]
-        no_share = shares.count(None) == len(shares)
+        per_bill = list(map(_LINES, drafts))
+        counts = list(map(len, per_bill))
+        lines = list(chain.from_iterable(per_bill))
+        # LineDraft's fields, one tuple each, transposed in C (zip of the line tuples).
+        (type_ids, _kinds, meter_ids, captions, values, unit_ids, costs, source_ids, shares) = (
+            zip(*lines, strict=True) if lines else ((),) * len(LineDraft._fields)
+        )
+        if shares.count(None) == len(shares):
+            bases = exacts = roundings = (None,) * len(lines)
+        else:
+            bases, exacts, roundings = zip(*[_NO_SHARE if s is None else s for s in shares], strict=True)
         line_columns: dict[str, Sequence[object]] = {
-            "bill_id": [bill_id for bill_id, draft in zip(bill_ids, drafts, strict=True) for _ in draft.lines],
-            "meter_id": [line.meter_id for line in lines],
-            "line_order": [order for draft in drafts for order in range(len(draft.lines))],
-            "observation_type_id": [line.observation_type_id for line in lines],
-            "caption": [line.caption for line in lines],
-            "value": [line.value for line in lines],
-            "value_unit_id": [line.value_unit_id for line in lines],
-            "cost": [line.cost for line in lines],
-            "source_line_id": [line.source_line_id for line in lines],
-            "share_basis": [None] * len(lines) if no_share else [None if s is None else s.basis for s in shares],
-            "exact_share": [None] * len(lines) if no_share else [None if s is None else s.exact for s in shares],
-            "rounding": [None] * len(lines) if no_share else [None if s is None else s.rounding for s in shares],
+            "bill_id": list(chain.from_iterable(map(repeat, bill_ids, counts))),
+            "meter_id": meter_ids,
+            "line_order": list(chain.from_iterable(map(range, counts))),
+            "observation_type_id": type_ids,
+            "caption": captions,
+            "value": values,
+            "value_unit_id": unit_ids,
+            "cost": costs,
+            "source_line_id": source_ids,
+            "share_basis": bases,
+            "exact_share": exacts,
+            "rounding": roundings,
         }
-        meter_rows: list[tuple[int, int, int, Decimal | None, Decimal, Decimal | None]] = []
-        add_meter = meter_rows.append  # bound once: a run writes tens of thousands
-        to_common, commodities = self.units.to_common, self.commodities
-        for bill_id, draft in zip(bill_ids, drafts, strict=True):
-            billing_period = draft.billing_period
-            for meter_id, total in meter_totals(draft.lines, to_common, commodities).items():
-                add_meter((bill_id, meter_id, billing_period, total.use, total.cost, total.demand))
+        if len(bill_ids) != len(drafts):
+            raise ValueError(f"{len(bill_ids)} bill ids for {len(drafts)} drafts")
+        meter_rows = meter_totals_of(per_bill, self.units.to_common, self.commodities)
         insert_columns(self.session, LINES, line_columns, len(lines))
         if meter_rows:
-            names = ("bill_id", "meter_id", "billing_period", "use", "cost", "demand")
-            insert_columns(
-                self.session,
-                METERS,
-                dict(zip(names, map(list, zip(*meter_rows, strict=True)), strict=True)),
-                len(meter_rows),
-            )
+            positions, meter_ids, uses, meter_costs, demands = zip(*meter_rows, strict=True)
+            periods = [draft.billing_period for draft in drafts]
+            meter_columns: dict[str, Sequence[object]] = {
+                "bill_id": list(map(bill_ids.__getitem__, positions)),
+                "meter_id": meter_ids,
+                "billing_period": list(map(periods.__getitem__, positions)),
+                "use": uses,
+                "cost": meter_costs,
+                "demand": demands,
+            }
+            insert_columns(self.session, METERS, meter_columns, len(meter_rows))
 
 
 _NO_DEFAULTS = BillHeader()
@@ -140,36 +152,53 @@ def _bill_columns(
 ) -> dict[str, Sequence[object]]:
     """The bills' columns (header fields defaulted from the batch); values shared by every bill are given once."""
     count = len(drafts)
-    headers = [d.header for d in drafts]
-    if defaults is not None and defaults != _NO_DEFAULTS:
-        # Bills often share one header object (an import's file without header columns): defaulted once each.
-        done: dict[int, BillHeader] = {}
-        headers = [done.get(id(h)) or done.setdefault(id(h), h.defaulted_by(defaults)) for h in headers]
-    origins = [d.origin for d in drafts]
+    # BillDraft's and BillOrigin's fields transposed in C (zip of the tuples); a header shared by every bill (a run's
+    # bills mostly carry the batch's) gives each header column as one value repeated.
+    (account_ids, periods, begins, ends, _lines, headers, estimated, from_vendor, origins) = zip(*drafts, strict=True)
+    (task_ids, version_ids, source_ids, import_ids, calculated) = zip(*origins, strict=True)
+    if defaults == _NO_DEFAULTS:
+        defaults = None  # a batch without header defaults changes no bill's header
+    first = headers[0]
+    if headers.count(first) == count:  # one header on every bill: its values repeated
+        one = first if defaults is None else first.defaulted_by(defaults)
+
+        def header_column(name: str) -> Sequence[object]:
+            return [getattr(one, name)] * count
+
+    else:
+        each: Sequence[BillHeader] = headers
+        if defaults is not None:
+            # Bills often share one header object (an import's file without header columns): defaulted once each.
+            done: dict[int, BillHeader] = {}
+            each = [done.get(id(h)) or done.setdefault(id(h), h.defaulted_by(defaults)) for h in headers]
+
+        def header_column(name: str) -> Sequence[object]:
+            return [getattr(h, name) for h in each]
+
     return {
-        "account_id": [d.account_id for d in drafts],
+        "account_id": account_ids,
         "batch_id": [batch_id] * count,
-        "billing_period": [d.billing_period for d in drafts],
-        "begin_date": [d.begin_date for d in drafts],
-        "end_date": [d.end_date for d in drafts],
-        "account_period": [h.account_period for h in headers],
+        "billing_period": periods,
+        "begin_date": begins,
+        "end_date": ends,
+        "account_period": header_column("account_period"),
         "total_cost": [d.total_cost for d in drafts],
-        "estimated": [d.estimated for d in drafts],
+        "estimated": estimated,
         "void": [void] * count,
-        "from_vendor": [d.from_vendor for d in drafts],
-        "statement_date": [h.statement_date for h in headers],
-        "due_date": [h.due_date for h in headers],
-        "next_reading": [h.next_reading for h in headers],
-        "control_code": [h.control_code for h in headers],
-        "invoice_number": [h.invoice_number for h in headers],
-        "note": [h.note for h in headers],
+        "from_vendor": from_vendor,
+        "statement_date": header_column("statement_date"),
+        "due_date": header_column("due_date"),
+        "next_reading": header_column("next_reading"),
+        "control_code": header_column("control_code"),
+        "invoice_number": header_column("invoice_number"),
+        "note": header_column("note"),
         "created_by": [user_id] * count,
         "created_date": [now] * count,
-        "chargeback_task_id": [o.chargeback_task_id for o in origins],
-        "chargeback_version_id": [o.chargeback_version_id for o in origins],
-        "source_bill_id": [o.source_bill_id for o in origins],
-        "import_task_id": [o.import_task_id for o in origins],
-        "calculated": [o.calculated for o in origins],
+        "chargeback_task_id": task_ids,
+        "chargeback_version_id": version_ids,
+        "source_bill_id": source_ids,
+        "import_task_id": import_ids,
+        "calculated": calculated,
     }
 
 

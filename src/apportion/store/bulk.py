@@ -28,7 +28,7 @@ from apportion.store.models.base import SQLiteExactNumeric
 Row = Mapping[str, Any]
 Columns = Mapping[str, Sequence[object]]
 """A bulk write by column: name -> one value per row (every column as long as the others)."""
-ROWS_PER_STATEMENT = 50
+ROWS_PER_STATEMENT = 200
 SQLITE_MAX_VARIABLES = 32_766  # the default limit of bound parameters per statement since SQLite 3.32
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from apportion.domain.calculations import MeterFigures
 from apportion.domain.calendarization import BillSpan
 from apportion.domain.channel_readings import ChannelTotals
 from apportion.domain.channel_readings import Reading as ReadingValue
@@ -22,7 +23,7 @@ from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import Channel, Meter, Reading
 from apportion.store.models.reference import Commodity
-from apportion.store.sums import USE_SCALE, from_minor_units, minor_units, minor_units_sum
+from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units, minor_units_sum
 
 
 class MeterFacts(NamedTuple):
@@ -41,7 +42,68 @@ def meter_facts(session: Session, meter_ids: Sequence[int]) -> dict[int, MeterFa
         .join(Commodity, Commodity.commodity_id == Meter.commodity_id)
         .where(among(Meter.meter_id, sorted(set(meter_ids))))
     )
-    return {row[0]: MeterFacts(*row) for row in rows}
+    return {row[0]: MeterFacts._make(row) for row in rows.all()}
+
+
+class PeriodFigures(NamedTuple):
+    """The period's figures of the meters a calculation run reads: each meter's use and cost over its live,
+    non-accrual bills (as split_inputs.meter_use_and_cost sums them), and those bills (as lineage.bills_by_meter)."""
+
+    figures: dict[int, MeterFigures]
+    bills: dict[int, list[int]]
+
+
+def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> PeriodFigures:
+    """Use, cost and bills of each meter's live, non-accrual bills of the period, in one statement.
+
+    Each bill's use and cost are read in whole minor units and added here as integers: the same exact sums as the
+    SQL SUM of split_inputs.meter_use_and_cost, from the rows lineage.bills_by_meter reads, in the same order.
+    """
+    figures: dict[int, MeterFigures] = {}
+    bills: dict[int, list[int]] = {}
+    if not meter_ids:
+        return PeriodFigures(figures, bills)
+    rows = session.connection().execute(
+        select(
+            BillMeter.meter_id,
+            BillMeter.bill_id,
+            minor_units(BillMeter.use, USE_SCALE),
+            minor_units(BillMeter.cost, COST_SCALE),
+        )
+        .join(Bill, Bill.bill_id == BillMeter.bill_id)
+        .where(
+            among(BillMeter.meter_id, sorted(set(meter_ids))),
+            BillMeter.billing_period == period,
+            Bill.void.is_(False),
+            Bill.accrual.is_(False),
+        )
+    )
+    sums: dict[int, list[Any]] = {}  # meter -> [use, cost] in minor units, None while no bill had one (SQL SUM)
+    for meter_id, bill_id, use, cost in rows.all():
+        found = bills.get(meter_id)
+        if found is None:
+            found = bills[meter_id] = []
+            sums[meter_id] = [None, None]
+        found.append(bill_id)
+        total = sums[meter_id]
+        if use is not None:
+            if type(use) is not int:  # PostgreSQL's integral NUMERIC: added as an int, exactly
+                use = _whole(use)
+            total[0] = use if total[0] is None else total[0] + use
+        if cost is not None:
+            if type(cost) is not int:
+                cost = _whole(cost)
+            total[1] = cost if total[1] is None else total[1] + cost
+    for meter_id, (use, cost) in sums.items():
+        figures[meter_id] = MeterFigures(
+            from_minor_units(use, USE_SCALE) or Decimal(0), from_minor_units(cost, COST_SCALE) or Decimal(0)
+        )
+    return PeriodFigures(figures, bills)
+
+
+def _whole(value: Decimal | float) -> int | float:
+    """Minor units as Python adds them exactly: PostgreSQL's integral NUMERIC as an int (SQLite's are ints)."""
+    return int(value) if isinstance(value, Decimal) else value
 
 
 def bills_overlapping(session: Session, meter_ids: Sequence[int], first: date, stop: date) -> list[BillSpan]:

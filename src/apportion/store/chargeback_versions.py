@@ -28,9 +28,9 @@ ZERO = Decimal(0)
 AGGREGATE_METER_TYPE_ID = 5  # store/reference_data.py METER_TYPES: AGGREGATE (domain.md §4.5)
 
 
-@dataclass(frozen=True)
-class SplitVersion:
-    """A split version effective for the run's period: its master account+meter and its details."""
+class SplitVersion(NamedTuple):
+    """A split version effective for the run's period: its master account+meter and its details (a tuple: a run loads
+    thousands)."""
 
     version_id: int
     account_id: int
@@ -39,9 +39,9 @@ class SplitVersion:
     details: splits.SplitDetails
 
 
-@dataclass(frozen=True)
-class CalculatedVersion:
-    """A calculated bill version effective for the run's period, with its instructions."""
+class CalculatedVersion(NamedTuple):
+    """A calculated bill version effective for the run's period, with its instructions (a tuple: a run loads
+    thousands)."""
 
     version_id: int
     account_id: int
@@ -176,15 +176,15 @@ def load_split_versions(session: Session, selection: VersionSelection) -> list[S
         .order_by(SplitDestination.version_id, SplitDestination.position)
     )
     # Unpacked as tuples: a run reads thousands, and a Row's attributes cost more.
-    for version_id, account_id, meter_id, percentage, weighting in found:
+    for version_id, account_id, meter_id, percentage, weighting in found.all():
         destinations[version_id].append(_Destination(account_id, meter_id, percentage, weighting))
     return [
         SplitVersion(
-            version_id=row.version_id,
-            account_id=row.account_id,
-            meter_id=row.meter_id,
-            workflow_step_id=row.workflow_step_id,
-            details=split_details(row, destinations[row.version_id]),
+            row.version_id,
+            row.account_id,
+            row.meter_id,
+            row.workflow_step_id,
+            split_details(row, destinations[row.version_id]),
         )
         for row in rows
     ]
@@ -197,19 +197,23 @@ class _Destination(NamedTuple):
     weighting_factor: Decimal | None
 
 
+_METHODS = {method.value: method for method in splits.SplitMethod}  # a dict look-up rather than an enum call a version
+
+
 def split_details(row: VersionRow, destinations: Sequence[_Destination]) -> splits.SplitDetails:
     """A stored split version's details as the domain value (no method set: empty details).
 
     `row` has the split columns of distribution_versions, `destinations` the destination columns.
     """
-    method = None if row.split_method is None else splits.SplitMethod(row.split_method)
+    stored = row.split_method
+    method = None if stored is None else _METHODS.get(stored) or splits.SplitMethod(stored)
     if method is None:
         return splits.SplitDetails(row.version_id)
     if method is splits.SplitMethod.FIXED_PERCENTAGE:
         fixed = tuple(
             splits.FixedPercentage(account, meter, percentage or ZERO) for account, meter, percentage, _ in destinations
         )
-        return splits.SplitDetails(row.version_id, fixed_percentage=fixed)
+        return splits.SplitDetails(row.version_id, fixed)
     if method is splits.SplitMethod.FLOOR_AREA:
         area = tuple(
             splits.FloorAreaSplit(account, meter, weighting or ZERO) for account, meter, _, weighting in destinations
@@ -233,12 +237,12 @@ def load_calculated_versions(session: Session, selection: VersionSelection) -> l
     )
     return [
         CalculatedVersion(
-            version_id=row.version_id,
-            account_id=row.account_id,
-            meter_id=row.meter_id,
-            workflow_step_id=row.workflow_step_id,
-            is_aggregation=row.is_aggregation or row.meter_id in aggregate_meters,
-            instructions=instructions.from_document(row.version_id, row.instructions),
+            row.version_id,
+            row.account_id,
+            row.meter_id,
+            row.workflow_step_id,
+            row.is_aggregation or row.meter_id in aggregate_meters,
+            instructions.from_document(row.version_id, row.instructions),
         )
         for row in _versions(session, CALCULATION, selection)
     ]

@@ -203,10 +203,18 @@ def from_document(version_id: int, document: Mapping[str, Any] | None) -> calc.C
     """A version's instructions from its stored document (None or {} gives empty instructions)."""
     document = document or {}
     use, cost, demand = document.get("use"), document.get("cost"), document.get("demand")
+    read_use: calc.UseInstruction | None
+    read_cost: calc.CostInstruction | None
+    summed = use.get("useCalculation") if use and len(use) == 1 else None
+    if summed is not None and cost and len(cost) == 1 and cost.get("costCalculation") == summed:
+        read_use = read_cost = _calculation(summed)  # the same meters summed for use and cost: one (frozen) value
+    else:
+        read_use = None if not use else use_instruction(use)
+        read_cost = None if not cost else cost_instruction(cost)
     return calc.CalculatedBillInstructions(
         version_id=version_id,
-        use=None if not use else use_instruction(use),
-        cost=None if not cost else cost_instruction(cost),
+        use=read_use,
+        cost=read_cost,
         demand=None if not demand else demand_instruction(demand),
         meter_line_items=line_items(document.get("meterLineItems")),
         account_line_items=line_items(document.get("accountLineItems")),

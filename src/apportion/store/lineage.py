@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from apportion.domain.scoping import Scope
 from apportion.domain.source_split import Conservation, Left
 from apportion.store import scoping
-from apportion.store.bulk import insert_rows
+from apportion.store.bulk import insert_columns, insert_rows
 from apportion.store.id_lists import among
 from apportion.store.models.base import Base
 from apportion.store.models.bills import Bill, BillLine, BillMeter, BillSource
@@ -57,25 +57,25 @@ ZERO = Decimal(0)
 
 def record_sources(session: Session, edges: Iterable[tuple[int, int]]) -> None:
     """Lineage edges (bill, a bill whose figures it used), written in one bulk insert."""
-    rows = [{"bill_id": bill_id, "source_bill_id": source_id} for bill_id, source_id in dict.fromkeys(edges)]
-    insert_rows(session, SOURCES, rows)
+    unique = list(dict.fromkeys(edges))
+    if unique:  # by column, transposed in C: a calculation run records tens of thousands
+        bill_ids, source_ids = zip(*unique, strict=True)
+        insert_columns(session, SOURCES, {"bill_id": bill_ids, "source_bill_id": source_ids}, len(unique))
 
 
 def record_conservation(session: Session, task_id: int, records: Mapping[int, Conservation]) -> None:
     """A split task's conservation record per source bill."""
-    rows = []
-    for source_bill_id, record in records.items():
-        row: dict[str, Any] = {
-            "task_id": task_id,
-            "source_bill_id": source_bill_id,
-            "source_amount": record.source_amount,
-            "allocated": record.allocated,
-            "rounding": record.rounding,
-        }
-        for reason, column in LEFT_COLUMNS.items():
-            row[column] = record.left.get(reason, ZERO)
-        rows.append(row)
-    insert_rows(session, TASK_SOURCES, rows)
+    kept = list(records.values())
+    columns: dict[str, Sequence[object]] = {
+        "task_id": [task_id] * len(kept),
+        "source_bill_id": list(records),
+        "source_amount": [record.source_amount for record in kept],
+        "allocated": [record.allocated for record in kept],
+        "rounding": [record.rounding for record in kept],
+    }
+    for reason, column in LEFT_COLUMNS.items():
+        columns[column] = [record.left.get(reason, ZERO) for record in kept]
+    insert_columns(session, TASK_SOURCES, columns, len(kept))
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,10 @@ def resolve_reruns(session: Session, task_id: int, ran: Iterable[tuple[int, int]
                 ChargebackRerun.resolved_task_id.is_(None),
                 ChargebackRerun.dismissed_by.is_(None),
             )
-            .values(resolved_task_id=task_id, resolved_date=now)
+            .values(resolved_task_id=task_id, resolved_date=now),
+            # Re-runs are written through the table, never as ORM objects, so there are none to find and expire
+            # (the ORM's default looked for them: several times the UPDATE's own time).
+            execution_options={"synchronize_session": False},
         )
 
 

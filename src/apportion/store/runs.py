@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from apportion.domain.runs import RunPlan
 from apportion.domain.task_status import TaskStatus
-from apportion.store.bulk import insert_rows
+from apportion.store.bulk import insert_columns
 from apportion.store.id_lists import among
 from apportion.store.models.base import Base
 from apportion.store.models.bills import Batch
@@ -116,17 +116,19 @@ def record_outcomes(
     session: Session, task_id: int, outcomes: Iterable[tuple[int, int | None, int, str | None]]
 ) -> None:
     """The task's per-version results: (version, source bill, bills created, error message)."""
-    rows = [
-        {
-            "task_id": task_id,
-            "version_id": version_id,
-            "source_bill_id": source_bill_id,
-            "number_of_bills_created": created,
-            "error_message": error,
-        }
-        for version_id, source_bill_id, created, error in outcomes
-    ]
-    insert_rows(session, VERSIONS, rows)
+    rows = list(outcomes)
+    if not rows:
+        return
+    # By column, transposed in C: a run records one outcome per version (thousands).
+    version_ids, source_bill_ids, created, errors = zip(*rows, strict=True)
+    columns = {
+        "task_id": [task_id] * len(rows),
+        "version_id": version_ids,
+        "source_bill_id": source_bill_ids,
+        "number_of_bills_created": created,
+        "error_message": errors,
+    }
+    insert_columns(session, VERSIONS, columns, len(rows))
 
 
 def finish_task(

@@ -7,7 +7,6 @@ of statements however many versions and bills it splits (DESIGN.md "Performance 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import NamedTuple
@@ -25,9 +24,9 @@ from apportion.store.models.organisation import Account, AccountMeter, Meter, Me
 from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units_sum
 
 
-@dataclass(frozen=True)
-class SourceBill:
-    """A live, unsplit, non-accrual bill of the period on a split version's master account and meter."""
+class SourceBill(NamedTuple):
+    """A live, unsplit, non-accrual bill of the period on a split version's master account and meter (a tuple: a
+    run reads one per source bill and version)."""
 
     bill_id: int
     version_id: int
@@ -72,11 +71,17 @@ def source_bills(
         )
         .order_by(Bill.bill_id, DistributionVersion.version_id)
     )
-    # The header columns are selected in BillHeader's field order.
-    return [
-        SourceBill(bill_id, version_id, begin, end, estimated, BillHeader(*header))
-        for bill_id, version_id, begin, end, estimated, *header in session.connection().execute(statement)
-    ]
+    # The header columns are selected in BillHeader's field order; sources sharing a header (most often an empty one)
+    # share one BillHeader.
+    headers: dict[tuple[object, ...], BillHeader] = {}
+    found = []
+    for bill_id, version_id, begin, end, estimated, *fields in session.connection().execute(statement).all():
+        key = tuple(fields)
+        header = headers.get(key)
+        if header is None:
+            header = headers[key] = BillHeader(*fields)
+        found.append(SourceBill(bill_id, version_id, begin, end, estimated, header))
+    return found
 
 
 def source_periods(session: Session, bill_ids: Sequence[int]) -> list[int]:
@@ -105,7 +110,7 @@ def meter_links(session: Session, meter_ids: Sequence[int]) -> dict[int, list[Li
         .order_by(AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.account_id)
     )
     found: dict[int, list[Link]] = {}
-    for meter_id, account_id, begin, end in rows:
+    for meter_id, account_id, begin, end in rows.all():
         found.setdefault(meter_id, []).append(Link(account_id, begin, end))
     return found
 
@@ -231,7 +236,8 @@ def claim_sources(session: Session, bill_ids: Sequence[int], now: datetime) -> l
         .values(has_been_split=True, was_split_date=now)
         .returning(Bill.bill_id)
     )
-    return sorted(session.execute(statement).scalars())
+    # No ORM objects of bills are kept in a session (store.bill_writer.delete_bills): none to find and expire.
+    return sorted(session.execute(statement, execution_options={"synchronize_session": False}).scalars())
 
 
 def account_and_meter_codes(

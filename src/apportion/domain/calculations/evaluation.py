@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple, assert_never
+from operator import attrgetter
+from types import MappingProxyType
+from typing import Any, NamedTuple, assert_never
 
 # domain.rates reads LineItem from this package, so it is imported as a module (no import cycle at load time).
 from apportion.domain import rates as rating
@@ -52,44 +53,49 @@ class MeterFigures(NamedTuple):
     cost: Decimal
 
 
-@dataclass(frozen=True)
-class CalculationInputs:
+_NO_FIGURES = MeterFigures(Decimal(0), Decimal(0))  # a meter without bills in the period
+_USE: Callable[[MeterFigures], Decimal] = attrgetter("use")
+_COST: Callable[[MeterFigures], Decimal] = attrgetter("cost")
+_NONE: Mapping[Any, Any] = MappingProxyType({})  # the shared, read-only empty default of CalculationInputs' mappings
+
+
+class CalculationInputs(NamedTuple):
     """Figures for one calculated meter and billing period, resolved by the caller.
 
     `meters` holds only meters with bills in the period (copy and unit-cost sources summed across all
-    their accounts); `unit_factors[u]` converts a value in unit u to the common unit (value x factor).
+    their accounts); `unit_factors[u]` converts a value in unit u to the common unit (value x factor). A tuple: a
+    run builds one per version (`_replace` gives one with other figures).
     """
 
     meter_id: int
     common_unit_id: int | None = None
-    meters: Mapping[int, MeterFigures] = field(default_factory=dict)
-    calendarized: Mapping[int, MeterFigures] = field(default_factory=dict)
-    groups: Mapping[int, Sequence[int]] = field(default_factory=dict)
-    channel_use: Mapping[int, Decimal] = field(default_factory=dict)
-    channel_demand: Mapping[int, Decimal] = field(default_factory=dict)
+    meters: Mapping[int, MeterFigures] = _NONE
+    calendarized: Mapping[int, MeterFigures] = _NONE
+    groups: Mapping[int, Sequence[int]] = _NONE
+    channel_use: Mapping[int, Decimal] = _NONE
+    channel_demand: Mapping[int, Decimal] = _NONE
     demand_unit_id: int | None = None
     rates: rating.MeterRates | None = None
     # The meter's use by observation type (on-peak, off-peak ...) over the bill's days, in its common unit, for rates
     # with time-of-use prices (domain/rates.py).
-    time_of_use: Mapping[int, Decimal] = field(default_factory=dict)
-    unit_factors: Mapping[int, Decimal] = field(default_factory=dict)
-    observation_kinds: Mapping[int, str] = field(default_factory=dict)
+    time_of_use: Mapping[int, Decimal] = _NONE
+    unit_factors: Mapping[int, Decimal] = _NONE
+    observation_kinds: Mapping[int, str] = _NONE
     # Meters whose use cannot be expressed in this meter's unit (another kind of quantity: gallons for a kWh
     # meter), with the reason; their cost can still be copied or summed, their use cannot.
-    unconvertible: Mapping[int, str] = field(default_factory=dict)
+    unconvertible: Mapping[int, str] = _NONE
 
 
-@dataclass(frozen=True)
-class EvaluatedLineItem:
+class EvaluatedLineItem(NamedTuple):
     """A line item with the cost it came to (None for Subtotal lines)."""
 
     item: LineItem
     cost: Decimal | None
 
 
-@dataclass(frozen=True)
-class CalculatedBillResult:
-    """The evaluated bill: use, base cost, demand, line items and the LineDrafts for a BillDraft."""
+class CalculatedBillResult(NamedTuple):
+    """The evaluated bill: use, base cost, demand, line items and the LineDrafts for a BillDraft (a tuple, as the
+    LineDrafts)."""
 
     use: Decimal
     use_unit_id: int | None
@@ -210,8 +216,9 @@ def _use(instruction: UseInstruction, inputs: CalculationInputs) -> tuple[Decima
         source = _figures(inputs, instruction.meter_id, "copy use from")
         value = multiply(source.use, instruction.percentage, HUNDRED)
     elif isinstance(instruction, MeterCalculation):
-        _convertible(inputs, _read(instruction, inputs))
-        value = _calculate(instruction, inputs, lambda f: f.use)
+        if inputs.unconvertible:  # else nothing to check; _calculate reads the members (and names a missing group)
+            _convertible(inputs, _read(instruction, inputs))
+        value = _calculate(instruction, inputs, _USE)
     elif isinstance(instruction, CalendarizedSum):
         _convertible(inputs, instruction.meter_ids)
         value = sum((f.use for f in _calendarized(instruction, inputs)), Decimal(0))
@@ -263,7 +270,7 @@ def _cost(
         source = _figures(inputs, instruction.meter_id, "copy cost from")
         return multiply(source.cost, instruction.percentage, HUNDRED)
     if isinstance(instruction, MeterCalculation):
-        return _calculate(instruction, inputs, lambda f: f.cost)
+        return _calculate(instruction, inputs, _COST)
     if isinstance(instruction, CalendarizedSum):
         return sum((f.cost for f in _calendarized(instruction, inputs)), Decimal(0))
     common_use = _convert(use, use_unit, inputs.common_unit_id, inputs)
@@ -331,11 +338,11 @@ def _calculate(
     instruction: MeterCalculation, inputs: CalculationInputs, pick: Callable[[MeterFigures], Decimal]
 ) -> Decimal:
     """Σ sum meters − Σ subtract meters; a meter without bills in the period counts as zero."""
-    zero = MeterFigures(Decimal(0), Decimal(0))
+    zero, meters = _NO_FIGURES, inputs.meters
     added = _members(inputs, instruction.sum_meter_ids, instruction.sum_meter_group_ids)
     taken = _members(inputs, instruction.subtract_meter_ids, instruction.subtract_meter_group_ids)
-    plus = sum((pick(inputs.meters.get(m, zero)) for m in added), Decimal(0))
-    return plus - sum((pick(inputs.meters.get(m, zero)) for m in taken), Decimal(0))
+    plus = sum([pick(meters.get(m, zero)) for m in added], Decimal(0))
+    return plus - sum([pick(meters.get(m, zero)) for m in taken], Decimal(0))
 
 
 def _calendarized(instruction: CalendarizedSum, inputs: CalculationInputs) -> list[MeterFigures]:

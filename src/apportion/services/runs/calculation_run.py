@@ -17,11 +17,12 @@ through the commodities' common units (therms to kWh), and a version reading gal
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
+from itertools import repeat
 
 from apportion.domain import calculations as calc
 from apportion.domain import periods, rates
@@ -69,12 +70,15 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     reads = {v.meter_id: calc.source_meter_ids(v.instructions, groups) for v in versions}
     order = calc.dependency_order(reads)
     read_meters = {m for ms in reads.values() for m in ms}
-    figures = _meter_figures(session, read_meters, period)
-    used_bills = lineage.bills_by_meter(session, sorted(read_meters), period)
+    # The read meters' figures and the bills behind them (lineage), from one statement.
+    period_figures = calculation_inputs.period_figures(session, sorted(read_meters), period)
+    figures = period_figures.figures
+    used_bills = period_figures.bills
     calendarized, calendarized_bills = _calendarized(session, _calendarized_meters(versions), period)
     for meter_id, bill_ids in calendarized_bills.items():
         used_bills.setdefault(meter_id, []).extend(bill_ids)
     meters = calculation_inputs.meter_facts(session, sorted({v.meter_id for v in versions} | read_meters))
+    ctx.writer.know_commodities({meter_id: facts.commodity_id for meter_id, facts in meters.items()})
     shared = _SharedInputs(
         groups=groups,
         calendarized=calendarized,
@@ -124,7 +128,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
                     if (begin, end) not in tou_figures:
                         tou_figures[begin, end] = _channel_use(session, tou_channels, begin, end)
                     by_type = _time_of_use(tou_channels[version.version_id], tou_figures[begin, end])
-                    occasion = replace(occasion, time_of_use=by_type)
+                    occasion = occasion._replace(time_of_use=by_type)
                 try:
                     result = calc.evaluate(version.instructions, occasion)
                 except RuleViolation as problem:
@@ -157,7 +161,7 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
     for (outcome, _, meter_id), bill_id in zip(drafts, bill_ids, strict=True):
         outcome.bill_ids.append(bill_id)
         for read in reads[meter_id]:
-            edges.extend((bill_id, used) for used in used_bills.get(read, ()))
+            edges.extend(zip(repeat(bill_id), used_bills.get(read, ())))  # pairs made in C: thousands of edges
             edges.extend((bill_id, bill_ids[i]) for i in made_here.get(read, ()) if bill_ids[i] != bill_id)
     lineage.record_sources(session, edges)
     return outcomes
@@ -239,12 +243,6 @@ def _group_members(session: UnitOfWork, versions: Sequence[CalculatedVersion]) -
             if isinstance(instruction, calc.MeterCalculation):
                 wanted.update(instruction.sum_meter_group_ids, instruction.subtract_meter_group_ids)
     return split_inputs.group_members(session, sorted(wanted)) if wanted else {}
-
-
-def _meter_figures(session: UnitOfWork, meter_ids: Iterable[int], period: int) -> dict[int, calc.MeterFigures]:
-    """Each meter's use (common unit) and cost over its live, non-accrual bills of the period."""
-    figures = split_inputs.meter_use_and_cost(session, sorted(set(meter_ids)), period)
-    return {meter_id: calc.MeterFigures(f.use, f.cost) for meter_id, f in figures.items()}
 
 
 def _add_figures(
@@ -367,7 +365,7 @@ class _WindowPlan:
                 {} if self.demand_channel is None or window.demand is None else {self.demand_channel: window.demand}
             )
             rated = None if inputs.rates is None else replace(inputs.rates, begin=window.begin, end=window.end)
-            own = replace(inputs, channel_use={self.use_channel: window.use}, channel_demand=demand, rates=rated)
+            own = inputs._replace(channel_use={self.use_channel: window.use}, channel_demand=demand, rates=rated)
             found.append(((window.begin, window.end), own))
         return found
 

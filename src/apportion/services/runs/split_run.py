@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import assert_never
 
 from apportion.domain import periods, splits
-from apportion.domain.bills import BillDraft, BillOrigin
+from apportion.domain.bills import BillDraft, BillHeader, BillOrigin
 from apportion.domain.errors import RuleViolation
 from apportion.domain.occupancy import Link, Occupancy, occupancy
 from apportion.domain.source_split import (
@@ -73,7 +73,7 @@ def run_splits(
                 continue
             try:
                 shares = resolver.shares(version, first.end_date)
-                stays = tuple(resolver.occupancy(d, first.begin_date, first.end_date) for d in shares.destinations)
+                stays = resolver.occupancies(shares.destinations, first.begin_date, first.end_date)
                 meter_splits[version.meter_id] = MeterSplit(version.version_id, version.meter_id, shares, stays)
             except RuleViolation as problem:
                 failed[version.version_id] = problem.message
@@ -87,24 +87,31 @@ def run_splits(
             records[bill_id] = left_whole(lines.get(bill_id, []), Left.FAILED_VERSIONS)
     claimed = _claim(ctx, list(planned))
     drafts: list[BillDraft] = []
+    headers: dict[BillHeader, BillHeader] = {}  # sources mostly share their header (often an empty one)
+    task_id = ctx.task_id
     for bill_id in claimed:
         source = sources[bill_id][0]
-        header = ctx.header.defaulted_by(source.header)  # domain.md §7 Q8: batch defaults, else the source's
+        header = headers.get(source.header)
+        if header is None:  # domain.md §7 Q8: batch defaults, else the source's
+            header = headers[source.header] = ctx.header.defaulted_by(source.header)
         records[bill_id] = planned[bill_id].conservation
-        for bill in planned[bill_id].destinations:
-            drafts.append(
-                BillDraft(
-                    account_id=bill.account_id,
-                    billing_period=period,
-                    begin_date=bill.begin_date,
-                    end_date=bill.end_date,
-                    lines=bill.lines,
-                    header=header,
-                    estimated=source.estimated,
-                    from_vendor=False,
-                    origin=BillOrigin(ctx.task_id, bill.version_id, bill_id),
-                )
+        estimated = source.estimated
+        # BillDraft(account_id, billing_period, begin_date, end_date, lines, header, estimated, from_vendor, origin)
+        # by position: ten thousand of them.
+        drafts.extend(
+            BillDraft(
+                bill.account_id,
+                period,
+                bill.begin_date,
+                bill.end_date,
+                bill.lines,
+                header,
+                estimated,
+                False,
+                BillOrigin(task_id, bill.version_id, bill_id),
             )
+            for bill in planned[bill_id].destinations
+        )
     bill_ids = iter(ctx.write(drafts))
     result = [VersionOutcome(version_id, error_message=message) for version_id, message in failed.items()]
     for bill_id in claimed:
@@ -158,24 +165,21 @@ def _claim(ctx: RunContext, bill_ids: list[int]) -> list[int]:
     return split_inputs.claim_sources(ctx.session, bill_ids, ctx.now)
 
 
-def _listed(details: splits.SplitDetails) -> list[splits.Destination]:
-    """The destinations a fixed-percentage or floor-area version names (a dynamic one names none)."""
-    fixed = [d.destination for d in details.fixed_percentage or ()]
-    return fixed + [d.destination for d in details.floor_area or ()]
-
-
 class _ShareResolver:
     """Shares per version and occupancy per destination, from figures loaded once for the whole run."""
 
     def __init__(self, ctx: RunContext, versions: Sequence[SplitVersion], period: int) -> None:
         session = ctx.session
         self.period = period
-        listed = {d.meter_id for v in versions for d in _listed(v.details)}
+        listed = {d.meter_id for v in versions for d in v.details.fixed_percentage or ()}
+        listed.update(d.meter_id for v in versions for d in v.details.floor_area or ())
         area_meters = {d.meter_id for v in versions for d in v.details.floor_area or ()}
         groups = {v.details.dynamic.meter_group_id for v in versions if v.details.dynamic is not None}
         self.members = split_inputs.group_members(session, sorted(groups)) if groups else {}
         member_meters = {m for ms in self.members.values() for m in ms}
         self.links = split_inputs.meter_links(session, sorted(listed | member_meters))
+        # (account, meter) of every link, compared with a Destination (a tuple of the same two ids).
+        self.linked = {(link.account_id, meter_id) for meter_id, links in self.links.items() for link in links}
         self.places = split_inputs.meter_places(session, sorted(area_meters)) if area_meters else {}
         self.sizes = split_inputs.place_sizes(session, sorted(set(self.places.values()))) if self.places else {}
         self.figures = split_inputs.meter_use_and_cost(session, sorted(member_meters), period) if groups else {}
@@ -192,21 +196,36 @@ class _ShareResolver:
     def occupancy(self, destination: splits.Destination, begin: date, end: date) -> tuple[Occupancy, ...]:
         """Who occupied the destination's meter over the bill's days (domain/occupancy.py)."""
         key = (destination, begin, end)
-        if key not in self.stays:
+        found = self.stays.get(key)
+        if found is None:
             links: list[Link] = self.links.get(destination.meter_id, [])
-            self.stays[key] = occupancy(links, destination.account_id, begin, end)
-        return self.stays[key]
+            found = self.stays[key] = occupancy(links, destination.account_id, begin, end)
+        return found
+
+    def occupancies(
+        self, destinations: Sequence[splits.Destination], begin: date, end: date
+    ) -> tuple[tuple[Occupancy, ...], ...]:
+        """`occupancy` of each destination, in order (its look-up inline: every destination of every bill)."""
+        found = []
+        for destination in destinations:
+            key = (destination, begin, end)
+            stays = self.stays.get(key)
+            if stays is None:
+                links: list[Link] = self.links.get(destination.meter_id, [])
+                stays = self.stays[key] = occupancy(links, destination.account_id, begin, end)
+            found.append(stays)
+        return tuple(found)
 
     def _compute(self, version: SplitVersion, end_date: date) -> splits.SplitShares:
         details = version.details
-        for destination in _listed(details):
-            # domain.md §2.6 item 1, §4.3: a destination must be an account+meter pair that is linked.
-            linked = self.links.get(destination.meter_id, [])
-            if not any(link.account_id == destination.account_id for link in linked):
-                raise RuleViolation(
-                    f"Split version {version.version_id}: destination account {destination.account_id} is not "
-                    f"linked to meter {destination.meter_id}."
-                )
+        for listed in (details.fixed_percentage or (), details.floor_area or ()):
+            for destination in listed:
+                # domain.md §2.6 item 1, §4.3: a destination must be an account+meter pair that is linked.
+                if (destination.account_id, destination.meter_id) not in self.linked:
+                    raise RuleViolation(
+                        f"Split version {version.version_id}: destination account {destination.account_id} is not "
+                        f"linked to meter {destination.meter_id}."
+                    )
         if details.fixed_percentage is not None:
             return splits.fixed_percentage_shares(details.fixed_percentage)
         if details.floor_area is not None:
