@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import BindParameter, Select, bindparam, func, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
@@ -56,6 +56,38 @@ def paginate(
     key = ordered_keys.selected_columns[0]
     page = ordered_keys.limit(page_size).offset(offset).scalar_subquery()
     return Page(list(connection.execute(statement.where(key.in_(page))).mappings().all()), total)
+
+
+PAGE_KEYS: BindParameter[Any] = bindparam("page_keys", expanding=True)
+"""The keys of one page: the parameter of a statement `paginate_keys` reads a page's rows with."""
+
+
+def paginate_keys(
+    session: Session,
+    rows_of_keys: AnySelect,
+    counted_rows: AnySelect,
+    ordered_keys: AnySelect,
+    page_number: int,
+    page_size: int,
+) -> Page:
+    """`paginate` in three statements: the count of `counted_rows`, the page's keys from `ordered_keys` (the unique
+    key alone, with the WHERE and ORDER BY), then their rows from `rows_of_keys`, whose WHERE takes the keys as
+    `PAGE_KEYS` (`key IN PAGE_KEYS`) and which orders them as `ordered_keys` does.
+
+    `rows_of_keys` does not change with the filter, so build it once: SQLAlchemy then finds its compiled form
+    without walking a new statement of the listing's joins and aliases on every request (about half a millisecond
+    for a bill page's); only the lean key statements are new per request.
+    """
+    connection = session.connection()
+    counted = select(func.count()).select_from(counted_rows.order_by(None).subquery())
+    total = connection.execute(counted).scalar_one()
+    offset = (page_number - 1) * page_size
+    if offset >= total:
+        return Page([], total)
+    keys = list(connection.execute(ordered_keys.limit(page_size).offset(offset)).scalars())
+    if not keys:
+        return Page([], total)
+    return Page(list(connection.execute(rows_of_keys, {PAGE_KEYS.key: keys}).mappings().all()), total)
 
 
 @dataclass(frozen=True)

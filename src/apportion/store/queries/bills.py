@@ -27,7 +27,7 @@ from apportion.store.filtering import Clause, compile_condition, compile_filter,
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
-from apportion.store.paging import AnySelect, TypedPage, paginate
+from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, paginate_keys
 from apportion.store.queries.children import AccountChild, UnitChild, UserChild, join_account, join_unit, join_user
 from apportion.store.queries.shaped import Shaped
 
@@ -354,21 +354,27 @@ def list_bills(
     where = and_(
         compile_filter(conditions, filter_targets(), today), scoping.within(Bill.account_id, scoping.account_ids(scope))
     )
-    listings = _listings()
-    statement = listings.statement.where(where).order_by(Bill.bill_id)
+    return _bill_page(session, where, page_number, page_size)
+
+
+def _bill_page(session: Session, where: Clause, page_number: int, page_size: int) -> BillPage:
+    """One page of the bills `where` picks, by id: the bills' keys, then their listings (built once)."""
     # Every bill has a batch and the other joins are outer joins on keys: the bills alone have the same count.
     keys = select(Bill.bill_id).where(where)
-    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(Bill.bill_id))
-    return TypedPage([listings.read(row) for row in page.rows], page.total)
+    page = paginate_keys(session, _listings_of_keys(), keys, keys.order_by(Bill.bill_id), page_number, page_size)
+    read = _listings().read
+    return TypedPage([read(row) for row in page.rows], page.total)
+
+
+@cache
+def _listings_of_keys() -> AnySelect:
+    """The listings of the bills whose ids are PAGE_KEYS, by id; built once (store.paging.paginate_keys)."""
+    return _listings().statement.where(Bill.bill_id.in_(PAGE_KEYS)).order_by(Bill.bill_id)
 
 
 def list_bills_where(session: Session, where: Clause, page_number: int, page_size: int) -> BillPage:
     """One page of the bills `where` picks, by id (a saved bill list's bills, store/queries/bill_lists.py)."""
-    listings = _listings()
-    statement = listings.statement.where(where).order_by(Bill.bill_id)
-    keys = select(Bill.bill_id).where(where)
-    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(Bill.bill_id))
-    return TypedPage([listings.read(row) for row in page.rows], page.total)
+    return _bill_page(session, where, page_number, page_size)
 
 
 def bill_listing(session: Session, bill_id: int) -> BillListing | None:

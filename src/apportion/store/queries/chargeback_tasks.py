@@ -27,7 +27,7 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
 )
 from apportion.store.models.users import User
-from apportion.store.paging import AnySelect, TypedPage, paginate
+from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, paginate_keys
 from apportion.store.queries.children import UserChild, WorkflowStepChild, join_user, join_workflow_step
 from apportion.store.queries.shaped import Shaped
 
@@ -173,14 +173,20 @@ def task_page(
     visible = scoping.task_ids(scope, user_id)
     if visible is not None:
         where = and_(where, ChargebackTask.task_id.in_(visible))
-    listings = _listings()
-    newest_first = ChargebackTask.task_id.desc()
     # Every join of the listing is an outer join on a key: the tasks alone have the same count. The page is read
     # through the connection (its reader takes columns by name and label, not by mapped attribute).
     keys = select(ChargebackTask.task_id).where(where)
-    statement = listings.statement.where(where).order_by(newest_first)
-    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(newest_first))
-    return TypedPage([listings.read(row) for row in page.rows], page.total)
+    ordered = keys.order_by(ChargebackTask.task_id.desc())
+    page = paginate_keys(session, _listings_of_keys(), keys, ordered, page_number, page_size)
+    read = _listings().read
+    return TypedPage([read(row) for row in page.rows], page.total)
+
+
+@cache
+def _listings_of_keys() -> AnySelect:
+    """The listings of the tasks whose ids are PAGE_KEYS, newest first; built once (store.paging.paginate_keys)."""
+    statement = _listings().statement.where(ChargebackTask.task_id.in_(PAGE_KEYS))
+    return statement.order_by(ChargebackTask.task_id.desc())
 
 
 def task(session: Session, task_id: int) -> ChargebackTaskListing | None:
