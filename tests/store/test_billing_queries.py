@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import insert, update
 
 from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.bills import BillDraft, LineDraft, ObservationKind
@@ -15,8 +16,10 @@ from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
+from apportion.store.models.bills import Bill
+from apportion.store.models.chargebacks import ChargebackTask, ChargebackWorkflow, ChargebackWorkflowStep
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from apportion.store.queries import batches, bills, import_catalog, import_tasks
+from apportion.store.queries import batches, bills, chargeback_tasks, import_catalog, import_tasks
 from apportion.store.queries.batches import NewBatch
 from apportion.store.queries.children import AccountChild, AccountFlags, UnitChild, UserChild, VendorChild
 from apportion.store.queries.import_tasks import NewTask
@@ -147,3 +150,45 @@ def test_a_task_and_the_catalog_of_its_bills_read_back_typed(db: Database, setup
     assert [a.account_id for a in catalog.accounts["a1"]] == [account_id]
     assert catalog.meters["m1"].meter_id == meter_id
     assert catalog.existing[account_id, date(2024, 1, 1), date(2024, 2, 1)] == [bill_id]
+
+
+def test_pages_read_by_position_equal_the_rows_read_by_name(db: Database, setup: tuple[int, ...]) -> None:
+    # Bill and task pages are read as plain tuples by position (store.paging.page_tuples); one bill or task is read
+    # by column name. Every child filled in, so each reader by position meets a value at each of its columns.
+    user_id, _account_id, _meter_id, bill_id = setup
+    with db.transaction() as session:
+        session.execute(
+            update(Bill)
+            .where(Bill.bill_id == bill_id)
+            .values(
+                modified_by=user_id, modified_date=NOW, approved=True, approved_by=user_id, approve_date=NOW,
+                exported=True, exported_by=user_id, export_date=NOW, gl_exported=True, gl_exported_by=user_id,
+                gl_export_date=NOW, export_hold=True, statement_date=date(2024, 2, 3), note="n",
+            )
+        )  # fmt: skip
+        workflow_id = session.execute(
+            insert(ChargebackWorkflow).values(workflow_info="W").returning(ChargebackWorkflow.workflow_id)
+        ).scalar_one()
+        step_id = session.execute(
+            insert(ChargebackWorkflowStep)
+            .values(workflow_id=workflow_id, step_info="S", step_description="d", step_type="Split", step_order=1)
+            .returning(ChargebackWorkflowStep.step_id)
+        ).scalar_one()
+        session.execute(
+            insert(ChargebackTask).values(
+                chargeback_type="Split", billing_period=202401, workflow_step_id=step_id, status="Completed",
+                task_begin=NOW, task_end=NOW, user_id=user_id, number_of_bills_created=1, reversed_by=user_id,
+                reversed_date=NOW, comment="run",
+            )
+        )  # fmt: skip
+    with db.reading() as session:
+        listing = bills.bill_listing(session, bill_id)
+        page = bills.list_bills(session, [], 1, 10, NOW.date())
+        [task] = chargeback_tasks.task_page(session, [], 1, 10, NOW.date()).rows
+        by_name = chargeback_tasks.task(session, task.task_id)
+    assert listing is not None and listing.approval.approved_by is not None and listing.modified_by is not None
+    assert page.rows == [listing]
+    assert [type(value) for value in page.rows[0]] == [type(value) for value in listing]
+    assert by_name is not None and by_name.workflow is not None and by_name.reversed_by is not None
+    assert task == by_name
+    assert [type(value) for value in task] == [type(value) for value in by_name]

@@ -5,7 +5,7 @@ per-version runs of a version, the failed versions' messages, and what reversing
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -27,8 +27,16 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
 )
 from apportion.store.models.users import User
-from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, paginate_keys
-from apportion.store.queries.children import UserChild, WorkflowStepChild, join_user, join_workflow_step
+from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, page_tuples
+from apportion.store.queries.children import (
+    UserChild,
+    Values,
+    WorkflowStepChild,
+    join_user,
+    join_workflow_step,
+    user_at,
+    workflow_step_at,
+)
 from apportion.store.queries.shaped import Shaped
 
 _CHUNK = 5000  # ids per IN list, small enough for every backend
@@ -109,14 +117,28 @@ _TASK_COLUMNS = (
 
 
 @cache
-def _listings() -> Shaped[ChargebackTaskListing]:
-    """Tasks with their user, reverser, batch and workflow step; built once."""
+def _listing_statement() -> tuple[AnySelect, tuple[Any, ...], tuple[int, ...]]:
+    """The SELECT of task listings (`_TASK_COLUMNS`, the batch's id and code, the user, the reverser, the workflow
+    step), the keyed reader of each child and the position of each child's first column; built once."""
     statement: AnySelect = select(*_TASK_COLUMNS, Batch.batch_id, Batch.batch_code).outerjoin(
         Batch, Batch.batch_id == ChargebackTask.batch_id
     )
-    statement, read_user = join_user(statement, ChargebackTask.user_id)
-    statement, read_reverser = join_user(statement, ChargebackTask.reversed_by)
-    statement, read_step = join_workflow_step(statement, ChargebackTask.workflow_step_id)
+    readers, at = [], []
+    for join, key in (
+        (join_user, ChargebackTask.user_id),
+        (join_user, ChargebackTask.reversed_by),
+        (join_workflow_step, ChargebackTask.workflow_step_id),
+    ):
+        at.append(len(statement.selected_columns))
+        statement, read = join(statement, key)
+        readers.append(read)
+    return statement, tuple(readers), tuple(at)
+
+
+@cache
+def _listings() -> Shaped[ChargebackTaskListing]:
+    """Tasks with their user, reverser, batch and workflow step, read by column name; built once."""
+    statement, (read_user, read_reverser, read_step), _ = _listing_statement()
 
     def read(row: RowMapping) -> ChargebackTaskListing:
         # By position, in the field order (cheaper than binding each by keyword).
@@ -177,16 +199,35 @@ def task_page(
     # through the connection (its reader takes columns by name and label, not by mapped attribute).
     keys = select(ChargebackTask.task_id).where(where)
     ordered = keys.order_by(ChargebackTask.task_id.desc())
-    page = paginate_keys(session, _listings_of_keys(), keys, ordered, page_number, page_size)
-    read = _listings().read
-    return TypedPage([read(row) for row in page.rows], page.total)
+    statement, read = _listings_of_keys()
+    rows, total = page_tuples(session, statement, keys, ordered, page_number, page_size)
+    return TypedPage(list(map(read, rows)), total)
 
 
 @cache
-def _listings_of_keys() -> AnySelect:
-    """The listings of the tasks whose ids are PAGE_KEYS, newest first; built once (store.paging.paginate_keys)."""
-    statement = _listings().statement.where(ChargebackTask.task_id.in_(PAGE_KEYS))
-    return statement.order_by(ChargebackTask.task_id.desc())
+def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], ChargebackTaskListing]]:
+    """The listings of the tasks whose ids are PAGE_KEYS, newest first, and their reader by position; built once
+    (store.paging.page_tuples)."""
+    statement, _, (user_at_, reverser_at, step_at) = _listing_statement()
+    user, reverser, step = user_at(user_at_), user_at(reverser_at), workflow_step_at(step_at)
+    # _TASK_COLUMNS holds the listing's fields up to its batch, whose id and code follow them.
+    aggregation = ChargebackTaskListing._fields.index("is_aggregation")
+    children = ChargebackTaskListing._fields.index("user")
+
+    def read(row: Values) -> ChargebackTaskListing:
+        return ChargebackTaskListing._make(
+            (
+                *row[:aggregation],
+                bool(row[aggregation]),
+                *row[aggregation + 1 : children],
+                user(row),
+                reverser(row),
+                step(row),
+            )
+        )
+
+    statement = statement.where(ChargebackTask.task_id.in_(PAGE_KEYS))
+    return statement.order_by(ChargebackTask.task_id.desc()), read
 
 
 def task(session: Session, task_id: int) -> ChargebackTaskListing | None:

@@ -15,7 +15,8 @@ per row): they run for every row of every page.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, TypeAlias
 
 from sqlalchemy import Boolean, ColumnElement, exists, type_coerce
 from sqlalchemy.engine import RowMapping
@@ -416,3 +417,49 @@ def join_workflow_step(statement: AnySelect, step_id: Key) -> tuple[AnySelect, R
         )
 
     return statement, read
+
+
+# Readers by position, for rows read as plain tuples (store.paging.fetch_tuples): each takes the position of the
+# first column its `join_*` added (the length of the SELECT's columns before the call) and reads the columns in the
+# order that function adds them. The values are already converted (booleans included).
+Values: TypeAlias = Sequence[Any]
+"""A row's values by position."""
+
+
+def user_at(at: int) -> Callable[[Values], UserChild | None]:
+    """`join_user`'s reader, by position."""
+
+    def read(row: Values) -> UserChild | None:
+        return None if row[at] is None else UserChild(row[at], row[at + 1], row[at + 2])
+
+    return read
+
+
+def account_at(at: int) -> Callable[[Values], AccountChild | None]:
+    """`join_account`'s reader (without the account type), by position: the account's four columns, its three
+    flags, then its vendor's three columns."""
+    flags, vendor = at + 4, at + 7
+
+    def read(row: Values) -> AccountChild | None:
+        if row[at] is None:
+            return None
+        return AccountChild(
+            row[at],
+            row[at + 1],
+            row[at + 2],
+            bool(row[at + 3]),
+            None if row[vendor] is None else VendorChild(row[vendor], row[vendor + 1], row[vendor + 2]),
+            AccountFlags(bool(row[flags]), bool(row[flags + 1]), bool(row[flags + 2])),
+        )
+
+    return read
+
+
+def workflow_step_at(at: int) -> Callable[[Values], WorkflowStepChild | None]:
+    """`join_workflow_step`'s reader, by position."""
+    end = at + 7
+
+    def read(row: Values) -> WorkflowStepChild | None:
+        return None if row[at] is None else WorkflowStepChild(*row[at:end])
+
+    return read
