@@ -153,7 +153,7 @@ def test_a_task_and_the_catalog_of_its_bills_read_back_typed(db: Database, setup
 
 
 def test_pages_read_by_position_equal_the_rows_read_by_name(db: Database, setup: tuple[int, ...]) -> None:
-    # Bill and task pages are read as plain tuples by position (store.paging.page_tuples); one bill or task is read
+    # Bill and task pages are read as plain tuples by position (store.paging.page_by_keys); one bill or task is read
     # by column name. Every child filled in, so each reader by position meets a value at each of its columns.
     user_id, _account_id, _meter_id, bill_id = setup
     with db.transaction() as session:
@@ -186,9 +186,11 @@ def test_pages_read_by_position_equal_the_rows_read_by_name(db: Database, setup:
         page = bills.list_bills(session, [], 1, 10, NOW.date())
         [task] = chargeback_tasks.task_page(session, [], 1, 10, NOW.date()).rows
         by_name = chargeback_tasks.task(session, task.task_id)
-    assert listing is not None and listing.approval.approved_by is not None and listing.modified_by is not None
+    assert listing is not None
+    assert None not in (listing.modified_by, listing.approval.approved_by, listing.approval.gl_exported_by)
     assert page.rows == [listing]
     assert [type(value) for value in page.rows[0]] == [type(value) for value in listing]
-    assert by_name is not None and by_name.workflow is not None and by_name.reversed_by is not None
+    assert by_name is not None
+    assert None not in (by_name.workflow, by_name.reversed_by)
     assert task == by_name
     assert [type(value) for value in task] == [type(value) for value in by_name]

@@ -59,80 +59,62 @@ def paginate(
 
 
 PAGE_KEYS: BindParameter[Any] = bindparam("page_keys", expanding=True)
-"""The keys of one page: the parameter of a statement `paginate_keys` reads a page's rows with."""
+"""The keys of one page: the parameter of the statement `page_by_keys` reads a page's rows with."""
 
 
-def paginate_keys(
+def page_by_keys(
+    read: Callable[[Sequence[Any]], T],
     session: Session,
     rows_of_keys: AnySelect,
     counted_rows: AnySelect,
     ordered_keys: AnySelect,
     page_number: int,
     page_size: int,
-) -> Page:
-    """`paginate` in three statements: the count of `counted_rows`, the page's keys from `ordered_keys` (the unique
-    key alone, with the WHERE and ORDER BY), then their rows from `rows_of_keys`, whose WHERE takes the keys as
-    `PAGE_KEYS` (`key IN PAGE_KEYS`) and which orders them as `ordered_keys` does.
+) -> TypedPage[T]:
+    """One page (1-based) in three statements, each row read by position: the count of `counted_rows`, the page's
+    keys from `ordered_keys` (the unique key alone, with the WHERE and ORDER BY), then their rows from
+    `rows_of_keys`, whose WHERE takes the keys as `PAGE_KEYS` (`key IN PAGE_KEYS`) and which orders them as
+    `ordered_keys` does (`read_by_position`).
 
-    `rows_of_keys` does not change with the filter, so build it once: SQLAlchemy then finds its compiled form
-    without walking a new statement of the listing's joins and aliases on every request (about half a millisecond
-    for a bill page's); only the lean key statements are new per request.
+    `rows_of_keys` does not change with the filter, so it is built once: SQLAlchemy then finds its compiled form
+    without walking a new statement of the listing's joins, aliases and flag subqueries on every request (about
+    half a millisecond of a bill page); only the lean key statements are new per request.
     """
     connection = session.connection()
     counted = select(func.count()).select_from(counted_rows.order_by(None).subquery())
     total = connection.execute(counted).scalar_one()
     offset = (page_number - 1) * page_size
     if offset >= total:
-        return Page([], total)
+        return TypedPage([], total)
     keys = list(connection.execute(ordered_keys.limit(page_size).offset(offset)).scalars())
     if not keys:
-        return Page([], total)
-    return Page(list(connection.execute(rows_of_keys, {PAGE_KEYS.key: keys}).mappings().all()), total)
+        return TypedPage([], total)
+    result = connection.execute(rows_of_keys, {PAGE_KEYS.key: keys})
+    return TypedPage(read_by_position(read, result, rows_of_keys), total)
 
 
-def page_tuples(
-    session: Session,
-    rows_of_keys: AnySelect,
-    counted_rows: AnySelect,
-    ordered_keys: AnySelect,
-    page_number: int,
-    page_size: int,
-) -> tuple[list[tuple[Any, ...]], int]:
-    """`paginate_keys`, the page's rows as plain tuples in the order of `rows_of_keys`' columns (`fetch_tuples`),
-    and the total."""
-    connection = session.connection()
-    counted = select(func.count()).select_from(counted_rows.order_by(None).subquery())
-    total = connection.execute(counted).scalar_one()
-    offset = (page_number - 1) * page_size
-    if offset >= total:
-        return [], total
-    keys = list(connection.execute(ordered_keys.limit(page_size).offset(offset)).scalars())
-    if not keys:
-        return [], total
-    return fetch_tuples(connection.execute(rows_of_keys, {PAGE_KEYS.key: keys}), rows_of_keys), total
+def read_by_position(read: Callable[[Sequence[Any]], T], result: CursorResult[Any], statement: AnySelect) -> list[T]:
+    """`read` of every row of `result` (of `statement`, a SELECT of columns built once and kept), given as the
+    driver's tuple with each value converted as SQLAlchemy's own rows would give it (SQLite's dates from text, exact
+    decimals, booleans from integers, JSON documents).
 
-
-def fetch_tuples(result: CursorResult[Any], statement: AnySelect) -> list[tuple[Any, ...]]:
-    """Every row of `result` (of `statement`, a SELECT of columns) as a plain tuple, each value converted as
-    SQLAlchemy's own rows would give it (SQLite's dates from text, exact decimals, booleans from integers).
-
-    SQLAlchemy makes a row object per row and converts its values one by one; here the driver's rows are taken as
-    they are and only the columns that need it are converted, a column at a time (`map` of SQLAlchemy's own
-    converters): on a page of bills that is a third of the cost. A reader then takes the values by position.
+    SQLAlchemy makes a row object per row and converts its values one by one, and a reader by name then finds each
+    column in the row's mapping; here the driver's rows are taken as they are, only the columns that need it are
+    converted, a column at a time (`map` of SQLAlchemy's own converters), and `read` takes the values by position.
     """
     cursor = result.cursor
-    raw: list[tuple[Any, ...]] = cast(list[tuple[Any, ...]], cursor.fetchall())
+    rows: list[tuple[Any, ...]] = cast(list[tuple[Any, ...]], cursor.fetchall())
     description = cursor.description
     result.close()
-    if not raw:
-        return raw
+    if not rows:
+        return []
     converters = _converters(statement, result.dialect, tuple(d[1] for d in description))
     if not converters:
-        return raw
-    columns: list[Any] = list(zip(*raw, strict=True))
+        return list(map(read, rows))
+    columns: list[Any] = list(zip(*rows, strict=True))
     for index, convert in converters:
         columns[index] = map(convert, columns[index])
-    return list(zip(*columns, strict=True))
+    return list(map(read, zip(*columns, strict=True)))
 
 
 Converters: TypeAlias = tuple[tuple[int, Callable[[Any], Any]], ...]
@@ -149,7 +131,7 @@ def _converters(statement: AnySelect, dialect: Dialect, driver_types: Sequence[A
     if found is None:
         columns = statement.selected_columns
         if len(columns) != len(driver_types):
-            raise ValueError("fetch_tuples takes a SELECT of columns")
+            raise ValueError("read_by_position takes a SELECT of columns")
         found = tuple(
             (index, convert)
             for index, (column, driver_type) in enumerate(zip(columns, driver_types, strict=True))

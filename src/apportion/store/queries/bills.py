@@ -27,7 +27,7 @@ from apportion.store.filtering import Clause, compile_condition, compile_filter,
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
-from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, page_tuples
+from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, page_by_keys
 from apportion.store.queries.children import (
     AccountChild,
     UnitChild,
@@ -248,36 +248,23 @@ def meter_exists(session: Session, meter_id: int) -> bool:
     return session.execute(_METER_EXISTS, {"meter_id": meter_id}).first() is not None
 
 
-# The users and account each listing names, each joined in this order, on the bill's column.
-_CHILD_JOINS = (
-    (join_user, Bill.created_by),
-    (join_user, Bill.modified_by),
-    (join_account, Bill.account_id),
-    (join_user, Bill.approved_by),
-    (join_user, Bill.exported_by),
-    (join_user, Bill.gl_exported_by),
-)
-
-
-@cache
-def _listing_statement() -> tuple[AnySelect, tuple[Any, ...], tuple[int, ...]]:
-    """The SELECT of bill listings (`_BILL_COLUMNS`, the batch code, then each child's columns), the keyed reader
-    of each child in `_CHILD_JOINS`' order, and the position of each child's first column; built once."""
-    statement = select(*_BILL_COLUMNS, Batch.batch_code).join(Batch, Batch.batch_id == Bill.batch_id)
-    readers, at = [], []
-    for join, key in _CHILD_JOINS:
-        at.append(len(statement.selected_columns))
-        statement, read = join(statement, key)
-        readers.append(read)
-    return statement, tuple(readers), tuple(at)
-
-
 @cache
 def _listings() -> Shaped[BillListing]:
-    """Bills with their batch code, creator, modifier and account (vendor, flags), read by column name; built
-    once."""
-    statement, readers, _ = _listing_statement()
-    read_creator, read_modifier, read_account, read_approver, read_exporter, read_gl_exporter = readers
+    """Bills with their batch code, creator, modifier and account (vendor, flags), read by column name, and where
+    each child's columns start; built once."""
+    statement = select(*_BILL_COLUMNS, Batch.batch_code).join(Batch, Batch.batch_id == Bill.batch_id)
+    at = [len(statement.selected_columns)]
+    statement, read_creator = join_user(statement, Bill.created_by)
+    at.append(len(statement.selected_columns))
+    statement, read_modifier = join_user(statement, Bill.modified_by)
+    at.append(len(statement.selected_columns))
+    statement, read_account = join_account(statement, Bill.account_id)
+    at.append(len(statement.selected_columns))
+    statement, read_approver = join_user(statement, Bill.approved_by)
+    at.append(len(statement.selected_columns))
+    statement, read_exporter = join_user(statement, Bill.exported_by)
+    at.append(len(statement.selected_columns))
+    statement, read_gl_exporter = join_user(statement, Bill.gl_exported_by)
 
     def read(row: RowMapping) -> BillListing:
         # By position, in the field order: keyword binding of thirty arguments costs more than reading them.
@@ -321,7 +308,7 @@ def _listings() -> Shaped[BillListing]:
             ),
         )
 
-    return Shaped(statement, read)
+    return Shaped(statement, read, tuple(at))
 
 
 def filter_targets() -> dict[str, Any]:
@@ -392,18 +379,19 @@ def _bill_page(session: Session, where: Clause, page_number: int, page_size: int
     # Every bill has a batch and the other joins are outer joins on keys: the bills alone have the same count.
     keys = select(Bill.bill_id).where(where)
     statement, read = _listings_of_keys()
-    rows, total = page_tuples(session, statement, keys, keys.order_by(Bill.bill_id), page_number, page_size)
-    return TypedPage(list(map(read, rows)), total)
+    return page_by_keys(read, session, statement, keys, keys.order_by(Bill.bill_id), page_number, page_size)
 
 
 @cache
 def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], BillListing]]:
-    """The listings of the bills whose ids are PAGE_KEYS, by id, and their reader by position (the columns of
-    `_listings`: the bill's, its batch code, then each child's as its join added them); built once
-    (store.paging.page_tuples)."""
-    statement, _, at = _listing_statement()
-    creator, modifier, approver, exporter, gl_exporter = (user_at(n) for n in (at[0], at[1], at[3], at[4], at[5]))
-    account = account_at(at[2])
+    """The listings of the bills whose ids are PAGE_KEYS, by id, and their reader by position (`_listings`'
+    columns: the bill's, its batch code, then each child's); built once (store.paging.page_by_keys)."""
+    listings = _listings()
+    creator, modifier, account, approver, exporter, gl_exporter = listings.at
+    read_creator, read_modifier, read_approver, read_exporter, read_gl_exporter = (
+        user_at(n) for n in (creator, modifier, approver, exporter, gl_exporter)
+    )
+    read_account = account_at(account)
     # _BILL_COLUMNS holds BillListing's fields up to its batch code, then the accounting state's five columns.
     header = BillListing._fields.index("batch_code")
     code = len(_BILL_COLUMNS)
@@ -412,17 +400,19 @@ def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], BillListing]]:
         approve_date, export_date, gl_exported, gl_export_date, export_hold = row[header:code]
         accounting = Accounting(
             approve_date,
-            approver(row),
+            read_approver(row),
             export_date,
-            exporter(row),
+            read_exporter(row),
             gl_exported,
             gl_export_date,
-            gl_exporter(row),
+            read_gl_exporter(row),
             export_hold,
         )
-        return BillListing._make((*row[:header], row[code], account(row), creator(row), modifier(row), accounting))
+        return BillListing._make(
+            (*row[:header], row[code], read_account(row), read_creator(row), read_modifier(row), accounting)
+        )
 
-    return statement.where(Bill.bill_id.in_(PAGE_KEYS)).order_by(Bill.bill_id), read
+    return listings.statement.where(Bill.bill_id.in_(PAGE_KEYS)).order_by(Bill.bill_id), read
 
 
 def list_bills_where(session: Session, where: Clause, page_number: int, page_size: int) -> BillPage:

@@ -27,7 +27,7 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
 )
 from apportion.store.models.users import User
-from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, page_tuples
+from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, page_by_keys
 from apportion.store.queries.children import (
     UserChild,
     Values,
@@ -117,28 +117,18 @@ _TASK_COLUMNS = (
 
 
 @cache
-def _listing_statement() -> tuple[AnySelect, tuple[Any, ...], tuple[int, ...]]:
-    """The SELECT of task listings (`_TASK_COLUMNS`, the batch's id and code, the user, the reverser, the workflow
-    step), the keyed reader of each child and the position of each child's first column; built once."""
+def _listings() -> Shaped[ChargebackTaskListing]:
+    """Tasks with their user, reverser, batch and workflow step, read by column name, and where each child's
+    columns start; built once."""
     statement: AnySelect = select(*_TASK_COLUMNS, Batch.batch_id, Batch.batch_code).outerjoin(
         Batch, Batch.batch_id == ChargebackTask.batch_id
     )
-    readers, at = [], []
-    for join, key in (
-        (join_user, ChargebackTask.user_id),
-        (join_user, ChargebackTask.reversed_by),
-        (join_workflow_step, ChargebackTask.workflow_step_id),
-    ):
-        at.append(len(statement.selected_columns))
-        statement, read = join(statement, key)
-        readers.append(read)
-    return statement, tuple(readers), tuple(at)
-
-
-@cache
-def _listings() -> Shaped[ChargebackTaskListing]:
-    """Tasks with their user, reverser, batch and workflow step, read by column name; built once."""
-    statement, (read_user, read_reverser, read_step), _ = _listing_statement()
+    at = [len(statement.selected_columns)]
+    statement, read_user = join_user(statement, ChargebackTask.user_id)
+    at.append(len(statement.selected_columns))
+    statement, read_reverser = join_user(statement, ChargebackTask.reversed_by)
+    at.append(len(statement.selected_columns))
+    statement, read_step = join_workflow_step(statement, ChargebackTask.workflow_step_id)
 
     def read(row: RowMapping) -> ChargebackTaskListing:
         # By position, in the field order (cheaper than binding each by keyword).
@@ -163,7 +153,7 @@ def _listings() -> Shaped[ChargebackTaskListing]:
             read_step(row),
         )
 
-    return Shaped(statement, read)
+    return Shaped(statement, read, tuple(at))
 
 
 def _type_id() -> ColumnElement[int]:
@@ -200,16 +190,16 @@ def task_page(
     keys = select(ChargebackTask.task_id).where(where)
     ordered = keys.order_by(ChargebackTask.task_id.desc())
     statement, read = _listings_of_keys()
-    rows, total = page_tuples(session, statement, keys, ordered, page_number, page_size)
-    return TypedPage(list(map(read, rows)), total)
+    return page_by_keys(read, session, statement, keys, ordered, page_number, page_size)
 
 
 @cache
 def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], ChargebackTaskListing]]:
     """The listings of the tasks whose ids are PAGE_KEYS, newest first, and their reader by position; built once
-    (store.paging.page_tuples)."""
-    statement, _, (user_at_, reverser_at, step_at) = _listing_statement()
-    user, reverser, step = user_at(user_at_), user_at(reverser_at), workflow_step_at(step_at)
+    (store.paging.page_by_keys)."""
+    listings = _listings()
+    user, reverser, step = listings.at
+    read_user, read_reverser, read_step = user_at(user), user_at(reverser), workflow_step_at(step)
     # _TASK_COLUMNS holds the listing's fields up to its batch, whose id and code follow them.
     aggregation = ChargebackTaskListing._fields.index("is_aggregation")
     children = ChargebackTaskListing._fields.index("user")
@@ -220,13 +210,13 @@ def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], ChargebackTaskLis
                 *row[:aggregation],
                 bool(row[aggregation]),
                 *row[aggregation + 1 : children],
-                user(row),
-                reverser(row),
-                step(row),
+                read_user(row),
+                read_reverser(row),
+                read_step(row),
             )
         )
 
-    statement = statement.where(ChargebackTask.task_id.in_(PAGE_KEYS))
+    statement = listings.statement.where(ChargebackTask.task_id.in_(PAGE_KEYS))
     return statement.order_by(ChargebackTask.task_id.desc()), read
 
 
