@@ -86,7 +86,7 @@ def page_by_keys(
     offset = (page_number - 1) * page_size
     if offset >= total:
         return TypedPage([], total)
-    keys = list(connection.execute(ordered_keys.limit(page_size).offset(offset)).scalars())
+    keys = connection.execute(ordered_keys.limit(page_size).offset(offset)).scalars().all()  # one fetchall
     if not keys:
         return TypedPage([], total)
     result = connection.execute(rows_of_keys, {PAGE_KEYS.key: keys})
