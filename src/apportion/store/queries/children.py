@@ -435,14 +435,17 @@ def user_at(at: int) -> Callable[[Values], UserChild | None]:
     return read
 
 
-def account_at(at: int) -> Callable[[Values], AccountChild | None]:
-    """`join_account`'s reader (without the account type), by position: the account's four columns, its three
-    flags, then its vendor's three columns."""
-    flags, vendor = at + 4, at + 7
+def account_at(at: int, with_type: bool = False) -> Callable[[Values], AccountChild | None]:
+    """`join_account`'s reader, by position: the account's four columns, its three flags, its vendor's three
+    columns, then its type's three when `with_type`."""
+    flags, vendor, kind = at + 4, at + 7, at + 10
 
     def read(row: Values) -> AccountChild | None:
         if row[at] is None:
             return None
+        account_type = None
+        if with_type and row[kind] is not None:
+            account_type = AccountTypeChild(row[kind], row[kind + 1], row[kind + 2])
         return AccountChild(
             row[at],
             row[at + 1],
@@ -450,6 +453,29 @@ def account_at(at: int) -> Callable[[Values], AccountChild | None]:
             bool(row[at + 3]),
             None if row[vendor] is None else VendorChild(row[vendor], row[vendor + 1], row[vendor + 2]),
             AccountFlags(bool(row[flags]), bool(row[flags + 1]), bool(row[flags + 2])),
+            account_type,
+        )
+
+    return read
+
+
+def meter_at(at: int) -> Callable[[Values], MeterChild | None]:
+    """`join_meter`'s reader (without the place), by position: the meter's five columns, its three flags, its
+    meter type's three columns, then its commodity's five."""
+    flags, kind, commodity = at + 5, at + 8, at + 11
+
+    def read(row: Values) -> MeterChild | None:
+        if row[at] is None:
+            return None
+        return MeterChild(
+            row[at],
+            row[at + 1],
+            row[at + 2],
+            bool(row[at + 3]),
+            row[at + 4],
+            None if row[kind] is None else MeterTypeChild(row[kind], row[kind + 1], row[kind + 2]),
+            None if row[commodity] is None else CommodityChild(*row[commodity : commodity + 5]),
+            MeterFlags(bool(row[flags]), bool(row[flags + 1]), bool(row[flags + 2])),
         )
 
     return read
