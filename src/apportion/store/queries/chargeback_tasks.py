@@ -185,8 +185,7 @@ def task_page(
     visible = scoping.task_ids(scope, user_id)
     if visible is not None:
         where = and_(where, ChargebackTask.task_id.in_(visible))
-    # Every join of the listing is an outer join on a key: the tasks alone have the same count. The page is read
-    # through the connection (its reader takes columns by name and label, not by mapped attribute).
+    # Every join of the listing is an outer join on a key: the tasks alone have the same count.
     keys = select(ChargebackTask.task_id).where(where)
     ordered = keys.order_by(ChargebackTask.task_id.desc())
     statement, read = _listings_of_keys()

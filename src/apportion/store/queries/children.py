@@ -421,7 +421,7 @@ def join_workflow_step(statement: AnySelect, step_id: Key) -> tuple[AnySelect, R
 
 # Readers by position, for rows read as plain tuples (store.paging.read_by_position): each takes the position of the
 # first column its `join_*` added (the length of the SELECT's columns before the call) and reads the columns in the
-# order that function adds them. The values are already converted (booleans included).
+# order that function adds them, giving what its reader by name gives (tests/store compare the two on full rows).
 Values: TypeAlias = Sequence[Any]
 """A row's values by position."""
 
