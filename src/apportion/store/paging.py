@@ -6,9 +6,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar, cast
 
-from sqlalchemy import BindParameter, Select, bindparam, func, select
+from sqlalchemy import BindParameter, Boolean, ColumnElement, Integer, Select, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import CursorResult, Dialect, RowMapping
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 """A SELECT of any columns."""
@@ -60,6 +64,30 @@ def paginate(
 
 PAGE_KEYS: BindParameter[Any] = bindparam("page_keys", expanding=True)
 """The keys of one page: the parameter of the statement `page_by_keys` reads a page's rows with."""
+_PAGE_KEY_ARRAY: BindParameter[Any] = bindparam("page_keys", type_=ARRAY(Integer))
+
+
+class InPage(ColumnElement[bool]):
+    """`column` is one of the page's keys (the parameter PAGE_KEYS): `column IN (?, ?, ...)`, a parameter a key, and
+    on PostgreSQL `column = ANY(%(page_keys)s)`, one array parameter, so the statement's text does not grow with the
+    page (250 parameters rendered by SQLAlchemy and parsed by psycopg on every request, 0.5 ms of a page)."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (SQLAlchemy's own form)
+
+    def __init__(self, column: ColumnElement[Any] | QueryableAttribute[Any]) -> None:
+        self.column: ColumnElement[Any] = column.expression if isinstance(column, QueryableAttribute) else column
+
+
+@compiles(InPage)
+def _in_page(element: InPage, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column.in_(PAGE_KEYS), **kw)
+
+
+@compiles(InPage, "postgresql")
+def _in_page_array(element: InPage, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column == any_(_PAGE_KEY_ARRAY), **kw)
 
 
 def page_by_keys(
@@ -73,7 +101,7 @@ def page_by_keys(
 ) -> TypedPage[T]:
     """One page (1-based) in three statements, each row read by position: the count of `counted_rows`, the page's
     keys from `ordered_keys` (the unique key alone, with the WHERE and ORDER BY), then their rows from
-    `rows_of_keys`, whose WHERE takes the keys as `PAGE_KEYS` (`key IN PAGE_KEYS`) and which orders them as
+    `rows_of_keys`, whose WHERE takes the keys as `PAGE_KEYS` (`InPage(key)`) and which orders them as
     `ordered_keys` does (`read_by_position`).
 
     `rows_of_keys` does not change with the filter, so it is built once: SQLAlchemy then finds its compiled form

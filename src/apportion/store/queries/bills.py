@@ -27,7 +27,7 @@ from apportion.store.filtering import Clause, compile_condition, compile_filter,
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
-from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, page_by_keys
+from apportion.store.paging import AnySelect, InPage, TypedPage, page_by_keys
 from apportion.store.queries.children import (
     AccountChild,
     UnitChild,
@@ -412,7 +412,7 @@ def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], BillListing]]:
             (*row[:header], row[code], read_account(row), read_creator(row), read_modifier(row), accounting)
         )
 
-    return listings.statement.where(Bill.bill_id.in_(PAGE_KEYS)).order_by(Bill.bill_id), read
+    return listings.statement.where(InPage(Bill.bill_id)).order_by(Bill.bill_id), read
 
 
 def list_bills_where(session: Session, where: Clause, page_number: int, page_size: int) -> BillPage:

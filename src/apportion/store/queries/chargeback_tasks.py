@@ -27,7 +27,7 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
 )
 from apportion.store.models.users import User
-from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, page_by_keys
+from apportion.store.paging import AnySelect, InPage, TypedPage, page_by_keys
 from apportion.store.queries.children import (
     UserChild,
     Values,
@@ -215,7 +215,7 @@ def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], ChargebackTaskLis
             )
         )
 
-    statement = listings.statement.where(ChargebackTask.task_id.in_(PAGE_KEYS))
+    statement = listings.statement.where(InPage(ChargebackTask.task_id))
     return statement.order_by(ChargebackTask.task_id.desc()), read
 
 

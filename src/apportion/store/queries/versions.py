@@ -46,7 +46,7 @@ from apportion.store.filtering import Clause, Related, Target, compile_filter, r
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import ChargebackWorkflowStep, DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, AccountMeter, Meter
-from apportion.store.paging import PAGE_KEYS, AnySelect, TypedPage, page_by_keys
+from apportion.store.paging import AnySelect, InPage, TypedPage, page_by_keys
 from apportion.store.queries.children import (
     AccountChild,
     MeterChild,
@@ -223,7 +223,7 @@ def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], VersionListing]]:
         )
 
     dv = DistributionVersion
-    return listings.statement.where(dv.version_id.in_(PAGE_KEYS)).order_by(dv.version_id), read
+    return listings.statement.where(InPage(dv.version_id)).order_by(dv.version_id), read
 
 
 def version(
