@@ -74,6 +74,7 @@ class InPage(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    _is_implicitly_boolean = True  # a condition as it is (not `... = 1` on a database without booleans)
     _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (SQLAlchemy's own form)
 
     def __init__(self, column: ColumnElement[Any] | QueryableAttribute[Any]) -> None:
