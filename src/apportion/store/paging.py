@@ -101,7 +101,8 @@ def page_by_keys(
     page_size: int,
 ) -> TypedPage[T]:
     """One page (1-based) in three statements, each row read by position: the count of `counted_rows`, the page's
-    keys from `ordered_keys` (the unique key alone, with the WHERE and ORDER BY), then their rows from
+    keys from `ordered_keys` (the unique key alone, with the WHERE and ORDER BY; on PostgreSQL these two are one
+    statement, `counted_rows` then only counted for a page past the end), then their rows from
     `rows_of_keys`, whose WHERE takes the keys as `PAGE_KEYS` (`InPage(key)`) and which orders them as
     `ordered_keys` does (`read_by_position`).
 
@@ -110,9 +111,17 @@ def page_by_keys(
     half a millisecond of a bill page); only the lean key statements are new per request.
     """
     connection = session.connection()
+    offset = (page_number - 1) * page_size
+    if connection.dialect.name == "postgresql":
+        # The keys and the total in one statement (`count(*) OVER ()` counts every row the WHERE picks, before the
+        # LIMIT): a round trip less, each a wait on a busy server. SQLite counts a table faster than it walks it.
+        numbered = ordered_keys.add_columns(func.count().over()).limit(page_size).offset(offset)
+        found = connection.execute(numbered).all()
+        if found:
+            result = connection.execute(rows_of_keys, {PAGE_KEYS.key: [key for key, _ in found]})
+            return TypedPage(read_by_position(read, result, rows_of_keys), found[0][1])
     counted = select(func.count()).select_from(counted_rows.order_by(None).subquery())
     total = connection.execute(counted).scalar_one()
-    offset = (page_number - 1) * page_size
     if offset >= total:
         return TypedPage([], total)
     keys = connection.execute(ordered_keys.limit(page_size).offset(offset)).scalars().all()  # one fetchall
