@@ -3,9 +3,10 @@
 Builds 10,000 accounts and meters, each with 10 yearly calculated bill versions (2015 … 2024, the last one
 open-ended) spread over 20 workflow steps, with bulk inserts. It then times the list through the ASGI app with a
 two-condition filter (`billingPeriod equals '202403' and calculateBillWorkflowStepID equals '<step>'`, 500
-matches) at pageSize 250, and the same two statements (COUNT and the page with its children) compiled from the
-service and run on the raw driver connection, in the same run. It prints p50 and p95 of each. PostgreSQL gets an
-ANALYZE after the load; SQLite none.
+matches) at pageSize 250, and, in the same run, the bare SQL of that very request: every statement it ran (the API
+key look-up, the COUNT, the page's keys and their rows with their children) captured from the engine and replayed on
+the raw driver connection with the same parameters (bench.lists.Statements). It prints p50 and p95 of each.
+PostgreSQL gets an ANALYZE after the load; SQLite none.
 
     .venv/bin/python -m bench.version_list                                          # SQLite
     .venv/bin/python -m bench.version_list --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
@@ -21,19 +22,17 @@ from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 
 from apportion.api.app import create_app
-from apportion.domain.ids import parse_filter
 from apportion.domain.permissions import Grants
 from apportion.domain.versions import CALCULATION
 from apportion.services.access import auth
-from apportion.services.chargebacks import version_lists
 from apportion.settings import Settings
 from apportion.store.database import Database
 from apportion.store.models.chargebacks import ChargebackWorkflow, ChargebackWorkflowStep, DistributionVersion
-from apportion.store.queries import versions as stored_versions
 from bench.databases import fresh_database, linked_accounts_and_meters
+from bench.lists import Statements
 
 NOW = datetime(2024, 6, 15, 9, 30)
 PAIRS, YEARS, STEPS = 10_000, 10, 20
@@ -88,19 +87,6 @@ def percentiles(times: list[float]) -> str:
     return f"p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms"
 
 
-def raw_statements(db: Database, filter_text: str) -> tuple[str, str]:
-    """The service's COUNT and page statements for the filter, compiled with their values inline."""
-    conditions = parse_filter(filter_text, version_lists.FILTERS)
-    statement, counted_rows = stored_versions.list_statements(CALCULATION, conditions, NOW.date())
-    count = select(func.count()).select_from(counted_rows.subquery())
-    page = statement.limit(PAGE_SIZE).offset(0)
-    options = {"literal_binds": True}
-    dialect = db.engine.dialect
-    return str(count.compile(dialect=dialect, compile_kwargs=options)), str(
-        page.compile(dialect=dialect, compile_kwargs=options)
-    )
-
-
 def main() -> None:
     """Build, measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -131,23 +117,10 @@ def main() -> None:
                 client.get("/api/v3/calculatedBill", params=params, headers={"ECI-ApiKey": key})
 
             api_times = timed(http, args.runs)
-        count_sql, page_sql = raw_statements(db, filter_text)
-        connection = db.engine.raw_connection()
-        try:
-
-            def raw() -> None:
-                cursor = connection.cursor()
-                cursor.execute(count_sql)
-                cursor.fetchall()
-                cursor.execute(page_sql)
-                cursor.fetchall()
-                cursor.close()
-
-            sql_times = timed(raw, args.runs)
-        finally:
-            connection.close()
+            statements = Statements(db)
+            sql_times = timed(statements.replay(statements.capture(http)), args.runs)
         print(f"GET /api/v3/calculatedBill (ASGI)   {percentiles(api_times)}")
-        print(f"same COUNT + page SQL (driver)      {percentiles(sql_times)}")
+        print(f"the request's SQL (driver)          {percentiles(sql_times)}")
 
 
 if __name__ == "__main__":

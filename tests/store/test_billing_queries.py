@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import insert, update
 
 from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.bills import BillDraft, LineDraft, ObservationKind
@@ -15,8 +16,10 @@ from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.store.bill_writer import BillWriter
 from apportion.store.database import Database
+from apportion.store.models.bills import Bill
+from apportion.store.models.chargebacks import ChargebackTask, ChargebackWorkflow, ChargebackWorkflowStep
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from apportion.store.queries import batches, bills, import_catalog, import_tasks
+from apportion.store.queries import batches, bills, chargeback_tasks, import_catalog, import_tasks
 from apportion.store.queries.batches import NewBatch
 from apportion.store.queries.children import AccountChild, AccountFlags, UnitChild, UserChild, VendorChild
 from apportion.store.queries.import_tasks import NewTask
@@ -147,3 +150,66 @@ def test_a_task_and_the_catalog_of_its_bills_read_back_typed(db: Database, setup
     assert [a.account_id for a in catalog.accounts["a1"]] == [account_id]
     assert catalog.meters["m1"].meter_id == meter_id
     assert catalog.existing[account_id, date(2024, 1, 1), date(2024, 2, 1)] == [bill_id]
+
+
+def _types(value: object) -> object:
+    """The type of a value, and of each of its fields, nested (True and 1 are equal; their types are not)."""
+    if isinstance(value, tuple):
+        return (type(value), *(_types(field) for field in value))
+    return type(value)
+
+
+def test_pages_read_by_position_equal_the_rows_read_by_name(db: Database, setup: tuple[int, ...]) -> None:
+    # Bill and task pages are read as plain tuples by position (store.paging.page_by_keys); one bill or task is read
+    # by column name. Every child filled in, so each reader by position meets a value at each of its columns.
+    user_id, _account_id, _meter_id, bill_id = setup
+    with db.transaction() as session:
+        session.execute(
+            update(Bill)
+            .where(Bill.bill_id == bill_id)
+            .values(
+                modified_by=user_id, modified_date=NOW, approved=True, approved_by=user_id, approve_date=NOW,
+                exported=True, exported_by=user_id, export_date=NOW, gl_exported=True, gl_exported_by=user_id,
+                gl_export_date=NOW, export_hold=True, statement_date=date(2024, 2, 3), note="n",
+            )
+        )  # fmt: skip
+        workflow_id = session.execute(
+            insert(ChargebackWorkflow).values(workflow_info="W").returning(ChargebackWorkflow.workflow_id)
+        ).scalar_one()
+        step_id = session.execute(
+            insert(ChargebackWorkflowStep)
+            .values(workflow_id=workflow_id, step_info="S", step_description="d", step_type="Split", step_order=1)
+            .returning(ChargebackWorkflowStep.step_id)
+        ).scalar_one()
+        session.execute(
+            insert(ChargebackTask).values(
+                chargeback_type="Split", billing_period=202401, workflow_step_id=step_id, status="Completed",
+                task_begin=NOW, task_end=NOW, user_id=user_id, number_of_bills_created=1, reversed_by=user_id,
+                reversed_date=NOW, comment="run",
+            )
+        )  # fmt: skip
+    with db.reading() as session:
+        listing = bills.bill_listing(session, bill_id)
+        page = bills.list_bills(session, [], 1, 10, NOW.date())
+        [task] = chargeback_tasks.task_page(session, [], 1, 10, NOW.date()).rows
+        by_name = chargeback_tasks.task(session, task.task_id)
+    assert listing is not None
+    assert None not in (listing.modified_by, listing.approval.approved_by, listing.approval.gl_exported_by)
+    assert page.rows == [listing]
+    assert _types(page.rows[0]) == _types(listing)
+    assert by_name is not None
+    assert None not in (by_name.workflow, by_name.reversed_by)
+    assert task == by_name
+    assert _types(task) == _types(by_name)
+
+
+def test_a_page_past_the_end_is_empty_and_still_counts_the_bills(db: Database, setup: tuple[int, ...]) -> None:
+    # On PostgreSQL the page's keys come with the total (count(*) OVER ()); past the end there is no key to carry it.
+    *_, bill_id = setup
+    with db.reading() as session:
+        first = bills.list_bills(session, [], 1, 1, NOW.date())
+        past = bills.list_bills(session, [], 2, 1, NOW.date())
+        far = bills.list_bills(session, [], 50, 10, NOW.date())
+    assert ([b.bill_id for b in first.rows], first.total) == ([bill_id], 1)
+    assert (past.rows, past.total) == ([], 1)
+    assert (far.rows, far.total) == ([], 1)

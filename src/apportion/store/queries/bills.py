@@ -6,7 +6,7 @@ Line items and per-meter totals are written by the bill writer (store/bill_write
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,8 +27,18 @@ from apportion.store.filtering import Clause, compile_condition, compile_filter,
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Place, Vendor
 from apportion.store.models.reference import Commodity, ObservationType, Unit
-from apportion.store.paging import AnySelect, TypedPage, paginate
-from apportion.store.queries.children import AccountChild, UnitChild, UserChild, join_account, join_unit, join_user
+from apportion.store.paging import AnySelect, InPage, TypedPage, page_by_keys
+from apportion.store.queries.children import (
+    AccountChild,
+    UnitChild,
+    UserChild,
+    Values,
+    account_at,
+    join_account,
+    join_unit,
+    join_user,
+    user_at,
+)
 from apportion.store.queries.shaped import Shaped
 
 # The bill columns a listing carries, in BillListing's field order.
@@ -240,13 +250,20 @@ def meter_exists(session: Session, meter_id: int) -> bool:
 
 @cache
 def _listings() -> Shaped[BillListing]:
-    """Bills with their batch code, creator, modifier and account (vendor, flags); built once."""
+    """Bills with their batch code, creator, modifier and account (vendor, flags), read by column name, and where
+    each child's columns start; built once."""
     statement = select(*_BILL_COLUMNS, Batch.batch_code).join(Batch, Batch.batch_id == Bill.batch_id)
+    at = [len(statement.selected_columns)]
     statement, read_creator = join_user(statement, Bill.created_by)
+    at.append(len(statement.selected_columns))
     statement, read_modifier = join_user(statement, Bill.modified_by)
+    at.append(len(statement.selected_columns))
     statement, read_account = join_account(statement, Bill.account_id)
+    at.append(len(statement.selected_columns))
     statement, read_approver = join_user(statement, Bill.approved_by)
+    at.append(len(statement.selected_columns))
     statement, read_exporter = join_user(statement, Bill.exported_by)
+    at.append(len(statement.selected_columns))
     statement, read_gl_exporter = join_user(statement, Bill.gl_exported_by)
 
     def read(row: RowMapping) -> BillListing:
@@ -291,7 +308,7 @@ def _listings() -> Shaped[BillListing]:
             ),
         )
 
-    return Shaped(statement, read)
+    return Shaped(statement, read, tuple(at))
 
 
 def filter_targets() -> dict[str, Any]:
@@ -354,21 +371,53 @@ def list_bills(
     where = and_(
         compile_filter(conditions, filter_targets(), today), scoping.within(Bill.account_id, scoping.account_ids(scope))
     )
-    listings = _listings()
-    statement = listings.statement.where(where).order_by(Bill.bill_id)
+    return _bill_page(session, where, page_number, page_size)
+
+
+def _bill_page(session: Session, where: Clause, page_number: int, page_size: int) -> BillPage:
+    """One page of the bills `where` picks, by id: the bills' keys, then their listings (built once)."""
     # Every bill has a batch and the other joins are outer joins on keys: the bills alone have the same count.
     keys = select(Bill.bill_id).where(where)
-    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(Bill.bill_id))
-    return TypedPage([listings.read(row) for row in page.rows], page.total)
+    statement, read = _listings_of_keys()
+    return page_by_keys(read, session, statement, keys, keys.order_by(Bill.bill_id), page_number, page_size)
+
+
+@cache
+def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], BillListing]]:
+    """The listings of the bills whose ids are PAGE_KEYS, by id, and their reader by position (`_listings`'
+    columns: the bill's, its batch code, then each child's); built once (store.paging.page_by_keys)."""
+    listings = _listings()
+    creator, modifier, account, approver, exporter, gl_exporter = listings.at
+    read_creator, read_modifier, read_approver, read_exporter, read_gl_exporter = (
+        user_at(n) for n in (creator, modifier, approver, exporter, gl_exporter)
+    )
+    read_account = account_at(account)
+    # _BILL_COLUMNS holds BillListing's fields up to its batch code, then the accounting state's five columns.
+    header = BillListing._fields.index("batch_code")
+    code = len(_BILL_COLUMNS)
+
+    def read(row: Values) -> BillListing:
+        approve_date, export_date, gl_exported, gl_export_date, export_hold = row[header:code]
+        accounting = Accounting(
+            approve_date,
+            read_approver(row),
+            export_date,
+            read_exporter(row),
+            gl_exported,
+            gl_export_date,
+            read_gl_exporter(row),
+            export_hold,
+        )
+        return BillListing._make(
+            (*row[:header], row[code], read_account(row), read_creator(row), read_modifier(row), accounting)
+        )
+
+    return listings.statement.where(InPage(Bill.bill_id)).order_by(Bill.bill_id), read
 
 
 def list_bills_where(session: Session, where: Clause, page_number: int, page_size: int) -> BillPage:
     """One page of the bills `where` picks, by id (a saved bill list's bills, store/queries/bill_lists.py)."""
-    listings = _listings()
-    statement = listings.statement.where(where).order_by(Bill.bill_id)
-    keys = select(Bill.bill_id).where(where)
-    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(Bill.bill_id))
-    return TypedPage([listings.read(row) for row in page.rows], page.total)
+    return _bill_page(session, where, page_number, page_size)
 
 
 def bill_listing(session: Session, bill_id: int) -> BillListing | None:

@@ -5,7 +5,7 @@ per-version runs of a version, the failed versions' messages, and what reversing
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -27,8 +27,16 @@ from apportion.store.models.chargebacks import (
     DistributionVersion,
 )
 from apportion.store.models.users import User
-from apportion.store.paging import AnySelect, TypedPage, paginate
-from apportion.store.queries.children import UserChild, WorkflowStepChild, join_user, join_workflow_step
+from apportion.store.paging import AnySelect, InPage, TypedPage, page_by_keys
+from apportion.store.queries.children import (
+    UserChild,
+    Values,
+    WorkflowStepChild,
+    join_user,
+    join_workflow_step,
+    user_at,
+    workflow_step_at,
+)
 from apportion.store.queries.shaped import Shaped
 
 _CHUNK = 5000  # ids per IN list, small enough for every backend
@@ -110,12 +118,16 @@ _TASK_COLUMNS = (
 
 @cache
 def _listings() -> Shaped[ChargebackTaskListing]:
-    """Tasks with their user, reverser, batch and workflow step; built once."""
+    """Tasks with their user, reverser, batch and workflow step, read by column name, and where each child's
+    columns start; built once."""
     statement: AnySelect = select(*_TASK_COLUMNS, Batch.batch_id, Batch.batch_code).outerjoin(
         Batch, Batch.batch_id == ChargebackTask.batch_id
     )
+    at = [len(statement.selected_columns)]
     statement, read_user = join_user(statement, ChargebackTask.user_id)
+    at.append(len(statement.selected_columns))
     statement, read_reverser = join_user(statement, ChargebackTask.reversed_by)
+    at.append(len(statement.selected_columns))
     statement, read_step = join_workflow_step(statement, ChargebackTask.workflow_step_id)
 
     def read(row: RowMapping) -> ChargebackTaskListing:
@@ -141,7 +153,7 @@ def _listings() -> Shaped[ChargebackTaskListing]:
             read_step(row),
         )
 
-    return Shaped(statement, read)
+    return Shaped(statement, read, tuple(at))
 
 
 def _type_id() -> ColumnElement[int]:
@@ -173,14 +185,38 @@ def task_page(
     visible = scoping.task_ids(scope, user_id)
     if visible is not None:
         where = and_(where, ChargebackTask.task_id.in_(visible))
-    listings = _listings()
-    newest_first = ChargebackTask.task_id.desc()
-    # Every join of the listing is an outer join on a key: the tasks alone have the same count. The page is read
-    # through the connection (its reader takes columns by name and label, not by mapped attribute).
+    # Every join of the listing is an outer join on a key: the tasks alone have the same count.
     keys = select(ChargebackTask.task_id).where(where)
-    statement = listings.statement.where(where).order_by(newest_first)
-    page = paginate(session, statement, page_number, page_size, keys, keys.order_by(newest_first))
-    return TypedPage([listings.read(row) for row in page.rows], page.total)
+    ordered = keys.order_by(ChargebackTask.task_id.desc())
+    statement, read = _listings_of_keys()
+    return page_by_keys(read, session, statement, keys, ordered, page_number, page_size)
+
+
+@cache
+def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], ChargebackTaskListing]]:
+    """The listings of the tasks whose ids are PAGE_KEYS, newest first, and their reader by position; built once
+    (store.paging.page_by_keys)."""
+    listings = _listings()
+    user, reverser, step = listings.at
+    read_user, read_reverser, read_step = user_at(user), user_at(reverser), workflow_step_at(step)
+    # _TASK_COLUMNS holds the listing's fields up to its batch, whose id and code follow them.
+    aggregation = ChargebackTaskListing._fields.index("is_aggregation")
+    children = ChargebackTaskListing._fields.index("user")
+
+    def read(row: Values) -> ChargebackTaskListing:
+        return ChargebackTaskListing._make(
+            (
+                *row[:aggregation],
+                bool(row[aggregation]),
+                *row[aggregation + 1 : children],
+                read_user(row),
+                read_reverser(row),
+                read_step(row),
+            )
+        )
+
+    statement = listings.statement.where(InPage(ChargebackTask.task_id))
+    return statement.order_by(ChargebackTask.task_id.desc()), read
 
 
 def task(session: Session, task_id: int) -> ChargebackTaskListing | None:

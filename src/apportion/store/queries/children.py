@@ -15,7 +15,8 @@ per row): they run for every row of every page.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, TypeAlias
 
 from sqlalchemy import Boolean, ColumnElement, exists, type_coerce
 from sqlalchemy.engine import RowMapping
@@ -416,3 +417,75 @@ def join_workflow_step(statement: AnySelect, step_id: Key) -> tuple[AnySelect, R
         )
 
     return statement, read
+
+
+# Readers by position, for rows read as plain tuples (store.paging.read_by_position): each takes the position of the
+# first column its `join_*` added (the length of the SELECT's columns before the call) and reads the columns in the
+# order that function adds them, giving what its reader by name gives (tests/store compare the two on full rows).
+Values: TypeAlias = Sequence[Any]
+"""A row's values by position."""
+
+
+def user_at(at: int) -> Callable[[Values], UserChild | None]:
+    """`join_user`'s reader, by position."""
+
+    def read(row: Values) -> UserChild | None:
+        return None if row[at] is None else UserChild(row[at], row[at + 1], row[at + 2])
+
+    return read
+
+
+def account_at(at: int, with_type: bool = False) -> Callable[[Values], AccountChild | None]:
+    """`join_account`'s reader, by position: the account's four columns, its three flags, its vendor's three
+    columns, then its type's three when `with_type`."""
+    flags, vendor, kind = at + 4, at + 7, at + 10
+
+    def read(row: Values) -> AccountChild | None:
+        if row[at] is None:
+            return None
+        account_type = None
+        if with_type and row[kind] is not None:
+            account_type = AccountTypeChild(row[kind], row[kind + 1], row[kind + 2])
+        return AccountChild(
+            row[at],
+            row[at + 1],
+            row[at + 2],
+            bool(row[at + 3]),
+            None if row[vendor] is None else VendorChild(row[vendor], row[vendor + 1], row[vendor + 2]),
+            AccountFlags(bool(row[flags]), bool(row[flags + 1]), bool(row[flags + 2])),
+            account_type,
+        )
+
+    return read
+
+
+def meter_at(at: int) -> Callable[[Values], MeterChild | None]:
+    """`join_meter`'s reader (without the place), by position: the meter's five columns, its three flags, its
+    meter type's three columns, then its commodity's five."""
+    flags, kind, commodity = at + 5, at + 8, at + 11
+
+    def read(row: Values) -> MeterChild | None:
+        if row[at] is None:
+            return None
+        return MeterChild(
+            row[at],
+            row[at + 1],
+            row[at + 2],
+            bool(row[at + 3]),
+            row[at + 4],
+            None if row[kind] is None else MeterTypeChild(row[kind], row[kind + 1], row[kind + 2]),
+            None if row[commodity] is None else CommodityChild(*row[commodity : commodity + 5]),
+            MeterFlags(bool(row[flags]), bool(row[flags + 1]), bool(row[flags + 2])),
+        )
+
+    return read
+
+
+def workflow_step_at(at: int) -> Callable[[Values], WorkflowStepChild | None]:
+    """`join_workflow_step`'s reader, by position."""
+    end = at + 7
+
+    def read(row: Values) -> WorkflowStepChild | None:
+        return None if row[at] is None else WorkflowStepChild(*row[at:end])
+
+    return read

@@ -29,10 +29,12 @@ Key: TypeAlias = ColumnElement[Any] | QueryableAttribute[Any]
 
 @dataclass(frozen=True)
 class Shaped(Generic[T]):
-    """A SELECT and the reader making a `T` of each of its rows."""
+    """A SELECT and the reader making a `T` of each of its rows; `at`, when given, is where each child's columns
+    start among the SELECT's columns (in the order the children were joined), for a reader by position."""
 
     statement: AnySelect
     read: Read[T]
+    at: tuple[int, ...] = ()
 
     def all(self, session: Session, *where: ColumnElement[bool]) -> list[T]:
         """Every row the statement (narrowed by `where`) answers, as typed values."""

@@ -8,7 +8,7 @@ One SELECT builds a whole page of versions with their account, meter and workflo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from datetime import date
 from functools import cache
@@ -46,14 +46,18 @@ from apportion.store.filtering import Clause, Related, Target, compile_filter, r
 from apportion.store.models.bills import Bill
 from apportion.store.models.chargebacks import ChargebackWorkflowStep, DistributionVersion, SplitDestination
 from apportion.store.models.organisation import Account, AccountMeter, Meter
-from apportion.store.paging import AnySelect, TypedPage, paginate
+from apportion.store.paging import AnySelect, InPage, TypedPage, page_by_keys
 from apportion.store.queries.children import (
     AccountChild,
     MeterChild,
+    Values,
     WorkflowStepChild,
+    account_at,
     join_account,
     join_meter,
     join_workflow_step,
+    meter_at,
+    workflow_step_at,
 )
 from apportion.store.queries.shaped import Key, Shaped, labelled
 
@@ -97,8 +101,11 @@ def _listings() -> Shaped[VersionListing]:
         dv.meter_id,
         billed,
     ).select_from(dv)
+    at = [len(statement.selected_columns)]
     statement, read_account = join_account(statement, dv.account_id, with_type=True)
+    at.append(len(statement.selected_columns))
     statement, read_meter = join_meter(statement, dv.meter_id)
+    at.append(len(statement.selected_columns))
     statement, read_step = join_workflow_step(statement, dv.workflow_step_id)
 
     def read(row: RowMapping) -> VersionListing:
@@ -117,7 +124,7 @@ def _listings() -> Shaped[VersionListing]:
             read_step(row),
         )
 
-    return Shaped(statement, read)
+    return Shaped(statement, read, tuple(at))
 
 
 def _type_id() -> ColumnElement[int]:
@@ -161,19 +168,16 @@ def _targets() -> Mapping[str, Target | Key]:
     }
 
 
-def list_statements(
-    chargeback_type: str, conditions: Sequence[Condition], today: date, scope: Scope = Scope.WHOLE
-) -> tuple[AnySelect, AnySelect]:
-    """(page SELECT ordered by versionId, the leaner SELECT of the same versions that the COUNT runs on); only
-    versions wholly in `scope`."""
-    where = (
+def _where(
+    chargeback_type: str, conditions: Sequence[Condition], today: date, scope: Scope
+) -> tuple[ColumnElement[bool], ...]:
+    """The conditions picking the `chargeback_type` versions a list shows: the filter's, and only versions wholly in
+    `scope`."""
+    return (
         DistributionVersion.chargeback_type == chargeback_type,
         compile_filter(conditions, _targets(), today),
         scoping.within(DistributionVersion.version_id, scoping.version_ids(scope)),
     )
-    statement = _listings().statement.where(*where).order_by(DistributionVersion.version_id)
-    # Every child join is an outer join on a key, so the versions alone have the same count.
-    return statement, select(DistributionVersion.version_id).where(*where)
 
 
 def version_page(
@@ -187,9 +191,39 @@ def version_page(
 ) -> TypedPage[VersionListing]:
     """One page of `chargeback_type` versions matching the conditions (and in `scope`), ordered by versionId
     (domain.md §4.12)."""
-    statement, counted = list_statements(chargeback_type, conditions, today, scope)
-    page = paginate(session, statement, page_number, page_size, counted)
-    return TypedPage([_listings().read(row) for row in page.rows], page.total)
+    # Every child join is an outer join on a key, so the versions alone have the same count.
+    keys = select(DistributionVersion.version_id).where(*_where(chargeback_type, conditions, today, scope))
+    ordered = keys.order_by(DistributionVersion.version_id)
+    statement, read = _listings_of_keys()
+    return page_by_keys(read, session, statement, keys, ordered, page_number, page_size)
+
+
+@cache
+def _listings_of_keys() -> tuple[AnySelect, Callable[[Values], VersionListing]]:
+    """The listings of the versions whose ids are PAGE_KEYS, by id, and their reader by position (`_listings`'
+    columns: the version's, then its account's, meter's and workflow step's); built once
+    (store.paging.page_by_keys)."""
+    listings = _listings()
+    account, meter, step = listings.at
+    read_account, read_meter, read_step = account_at(account, with_type=True), meter_at(meter), workflow_step_at(step)
+    aggregation = VersionListing._fields.index("is_aggregation")
+    billed = VersionListing._fields.index("has_bills")
+
+    def read(row: Values) -> VersionListing:
+        return VersionListing._make(
+            (
+                *row[:aggregation],
+                bool(row[aggregation]),
+                *row[aggregation + 1 : billed],
+                bool(row[billed]),
+                read_account(row),
+                read_meter(row),
+                read_step(row),
+            )
+        )
+
+    dv = DistributionVersion
+    return listings.statement.where(InPage(dv.version_id)).order_by(dv.version_id), read
 
 
 def version(
