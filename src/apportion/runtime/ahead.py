@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, BinaryIO, Generic, TypeVar, cast
 
+from apportion.store.streams import SizedReader
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -184,7 +186,7 @@ class Ahead(Generic[T]):
             self._thread.join()
 
 
-class _Handed(io.RawIOBase):
+class _Handed(SizedReader):
     """A seekable stream the producer reads while only the caller's thread reads the one underneath.
 
     Pieces of `piece` bytes are read by the caller's thread (`Ahead.ask`); as soon as one arrives the next is
@@ -192,25 +194,10 @@ class _Handed(io.RawIOBase):
     """
 
     def __init__(self, ahead: Ahead[Any], stream: BinaryIO, size: int, piece: int) -> None:
-        super().__init__()
-        self.ahead, self.stream, self.size, self.piece_size = ahead, stream, size, piece
-        self.position = 0
+        super().__init__(size)
+        self.ahead, self.stream, self.piece_size = ahead, stream, piece
         self.piece, self.piece_at = b"", 0
         self.following: tuple[int, Asked[bytes]] | None = None
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
-        self.position = max(0, base + offset)
-        return self.position
 
     def _read_at(self, position: int) -> Callable[[], bytes]:
         stream, size = self.stream, self.piece_size

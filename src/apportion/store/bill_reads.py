@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from apportion.domain.bills import LineDraft, ObservationKind
 from apportion.store.id_lists import among
-from apportion.store.models.bills import BillLine
+from apportion.store.models.bills import Bill, BillLine, BillMeter
 from apportion.store.models.reference import ObservationType
+
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])
+
+
+def of_live_meter_bills(statement: S, meter_ids: Sequence[int], period: int) -> S:
+    """`statement` (over BillMeter) kept to the meters' live, non-accrual bills of the billing period: the bills a
+    calculation or a dynamic split reads."""
+    return statement.join(Bill, Bill.bill_id == BillMeter.bill_id).where(
+        among(BillMeter.meter_id, sorted(set(meter_ids))),
+        BillMeter.billing_period == period,
+        Bill.void.is_(False),
+        Bill.accrual.is_(False),
+    )
 
 
 def observation_kinds(session: Session) -> dict[int, str]:

@@ -19,6 +19,7 @@ from apportion.domain.calculations import MeterFigures
 from apportion.domain.calendarization import BillSpan
 from apportion.domain.channel_readings import ChannelTotals
 from apportion.domain.channel_readings import Reading as ReadingValue
+from apportion.store.bill_reads import of_live_meter_bills
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import Channel, Meter, Reading
@@ -64,18 +65,15 @@ def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> P
     if not meter_ids:
         return PeriodFigures(figures, bills)
     rows = session.connection().execute(
-        select(
-            BillMeter.meter_id,
-            BillMeter.bill_id,
-            minor_units(BillMeter.use, USE_SCALE),
-            minor_units(BillMeter.cost, COST_SCALE),
-        )
-        .join(Bill, Bill.bill_id == BillMeter.bill_id)
-        .where(
-            among(BillMeter.meter_id, sorted(set(meter_ids))),
-            BillMeter.billing_period == period,
-            Bill.void.is_(False),
-            Bill.accrual.is_(False),
+        of_live_meter_bills(
+            select(
+                BillMeter.meter_id,
+                BillMeter.bill_id,
+                minor_units(BillMeter.use, USE_SCALE),
+                minor_units(BillMeter.cost, COST_SCALE),
+            ),
+            meter_ids,
+            period,
         )
     )
     sums: dict[int, list[Any]] = {}  # meter -> [use, cost] in minor units, None while no bill had one (SQL SUM)

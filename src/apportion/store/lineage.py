@@ -19,6 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from apportion.domain.scoping import Scope
 from apportion.domain.source_split import Conservation, Left
 from apportion.store import scoping
+from apportion.store.bill_reads import of_live_meter_bills
 from apportion.store.bulk import insert_columns, insert_rows
 from apportion.store.id_lists import among
 from apportion.store.models.base import Base
@@ -410,14 +411,7 @@ def bills_by_meter(session: Session, meter_ids: Sequence[int], period: int) -> d
     if not meter_ids:
         return {}
     rows = session.connection().execute(
-        select(BillMeter.meter_id, BillMeter.bill_id)
-        .join(Bill, Bill.bill_id == BillMeter.bill_id)
-        .where(
-            among(BillMeter.meter_id, sorted(set(meter_ids))),
-            BillMeter.billing_period == period,
-            Bill.void.is_(False),
-            Bill.accrual.is_(False),
-        )
+        of_live_meter_bills(select(BillMeter.meter_id, BillMeter.bill_id), meter_ids, period)
     )
     found: dict[int, list[int]] = {}
     for meter_id, bill_id in rows:

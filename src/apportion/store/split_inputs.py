@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from apportion.domain.bills import BillHeader
 from apportion.domain.occupancy import Link
 from apportion.domain.splits import AreaSize
+from apportion.store.bill_reads import of_live_meter_bills
 from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.chargebacks import ChargebackTask, ChargebackTaskVersion, DistributionVersion
@@ -159,17 +160,15 @@ class MeterUseCost(NamedTuple):
 def meter_use_and_cost(session: Session, meter_ids: Sequence[int], period: int) -> dict[int, MeterUseCost]:
     """Use and cost per meter over its own live, non-accrual bills of the period (exact sums, store/sums.py)."""
     rows = session.connection().execute(
-        select(
-            BillMeter.meter_id, minor_units_sum(BillMeter.use, USE_SCALE), minor_units_sum(BillMeter.cost, COST_SCALE)
-        )
-        .join(Bill, Bill.bill_id == BillMeter.bill_id)
-        .where(
-            among(BillMeter.meter_id, sorted(set(meter_ids))),
-            BillMeter.billing_period == period,
-            Bill.void.is_(False),
-            Bill.accrual.is_(False),
-        )
-        .group_by(BillMeter.meter_id)
+        of_live_meter_bills(
+            select(
+                BillMeter.meter_id,
+                minor_units_sum(BillMeter.use, USE_SCALE),
+                minor_units_sum(BillMeter.cost, COST_SCALE),
+            ),
+            meter_ids,
+            period,
+        ).group_by(BillMeter.meter_id)
     )
     return {
         meter_id: MeterUseCost(

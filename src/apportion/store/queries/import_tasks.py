@@ -30,6 +30,7 @@ from apportion.store.models.users import User
 from apportion.store.paging import AnySelect, TypedPage, paginate
 from apportion.store.queries.children import UserChild
 from apportion.store.scoping import Ids
+from apportion.store.streams import SizedReader
 
 SOURCE, KICKOUT = "source", "kickout"
 """The kinds of file kept with a task: the uploaded source, and kickout files of rows that failed."""
@@ -342,7 +343,7 @@ def fail(session: Session, task_id: int, now: datetime, message: str) -> None:
 _PIECE = 1024 * 1024
 
 
-class StoredFile(io.RawIOBase):
+class StoredFile(SizedReader):
     """A kept file read in pieces of its stored bytes (`substr` on SQLite's BLOB and PostgreSQL's bytea), seekable.
 
     An import reads its upload through this (wrapped in a buffer) instead of loading the whole content, so its
@@ -350,22 +351,8 @@ class StoredFile(io.RawIOBase):
     """
 
     def __init__(self, session: Session, task_file_id: int, size: int) -> None:
-        super().__init__()
-        self.session, self.task_file_id, self.size, self.position = session, task_file_id, size, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
-        self.position = max(0, base + offset)
-        return self.position
+        super().__init__(size)
+        self.session, self.task_file_id = session, task_file_id
 
     def readinto(self, buffer: Any) -> int:
         wanted = min(len(buffer), self.size - self.position)
