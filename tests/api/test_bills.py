@@ -441,3 +441,11 @@ def test_totals_are_exact_sums_of_the_lines(api: Api) -> None:
         api.post("/api/v3/bill/delete", json={"ids": [bill_id]})
 
     check()
+
+
+def test_empty_header_texts_are_stored_as_no_value(api: Api) -> None:
+    """An empty control code or invoice number is no value, also in a batch without header defaults."""
+    site = Site(api)
+    payload = body(site.e, [electric(site.m1, "100", "10.00")], controlCode="", invoiceNumber="")
+    bill = api.get(f"/api/v3/bill/{create(api, payload)}").json()
+    assert (bill["controlCode"], bill["invoiceNumber"]) == (None, None)

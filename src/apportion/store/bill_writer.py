@@ -144,9 +144,6 @@ class BillWriter:
             insert_columns(self.session, METERS, meter_columns, len(meter_rows))
 
 
-_NO_DEFAULTS = BillHeader()
-
-
 def _bill_columns(
     drafts: Sequence[BillDraft], batch_id: int, user_id: int, now: datetime, defaults: BillHeader | None, void: bool
 ) -> dict[str, Sequence[object]]:
@@ -156,8 +153,6 @@ def _bill_columns(
     # bills mostly carry the batch's) gives each header column as one value repeated.
     (account_ids, periods, begins, ends, _lines, headers, estimated, from_vendor, origins) = zip(*drafts, strict=True)
     (task_ids, version_ids, source_ids, import_ids, calculated) = zip(*origins, strict=True)
-    if defaults == _NO_DEFAULTS:
-        defaults = None  # a batch without header defaults changes no bill's header
     first = headers[0]
     if headers.count(first) == count:  # one header on every bill: its values repeated
         one = first if defaults is None else first.defaulted_by(defaults)
