@@ -101,7 +101,7 @@ def test_a_handed_stream_reads_and_seeks_like_the_stream_underneath() -> None:
             return super().read(size)
 
     def produce(ahead: Ahead[bytes]) -> None:
-        stream = handed_stream(ahead, Watched(content), len(content), piece=4096)
+        stream, _pieces = handed_stream(ahead, Watched(content), len(content), piece=4096)
         assert stream.read() == content
         stream.seek(-3, io.SEEK_END)
         ahead.put(stream.read())

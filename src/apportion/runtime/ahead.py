@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from types import TracebackType
@@ -186,11 +187,12 @@ class Ahead(Generic[T]):
             self._thread.join()
 
 
-class _Handed(SizedReader):
+class HandedPieces(SizedReader):
     """A seekable stream the producer reads while only the caller's thread reads the one underneath.
 
     Pieces of `piece` bytes are read by the caller's thread (`Ahead.ask`); as soon as one arrives the next is
-    asked for, so that it is usually there before the producer needs it.
+    asked for, so that it is usually there before the producer needs it. `position` is how far the producer has
+    read (a plain int, safe to read from the caller's thread); `waited` the seconds it spent waiting for pieces.
     """
 
     def __init__(self, ahead: Ahead[Any], stream: BinaryIO, size: int, piece: int) -> None:
@@ -198,6 +200,7 @@ class _Handed(SizedReader):
         self.ahead, self.stream, self.piece_size = ahead, stream, piece
         self.piece, self.piece_at = b"", 0
         self.following: tuple[int, Asked[bytes]] | None = None
+        self.waited = 0.0
 
     def _read_at(self, position: int) -> Callable[[], bytes]:
         stream, size = self.stream, self.piece_size
@@ -215,10 +218,12 @@ class _Handed(SizedReader):
         offset = position - self.piece_at
         if not 0 <= offset < len(self.piece):
             following = self.following
+            started = time.perf_counter()
             if following is not None and following[0] == position:
                 self.piece = following[1].wait()
             else:
                 self.piece = self.ahead.call(self._read_at(position))
+            self.waited += time.perf_counter() - started
             self.piece_at, offset = position, 0
             after = position + len(self.piece)
             self.following = (after, self.ahead.ask(self._read_at(after))) if self.piece and after < self.size else None
@@ -230,7 +235,10 @@ class _Handed(SizedReader):
         return len(data)
 
 
-def handed_stream(ahead: Ahead[Any], stream: BinaryIO, size: int, piece: int = 1024 * 1024) -> BinaryIO:
+def handed_stream(
+    ahead: Ahead[Any], stream: BinaryIO, size: int, piece: int = 1024 * 1024
+) -> tuple[BinaryIO, HandedPieces]:
     """`stream` (of `size` bytes) for the producer of `ahead` to read: buffered, seekable, each piece read by the
-    caller's thread."""
-    return cast(BinaryIO, io.BufferedReader(_Handed(ahead, stream, size, piece), buffer_size=64 * 1024))
+    caller's thread; and the pieces underneath (how far the producer has read, how long it waited)."""
+    pieces = HandedPieces(ahead, stream, size, piece)
+    return cast(BinaryIO, io.BufferedReader(pieces, buffer_size=64 * 1024)), pieces

@@ -32,7 +32,7 @@ from apportion.importer.limits import ImportLimits
 from apportion.importer.profiles import ImportProfile
 from apportion.importer.readers import Row, stream_files
 from apportion.importer.rows import Kickout, ParsedBill, parse_rows
-from apportion.runtime.ahead import Ahead, handed_stream
+from apportion.runtime.ahead import Ahead, HandedPieces, handed_stream
 from apportion.runtime.memory import cyclic_gc_paused
 from apportion.runtime.progress import Progress
 from apportion.services.accounting import audits
@@ -149,7 +149,7 @@ def _import(session: UnitOfWork, task_id: int, now: datetime, limits: ImportLimi
                 # (the database layer's) is collected here, among the young objects only, so memory stays flat.
                 gc.collect(1)
                 if progress is not None:
-                    progress(min(source.stream.tell(), source.size), source.size, f"{run.rows + item.rows:,} rows read")
+                    progress(min(read.position(), source.size), source.size, f"{run.rows + item.rows:,} rows read")
                 continue
             run.rows += item.rows
             run.files.append({"fileName": item.name, "rowCount": item.rows, "kickoutRowCount": kickouts.rows})
@@ -355,12 +355,17 @@ class _Reader:
         watch: _Stopwatch,
     ) -> None:
         self.source, self.limits, self.profile, self.currency, self.watch = source, limits, profile, currency, watch
+        self.pieces: HandedPieces | None = None
+
+    def position(self) -> int:
+        """How far into the upload the reading thread has read (for progress)."""
+        return 0 if self.pieces is None else self.pieces.position
 
     def __call__(self, ahead: Ahead[_FileStart | _Chunk | _FileEnd]) -> None:
         source, limits, watch = self.source, self.limits, self.watch
-        stream = handed_stream(ahead, source.stream, source.size)
+        stream, self.pieces = handed_stream(ahead, source.stream, source.size)
         for file in stream_files(source.file_name, stream, source.size, limits):
-            rows = _TimedRows(file.rows, watch)
+            rows = _TimedRows(file.rows, watch, self.pieces)
             ahead.put(_FileStart(file.name, file.kind, file.header))
             parsed = parse_rows(file.name, file.header, rows, self.profile, self.currency, limits.max_message_chars)
             while True:
@@ -411,28 +416,33 @@ _ROWS_TIMED = 256
 class _TimedRows:
     """A file's rows, counted, with the time spent reading them (the reader's time, apart from parsing)."""
 
-    def __init__(self, rows: Iterator[Row], watch: _Stopwatch) -> None:
-        self.rows, self.watch = rows, watch
+    def __init__(self, rows: Iterator[Row], watch: _Stopwatch, pieces: HandedPieces | None = None) -> None:
+        self.rows, self.watch, self.pieces = rows, watch, pieces
         self.count = 0
         self.seconds = 0.0
-        self._taken = 0.0
+        self.waiting = 0.0  # of `seconds`, waiting for the import's thread to fetch the upload's next piece
 
     def __iter__(self) -> Iterator[Row]:
-        clock, rows = time.perf_counter, self.rows
+        clock, rows, pieces = time.perf_counter, self.rows, self.pieces
         while True:
             # Timed a few hundred rows at a time: two clock readings a row were a few percent of an import.
             started = clock()
+            waited = 0.0 if pieces is None else pieces.waited
             batch = list(itertools.islice(rows, _ROWS_TIMED))
             self.seconds += clock() - started
+            if pieces is not None:
+                self.waiting += pieces.waited - waited
             if not batch:
                 return
             self.count += len(batch)
             yield from batch
 
     def take_seconds(self) -> float:
-        """The reading time since the last call, added to the stopwatch's "read" (and so left out of "parse")."""
-        seconds, self.seconds = self.seconds, 0.0
-        self.watch.add("read", seconds)
+        """The time spent getting rows since the last call (left out of "parse"); what of it was not waiting for the
+        upload's next piece is added to the stopwatch's "read"."""
+        seconds, waiting = self.seconds, self.waiting
+        self.seconds = self.waiting = 0.0
+        self.watch.add("read", seconds - waiting)
         return seconds
 
 
