@@ -8,21 +8,23 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 
 from apportion.domain.batch_modes import BatchStatus
 from apportion.domain.bills import BillDraft, LineDraft, ObservationKind
 from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.store.bill_writer import BillWriter
+from apportion.store.calculation_inputs import period_figures
 from apportion.store.database import Database
-from apportion.store.models.bills import Bill
+from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.chargebacks import ChargebackTask, ChargebackWorkflow, ChargebackWorkflowStep
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
 from apportion.store.queries import batches, bills, chargeback_tasks, import_catalog, import_tasks
 from apportion.store.queries.batches import NewBatch
 from apportion.store.queries.children import AccountChild, AccountFlags, UnitChild, UserChild, VendorChild
 from apportion.store.queries.import_tasks import NewTask
+from apportion.store.split_inputs import meter_use_and_cost
 from tests.conftest import NOW
 
 USE, KWH = 1, 1
@@ -213,3 +215,44 @@ def test_a_page_past_the_end_is_empty_and_still_counts_the_bills(db: Database, s
     assert ([b.bill_id for b in first.rows], first.total) == ([bill_id], 1)
     assert (past.rows, past.total) == ([], 1)
     assert (far.rows, far.total) == ([], 1)
+
+
+@pytest.mark.parametrize(
+    "uses",
+    [
+        ["1.5", "2.25", "0"],
+        # The last is beyond 9.2 x 10^12: SQLite gives its minor units as a float, which Python and SQL add otherwise.
+        ["1255482681297.145158", "3968051278991.259884", "2467362788667.367147", "9311147515929.762000"],
+    ],
+)
+def test_a_calculation_sums_a_meter_as_a_split_does(
+    db: Database, setup: tuple[int, int, int, int], uses: list[str]
+) -> None:
+    """calculation_inputs.period_figures gives each meter the use and cost split_inputs.meter_use_and_cost gives."""
+    _user, _account, meter_id, bill_id = setup
+    table = Bill.__table__
+    with db.transaction() as session:
+        row = session.execute(table.select().where(table.c.bill_id == bill_id)).mappings().one()
+        ids = [bill_id]
+        for _ in uses[1:]:
+            copy = {name: value for name, value in row.items() if name != "bill_id"}
+            ids.append(session.execute(table.insert().values(**copy).returning(table.c.bill_id)).scalar_one())
+        session.execute(delete(BillMeter))
+        session.execute(
+            BillMeter.__table__.insert(),
+            [
+                {
+                    "bill_id": b,
+                    "meter_id": meter_id,
+                    "billing_period": 202401,
+                    "use": Decimal(u),
+                    "cost": Decimal("1.25"),
+                }
+                for b, u in zip(ids, uses, strict=True)
+            ],
+        )
+    with db.reading() as session:
+        split = meter_use_and_cost(session, [meter_id], 202401)[meter_id]
+        calculation = period_figures(session, [meter_id], 202401)
+    assert calculation.figures[meter_id] == (split.use, split.cost)
+    assert sorted(calculation.bills[meter_id]) == sorted(ids)

@@ -24,6 +24,7 @@ from apportion.store.id_lists import among
 from apportion.store.models.bills import Bill, BillMeter
 from apportion.store.models.organisation import Channel, Meter, Reading
 from apportion.store.models.reference import Commodity
+from apportion.store.split_inputs import meter_use_and_cost
 from apportion.store.sums import COST_SCALE, USE_SCALE, from_minor_units, minor_units, minor_units_sum
 
 
@@ -77,6 +78,7 @@ def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> P
         )
     )
     sums: dict[int, list[Any]] = {}  # meter -> [use, cost] in minor units, None while no bill had one (SQL SUM)
+    beyond: set[int] = set()  # meters with a value SQLite gave as a float (beyond 64-bit minor units)
     for meter_id, bill_id, use, cost in rows.all():
         found = bills.get(meter_id)
         if found is None:
@@ -87,15 +89,23 @@ def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> P
         if use is not None:
             if type(use) is not int:  # PostgreSQL's integral NUMERIC: added as an int, exactly
                 use = _whole(use)
+                if type(use) is float:
+                    beyond.add(meter_id)
             total[0] = use if total[0] is None else total[0] + use
         if cost is not None:
             if type(cost) is not int:
                 cost = _whole(cost)
+                if type(cost) is float:
+                    beyond.add(meter_id)
             total[1] = cost if total[1] is None else total[1] + cost
     for meter_id, (use, cost) in sums.items():
         figures[meter_id] = MeterFigures(
             from_minor_units(use, USE_SCALE) or Decimal(0), from_minor_units(cost, COST_SCALE) or Decimal(0)
         )
+    if beyond:
+        # Python would add such floats otherwise than SQLite's SUM does: those meters are summed as a split sums them.
+        for meter_id, (use, cost) in meter_use_and_cost(session, sorted(beyond), period).items():
+            figures[meter_id] = MeterFigures(use, cost)
     return PeriodFigures(figures, bills)
 
 
