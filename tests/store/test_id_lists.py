@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.dialects import postgresql
 
 from apportion.store.database import Database
 from apportion.store.id_lists import among, among_param
 from apportion.store.models.organisation import Meter
+from apportion.store.models.revision import DataRevision
 
 
 def test_among_matches_in_for_lists_beyond_any_bind_limit(db: Database) -> None:
@@ -49,3 +51,12 @@ def test_among_is_answered_from_the_index_on_sqlite(tmp_path: object) -> None:
         )
     finally:
         db.dispose()
+
+
+def test_among_binds_the_column_own_integer_type_on_postgresql() -> None:
+    # integer = ANY(integer[]) is hashed by PostgreSQL; integer = ANY(bigint[]) was compared id by id on every row.
+    dialect = postgresql.psycopg.dialect()  # type: ignore[attr-defined]
+    on_meters = str(select(Meter.meter_id).where(among(Meter.meter_id, [1, 2])).compile(dialect=dialect))
+    assert "::INTEGER[]" in on_meters
+    on_revisions = select(DataRevision.revision).where(among_param(DataRevision.revision, "ids"))
+    assert "::BIGINT[]" in str(on_revisions.compile(dialect=dialect))

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, String, TypeDecorator, bindparam
+from sqlalchemy import BigInteger, ColumnElement, Integer, SmallInteger, String, TypeDecorator, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
@@ -22,22 +22,44 @@ from sqlalchemy.sql.selectable import FromClause
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType, TypeEngine
 
+_INT4 = (-(2**31), 2**31 - 1)
+
 
 class _IdList(TypeDecorator[list[int]]):
-    """A list of integer ids: a bigint[] on PostgreSQL, JSON text elsewhere."""
+    """A list of integer ids: an integer[] (for an integer column) or bigint[] on PostgreSQL, JSON text elsewhere.
+
+    The array takes the column's own type: PostgreSQL hashes a long `= ANY(array)` only when both sides hash
+    alike, and an integer column against a bigint[] was searched element by element on every row it filtered
+    (12,000 meters against 12,000 ids: 0.4 s).
+    """
 
     impl = String
     cache_ok = True
 
+    def __init__(self, int4: bool = False) -> None:
+        super().__init__()
+        self.int4 = int4
+
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(ARRAY(BigInteger))
+            return dialect.type_descriptor(ARRAY(Integer if self.int4 else BigInteger))
         return dialect.type_descriptor(String())
 
     def process_bind_param(self, value: list[int] | None, dialect: Dialect) -> list[int] | str | None:
-        if value is None or dialect.name == "postgresql":
+        if value is None:
+            return value
+        if dialect.name == "postgresql":
+            if self.int4 and value and (min(value) < _INT4[0] or max(value) > _INT4[1]):
+                # No integer column holds such an id: left out, as they would match nothing (not an overflow).
+                return [i for i in value if _INT4[0] <= i <= _INT4[1]]
             return value
         return json.dumps(value)
+
+
+def _id_list(column: Any) -> _IdList:
+    """The id list type for `column`: integer[] when it is an INTEGER column (not BIGINT or SMALLINT)."""
+    kind = getattr(column, "type", None)
+    return _IdList(int4=isinstance(kind, Integer) and not isinstance(kind, BigInteger | SmallInteger))
 
 
 class _AmongIds(ColumnElement[Any]):
@@ -75,9 +97,9 @@ def _among_ids_array(element: _AmongIds, compiler: SQLCompiler, **kw: Any) -> st
 
 def among(column: Any, ids: Iterable[int]) -> ColumnElement[Any]:
     """`column IN (ids)` for any number of integer ids, bound as one parameter (see the module docstring)."""
-    return _AmongIds(column, bindparam(None, list(map(int, ids)), type_=_IdList()))  # int() of each, in C
+    return _AmongIds(column, bindparam(None, list(map(int, ids)), type_=_id_list(column)))  # int() of each, in C
 
 
 def among_param(column: Any, name: str) -> ColumnElement[Any]:
     """`among` with the id list bound later, under `name` (for statements built once and run many times)."""
-    return _AmongIds(column, bindparam(name, type_=_IdList()))
+    return _AmongIds(column, bindparam(name, type_=_id_list(column)))
