@@ -136,33 +136,30 @@ def bill_lines_locked(db: Database) -> Iterator[None]:
             connection.rollback()
 
 
+def _bill_writers(db: Database, condition: str) -> int:
+    """How many other connections' open transactions have written into bills and meet `condition` (SQL on
+    pg_stat_activity `a`)."""
+    with db.engine.connect() as connection:
+        return int(
+            connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = current_database()"
+                    f" AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid() AND {condition}"
+                    " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted"
+                    " AND l.relation = 'bills'::regclass AND l.mode = 'RowExclusiveLock')"
+                )
+            ).scalar_one()
+        )
+
+
 def held_after_writing_bills(db: Database) -> bool:
     """Whether some connection's transaction has written into bills and waits for a lock to COPY into bill_lines."""
-    with db.engine.connect() as connection:
-        found = connection.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = current_database()"
-                " AND a.backend_xid IS NOT NULL AND a.wait_event_type = 'Lock'"
-                " AND a.query LIKE 'COPY \"bill_lines\"%'"
-                " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted"
-                " AND l.relation = 'bills'::regclass AND l.mode = 'RowExclusiveLock')"
-            )
-        ).scalar_one()
-    return bool(found)
+    return _bill_writers(db, "a.wait_event_type = 'Lock' AND a.query LIKE 'COPY \"bill_lines\"%'") > 0
 
 
 def writing_bills(db: Database) -> bool:
     """Whether some connection's transaction has written into bills and not ended yet."""
-    with db.engine.connect() as connection:
-        found = connection.execute(
-            text(
-                "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = current_database()"
-                " AND a.backend_xid IS NOT NULL AND a.pid <> pg_backend_pid()"
-                " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted"
-                " AND l.relation = 'bills'::regclass AND l.mode = 'RowExclusiveLock')"
-            )
-        ).scalar_one()
-    return bool(found)
+    return _bill_writers(db, "TRUE") > 0
 
 
 def load_accounts(db: Database, accounts: int) -> None:
