@@ -10,7 +10,8 @@ prints the API's JSON without loading them.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pydantic_core
 
@@ -28,49 +29,46 @@ def _unit(unit: UnitChild | None) -> Wire | None:
     return {"unitCode": unit.unit_code, "unitId": unit.unit_id, "unitInfo": unit.unit_info}
 
 
+def _meter_type(meter_type: MeterTypeChild | None) -> Wire | None:
+    """MeterTypeChild."""
+    if meter_type is None:
+        return None
+    return {
+        "meterTypeCode": meter_type.meter_type_code,
+        "meterTypeId": meter_type.meter_type_id,
+        "meterTypeInfo": meter_type.meter_type_info,
+    }
+
+
+def _commodity(commodity: CommodityChild | None) -> Wire | None:
+    """CommodityChild."""
+    if commodity is None:
+        return None
+    return {
+        "commodityCode": commodity.commodity_code,
+        "commodityIcon": {"code": commodity.icon_code, "color": commodity.icon_color},
+        "commodityId": commodity.commodity_id,
+        "commodityInfo": commodity.commodity_info,
+    }
+
+
+T = TypeVar("T")
+
+
 class _Children:
     """The wire form of each meter type, commodity and unit, made once and shared by every entry naming it: a
-    digest of 12,000 meters names a handful of each (the store hands out one object per id)."""
+    digest of 12,000 meters names a handful of each (the store hands out one object per id, and they live while the
+    digest is written, so an object's id names it)."""
 
     def __init__(self) -> None:
-        self.units: dict[int, Wire | None] = {}
-        self.types: dict[int, Wire | None] = {}
-        self.commodities: dict[int, Wire | None] = {}
+        self.made: dict[int, Wire | None] = {}
 
-    def unit(self, unit: UnitChild | None) -> Wire | None:
-        key = id(unit)
-        if key not in self.units:
-            self.units[key] = _unit(unit)
-        return self.units[key]
-
-    def meter_type(self, meter_type: MeterTypeChild | None) -> Wire | None:
-        key = id(meter_type)
-        if key not in self.types:
-            self.types[key] = (
-                None
-                if meter_type is None
-                else {
-                    "meterTypeCode": meter_type.meter_type_code,
-                    "meterTypeId": meter_type.meter_type_id,
-                    "meterTypeInfo": meter_type.meter_type_info,
-                }
-            )
-        return self.types[key]
-
-    def commodity(self, commodity: CommodityChild | None) -> Wire | None:
-        key = id(commodity)
-        if key not in self.commodities:
-            self.commodities[key] = (
-                None
-                if commodity is None
-                else {
-                    "commodityCode": commodity.commodity_code,
-                    "commodityIcon": {"code": commodity.icon_code, "color": commodity.icon_color},
-                    "commodityId": commodity.commodity_id,
-                    "commodityInfo": commodity.commodity_info,
-                }
-            )
-        return self.commodities[key]
+    def shared(self, child: T, write: Callable[[T], Wire | None]) -> Wire | None:
+        """`write(child)`, made once per child object."""
+        key = id(child)
+        if key not in self.made:
+            self.made[key] = write(child)
+        return self.made[key]
 
 
 def _meter(meter: MeterChild, children: _Children) -> Wire:
@@ -78,7 +76,7 @@ def _meter(meter: MeterChild, children: _Children) -> Wire:
     flags = meter.flags
     return {
         "active": meter.active,
-        "commodity": children.commodity(meter.commodity),
+        "commodity": children.shared(meter.commodity, _commodity),
         "isCalculatedMeter": flags.is_calculated_meter,
         # Apportion keeps no interval-data (ESA) calculated meters, so no digest meter is one.
         "isEsaCalculatedMeter": False,
@@ -87,7 +85,7 @@ def _meter(meter: MeterChild, children: _Children) -> Wire:
         "meterCode": meter.meter_code,
         "meterId": meter.meter_id,
         "meterInfo": meter.meter_info,
-        "meterType": children.meter_type(meter.meter_type),
+        "meterType": children.shared(meter.meter_type, _meter_type),
         "serialNumber": meter.serial_number,
     }
 
@@ -96,7 +94,7 @@ def _entry(line: digest.DigestLine, cost_unit: Wire | None, children: _Children)
     """ChargebackWorkflowDigestSplitChild: the fields a source meter's result shares with a destination's; the
     current period is a BillingPeriodUseCostChild, the comparisons BillingPeriodUseCostDeltaChild (delta = current
     − comparison, domain.md §7 Q11). One function: it runs 12,000 times in a large digest."""
-    use_unit = children.unit(line.use_unit)
+    use_unit = children.shared(line.use_unit, _unit)
     number = decimal_out  # every figure but the unit cost is a Decimal, never None (domain.digest)
     now, prior, year = line.figures
     return {
@@ -127,7 +125,7 @@ def render(result: digest.WorkflowDigest) -> Wire:
     destinations (null for calculated meters)."""
     step = result.step
     children = _Children()
-    cost_unit = children.unit(step.cost_unit)
+    cost_unit = children.shared(step.cost_unit, _unit)
     results = []
     for line in result.results:
         entry = _entry(line, cost_unit, children)
