@@ -40,7 +40,7 @@ from apportion.store.queries.children import (
     join_vendor,
     join_vendor_type,
 )
-from apportion.store.queries.shaped import Shaped, present
+from apportion.store.queries.shaped import Shaped, grouped, present
 
 
 @dataclass(frozen=True)
@@ -225,14 +225,8 @@ def links_of(
     session: Session, account_ids: Sequence[int], scope: Scope = Scope.WHOLE
 ) -> dict[int, list[AccountMeterLink]]:
     """The meter links of each account (to meters in `scope`), by link id."""
-    out: dict[int, list[AccountMeterLink]] = {i: [] for i in account_ids}
-    where = and_(
-        AccountMeter.account_id.in_(list(account_ids)),
-        scoping.within(AccountMeter.meter_id, scoping.meter_ids(scope)),
-    )
-    for account_id, link in _links().all(session, where):
-        out[account_id].append(link)
-    return out
+    within = scoping.within(AccountMeter.meter_id, scoping.meter_ids(scope))
+    return grouped(_links(), session, AccountMeter.account_id, account_ids, within)
 
 
 def account_keys(session: Session, account_id: int) -> AccountKeys | None:

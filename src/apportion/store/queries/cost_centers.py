@@ -26,7 +26,7 @@ from apportion.store.queries.children import (
     join_account_type,
     join_cost_center,
 )
-from apportion.store.queries.shaped import Shaped
+from apportion.store.queries.shaped import Shaped, grouped
 
 
 @dataclass(frozen=True)
@@ -136,14 +136,8 @@ def accounts_of(
     session: Session, cost_center_ids: Sequence[int], scope: Scope = Scope.WHOLE
 ) -> dict[int, list[CostCenterAccount]]:
     """The accounts (in `scope`) of each cost center, by id."""
-    out: dict[int, list[CostCenterAccount]] = {i: [] for i in cost_center_ids}
-    where = and_(
-        Account.cost_center_id.in_(list(cost_center_ids)),
-        scoping.within(Account.account_id, scoping.account_ids(scope)),
-    )
-    for cost_center_id, account in _accounts().all(session, where):
-        out[cost_center_id].append(account)
-    return out
+    within = scoping.within(Account.account_id, scoping.account_ids(scope))
+    return grouped(_accounts(), session, Account.cost_center_id, cost_center_ids, within)
 
 
 def cost_center_exists(session: Session, cost_center_id: int) -> bool:

@@ -38,7 +38,7 @@ from apportion.store.queries.children import (
     join_vendor_type,
     meter_flags,
 )
-from apportion.store.queries.shaped import Shaped, present
+from apportion.store.queries.shaped import Shaped, grouped, present
 
 
 @dataclass(frozen=True)
@@ -214,14 +214,8 @@ def links_of(
     session: Session, meter_ids: Sequence[int], scope: Scope = Scope.WHOLE
 ) -> dict[int, list[MeterAccountLink]]:
     """The account links of each meter (to accounts in `scope`), by link id."""
-    out: dict[int, list[MeterAccountLink]] = {i: [] for i in meter_ids}
-    where = and_(
-        AccountMeter.meter_id.in_(list(meter_ids)),
-        scoping.within(AccountMeter.account_id, scoping.account_ids(scope)),
-    )
-    for meter_id, link in _links().all(session, where):
-        out[meter_id].append(link)
-    return out
+    within = scoping.within(AccountMeter.account_id, scoping.account_ids(scope))
+    return grouped(_links(), session, AccountMeter.meter_id, meter_ids, within)
 
 
 def channels_of(session: Session, meter_ids: Sequence[int]) -> dict[int, list[ChannelBrief]]:

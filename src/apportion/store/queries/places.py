@@ -33,7 +33,7 @@ from apportion.store.queries.children import (
     join_user,
 )
 from apportion.store.queries.place_sizes import PlaceSizeRow, join_size
-from apportion.store.queries.shaped import Shaped, present
+from apportion.store.queries.shaped import Shaped, grouped, present
 
 
 @dataclass(frozen=True)
@@ -169,20 +169,14 @@ def _meters() -> Shaped[tuple[int, MeterChild]]:
 
 def children_of(session: Session, place_ids: Sequence[int], scope: Scope = Scope.WHOLE) -> dict[int, list[PlaceChild]]:
     """The child places (in `scope`) of each place, by id."""
-    out: dict[int, list[PlaceChild]] = {i: [] for i in place_ids}
-    where = and_(Place.parent_id.in_(list(place_ids)), scoping.within(Place.place_id, scoping.place_ids(scope)))
-    for parent_id, child in _children().all(session, where):
-        out[parent_id].append(child)
-    return out
+    within = scoping.within(Place.place_id, scoping.place_ids(scope))
+    return grouped(_children(), session, Place.parent_id, place_ids, within)
 
 
 def meters_of(session: Session, place_ids: Sequence[int], scope: Scope = Scope.WHOLE) -> dict[int, list[MeterChild]]:
     """The meters (in `scope`) at each place, by id."""
-    out: dict[int, list[MeterChild]] = {i: [] for i in place_ids}
-    where = and_(Meter.place_id.in_(list(place_ids)), scoping.within(Meter.meter_id, scoping.meter_ids(scope)))
-    for place_id, meter in _meters().all(session, where):
-        out[place_id].append(meter)
-    return out
+    within = scoping.within(Meter.meter_id, scoping.meter_ids(scope))
+    return grouped(_meters(), session, Meter.place_id, place_ids, within)
 
 
 def place_exists(session: Session, place_id: int | None) -> bool:

@@ -11,7 +11,7 @@ its compiled cache, and finds the new statement's top-level labels in that answe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from apportion.store.paging import AnySelect, TypedPage, paginate_as
 
 T = TypeVar("T")
+V = TypeVar("V")
 Read: TypeAlias = Callable[[RowMapping], T]
 Key: TypeAlias = ColumnElement[Any] | QueryableAttribute[Any]
 """A key column to join on: a Core column expression or a mapped attribute."""
@@ -48,6 +49,21 @@ class Shaped(Generic[T]):
     def page(self, session: Session, where: ColumnElement[bool], page_number: int, page_size: int) -> TypedPage[T]:
         """One page (1-based) of the rows matching `where`, and their total (store/paging.py)."""
         return paginate_as(self.read, session, self.statement.where(where), page_number, page_size)
+
+
+def grouped(
+    shaped: Shaped[tuple[int, V]],
+    session: Session,
+    parent: Key,
+    parent_ids: Sequence[int],
+    *where: ColumnElement[bool],
+) -> dict[int, list[V]]:
+    """The children of each parent in `parent_ids`, in the statement's order: the rows (narrowed by `where`) whose
+    `parent` column is one of them, read as (parent id, child). A parent without children gets an empty list."""
+    out: dict[int, list[V]] = {i: [] for i in parent_ids}
+    for parent_id, child in shaped.all(session, parent.in_(list(parent_ids)), *where):
+        out[parent_id].append(child)
+    return out
 
 
 def labelled(*columns: Any) -> tuple[ColumnElement[Any], ...]:
