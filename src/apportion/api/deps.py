@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Security
 from fastapi.concurrency import run_in_threadpool
@@ -86,6 +86,8 @@ API_KEY_HEADER = APIKeyHeader(
 """The OpenAPI document's security scheme: every operation that depends on the caller declares it."""
 
 
+T = TypeVar("T")
+
 PENDING = Principal(0, "", "", Grants(frozenset()), Scope.NOTHING)
 """The caller as the dependencies see it when its checks wait for the route's thread (`CallerChecks`): no
 permission and no record, should anything read it before the route gets the real one in its place."""
@@ -137,12 +139,12 @@ def checking_caller() -> tuple[CallerChecks, Callable[[], None]]:
     return checks, lambda: _CHECKS.reset(token)
 
 
-def after_caller_checks(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+def after_caller_checks(endpoint: Callable[..., T]) -> Callable[..., T]:
     """`endpoint` (a plain `def`, run in a worker thread) running the request's caller checks first, in its thread,
     and given the caller in place of PENDING."""
 
     @functools.wraps(endpoint)
-    def run(**values: Any) -> Any:
+    def run(**values: Any) -> T:
         checks = _CHECKS.get()
         if checks is not None and checks.asked:
             caller = checks.settle()
