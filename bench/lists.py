@@ -8,7 +8,9 @@ everything around the SQL (auth, Python per row, the wire models, JSON); the goa
 
 Each request is timed twice: through Starlette's TestClient (an HTTP client whose calls hop to the app's event loop
 in another thread and back), and called on the ASGI application directly in one event loop (the "app" columns: the
-request's scope, its body and its answer's messages, no client), which is what the application itself costs.
+request's scope, its body and its answer's messages, no client), which is what the application itself costs; those
+calls are timed in one run of the loop, so that the app's worker threads live from one request to the next, as
+under a server.
 
     .venv/bin/python -m bench.lists                                          # SQLite in a temporary file
     .venv/bin/python -m bench.lists --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
@@ -21,7 +23,7 @@ import asyncio
 import os
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -148,6 +150,14 @@ def asgi_get(
 ) -> Callable[[], bytes]:
     """A call of GET `url` on the ASGI application itself in `loop` (no HTTP client), returning the body; a status
     other than 200 is an AssertionError."""
+    request = asgi_request(app, url, params, headers)
+    return lambda: loop.run_until_complete(request())
+
+
+def asgi_request(
+    app: Any, url: str, params: dict[str, object], headers: dict[str, str]
+) -> Callable[[], Coroutine[Any, Any, bytes]]:
+    """GET `url` on the ASGI application itself, to await in a running loop; returns the body (200 only)."""
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
         "path": url, "raw_path": url.encode(), "root_path": "", "query_string": urlencode(params).encode(),
@@ -168,7 +178,31 @@ def asgi_get(
         assert sent[0]["status"] == 200, sent
         return b"".join(m.get("body", b"") for m in sent[1:])
 
-    return lambda: loop.run_until_complete(call())
+    return call
+
+
+def timed_in_loop(
+    request: Callable[[], Coroutine[Any, Any, object]], loop: asyncio.AbstractEventLoop, runs: int
+) -> tuple[float, float]:
+    """`timed` for a request awaited in `loop`, all calls in one run of the loop.
+
+    The calls then share one root task, as a server's requests do, so the worker threads the app hands its
+    blocking work to live from one request to the next; run each in a loop run of its own and anyio would start a
+    new thread for every request (its threads end with the root task).
+    """
+
+    async def every_run() -> tuple[float, float]:
+        await request()
+        await request()
+        wall, cpu = [], []
+        for _ in range(runs):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            await request()
+            wall.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
+        return statistics.median(wall), statistics.median(cpu)
+
+    return loop.run_until_complete(every_run())
 
 
 def timed(call: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -197,6 +231,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--batches", type=int, default=600)
     parser.add_argument("--tasks", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--python-gc", action="store_true", help="keep Python's collector settings, not the server process's"
+    )
     args = parser.parse_args(argv)
     with fresh_database(args.database_url, "lists") as db:
         user_id, key = auth.create_user_with_key(db, "admin", "Administrator", Grants.everything(), NOW)
@@ -206,6 +243,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"data            {args.accounts * args.months:,} bills in {args.batches} batches, {args.tasks} "
               f"chargeback tasks (built in {time.perf_counter() - started:.1f} s)")  # fmt: skip
         app = create_app(Settings(database_url=db.url), database=db, clock=lambda: NOW)
+        if not args.python_gc:  # as apportion.asgi sets a server worker's collector
+            from apportion.runtime.memory import collect_for_serving  # (main's code before it: --python-gc)
+
+            collect_for_serving()
         headers = {"ECI-ApiKey": key}
         cases = {
             "bills (page of 250)": ("/api/v3/bill", {"pageSize": PAGE_SIZE}),
@@ -235,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 assert direct() == call().content
                 request_ms, request_cpu = timed(call, args.runs)
                 sql_ms, sql_cpu = timed(statements.replay(sql), args.runs)
-                app_ms, app_cpu = timed(direct, args.runs)
+                app_ms, app_cpu = timed_in_loop(asgi_request(app, url, params, headers), loop, args.runs)
                 print(f"{label:24} {rows:5d}   {request_ms:15.1f} {sql_ms:6.1f} {request_ms / sql_ms:5.1f}x   "
                       f"{request_cpu:15.1f} {sql_cpu:6.1f} {request_cpu / max(sql_cpu, 0.001):5.1f}x   "
                       f"{app_ms:7.1f} {app_ms / sql_ms:5.1f}x {app_cpu:7.1f} {app_cpu / max(sql_cpu, 0.001):5.1f}x"

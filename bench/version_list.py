@@ -92,6 +92,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument(
+        "--python-gc", action="store_true", help="keep Python's collector settings, not the server process's"
+    )
     args = parser.parse_args()
     with fresh_database(args.database_url, "versionlist") as db:
         started = time.perf_counter()
@@ -105,6 +108,10 @@ def main() -> None:
         print(f"{db.engine.dialect.name}: {PAIRS * YEARS:,} versions built in {time.perf_counter() - started:.1f} s")
         _user, key = auth.create_user_with_key(db, "bench", "Bench", Grants.everything(), NOW)
         app = create_app(Settings(database_url=db.url), database=db, clock=lambda: NOW)
+        if not args.python_gc:  # as apportion.asgi sets a server worker's collector
+            from apportion.runtime.memory import collect_for_serving  # (main's code before it: --python-gc)
+
+            collect_for_serving()
         filter_text = f"billingPeriod equals '202403' and calculateBillWorkflowStepID equals '{steps[7]}'"
         params = {"filter": filter_text, "pageSize": str(PAGE_SIZE)}
         with TestClient(app) as client:

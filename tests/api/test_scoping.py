@@ -829,3 +829,11 @@ def test_a_scoped_user_sees_the_imports_it_started_or_that_made_a_bill_it_sees(a
     assert "Download the kickout file" in api.client.get(f"/ui/imports/{own}").text
     for url in (f"/ui/imports/{only_b}", f"/ui/imports/{only_b}/kickouts"):
         assert api.client.get(url).status_code == 404, url
+
+
+def test_a_record_outside_is_a_404_before_a_bad_parameter(api: Api, campus: Campus) -> None:
+    key = scoped_key(api, "placed", [campus.place_a], [campus.cc_a])
+    assert api.get(f"/api/v3/meter/{campus.meter_b}/bill", key=key).status_code == 404
+    assert api.put(f"/api/v3/account/{campus.account_b}", key=key, json={"accountCode": 7}).status_code == 404
+    assert api.put(f"/api/v3/account/{campus.account_a}", key=key, json={"accountCode": 7}).status_code == 400
+    assert api.get(f"/api/v3/meter/{campus.meter_a}/bill", key=key).status_code == 200

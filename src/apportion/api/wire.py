@@ -6,11 +6,13 @@ would arrive as 98765432109876.55 before any model saw it. `WireRequest` reads i
 WireDecimal field gets the digits that were sent. On the way out, WireDecimal writes a decimal that a float cannot
 carry as a marked string (wire_numbers.EXACT_MARK); `WireRoute` replaces each by the bare number in the body.
 
-Every API router is a `WireRouter`, whose routes are `WireRoute`s; a test checks that none is left out.
+Every API router is a `WireRouter`, whose routes are `WireRoute`s; a test checks that none is left out. A WireRoute
+whose endpoint is a plain `def` also checks the caller in the endpoint's worker thread (`api.deps.CallerChecks`).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from collections.abc import Callable, Coroutine
@@ -18,11 +20,13 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute, APIRouter
 from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
 
+from apportion.api.deps import after_caller_checks, checking_caller
 from apportion.api.wire_numbers import EXACT_MARK, exact_numbers
 
 _MARK = EXACT_MARK.encode("ascii")
@@ -39,14 +43,40 @@ class WireRequest(Request):
 
 
 class WireRoute(APIRoute):
-    """An APIRoute reading its request through WireRequest and writing long decimals as exact numbers."""
+    """An APIRoute reading its request through WireRequest and writing long decimals as exact numbers.
+
+    A plain `def` endpoint runs the caller's checks (`api.deps.CallerChecks`) in its own worker thread before its
+    body: one hop to a thread a request. When the request is answered before the endpoint runs (a 400 for its
+    parameters, a 404 for a path id), the checks run first and their 401, 403 or 404 is the answer instead.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        plain = inspect.isfunction(endpoint) and not (
+            inspect.iscoroutinefunction(endpoint)
+            or inspect.isgeneratorfunction(endpoint)
+            or inspect.isasyncgenfunction(endpoint)
+        )
+        self.checks_caller = plain
+        super().__init__(path, after_caller_checks(endpoint) if plain else endpoint, **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """The framework's handler, given a WireRequest and its response's marked decimals unmarked."""
         handler = super().get_route_handler()
+        checks_caller = self.checks_caller
 
         async def wire_handler(request: Request) -> Response:
-            response = await handler(WireRequest(request.scope, request.receive))
+            if checks_caller:
+                checks, forget = checking_caller()
+                try:
+                    response = await handler(WireRequest(request.scope, request.receive))
+                except Exception:
+                    if checks.pending:  # answered before the endpoint: the caller's answer comes first
+                        await run_in_threadpool(checks.settle)
+                    raise
+                finally:
+                    forget()
+            else:
+                response = await handler(WireRequest(request.scope, request.receive))
             body = getattr(response, "body", None)
             if isinstance(body, bytes) and _MARK in body:
                 response.body = exact_numbers(body)

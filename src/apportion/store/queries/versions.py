@@ -153,8 +153,9 @@ def _effective_in(condition: Condition) -> Clause:
     return and_(dv.begin_period <= period, or_(dv.end_period.is_(None), dv.end_period >= period))
 
 
+@cache
 def _targets() -> Mapping[str, Target | Key]:
-    """What each filter field of services.chargebacks.version_lists.FILTERS compares."""
+    """What each filter field of services.chargebacks.version_lists.FILTERS compares; built once."""
     dv = DistributionVersion
     return {
         "accountCode": _through(dv.account_id, Account.account_id, Account.account_code),

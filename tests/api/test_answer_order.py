@@ -1,0 +1,60 @@
+"""Which answer a request gets when several apply: the caller's (401, then 403, then a scoped caller's 404) before
+a parameter's or a body's 400 or a path id's 404, with the caller checked in the route's own worker thread (a
+scoped caller's 404: tests/api/test_scoping.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio.to_thread
+import pytest
+
+from tests.conftest import Api
+
+OUT_OF_RANGE = 2**40
+
+
+def test_no_key_is_a_401_before_a_bad_parameter_or_path_id(api: Api) -> None:
+    for key in (None, "nope"):
+        assert api.get("/api/v3/bill", key=key, params={"pageSize": "many"}).status_code == 401
+        assert api.get("/api/v3/bill", key=key, params={"filter": "noSuchField equals 1"}).status_code == 401
+        assert api.get(f"/api/v3/meter/{OUT_OF_RANGE}/bill", key=key).status_code == 401
+        assert api.get("/api/v3/meter/x/bill", key=key).status_code == 401
+        assert api.post("/api/v3/batch", key=key, json={"batchCode": 7}).status_code == 401
+        assert api.post("/api/v3/batch", key=key, json=[]).status_code == 401
+
+
+def test_a_refused_permission_is_a_403_before_a_bad_parameter(api: Api) -> None:
+    meters = api.key_with("Meters:View")
+    assert api.get("/api/v3/bill", key=meters, params={"pageSize": "many"}).status_code == 403
+    assert api.get("/api/v3/bill", key=meters, params={"filter": "noSuchField equals 1"}).status_code == 403
+    assert api.post("/api/v3/batch", key=meters, json={"batchCode": 7}).status_code == 403
+
+
+def test_a_path_id_out_of_range_is_a_404_before_a_refused_permission(api: Api) -> None:
+    meters = api.key_with("Meters:View")
+    assert api.get(f"/api/v3/meter/{OUT_OF_RANGE}/bill", key=meters).status_code == 404
+    assert api.get("/api/v3/bill/1", key=api.key_with(user_code="nothing")).status_code == 403
+
+
+def test_with_a_valid_caller_the_parameter_is_answered(api: Api) -> None:
+    viewer = api.key_with("BillsAndBatches:View")
+    assert api.get("/api/v3/bill", key=viewer, params={"pageSize": "many"}).status_code == 400
+    assert api.get(f"/api/v3/meter/{OUT_OF_RANGE}/bill", key=viewer).status_code == 404
+    assert api.get("/api/v3/bill", key=viewer).status_code == 200
+
+
+def test_the_caller_and_the_route_take_one_worker_thread(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    hops: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(function, "__name__", repr(function)))
+        return await run_sync(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    assert api.get("/api/v3/bill", params={"pageSize": 5}).status_code == 200
+    assert len(hops) == 1, hops
+    hops.clear()
+    assert api.get("/api/v3/bill", key=None).status_code == 401
+    assert len(hops) == 1, hops
