@@ -8,7 +8,11 @@ from typing import Any
 
 import anyio.to_thread
 import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
+from apportion.api.deps import current_principal, path_ids_in_range
+from apportion.api.routes import ROUTERS
 from tests.conftest import Api
 
 OUT_OF_RANGE = 2**40
@@ -58,3 +62,22 @@ def test_the_caller_and_the_route_take_one_worker_thread(api: Api, monkeypatch: 
     hops.clear()
     assert api.get("/api/v3/bill", key=None).status_code == 401
     assert len(hops) == 1, hops
+
+
+def test_only_the_checks_and_the_routes_read_the_caller() -> None:
+    # Under a WireRoute the dependencies see PENDING until the route's thread has checked the caller; a new
+    # dependency reading the caller would see a caller with no permission and nothing in scope. Any such dependency
+    # must note its check with the caller's checks (api.deps._when_known) and be added here.
+    readers: set[str] = set()
+
+    def walk(dependant: Dependant, is_endpoint: bool) -> None:
+        for sub in dependant.dependencies:
+            if sub.call is current_principal and not is_endpoint:
+                readers.add(getattr(dependant.call, "__name__", repr(dependant.call)))
+            walk(sub, False)
+
+    routes = [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
+    for route in routes:
+        walk(route.dependant, True)
+    assert readers, "no dependency reads the caller: the walk is wrong"
+    assert {reader for reader in readers if not reader.startswith("requires_")} <= {path_ids_in_range.__name__}
