@@ -103,7 +103,8 @@ def _versions(session: Session, kind: str, selection: VersionSelection) -> list[
         scoping.within(DistributionVersion.version_id, scoping.version_ids(selection.scope))
     )
     # Plain tuples named by position: cheaper than a Row's attributes over thousands of versions.
-    return [VersionRow._make(row) for row in session.connection().execute(statement)]
+    new = tuple.__new__  # VersionRow._make(row) without its Python frame
+    return [new(VersionRow, row) for row in session.connection().execute(statement)]
 
 
 def out_of_scope(session: Session, kind: str, selection: VersionSelection) -> list[int]:
@@ -175,9 +176,11 @@ def load_split_versions(session: Session, selection: VersionSelection) -> list[S
         .where(among(SplitDestination.version_id, list(destinations)))
         .order_by(SplitDestination.version_id, SplitDestination.position)
     )
-    # Unpacked as tuples: a run reads thousands, and a Row's attributes cost more.
+    # Unpacked as tuples: a run reads thousands, and a Row's attributes cost more (tuple.__new__: _Destination(...)
+    # without the constructor's Python frame).
+    new = tuple.__new__
     for version_id, account_id, meter_id, percentage, weighting in found.all():
-        destinations[version_id].append(_Destination(account_id, meter_id, percentage, weighting))
+        destinations[version_id].append(new(_Destination, (account_id, meter_id, percentage, weighting)))
     return [
         SplitVersion(
             row.version_id,
@@ -210,8 +213,12 @@ def split_details(row: VersionRow, destinations: Sequence[_Destination]) -> spli
     if method is None:
         return splits.SplitDetails(row.version_id)
     if method is splits.SplitMethod.FIXED_PERCENTAGE:
+        new = tuple.__new__  # FixedPercentage(...) without the constructor's Python frame: one per destination
         fixed = tuple(
-            splits.FixedPercentage(account, meter, percentage or ZERO) for account, meter, percentage, _ in destinations
+            [
+                new(splits.FixedPercentage, (account, meter, percentage or ZERO))
+                for account, meter, percentage, _ in destinations
+            ]
         )
         return splits.SplitDetails(row.version_id, fixed)
     if method is splits.SplitMethod.FLOOR_AREA:
