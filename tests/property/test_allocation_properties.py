@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from fractions import Fraction
 from itertools import pairwise
@@ -9,7 +10,15 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apportion.domain.money import CENT, PERCENT_QUANTUM, USE_QUANTUM, allocate, apply_percentages, round_half_up
+from apportion.domain.money import (
+    CENT,
+    PERCENT_QUANTUM,
+    USE_QUANTUM,
+    Allocation,
+    allocate,
+    apply_percentages,
+    round_half_up,
+)
 
 QUANTA = st.sampled_from([CENT, USE_QUANTUM, PERCENT_QUANTUM, Decimal(1)])
 # Amounts as whole quanta, negative (credits), zero and positive, up to a trillion units.
@@ -104,3 +113,27 @@ def test_round_half_up_is_nearest_with_halves_away_from_zero(coefficient: int, e
     assert abs(distance) <= Fraction(1, 200)
     if abs(distance) == Fraction(1, 200):
         assert abs(rounded) > abs(value)
+
+
+def largest_remainder(count: int, weights: list[Decimal]) -> list[int]:
+    """The rule of money.allocate in fractions, for `count` >= 0 quanta: each part's exact share rounded down, then
+    one quantum more to the largest remainders, the earlier part first among equal ones."""
+    total = sum(Fraction(w) for w in weights)
+    exact = [count * Fraction(w) / total for w in weights]
+    floors = [math.floor(share) for share in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: -(exact[i] - floors[i]))
+    for index in by_remainder[: count - sum(floors)]:
+        floors[index] += 1
+    return floors
+
+
+@given(st.lists(COUNTS, min_size=1, max_size=20), WEIGHTS, QUANTA)
+def test_one_allocation_cuts_every_amount_by_the_rule(
+    counts: list[int], weights: list[Decimal], quantum: Decimal
+) -> None:
+    # A split applies one Allocation to every line it cuts; what it keeps between amounts changes no part.
+    allocation = Allocation(weights, quantum)
+    for count in counts:
+        sign = -1 if count < 0 else 1
+        expected = [amount_of(sign * part, quantum) for part in largest_remainder(abs(count), weights)]
+        assert allocation.of_quanta(count) == expected

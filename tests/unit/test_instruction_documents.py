@@ -47,6 +47,20 @@ def test_round_trip_through_json(original: calc.CalculatedBillInstructions) -> N
     assert instructions.from_document(original.version_id, stored) == original
 
 
+@pytest.mark.parametrize("original", CASES)
+def test_round_trip_through_the_stored_text(original: calc.CalculatedBillInstructions) -> None:
+    text = json.dumps(instructions.to_document(original))
+    assert instructions.from_text(original.version_id, text) == original
+    # Read again (the next run), the same text gives the same instructions, for this version only.
+    assert instructions.from_text(original.version_id, text) == original
+    assert instructions.from_text(original.version_id + 100, text).version_id == original.version_id + 100
+
+
+def test_no_stored_text_is_a_version_without_instructions() -> None:
+    assert instructions.from_text(9, None) == calc.CalculatedBillInstructions(9)
+    assert instructions.from_text(9, "null") == calc.CalculatedBillInstructions(9)
+
+
 def test_decimals_are_strings_and_shapes_follow_the_wire() -> None:
     document = instructions.to_document(CASES[0])
     assert document["use"] == {"fixedAmount": {"fixedUseAmount": "12.500000", "unitId": 3}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
@@ -142,6 +143,8 @@ class Allocation:
         self._coefficient, self._exponent = _quantum_parts(quantum)
         self._steps = _steps(quantum)
         self._made = _MADE.setdefault(self._exponent, {})
+        # rest -> (the quanta of each part of `rest`, what the rule moved on each, up and down): see _parts.
+        self._rests: dict[int, tuple[tuple[int, ...], tuple[Decimal, ...], tuple[Decimal, ...]]] = {}
 
     def __call__(self, amount: Decimal) -> list[Decimal]:
         """allocate(amount, weights, quantum)."""
@@ -165,21 +168,21 @@ class Allocation:
         return _quanta_in(amount, self.quantum)  # its answer, or its error
 
     def _parts(self, count: int) -> tuple[list[Decimal], list[Decimal]]:
-        total = self._total
         magnitude = -count if count < 0 else count
-        cuts = [divmod(magnitude * weight, total) for weight in self._scaled]
-        floors = [whole for whole, _ in cuts]
-        missing = magnitude - sum(floors)
-        steps = self._steps  # what rounding moves is always 0 or one quantum: three Decimals, made once
+        # magnitude = times x total + rest: part i is times x weight_i (no remainder) plus its part of `rest`, and
+        # the remainders, so the quanta the rule hands out, are those of `rest` alone. Weights totalling a few
+        # thousand at most (percentages: 100) have as many rests, each worked out once.
+        times, rest = divmod(magnitude, self._total)
+        found = self._rests.get(rest)
+        if found is None:
+            found = self._rest_parts(rest)
+            if self._total <= _RESTS_KEPT:
+                self._rests[rest] = found
+        of_rest, moved_up, moved_down = found
+        floors = (
+            [times * weight + part for weight, part in zip(self._scaled, of_rest, strict=True)] if times else of_rest
+        )
         sign = -1 if count < 0 else 1
-        if missing:
-            moved = [steps[0]] * len(floors)
-            # Largest remainder first; among equals the earlier index (sort is stable on -remainder).
-            for index in sorted(self._order, key=lambda i: -cuts[i][1])[:missing]:
-                floors[index] += 1
-                moved[index] = steps[sign]
-        else:
-            moved = [steps[0]] * len(floors)
         # _from_quanta of each part: count x coefficient quanta, shifted by the quantum's exponent. The same parts
         # recur (a fixed charge cut by the same shares on every bill), so each is made once and shared (immutable).
         factor, exponent, made = sign * self._coefficient, self._exponent, self._made
@@ -192,13 +195,30 @@ class Allocation:
                     made.clear()
                 part = made[quanta] = Decimal(quanta).scaleb(exponent, _EXACT)
             parts.append(part)
-        return parts, moved
+        return parts, list(moved_down if sign < 0 else moved_up)
+
+    def _rest_parts(self, rest: int) -> tuple[tuple[int, ...], tuple[Decimal, ...], tuple[Decimal, ...]]:
+        """The largest-remainder parts of `rest` quanta (0 <= rest < total), and what the rule moved on each for a
+        positive and for a negative amount (zero or one quantum, with the amount's sign)."""
+        total = self._total
+        cuts = [divmod(rest * weight, total) for weight in self._scaled]
+        floors = [whole for whole, _ in cuts]
+        bumped = [False] * len(floors)
+        # Largest remainder first; among equals the earlier index (sort is stable on -remainder).
+        for index in sorted(self._order, key=lambda i: -cuts[i][1])[: rest - sum(floors)]:
+            floors[index] += 1
+            bumped[index] = True
+        steps = self._steps  # what rounding moves is always 0 or one quantum: three Decimals, made once
+        up = tuple(steps[1] if bump else steps[0] for bump in bumped)
+        down = tuple(steps[-1] if bump else steps[0] for bump in bumped)
+        return tuple(floors), up, down
 
 
 # exponent -> {n: Decimal(n) shifted by the exponent}, as allocations made them (by exponent, not quantum:
 # Decimal("0.01") and Decimal("0.010") are equal keys with different exponents). Each starts over when full.
 _MADE: dict[int, dict[int, Decimal]] = {}
 _MADE_LIMIT = 1 << 16  # Decimals kept per exponent: a few MB at most
+_RESTS_KEPT = 1 << 12  # an allocation keeps the parts of every rest when its weights total at most this
 
 
 @lru_cache(maxsize=64)
@@ -209,14 +229,21 @@ def _steps(quantum: Decimal) -> dict[int, Decimal]:
 
 @lru_cache(maxsize=4096)
 def _scaled_weights(weights: tuple[Decimal, ...]) -> tuple[tuple[int, ...], int]:
-    """Weights as integers with their sum, checked; cached because a split applies one set to many lines."""
+    """Weights as integers with their sum, checked; cached because a split applies one set to many lines.
+
+    The integers are divided by their greatest common divisor: the parts and the order of the remainders are the
+    same, and percentages read as 10.00000000, 15.00000000 ... total 20 rather than 10^10 (see Allocation._parts).
+    """
     if any(w < 0 for w in weights):
         raise RuleViolation("Allocation weights cannot be negative.")
-    scaled = tuple(_as_integers(weights))
+    scaled = _as_integers(weights)
+    common = math.gcd(*scaled)
+    if common > 1:
+        scaled = [weight // common for weight in scaled]
     total = sum(scaled)
     if total == 0:
         raise RuleViolation("Cannot allocate over weights that sum to zero.")
-    return scaled, total
+    return tuple(scaled), total
 
 
 @lru_cache(maxsize=4096)

@@ -36,9 +36,12 @@ class Occupancy(NamedTuple):
     days: int
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def bill_days(begin: date, end: date) -> tuple[date, date, int]:
     """The bill's counted days as [first, stop) and their number; a one-day bill (begin == end) counts one day."""
-    stop = end if end > begin else begin + timedelta(days=1)
+    stop = end if end > begin else begin + _ONE_DAY
     return begin, stop, (stop - begin).days
 
 
@@ -53,12 +56,14 @@ def occupant(links: Sequence[Link], preferred: int | None, day: date) -> int | N
 
 def occupancy(links: Sequence[Link], preferred: int | None, begin: date, end: date) -> tuple[Occupancy, ...]:
     """The bill's days cut into runs of one occupant each, in date order (see the module docstring)."""
-    first, stop, days = bill_days(begin, end)
     if preferred is not None:
-        for link in links:  # a loop rather than any(): a run asks this of every destination of every bill
-            if link.account_id == preferred and link.begin <= first and stop <= link.end:
-                # The common case: the configured account occupied the meter for the whole bill.
-                return (Occupancy(preferred, begin, end, days),)
+        stop = end if end > begin else begin + _ONE_DAY  # bill_days, inline: every destination of every bill
+        for account_id, link_begin, link_end in links:  # a loop rather than any(), for the same reason
+            if account_id == preferred and link_begin <= begin and stop <= link_end:
+                # The common case: the configured account occupied the meter for the whole bill (the tuple made
+                # as Occupancy(...) makes it, without the constructor's Python frame).
+                return (tuple.__new__(Occupancy, (preferred, begin, end, (stop - begin).days)),)
+    first, stop, _ = bill_days(begin, end)
     runs: list[Occupancy] = []
     day = first
     while day < stop:

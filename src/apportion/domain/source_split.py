@@ -34,6 +34,9 @@ from apportion.domain.occupancy import Occupancy
 from apportion.domain.splits import SplitShares, allocation
 
 ZERO = Decimal(0)
+# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's generated
+# __new__ (about 0.4 us of each): a run makes a line and a share for every destination of every source line.
+_new = tuple.__new__
 
 
 class Left(StrEnum):
@@ -175,8 +178,8 @@ def split_source_bill(lines: Sequence[LineDraft], meter_splits: Mapping[int, Met
                 _split_piece(plan, piece, split)
     destinations = tuple(
         [
-            DestinationBill(version_id, account_id, meter_id, first, last, tuple(parts))
-            for (version_id, account_id, meter_id, first, last), parts in plan.bills.items()
+            _new(DestinationBill, (*key, tuple(parts)))  # (version, account, meter, first, last, lines)
+            for key, parts in plan.bills.items()
         ]
     )
     conservation = Conservation(source_amount(lines), plan.allocated, dict(plan.left), plan.rounding)
@@ -229,10 +232,10 @@ def _split_piece(plan: _Plan, piece: _Piece, split: MeterSplit) -> None:
             if accounts:
                 share = _share(line, basis, shares.ratio(index), (Decimal(1), Decimal(1)), cost)
             else:
-                share = LineShare(basis, exact[index] if exact else None, moved[index])
+                share = _new(LineShare, (basis, exact[index] if exact else None, moved[index]))
             key = (version_id, account_id, destination_meter, begin, end)
             # plan.add(key, _line(...)), inline: the one path of every whole-period destination line.
-            part = LineDraft(type_id, kind, meter_id, caption, value, unit_id, cost, source_id, share)
+            part = _new(LineDraft, (type_id, kind, meter_id, caption, value, unit_id, cost, source_id, share))
             found = bills.get(key)
             if found is None:
                 bills[key] = [part]

@@ -223,11 +223,12 @@ def copy_instructions(details: SplitDetails, new_version_id: int) -> SplitDetail
 
 def fixed_percentage_shares(destinations: Sequence[FixedPercentage]) -> SplitShares:
     """Shares of a fixed-percentage split: the entered percentages (total may differ from 100, §4.3)."""
-    percentages = tuple(d.split_percentage for d in destinations)
+    percentages = tuple([percentage for _, _, percentage in destinations])
     bases, exact = _fixed_terms(percentages)
-    return SplitShares(
-        tuple(Destination(d.account_id, d.meter_id) for d in destinations), percentages, True, True, True, bases, exact
-    )
+    # Destination(account, meter) of each, as tuple.__new__ makes it without the constructor's frame: a run asks
+    # this of every version.
+    found = tuple([tuple.__new__(Destination, (account, meter)) for account, meter, _ in destinations])
+    return SplitShares(found, percentages, True, True, True, bases, exact)
 
 
 @lru_cache(maxsize=4096)  # versions split by the same percentages (10/90, 25 x 4 ...) share their texts

@@ -51,9 +51,11 @@ def lines_of(session: Session, bill_ids: Sequence[int]) -> dict[int, list[LineDr
         .order_by(BillLine.bill_id, BillLine.line_order)
     )
     found: dict[int, list[LineDraft]] = {}
+    new = tuple.__new__  # LineDraft(...) with every field, without the constructor's Python frame
+    other = ObservationKind.OTHER
     for bill_id, line_id, type_id, meter_id, caption, value, unit_id, cost in rows.all():
-        line = LineDraft(
-            type_id, kinds.get(type_id, ObservationKind.OTHER), meter_id, caption, value, unit_id, cost, line_id
+        line = new(
+            LineDraft, (type_id, kinds.get(type_id, other), meter_id, caption, value, unit_id, cost, line_id, None)
         )
         found.setdefault(bill_id, []).append(line)
     return found

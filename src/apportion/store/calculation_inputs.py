@@ -44,7 +44,8 @@ def meter_facts(session: Session, meter_ids: Sequence[int]) -> dict[int, MeterFa
         .join(Commodity, Commodity.commodity_id == Meter.commodity_id)
         .where(among(Meter.meter_id, sorted(set(meter_ids))))
     )
-    return {row[0]: MeterFacts._make(row) for row in rows.all()}
+    new = tuple.__new__  # MeterFacts._make(row) without its Python frame: a run reads every meter it reads
+    return {row[0]: new(MeterFacts, row) for row in rows.all()}
 
 
 class PeriodFigures(NamedTuple):
@@ -98,9 +99,11 @@ def period_figures(session: Session, meter_ids: Sequence[int], period: int) -> P
                 if type(cost) is float:
                     beyond.add(meter_id)
             total[1] = cost if total[1] is None else total[1] + cost
+    new = tuple.__new__  # MeterFigures(use, cost) without the constructor's Python frame: one per meter read
     for meter_id, (use, cost) in sums.items():
-        figures[meter_id] = MeterFigures(
-            from_minor_units(use, USE_SCALE) or Decimal(0), from_minor_units(cost, COST_SCALE) or Decimal(0)
+        figures[meter_id] = new(
+            MeterFigures,
+            (from_minor_units(use, USE_SCALE) or Decimal(0), from_minor_units(cost, COST_SCALE) or Decimal(0)),
         )
     if beyond:
         # Python would add such floats otherwise than SQLite's SUM does: those meters are summed as a split sums them.

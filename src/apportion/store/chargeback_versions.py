@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, NamedTuple, assert_never
+from typing import NamedTuple, assert_never
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Text, cast, exists, or_, select
 from sqlalchemy.orm import Session
 
 from apportion.domain import splits
@@ -77,7 +77,8 @@ _COLUMNS = (
     DistributionVersion.dynamic_meter_group_id,
     DistributionVersion.dynamic_source_value,
     DistributionVersion.dynamic_share_value,
-    DistributionVersion.instructions,
+    # The document's JSON text, parsed by instructions.from_text (which keeps what it made of each text).
+    cast(DistributionVersion.instructions, Text).label("instructions"),
 )
 
 
@@ -93,7 +94,7 @@ class VersionRow(NamedTuple):
     dynamic_meter_group_id: int | None
     dynamic_source_value: str | None
     dynamic_share_value: str | None
-    instructions: dict[str, Any] | None
+    instructions: str | None  # the calculated bill instructions' JSON text
 
 
 def _versions(session: Session, kind: str, selection: VersionSelection) -> list[VersionRow]:
@@ -103,7 +104,8 @@ def _versions(session: Session, kind: str, selection: VersionSelection) -> list[
         scoping.within(DistributionVersion.version_id, scoping.version_ids(selection.scope))
     )
     # Plain tuples named by position: cheaper than a Row's attributes over thousands of versions.
-    return [VersionRow._make(row) for row in session.connection().execute(statement)]
+    new = tuple.__new__  # VersionRow._make(row) without its Python frame
+    return [new(VersionRow, row) for row in session.connection().execute(statement).all()]  # fetched at once
 
 
 def out_of_scope(session: Session, kind: str, selection: VersionSelection) -> list[int]:
@@ -175,9 +177,11 @@ def load_split_versions(session: Session, selection: VersionSelection) -> list[S
         .where(among(SplitDestination.version_id, list(destinations)))
         .order_by(SplitDestination.version_id, SplitDestination.position)
     )
-    # Unpacked as tuples: a run reads thousands, and a Row's attributes cost more.
+    # Unpacked as tuples: a run reads thousands, and a Row's attributes cost more (tuple.__new__: _Destination(...)
+    # without the constructor's Python frame).
+    new = tuple.__new__
     for version_id, account_id, meter_id, percentage, weighting in found.all():
-        destinations[version_id].append(_Destination(account_id, meter_id, percentage, weighting))
+        destinations[version_id].append(new(_Destination, (account_id, meter_id, percentage, weighting)))
     return [
         SplitVersion(
             row.version_id,
@@ -210,8 +214,12 @@ def split_details(row: VersionRow, destinations: Sequence[_Destination]) -> spli
     if method is None:
         return splits.SplitDetails(row.version_id)
     if method is splits.SplitMethod.FIXED_PERCENTAGE:
+        new = tuple.__new__  # FixedPercentage(...) without the constructor's Python frame: one per destination
         fixed = tuple(
-            splits.FixedPercentage(account, meter, percentage or ZERO) for account, meter, percentage, _ in destinations
+            [
+                new(splits.FixedPercentage, (account, meter, percentage or ZERO))
+                for account, meter, percentage, _ in destinations
+            ]
         )
         return splits.SplitDetails(row.version_id, fixed)
     if method is splits.SplitMethod.FLOOR_AREA:
@@ -242,7 +250,7 @@ def load_calculated_versions(session: Session, selection: VersionSelection) -> l
             row.meter_id,
             row.workflow_step_id,
             row.is_aggregation or row.meter_id in aggregate_meters,
-            instructions.from_document(row.version_id, row.instructions),
+            instructions.from_text(row.version_id, row.instructions),
         )
         for row in _versions(session, CALCULATION, selection)
     ]

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, assert_never
+
+import pydantic_core
 
 from apportion.domain import calculations as calc
 
@@ -219,3 +222,14 @@ def from_document(version_id: int, document: Mapping[str, Any] | None) -> calc.C
         meter_line_items=line_items(document.get("meterLineItems")),
         account_line_items=line_items(document.get("accountLineItems")),
     )
+
+
+@lru_cache(maxsize=8192)
+def from_text(version_id: int, text: str | None) -> calc.CalculatedBillInstructions:
+    """`from_document` of a stored document's JSON text (None: no document), read as the database's JSON columns
+    are read (pydantic-core).
+
+    What each (version, text) gives is kept: the instructions are frozen values, and a run, its dry run and the
+    next month's run read the same thousands of documents again. An edited version has another text.
+    """
+    return from_document(version_id, None if text is None else pydantic_core.from_json(text))

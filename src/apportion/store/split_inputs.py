@@ -105,15 +105,41 @@ def source_periods(session: Session, bill_ids: Sequence[int]) -> list[int]:
 
 def meter_links(session: Session, meter_ids: Sequence[int]) -> dict[int, list[Link]]:
     """Every account-meter link of the given meters, by meter, in date order."""
+    return linked_meters(session, meter_ids).links
+
+
+class LinkedMeters(NamedTuple):
+    """Meters' account-meter links by meter, in date order, and the commodity of each linked meter."""
+
+    links: dict[int, list[Link]]
+    commodities: dict[int, int]
+
+
+def linked_meters(session: Session, meter_ids: Sequence[int]) -> LinkedMeters:
+    """`meter_links` and the linked meters' commodities in one statement: a split reads the links of its
+    destination meters, and its bill writer needs their commodities (BillWriter.know_commodities)."""
     rows = session.connection().execute(
-        select(AccountMeter.meter_id, AccountMeter.account_id, AccountMeter.begin_date, AccountMeter.end_date)
+        select(
+            AccountMeter.meter_id,
+            AccountMeter.account_id,
+            AccountMeter.begin_date,
+            AccountMeter.end_date,
+            Meter.commodity_id,
+        )
+        .join(Meter, Meter.meter_id == AccountMeter.meter_id)
         .where(among(AccountMeter.meter_id, sorted(set(meter_ids))))
         .order_by(AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.account_id)
     )
     found: dict[int, list[Link]] = {}
-    for meter_id, account_id, begin, end in rows.all():
-        found.setdefault(meter_id, []).append(Link(account_id, begin, end))
-    return found
+    commodities: dict[int, int] = {}
+    new = tuple.__new__  # Link(...) without the constructor's Python frame: a split reads every destination's links
+    for meter_id, account_id, begin, end, commodity_id in rows.all():
+        links = found.get(meter_id)
+        if links is None:
+            links = found[meter_id] = []
+            commodities[meter_id] = commodity_id
+        links.append(new(Link, (account_id, begin, end)))
+    return LinkedMeters(found, commodities)
 
 
 def meter_places(session: Session, meter_ids: Sequence[int]) -> dict[int, int]:

@@ -145,8 +145,12 @@ def evaluate(instructions: CalculatedBillInstructions, inputs: CalculationInputs
             )
             for line in rated.use_lines
         ]
-    else:
-        lines = [LineDraft(USE_OBSERVATION_TYPE_ID, ObservationKind.USE, meter, None, use, use_unit, cost)]
+    else:  # LineDraft(type, kind, meter, caption, value, unit, cost, source line, share), without its frame
+        lines = [
+            tuple.__new__(
+                LineDraft, (USE_OBSERVATION_TYPE_ID, ObservationKind.USE, meter, None, use, use_unit, cost, None, None)
+            )
+        ]
     demand_cost = None if rated is None else rated.demand_cost
     if demand is not None:
         caption = PEAK_DEMAND_CAPTION if isinstance(instructions.demand, ReadingsChannel) else None
@@ -167,7 +171,10 @@ def evaluate(instructions: CalculatedBillInstructions, inputs: CalculationInputs
     for meter_id, evaluated in [(meter, e) for e in meter_items] + [(None, e) for e in account_items]:
         type_id = evaluated.item.observation_type_id or CHARGE_OBSERVATION_TYPE_ID
         kind = inputs.observation_kinds.get(type_id, ObservationKind.COST)
-        lines.append(LineDraft(type_id, kind, meter_id, evaluated.item.caption, None, None, evaluated.cost))
+        caption = evaluated.item.caption
+        lines.append(
+            tuple.__new__(LineDraft, (type_id, kind, meter_id, caption, None, None, evaluated.cost, None, None))
+        )
     return CalculatedBillResult(use, use_unit, cost, demand, demand_unit, meter_items, account_items, tuple(lines))
 
 
@@ -197,11 +204,15 @@ def _percentage_or_fixed(item: LineItem, base: Decimal) -> Decimal:
     assert_never(kind)
 
 
+# Stored type -> CalculationType: a look-up rather than the enum's call (every line item of every version, twice).
+_CALCULATION_TYPES = {member.value: member for member in CalculationType}
+
+
 def _calculation_type(item: LineItem) -> CalculationType:
-    try:
-        return CalculationType(item.calculation_type)
-    except ValueError:
-        raise _unknown_calculation_type(item) from None
+    found = _CALCULATION_TYPES.get(item.calculation_type)
+    if found is None:
+        raise _unknown_calculation_type(item)
+    return found
 
 
 def _unknown_calculation_type(item: LineItem) -> CalculationFailed:

@@ -51,6 +51,9 @@ from apportion.store.database import UnitOfWork
 from apportion.store.queries import rate_versions
 
 ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
+# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's generated
+# __new__: a run makes a draft and an origin for every version.
+_new = tuple.__new__
 
 
 def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], period: int) -> list[VersionOutcome]:
@@ -134,15 +137,11 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
                 except RuleViolation as problem:
                     outcome.error_message = problem.message
                     break
-                draft = BillDraft(
-                    account_id=version.account_id,
-                    billing_period=period,
-                    begin_date=begin,
-                    end_date=end,
-                    lines=result.lines,
-                    header=ctx.header,
-                    from_vendor=False,
-                    origin=BillOrigin(ctx.task_id, version.version_id, calculated=True),
+                # BillDraft(account, period, begin, end, lines, header, estimated, from_vendor, origin) and
+                # BillOrigin(task, version, source bill, import task, calculated), every field given.
+                origin = _new(BillOrigin, (ctx.task_id, version.version_id, None, None, True))
+                draft = _new(
+                    BillDraft, (version.account_id, period, begin, end, result.lines, ctx.header, False, False, origin)
                 )
                 # A figure beyond its column fails this version alone, before the run's one write (domain.bills).
                 too_large = storage_problem(draft, partial(units.to_common, commodity_id=meter.commodity_id))
@@ -162,7 +161,9 @@ def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], per
         outcome.bill_ids.append(bill_id)
         for read in reads[meter_id]:
             edges.extend(zip(repeat(bill_id), used_bills.get(read, ())))  # pairs made in C: thousands of edges
-            edges.extend((bill_id, bill_ids[i]) for i in made_here.get(read, ()) if bill_ids[i] != bill_id)
+            made_of_read = made_here.get(read)
+            if made_of_read:  # a calculated meter read by another (most reads are of bills of other tasks)
+                edges.extend((bill_id, bill_ids[i]) for i in made_of_read if bill_ids[i] != bill_id)
     lineage.record_sources(session, edges)
     return outcomes
 
