@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
@@ -96,15 +97,46 @@ BILL_TABLES = ("bills", "bill_lines", "bill_meters")
 """What writing a bill writes, parents first: the rows a raw insert of the same bills puts back."""
 
 
-def reinsert_bills(db: Database, bills_where: str) -> tuple[float, float, int]:
+def backend_pid(connection: Any) -> int | None:
+    """The server process of a PostgreSQL DB-API connection (None on SQLite)."""
+    if not hasattr(connection, "info") or not hasattr(connection.info, "backend_pid"):
+        driver = getattr(connection, "driver_connection", None)
+        return None if driver is None else backend_pid(driver)
+    return int(connection.info.backend_pid)
+
+
+def server_cpu(pid: int | None) -> float | None:
+    """CPU seconds (user and system) a PostgreSQL server process has used so far, when the server runs on this
+    machine (from /proc); None where that cannot be read."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Reinserted(NamedTuple):
+    """The driver's raw insert: its seconds, this process's CPU seconds for it, the bills, and the server
+    process's CPU seconds for it (PostgreSQL on this machine; else None)."""
+
+    seconds: float
+    cpu: float
+    bills: int
+    server_cpu: float | None
+
+
+def reinsert_bills(db: Database, bills_where: str) -> Reinserted:
     """Read the bills matching `bills_where` (SQL on `bills`) with their lines and per-meter totals, delete them,
     then insert them again with the driver alone (sqlite3 `executemany`, psycopg `COPY`) in one transaction: the
-    baseline a benchmark compares its writes with. Returns the insert's seconds, this process's CPU seconds for
-    it, and the number of bills."""
+    baseline a benchmark compares its writes with."""
     bill_ids = f"SELECT bill_id FROM bills WHERE {bills_where}"
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
+        pid = backend_pid(connection)
         saved: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
         for table in BILL_TABLES:
             where = bills_where if table == "bills" else f"bill_id IN ({bill_ids})"
@@ -115,7 +147,7 @@ def reinsert_bills(db: Database, bills_where: str) -> tuple[float, float, int]:
             where = bills_where if table == "bills" else f"bill_id IN ({bill_ids})"
             cursor.execute(f"DELETE FROM {table} WHERE {where}")
         connection.commit()
-        began, began_cpu = time.perf_counter(), time.process_time()
+        began, began_cpu, began_server = time.perf_counter(), time.process_time(), server_cpu(pid)
         if db.is_sqlite:
             for table in BILL_TABLES:
                 columns, rows = saved[table]
@@ -128,6 +160,8 @@ def reinsert_bills(db: Database, bills_where: str) -> tuple[float, float, int]:
                     for row in rows:
                         copy.write_row(row)
         connection.commit()
-        return time.perf_counter() - began, time.process_time() - began_cpu, len(saved["bills"][1])
+        ended_server = server_cpu(pid)
+        server = None if began_server is None or ended_server is None else ended_server - began_server
+        return Reinserted(time.perf_counter() - began, time.process_time() - began_cpu, len(saved["bills"][1]), server)
     finally:
         connection.close()
