@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 import uuid
@@ -105,27 +104,34 @@ def backend_pid(connection: Any) -> int | None:
     return int(connection.info.backend_pid)
 
 
-def server_cpu(pid: int | None) -> float | None:
-    """CPU seconds (user and system) a PostgreSQL server process has used so far, when the server runs on this
-    machine (from /proc); None where that cannot be read."""
+def server_cpu(pid: int | None) -> tuple[float, float] | None:
+    """(CPU seconds used so far, seconds spent ready to run but waiting for a CPU) of a PostgreSQL server process,
+    when the server runs on this machine (from /proc/PID/schedstat); None where that cannot be read."""
     if pid is None:
         return None
     try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rpartition(")")[2].split()
-    except OSError:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            running, waiting, _slices = stat.read().split()
+    except (OSError, ValueError):
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(running) / 1e9, int(waiting) / 1e9
+
+
+def cpu_used(began: tuple[float, float] | None, ended: tuple[float, float] | None) -> tuple[float, float] | None:
+    """The difference of two `server_cpu` readings (None if either is)."""
+    if began is None or ended is None:
+        return None
+    return ended[0] - began[0], ended[1] - began[1]
 
 
 class Reinserted(NamedTuple):
     """The driver's raw insert: its seconds, this process's CPU seconds for it, the bills, and the server
-    process's CPU seconds for it (PostgreSQL on this machine; else None)."""
+    process's CPU seconds and seconds waiting for a CPU for it (PostgreSQL on this machine; else None)."""
 
     seconds: float
     cpu: float
     bills: int
-    server_cpu: float | None
+    server_cpu: tuple[float, float] | None
 
 
 def reinsert_bills(db: Database, bills_where: str) -> Reinserted:
@@ -160,8 +166,7 @@ def reinsert_bills(db: Database, bills_where: str) -> Reinserted:
                     for row in rows:
                         copy.write_row(row)
         connection.commit()
-        ended_server = server_cpu(pid)
-        server = None if began_server is None or ended_server is None else ended_server - began_server
+        server = cpu_used(began_server, server_cpu(pid))
         return Reinserted(time.perf_counter() - began, time.process_time() - began_cpu, len(saved["bills"][1]), server)
     finally:
         connection.close()

@@ -48,7 +48,7 @@ from apportion.store.database import Database
 from apportion.store.models.bills import Bill
 from apportion.store.models.imports import Task
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from bench.databases import Reinserted, backend_pid, fresh_database, reinsert_bills, server_cpu
+from bench.databases import Reinserted, backend_pid, cpu_used, fresh_database, reinsert_bills, server_cpu
 from bench.memory import peak_mb, reset_peak
 
 NOW = datetime(2024, 6, 15, 9, 30)
@@ -148,9 +148,7 @@ def child(url: str, path: str) -> None:
         "request": requested - started,
         "task": ended - requested,
         "task_cpu": ended_cpu - requested_cpu,
-        "task_server_cpu": None
-        if requested_server is None or ended_server is None or not same
-        else ended_server - requested_server,
+        "task_server_cpu": cpu_used(requested_server, ended_server) if same else None,
         "request_peak_mb": request_peak,
         "task_peak_mb": peak_mb(),
     }
@@ -165,7 +163,7 @@ class Imported:
     request: float
     task: float
     task_cpu: float
-    task_server_cpu: float | None
+    task_server_cpu: tuple[float, float] | None
     request_peak_mb: float
     task_peak_mb: float
     peak_rss_mb: float
@@ -195,6 +193,8 @@ def run_child(db: Database, path: Path) -> Imported:
     # The child's own peaks where Linux gives them: wait4's ru_maxrss (KiB) also counts the image of this process
     # that the child was forked from before it started the interpreter anew.
     peak = max(figures["request_peak_mb"], figures["task_peak_mb"])
+    if figures["task_server_cpu"] is not None:
+        figures["task_server_cpu"] = tuple(figures["task_server_cpu"])
     return Imported(**figures, peak_rss_mb=peak if peak == peak else usage.ru_maxrss / 1024)
 
 
@@ -214,7 +214,7 @@ class Measured:
     csv_seconds: float
     raw_seconds: float
     raw_cpu: float
-    raw_server_cpu: float | None
+    raw_server_cpu: tuple[float, float] | None
     bills: int
     output: dict[str, Any]
 
@@ -271,9 +271,12 @@ def report(m: Measured, kickouts: int) -> None:
         cpu = f"(task {i.task_cpu:.2f} s, raw {m.raw_cpu:.2f} s)"
         print(f"  ratio of CPU time   : {m.raw_cpu / i.task_cpu:8.2f}    {cpu}")
     elif i.task_server_cpu is not None and m.raw_server_cpu is not None:
-        # PostgreSQL on this machine: the server process's CPU next to the client's, for each of the two.
-        print(f"  CPU time (s)        : import: task {i.task_cpu:.2f}, its server process {i.task_server_cpu:.2f}; "
-              f"raw insert: {m.raw_cpu:.2f}, its server process {m.raw_server_cpu:.2f}")  # fmt: skip
+        # PostgreSQL on this machine: the server process's CPU next to the client's, for each of the two, and how
+        # long the server process was ready to run but waiting for a CPU (other load on the machine).
+        (task_server, task_queued), (raw_server, raw_queued) = i.task_server_cpu, m.raw_server_cpu
+        print(f"  CPU time (s)        : import: task {i.task_cpu:.2f}, its server process {task_server:.2f} "
+              f"(+{task_queued:.2f} waiting for a CPU); raw insert: {m.raw_cpu:.2f}, its server process "
+              f"{raw_server:.2f} (+{raw_queued:.2f})")  # fmt: skip
     print(f"  csv module alone    : {m.csv_seconds:8.3f} s  {m.rows / m.csv_seconds:>10,.0f} rows/s  "
           f"(import / csv {i.task / m.csv_seconds:.0f}x)")  # fmt: skip
     print(
