@@ -219,8 +219,8 @@ def run_workflow(
 
 def raw_reinsert(db: Database, task_ids: Sequence[int]) -> tuple[float, float]:
     """The run's bills put back by the driver alone (bench.databases.reinsert_bills): its seconds and CPU seconds."""
-    seconds, cpu, _bills = reinsert_bills(db, f"chargeback_task_id IN ({','.join(str(t) for t in task_ids)})")
-    return seconds, cpu
+    raw = reinsert_bills(db, f"chargeback_task_id IN ({','.join(str(t) for t in task_ids)})")
+    return raw.seconds, raw.cpu
 
 
 class Figures(NamedTuple):

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
@@ -96,15 +96,53 @@ BILL_TABLES = ("bills", "bill_lines", "bill_meters")
 """What writing a bill writes, parents first: the rows a raw insert of the same bills puts back."""
 
 
-def reinsert_bills(db: Database, bills_where: str) -> tuple[float, float, int]:
+def backend_pid(connection: Any) -> int | None:
+    """The server process of a PostgreSQL DB-API connection (None on SQLite)."""
+    if not hasattr(connection, "info") or not hasattr(connection.info, "backend_pid"):
+        driver = getattr(connection, "driver_connection", None)
+        return None if driver is None else backend_pid(driver)
+    return int(connection.info.backend_pid)
+
+
+def server_cpu(pid: int | None) -> tuple[float, float] | None:
+    """(CPU seconds used so far, seconds spent ready to run but waiting for a CPU) of a PostgreSQL server process,
+    when the server runs on this machine (from /proc/PID/schedstat); None where that cannot be read."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/schedstat") as stat:
+            running, waiting, _slices = stat.read().split()
+    except (OSError, ValueError):
+        return None
+    return int(running) / 1e9, int(waiting) / 1e9
+
+
+def cpu_used(began: tuple[float, float] | None, ended: tuple[float, float] | None) -> tuple[float, float] | None:
+    """The difference of two `server_cpu` readings (None if either is)."""
+    if began is None or ended is None:
+        return None
+    return ended[0] - began[0], ended[1] - began[1]
+
+
+class Reinserted(NamedTuple):
+    """The driver's raw insert: its seconds, this process's CPU seconds for it, the bills, and the server
+    process's CPU seconds and seconds waiting for a CPU for it (PostgreSQL on this machine; else None)."""
+
+    seconds: float
+    cpu: float
+    bills: int
+    server_cpu: tuple[float, float] | None
+
+
+def reinsert_bills(db: Database, bills_where: str) -> Reinserted:
     """Read the bills matching `bills_where` (SQL on `bills`) with their lines and per-meter totals, delete them,
     then insert them again with the driver alone (sqlite3 `executemany`, psycopg `COPY`) in one transaction: the
-    baseline a benchmark compares its writes with. Returns the insert's seconds, this process's CPU seconds for
-    it, and the number of bills."""
+    baseline a benchmark compares its writes with."""
     bill_ids = f"SELECT bill_id FROM bills WHERE {bills_where}"
     connection = db.engine.raw_connection()
     try:
         cursor = connection.cursor()
+        pid = backend_pid(connection)
         saved: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
         for table in BILL_TABLES:
             where = bills_where if table == "bills" else f"bill_id IN ({bill_ids})"
@@ -115,7 +153,7 @@ def reinsert_bills(db: Database, bills_where: str) -> tuple[float, float, int]:
             where = bills_where if table == "bills" else f"bill_id IN ({bill_ids})"
             cursor.execute(f"DELETE FROM {table} WHERE {where}")
         connection.commit()
-        began, began_cpu = time.perf_counter(), time.process_time()
+        began, began_cpu, began_server = time.perf_counter(), time.process_time(), server_cpu(pid)
         if db.is_sqlite:
             for table in BILL_TABLES:
                 columns, rows = saved[table]
@@ -128,6 +166,7 @@ def reinsert_bills(db: Database, bills_where: str) -> tuple[float, float, int]:
                     for row in rows:
                         copy.write_row(row)
         connection.commit()
-        return time.perf_counter() - began, time.process_time() - began_cpu, len(saved["bills"][1])
+        server = cpu_used(began_server, server_cpu(pid))
+        return Reinserted(time.perf_counter() - began, time.process_time() - began_cpu, len(saved["bills"][1]), server)
     finally:
         connection.close()

@@ -48,7 +48,7 @@ from apportion.store.database import Database
 from apportion.store.models.bills import Bill
 from apportion.store.models.imports import Task
 from apportion.store.models.organisation import Account, AccountMeter, Meter, Vendor
-from bench.databases import fresh_database, reinsert_bills
+from bench.databases import Reinserted, backend_pid, cpu_used, fresh_database, reinsert_bills, server_cpu
 from bench.memory import peak_mb, reset_peak
 
 NOW = datetime(2024, 6, 15, 9, 30)
@@ -137,15 +137,18 @@ def child(url: str, path: str) -> None:
     del content  # the request's copy of the upload; the task reads it back from the database in pieces
     request_peak = peak_mb()
     reset_peak()  # from here on, the task's own peak
-    requested, requested_cpu = time.perf_counter(), time.process_time()
+    backend = pooled_backend(db)  # the task takes the pool's one connection again (PostgreSQL: its server process)
+    requested, requested_cpu, requested_server = time.perf_counter(), time.process_time(), server_cpu(backend)
     bill_import.run_import(db, task_id, lambda: NOW, limits)
-    ended, ended_cpu = time.perf_counter(), time.process_time()
+    ended, ended_cpu, ended_server = time.perf_counter(), time.process_time(), server_cpu(backend)
+    same = pooled_backend(db) == backend
     db.dispose()
     figures = {
         "task_id": task_id,
         "request": requested - started,
         "task": ended - requested,
         "task_cpu": ended_cpu - requested_cpu,
+        "task_server_cpu": cpu_used(requested_server, ended_server) if same else None,
         "request_peak_mb": request_peak,
         "task_peak_mb": peak_mb(),
     }
@@ -160,9 +163,19 @@ class Imported:
     request: float
     task: float
     task_cpu: float
+    task_server_cpu: tuple[float, float] | None
     request_peak_mb: float
     task_peak_mb: float
     peak_rss_mb: float
+
+
+def pooled_backend(db: Database) -> int | None:
+    """The server process of the engine's pooled connection (PostgreSQL), which the next transaction takes."""
+    connection = db.engine.raw_connection()
+    try:
+        return backend_pid(connection)
+    finally:
+        connection.close()
 
 
 def run_child(db: Database, path: Path) -> Imported:
@@ -180,10 +193,12 @@ def run_child(db: Database, path: Path) -> Imported:
     # The child's own peaks where Linux gives them: wait4's ru_maxrss (KiB) also counts the image of this process
     # that the child was forked from before it started the interpreter anew.
     peak = max(figures["request_peak_mb"], figures["task_peak_mb"])
+    if figures["task_server_cpu"] is not None:
+        figures["task_server_cpu"] = tuple(figures["task_server_cpu"])
     return Imported(**figures, peak_rss_mb=peak if peak == peak else usage.ru_maxrss / 1024)
 
 
-def raw_reinsert(db: Database, task_id: int) -> tuple[float, float, int]:
+def raw_reinsert(db: Database, task_id: int) -> Reinserted:
     """The import's bills put back by the driver alone (bench.databases.reinsert_bills)."""
     return reinsert_bills(db, f"import_task_id = {task_id}")
 
@@ -199,6 +214,7 @@ class Measured:
     csv_seconds: float
     raw_seconds: float
     raw_cpu: float
+    raw_server_cpu: tuple[float, float] | None
     bills: int
     output: dict[str, Any]
 
@@ -227,12 +243,13 @@ def measure(url: str | None, rows: int, kickouts: int) -> Measured:
             bills = session.execute(
                 select(func.count()).select_from(Bill).where(Bill.import_task_id == imported.task_id)
             ).scalar_one()
-        raw_seconds, raw_cpu, again = raw_reinsert(db, imported.task_id)
-        if again != bills:
-            raise SystemExit(f"the raw insert wrote {again} bills, the import {bills}")
+        raw = raw_reinsert(db, imported.task_id)
+        if raw.bills != bills:
+            raise SystemExit(f"the raw insert wrote {raw.bills} bills, the import {bills}")
         return Measured(
-            db.engine.dialect.name, rows, size / 1e6, imported, baseline, raw_seconds, raw_cpu, bills, output
-        )
+            db.engine.dialect.name, rows, size / 1e6, imported, baseline, raw.seconds, raw.cpu, raw.server_cpu,
+            bills, output,
+        )  # fmt: skip
 
 
 def report(m: Measured, kickouts: int) -> None:
@@ -253,6 +270,13 @@ def report(m: Measured, kickouts: int) -> None:
     if m.backend == "sqlite":  # all of SQLite's work is in the measured processes: CPU time moves less with load
         cpu = f"(task {i.task_cpu:.2f} s, raw {m.raw_cpu:.2f} s)"
         print(f"  ratio of CPU time   : {m.raw_cpu / i.task_cpu:8.2f}    {cpu}")
+    elif i.task_server_cpu is not None and m.raw_server_cpu is not None:
+        # PostgreSQL on this machine: the server process's CPU next to the client's, for each of the two, and how
+        # long the server process was ready to run but waiting for a CPU (other load on the machine).
+        (task_server, task_queued), (raw_server, raw_queued) = i.task_server_cpu, m.raw_server_cpu
+        print(f"  CPU time (s)        : import: task {i.task_cpu:.2f}, its server process {task_server:.2f} "
+              f"(+{task_queued:.2f} waiting for a CPU); raw insert: {m.raw_cpu:.2f}, its server process "
+              f"{raw_server:.2f} (+{raw_queued:.2f})")  # fmt: skip
     print(f"  csv module alone    : {m.csv_seconds:8.3f} s  {m.rows / m.csv_seconds:>10,.0f} rows/s  "
           f"(import / csv {i.task / m.csv_seconds:.0f}x)")  # fmt: skip
     print(

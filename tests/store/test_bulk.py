@@ -12,7 +12,7 @@ from apportion.domain.bills import BillDraft, BillHeader, LineDraft
 from apportion.domain.permissions import Grants
 from apportion.services.access import auth
 from apportion.store.bill_writer import BillWriter
-from apportion.store.bulk import insert_rows, insert_with_ids
+from apportion.store.bulk import insert_columns, insert_columns_with_ids, insert_rows, insert_with_ids
 from apportion.store.database import Database
 from apportion.store.models import Base
 from apportion.store.models.bills import Batch, Bill, BillLine, BillMeter
@@ -136,3 +136,51 @@ def test_bill_meter_rows_take_any_key_order(db: Database, campus: tuple[int, int
     with db.reading() as session:
         row = session.execute(select(BillMeter)).scalar_one()
     assert (row.bill_id, row.cost, row.use, row.demand) == (bill_id, Decimal("9.99"), None, None)
+
+
+def test_values_round_trip_through_the_bulk_text(db: Database, campus: tuple[int, int, int, int]) -> None:
+    """Texts with COPY's special characters, decimals in exponent form, dates and flags come back as written."""
+    user_id, batch_id, account_id, meter_id = campus
+    captions = ["tab\there", "back\\slash \\N", "line\nbreak\r", "ünïcode € \b\v\f", "", None]
+    values = [Decimal("1E+2"), Decimal("-0.000000"), Decimal("0E-6"), Decimal("123456789012.123456"), None, 7]
+    lines = tuple(
+        LineDraft(1, "use", meter_id, caption, value, 12, Decimal("0.01") * i)
+        for i, (caption, value) in enumerate(zip(captions, values, strict=True))
+    )
+    bill = BillDraft(
+        account_id, 202403, date(2024, 3, 1), date(2024, 3, 31), lines, BillHeader(note="a\tnote\\ \n", due_date=None)
+    )
+    with db.transaction() as session:
+        (bill_id,) = BillWriter(session).write([bill], batch_id, user_id, NOW)
+    with db.reading() as session:
+        stored = session.get_one(Bill, bill_id)
+        rows = session.execute(select(BillLine).order_by(BillLine.line_order)).scalars().all()
+    assert (stored.note, stored.due_date, stored.created_date, stored.void) == ("a\tnote\\ \n", None, NOW, False)
+    assert [row.caption for row in rows] == captions
+    assert [row.value for row in rows] == values
+    assert [row.cost for row in rows] == [Decimal("0.01") * i for i in range(6)]
+
+
+def test_meanwhile_runs_with_the_insert_and_its_errors_still_raise(db: Database) -> None:
+    """`meanwhile` is called once, with the keys; an error of either the insert or `meanwhile` fails the write."""
+    seen: list[object] = []
+    with db.transaction() as session:
+        ids = insert_columns_with_ids(
+            session, VENDORS, {"vendor_code": ["M1", "M2"], "vendor_info": ["a", "b"]}, 2, meanwhile=seen.append
+        )
+        insert_columns(
+            session, VENDORS, {"vendor_code": ["M3"], "vendor_info": ["c"]}, 1, meanwhile=lambda: seen.append("M3")
+        )
+    assert len(ids) == 2
+    assert seen == [ids, "M3"]
+
+    def failing() -> None:
+        raise RuntimeError("meanwhile failed")
+
+    with pytest.raises(RuntimeError, match="meanwhile failed"), db.transaction() as session:
+        insert_columns(session, VENDORS, {"vendor_code": ["M4"], "vendor_info": ["d"]}, 1, meanwhile=failing)
+    # The code is taken: the insert fails (on PostgreSQL in its own thread, while `meanwhile` runs).
+    with pytest.raises(Exception, match=r"(?i)unique"), db.transaction() as session:
+        insert_columns(session, VENDORS, {"vendor_code": ["M1"], "vendor_info": ["e"]}, 1, meanwhile=list)
+    with db.reading() as session:
+        assert sorted(session.execute(select(Vendor.vendor_code)).scalars()) == ["M1", "M2", "M3"]

@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from itertools import chain, repeat
 from operator import attrgetter
+from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from apportion.domain.bills import BillDraft, BillHeader, LineDraft, meter_totals_of
 from apportion.domain.units import UnitTable
-from apportion.store.bulk import insert_columns, insert_columns_with_ids
+from apportion.store.bulk import Prepared, insert_columns_with_ids, insert_prepared, prepare
 from apportion.store.id_lists import among
 from apportion.store.models.base import Base
 from apportion.store.models.bills import Bill, BillLine, BillMeter
@@ -73,11 +74,17 @@ class BillWriter:
         """Insert the drafts (header fields defaulted from the batch) and return the new bill ids in order."""
         if not drafts:
             return []
-        self._know_commodities(drafts)
+        self._know_commodities(drafts)  # may read the database: before the bills' COPY
+        details: list[_Details] = []
+        # On PostgreSQL the lines and meter totals are built and formatted while the server checks the bills.
         bill_ids = insert_columns_with_ids(
-            self.session, BILLS, _bill_columns(drafts, batch_id, user_id, now, defaults, void), len(drafts)
+            self.session,
+            BILLS,
+            _bill_columns(drafts, batch_id, user_id, now, defaults, void),
+            len(drafts),
+            meanwhile=lambda ids: details.append(self._details(ids, drafts)),
         )
-        self._write_details(bill_ids, drafts)
+        self._write_details(details[0])
         return bill_ids
 
     def replace_lines(self, bill_id: int, draft: BillDraft) -> None:
@@ -85,7 +92,7 @@ class BillWriter:
         self.session.execute(delete(BillLine).where(BillLine.bill_id == bill_id))
         self.session.execute(delete(BillMeter).where(BillMeter.bill_id == bill_id))
         self._know_commodities([draft])
-        self._write_details([bill_id], [draft])
+        self._write_details(self._details([bill_id], [draft]))
 
     def know_commodities(self, commodities: Mapping[int, int]) -> None:
         """Meter id -> commodity id of meters the caller has already read, so `write` need not read them."""
@@ -98,7 +105,8 @@ class BillWriter:
         if missing:
             self.commodities.update(load_meter_commodities(self.session, missing))
 
-    def _write_details(self, bill_ids: Sequence[int], drafts: Sequence[BillDraft]) -> None:
+    def _details(self, bill_ids: Sequence[int], drafts: Sequence[BillDraft]) -> _Details:
+        """The drafts' line items and meter totals, ready to send (uses no session: it may run during a COPY)."""
         # By column, straight from the drafts: a run writes tens of thousands of lines, and a dictionary per row
         # (then read back key by key) cost more than the values themselves.
         per_bill = list(map(_LINES, drafts))
@@ -128,20 +136,33 @@ class BillWriter:
         }
         if len(bill_ids) != len(drafts):
             raise ValueError(f"{len(bill_ids)} bill ids for {len(drafts)} drafts")
+        line_rows = prepare(self.session, LINES, line_columns, len(lines))
         meter_rows = meter_totals_of(per_bill, self.units.to_common, self.commodities)
-        insert_columns(self.session, LINES, line_columns, len(lines))
-        if meter_rows:
-            positions, meter_ids, uses, meter_costs, demands = zip(*meter_rows, strict=True)
-            periods = [draft.billing_period for draft in drafts]
-            meter_columns: dict[str, Sequence[object]] = {
-                "bill_id": list(map(bill_ids.__getitem__, positions)),
-                "meter_id": meter_ids,
-                "billing_period": list(map(periods.__getitem__, positions)),
-                "use": uses,
-                "cost": meter_costs,
-                "demand": demands,
-            }
-            insert_columns(self.session, METERS, meter_columns, len(meter_rows))
+        if not meter_rows:
+            return _Details(line_rows, None)
+        positions, meter_ids, uses, meter_costs, demands = zip(*meter_rows, strict=True)
+        periods = [draft.billing_period for draft in drafts]
+        meter_columns: dict[str, Sequence[object]] = {
+            "bill_id": list(map(bill_ids.__getitem__, positions)),
+            "meter_id": meter_ids,
+            "billing_period": list(map(periods.__getitem__, positions)),
+            "use": uses,
+            "cost": meter_costs,
+            "demand": demands,
+        }
+        return _Details(line_rows, prepare(self.session, METERS, meter_columns, len(meter_rows)))
+
+    def _write_details(self, details: _Details) -> None:
+        insert_prepared(self.session, details.lines)
+        if details.meters is not None:
+            insert_prepared(self.session, details.meters)
+
+
+class _Details(NamedTuple):
+    """A chunk of bills' line items and per-meter totals (None: no meter line), ready for `insert_prepared`."""
+
+    lines: Prepared
+    meters: Prepared | None
 
 
 def _bill_columns(

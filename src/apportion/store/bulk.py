@@ -8,7 +8,9 @@ VALUES statements:
 - `insert_with_ids(session, table, rows)` also returns the generated integer keys, in row order, so child rows
   can refer to them;
 - `insert_columns` and `insert_columns_with_ids` do the same with the values given by column (name -> a value per
-  row), for writers that build them that way (the bill writer): no dictionary per row.
+  row), for writers that build them that way (the bill writer): no dictionary per row. `prepare` makes such a
+  write's statement data ahead (`insert_prepared` sends it), and both take a `meanwhile` function that runs while
+  PostgreSQL works on the rows, for work of the caller's own that does not use the session.
 
 Every row of one call has the same keys; a column the rows leave out takes its scalar Python default (as a Core
 insert would) or, failing that, the database's default.
@@ -16,9 +18,13 @@ insert would) or, failing that, the database's default.
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table, insert, text
 from sqlalchemy.orm import Session
@@ -32,6 +38,16 @@ ROWS_PER_STATEMENT = 200
 SQLITE_MAX_VARIABLES = 32_766  # the default limit of bound parameters per statement since SQLite 3.32
 
 
+class Prepared(NamedTuple):
+    """The rows of one bulk write, ready to send (`prepare`): by column, and on PostgreSQL as COPY text when every
+    value has a text form made here (else None: the driver formats each row)."""
+
+    table: Table
+    columns: Columns
+    row_count: int
+    copy_text: str | None
+
+
 def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
     """Insert `rows` into `table`."""
     if rows:
@@ -43,22 +59,53 @@ def insert_with_ids(session: Session, table: Table, rows: Sequence[Row]) -> list
     return insert_columns_with_ids(session, table, _by_column(rows), len(rows)) if rows else []
 
 
-def insert_columns(session: Session, table: Table, columns: Columns, count: int) -> None:
+def insert_columns(
+    session: Session, table: Table, columns: Columns, count: int, meanwhile: Callable[[], object] | None = None
+) -> None:
     """`insert_rows` of `count` rows given by column, for writers that hold their values by column already (a
-    value repeated on every row is then one list of one value times `count`, with no per-row dictionary)."""
-    if not count:
-        return
+    value repeated on every row is then one list of one value times `count`, with no per-row dictionary).
+
+    `meanwhile()`, if given, is called in this thread while PostgreSQL receives and checks the rows (the driver's
+    side of the COPY runs in a thread of its own); it must not use the session. Elsewhere it is called afterwards.
+    """
+    insert_prepared(session, prepare(session, table, columns, count), meanwhile)
+
+
+def prepare(session: Session, table: Table, columns: Columns, count: int) -> Prepared:
+    """The rows of a bulk write made ready to send with `insert_prepared`: on PostgreSQL their COPY text, formatted
+    here. Uses nothing of the session but its dialect's name, so it may run in a `meanwhile` function."""
+    if _dialect(session) != "postgresql" or not count:
+        return Prepared(table, columns, count, None)
+    filled = _with_defaults(table, columns, count)
+    return Prepared(table, filled, count, _copy_text(table, filled, count))
+
+
+def insert_prepared(session: Session, rows: Prepared, meanwhile: Callable[[], object] | None = None) -> None:
+    """Insert rows made ready by `prepare` (see `insert_columns` for `meanwhile`)."""
+    table, columns, count, _text = rows
     dialect = _dialect(session)
-    if dialect == "postgresql":
-        _copy(session, table, columns, count)
+    if not count:
+        pass
+    elif dialect == "postgresql":
+        _copy(session, rows, meanwhile)
+        return
     elif dialect == "sqlite":
         _executemany_sqlite(session, table, columns, count)
     else:
         session.execute(insert(table), _by_row(columns, count))
+    if meanwhile is not None:
+        meanwhile()
 
 
-def insert_columns_with_ids(session: Session, table: Table, columns: Columns, count: int) -> list[int]:
-    """`insert_with_ids` of `count` rows given by column (see `insert_columns`)."""
+def insert_columns_with_ids(
+    session: Session,
+    table: Table,
+    columns: Columns,
+    count: int,
+    meanwhile: Callable[[list[int]], object] | None = None,
+) -> list[int]:
+    """`insert_with_ids` of `count` rows given by column (see `insert_columns`); `meanwhile(keys)`, if given, is
+    called with the rows' keys while PostgreSQL receives and checks the rows (see `insert_columns`)."""
     if not count:
         return []
     (key,) = table.primary_key.columns
@@ -75,7 +122,8 @@ def insert_columns_with_ids(session: Session, table: Table, columns: Columns, co
                 {"table": table.name, "column": key.name, "n": count},
             ).scalars()
         )
-        _copy(session, table, {**columns, key.name: ids}, count)
+        rows = prepare(session, table, {**columns, key.name: ids}, count)
+        _copy(session, rows, None if meanwhile is None else lambda: meanwhile(ids))
         return ids
     if dialect == "sqlite":
         # SQLite cannot promise RETURNING order for a multi-row insert (SQLAlchemy would send one statement per
@@ -86,9 +134,12 @@ def insert_columns_with_ids(session: Session, table: Table, columns: Columns, co
         ids = list(range(first, first + count))
         rest = {name: values[1:] for name, values in columns.items()}
         _executemany_sqlite(session, table, {**rest, key.name: ids[1:]}, count - 1)
-        return ids
-    statement = insert(table).returning(key, sort_by_parameter_order=True)
-    return [int(i) for i in session.execute(statement, _by_row(columns, count)).scalars()]
+    else:
+        statement = insert(table).returning(key, sort_by_parameter_order=True)
+        ids = [int(i) for i in session.execute(statement, _by_row(columns, count)).scalars()]
+    if meanwhile is not None:
+        meanwhile(ids)
+    return ids
 
 
 def _dialect(session: Session) -> str:
@@ -187,23 +238,98 @@ def _processed(values: Sequence[object], process: Callable[[object], object]) ->
     return [done[v] if v in done else done.setdefault(v, process(v)) for v in values]
 
 
-def _copy(session: Session, table: Table, columns: Columns, count: int) -> None:
-    """COPY the rows over the session's own connection, so they belong to its transaction."""
+def _copy(session: Session, rows: Prepared, meanwhile: Callable[[], object] | None) -> None:
+    """COPY the rows over the session's own connection, so they belong to its transaction; with `meanwhile`, the
+    COPY runs in a thread of its own while this one calls it (the session is not used by both at once: `meanwhile`
+    must not use it)."""
     # The PostgreSQL driver's own modules: a SQLite process (every command line run by default) never loads them.
     from psycopg import sql
     from psycopg.types.json import Json
 
-    filled = _with_defaults(table, columns, count)
+    table, filled, _count, copy_text = rows
     names = sql.SQL(", ").join(sql.Identifier(name) for name in filled)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), names)
-    # COPY adapts values by their Python type; documents must be marked as JSON explicitly.
-    values = [
-        [None if v is None else Json(v) for v in column] if isinstance(table.c[name].type, JSON) else column
-        for name, column in filled.items()
-    ]
     session.flush()
     driver: Any = session.connection().connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(statement) as copy:
-        write = copy.write_row
-        for row in zip(*values, strict=True):
-            write(row)
+
+    def send() -> None:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            if copy_text is not None:
+                copy.write(copy_text.encode(driver.info.encoding))
+                return
+            # COPY adapts values by their Python type; documents must be marked as JSON explicitly.
+            values = [
+                [None if v is None else Json(v) for v in column] if isinstance(table.c[name].type, JSON) else column
+                for name, column in filled.items()
+            ]
+            write = copy.write_row
+            for row in zip(*values, strict=True):
+                write(row)
+
+    if meanwhile is None:
+        send()
+        return
+    # While the server inserts the rows and checks their foreign keys, the driver waits with the interpreter lock
+    # released: the caller's own Python (the next rows to send) runs meanwhile.
+    failed: list[BaseException] = []
+
+    def sending() -> None:
+        try:
+            send()
+        except BaseException as error:  # raised in the caller's thread, below
+            failed.append(error)
+
+    thread = threading.Thread(target=sending, name=f"copy-{table.name}")
+    thread.start()
+    try:
+        meanwhile()
+    finally:
+        thread.join()  # the connection is the caller's again only once the COPY has ended
+        if failed:
+            raise failed[0]
+
+
+_TEXT_AS_IS = frozenset({int, Decimal, date, datetime})
+"""Python types whose COPY text is their str(), as the driver's text dumpers make it."""
+_NULL = "\\N"
+_BOOLEAN_TEXT: dict[object, str] = {True: "t", False: "f", None: _NULL}
+_COPY_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r"}
+)
+_COPY_SPECIAL = re.compile("[\\\\\b\t\n\v\f\r]")
+_NO_VALUE = type(None)
+
+
+def _copy_text(table: Table, columns: Columns, count: int) -> str | None:
+    """The rows as COPY text, as the driver's `write_row` would send them, built a column at a time in C loops (the
+    str of each value, then joined); None when a column holds a value whose text this does not make exactly as the
+    driver does (a document, a type not listed, a NaN, NUL in a text), for the driver to format row by row."""
+    texts: list[Sequence[str]] = []
+    for name, values in columns.items():
+        if isinstance(table.c[name].type, JSON):
+            return None
+        kinds = set(map(type, values))
+        some_none = _NO_VALUE in kinds
+        kinds.discard(_NO_VALUE)
+        if not kinds:
+            texts.append([_NULL] * count)
+        elif kinds == {bool}:
+            texts.append(list(map(_BOOLEAN_TEXT.__getitem__, values)))
+        elif kinds <= _TEXT_AS_IS:
+            strings = list(map(str, values))
+            if some_none:  # `None in values` would compare every value with None
+                strings = [_NULL if v is None else s for v, s in zip(values, strings, strict=True)]
+            if Decimal in kinds and "NaN" in "".join(strings):
+                return None  # the driver writes a signalling NaN as NaN
+            texts.append(strings)
+        elif kinds == {str}:
+            words = cast(Sequence[str], [_NULL if v is None else v for v in values] if some_none else values)
+            joined = "".join(words)
+            if "\0" in joined:
+                return None  # the driver refuses it, with its own error
+            if _COPY_SPECIAL.search(joined):
+                words = [_NULL if v is None else cast(str, v).translate(_COPY_ESCAPES) for v in values]
+            texts.append(words)
+        else:
+            return None
+    return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
