@@ -4,15 +4,17 @@ scoped caller's 404: tests/api/test_scoping.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import anyio.to_thread
 import pytest
+from fastapi import Depends
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from apportion.api.deps import current_principal, path_ids_in_range
+from apportion.api.deps import current_principal, path_ids_in_range, requires
 from apportion.api.routes import ROUTERS
+from apportion.services.access.auth import Principal
 from tests.conftest import Api
 
 OUT_OF_RANGE = 2**40
@@ -64,20 +66,45 @@ def test_the_caller_and_the_route_take_one_worker_thread(api: Api, monkeypatch: 
     assert len(hops) == 1, hops
 
 
-def test_only_the_checks_and_the_routes_read_the_caller() -> None:
-    # Under a WireRoute the dependencies see PENDING until the route's thread has checked the caller; a new
-    # dependency reading the caller would see a caller with no permission and nothing in scope. Any such dependency
-    # must note its check with the caller's checks (api.deps._when_known) and be added here.
+def _caller_readers(dependant: Dependant) -> set[str]:
+    """The dependencies under `dependant` (not the endpoint itself) that are given the caller, directly or through
+    another dependency that hands it on (a `requires_...` check returns the caller it was given)."""
     readers: set[str] = set()
 
-    def walk(dependant: Dependant, is_endpoint: bool) -> None:
-        for sub in dependant.dependencies:
-            if sub.call is current_principal and not is_endpoint:
-                readers.add(getattr(dependant.call, "__name__", repr(dependant.call)))
-            walk(sub, False)
+    def reads(node: Dependant) -> bool:
+        found = False
+        for sub in node.dependencies:
+            if sub.call is current_principal or reads(sub):
+                found = True
+                if sub.call is not current_principal:
+                    readers.add(getattr(sub.call, "__name__", repr(sub.call)))
+        return found
 
+    reads(dependant)
+    return readers
+
+
+def test_only_the_checks_and_the_routes_read_the_caller() -> None:
+    # Under a WireRoute the dependencies see PENDING until the route's thread has checked the caller; a new
+    # dependency reading the caller, itself or through a permission check, would see a caller with no permission
+    # and nothing in scope. Any such dependency must note its check with the caller's checks (api.deps._when_known)
+    # and be added here.
+    readers: set[str] = set()
     routes = [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
     for route in routes:
-        walk(route.dependant, True)
+        readers |= _caller_readers(route.dependant)
     assert readers, "no dependency reads the caller: the walk is wrong"
     assert {reader for reader in readers if not reader.startswith("requires_")} <= {path_ids_in_range.__name__}
+
+
+async def _given_the_caller(viewer: Annotated[Principal, Depends(requires("Bills", "View"))]) -> int:
+    return viewer.user_id
+
+
+def _probe(value: Annotated[int, Depends(_given_the_caller)]) -> int:
+    return value
+
+
+def test_the_walk_finds_a_dependency_given_the_caller_through_a_check() -> None:
+    route = APIRoute("/probe", _probe)
+    assert _caller_readers(route.dependant) == {"_given_the_caller", "requires_Bills_View"}
