@@ -11,6 +11,7 @@ from apportion.domain.money import (
     CENT,
     PERCENT_QUANTUM,
     USE_QUANTUM,
+    Allocation,
     allocate,
     apply_percentages,
     decimal_places,
@@ -123,3 +124,20 @@ def test_round_half_up_keeps_long_values_exact() -> None:
 )
 def test_decimal_places(value: str, places: int) -> None:
     assert decimal_places(Decimal(value)) == places
+
+
+def test_the_kept_parts_of_rests_stay_bounded_however_many_allocations(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every allocation whose weights total at most 4,096 keeps the parts of each rest it meets, in one table for
+    # all of them: a long-running process making thousands of allocations keeps at most _RESTS_LIMIT of them, and
+    # an emptied table only means parts worked out again, the same.
+    from apportion.domain import money
+
+    monkeypatch.setattr(money, "_RESTS_LIMIT", 50)
+    monkeypatch.setattr(money, "_RESTS", {})
+    for first in range(1, 40):
+        weights = [Decimal(first), Decimal(41 - first), Decimal(7)]
+        cut = Allocation(weights, CENT)
+        for cents in range(30):
+            amount = Decimal(cents).scaleb(-2)
+            assert cut(amount) == allocate(amount, weights, CENT) == Allocation(weights, CENT)(amount)
+            assert len(money._RESTS) <= 50

@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
+from itertools import count
 from typing import Protocol
 
 from apportion.domain.errors import RuleViolation
@@ -143,8 +144,8 @@ class Allocation:
         self._coefficient, self._exponent = _quantum_parts(quantum)
         self._steps = _steps(quantum)
         self._made = _MADE.setdefault(self._exponent, {})
-        # rest -> (the quanta of each part of `rest`, what the rule moved on each, up and down): see _parts.
-        self._rests: dict[int, tuple[tuple[int, ...], tuple[Decimal, ...], tuple[Decimal, ...]]] = {}
+        # Where this allocation's rests are kept in _RESTS (its serial, shifted past every rest), or -1: not kept.
+        self._rests_key = next(_SERIALS) << _REST_BITS if self._total <= 1 << _REST_BITS else -1
 
     def __call__(self, amount: Decimal) -> list[Decimal]:
         """allocate(amount, weights, quantum)."""
@@ -173,11 +174,14 @@ class Allocation:
         # the remainders, so the quanta the rule hands out, are those of `rest` alone. Weights totalling a few
         # thousand at most (percentages: 100) have as many rests, each worked out once.
         times, rest = divmod(magnitude, self._total)
-        found = self._rests.get(rest)
+        key = self._rests_key
+        found = None if key < 0 else _RESTS.get(key | rest)
         if found is None:
             found = self._rest_parts(rest)
-            if self._total <= _RESTS_KEPT:
-                self._rests[rest] = found
+            if key >= 0:
+                if len(_RESTS) >= _RESTS_LIMIT:
+                    _RESTS.clear()
+                _RESTS[key | rest] = found
         of_rest, moved_up, moved_down = found
         floors = (
             [times * weight + part for weight, part in zip(self._scaled, of_rest, strict=True)] if times else of_rest
@@ -218,7 +222,13 @@ class Allocation:
 # Decimal("0.01") and Decimal("0.010") are equal keys with different exponents). Each starts over when full.
 _MADE: dict[int, dict[int, Decimal]] = {}
 _MADE_LIMIT = 1 << 16  # Decimals kept per exponent: a few MB at most
-_RESTS_KEPT = 1 << 12  # an allocation keeps the parts of every rest when its weights total at most this
+# The parts of each rest of each allocation whose weights total at most 2**_REST_BITS (rest < total), under the
+# allocation's serial and the rest; one table for all allocations, so that what is kept is bounded (a few tens of
+# MB) however many allocations a long-running process makes, and emptied when full like _MADE.
+_REST_BITS = 12
+_RESTS: dict[int, tuple[tuple[int, ...], tuple[Decimal, ...], tuple[Decimal, ...]]] = {}
+_RESTS_LIMIT = 1 << 16
+_SERIALS = count()
 
 
 @lru_cache(maxsize=64)
