@@ -108,3 +108,14 @@ def _probe(value: Annotated[int, Depends(_given_the_caller)]) -> int:
 def test_the_walk_finds_a_dependency_given_the_caller_through_a_check() -> None:
     route = APIRoute("/probe", _probe)
     assert _caller_readers(route.dependant) == {"_given_the_caller", "requires_Bills_View"}
+
+
+def test_no_key_is_a_401_before_a_body_that_cannot_be_read(api: Api) -> None:
+    # FastAPI reads the body before any dependency: the route asks for the caller's key itself then.
+    for key in (None, "nope"):
+        for content in (b"{not json", b'"unterminated'):
+            response = api.post("/api/v3/batch", key=key, content=content, headers={"Content-Type": "application/json"})
+            assert response.status_code == 401, (key, content, response.text)
+    viewer = api.key_with("BillsAndBatches:View")
+    response = api.post("/api/v3/batch", key=viewer, content=b"{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text

@@ -21,6 +21,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Request, Security
 from fastapi.concurrency import run_in_threadpool
+from fastapi.dependencies.models import Dependant
 from fastapi.security import APIKeyHeader
 
 from apportion.domain.errors import NotFound
@@ -117,6 +118,11 @@ class CallerChecks:
         """Whether the caller was asked for and its checks have not run yet."""
         return self.asked and not self.started
 
+    def note_key(self, request: Request) -> None:
+        """Note the caller's key from the request itself: for a request answered before any dependency could note
+        it (a body that is not JSON), so that its 401 still comes first."""
+        self.db, self.key = request.app.state.db, request.headers.get(API_KEY_HEADER.model.name)
+
     def settle(self) -> Principal:
         """The caller, its checks passed; Unauthenticated, PermissionDenied or NotFound as they come."""
         if self.principal is None:
@@ -127,6 +133,11 @@ class CallerChecks:
                 check(principal)
             self.principal = principal
         return self.principal
+
+
+def reads_caller(dependant: Dependant) -> bool:
+    """Whether a route's dependencies (at any depth) ask for the caller."""
+    return any(sub.call is current_principal or reads_caller(sub) for sub in dependant.dependencies)
 
 
 _CHECKS: ContextVar[CallerChecks | None] = ContextVar("apportion_caller_checks", default=None)

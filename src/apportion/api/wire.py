@@ -26,7 +26,7 @@ from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
 
-from apportion.api.deps import after_caller_checks, checking_caller
+from apportion.api.deps import after_caller_checks, checking_caller, reads_caller
 from apportion.api.wire_numbers import EXACT_MARK, exact_numbers
 
 _MARK = EXACT_MARK.encode("ascii")
@@ -47,7 +47,8 @@ class WireRoute(APIRoute):
 
     A plain `def` endpoint runs the caller's checks (`api.deps.CallerChecks`) in its own worker thread before its
     body: one hop to a thread a request. When the request is answered before the endpoint runs (a 400 for its
-    parameters, a 404 for a path id), the checks run first and their 401, 403 or 404 is the answer instead.
+    parameters, a 404 for a path id), the checks run first and their 401, 403 or 404 is the answer instead; when
+    it is answered before any dependency ran (a body that is not JSON), the caller's key is still read first (401).
     """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
@@ -62,7 +63,7 @@ class WireRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         """The framework's handler, given a WireRequest and its response's marked decimals unmarked."""
         handler = super().get_route_handler()
-        checks_caller = self.checks_caller
+        checks_caller, reads = self.checks_caller, reads_caller(self.dependant)
 
         async def wire_handler(request: Request) -> Response:
             if checks_caller:
@@ -70,6 +71,8 @@ class WireRoute(APIRoute):
                 try:
                     response = await handler(WireRequest(request.scope, request.receive))
                 except Exception:
+                    if reads and not checks.asked:  # answered before any dependency ran: its body was unreadable
+                        checks.note_key(request)
                     if checks.pending:  # answered before the endpoint: the caller's answer comes first
                         await run_in_threadpool(checks.settle)
                     raise
