@@ -76,7 +76,7 @@ def prepare(session: Session, table: Table, columns: Columns, count: int) -> Pre
     here. Uses nothing of the session but its dialect's name, so it may run in a `meanwhile` function."""
     if _dialect(session) != "postgresql" or not count:
         return Prepared(table, columns, count, None)
-    filled = _with_defaults(table, columns, count)
+    filled = _without_empty(table, _with_defaults(table, columns, count), count)
     return Prepared(table, filled, count, _copy_text(table, filled, count))
 
 
@@ -167,6 +167,18 @@ def _with_defaults(table: Table, columns: Columns, count: int) -> dict[str, Sequ
         if column.name not in filled and column.default is not None and column.default.is_scalar:
             filled[column.name] = [column.default.arg] * count  # type: ignore[attr-defined]
     return filled
+
+
+def _without_empty(table: Table, columns: dict[str, Sequence[object]], count: int) -> dict[str, Sequence[object]]:
+    """The columns less those that are None on every row and have no server default: left out of a COPY, the
+    server stores NULL for them all the same, without their text to make, send and read (a bill has a dozen)."""
+    kept = {
+        name: values
+        for name, values in columns.items()
+        # Identity first, in C: most columns' first value is not None.
+        if values[0] is not None or table.c[name].server_default is not None or values.count(None) != count
+    }
+    return kept or dict(list(columns.items())[:1])  # a COPY names one column at least
 
 
 def _executemany_sqlite(session: Session, table: Table, columns: Columns, count: int) -> None:
