@@ -361,8 +361,9 @@ def _texts(values: Sequence[object], kinds: set[type], count: int) -> list[str]:
         if len(distinct) * 4 <= count:
             made = {key: str(value) for key, value in distinct.items()}
             return list(map(made.__getitem__, map(id, values)))
-    elif kinds == {date} or kinds == {int}:
-        # Equal dates, and equal integers (not bools: those are apart in `kinds`), print alike.
+    elif (kinds == {date} or kinds == {int}) and len(set(values[:64])) <= 16:
+        # Equal dates, and equal integers (not bools: those are apart in `kinds`), print alike. Only where the first
+        # rows repeat: a column of distinct keys (the rows' own ids) is not worth the set.
         seen = set(values)
         if len(seen) * 4 <= count:
             known = {value: str(value) for value in seen}
