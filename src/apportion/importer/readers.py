@@ -43,6 +43,8 @@ ZIP_EXTENSIONS = frozenset({"zip"})
 SKIP_PREFIX = "*"
 _CHUNK = 64 * 1024
 _BASE64_PIECE = 4 * 1024 * 1024  # characters of base64 text decoded at a time
+# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's __new__.
+_new = tuple.__new__
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError)
 
 
@@ -432,4 +434,4 @@ def _rows(records: Iterator[tuple[int, list[str]]], keep: list[int], width: int,
                 extra.pop()
             kept = tuple(cells[i] for i in keep if i < len(cells)) + tuple(extra)
         if not _blank(kept):
-            yield Row(line_number, kept)
+            yield _new(Row, (line_number, kept))

@@ -191,6 +191,9 @@ def _at(row: Row, index: int | None) -> str:
 
 
 _DATES_KEPT = 4096
+# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's generated
+# __new__: a file makes a parsed line for every cell pair and a meter row for every row.
+_new = tuple.__new__
 _NO_HEADER = BillHeader()  # immutable: shared by the bills of files without header columns
 
 
@@ -433,21 +436,16 @@ class _BillReader:
             value = number(value_index, value_label, _VALUE_PLACES, _VALUE_DIGITS)
             cost = number(cost_index, cost_label, _COST_PLACES, _COST_DIGITS)
             if value is not None or cost is not None:
-                lines.append(ParsedLine(type_code, caption, unit_code if value is not None else None, value, cost))
+                unit = unit_code if value is not None else None
+                lines.append(_new(ParsedLine, (type_code, caption, unit, value, cost)))
         row = self.row
         meter_index, serial_index, commodity_index, rate_index = self.plan.meter_fields
         meter = _at(row, meter_index) or None if meter_index is not None else None
         serial = _at(row, serial_index) or None if serial_index is not None else None
         commodity = _at(row, commodity_index) or None if commodity_index is not None else None
         rate = _at(row, rate_index) or None if rate_index is not None else None
-        return ParsedMeterRow(
-            line_number=row.line_number,
-            meter_code=meter,
-            serial_number=serial,
-            commodity_code=commodity,
-            rate_code=rate,
-            lines=tuple(lines),
-        )
+        # line_number, meter_code, serial_number, commodity_code, rate_code, lines
+        return _new(ParsedMeterRow, (row.line_number, meter, serial, commodity, rate, tuple(lines)))
 
     def one(self, field: str, values: list[Any]) -> None:
         distinct = list(dict.fromkeys(v for v in values if v is not None))
@@ -479,6 +477,14 @@ class _BillReader:
                     self.one(field, heads[field])
         if self.problems or start is None or end is None:
             return None
+        if not head_fields:  # a file without bill-level columns: every bill shares one empty header
+            name, vendor, rows = self.source_name, _at(first, self.plan.vendor) or None, tuple(self.rows)
+            # source_name, account_code, vendor_code, start_date, end_date, billing_period, header, ace, vpr,
+            # pay_amount, meters, rows
+            return _new(
+                ParsedBill,
+                (name, account, vendor, start, end, None, _NO_HEADER, ACTUAL, None, None, tuple(meters), rows),
+            )
 
         def first_of(field: str, kind: type[T]) -> T | None:
             value = _first(heads[field]) if field in heads else None

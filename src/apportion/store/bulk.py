@@ -26,7 +26,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Table, insert, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Table, insert
 from sqlalchemy.orm import Session
 
 from apportion.store.models.base import SQLiteExactNumeric
@@ -76,7 +76,7 @@ def prepare(session: Session, table: Table, columns: Columns, count: int) -> Pre
     here. Uses nothing of the session but its dialect's name, so it may run in a `meanwhile` function."""
     if _dialect(session) != "postgresql" or not count:
         return Prepared(table, columns, count, None)
-    filled = _with_defaults(table, columns, count)
+    filled = _without_empty(table, _with_defaults(table, columns, count), count)
     return Prepared(table, filled, count, _copy_text(table, filled, count))
 
 
@@ -113,15 +113,16 @@ def insert_columns_with_ids(
     if dialect == "postgresql":
         # Draw the keys from the column's sequence first, then COPY the rows with them. The sequence is looked up
         # once (a materialized CTE): named in the select list, the look-up ran for every key, 3 of its 3.5 us.
-        ids = list(
-            session.execute(
-                text(
-                    "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(:table, :column)::regclass AS seq)"
-                    " SELECT nextval(s.seq) FROM s, generate_series(1, :n)"
-                ),
-                {"table": table.name, "column": key.name, "n": count},
-            ).scalars()
-        )
+        # The driver's cursor alone: SQLAlchemy's result layer cost more than the statement's reply (5,000 keys).
+        session.flush()
+        driver: Any = session.connection().connection.driver_connection
+        with driver.cursor() as cursor:
+            cursor.execute(
+                "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq)"
+                " SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
+                (table.name, key.name, count),
+            )
+            ids = [value for (value,) in cursor.fetchall()]
         rows = prepare(session, table, {**columns, key.name: ids}, count)
         _copy(session, rows, None if meanwhile is None else lambda: meanwhile(ids))
         return ids
@@ -166,6 +167,18 @@ def _with_defaults(table: Table, columns: Columns, count: int) -> dict[str, Sequ
         if column.name not in filled and column.default is not None and column.default.is_scalar:
             filled[column.name] = [column.default.arg] * count  # type: ignore[attr-defined]
     return filled
+
+
+def _without_empty(table: Table, columns: dict[str, Sequence[object]], count: int) -> dict[str, Sequence[object]]:
+    """The columns less those that are None on every row and have no server default: left out of a COPY, the
+    server stores NULL for them all the same, without their text to make, send and read (a bill has a dozen)."""
+    kept = {
+        name: values
+        for name, values in columns.items()
+        # Identity first, in C: most columns' first value is not None.
+        if values[0] is not None or table.c[name].server_default is not None or values.count(None) != count
+    }
+    return kept or dict(list(columns.items())[:1])  # a COPY names one column at least
 
 
 def _executemany_sqlite(session: Session, table: Table, columns: Columns, count: int) -> None:
@@ -308,6 +321,9 @@ def _copy_text(table: Table, columns: Columns, count: int) -> str | None:
     for name, values in columns.items():
         if isinstance(table.c[name].type, JSON):
             return None
+        if values[0] is None and values.count(None) == count:  # a column left empty (by identity, in C)
+            texts.append([_NULL] * count)
+            continue
         kinds = set(map(type, values))
         some_none = _NO_VALUE in kinds
         kinds.discard(_NO_VALUE)
@@ -316,7 +332,7 @@ def _copy_text(table: Table, columns: Columns, count: int) -> str | None:
         elif kinds == {bool}:
             texts.append(list(map(_BOOLEAN_TEXT.__getitem__, values)))
         elif kinds <= _TEXT_AS_IS:
-            strings = list(map(str, values))
+            strings = _texts(values, kinds, count)
             if some_none:  # `None in values` would compare every value with None
                 strings = [_NULL if v is None else s for v, s in zip(values, strings, strict=True)]
             if Decimal in kinds and "NaN" in "".join(strings):
@@ -333,3 +349,23 @@ def _copy_text(table: Table, columns: Columns, count: int) -> str | None:
         else:
             return None
     return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
+
+
+def _texts(values: Sequence[object], kinds: set[type], count: int) -> list[str]:
+    """`str` of each value (None gives "None"), made once per distinct value where values repeat: a bulk write's
+    dates and timestamps (str of a timestamp is about 1 us) and its small integer keys (types, units, positions)."""
+    if kinds == {datetime}:
+        # By identity: equal timestamps of other zones (or folds) print differently. A write's timestamps are
+        # mostly one object (its `now`) on every row.
+        distinct = dict(zip(map(id, values), values, strict=True))
+        if len(distinct) * 4 <= count:
+            made = {key: str(value) for key, value in distinct.items()}
+            return list(map(made.__getitem__, map(id, values)))
+    elif (kinds == {date} or kinds == {int}) and len(set(values[:64])) <= 16:
+        # Equal dates, and equal integers (not bools: those are apart in `kinds`), print alike. Only where the first
+        # rows repeat: a column of distinct keys (the rows' own ids) is not worth the set.
+        seen = set(values)
+        if len(seen) * 4 <= count:
+            known = {value: str(value) for value in seen}
+            return list(map(known.__getitem__, values))
+    return list(map(str, values))

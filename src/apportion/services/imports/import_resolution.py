@@ -26,6 +26,7 @@ from apportion.domain.bills import BillDraft, BillOrigin, LineDraft, Observation
 from apportion.domain.scoping import Scope
 from apportion.importer.rows import (
     CORRECTED,
+    ESTIMATED,
     PRESERVE,
     REJECT,
     VOID,
@@ -38,6 +39,9 @@ from apportion.store.queries import import_catalog
 from apportion.store.queries.import_catalog import AccountFacts, Catalog, MeterFacts, Reference
 
 MIN_PERIOD, MAX_PERIOD = 190001, 209912
+# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's generated
+# __new__: an import makes a draft for every bill and a line draft for every line.
+_new = tuple.__new__
 
 
 def load_catalog(
@@ -128,15 +132,11 @@ class Resolver:
         self.taken.setdefault(key, first)
         if self._flag(bill) == VOID:
             self.to_void.update(self.catalog.existing.get(key, ()))
-        return BillDraft(
-            account_id=account.account_id,
-            billing_period=period,
-            begin_date=bill.start_date,
-            end_date=bill.end_date,
-            lines=tuple(lines),
-            header=bill.header,
-            estimated=bill.estimated,
-            origin=self._origin,
+        start, end, estimated = bill.start_date, bill.end_date, bill.ace == ESTIMATED
+        # account_id, billing_period, begin_date, end_date, lines, header, estimated, from_vendor, origin
+        return _new(
+            BillDraft,
+            (account.account_id, period, start, end, tuple(lines), bill.header, estimated, True, self._origin),
         )
 
     def _period(self, start: date, end: date) -> int:
@@ -247,7 +247,10 @@ class Resolver:
                     problems.add(row.line_number, f"unit '{line.unit_code}' cannot measure {what}")
                     continue
             meter_id = meter.meter_id if meter is not None else None
-            lines.append(LineDraft(type_id, kind, meter_id, line.caption, line.value, unit_id, line.cost))
+            # observation_type_id, kind, meter_id, caption, value, value_unit_id, cost, source_line_id, share
+            lines.append(
+                _new(LineDraft, (type_id, kind, meter_id, line.caption, line.value, unit_id, line.cost, None, None))
+            )
         return lines
 
     def _measures(self, unit_id: int, commodity_id: int) -> bool:

@@ -176,12 +176,16 @@ def load_catalog(
     user's topmost) are not loaded: to the import they do not exist, as they do not to that user's API calls.
     """
     in_scope_accounts, in_scope_meters = scoping.account_ids(scope), scoping.meter_ids(scope)
+    # Core statements on the session's connection: a chunk's thirty-odd look-ups without the ORM's execution layer
+    # (they read columns, not entities). Flushed first, as the session's own execute would.
+    session.flush()
+    connection = session.connection()
     accounts: dict[str, list[AccountFacts]] = {}
     meters: dict[str, MeterFacts] = {}
     meters_by_id: dict[int, MeterFacts] = {}
     with _custom_plans(session):
         for codes in chunks(sorted({code.lower() for code in account_codes})):
-            rows = session.execute(
+            rows = connection.execute(
                 select(
                     Account.account_id,
                     Account.account_code,
@@ -202,7 +206,7 @@ def load_catalog(
             meter_rows = _meter_select().where(
                 func.lower(Meter.meter_code).in_(codes), scoping.within(Meter.meter_id, in_scope_meters)
             )
-            for row in session.execute(meter_rows):
+            for row in connection.execute(meter_rows):
                 facts = _meter_facts(row)
                 meters[facts.code.lower()] = facts
                 meters_by_id[facts.meter_id] = facts
@@ -212,14 +216,14 @@ def load_catalog(
     existing: dict[tuple[int, date, date], list[int]] = {}
     own: dict[tuple[int, date, date], list[int]] = {}
     for chunk in chunks(account_ids):
-        link_rows = session.execute(
+        link_rows = connection.execute(
             select(AccountMeter.account_id, AccountMeter.meter_id, AccountMeter.begin_date, AccountMeter.end_date)
             .where(AccountMeter.account_id.in_(chunk))
             .order_by(AccountMeter.account_meter_id)
         )
         for account_id, meter_id, begin, end in link_rows:
             links.setdefault(account_id, []).append(Link(meter_id, begin, end))
-        bill_rows = session.execute(
+        bill_rows = connection.execute(
             select(Bill.account_id, Bill.begin_date, Bill.end_date, Bill.bill_id, Bill.import_task_id)
             .where(Bill.account_id.in_(chunk), or_(Bill.void.is_(False), Bill.import_task_id == import_task_id))
             .order_by(Bill.bill_id)
@@ -233,6 +237,6 @@ def load_catalog(
             linked_rows = _meter_select().where(
                 Meter.meter_id.in_(chunk), scoping.within(Meter.meter_id, in_scope_meters)
             )
-            for row in session.execute(linked_rows):
+            for row in connection.execute(linked_rows):
                 meters_by_id[row.meter_id] = _meter_facts(row)
     return Catalog(accounts, meters, meters_by_id, links, reference, existing, own)
