@@ -33,6 +33,7 @@ from typing import IO, BinaryIO, NamedTuple, cast
 import openpyxl
 
 from apportion.domain.errors import ValidationFailed
+from apportion.domain.tuples import new_tuple as _new
 from apportion.importer import formulas
 from apportion.importer.limits import ImportFileRejected, ImportLimits, row_too_wide
 from apportion.importer.sheets import cell_text, check_dimension, sheet_rows
@@ -43,8 +44,6 @@ ZIP_EXTENSIONS = frozenset({"zip"})
 SKIP_PREFIX = "*"
 _CHUNK = 64 * 1024
 _BASE64_PIECE = 4 * 1024 * 1024  # characters of base64 text decoded at a time
-# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's __new__.
-_new = tuple.__new__
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError)
 
 

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from apportion.domain import periods
 from apportion.domain.bills import BillHeader
+from apportion.domain.tuples import new_tuple as _new
 from apportion.importer import columns as c
 from apportion.importer.columns import DEFAULT_CURRENCY_UNITS, Layout, LayoutError, layout_for
 from apportion.importer.profiles import STANDARD, CellError, ImportProfile, parse_date, parse_number
@@ -191,9 +192,6 @@ def _at(row: Row, index: int | None) -> str:
 
 
 _DATES_KEPT = 4096
-# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's generated
-# __new__: a file makes a parsed line for every cell pair and a meter row for every row.
-_new = tuple.__new__
 _NO_HEADER = BillHeader()  # immutable: shared by the bills of files without header columns
 
 

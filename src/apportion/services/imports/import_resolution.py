@@ -24,6 +24,7 @@ from typing import Literal
 
 from apportion.domain.bills import BillDraft, BillOrigin, LineDraft, ObservationKind
 from apportion.domain.scoping import Scope
+from apportion.domain.tuples import new_tuple as _new
 from apportion.importer.rows import (
     CORRECTED,
     ESTIMATED,
@@ -39,9 +40,6 @@ from apportion.store.queries import import_catalog
 from apportion.store.queries.import_catalog import AccountFacts, Catalog, MeterFacts, Reference
 
 MIN_PERIOD, MAX_PERIOD = 190001, 209912
-# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's generated
-# __new__: an import makes a draft for every bill and a line draft for every line.
-_new = tuple.__new__
 
 
 def load_catalog(

@@ -38,6 +38,7 @@ from apportion.domain.channel_readings import (
 )
 from apportion.domain.errors import RuleViolation
 from apportion.domain.rates import MeterRates
+from apportion.domain.tuples import new_tuple as _new
 from apportion.domain.units import UnitTable
 from apportion.services.chargebacks import corrections
 from apportion.services.chargebacks.corrections import Cause, Change
@@ -51,9 +52,6 @@ from apportion.store.database import UnitOfWork
 from apportion.store.queries import rate_versions
 
 ZERO = calc.MeterFigures(Decimal(0), Decimal(0))
-# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's generated
-# __new__: a run makes a draft and an origin for every version.
-_new = tuple.__new__
 
 
 def run_calculations(ctx: RunContext, versions: Sequence[CalculatedVersion], period: int) -> list[VersionOutcome]:

@@ -34,14 +34,11 @@ from apportion.domain.source_split import (
     left_whole,
     split_source_bill,
 )
+from apportion.domain.tuples import new_tuple as _new
 from apportion.services.runs.run_context import RunContext, VersionOutcome
 from apportion.store import bill_reads, lineage, split_inputs
 from apportion.store.bill_writer import BillWriter
 from apportion.store.chargeback_versions import SplitVersion
-
-# tuple.__new__(T, fields) makes the same NamedTuple T(*fields) does, without the Python frame of T's generated
-# __new__ (about 0.4 us of each): a run makes a draft and an origin for every destination bill.
-_new = tuple.__new__
 
 
 def run_splits(
